@@ -1,0 +1,30 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { kubeAssets, projectDir, temporalCli, temporalTestServer, type ToolLocation } from './tool-paths.ts';
+
+/** Installs (or finds in the per-user cache) every tool not overridden by an environment variable. */
+export function ensureTools(): void {
+  const needsTemporal = [temporalCli(), temporalTestServer()].some((tool) => missingDefault(tool));
+  if (needsTemporal) run('install-temporal.sh');
+  const kube = kubeAssets();
+  if (missingDefault(kube, 'kube-apiserver') || missingDefault(kube, 'etcd')) run('build-kube.sh');
+}
+
+// An overridden tool is the user's business: requireTool reports it if it is wrong.
+function missingDefault(location: ToolLocation, file = ''): boolean {
+  return !location.overriddenBy && !existsSync(join(location.path, file));
+}
+
+function run(script: string): void {
+  execFileSync('bash', [join(projectDir, 'tools', script)], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  try {
+    ensureTools();
+  } catch {
+    // The script already printed which prerequisite is missing.
+    process.exit(1);
+  }
+}

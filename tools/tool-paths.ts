@@ -1,0 +1,56 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The project root, found from this file so scripts work from any working directory. */
+export const projectDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Pinned tool versions, read from tools/versions.env so shell and TypeScript agree. */
+export const toolVersions: Readonly<Record<string, string>> = Object.fromEntries(
+  readFileSync(join(projectDir, 'tools', 'versions.env'), 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => {
+      const at = line.indexOf('=');
+      return [line.slice(0, at), line.slice(at + 1)];
+    }),
+);
+
+/** Per-user cache shared by every clone, keyed by version inside. */
+export const capstanCacheDir =
+  process.env['CAPSTAN_CACHE'] ?? join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'capstan');
+
+/** Where one external tool comes from: an environment override or the project's own install. */
+export interface ToolLocation {
+  readonly path: string;
+  readonly overriddenBy?: string;
+}
+
+function locate(envVar: string, defaultPath: string): ToolLocation {
+  const override = process.env[envVar];
+  return override ? { path: override, overriddenBy: envVar } : { path: defaultPath };
+}
+
+const venvBin = join(projectDir, '.tools', 'venv', 'bin');
+
+/** The Temporal CLI (`temporal server start-dev`), overridable with TEMPORAL_CLI. */
+export const temporalCli = (): ToolLocation => locate('TEMPORAL_CLI', join(venvBin, 'temporal'));
+
+/** The time-skipping test server, overridable with TEMPORAL_TEST_SERVER. */
+export const temporalTestServer = (): ToolLocation =>
+  locate('TEMPORAL_TEST_SERVER', join(venvBin, 'temporal-test-server'));
+
+/** The folder with kube-apiserver and etcd, overridable with KUBEBUILDER_ASSETS (envtest's convention). */
+export const kubeAssets = (): ToolLocation => locate('KUBEBUILDER_ASSETS', join(projectDir, '.tools', 'kube'));
+
+/** Returns the path of an installed tool, or throws an error that says how to get it. */
+export function requireTool(location: ToolLocation, file = ''): string {
+  const path = file ? join(location.path, file) : location.path;
+  if (existsSync(path)) return path;
+  const fix = location.overriddenBy
+    ? `${location.overriddenBy}=${location.path} is set; point it at an existing ${file || 'binary'} or unset it`
+    : "run 'npm run tools' to install it";
+  throw new Error(`${file || location.path} not found at ${path}: ${fix}`);
+}
