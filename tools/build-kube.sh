@@ -5,9 +5,9 @@
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 dest="$CAPSTAN_CACHE/kube/$KUBERNETES_VERSION-etcd-$ETCD_VERSION"
-link="$PROJECT_DIR/.tools/kube"
+link="$TOOLS_HOME/kube"
 if [[ -x "$dest/kube-apiserver" && -x "$dest/etcd" ]]; then
-  mkdir -p "$PROJECT_DIR/.tools" && ln -sfn "$dest" "$link"
+  mkdir -p "$TOOLS_HOME" && ln -sfn "$dest" "$link"
   echo "$dest"; exit 0
 fi
 
@@ -46,6 +46,6 @@ log "building kube-apiserver $KUBERNETES_VERSION (first time only; several minut
 )
 
 rm -rf "$dest" && mv "$dest.tmp" "$dest"
-mkdir -p "$PROJECT_DIR/.tools" && ln -sfn "$dest" "$link"
+mkdir -p "$TOOLS_HOME" && ln -sfn "$dest" "$link"
 log "built $("$dest/kube-apiserver" --version) and etcd $("$dest/etcd" --version | head -n1)"
 echo "$dest"

@@ -5,6 +5,8 @@ PROJECT_DIR="$(dirname "$TOOLS_DIR")"
 # shellcheck source=versions.env
 source "$TOOLS_DIR/versions.env"
 CAPSTAN_CACHE="${CAPSTAN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/capstan}"
+# Project-local installs (the venv, links to cached builds); CAPSTAN_TOOLS moves them.
+TOOLS_HOME="${CAPSTAN_TOOLS:-$PROJECT_DIR/.tools}"
 
 log() { printf '[capstan tools] %s\n' "$*" >&2; }
 die() { printf '[capstan tools] error: %s\n' "$*" >&2; exit 1; }

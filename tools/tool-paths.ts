@@ -33,7 +33,10 @@ function locate(envVar: string, defaultPath: string): ToolLocation {
   return override ? { path: override, overriddenBy: envVar } : { path: defaultPath };
 }
 
-const venvBin = join(projectDir, '.tools', 'venv', 'bin');
+/** Project-local installs (the venv, links to cached builds); CAPSTAN_TOOLS moves them. */
+export const toolsDir = process.env['CAPSTAN_TOOLS'] ?? join(projectDir, '.tools');
+
+const venvBin = join(toolsDir, 'venv', 'bin');
 
 /** The Temporal CLI (`temporal server start-dev`), overridable with TEMPORAL_CLI. */
 export const temporalCli = (): ToolLocation => locate('TEMPORAL_CLI', join(venvBin, 'temporal'));
@@ -43,7 +46,7 @@ export const temporalTestServer = (): ToolLocation =>
   locate('TEMPORAL_TEST_SERVER', join(venvBin, 'temporal-test-server'));
 
 /** The folder with kube-apiserver and etcd, overridable with KUBEBUILDER_ASSETS (envtest's convention). */
-export const kubeAssets = (): ToolLocation => locate('KUBEBUILDER_ASSETS', join(projectDir, '.tools', 'kube'));
+export const kubeAssets = (): ToolLocation => locate('KUBEBUILDER_ASSETS', join(toolsDir, 'kube'));
 
 /** Returns the path of an installed tool, or throws an error that says how to get it. */
 export function requireTool(location: ToolLocation, file = ''): string {

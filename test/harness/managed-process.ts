@@ -1,0 +1,120 @@
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+
+/** A server process the harness owns: started in its own process group, always stopped. */
+export interface ManagedProcess {
+  readonly name: string;
+  readonly pid: number;
+  /** Resolves with the exit code (or null after a signal) once the process has ended. */
+  readonly exited: Promise<number | null>;
+  /** The last lines the process printed, for error messages. */
+  logTail(): string;
+  /** SIGTERM to the whole group, SIGKILL after a grace period; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env?: NodeJS.ProcessEnv;
+  /** Appends everything the process prints to this file (the embedded default keeps logs). */
+  readonly logFile?: string;
+  readonly stopGraceMs?: number;
+}
+
+const live = new Set<ManagedProcess>();
+const tailLines = 60;
+
+// Last line of defence: whatever way this Node process ends, its servers end with it.
+process.on('exit', () => {
+  for (const child of live) killGroup(child.pid, 'SIGKILL');
+});
+
+/** Starts a server process; the caller must `stop()` it (in a finally block or afterAll). */
+export function startProcess(options: StartOptions): ManagedProcess {
+  const child = spawn(options.command, options.args, {
+    detached: true, // its own process group, so stop() also ends anything it forks
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...options.env },
+  });
+  if (child.pid === undefined) throw new Error(`${options.name}: could not start ${options.command}`);
+  const pid = child.pid;
+  const lines: string[] = [];
+  const log = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
+  const collect = (chunk: Buffer): void => {
+    log?.write(chunk);
+    lines.push(...chunk.toString('utf8').split('\n').filter((l) => l !== ''));
+    if (lines.length > tailLines) lines.splice(0, lines.length - tailLines);
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('error', () => {
+      resolve(null);
+    });
+    child.once('exit', (code) => {
+      live.delete(managed);
+      log?.end();
+      resolve(code);
+    });
+  });
+
+  let stopping: Promise<void> | undefined;
+  const managed: ManagedProcess = {
+    name: options.name,
+    pid,
+    exited,
+    logTail: () => lines.join('\n'),
+    stop: () => (stopping ??= stopGroup(pid, exited, options.stopGraceMs ?? 10_000)),
+  };
+  live.add(managed);
+  return managed;
+}
+
+async function stopGroup(pid: number, exited: Promise<number | null>, graceMs: number): Promise<void> {
+  killGroup(pid, 'SIGTERM');
+  const timedOut = await Promise.race([exited.then(() => false), delay(graceMs).then(() => true)]);
+  if (timedOut) killGroup(pid, 'SIGKILL');
+  await exited;
+  // Children that outlived their parent in the group are ended too.
+  killGroup(pid, 'SIGKILL');
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // ESRCH: the group is already gone, which is what we want.
+  }
+}
+
+/** Resolves after `ms` milliseconds. */
+export const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Polls `probe` until it returns true. Fails early, with the process's last output, when the
+ * process exits, and with a timeout error naming what was awaited otherwise.
+ */
+export async function waitUntilReady(
+  process_: ManagedProcess,
+  what: string,
+  probe: () => boolean | Promise<boolean>,
+  timeoutMs = 60_000,
+): Promise<void> {
+  let exitCode: number | null | undefined;
+  void process_.exited.then((code) => (exitCode = code));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (exitCode !== undefined) {
+      await delay(50); // 'exit' can precede the last output on the pipes
+      throw new Error(`${process_.name} exited (code ${exitCode}) before ${what}:\n${process_.logTail()}`);
+    }
+    if (await Promise.resolve().then(probe).catch(() => false)) return;
+    if (Date.now() > deadline) {
+      throw new Error(`${process_.name} did not become ready (${what}) within ${timeoutMs} ms:\n${process_.logTail()}`);
+    }
+    await delay(200);
+  }
+}
