@@ -1,0 +1,86 @@
+// `npm start`: the embedded default. Temporal dev server + Web UI, a management cluster
+// (etcd + kube-apiserver) and the Capstan worker, with state under .capstan/ kept across starts.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { ensureTools } from '../tools/ensure-tools.ts';
+import { projectDir } from '../tools/tool-paths.ts';
+import { startManagementCluster } from '../test/harness/management-cluster.ts';
+import { startTemporalDevServer } from '../test/harness/temporal-dev-server.ts';
+import { createLifecycleWorker } from '../workers/lifecycle-worker.ts';
+import { assertPortsFree, embeddedPorts } from './ports.ts';
+
+const stateDir = process.env['CAPSTAN_HOME'] ?? join(projectDir, '.capstan');
+const logDir = join(stateDir, 'logs');
+
+/** Everything started so far, stopped in reverse order. */
+const stops: Array<() => Promise<void>> = [];
+
+async function start(): Promise<void> {
+  // We stop the worker ourselves, in order, before the servers it talks to.
+  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  ensureTools();
+  await assertPortsFree(embeddedPorts);
+  mkdirSync(logDir, { recursive: true });
+
+  step('Temporal dev server');
+  const temporal = await startTemporalDevServer({
+    port: embeddedPorts.temporal,
+    uiPort: embeddedPorts.temporalUi,
+    dbFile: join(stateDir, 'temporal.sqlite'),
+    logFile: join(logDir, 'temporal.log'),
+  });
+  stops.push(() => temporal.stop());
+
+  step('management cluster (etcd + kube-apiserver)');
+  const management = await startManagementCluster({
+    dataDir: join(stateDir, 'management'),
+    apiserverPort: embeddedPorts.kubeApiserver,
+    etcdClientPort: embeddedPorts.etcdClient,
+    etcdPeerPort: embeddedPorts.etcdPeer,
+    logDir,
+  });
+  stops.push(() => management.stop());
+
+  step('Capstan worker');
+  const connection = await NativeConnection.connect({ address: temporal.address });
+  stops.push(() => connection.close());
+  const worker = await createLifecycleWorker(connection, temporal.namespace);
+  const running = worker.run();
+  stops.push(async () => {
+    worker.shutdown();
+    await running;
+  });
+  running.catch((error: unknown) => void shutDown(`worker failed: ${String(error)}`, 1));
+
+  console.log(`
+Capstan is running (state in ${stateDir}, logs in ${logDir}).
+  Temporal Web UI   ${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows
+  Temporal address  ${temporal.address} (namespace ${temporal.namespace})
+  kubeconfig        export KUBECONFIG=${management.kubeconfigPath}
+Press Ctrl-C to stop; the next 'npm start' resumes from the same state.`);
+}
+
+function step(what: string): void {
+  console.log(`starting ${what}...`);
+}
+
+let shuttingDown = false;
+async function shutDown(reason: string, exitCode: number): Promise<void> {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  console.log(`\n${reason}; stopping...`);
+  for (const stop of stops.reverse()) {
+    await stop().catch((error: unknown) => { console.error(`while stopping: ${String(error)}`); });
+  }
+  console.log('stopped.');
+  process.exit(exitCode);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => void shutDown(`received ${signal}`, 0));
+}
+
+start().catch((error: unknown) =>
+  shutDown(`could not start: ${error instanceof Error ? error.message : String(error)}`, 1),
+);
