@@ -1,4 +1,5 @@
-// `npm test`: installs the toolchain if needed, runs vitest, then proves no server outlived it.
+// `npm test`: installs the toolchain if needed, type-checks and lints, runs vitest, then proves
+// no server outlived it. Arguments go to vitest and skip the static checks (a focused run).
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -14,8 +15,23 @@ try {
   process.exit(1); // the install script already said which prerequisite is missing
 }
 
+const bin = (name: string): string => join(projectDir, 'node_modules', '.bin', name);
+const vitestArgs = process.argv.slice(2);
+if (vitestArgs.length === 0) {
+  for (const [what, command, args] of [
+    ['type check', bin('tsc'), ['--noEmit']],
+    ['lint', bin('eslint'), ['.']],
+  ] as const) {
+    console.log(`${what}: ${[command, ...args].join(' ')}`);
+    if (spawnSync(command, args, { stdio: 'inherit' }).status !== 0) {
+      console.error(`${what} failed`);
+      process.exit(1);
+    }
+  }
+}
+
 const runId = randomUUID();
-const vitest = spawnSync(join(projectDir, 'node_modules', '.bin', 'vitest'), ['run', ...process.argv.slice(2)], {
+const vitest = spawnSync(bin('vitest'), ['run', ...vitestArgs], {
   stdio: 'inherit',
   env: { ...process.env, [marker]: runId },
 });
