@@ -29,6 +29,14 @@ export const ErrorType = {
   InvalidIpPool: 'InvalidIpPool',
   /** A fixed address (e.g. the control-plane endpoint) is already held by another owner. */
   IpAddressConflict: 'IpAddressConflict',
+  /** A user patch (strategicPatches or configPatches) does not parse or does not apply. */
+  InvalidConfigPatch: 'InvalidConfigPatch',
+  /** The rendered (and patched) Talos machine config fails validation. */
+  InvalidMachineConfig: 'InvalidMachineConfig',
+  /** The machine-config input (cluster name, endpoint, versions, network) is malformed. */
+  InvalidMachineConfigInput: 'InvalidMachineConfigInput',
+  /** A stored Talos secrets bundle does not parse or misses a part: an operator must repair it. */
+  InvalidSecretsBundle: 'InvalidSecretsBundle',
 } as const;
 
 export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];
@@ -41,4 +49,8 @@ export const nonRetryableErrorTypes: readonly ErrorType[] = [
   ErrorType.ProxmoxVmNotOwned,
   ErrorType.InvalidIpPool,
   ErrorType.IpAddressConflict,
+  ErrorType.InvalidConfigPatch,
+  ErrorType.InvalidMachineConfig,
+  ErrorType.InvalidMachineConfigInput,
+  ErrorType.InvalidSecretsBundle,
 ];
