@@ -1,0 +1,153 @@
+// startProxmoxSim: wires state, persistence, faults, hooks, the task engine and the HTTP
+// server into one simulated cluster.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { apiRoutes } from './api/routes.ts';
+import type { SimContext } from './core/context.ts';
+import { infoOf } from './core/context.ts';
+import { createEventLog } from './core/event-log.ts';
+import type { ProxmoxEventLog } from './core/event-log.ts';
+import { createFaults } from './core/faults.ts';
+import type { ProxmoxFaults } from './core/faults.ts';
+import { initialState } from './core/initial-state.ts';
+import { createLaggedStats } from './core/lagged-stats.ts';
+import { createRandom } from './core/random.ts';
+import { loadStateFile, saveStateFile } from './core/state-file.ts';
+import { createTimers } from './core/timers.ts';
+import { createVmHooks, VmHookEvent } from './core/vm-hooks.ts';
+import type { VmHook } from './core/vm-hooks.ts';
+import type { SimVmInfo } from './core/vm-info.ts';
+import { handleRequest } from './http/handle-request.ts';
+import { resolveOptions } from './options.ts';
+import type { ProxmoxSimOptions } from './options.ts';
+import { moveVm } from './tasks/migrate-op.ts';
+import { resumeTasks } from './tasks/task-engine.ts';
+import type { SimTiming } from './timing.ts';
+
+/** A running simulated Proxmox VE cluster. */
+export interface ProxmoxSim {
+  /** Base URL, e.g. `http://127.0.0.1:40123/api2/json`. */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  /** The first accepted token. */
+  readonly token: { readonly id: string; readonly secret: string };
+  /** `PVEAPIToken=<id>=<secret>`, ready for the Authorization header. */
+  readonly authorization: string;
+  /** Fault injection, settable at run time. */
+  readonly faults: ProxmoxFaults;
+  /** Every state change so far. */
+  readonly events: ProxmoxEventLog;
+  /** Registers a hook; with `replayRunning`, `vm-started` is also called for VMs already running. */
+  on(event: VmHookEvent, hook: (vm: SimVmInfo) => void, options?: { readonly replayRunning?: boolean }): () => void;
+  /** A snapshot of every VM (templates included). */
+  vms(): SimVmInfo[];
+  /** Moves a VM to another node at once (like an offline migration that already finished). */
+  migrate(vmid: number, node: string): void;
+  /** Changes durations from now on. */
+  setTiming(timing: Partial<SimTiming>): void;
+  /** Stops serving, cancels timers and writes the state file. Running tasks resume on the next start. */
+  stop(): Promise<void>;
+}
+
+/** Starts a simulated cluster on a loopback port. */
+export async function startProxmoxSim(options: ProxmoxSimOptions = {}): Promise<ProxmoxSim> {
+  const resolved = resolveOptions(options);
+  const random = createRandom(resolved.seed);
+  const loaded = resolved.stateFile === undefined ? undefined : loadStateFile(resolved.stateFile);
+  const state = loaded ?? initialState(resolved, random);
+  if (resolved.tokens !== undefined) state.tokens = resolved.tokens;
+  const events = createEventLog(resolved.eventLogFile);
+  const hooks = createVmHooks();
+  for (const [event, hook] of Object.entries(resolved.hooks) as [VmHookEvent, VmHook][]) hooks.on(event, hook);
+  const stats = createLaggedStats();
+  let stopped = false;
+  let saveQueued = false;
+  const save = (): void => {
+    if (resolved.stateFile !== undefined) saveStateFile(resolved.stateFile, state);
+  };
+  const ctx: SimContext = {
+    state,
+    random,
+    events,
+    hooks,
+    faults: createFaults(createRandom(resolved.seed ^ 0x5bd1e995), events),
+    timers: createTimers(),
+    stats,
+    timing: resolved.timing,
+    scale: resolved.scale,
+    changed: () => {
+      stats.record(Date.now(), Object.values(state.vms));
+      if (saveQueued || resolved.stateFile === undefined) return;
+      saveQueued = true;
+      setImmediate(() => {
+        saveQueued = false;
+        if (!stopped) save();
+      });
+    },
+  };
+  // Whatever existed before this start counts as long known to the stats.
+  stats.record(0, Object.values(state.vms));
+  if (loaded === undefined) save();
+  else {
+    const running = Object.values(state.vms).filter((vm) => vm.status === 'running');
+    events.append({ type: 'sim.loaded', detail: { vms: Object.keys(state.vms).length, running: running.length } });
+    for (const vm of running) hooks.emit('vm-started', infoOf(ctx, vm));
+    resumeTasks(ctx);
+  }
+
+  const server = createServer((request, response) => {
+    void handleRequest(ctx, apiRoutes, request, response);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(resolved.port, resolved.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const token = state.tokens[0] ?? { id: '', secret: '' };
+
+  return {
+    url: `http://${resolved.host}:${port}/api2/json`,
+    host: resolved.host,
+    port,
+    token,
+    authorization: `PVEAPIToken=${token.id}=${token.secret}`,
+    faults: ctx.faults,
+    events,
+    on: (event, hook, hookOptions) => {
+      const off = hooks.on(event, hook);
+      if (hookOptions?.replayRunning === true && event === VmHookEvent.started) {
+        const running = Object.values(state.vms).filter((vm) => vm.status === 'running').map((vm) => infoOf(ctx, vm));
+        queueMicrotask(() => {
+          for (const info of running) hook(info);
+        });
+      }
+      return off;
+    },
+    vms: () => Object.values(state.vms).map((vm) => infoOf(ctx, vm)),
+    migrate: (vmid, node) => {
+      const vm = state.vms[String(vmid)];
+      if (vm === undefined) throw new Error(`proxmox sim: VM ${vmid} does not exist`);
+      if (!state.nodes.some((n) => n.name === node)) throw new Error(`proxmox sim: no such node '${node}'`);
+      if (vm.node !== node) moveVm(ctx, vmid, vm.node, node);
+    },
+    setTiming: (timing) => {
+      ctx.timing = { ...ctx.timing, ...timing };
+    },
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      ctx.timers.clear();
+      await new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+        server.closeAllConnections();
+      });
+      save();
+    },
+  };
+}
