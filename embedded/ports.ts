@@ -7,6 +7,7 @@ export const embeddedPorts = {
   kubeApiserver: Number(process.env['CAPSTAN_KUBE_APISERVER_PORT'] ?? 16443),
   etcdClient: Number(process.env['CAPSTAN_ETCD_PORT'] ?? 12379),
   etcdPeer: Number(process.env['CAPSTAN_ETCD_PEER_PORT'] ?? 12380),
+  proxmox: Number(process.env['CAPSTAN_PROXMOX_PORT'] ?? 18006),
 } as const;
 
 /** Fails with the port's owner named when any of the ports is taken. */
@@ -19,7 +20,7 @@ export async function assertPortsFree(ports: Readonly<Record<string, number>>): 
     throw new Error(
       `ports in use on 127.0.0.1: ${busy.join(', ')}. Is another 'npm start' still running? ` +
         'Stop it, or choose other ports with CAPSTAN_TEMPORAL_PORT, CAPSTAN_TEMPORAL_UI_PORT, ' +
-        'CAPSTAN_KUBE_APISERVER_PORT, CAPSTAN_ETCD_PORT, CAPSTAN_ETCD_PEER_PORT.',
+        'CAPSTAN_KUBE_APISERVER_PORT, CAPSTAN_ETCD_PORT, CAPSTAN_ETCD_PEER_PORT, CAPSTAN_PROXMOX_PORT.',
     );
   }
 }

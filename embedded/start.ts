@@ -1,5 +1,6 @@
 // `npm start`: the embedded default. Temporal dev server + Web UI, a management cluster
-// (etcd + kube-apiserver) and the Capstan worker, with state under .capstan/ kept across starts.
+// (etcd + kube-apiserver), simulated Proxmox VE and the Capstan worker, with state under
+// .capstan/ kept across starts.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
@@ -7,7 +8,11 @@ import { ensureTools } from '../tools/ensure-tools.ts';
 import { projectDir } from '../tools/tool-paths.ts';
 import { startManagementCluster } from '../test/harness/management-cluster.ts';
 import { startTemporalDevServer } from '../test/harness/temporal-dev-server.ts';
+import { ipamCrds } from '../api/ipam.ts';
+import { applyCrds } from '../client/kubernetes/apply-crds.ts';
+import { createLifecycleActivities } from '../workers/lifecycle-activities.ts';
 import { createLifecycleWorker } from '../workers/lifecycle-worker.ts';
+import { startEmbeddedProxmox } from './embedded-proxmox.ts';
 import { assertPortsFree, embeddedPorts } from './ports.ts';
 
 const stateDir = process.env['CAPSTAN_HOME'] ?? join(projectDir, '.capstan');
@@ -41,11 +46,20 @@ async function start(): Promise<void> {
     logDir,
   });
   stops.push(() => management.stop());
+  await applyCrds(management.kubeConfig, ipamCrds);
+
+  step('simulated Proxmox VE');
+  const proxmox = await startEmbeddedProxmox(join(stateDir, 'proxmox'), embeddedPorts.proxmox);
+  stops.push(() => proxmox.stop());
 
   step('Capstan worker');
+  const activities = createLifecycleActivities({
+    proxmox: { baseUrl: proxmox.url, tokenId: proxmox.token.id, tokenSecret: proxmox.token.secret },
+    managementCluster: management.kubeConfig,
+  });
   const connection = await NativeConnection.connect({ address: temporal.address });
   stops.push(() => connection.close());
-  const worker = await createLifecycleWorker(connection, temporal.namespace);
+  const worker = await createLifecycleWorker(connection, temporal.namespace, activities);
   const running = worker.run();
   stops.push(async () => {
     worker.shutdown();
@@ -58,6 +72,7 @@ Capstan is running (state in ${stateDir}, logs in ${logDir}).
   Temporal Web UI   ${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows
   Temporal address  ${temporal.address} (namespace ${temporal.namespace})
   kubeconfig        export KUBECONFIG=${management.kubeconfigPath}
+  Proxmox VE (sim)  ${proxmox.url} (token ${proxmox.token.id}, secret in ${join(stateDir, 'proxmox', 'token-secret')})
 Press Ctrl-C to stop; the next 'npm start' resumes from the same state.`);
 }
 

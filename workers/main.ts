@@ -1,17 +1,23 @@
-// Process entry point of a Capstan worker: `tsx workers/main.ts`, configured by TEMPORAL_* variables.
+// Process entry point of a Capstan worker: `tsx workers/main.ts`, configured by TEMPORAL_*, PROXMOX_* and KUBECONFIG.
+import { KubeConfig } from '@kubernetes/client-node';
 import { NativeConnection } from '@temporalio/worker';
 import { temporalSettingsFromEnv } from '../client/temporal/connection-options.ts';
+import { createLifecycleActivities } from './lifecycle-activities.ts';
 import { createLifecycleWorker } from './lifecycle-worker.ts';
+import { proxmoxSettingsFromEnv } from './proxmox-settings.ts';
 
 async function main(): Promise<void> {
   const settings = temporalSettingsFromEnv();
+  const managementCluster = new KubeConfig();
+  managementCluster.loadFromDefault(); // KUBECONFIG, ~/.kube/config, or in-cluster
+  const activities = createLifecycleActivities({ proxmox: proxmoxSettingsFromEnv(), managementCluster });
   const connection = await NativeConnection.connect({
     address: settings.address,
     ...(settings.tls ? { tls: settings.tls } : {}),
     ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
   });
   try {
-    const worker = await createLifecycleWorker(connection, settings.namespace);
+    const worker = await createLifecycleWorker(connection, settings.namespace, activities);
     console.log(`capstan worker polling ${settings.address} namespace ${settings.namespace}`);
     // Worker.run() handles SIGINT/SIGTERM itself: it drains and resolves.
     await worker.run();
