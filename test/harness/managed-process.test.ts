@@ -14,10 +14,14 @@ describe('managed processes', () => {
     const parent = startProcess({
       name: 'forker',
       command: 'sh',
-      args: ['-c', 'sleep 300 & sleep 300 & wait'],
+      args: ['-c', 'sleep 300 & sleep 300 & sleep 300 & wait'],
       env: { [markerName]: marker },
     });
-    await waitUntilReady(parent, 'two children', () => processesWithEnv(markerName, marker).length >= 3);
+    // Four: the shell and its three sleeps, each exec'd (a child caught between fork and exec
+    // would still read as `sh`).
+    await waitUntilReady(parent, 'three children', () =>
+      processesWithEnv(markerName, marker).filter((p) => p.command.startsWith('sleep')).length === 3,
+    );
     await parent.stop();
     expect(processesWithEnv(markerName, marker)).toEqual([]);
   });

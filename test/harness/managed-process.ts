@@ -78,8 +78,20 @@ async function stopGroup(pid: number, exited: Promise<number | null>, graceMs: n
   const timedOut = await Promise.race([exited.then(() => false), delay(graceMs).then(() => true)]);
   if (timedOut) killGroup(pid, 'SIGKILL');
   await exited;
-  // Children that outlived their parent in the group are ended too.
-  killGroup(pid, 'SIGKILL');
+  // Children that outlived their leader are ended too, and given a moment to go (the kernel
+  // tears a killed process down asynchronously). Only while the group still exists: a group id
+  // is a pid, and on a busy machine a dead group's id soon belongs to someone else.
+  if (groupAlive(pid)) killGroup(pid, 'SIGKILL');
+  for (let waited = 0; groupAlive(pid) && waited < 2_000; waited += 20) await delay(20);
+}
+
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
