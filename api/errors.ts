@@ -37,6 +37,36 @@ export const ErrorType = {
   InvalidMachineConfigInput: 'InvalidMachineConfigInput',
   /** A stored Talos secrets bundle does not parse or misses a part: an operator must repair it. */
   InvalidSecretsBundle: 'InvalidSecretsBundle',
+  /** The Talos API did not answer, timed out, or was busy (Unavailable, DeadlineExceeded, ...): try again. */
+  TalosUnavailable: 'TalosUnavailable',
+  /** The node is not ready for the call yet (FailedPrecondition, e.g. "bootstrap is not available yet"). */
+  TalosNotReady: 'TalosNotReady',
+  /** Talos refused the machine config or request (InvalidArgument): retrying the same input fails again. */
+  TalosInvalidConfig: 'TalosInvalidConfig',
+  /** The client certificate is not accepted or lacks the role (PermissionDenied, Unauthenticated). */
+  TalosPermissionDenied: 'TalosPermissionDenied',
+  /** The node does not offer the call (Unimplemented: wrong node type, maintenance mode, Talos version). */
+  TalosUnsupported: 'TalosUnsupported',
+  /** Talos refused the call for a reason no other type covers (NotFound, AlreadyExists, ...). */
+  TalosCallFailed: 'TalosCallFailed',
+  /** The Talos installer reported a non-zero exit code during an upgrade. */
+  TalosUpgradeFailed: 'TalosUpgradeFailed',
+  /** A stored talosconfig does not parse or misses its context, CA or client certificate. */
+  InvalidTalosconfig: 'InvalidTalosconfig',
+  /** A referenced Secret (talosconfig, kubeconfig, machine config) or its key does not exist. */
+  SecretNotFound: 'SecretNotFound',
+  /** A Kubernetes API did not answer, timed out or answered 409/429/5xx: try again. */
+  KubernetesUnavailable: 'KubernetesUnavailable',
+  /** A Kubernetes API refused the credentials or the request's permissions (401/403). */
+  KubernetesPermissionDenied: 'KubernetesPermissionDenied',
+  /** A Kubernetes API refused the request as malformed (400/422): retrying cannot help. */
+  KubernetesInvalidRequest: 'KubernetesInvalidRequest',
+  /** The Node did not become Ready within the wait's timeout. */
+  NodeNotReady: 'NodeNotReady',
+  /** A drain timed out while PodDisruptionBudgets refused evictions; names the budgets and pods. */
+  DrainBlockedByPdb: 'DrainBlockedByPdb',
+  /** A drain timed out while evicted pods were still terminating; names the pods. */
+  DrainIncomplete: 'DrainIncomplete',
 } as const;
 
 export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];
@@ -53,4 +83,12 @@ export const nonRetryableErrorTypes: readonly ErrorType[] = [
   ErrorType.InvalidMachineConfig,
   ErrorType.InvalidMachineConfigInput,
   ErrorType.InvalidSecretsBundle,
+  ErrorType.TalosInvalidConfig,
+  ErrorType.TalosPermissionDenied,
+  ErrorType.TalosUnsupported,
+  ErrorType.TalosUpgradeFailed,
+  ErrorType.InvalidTalosconfig,
+  ErrorType.SecretNotFound,
+  ErrorType.KubernetesPermissionDenied,
+  ErrorType.KubernetesInvalidRequest,
 ];

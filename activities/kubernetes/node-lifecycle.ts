@@ -1,0 +1,13 @@
+import type { CoreV1Api } from '@kubernetes/client-node';
+import { classifyKubernetesError, isNotFound } from './kubernetes-errors.ts';
+
+/** Deletes the Node object; one already gone is success with `deleted: false`. */
+export async function deleteNode(core: CoreV1Api, name: string): Promise<{ readonly deleted: boolean }> {
+  try {
+    await core.deleteNode({ name });
+    return { deleted: true };
+  } catch (error) {
+    if (isNotFound(error)) return { deleted: false };
+    throw classifyKubernetesError(error, `deleting node ${name}`);
+  }
+}

@@ -1,0 +1,67 @@
+import { Context } from '@temporalio/activity';
+import type { V1Node } from '@kubernetes/client-node';
+import { ApplicationFailure } from '@temporalio/common';
+import { ErrorType } from '../../api/errors.ts';
+import { failure } from '../failure.ts';
+import type { SecretStore } from './secret-store.ts';
+import { describeNode, findNode, workloadCoreApi, type WorkloadNodeInput } from './workload-cluster.ts';
+
+/** Wait for a node to be Ready. */
+export interface WaitForNodeReadyInput extends WorkloadNodeInput {
+  /** Give up after this long with a retryable NodeNotReady; default: until the activity times out. */
+  readonly timeoutSeconds?: number;
+}
+
+/** What a node runs, as its kubelet reports it. */
+export interface NodeVersions {
+  readonly name: string;
+  readonly kubeletVersion: string;
+  readonly osImage: string;
+  readonly kernelVersion: string;
+  readonly containerRuntimeVersion: string;
+}
+
+/** The node's versions from `status.nodeInfo`. */
+export function nodeVersions(node: V1Node): NodeVersions {
+  const info = node.status?.nodeInfo;
+  return {
+    name: node.metadata?.name ?? '',
+    kubeletVersion: info?.kubeletVersion ?? '',
+    osImage: info?.osImage ?? '',
+    kernelVersion: info?.kernelVersion ?? '',
+    containerRuntimeVersion: info?.containerRuntimeVersion ?? '',
+  };
+}
+
+/** Why a node is not Ready, or undefined when it is. */
+export function notReadyReason(node: V1Node | undefined): string | undefined {
+  if (!node) return 'not registered yet';
+  const ready = node.status?.conditions?.find((condition) => condition.type === 'Ready');
+  if (ready?.status === 'True') return undefined;
+  if (!ready) return 'no Ready condition yet';
+  return `Ready=${ready.status}${ready.reason ? ` (${ready.reason}${ready.message ? `: ${ready.message}` : ''})` : ''}`;
+}
+
+/**
+ * Polls until the node has registered and is Ready, heartbeating the reason it waits. API
+ * errors that pass (the workload apiserver is still starting) are waited out too.
+ */
+export async function waitForNodeReady(secrets: SecretStore, input: WaitForNodeReadyInput, pollMs: number): Promise<NodeVersions> {
+  const deadline = input.timeoutSeconds === undefined ? Infinity : Date.now() + input.timeoutSeconds * 1000;
+  const what = describeNode(input.node);
+  for (;;) {
+    let reason: string;
+    try {
+      const node = await findNode(await workloadCoreApi(secrets, input.cluster), input.node);
+      const notReady = notReadyReason(node);
+      if (node && notReady === undefined) return nodeVersions(node);
+      reason = notReady ?? 'unknown';
+    } catch (error) {
+      if (error instanceof ApplicationFailure && error.nonRetryable) throw error;
+      reason = (error as Error).message;
+    }
+    if (Date.now() >= deadline) throw failure(ErrorType.NodeNotReady, `${what} not Ready after ${input.timeoutSeconds}s: ${reason}`);
+    Context.current().heartbeat({ node: what, reason });
+    await Context.current().sleep(pollMs);
+  }
+}

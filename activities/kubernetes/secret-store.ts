@@ -1,0 +1,87 @@
+import { CoreV1Api, PatchStrategy, setHeaderOptions, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
+import { ErrorType } from '../../api/errors.ts';
+import { failure } from '../failure.ts';
+import { classifyKubernetesError, httpStatusOf, isNotFound } from './kubernetes-errors.ts';
+
+/** One key of one Secret: what activities pass instead of the secret itself. */
+export interface SecretRef {
+  readonly namespace: string;
+  readonly name: string;
+  readonly key: string;
+}
+
+/** Labels and type a written Secret gets. */
+export interface SecretMeta {
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Secret type; CAPI uses `cluster.x-k8s.io/secret` for cluster secrets. */
+  readonly type?: string;
+}
+
+/**
+ * Where talosconfigs, kubeconfigs and machine configs live, so workflow inputs and results only
+ * carry references and no secret ever lands in workflow history.
+ */
+export interface SecretStore {
+  /** The value under `ref.key`; a missing Secret or key is a non-retryable SecretNotFound failure. */
+  read(ref: SecretRef): Promise<string>;
+  /** Creates the Secret or sets `ref.key` in it, keeping its other keys. */
+  write(ref: SecretRef, value: string, meta?: SecretMeta): Promise<void>;
+}
+
+/** A SecretStore over Kubernetes Secrets (the management cluster's). */
+export class KubernetesSecretStore implements SecretStore {
+  private readonly api: CoreV1Api;
+
+  constructor(kubeConfig: KubeConfig) {
+    this.api = kubeConfig.makeApiClient(CoreV1Api);
+  }
+
+  async read(ref: SecretRef): Promise<string> {
+    const secret = await this.get(ref);
+    const encoded = secret?.data?.[ref.key];
+    if (encoded === undefined) {
+      const what = secret ? `has no key "${ref.key}"` : 'does not exist';
+      throw failure(ErrorType.SecretNotFound, `Secret ${ref.namespace}/${ref.name} ${what}`);
+    }
+    return Buffer.from(encoded, 'base64').toString('utf8');
+  }
+
+  async write(ref: SecretRef, value: string, meta: SecretMeta = {}): Promise<void> {
+    const data = { [ref.key]: Buffer.from(value, 'utf8').toString('base64') };
+    const labels = meta.labels ? { ...meta.labels } : undefined;
+    // Create first; a Secret that exists (or appears concurrently) gets its key merged in.
+    for (let attempt = 0; ; attempt++) {
+      if (!(await this.get(ref))) {
+        try {
+          await this.api.createNamespacedSecret({
+            namespace: ref.namespace,
+            body: { metadata: { name: ref.name, namespace: ref.namespace, labels }, type: meta.type ?? 'Opaque', data },
+          });
+          return;
+        } catch (error) {
+          if (httpStatusOf(error) === 409 && attempt < 3) continue;
+          throw classifyKubernetesError(error, `creating Secret ${ref.namespace}/${ref.name}`);
+        }
+      }
+      try {
+        await this.api.patchNamespacedSecret(
+          { name: ref.name, namespace: ref.namespace, body: { metadata: { labels }, data } },
+          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+        );
+        return;
+      } catch (error) {
+        if (isNotFound(error) && attempt < 3) continue;
+        throw classifyKubernetesError(error, `updating Secret ${ref.namespace}/${ref.name}`);
+      }
+    }
+  }
+
+  private async get(ref: SecretRef): Promise<V1Secret | undefined> {
+    try {
+      return await this.api.readNamespacedSecret({ name: ref.name, namespace: ref.namespace });
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw classifyKubernetesError(error, `reading Secret ${ref.namespace}/${ref.name}`);
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { ErrorType } from '../../../api/errors.ts';
+import { failure } from '../../failure.ts';
+import { classifyTalosError } from '../machine-api/classify-talos-error.ts';
+import type { TalosCredentials } from '../machine-api/credentials.ts';
+import { singleNode } from '../machine-api/node-replies.ts';
+import { activityCallOptions, clusterCredentials, heartbeat, pause, withClient, type TalosActivityDeps, type TalosNodeRef } from './talos-session.ts';
+
+/** Wait for a node's apid to answer with the cluster's credentials. */
+export interface WaitForApidInput extends TalosNodeRef {
+  /** Give up after this long with a retryable TalosUnavailable; default: wait until the activity times out. */
+  readonly timeoutSeconds?: number;
+}
+
+/** The Talos version a node runs, as Version reports it. */
+export interface TalosNodeVersion {
+  readonly tag: string;
+  readonly platform: string;
+}
+
+/**
+ * Polls Version over mTLS until the node answers: after a config apply (install + reboot), an
+ * upgrade or a reboot. Heartbeats every poll with the last error so the UI shows why it waits;
+ * a permanent refusal (wrong CA role, ...) ends the wait at once.
+ */
+export async function waitForApid(deps: TalosActivityDeps, input: WaitForApidInput): Promise<TalosNodeVersion> {
+  const credentials = await clusterCredentials(deps.secrets, input.cluster);
+  const deadline = input.timeoutSeconds === undefined ? Infinity : Date.now() + input.timeoutSeconds * 1000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await readVersion(input.address, credentials);
+    } catch (error) {
+      const classified = classifyTalosError(error, `waiting for apid on ${input.address}`);
+      if (classified.nonRetryable) throw classified;
+      if (Date.now() >= deadline) {
+        throw failure(ErrorType.TalosUnavailable, `${input.address} did not answer mTLS within ${input.timeoutSeconds}s: ${classified.message}`);
+      }
+      heartbeat({ address: input.address, attempt, lastError: classified.message });
+      await pause(deps.pollMs ?? 2_000);
+    }
+  }
+}
+
+/** Version of one node over the given credentials, unclassified errors. */
+export async function readVersion(address: string, credentials: TalosCredentials): Promise<TalosNodeVersion> {
+  return withClient(address, credentials, async (client) => {
+    const reply = singleNode('machine.MachineService/Version', await client.version(undefined, activityCallOptions(10_000)));
+    return { tag: reply.version?.tag ?? '', platform: reply.platform?.name ?? '' };
+  });
+}
