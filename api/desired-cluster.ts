@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { Ipv4PoolSpec } from './ipam.ts';
+import { VmIdRange } from './proxmox.ts';
+import { Version, VersionCatalog } from './versions.ts';
+
+/** An absolute count or a percentage (`25%`), as in Kubernetes Deployments. */
+export const IntOrPercent = z.union([z.number().int().min(0), z.string().regex(/^\d+%$/, 'must be a count or a percentage like 25%')]);
+export type IntOrPercent = z.infer<typeof IntOrPercent>;
+
+/** The VM every machine of a group gets. */
+export const MachineShape = z.object({
+  cores: z.number().int().min(1),
+  sockets: z.number().int().min(1).default(1),
+  memoryMiB: z.number().int().min(1024),
+  diskGiB: z.number().int().min(10),
+  templateVmid: z.number().int().min(100),
+  storage: z.string().optional(),
+  bridge: z.string().default('vmbr0'),
+  vlan: z.number().int().min(1).max(4094).optional(),
+  installDisk: z.string().default('/dev/sda'),
+});
+export type MachineShape = z.infer<typeof MachineShape>;
+
+/** How machines are changed: replaced (new VM before the old goes) or upgraded in place. */
+export const RolloutStrategy = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('RollingUpdate'),
+    maxSurge: IntOrPercent.default(1),
+    maxUnavailable: IntOrPercent.default(0),
+  }),
+  z.object({ type: z.literal('InPlace') }),
+]);
+export type RolloutStrategy = z.infer<typeof RolloutStrategy>;
+
+/** Which machines go first when a MachineDeployment shrinks (unhealthy ones always lead). */
+export const DeletePolicy = z.enum(['Random', 'Newest', 'Oldest']);
+export type DeletePolicy = z.infer<typeof DeletePolicy>;
+
+/** The control plane: an odd number of etcd members, changed one machine at a time. */
+export const DesiredControlPlane = z.object({
+  replicas: z.number().int().min(1).max(7).refine((n) => n % 2 === 1, 'must be odd (1, 3, 5 or 7) to keep an etcd quorum'),
+  machine: MachineShape,
+  strategy: RolloutStrategy.default({ type: 'RollingUpdate', maxSurge: 1, maxUnavailable: 0 }),
+});
+export type DesiredControlPlane = z.infer<typeof DesiredControlPlane>;
+
+/** A group of identical workers, as a CAPI MachineDeployment. */
+export const DesiredMachineDeployment = z.object({
+  name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS label'),
+  replicas: z.number().int().min(0),
+  machine: MachineShape,
+  /** Kubernetes version of this group's kubelets; the cluster's when absent. */
+  kubernetesVersion: Version.optional(),
+  strategy: RolloutStrategy.default({ type: 'RollingUpdate', maxSurge: 1, maxUnavailable: 0 }),
+  deletePolicy: DeletePolicy.default('Random'),
+});
+export type DesiredMachineDeployment = z.infer<typeof DesiredMachineDeployment>;
+
+/** A reference to a Secret in the cluster's namespace (never the secret itself). */
+export const SecretRef = z.object({ name: z.string().min(1) });
+
+/**
+ * The normalized desired state of one cluster: the only input the lifecycle workflows accept.
+ * The controller maps the CAPI-style objects onto it; secrets appear only as references.
+ */
+export const DesiredCluster = z.object({
+  namespace: z.string().min(1),
+  name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS label'),
+  /** metadata.generation of the Cluster object this was mapped from. */
+  generation: z.number().int().min(0),
+  kubernetesVersion: Version,
+  talosVersion: Version,
+  controlPlane: DesiredControlPlane,
+  machineDeployments: z.array(DesiredMachineDeployment).default([]),
+  proxmox: z.object({
+    allowedNodes: z.array(z.string().min(1)).min(1),
+    vmIdRange: VmIdRange.optional(),
+    credentialsRef: SecretRef.optional(),
+  }),
+  network: z.object({
+    /** The ProxmoxCluster whose `ipv4Config` this is; names the IP pool. */
+    poolName: z.string().min(1),
+    ipv4Pool: Ipv4PoolSpec,
+    /** The control-plane endpoint; reserved from the pool when absent. */
+    controlPlaneEndpoint: z.object({ host: z.ipv4(), port: z.number().int().default(6443) }).optional(),
+    podSubnets: z.array(z.string()).default(['10.244.0.0/16']),
+    serviceSubnets: z.array(z.string()).default(['10.96.0.0/12']),
+  }),
+  talos: z.object({
+    strategicPatches: z.array(z.string()).default([]),
+    configPatches: z.array(z.string()).default([]),
+    /** Image Factory schematic, for installer images with extensions. */
+    schematicId: z.string().optional(),
+  }).default({ strategicPatches: [], configPatches: [] }),
+  versionCatalog: VersionCatalog,
+  paused: z.boolean().default(false),
+});
+export type DesiredCluster = z.infer<typeof DesiredCluster>;
+export type DesiredClusterInput = z.input<typeof DesiredCluster>;
