@@ -18,9 +18,21 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
   const known = new Set(Object.keys(existing.customAttributes));
   const missing = capstanSearchAttributes.filter((key) => !known.has(key.name));
   if (missing.length === 0) return [];
+  await addSearchAttributes(connection, namespace, missing);
+  return missing.map((key) => key.name);
+}
+
+/**
+ * Adds search attributes without looking first: for the time-skipping test server, which
+ * implements AddSearchAttributes but not ListSearchAttributes.
+ */
+export async function addSearchAttributes(
+  connection: Connection,
+  namespace: string,
+  keys: ReadonlyArray<(typeof capstanSearchAttributes)[number]> = capstanSearchAttributes,
+): Promise<void> {
   await connection.operatorService.addSearchAttributes({
     namespace,
-    searchAttributes: Object.fromEntries(missing.map((key) => [key.name, indexedValueTypes[key.type]])),
+    searchAttributes: Object.fromEntries(keys.map((key) => [key.name, indexedValueTypes[key.type]])),
   });
-  return missing.map((key) => key.name);
 }

@@ -1,0 +1,133 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  ChildWorkflowFailure,
+  condition,
+  isCancellation,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import { CapstanPhase } from '../../api/search-attributes.ts';
+import {
+  abortUpdate,
+  pauseUpdate,
+  progressQuery,
+  resumeUpdate,
+  retryUpdate,
+  type BlockedStep,
+  type OperationProgress,
+} from '../../api/operation-messages.ts';
+
+/** Thrown out of `step()` when an operator aborts; the operation ends without further steps. */
+export class OperationAborted extends Error {
+  constructor(readonly reason: string) {
+    super(`aborted: ${reason}`);
+    this.name = 'OperationAborted';
+  }
+}
+
+/**
+ * Runs an operation's steps in order with the operator controls every Capstan operation has:
+ * a step that fails for good blocks (CapstanPhase=Blocked, reason in the progress query) until
+ * `retry` re-runs exactly that step or `abort` ends the operation; `pause` holds it between
+ * steps. Create one per operation workflow, before the first step.
+ */
+export class OperationRunner {
+  private progress: OperationProgress;
+  private decision: 'retry' | { abort: string } | undefined;
+  private paused = false;
+
+  constructor(operation: string, summary: string, steps: readonly string[]) {
+    this.progress = { operation, summary, step: 0, steps: steps.length, currentStep: '', phase: 'Running' };
+    setHandler(progressQuery, () => this.progress);
+    setHandler(retryUpdate, () => ({ retried: this.decide('retry') }), {
+      validator: () => {
+        this.assertBlocked('retry');
+      },
+    });
+    setHandler(abortUpdate, (reason: string) => ({ aborted: this.decide({ abort: reason }) }), {
+      validator: (reason: string) => {
+        if (this.progress.phase !== 'Blocked' && !this.paused) throw new Error('only a blocked or paused operation can be aborted');
+        if (reason.trim() === '') throw new Error('say why the operation is aborted: the reason goes on the cluster status');
+      },
+    });
+    setHandler(pauseUpdate, () => this.setPaused(true));
+    setHandler(resumeUpdate, () => this.setPaused(false));
+    this.publish();
+  }
+
+  /** Runs one step; blocks on failure until retried (re-runs `run`) or aborted (throws OperationAborted). */
+  async step<T>(name: string, run: () => Promise<T>): Promise<T> {
+    await condition(() => !this.paused || this.decision !== undefined);
+    this.takeAbort();
+    this.progress = { ...this.progress, step: this.progress.step + 1, currentStep: name, phase: 'Running' };
+    this.publish();
+    for (;;) {
+      try {
+        return await run();
+      } catch (error) {
+        if (isCancellation(error) || !(error instanceof ActivityFailure || error instanceof ChildWorkflowFailure)) throw error;
+        await this.block(name, error);
+      }
+    }
+  }
+
+  /** Marks the operation finished. */
+  succeed(): void {
+    this.progress = { ...this.progress, phase: 'Succeeded', currentStep: '' };
+    this.publish();
+  }
+
+  private async block(name: string, error: ActivityFailure | ChildWorkflowFailure): Promise<void> {
+    const cause = error.cause instanceof ApplicationFailure ? error.cause : undefined;
+    const blocked: BlockedStep = {
+      step: name,
+      errorType: cause?.type ?? error.cause?.name ?? 'Unknown',
+      message: cause?.message ?? error.cause?.message ?? error.message,
+      since: new Date().toISOString(),
+      retryable: true,
+    };
+    this.progress = { ...this.progress, phase: 'Blocked', blocked };
+    this.publish();
+    await condition(() => this.decision !== undefined);
+    this.takeAbort();
+    this.decision = undefined;
+    this.progress = { ...this.progress, blocked: undefined, phase: this.paused ? 'Paused' : 'Running' };
+    this.publish();
+  }
+
+  private takeAbort(): void {
+    const decision = this.decision;
+    if (decision === undefined || decision === 'retry') return;
+    this.progress = { ...this.progress, phase: 'Aborted' };
+    this.publish();
+    throw new OperationAborted(decision.abort);
+  }
+
+  /** Records the operator's decision for the blocked (or paused) step; answers with that step. */
+  private decide(decision: 'retry' | { abort: string }): string {
+    this.decision = decision;
+    return this.progress.currentStep;
+  }
+
+  private setPaused(paused: boolean): { paused: boolean } {
+    this.paused = paused;
+    if (this.progress.phase === 'Running' || this.progress.phase === 'Paused') {
+      this.progress = { ...this.progress, phase: paused ? 'Paused' : 'Running' };
+      this.publish();
+    }
+    return { paused };
+  }
+
+  private assertBlocked(what: string): void {
+    if (this.progress.phase !== 'Blocked') throw new Error(`nothing to ${what}: ${this.progress.operation} is ${this.progress.phase}`);
+  }
+
+  // The UI lists runs by these: CapstanPhase for filtering, the memo for the one-line summary.
+  private publish(): void {
+    upsertSearchAttributes([{ key: CapstanPhase, value: this.progress.phase }]);
+    const position = this.progress.steps > 0 ? `, step ${this.progress.step}/${this.progress.steps}` : '';
+    upsertMemo({ summary: `${this.progress.summary}${position}`, phase: this.progress.phase });
+  }
+}
