@@ -26,6 +26,10 @@ export interface SecretStore {
   read(ref: SecretRef): Promise<string>;
   /** Creates the Secret or sets `ref.key` in it, keeping its other keys. */
   write(ref: SecretRef, value: string, meta?: SecretMeta): Promise<void>;
+  /** Creates the Secret only if it does not exist; false when it did (its value is kept). */
+  createIfAbsent(ref: SecretRef, value: string, meta?: SecretMeta): Promise<boolean>;
+  /** Deletes the whole Secret; false when it was already gone. */
+  remove(namespace: string, name: string): Promise<boolean>;
 }
 
 /** A SecretStore over Kubernetes Secrets (the management cluster's). */
@@ -73,6 +77,33 @@ export class KubernetesSecretStore implements SecretStore {
         if (isNotFound(error) && attempt < 3) continue;
         throw classifyKubernetesError(error, `updating Secret ${ref.namespace}/${ref.name}`);
       }
+    }
+  }
+
+  async createIfAbsent(ref: SecretRef, value: string, meta: SecretMeta = {}): Promise<boolean> {
+    try {
+      await this.api.createNamespacedSecret({
+        namespace: ref.namespace,
+        body: {
+          metadata: { name: ref.name, namespace: ref.namespace, ...(meta.labels ? { labels: { ...meta.labels } } : {}) },
+          type: meta.type ?? 'Opaque',
+          data: { [ref.key]: Buffer.from(value, 'utf8').toString('base64') },
+        },
+      });
+      return true;
+    } catch (error) {
+      if (httpStatusOf(error) === 409) return false;
+      throw classifyKubernetesError(error, `creating Secret ${ref.namespace}/${ref.name}`);
+    }
+  }
+
+  async remove(namespace: string, name: string): Promise<boolean> {
+    try {
+      await this.api.deleteNamespacedSecret({ name, namespace });
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw classifyKubernetesError(error, `deleting Secret ${namespace}/${name}`);
     }
   }
 

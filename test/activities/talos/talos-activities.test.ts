@@ -25,6 +25,17 @@ class MemorySecretStore implements SecretStore {
     this.values.set(this.id(ref), value);
     return Promise.resolve();
   }
+  createIfAbsent(ref: SecretRef, value: string): Promise<boolean> {
+    if (this.values.has(this.id(ref))) return Promise.resolve(false);
+    this.values.set(this.id(ref), value);
+    return Promise.resolve(true);
+  }
+  remove(namespace: string, name: string): Promise<boolean> {
+    const prefix = `${namespace}/${name}/`;
+    const keys = [...this.values.keys()].filter((key) => key.startsWith(prefix));
+    for (const key of keys) this.values.delete(key);
+    return Promise.resolve(keys.length > 0);
+  }
 }
 
 const cluster: ClusterRef = { namespace: 'default', cluster: 'alpha' };
