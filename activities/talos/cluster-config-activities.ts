@@ -33,7 +33,7 @@ export function createClusterConfigActivities(deps: { readonly secrets: SecretSt
 
   return {
     /** Generates the cluster's CAs and tokens once; later calls (and racing ones) keep the first bundle. */
-    async talosEnsureClusterSecrets(ref: ClusterRef): Promise<{ readonly created: boolean }> {
+    talosEnsureClusterSecrets: async (ref: ClusterRef): Promise<{ readonly created: boolean }> => {
       const existing = await readBundle(ref).then(() => true, () => false);
       if (existing) return { created: false };
       Context.current().heartbeat('generating keys');
@@ -42,7 +42,7 @@ export function createClusterConfigActivities(deps: { readonly secrets: SecretSt
     },
 
     /** Writes the admin talosconfig for the given control-plane endpoints (unchanged endpoints: nothing to do). */
-    async talosWriteTalosconfig(ref: ClusterRef, endpoints: readonly string[]): Promise<{ readonly written: boolean }> {
+    talosWriteTalosconfig: async (ref: ClusterRef, endpoints: readonly string[]): Promise<{ readonly written: boolean }> => {
       const current = await secrets.read(talosconfigSecret(ref)).catch(() => undefined);
       const wanted = [...endpoints].sort();
       if (current !== undefined && sameEndpoints(current, ref.cluster, wanted)) return { written: false };
@@ -52,7 +52,7 @@ export function createClusterConfigActivities(deps: { readonly secrets: SecretSt
     },
 
     /** Renders one machine's config from the cluster's bundle into `<machine>-bootstrap-data`. */
-    async talosRenderMachineConfig(ref: ClusterRef, machine: string, input: MachineConfigInput): Promise<RenderedConfigRef> {
+    talosRenderMachineConfig: async (ref: ClusterRef, machine: string, input: MachineConfigInput): Promise<RenderedConfigRef> => {
       const rendered = renderMachineConfig(input, await readBundle(ref));
       const target = machineConfigSecret(ref.namespace, machine);
       await secrets.write(target, rendered.yaml, meta(ref));
@@ -60,7 +60,7 @@ export function createClusterConfigActivities(deps: { readonly secrets: SecretSt
     },
 
     /** Deletes the cluster's Talos secrets, talosconfig and the given machines' configs (delete of a cluster). */
-    async talosRemoveClusterSecrets(ref: ClusterRef, machines: readonly string[]): Promise<{ readonly removed: number }> {
+    talosRemoveClusterSecrets: async (ref: ClusterRef, machines: readonly string[]): Promise<{ readonly removed: number }> => {
       const names = [
         secretsBundleSecret(ref).name,
         talosconfigSecret(ref).name,
