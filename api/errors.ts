@@ -92,3 +92,13 @@ export const nonRetryableErrorTypes: readonly ErrorType[] = [
   ErrorType.KubernetesPermissionDenied,
   ErrorType.KubernetesInvalidRequest,
 ];
+
+/**
+ * Failures that clear by themselves once something else frees capacity: an operation blocked on
+ * one of these shows why, and tries the step again on its own every little while.
+ */
+export const selfClearingErrorTypes: readonly ErrorType[] = [
+  ErrorType.IpPoolExhausted,
+  ErrorType.ProxmoxNoCapacity,
+  ErrorType.ProxmoxStorageFull,
+];

@@ -1,20 +1,31 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { createIpamActivities } from '../activities/ipam/ipam-activities.ts';
+import { createKubernetesActivities } from '../activities/kubernetes/kubernetes-activities.ts';
+import { KubernetesSecretStore } from '../activities/kubernetes/secret-store.ts';
 import { createProxmoxActivities } from '../activities/proxmox/proxmox-activities.ts';
 import { ProxmoxClient, type ProxmoxConnection } from '../activities/proxmox/proxmox-client.ts';
+import { createClusterConfigActivities } from '../activities/talos/cluster-config-activities.ts';
+import { createTalosActivities } from '../activities/talos/talos-activities.ts';
 
 /** What the lifecycle activities talk to. */
 export interface LifecycleDeps {
   readonly proxmox: ProxmoxConnection;
-  /** The management cluster, where IP address claims live. */
+  /** The management cluster: IP address claims and every cluster Secret live there. */
   readonly managementCluster: KubeConfig;
+  /** How often long waits poll (tests shorten it). */
+  readonly pollMs?: number;
 }
 
 /** Every activity the lifecycle workflows call, built from their clients. */
 export function createLifecycleActivities(deps: LifecycleDeps) {
+  const secrets = new KubernetesSecretStore(deps.managementCluster);
+  const polling = deps.pollMs === undefined ? {} : { pollMs: deps.pollMs };
   return {
     ...createProxmoxActivities({ client: new ProxmoxClient(deps.proxmox) }),
     ...createIpamActivities(deps.managementCluster),
+    ...createClusterConfigActivities({ secrets }),
+    ...createTalosActivities({ secrets, ...polling }),
+    ...createKubernetesActivities({ secrets, ...polling }),
   };
 }
 

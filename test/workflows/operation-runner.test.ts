@@ -29,7 +29,9 @@ beforeAll(async () => {
         counts[name] = (counts[name] ?? 0) + 1;
         calls.set(id, counts);
         if (name === 'b' && broken.has(id)) {
-          throw ApplicationFailure.create({ type: 'ProxmoxStorageFull', message: 'storage ceph is full', nonRetryable: false });
+          throw id.startsWith('self-clearing')
+            ? ApplicationFailure.create({ type: 'IpPoolExhausted', message: 'IP pool default/alpha is exhausted' })
+            : ApplicationFailure.create({ type: 'ProxmoxTaskFailed', message: 'clone failed: TASK ERROR: unexpected status' });
         }
         return name;
       },
@@ -55,7 +57,7 @@ describe('OperationRunner', () => {
     const handle = await startBroken('blocked-then-retried');
     const progress = await handle.query(progressQuery);
     expect(progress).toMatchObject({ step: 2, steps: 3, currentStep: 'step b', phase: 'Blocked' });
-    expect(progress.blocked).toMatchObject({ step: 'step b', errorType: 'ProxmoxStorageFull', message: 'storage ceph is full' });
+    expect(progress.blocked).toMatchObject({ step: 'step b', errorType: 'ProxmoxTaskFailed', message: 'clone failed: TASK ERROR: unexpected status' });
     expect(calls.get('blocked-then-retried')).toEqual({ a: 1, b: 3 }); // three attempts, then blocked
     const description = await handle.describe();
     expect(description.typedSearchAttributes.get(CapstanPhase)).toBe('Blocked');
@@ -66,6 +68,14 @@ describe('OperationRunner', () => {
     expect(await handle.result()).toEqual(['a', 'b', 'c']);
     expect(calls.get('blocked-then-retried')).toEqual({ a: 1, b: 4, c: 1 });
     expect((await handle.query(progressQuery)).phase).toBe('Succeeded');
+  });
+
+  it('tries a step blocked on a full pool again by itself once addresses are free', async () => {
+    const handle = await startBroken('self-clearing');
+    expect((await handle.query(progressQuery)).blocked).toMatchObject({ errorType: 'IpPoolExhausted' });
+    broken.delete('self-clearing');
+    // No retry update: waiting for the result lets time skip to the next look at the pool.
+    expect(await handle.result()).toEqual(['a', 'b', 'c']);
   });
 
   it('refuses an abort without a reason', async () => {

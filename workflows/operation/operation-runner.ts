@@ -8,6 +8,7 @@ import {
   upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import { selfClearingErrorTypes, type ErrorType } from '../../api/errors.ts';
 import { CapstanPhase } from '../../api/search-attributes.ts';
 import {
   abortUpdate,
@@ -18,6 +19,9 @@ import {
   type BlockedStep,
   type OperationProgress,
 } from '../../api/operation-messages.ts';
+
+/** How often a step blocked on a self-clearing failure (a full IP pool) is tried again unasked. */
+const selfClearingRecheck = '1 minute';
 
 /** Thrown out of `step()` when an operator aborts; the operation ends without further steps. */
 export class OperationAborted extends Error {
@@ -90,7 +94,10 @@ export class OperationRunner {
     };
     this.progress = { ...this.progress, phase: 'Blocked', blocked };
     this.publish();
-    await condition(() => this.decision !== undefined);
+    // A full pool or full storage clears when others free capacity: look again now and then.
+    const selfClearing = selfClearingErrorTypes.includes(blocked.errorType as ErrorType);
+    if (selfClearing) await condition(() => this.decision !== undefined, selfClearingRecheck);
+    else await condition(() => this.decision !== undefined);
     this.takeAbort();
     this.decision = undefined;
     this.progress = { ...this.progress, blocked: undefined, phase: this.paused ? 'Paused' : 'Running' };
