@@ -1,2 +1,3 @@
-// The workflow bundle's entry: re-exports workflow functions only (issue 5 adds the lifecycle workflows).
-export {};
+// The workflow bundle's entry: re-exports workflow functions only.
+export { createMachineWorkflow } from './create-machine-workflow.ts';
+export { deleteMachineWorkflow } from './delete-machine-workflow.ts';

@@ -59,6 +59,11 @@ export function createClusterConfigActivities(deps: { readonly secrets: SecretSt
       return { secret: target.name, sha256: createHash('sha256').update(rendered.yaml).digest('hex') };
     },
 
+    /** Deletes one machine's rendered config (the machine is gone). */
+    talosRemoveMachineConfig: async (ref: ClusterRef, machine: string): Promise<{ readonly removed: boolean }> => ({
+      removed: await secrets.remove(ref.namespace, machineConfigSecret(ref.namespace, machine).name),
+    }),
+
     /** Deletes the cluster's Talos secrets, talosconfig and the given machines' configs (delete of a cluster). */
     talosRemoveClusterSecrets: async (ref: ClusterRef, machines: readonly string[]): Promise<{ readonly removed: number }> => {
       const names = [

@@ -1,0 +1,48 @@
+import type { Ipv4PoolSpecInput } from './ipam.ts';
+import type { MachineRole } from './observed-cluster.ts';
+import type { MachineVmSpecInput, StaticAddress, VmRef } from './proxmox.ts';
+import type { MachineConfigInput } from './talos/machine-config-input.ts';
+
+/** A cluster as the activities address it: its namespace and name. */
+export interface ClusterRef {
+  readonly namespace: string;
+  readonly cluster: string;
+}
+
+/** Everything needed to build one machine; plain JSON, secrets only by reference. */
+export interface CreateMachineInput {
+  readonly cluster: ClusterRef;
+  readonly machine: string;
+  readonly role: MachineRole;
+  readonly deployment?: string;
+  /** The pool to take the machine's address from. */
+  readonly pool: { readonly poolName: string; readonly pool: Ipv4PoolSpecInput };
+  /** The VM, without its address (allocated by the workflow). */
+  readonly vm: Omit<MachineVmSpecInput, 'address' | 'machine' | 'cluster'>;
+  /** The machine config, without its network (built from the allocated address). */
+  readonly config: Omit<MachineConfigInput, 'network' | 'hostname'>;
+  /** True for the first control-plane machine only: it bootstraps etcd (exactly once). */
+  readonly bootstrap: boolean;
+}
+
+/** What the cluster workflow keeps about a machine once it is built. */
+export interface CreatedMachine {
+  readonly machine: string;
+  readonly address: StaticAddress;
+  readonly vm: VmRef;
+  readonly kubeletVersion: string;
+}
+
+/** Everything needed to remove one machine and what it held. */
+export interface DeleteMachineInput {
+  readonly cluster: ClusterRef;
+  readonly machine: string;
+  readonly role: MachineRole;
+  /** Where the VM was last seen; absent when its creation never got that far. */
+  readonly vm?: VmRef;
+  readonly address?: string;
+  /** The VM spec's identity fields, used to recognise the VM as ours before destroying it. */
+  readonly vmSpec: MachineVmSpecInput;
+  /** How long a drain may wait on PodDisruptionBudgets before the step blocks (default 600). */
+  readonly drainTimeoutSeconds?: number;
+}

@@ -1,0 +1,52 @@
+import { ActivityFailure, ApplicationFailure, upsertSearchAttributes } from '@temporalio/workflow';
+import { ErrorType } from '../api/errors.ts';
+import type { DeleteMachineInput } from '../api/machine-operations.ts';
+import { CapstanCluster, CapstanOperation } from '../api/search-attributes.ts';
+import { calls, waits } from './activity-profiles.ts';
+import { OperationRunner } from './operation/operation-runner.ts';
+
+/**
+ * Removes one machine: cordon → drain (bounded, PDBs respected) → leave etcd (control planes)
+ * → destroy the VM → delete the Node → release the address. The Node goes after the VM, as in
+ * CAPI: a kubelet still running would register it again. Each step is idempotent: a VM already
+ * gone, a Node never registered or a cluster never bootstrapped are all fine.
+ */
+export async function deleteMachineWorkflow(input: DeleteMachineInput): Promise<void> {
+  const { cluster, machine } = input;
+  upsertSearchAttributes([
+    { key: CapstanCluster, value: `${cluster.namespace}/${cluster.cluster}` },
+    { key: CapstanOperation, value: 'delete-machine' },
+  ]);
+  const controlPlane = input.role === 'control-plane' && input.address !== undefined;
+  const steps = [
+    'cordon node', 'drain node',
+    ...(controlPlane ? ['forfeit etcd leadership', 'leave etcd'] : []),
+    'destroy VM', 'delete node', 'release address', 'remove machine config',
+  ];
+  const run = new OperationRunner('delete-machine', `delete ${input.role} ${machine}`, steps);
+  const node = { cluster, node: { name: machine } };
+
+  await run.step('cordon node', () => calls.kubernetesCordonNode(node).catch(unlessNoCluster(false)));
+  await run.step('drain node', () =>
+    waits.kubernetesDrainNode({ ...node, timeoutSeconds: input.drainTimeoutSeconds ?? 600 }).catch(unlessNoCluster(undefined)),
+  );
+  if (controlPlane) {
+    const talosNode = { cluster, address: input.address ?? '' };
+    await run.step('forfeit etcd leadership', () => calls.talosEtcdForfeitLeadership(talosNode));
+    await run.step('leave etcd', () => calls.talosEtcdLeaveCluster(talosNode));
+  }
+  await run.step('destroy VM', () => waits.proxmoxDestroyVm(input.vmSpec, input.vm));
+  await run.step('delete node', () => calls.kubernetesDeleteNode(node).catch(unlessNoCluster(undefined)));
+  await run.step('release address', () => calls.ipamRelease({ namespace: cluster.namespace, owner: machine }));
+  await run.step('remove machine config', () => calls.talosRemoveMachineConfig(cluster, machine));
+  run.succeed();
+}
+
+// A cluster that was never bootstrapped has no kubeconfig Secret and no Node to care about.
+function unlessNoCluster<T>(fallback: T): (error: unknown) => T {
+  return (error) => {
+    const cause = error instanceof ActivityFailure ? error.cause : undefined;
+    if (cause instanceof ApplicationFailure && cause.type === ErrorType.SecretNotFound) return fallback;
+    throw error;
+  };
+}
