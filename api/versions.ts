@@ -45,3 +45,22 @@ export function minorOf(version: string): string {
   const { major, minor } = parseVersion(version);
   return `v${major}.${minor}`;
 }
+
+/** Minors from `a` to `b` (`v1.33.4` → `v1.36.1` is 3, negative when `b` is older); throws across majors. */
+export function minorsBetween(a: string, b: string): number {
+  const x = parseVersion(a);
+  const y = parseVersion(b);
+  if (x.major !== y.major) throw new Error(`${a} and ${b} have different major versions`);
+  return y.minor - x.minor;
+}
+
+/** `v1.34` plus `n` minors (`v1.34`, 2 → `v1.36`). */
+export function addMinors(version: string, n: number): string {
+  const { major, minor } = parseVersion(version);
+  return `v${major}.${minor + n}`;
+}
+
+/** The newest of `versions` in `minor` (`v1.34` → `v1.34.2`), if any. */
+export function latestPatch(versions: readonly string[], minor: string): string | undefined {
+  return versions.filter((v) => minorOf(v) === minorOf(minor)).sort(compareVersions).at(-1);
+}
