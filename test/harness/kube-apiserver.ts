@@ -12,6 +12,15 @@ export interface KubeApiserverOptions {
   readonly dataDir: string;
   readonly port?: number;
   readonly logFile?: string;
+  /** Listen (and advertise) here instead of 127.0.0.1. */
+  readonly bindAddress?: string;
+  /** Serve this certificate (signed by `caPem`) instead of the self-signed one the apiserver makes. */
+  readonly serving?: { readonly certPem: string; readonly keyPem: string; readonly caPem: string };
+  /** Accept client certificates signed by this CA (`--client-ca-file`). */
+  readonly clientCaPem?: string;
+  /** Keep this apiserver's objects under their own etcd key prefix, so several can share one etcd. */
+  readonly etcdPrefix?: string;
+  readonly extraArgs?: readonly string[];
 }
 
 export interface KubeApiserver {
@@ -32,14 +41,16 @@ export async function startKubeApiserver(options: KubeApiserverOptions): Promise
   mkdirSync(pki, { recursive: true });
   const { adminToken, tokenFile } = ensureAdminToken(pki);
   const { publicKeyFile, privateKeyFile } = ensureServiceAccountKeys(pki);
+  const bindAddress = options.bindAddress ?? '127.0.0.1';
+  const optional = optionalArgs(pki, options);
   const child = startProcess({
     name: 'kube-apiserver',
     command: binary,
     args: [
       `--etcd-servers=${options.etcdUrl}`,
       `--cert-dir=${pki}`,
-      '--bind-address=127.0.0.1',
-      '--advertise-address=127.0.0.1',
+      `--bind-address=${bindAddress}`,
+      `--advertise-address=${bindAddress}`,
       `--secure-port=${port}`,
       '--service-cluster-ip-range=10.0.0.0/24',
       '--allow-privileged=true',
@@ -49,22 +60,40 @@ export async function startKubeApiserver(options: KubeApiserverOptions): Promise
       `--service-account-key-file=${publicKeyFile}`,
       `--service-account-signing-key-file=${privateKeyFile}`,
       '--v=0',
+      ...optional,
+      ...(options.extraArgs ?? []),
     ],
     ...(options.logFile ? { logFile: options.logFile } : {}),
   });
-  const url = `https://127.0.0.1:${port}`;
+  const url = `https://${bindAddress}:${port}`;
   try {
-    // The apiserver writes its self-signed serving certificate (with its CA) on first start.
+    // Without a given certificate the apiserver writes a self-signed one (with its CA) on first start.
     const certFile = join(pki, 'apiserver.crt');
+    const caPem = (): string | undefined => options.serving?.caPem ?? (existsSync(certFile) ? readFileSync(certFile, 'utf8') : undefined);
     await waitUntilReady(child, `${url}/readyz`, async () => {
-      if (!existsSync(certFile)) return false;
-      return (await httpsGet(`${url}/readyz`, readFileSync(certFile, 'utf8'), adminToken)) === 200;
+      const ca = caPem();
+      return ca !== undefined && (await httpsGet(`${url}/readyz`, ca, adminToken)) === 200;
     }, 120_000);
-    return { url, caPem: readFileSync(certFile, 'utf8'), adminToken, process: child, stop: () => child.stop() };
+    return { url, caPem: caPem() ?? '', adminToken, process: child, stop: () => child.stop() };
   } catch (error) {
     await child.stop();
     throw error;
   }
+}
+
+function optionalArgs(pki: string, options: KubeApiserverOptions): string[] {
+  const args: string[] = [];
+  if (options.serving) {
+    writeFileSync(join(pki, 'serving.crt'), options.serving.certPem);
+    writeFileSync(join(pki, 'serving.key'), options.serving.keyPem, { mode: 0o600 });
+    args.push(`--tls-cert-file=${join(pki, 'serving.crt')}`, `--tls-private-key-file=${join(pki, 'serving.key')}`);
+  }
+  if (options.clientCaPem) {
+    writeFileSync(join(pki, 'client-ca.crt'), options.clientCaPem);
+    args.push(`--client-ca-file=${join(pki, 'client-ca.crt')}`);
+  }
+  if (options.etcdPrefix) args.push(`--etcd-prefix=${options.etcdPrefix}`);
+  return args;
 }
 
 function ensureAdminToken(pki: string): { adminToken: string; tokenFile: string } {

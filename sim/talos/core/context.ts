@@ -1,0 +1,44 @@
+// Everything the simulator's parts share, passed explicitly instead of module globals.
+import type { ProxmoxSim } from '../../proxmox/index.ts';
+import type { TalosSimTiming } from '../timing.ts';
+import type { TalosEventLogWriter } from './event-log.ts';
+import type { TalosFaultState } from './faults.ts';
+import type { Random } from './random.ts';
+import type { SimCluster, SimNode } from './state.ts';
+import type { Timers } from './timers.ts';
+
+/** How apid is brought up and down on a node's address. */
+export interface NodeNetwork {
+  /** Serves apid: anonymous TLS in maintenance, mTLS with the OS CA once configured; false when it could not (or the node moved on). */
+  serve(node: SimNode, mode: 'maintenance' | 'configured'): Promise<boolean>;
+  /** Stops apid; open connections drop. */
+  unserve(node: SimNode): Promise<void>;
+}
+
+/** The shared simulator context. */
+export interface TalosContext {
+  readonly nodes: Map<number, SimNode>;
+  readonly clusters: Map<string, SimCluster>;
+  readonly events: TalosEventLogWriter;
+  readonly faults: TalosFaultState;
+  readonly timers: Timers;
+  readonly random: Random;
+  readonly proxmox: ProxmoxSim;
+  readonly network: NodeNetwork;
+  timing: TalosSimTiming;
+  readonly scale: number;
+  /** The talos version a VM boots from when nothing says otherwise. */
+  readonly bootVersion: string;
+  /** A scaled duration in real ms. */
+  ms(key: keyof TalosSimTiming): number;
+  /** Re-evaluates derived state (etcd quorum and joins, Kubernetes API, certificates) after any change. */
+  changed(): void;
+  /** Whether stop() has begun. */
+  stopped(): boolean;
+}
+
+/** The node at an address, if any VM has it. */
+export function nodeAt(ctx: TalosContext, address: string): SimNode | undefined {
+  for (const node of ctx.nodes.values()) if (node.address === address) return node;
+  return undefined;
+}

@@ -1,0 +1,56 @@
+// Options of the Talos simulator and the contract for the kube-apiserver it is given.
+import type { ProxmoxSim } from '../proxmox/index.ts';
+import type { WorkloadOptions } from './k8s/workloads.ts';
+import type { TalosSimTiming } from './timing.ts';
+
+/** What the simulator asks of a kube-apiserver for one simulated cluster. */
+export interface KubeApiserverStartRequest {
+  /** The Talos cluster name (for logs and the etcd prefix). */
+  readonly clusterName: string;
+  /** Listen here (the simulator forwards the control-plane endpoint to it). */
+  readonly bindAddress: string;
+  readonly port: number;
+  /** Serving certificate, signed by the cluster's Kubernetes CA, with the endpoint's IP SAN. */
+  readonly servingCertPem: string;
+  readonly servingKeyPem: string;
+  /** Accept client certificates signed by this CA (`--client-ca-file`): the cluster's Kubernetes CA. */
+  readonly clientCaPem: string;
+  /** A directory of its own (keys, logs). */
+  readonly dataDir: string;
+}
+
+/** A kube-apiserver the starter brought up. */
+export interface StartedKubeApiserver {
+  /** `https://<bindAddress>:<port>`. */
+  readonly url: string;
+  /** Process ids (apiserver, and etcd when it is its own), for memory accounting. */
+  readonly pids?: readonly number[];
+  stop(): Promise<void>;
+}
+
+/** Starts a kube-apiserver; injected so sim/ never imports the test harness. */
+export type KubeApiserverStarter = (request: KubeApiserverStartRequest) => Promise<StartedKubeApiserver>;
+
+/** How to start the Talos simulator. */
+export interface TalosSimOptions {
+  /** The Proxmox simulator whose VMs become Talos nodes. */
+  readonly proxmox: ProxmoxSim;
+  /** Starts each bootstrapped cluster's real kube-apiserver. */
+  readonly startKubeApiserver: KubeApiserverStarter;
+  /** Per-cluster apiserver directories live under `<dataDir>/clusters/`. */
+  readonly dataDir: string;
+  /** Multiplies every duration (tests use ~0.01). */
+  readonly scale?: number;
+  /** Durations in ms at scale 1. */
+  readonly timing?: Partial<TalosSimTiming>;
+  /** Makes member ids, actor ids and pod names repeatable. */
+  readonly seed?: number;
+  /** The Talos version of the boot media (maintenance mode), unless a VM tag `talos-vX.Y.Z` says otherwise (default v1.11.5). */
+  readonly bootVersion?: string;
+  /** Size of the sample workload each cluster gets. */
+  readonly workload?: WorkloadOptions;
+  /** Also append every event to this JSONL file. */
+  readonly eventLogFile?: string;
+  /** Persist nodes and etcd here and continue from it on the next start (npm start). */
+  readonly stateFile?: string;
+}

@@ -1,0 +1,140 @@
+// startTalosSim: turns the Proxmox simulator's VMs into Talos nodes and wires state, faults,
+// apid servers, etcd housekeeping and the per-cluster Kubernetes APIs together.
+import { VmHookEvent } from '../proxmox/index.ts';
+import { forgetEmptyClusters } from './core/clusters.ts';
+import type { TalosContext } from './core/context.ts';
+import { createTalosEventLog } from './core/event-log.ts';
+import type { TalosEventLog } from './core/event-log.ts';
+import { createTalosFaults } from './core/faults.ts';
+import { loadState, saveState } from './core/state-file.ts';
+import type { TalosFaults } from './core/faults.ts';
+import { createRandom } from './core/random.ts';
+import type { SimCluster, SimNode } from './core/state.ts';
+import { createTimers } from './core/timers.ts';
+import { reconcileEtcd } from './etcd/etcd-reconcile.ts';
+import { createNodeNetwork } from './grpc/node-server.ts';
+import { createKubeApiManager } from './k8s/kube-api-manager.ts';
+import { powerOff, powerOn, retryAwaitingCerts } from './node/lifecycle.ts';
+import type { TalosSimOptions } from './options.ts';
+import { defaultTalosTiming } from './timing.ts';
+import type { TalosSimTiming } from './timing.ts';
+import { clusterViews, nodeViews } from './views.ts';
+import type { SimTalosCluster, SimTalosNode } from './views.ts';
+
+/** A running Talos simulator. */
+export interface TalosSim {
+  /** Fault injection, settable at run time. */
+  readonly faults: TalosFaults;
+  /** Every Talos-side state change so far. */
+  readonly events: TalosEventLog;
+  /** A snapshot of every node. */
+  nodes(): SimTalosNode[];
+  /** A snapshot of every cluster. */
+  clusters(): SimTalosCluster[];
+  /** Process ids of the kube-apiservers (and etcds) started so far, for memory accounting. */
+  processIds(): number[];
+  /** Stops every apid, agent and kube-apiserver, and cancels every timer. */
+  stop(): Promise<void>;
+}
+
+/** Starts simulated Talos nodes on the Proxmox simulator's VMs. */
+export function startTalosSim(options: TalosSimOptions): Promise<TalosSim> {
+  const scale = options.scale ?? 1;
+  if (!(scale > 0)) throw new Error('talos sim: scale must be positive');
+  const unknownTiming = Object.keys(options.timing ?? {}).filter((key) => !(key in defaultTalosTiming));
+  if (unknownTiming.length > 0) throw new Error(`talos sim: unknown timing keys: ${unknownTiming.join(', ')}`);
+  const events = createTalosEventLog(options.eventLogFile);
+  const timers = createTimers();
+  let stopped = false;
+  let evaluating = false;
+  const pending = { again: false };
+  const settled = (): boolean => !pending.again;
+  const nodes = new Map<number, SimNode>();
+  const clusters = new Map<string, SimCluster>();
+  const network = createNodeNetwork(() => ctx);
+  const ctx: TalosContext = {
+    nodes,
+    clusters,
+    events,
+    faults: createTalosFaults(events, () => {
+      ctx.changed();
+    }),
+    timers,
+    random: createRandom(options.seed ?? Math.floor(Math.random() * 2 ** 31)),
+    proxmox: options.proxmox,
+    network,
+    timing: { ...defaultTalosTiming, ...options.timing },
+    scale,
+    bootVersion: options.bootVersion ?? 'v1.11.5',
+    ms: (key: keyof TalosSimTiming) => ctx.timing[key] * scale,
+    // Derived state is re-evaluated until it settles; a change made while evaluating loops once more.
+    changed: () => {
+      if (stopped) return;
+      if (evaluating) {
+        pending.again = true;
+        return;
+      }
+      evaluating = true;
+      try {
+        for (let round = 0; round < 20; round += 1) {
+          pending.again = false;
+          forgetEmptyClusters(ctx);
+          retryAwaitingCerts(ctx);
+          reconcileEtcd(ctx);
+          kube.reconcile();
+          if (settled()) break;
+        }
+      } finally {
+        evaluating = false;
+      }
+    },
+    stopped: () => stopped,
+  };
+  const kube = createKubeApiManager(ctx, options.startKubeApiserver, options.dataDir, options.workload ?? {});
+  const stateFile = options.stateFile;
+  let saveQueued = false;
+  const unsubscribeSave =
+    stateFile === undefined
+      ? () => false
+      : events.subscribe(() => {
+          // Every state change is also an event: saving after events (batched) saves after changes.
+          if (saveQueued) return;
+          saveQueued = true;
+          setImmediate(() => {
+            saveQueued = false;
+            if (!stopped) saveState(ctx, stateFile);
+          });
+        });
+  if (stateFile !== undefined) {
+    loadState(ctx, stateFile);
+    ctx.changed();
+  }
+  const unsubscribe = [
+    options.proxmox.on(VmHookEvent.started, (vm) => {
+      if (!stopped) powerOn(ctx, vm);
+    }, { replayRunning: true }),
+    options.proxmox.on(VmHookEvent.stopped, (vm) => {
+      if (!stopped) powerOff(ctx, vm.vmid, 'vm-stopped');
+    }),
+    options.proxmox.on(VmHookEvent.destroyed, (vm) => {
+      if (!stopped) powerOff(ctx, vm.vmid, 'vm-destroyed');
+    }),
+  ];
+  return Promise.resolve({
+    faults: ctx.faults,
+    events,
+    nodes: () => nodeViews(ctx),
+    clusters: () => clusterViews(ctx),
+    processIds: () => kube.pids(),
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      for (const off of unsubscribe) off();
+      unsubscribeSave();
+      timers.clear();
+      if (stateFile !== undefined) saveState(ctx, stateFile);
+      await kube.stop();
+      await network.closeAll();
+    },
+  });
+}

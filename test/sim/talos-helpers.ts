@@ -1,0 +1,127 @@
+// Shared by the Talos simulator tests: one Proxmox sim + one Talos sim per file, VMs made
+// through the Proxmox HTTP API, and realistic machine configs from Capstan's own generator (test
+// code may use it; the simulator may not).
+import { credentials } from '@grpc/grpc-js';
+import type { ChannelCredentials } from '@grpc/grpc-js';
+import { generateSecretsBundle } from '../../activities/talos/generate-secrets-bundle.ts';
+import { renderMachineConfig } from '../../activities/talos/render-machine-config.ts';
+import type { SecretsBundle } from '../../activities/talos/secrets-bundle.ts';
+import { issueTalosClientCertificate } from '../../activities/talos/talosconfig.ts';
+import { startProxmoxSim } from '../../sim/proxmox/index.ts';
+import type { ProxmoxSim } from '../../sim/proxmox/index.ts';
+import { startTalosSim } from '../../sim/talos/index.ts';
+import type { TalosSim, TalosSimOptions, TalosSimTiming } from '../../sim/talos/index.ts';
+import { createSimKubeApiservers } from '../harness/sim-kube-apiservers.ts';
+import type { SimKubeApiservers } from '../harness/sim-kube-apiservers.ts';
+import { makeTempDir } from '../harness/temp-dir.ts';
+
+/** Proxmox sim, Talos sim and the apiserver starter of one test file. */
+export interface TalosStack {
+  readonly proxmox: ProxmoxSim;
+  readonly talos: TalosSim;
+  readonly kube: SimKubeApiservers;
+  stop(): Promise<void>;
+}
+
+/** Starts the stack with test timing (scale 0.01). */
+export async function startTalosStack(label: string, options: Partial<Pick<TalosSimOptions, 'workload' | 'bootVersion' | 'scale'>> & { timing?: Partial<TalosSimTiming> } = {}): Promise<TalosStack> {
+  const dir = makeTempDir(`talos-${label}`);
+  const proxmox = await startProxmoxSim({ scale: 0.002, seed: 7 });
+  const kube = createSimKubeApiservers({ dataDir: dir.path });
+  const talos = await startTalosSim({ proxmox, startKubeApiserver: kube.start, dataDir: dir.path, scale: 0.01, seed: 11, ...options });
+  return {
+    proxmox,
+    talos,
+    kube,
+    stop: async () => {
+      await talos.stop();
+      await kube.stop();
+      await proxmox.stop();
+      dir.remove();
+    },
+  };
+}
+
+async function pve(sim: ProxmoxSim, method: string, path: string, fields: Record<string, string | number> = {}): Promise<unknown> {
+  const body = method === 'GET' ? undefined : new URLSearchParams(Object.entries(fields).map(([k, v]): [string, string] => [k, String(v)])).toString();
+  const response = await fetch(`${sim.url}${path}`, {
+    method,
+    headers: { Authorization: sim.authorization, ...(body === undefined ? {} : { 'Content-Type': 'application/x-www-form-urlencoded' }) },
+    ...(body === undefined ? {} : { body }),
+  });
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${response.statusText}`);
+  return ((await response.json()) as { data: unknown }).data;
+}
+
+async function task(sim: ProxmoxSim, upid: unknown): Promise<void> {
+  for (let i = 0; i < 500; i += 1) {
+    const status = (await pve(sim, 'GET', `/nodes/pve1/tasks/${encodeURIComponent(String(upid))}/status`)) as { status: string; exitstatus?: string };
+    if (status.status === 'stopped') {
+      if (status.exitstatus !== 'OK') throw new Error(`task ${String(upid)}: ${status.exitstatus ?? ''}`);
+      return;
+    }
+    await sleep(5);
+  }
+  throw new Error(`task ${String(upid)} did not finish`);
+}
+
+/** Clones the Talos template, gives the clone a loopback address (ipconfig0) and starts it. */
+export async function createVm(sim: ProxmoxSim, vm: { vmid: number; name: string; address: string; tags?: string }): Promise<void> {
+  await task(sim, await pve(sim, 'POST', '/nodes/pve1/qemu/9000/clone', { newid: vm.vmid, name: vm.name, full: 1 }));
+  await pve(sim, 'PUT', `/nodes/pve1/qemu/${vm.vmid}/config`, { ipconfig0: `ip=${vm.address}/24`, ...(vm.tags === undefined ? {} : { tags: vm.tags }) });
+  await task(sim, await pve(sim, 'POST', `/nodes/pve1/qemu/${vm.vmid}/status/start`));
+}
+
+/** Stops (hard) or destroys a VM through the API. */
+export async function vmPower(sim: ProxmoxSim, vmid: number, action: 'start' | 'stop' | 'destroy'): Promise<void> {
+  if (action === 'destroy') await task(sim, await pve(sim, 'DELETE', `/nodes/pve1/qemu/${vmid}`));
+  else await task(sim, await pve(sim, 'POST', `/nodes/pve1/qemu/${vmid}/status/${action}`));
+}
+
+/** A fresh cluster secrets bundle (ECDSA service-account key: fast). */
+export const newBundle = (): Promise<SecretsBundle> => generateSecretsBundle({ serviceAccountKey: 'ecdsa-p256' });
+
+/** A machine config as Capstan renders it. */
+export function machineConfig(bundle: SecretsBundle, spec: { type: 'controlplane' | 'worker'; cluster: string; endpoint: string; hostname: string; address: string; kubernetes?: string; talos?: string }): string {
+  return renderMachineConfig(
+    {
+      machineType: spec.type,
+      clusterName: spec.cluster,
+      controlPlaneEndpoint: spec.endpoint,
+      kubernetesVersion: spec.kubernetes ?? '1.33.4',
+      installerImage: `ghcr.io/siderolabs/installer:${spec.talos ?? 'v1.11.2'}`,
+      hostname: spec.hostname,
+      network: { interface: 'eth0', addresses: [`${spec.address}/24`] },
+    },
+    bundle,
+  ).yaml;
+}
+
+/** mTLS client credentials: the OS CA and a client certificate with these roles. */
+export async function clientCredentials(bundle: SecretsBundle, roles: readonly string[] = ['os:admin']): Promise<ChannelCredentials> {
+  const client = await issueTalosClientCertificate(bundle, { now: new Date(), roles });
+  const key = client.key.replace(/ED25519 PRIVATE KEY/g, 'PRIVATE KEY');
+  return credentials.createSsl(Buffer.from(bundle.certs.os.crt), Buffer.from(key), Buffer.from(client.crt));
+}
+
+/** talosctl --insecure. */
+export const insecure = (): ChannelCredentials => credentials.createSsl(null, null, null, { rejectUnauthorized: false });
+
+/** Resolves after `ms`. */
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Retries `check` until it stops throwing. */
+export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 15_000, intervalMs = 25): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await sleep(intervalMs);
+    }
+  }
+}
+
+export { decodeWire, failure, TestTalosClient, untarGz, wireBytes } from './talos-grpc-client.ts';
+export type { Message, RpcFailure } from './talos-grpc-client.ts';
