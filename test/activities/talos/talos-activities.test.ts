@@ -6,37 +6,10 @@ import { DefaultLogger } from '@temporalio/worker';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ErrorType } from '../../../api/errors.ts';
 import { machineConfigSecret, talosconfigSecret, type ClusterRef } from '../../../activities/kubernetes/cluster-secrets.ts';
-import type { SecretRef, SecretStore } from '../../../activities/kubernetes/secret-store.ts';
-import { failure } from '../../../activities/failure.ts';
 import { createTalosActivities } from '../../../activities/talos/talos-activities.ts';
+import { MemorySecretStore } from '../../fixtures/memory-secret-store.ts';
 import { generateTalosconfig } from '../../../activities/talos/talosconfig.ts';
 import { fixedNow, testBundle } from './talos-fixtures.ts';
-
-/** A SecretStore in memory, failing like the Kubernetes one does. */
-class MemorySecretStore implements SecretStore {
-  readonly values = new Map<string, string>();
-  private id = (ref: SecretRef) => `${ref.namespace}/${ref.name}/${ref.key}`;
-  read(ref: SecretRef): Promise<string> {
-    const value = this.values.get(this.id(ref));
-    if (value === undefined) return Promise.reject(failure(ErrorType.SecretNotFound, `Secret ${ref.namespace}/${ref.name} does not exist`));
-    return Promise.resolve(value);
-  }
-  write(ref: SecretRef, value: string): Promise<void> {
-    this.values.set(this.id(ref), value);
-    return Promise.resolve();
-  }
-  createIfAbsent(ref: SecretRef, value: string): Promise<boolean> {
-    if (this.values.has(this.id(ref))) return Promise.resolve(false);
-    this.values.set(this.id(ref), value);
-    return Promise.resolve(true);
-  }
-  remove(namespace: string, name: string): Promise<boolean> {
-    const prefix = `${namespace}/${name}/`;
-    const keys = [...this.values.keys()].filter((key) => key.startsWith(prefix));
-    for (const key of keys) this.values.delete(key);
-    return Promise.resolve(keys.length > 0);
-  }
-}
 
 const cluster: ClusterRef = { namespace: 'default', cluster: 'alpha' };
 const unreachable = '127.0.0.1:1';
