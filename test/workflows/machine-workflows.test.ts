@@ -1,0 +1,151 @@
+import { fileURLToPath } from 'node:url';
+import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ipamCrds } from '../../api/ipam.ts';
+import type { CreateMachineInput, CreatedMachine } from '../../api/machine-operations.ts';
+import type { createMachineWorkflow, deleteMachineWorkflow } from '../../workflows/index.ts';
+import { KubernetesSecretStore } from '../../activities/kubernetes/secret-store.ts';
+import { kubeconfigSecret } from '../../activities/kubernetes/cluster-secrets.ts';
+import { applyCrds } from '../../client/kubernetes/apply-crds.ts';
+import { startProxmoxSim, type ProxmoxSim } from '../../sim/proxmox/index.ts';
+import { startTalosSim, type TalosSim } from '../../sim/talos/index.ts';
+import { createLifecycleActivities } from '../../workers/lifecycle-activities.ts';
+import { startManagementCluster, type ManagementCluster } from '../harness/management-cluster.ts';
+import { createSimKubeApiservers, type SimKubeApiservers } from '../harness/sim-kube-apiservers.ts';
+import { makeTempDir } from '../harness/temp-dir.ts';
+import { createTimeSkippingEnvironment } from '../harness/time-skipping.ts';
+
+const dir = makeTempDir('machine-workflows');
+const taskQueue = 'machine-workflows';
+const cluster = { namespace: 'default', cluster: 'delta' };
+const endpoint = '127.0.80.10';
+let management: ManagementCluster;
+let proxmox: ProxmoxSim;
+let kube: SimKubeApiservers;
+let talos: TalosSim;
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let running: Promise<void>;
+let activities: ReturnType<typeof createLifecycleActivities>;
+
+beforeAll(async () => {
+  management = await startManagementCluster({ dataDir: `${dir.path}/management`, ephemeral: true });
+  await applyCrds(management.kubeConfig, ipamCrds);
+  proxmox = await startProxmoxSim({ scale: 0.002, seed: 3 });
+  kube = createSimKubeApiservers({ dataDir: `${dir.path}/sim-kube` });
+  talos = await startTalosSim({ proxmox, startKubeApiserver: kube.start, dataDir: `${dir.path}/talos`, scale: 0.01, seed: 5 });
+  env = await createTimeSkippingEnvironment();
+  activities = createLifecycleActivities({
+    proxmox: { baseUrl: proxmox.url, tokenId: proxmox.token.id, tokenSecret: proxmox.token.secret },
+    managementCluster: management.kubeConfig,
+    pollMs: 100,
+  });
+  worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)),
+    activities,
+  });
+  running = worker.run();
+  // What the provision operation does before its first machine: secrets, endpoint, talosconfig.
+  const run = <A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A) =>
+    new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') }).run(fn, ...args);
+  await run(activities.talosEnsureClusterSecrets, cluster);
+  await run(activities.ipamReserve, { namespace: 'default', cluster: 'delta', poolName: 'delta', pool: pool.pool, owner: 'delta-control-plane-endpoint' }, endpoint);
+  await run(activities.talosWriteTalosconfig, cluster, [endpoint]);
+}, 300_000);
+afterAll(async () => {
+  worker.shutdown();
+  await running;
+  await env.teardown();
+  await talos.stop();
+  await kube.stop();
+  await proxmox.stop();
+  await management.stop();
+  dir.remove();
+});
+
+const pool = { poolName: 'delta', pool: { addresses: ['127.0.80.11-127.0.80.30'], prefix: 24, gateway: '127.0.80.1' } };
+const vm = { templateVmid: 9000, allowedNodes: ['pve1', 'pve2', 'pve3'], cores: 2, memoryMiB: 2048, diskGiB: 20 };
+function machineInput(machine: string, role: 'control-plane' | 'worker', bootstrap: boolean): CreateMachineInput {
+  return {
+    cluster,
+    machine,
+    role,
+    pool,
+    vm,
+    config: {
+      machineType: role === 'control-plane' ? 'controlplane' : 'worker',
+      clusterName: 'delta',
+      controlPlaneEndpoint: `https://${endpoint}:6443`,
+      kubernetesVersion: 'v1.34.2',
+      installerImage: 'ghcr.io/siderolabs/installer:v1.11.5',
+    },
+    bootstrap,
+  };
+}
+
+describe('machine workflows against the Proxmox and Talos simulators', () => {
+  let controlPlane: CreatedMachine;
+  let workerMachine: CreatedMachine;
+
+  it('creates the first control-plane machine: VM, config, bootstrap, kubeconfig, node Ready', async () => {
+    controlPlane = await env.client.workflow.execute<typeof createMachineWorkflow>('createMachineWorkflow', {
+      taskQueue, workflowId: 'cluster/default/delta/machine/delta-cp-1/create', args: [machineInput('delta-cp-1', 'control-plane', true)],
+    });
+    expect(controlPlane).toMatchObject({ machine: 'delta-cp-1', address: { ip: '127.0.80.11', prefix: 24 }, kubeletVersion: 'v1.34.2' });
+    expect(proxmox.vms().filter((v) => v.name === 'delta-cp-1')).toHaveLength(1);
+    expect(talos.clusters().find((c) => c.name === 'delta')).toMatchObject({ bootstrapped: true });
+    const kubeconfig = await new KubernetesSecretStore(management.kubeConfig).read(kubeconfigSecret(cluster));
+    expect(kubeconfig).toContain(`https://${endpoint}:6443`);
+  });
+
+  it('adds a worker and deletes it again, leaving no VM, address or Node behind', async () => {
+    workerMachine = await env.client.workflow.execute<typeof createMachineWorkflow>('createMachineWorkflow', {
+      taskQueue, workflowId: 'cluster/default/delta/machine/delta-w-1/create', args: [machineInput('delta-w-1', 'worker', false)],
+    });
+    expect(workerMachine.address.ip).toBe('127.0.80.12');
+    await env.client.workflow.execute<typeof deleteMachineWorkflow>('deleteMachineWorkflow', {
+      taskQueue,
+      workflowId: 'cluster/default/delta/machine/delta-w-1/delete',
+      args: [{ cluster, machine: 'delta-w-1', role: 'worker', vm: workerMachine.vm, address: workerMachine.address.ip, vmSpec: { ...vm, cluster: 'default/delta', machine: 'delta-w-1', address: workerMachine.address } }],
+    });
+    expect(proxmox.vms().filter((v) => v.name === 'delta-w-1')).toEqual([]);
+    const addresses = (await management.kubeConfig.makeApiClient(CustomObjectsApi).listNamespacedCustomObject({
+      group: 'ipam.cluster.x-k8s.io', version: 'v1beta1', namespace: 'default', plural: 'ipaddresses',
+    })) as { items: Array<{ spec: { claimRef: { name: string } } }> };
+    expect(addresses.items.map((a) => a.spec.claimRef.name).sort()).toEqual(['delta-control-plane-endpoint', 'delta-cp-1']);
+    const workload = new KubeConfig();
+    workload.loadFromString(await new KubernetesSecretStore(management.kubeConfig).read(kubeconfigSecret(cluster)));
+    const nodes = await workload.makeApiClient(CoreV1Api).listNode();
+    expect(nodes.items.map((n) => n.metadata?.name)).toEqual(['delta-cp-1']);
+  });
+
+  it('keeps every key, certificate and token out of the workflow histories', async () => {
+    const secretsInUse = [proxmox.token.secret, 'PRIVATE KEY', 'BEGIN CERTIFICATE', 'LS0tLS1CRUdJTi'];
+    for (const workflowId of [
+      'cluster/default/delta/machine/delta-cp-1/create',
+      'cluster/default/delta/machine/delta-w-1/create',
+      'cluster/default/delta/machine/delta-w-1/delete',
+    ]) {
+      const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+      const decoded = bytesAsText(history);
+      expect(decoded).toContain('delta-'); // the scan sees the payloads
+      expect(decoded).toContain('127.0.80.1');
+      for (const secret of secretsInUse) {
+        expect(decoded.includes(secret), `${secret.slice(0, 12)}… in ${workflowId}`).toBe(false);
+      }
+    }
+  });
+});
+
+/** Every string and byte field of a history (payloads are bytes), as one text to search. */
+function bytesAsText(value: unknown): string {
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(bytesAsText).join('\n');
+  if (value && typeof value === 'object') return Object.values(value).map(bytesAsText).join('\n');
+  return '';
+}
