@@ -19,13 +19,18 @@ export async function startEmbeddedProxmox(dir: string, port: number): Promise<P
     stateFile: join(dir, 'state.json'),
     eventLogFile: join(dir, 'events.jsonl'),
     tokens: [{ id: tokenId, secret: readFileSync(tokenFile, 'utf8').trim() }],
-    scale: numberFromEnv('CAPSTAN_SIM_SCALE', 0.2),
+    scale: simScale(),
   });
   const rate = numberFromEnv('CAPSTAN_SIM_5XX_RATE', 0);
   if (rate > 0) sim.faults.set5xxRate(rate);
   const latency = numberFromEnv('CAPSTAN_SIM_LATENCY_MS', 0);
   if (latency > 0) sim.faults.setLatency(latency);
   return sim;
+}
+
+/** Durations of both simulators × this (CAPSTAN_SIM_SCALE, default 0.2; 1 = real timings). */
+export function simScale(): number {
+  return numberFromEnv('CAPSTAN_SIM_SCALE', 0.2);
 }
 
 function numberFromEnv(name: string, fallback: number): number {

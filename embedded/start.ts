@@ -1,5 +1,5 @@
 // `npm start`: the embedded default. Temporal dev server + Web UI, a management cluster
-// (etcd + kube-apiserver), simulated Proxmox VE and the Capstan worker, with state under
+// (etcd + kube-apiserver), simulated Proxmox VE and Talos nodes, and the Capstan worker, with state under
 // .capstan/ kept across starts.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +12,8 @@ import { ipamCrds } from '../api/ipam.ts';
 import { applyCrds } from '../client/kubernetes/apply-crds.ts';
 import { createLifecycleActivities } from '../workers/lifecycle-activities.ts';
 import { createLifecycleWorker } from '../workers/lifecycle-worker.ts';
-import { startEmbeddedProxmox } from './embedded-proxmox.ts';
+import { simScale, startEmbeddedProxmox } from './embedded-proxmox.ts';
+import { startEmbeddedTalos } from './embedded-talos.ts';
 import { assertPortsFree, embeddedPorts } from './ports.ts';
 
 const stateDir = process.env['CAPSTAN_HOME'] ?? join(projectDir, '.capstan');
@@ -51,6 +52,10 @@ async function start(): Promise<void> {
   step('simulated Proxmox VE');
   const proxmox = await startEmbeddedProxmox(join(stateDir, 'proxmox'), embeddedPorts.proxmox);
   stops.push(() => proxmox.stop());
+
+  step('simulated Talos nodes');
+  const talos = await startEmbeddedTalos(join(stateDir, 'talos'), proxmox, logDir, simScale());
+  stops.push(() => talos.stop());
 
   step('Capstan worker');
   const activities = createLifecycleActivities({
