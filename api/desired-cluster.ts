@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Ipv4PoolSpec } from './ipam.ts';
+import { JsonPatchOperation } from './talos/machine-config-input.ts';
 import { VmIdRange } from './proxmox.ts';
 import { Version, VersionCatalog } from './versions.ts';
 
@@ -87,8 +88,10 @@ export const DesiredCluster = z.object({
     serviceSubnets: z.array(z.string()).default(['10.96.0.0/12']),
   }),
   talos: z.object({
+    /** Talos strategic merge patches (YAML text each), as TalosConfigTemplate `strategicPatches`. */
     strategicPatches: z.array(z.string()).default([]),
-    configPatches: z.array(z.string()).default([]),
+    /** RFC 6902 operations, as TalosConfigTemplate `configPatches` ({op, path, value}). */
+    configPatches: z.array(JsonPatchOperation).default([]),
     /** Image Factory schematic, for installer images with extensions. */
     schematicId: z.string().optional(),
   }).default({ strategicPatches: [], configPatches: [] }),

@@ -67,12 +67,15 @@ export const ErrorType = {
   DrainBlockedByPdb: 'DrainBlockedByPdb',
   /** A drain timed out while evicted pods were still terminating; names the pods. */
   DrainIncomplete: 'DrainIncomplete',
+  /** The desired cluster does not validate or cannot be built (versions, skew): fix the spec. */
+  InvalidDesiredCluster: 'InvalidDesiredCluster',
 } as const;
 
 export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];
 
 /** Failure types a retry policy must not retry: only a changed spec or an operator helps. */
 export const nonRetryableErrorTypes: readonly ErrorType[] = [
+  ErrorType.InvalidDesiredCluster,
   ErrorType.ProxmoxInvalidRequest,
   ErrorType.ProxmoxPermissionDenied,
   ErrorType.ProxmoxTemplateNotFound,

@@ -1,3 +1,4 @@
 // The workflow bundle's entry: re-exports workflow functions only.
 export { createMachineWorkflow } from './create-machine-workflow.ts';
 export { deleteMachineWorkflow } from './delete-machine-workflow.ts';
+export { provisionWorkflow } from './provision-workflow.ts';
