@@ -1,54 +1,26 @@
-import { fileURLToPath } from 'node:url';
 import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
-import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Worker } from '@temporalio/worker';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import { startLifecycleStack, type LifecycleStack } from './lifecycle-stack.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ipamCrds } from '../../api/ipam.ts';
 import type { CreateMachineInput, CreatedMachine } from '../../api/machine-operations.ts';
 import type { createMachineWorkflow, deleteMachineWorkflow } from '../../workflows/index.ts';
 import { KubernetesSecretStore } from '../../activities/kubernetes/secret-store.ts';
 import { kubeconfigSecret } from '../../activities/kubernetes/cluster-secrets.ts';
-import { applyCrds } from '../../client/kubernetes/apply-crds.ts';
-import { startProxmoxSim, type ProxmoxSim } from '../../sim/proxmox/index.ts';
-import { startTalosSim, type TalosSim } from '../../sim/talos/index.ts';
-import { createLifecycleActivities } from '../../workers/lifecycle-activities.ts';
-import { startManagementCluster, type ManagementCluster } from '../harness/management-cluster.ts';
-import { createSimKubeApiservers, type SimKubeApiservers } from '../harness/sim-kube-apiservers.ts';
-import { makeTempDir } from '../harness/temp-dir.ts';
-import { createTimeSkippingEnvironment } from '../harness/time-skipping.ts';
 
-const dir = makeTempDir('machine-workflows');
-const taskQueue = 'machine-workflows';
 const cluster = { namespace: 'default', cluster: 'delta' };
 const endpoint = '127.0.80.10';
-let management: ManagementCluster;
-let proxmox: ProxmoxSim;
-let kube: SimKubeApiservers;
-let talos: TalosSim;
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
-let activities: ReturnType<typeof createLifecycleActivities>;
+let stack: LifecycleStack;
+let management: LifecycleStack['management'];
+let proxmox: LifecycleStack['proxmox'];
+let talos: LifecycleStack['talos'];
+let env: LifecycleStack['env'];
+let taskQueue: string;
 
 beforeAll(async () => {
-  management = await startManagementCluster({ dataDir: `${dir.path}/management`, ephemeral: true });
-  await applyCrds(management.kubeConfig, ipamCrds);
-  proxmox = await startProxmoxSim({ scale: 0.002, seed: 3 });
-  kube = createSimKubeApiservers({ dataDir: `${dir.path}/sim-kube` });
-  talos = await startTalosSim({ proxmox, startKubeApiserver: kube.start, dataDir: `${dir.path}/talos`, scale: 0.01, seed: 5 });
-  env = await createTimeSkippingEnvironment();
-  activities = createLifecycleActivities({
-    proxmox: { baseUrl: proxmox.url, tokenId: proxmox.token.id, tokenSecret: proxmox.token.secret },
-    managementCluster: management.kubeConfig,
-    pollMs: 100,
-  });
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowsPath: fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)),
-    activities,
-  });
-  running = worker.run();
+  stack = await startLifecycleStack('machine-workflows');
+  ({ management, proxmox, talos, env, taskQueue } = stack);
+  const { activities } = stack;
   // What the provision operation does before its first machine: secrets, endpoint, talosconfig.
   const run = <A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A) =>
     new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') }).run(fn, ...args);
@@ -57,14 +29,7 @@ beforeAll(async () => {
   await run(activities.talosWriteTalosconfig, cluster, [endpoint]);
 }, 300_000);
 afterAll(async () => {
-  worker.shutdown();
-  await running;
-  await env.teardown();
-  await talos.stop();
-  await kube.stop();
-  await proxmox.stop();
-  await management.stop();
-  dir.remove();
+  await stack.stop();
 });
 
 const pool = { poolName: 'delta', pool: { addresses: ['127.0.80.11-127.0.80.30'], prefix: 24, gateway: '127.0.80.1' } };

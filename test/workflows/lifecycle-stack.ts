@@ -1,0 +1,70 @@
+// Everything a lifecycle workflow test runs against: a management cluster with the IPAM CRDs,
+// the Proxmox and Talos simulators (real kube-apiservers for workload clusters), the
+// time-skipping test server and a worker with Capstan's real activities and workflows.
+import { fileURLToPath } from 'node:url';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { ipamCrds } from '../../api/ipam.ts';
+import { applyCrds } from '../../client/kubernetes/apply-crds.ts';
+import { startProxmoxSim, type ProxmoxSim } from '../../sim/proxmox/index.ts';
+import { startTalosSim, type TalosSim } from '../../sim/talos/index.ts';
+import { createLifecycleActivities } from '../../workers/lifecycle-activities.ts';
+import { startManagementCluster, type ManagementCluster } from '../harness/management-cluster.ts';
+import { createSimKubeApiservers } from '../harness/sim-kube-apiservers.ts';
+import { makeTempDir } from '../harness/temp-dir.ts';
+import { createTimeSkippingEnvironment } from '../harness/time-skipping.ts';
+
+/** The running stack of one test file. */
+export interface LifecycleStack {
+  readonly management: ManagementCluster;
+  readonly proxmox: ProxmoxSim;
+  readonly talos: TalosSim;
+  readonly env: TestWorkflowEnvironment;
+  readonly taskQueue: string;
+  readonly activities: ReturnType<typeof createLifecycleActivities>;
+  stop(): Promise<void>;
+}
+
+/** Starts the stack; stop it in afterAll. */
+export async function startLifecycleStack(label: string): Promise<LifecycleStack> {
+  const dir = makeTempDir(label);
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async (): Promise<void> => {
+    for (const s of stops.reverse()) await s();
+    dir.remove();
+  };
+  try {
+    const management = await startManagementCluster({ dataDir: `${dir.path}/management`, ephemeral: true });
+    stops.push(() => management.stop());
+    await applyCrds(management.kubeConfig, ipamCrds);
+    const proxmox = await startProxmoxSim({ scale: 0.002, seed: 3 });
+    stops.push(() => proxmox.stop());
+    const kube = createSimKubeApiservers({ dataDir: `${dir.path}/sim-kube` });
+    stops.push(() => kube.stop());
+    const talos = await startTalosSim({ proxmox, startKubeApiserver: kube.start, dataDir: `${dir.path}/talos`, scale: 0.01, seed: 5 });
+    stops.push(() => talos.stop());
+    const env = await createTimeSkippingEnvironment();
+    stops.push(() => env.teardown());
+    const activities = createLifecycleActivities({
+      proxmox: { baseUrl: proxmox.url, tokenId: proxmox.token.id, tokenSecret: proxmox.token.secret },
+      managementCluster: management.kubeConfig,
+      pollMs: 100,
+    });
+    const taskQueue = `lifecycle-${label}`;
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowsPath: fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)),
+      activities,
+    });
+    const running = worker.run();
+    stops.push(async () => {
+      worker.shutdown();
+      await running;
+    });
+    return { management, proxmox, talos, env, taskQueue, activities, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

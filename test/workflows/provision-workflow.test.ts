@@ -1,0 +1,76 @@
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DesiredClusterInput } from '../../api/desired-cluster.ts';
+import { KubernetesSecretStore } from '../../activities/kubernetes/secret-store.ts';
+import { kubeconfigSecret, talosconfigSecret } from '../../activities/kubernetes/cluster-secrets.ts';
+import type { provisionWorkflow } from '../../workflows/index.ts';
+import { startLifecycleStack, type LifecycleStack } from './lifecycle-stack.ts';
+
+let stack: LifecycleStack;
+beforeAll(async () => {
+  stack = await startLifecycleStack('provision');
+}, 300_000);
+afterAll(async () => {
+  await stack.stop();
+});
+
+const shape = { cores: 2, memoryMiB: 2048, diskGiB: 20, templateVmid: 9000 };
+function desired(overrides: Partial<DesiredClusterInput> = {}): DesiredClusterInput {
+  return {
+    namespace: 'default',
+    name: 'zeta',
+    generation: 1,
+    kubernetesVersion: 'v1.34.2',
+    talosVersion: 'v1.11.5',
+    controlPlane: { replicas: 1, machine: shape },
+    machineDeployments: [{ name: 'md-0', replicas: 2, machine: shape }],
+    proxmox: { allowedNodes: ['pve1', 'pve2', 'pve3'] },
+    network: { poolName: 'zeta', ipv4Pool: { addresses: ['127.0.85.10-127.0.85.30'], prefix: 24, gateway: '127.0.85.1' } },
+    versionCatalog: {
+      kubernetes: ['v1.33.4', 'v1.34.2'],
+      talos: [{ version: 'v1.11.5', kubernetesMin: 'v1.29', kubernetesMax: 'v1.34' }],
+    },
+    ...overrides,
+  };
+}
+
+describe('provision workflow', () => {
+  it('builds a cluster of three control planes and two workers, all Ready, with its Secrets', async () => {
+    const result = await stack.env.client.workflow.execute<typeof provisionWorkflow>('provisionWorkflow', {
+      taskQueue: stack.taskQueue,
+      workflowId: 'cluster/default/zeta/provision/1',
+      args: [desired({ controlPlane: { replicas: 3, machine: shape } })],
+    });
+    expect(result.endpoint).toBe('127.0.85.10');
+    expect(result.machines.map((m) => m.role)).toEqual(['control-plane', 'control-plane', 'control-plane', 'worker', 'worker']);
+    expect(new Set(result.machines.map((m) => m.address.ip)).size).toBe(5);
+    const etcd = stack.talos.clusters().find((c) => c.name === 'zeta');
+    expect(etcd).toMatchObject({ bootstrapped: true, quorum: true, apiAvailable: true });
+    expect(etcd?.etcdClusters).toHaveLength(1); // bootstrapped exactly once: no split brain
+    await expect.poll(() => stack.talos.clusters().find((c) => c.name === 'zeta')?.etcdMembers.filter((m) => !m.learner).length, { timeout: 20_000 }).toBe(3);
+    // No VM twice for one machine, and one VM per machine.
+    const names = stack.proxmox.vms().map((vm) => vm.name).filter((n) => n?.startsWith('zeta-'));
+    expect(names.sort()).toEqual(result.machines.map((m) => m.machine).sort());
+
+    const secrets = new KubernetesSecretStore(stack.management.kubeConfig);
+    await secrets.read(talosconfigSecret({ namespace: 'default', cluster: 'zeta' }));
+    const workload = new KubeConfig();
+    workload.loadFromString(await secrets.read(kubeconfigSecret({ namespace: 'default', cluster: 'zeta' })));
+    const nodes = await workload.makeApiClient(CoreV1Api).listNode();
+    expect(nodes.items.map((n) => n.metadata?.name).sort()).toEqual(result.machines.map((m) => m.machine).sort());
+    expect(nodes.items.every((n) => n.status?.nodeInfo?.kubeletVersion === 'v1.34.2')).toBe(true);
+    expect(stack.talos.events.list().some((e) => e.type === 'etcd.split-brain')).toBe(false);
+  });
+
+  it('refuses versions the installed Talos cannot run, before anything is built', async () => {
+    const before = stack.proxmox.vms().length;
+    await expect(
+      stack.env.client.workflow.execute<typeof provisionWorkflow>('provisionWorkflow', {
+        taskQueue: stack.taskQueue,
+        workflowId: 'cluster/default/eta/provision/1',
+        args: [desired({ name: 'eta', kubernetesVersion: 'v1.35.0' })],
+      }),
+    ).rejects.toMatchObject({ cause: { type: 'InvalidDesiredCluster', message: expect.stringContaining('Talos v1.11.5 supports Kubernetes v1.29 to v1.34, not v1.35.0') as unknown } });
+    expect(stack.proxmox.vms()).toHaveLength(before);
+  });
+});
