@@ -45,4 +45,6 @@ export interface DeleteMachineInput {
   readonly vmSpec: MachineVmSpecInput;
   /** How long a drain may wait on PodDisruptionBudgets before the step blocks (default 600). */
   readonly drainTimeoutSeconds?: number;
+  /** The whole cluster is going: no drain, no etcd leave, no Node cleanup (as CAPI skips them). */
+  readonly clusterDeleting?: boolean;
 }

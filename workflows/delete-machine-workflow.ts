@@ -17,26 +17,31 @@ export async function deleteMachineWorkflow(input: DeleteMachineInput): Promise<
     { key: CapstanCluster, value: `${cluster.namespace}/${cluster.cluster}` },
     { key: CapstanOperation, value: 'delete-machine' },
   ]);
-  const controlPlane = input.role === 'control-plane' && input.address !== undefined;
+  const inCluster = !input.clusterDeleting;
+  const controlPlane = inCluster && input.role === 'control-plane' && input.address !== undefined;
   const steps = [
-    'cordon node', 'drain node',
+    ...(inCluster ? ['cordon node', 'drain node'] : []),
     ...(controlPlane ? ['forfeit etcd leadership', 'leave etcd'] : []),
-    'destroy VM', 'delete node', 'release address', 'remove machine config',
+    'destroy VM',
+    ...(inCluster ? ['delete node'] : []),
+    'release address', 'remove machine config',
   ];
   const run = new OperationRunner('delete-machine', `delete ${input.role} ${machine}`, steps);
   const node = { cluster, node: { name: machine } };
 
-  await run.step('cordon node', () => calls.kubernetesCordonNode(node).catch(unlessNoCluster(false)));
-  await run.step('drain node', () =>
-    waits.kubernetesDrainNode({ ...node, timeoutSeconds: input.drainTimeoutSeconds ?? 600 }).catch(unlessNoCluster(undefined)),
-  );
+  if (inCluster) {
+    await run.step('cordon node', () => calls.kubernetesCordonNode(node).catch(unlessNoCluster(false)));
+    await run.step('drain node', () =>
+      waits.kubernetesDrainNode({ ...node, timeoutSeconds: input.drainTimeoutSeconds ?? 600 }).catch(unlessNoCluster(undefined)),
+    );
+  }
   if (controlPlane) {
     const talosNode = { cluster, address: input.address ?? '' };
     await run.step('forfeit etcd leadership', () => calls.talosEtcdForfeitLeadership(talosNode));
     await run.step('leave etcd', () => calls.talosEtcdLeaveCluster(talosNode));
   }
   await run.step('destroy VM', () => waits.proxmoxDestroyVm(input.vmSpec, input.vm));
-  await run.step('delete node', () => calls.kubernetesDeleteNode(node).catch(unlessNoCluster(undefined)));
+  if (inCluster) await run.step('delete node', () => calls.kubernetesDeleteNode(node).catch(unlessNoCluster(undefined)));
   await run.step('release address', () => calls.ipamRelease({ namespace: cluster.namespace, owner: machine }));
   await run.step('remove machine config', () => calls.talosRemoveMachineConfig(cluster, machine));
   run.succeed();

@@ -2,3 +2,4 @@
 export { createMachineWorkflow } from './create-machine-workflow.ts';
 export { deleteMachineWorkflow } from './delete-machine-workflow.ts';
 export { provisionWorkflow } from './provision-workflow.ts';
+export { deleteClusterWorkflow } from './delete-cluster-workflow.ts';

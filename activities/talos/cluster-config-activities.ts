@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { parse as parseYaml } from 'yaml';
 import type { MachineConfigInput } from '../../api/talos/machine-config-input.ts';
-import { clusterSecretLabels, clusterSecretType, machineConfigSecret, talosconfigSecret, type ClusterRef } from '../kubernetes/cluster-secrets.ts';
+import { clusterSecretLabels, clusterSecretType, kubeconfigSecret, machineConfigSecret, talosconfigSecret, type ClusterRef } from '../kubernetes/cluster-secrets.ts';
 import type { SecretRef, SecretStore } from '../kubernetes/secret-store.ts';
 import { generateSecretsBundle } from './generate-secrets-bundle.ts';
 import { renderMachineConfig } from './render-machine-config.ts';
@@ -64,11 +64,12 @@ export function createClusterConfigActivities(deps: { readonly secrets: SecretSt
       removed: await secrets.remove(ref.namespace, machineConfigSecret(ref.namespace, machine).name),
     }),
 
-    /** Deletes the cluster's Talos secrets, talosconfig and the given machines' configs (delete of a cluster). */
+    /** Deletes the cluster's Talos secrets, talosconfig, kubeconfig and the given machines' configs (delete of a cluster). */
     talosRemoveClusterSecrets: async (ref: ClusterRef, machines: readonly string[]): Promise<{ readonly removed: number }> => {
       const names = [
         secretsBundleSecret(ref).name,
         talosconfigSecret(ref).name,
+        kubeconfigSecret(ref).name,
         ...machines.map((m) => machineConfigSecret(ref.namespace, m).name),
       ];
       let removed = 0;
