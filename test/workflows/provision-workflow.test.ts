@@ -3,7 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DesiredClusterInput } from '../../api/desired-cluster.ts';
 import { KubernetesSecretStore } from '../../activities/kubernetes/secret-store.ts';
 import { kubeconfigSecret, talosconfigSecret } from '../../activities/kubernetes/cluster-secrets.ts';
-import type { provisionWorkflow } from '../../workflows/index.ts';
+import { CustomObjectsApi } from '@kubernetes/client-node';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import type { deleteClusterWorkflow, provisionWorkflow } from '../../workflows/index.ts';
+import type { ProvisionResult } from '../../workflows/provision-workflow.ts';
 import { startLifecycleStack, type LifecycleStack } from './lifecycle-stack.ts';
 
 let stack: LifecycleStack;
@@ -34,13 +38,16 @@ function desired(overrides: Partial<DesiredClusterInput> = {}): DesiredClusterIn
   };
 }
 
-describe('provision workflow', () => {
+describe('provision and delete workflows', () => {
+  let provisioned: ProvisionResult;
+
   it('builds a cluster of three control planes and two workers, all Ready, with its Secrets', async () => {
     const result = await stack.env.client.workflow.execute<typeof provisionWorkflow>('provisionWorkflow', {
       taskQueue: stack.taskQueue,
       workflowId: 'cluster/default/zeta/provision/1',
       args: [desired({ controlPlane: { replicas: 3, machine: shape } })],
     });
+    provisioned = result;
     expect(result.endpoint).toBe('127.0.85.10');
     expect(result.machines.map((m) => m.role)).toEqual(['control-plane', 'control-plane', 'control-plane', 'worker', 'worker']);
     expect(new Set(result.machines.map((m) => m.address.ip)).size).toBe(5);
@@ -60,6 +67,31 @@ describe('provision workflow', () => {
     expect(nodes.items.map((n) => n.metadata?.name).sort()).toEqual(result.machines.map((m) => m.machine).sort());
     expect(nodes.items.every((n) => n.status?.nodeInfo?.kubeletVersion === 'v1.34.2')).toBe(true);
     expect(stack.talos.events.list().some((e) => e.type === 'etcd.split-brain')).toBe(false);
+  });
+
+  it('deletes the cluster leaving no VM, address or Secret behind, even with a VM already gone', async () => {
+    const [firstWorker] = provisioned.machines.filter((m) => m.role === 'worker');
+    // A VM someone already removed by hand must not stop the delete (omni #2702).
+    await new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') }).run(
+      stack.activities.proxmoxDestroyVm,
+      { templateVmid: 9000, allowedNodes: ['pve1'], cores: 2, memoryMiB: 2048, diskGiB: 20, cluster: 'default/zeta', machine: firstWorker!.machine, address: firstWorker!.address },
+      firstWorker!.vm,
+    );
+    expect(stack.proxmox.vms().filter((vm) => vm.name === firstWorker!.machine)).toEqual([]);
+    await stack.env.client.workflow.execute<typeof deleteClusterWorkflow>('deleteClusterWorkflow', {
+      taskQueue: stack.taskQueue,
+      workflowId: 'cluster/default/zeta/delete/1',
+      args: [desired({ controlPlane: { replicas: 3, machine: shape } }), provisioned.machines],
+    });
+    expect(stack.proxmox.vms().filter((vm) => vm.name?.startsWith('zeta-'))).toEqual([]);
+    const addresses = (await stack.management.kubeConfig.makeApiClient(CustomObjectsApi).listNamespacedCustomObject({
+      group: 'ipam.cluster.x-k8s.io', version: 'v1beta1', namespace: 'default', plural: 'ipaddresses',
+    })) as { items: Array<{ metadata: { labels?: Record<string, string> } }> };
+    expect(addresses.items.filter((a) => a.metadata.labels?.['cluster.x-k8s.io/cluster-name'] === 'zeta')).toEqual([]);
+    const secretNames = (await stack.management.kubeConfig.makeApiClient(CoreV1Api).listNamespacedSecret({ namespace: 'default' })).items
+      .map((secret) => secret.metadata?.name ?? '')
+      .filter((n) => n.startsWith('zeta-'));
+    expect(secretNames).toEqual([]);
   });
 
   it('refuses versions the installed Talos cannot run, before anything is built', async () => {
