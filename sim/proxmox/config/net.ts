@@ -1,6 +1,6 @@
 // `netN` values: <model>[=<MAC>],bridge=<bridge>[,...]. PVE generates a MAC when none is
 // given (prefix BC:24:11 on current releases) and prints the model=MAC pair first.
-import type { Random } from '../core/random.ts';
+import type { Random } from '../../common/random.ts';
 import { parsePropertyString } from './property-string.ts';
 
 const models = [

@@ -1,7 +1,7 @@
 // Run-time fault injection. Every fault is set and cleared per test; random ones draw from
 // their own seeded PRNG so a seed makes a failing run repeatable.
 import type { EventLogWriter } from './event-log.ts';
-import type { Random } from './random.ts';
+import type { Random } from '../../common/random.ts';
 import type { TaskType } from './task-type.ts';
 
 /** Options of {@link ProxmoxFaults.set5xxRate}. */

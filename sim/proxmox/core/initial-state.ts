@@ -2,7 +2,7 @@
 import { randomMac } from '../config/net.ts';
 import type { ResolvedOptions, SimTemplateOptions } from '../options.ts';
 import { defaultToken } from '../options.ts';
-import type { Random } from './random.ts';
+import type { Random } from '../../common/random.ts';
 import type { SimState, VmState } from './state.ts';
 
 function templateVm(template: SimTemplateOptions, random: Random, now: number): VmState {

@@ -3,9 +3,9 @@ import type { ProxmoxSim } from '../../proxmox/index.ts';
 import type { TalosSimTiming } from '../timing.ts';
 import type { TalosEventLogWriter } from './event-log.ts';
 import type { TalosFaultState } from './faults.ts';
-import type { Random } from './random.ts';
+import type { Random } from '../../common/random.ts';
 import type { SimCluster, SimNode } from './state.ts';
-import type { Timers } from './timers.ts';
+import type { Timers } from '../../common/timers.ts';
 
 /** How apid is brought up and down on a node's address. */
 export interface NodeNetwork {

@@ -2,7 +2,7 @@
 // the scheduler step places them), the kube-proxy DaemonSet (one pod per Node) and the
 // kube-apiserver mirror pods a control plane's kubelet publishes.
 import type { V1Node, V1OwnerReference, V1Pod } from '@kubernetes/client-node';
-import type { Random } from '../core/random.ts';
+import type { Random } from '../../common/random.ts';
 import { ignoring } from './kube-client.ts';
 import type { KubeApis } from './kube-client.ts';
 import { live, podReady } from './selectors.ts';

@@ -1,6 +1,7 @@
-// A small seeded PRNG (mulberry32) so MACs, UUIDs, pids and injected faults repeat with a seed.
+// A small seeded PRNG (mulberry32) so whatever a simulator invents (MACs, UUIDs, pids, etcd
+// member ids, injected faults) repeats with a seed.
 
-/** Seeded randomness for everything the simulator invents. */
+/** Seeded randomness for everything a simulator invents. */
 export interface Random {
   /** Uniform in [0, 1). */
   next(): number;
@@ -8,6 +9,8 @@ export interface Random {
   int(maxExclusive: number): number;
   /** `bytes` random bytes as lower-case hex. */
   hex(bytes: number): string;
+  /** A random uint64 as a decimal string (etcd member ids), never 0. */
+  uint64(): string;
   /** A random (version 4 layout) UUID. */
   uuid(): string;
 }
@@ -30,5 +33,9 @@ export function createRandom(seed: number): Random {
     const variant = ((parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80).toString(16);
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(18, 20)}-${h.slice(20, 32)}`;
   };
-  return { next, int, hex, uuid };
+  const uint64 = (): string => {
+    const value = BigInt(`0x${hex(8)}`);
+    return (value === 0n ? 1n : value).toString();
+  };
+  return { next, int, hex, uuid, uint64 };
 }

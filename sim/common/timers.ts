@@ -1,10 +1,10 @@
-// Every timer the Talos simulator starts goes through here, so stop() can cancel them all.
+// Every timer a simulator starts goes through here, so stop() can cancel them all.
 
 /** Tracked timers. */
 export interface Timers {
   /** Runs `fn` after `ms`; returns a cancel function. */
   after(ms: number, fn: () => void): () => void;
-  /** Resolves after `ms` (never, once `clear` ran). */
+  /** Resolves after `ms` (still cancelled by `clear`, which then never resolves it). */
   sleep(ms: number): Promise<void>;
   /** Cancels every pending timer. */
   clear(): void;
