@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { abortUpdate, pauseUpdate, progressQuery, resumeUpdate, retryUpdate } from '../../api/operation-messages.ts';
 import { CapstanPhase } from '../../api/search-attributes.ts';
 import { createTimeSkippingEnvironment } from '../harness/time-skipping.ts';
+import { saveHistoryIfAsked } from './save-history.ts';
 
 let env: TestWorkflowEnvironment;
 let worker: Worker;
@@ -67,6 +68,7 @@ describe('OperationRunner', () => {
     expect(await handle.executeUpdate(retryUpdate)).toEqual({ retried: 'step b' });
     expect(await handle.result()).toEqual(['a', 'b', 'c']);
     expect(calls.get('blocked-then-retried')).toEqual({ a: 1, b: 4, c: 1 });
+    await saveHistoryIfAsked(env, 'blocked-then-retried', 'operation-blocked-retried');
     expect((await handle.query(progressQuery)).phase).toBe('Succeeded');
   });
 

@@ -9,6 +9,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import type { deleteClusterWorkflow, provisionWorkflow } from '../../workflows/index.ts';
 import type { ProvisionResult } from '../../workflows/provision-workflow.ts';
 import { startLifecycleStack, type LifecycleStack } from './lifecycle-stack.ts';
+import { saveHistoryIfAsked } from './save-history.ts';
 
 let stack: LifecycleStack;
 beforeAll(async () => {
@@ -48,6 +49,8 @@ describe('provision and delete workflows', () => {
       args: [desired({ controlPlane: { replicas: 3, machine: shape } })],
     });
     provisioned = result;
+    await saveHistoryIfAsked(stack.env, 'cluster/default/zeta/provision/1', 'provision-3cp-2w');
+    await saveHistoryIfAsked(stack.env, `cluster/default/zeta/machine/${result.machines[0]?.machine ?? ''}/create`, 'create-machine-bootstrap');
     expect(result.endpoint).toBe('127.0.85.10');
     expect(result.machines.map((m) => m.role)).toEqual(['control-plane', 'control-plane', 'control-plane', 'worker', 'worker']);
     expect(new Set(result.machines.map((m) => m.address.ip)).size).toBe(5);
@@ -84,6 +87,8 @@ describe('provision and delete workflows', () => {
       args: [desired({ controlPlane: { replicas: 3, machine: shape } }), provisioned.machines],
     });
     expect(stack.proxmox.vms().filter((vm) => vm.name?.startsWith('zeta-'))).toEqual([]);
+    await saveHistoryIfAsked(stack.env, 'cluster/default/zeta/delete/1', 'delete-cluster');
+    await saveHistoryIfAsked(stack.env, `cluster/default/zeta/machine/${firstWorker!.machine}/delete`, 'delete-machine-cluster-deleting');
     const addresses = (await stack.management.kubeConfig.makeApiClient(CustomObjectsApi).listNamespacedCustomObject({
       group: 'ipam.cluster.x-k8s.io', version: 'v1beta1', namespace: 'default', plural: 'ipaddresses',
     })) as { items: Array<{ metadata: { labels?: Record<string, string> } }> };
