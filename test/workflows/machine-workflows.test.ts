@@ -1,6 +1,7 @@
 import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
+import { invariantViolations } from '../harness/invariants.ts';
 import { startLifecycleStack, type LifecycleStack } from './lifecycle-stack.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateMachineInput, CreatedMachine } from '../../api/machine-operations.ts';
@@ -78,6 +79,7 @@ describe('machine workflows against the Proxmox and Talos simulators', () => {
       args: [{ cluster, machine: 'delta-w-1', role: 'worker', vm: workerMachine.vm, address: workerMachine.address.ip, vmSpec: { ...vm, cluster: 'default/delta', machine: 'delta-w-1', address: workerMachine.address } }],
     });
     expect(proxmox.vms().filter((v) => v.name === 'delta-w-1')).toEqual([]);
+    expect(invariantViolations(proxmox.events.list(), talos.events.list(), { cluster: 'delta' })).toEqual([]);
     const addresses = (await management.kubeConfig.makeApiClient(CustomObjectsApi).listNamespacedCustomObject({
       group: 'ipam.cluster.x-k8s.io', version: 'v1beta1', namespace: 'default', plural: 'ipaddresses',
     })) as { items: Array<{ spec: { claimRef: { name: string } } }> };

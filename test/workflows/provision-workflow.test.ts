@@ -8,6 +8,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import type { deleteClusterWorkflow, provisionWorkflow } from '../../workflows/index.ts';
 import type { ProvisionResult } from '../../workflows/provision-workflow.ts';
+import { invariantViolations } from '../harness/invariants.ts';
 import { startLifecycleStack, type LifecycleStack } from './lifecycle-stack.ts';
 import { saveHistoryIfAsked } from './save-history.ts';
 
@@ -69,11 +70,12 @@ describe('provision and delete workflows', () => {
     const nodes = await workload.makeApiClient(CoreV1Api).listNode();
     expect(nodes.items.map((n) => n.metadata?.name).sort()).toEqual(result.machines.map((m) => m.machine).sort());
     expect(nodes.items.every((n) => n.status?.nodeInfo?.kubeletVersion === 'v1.34.2')).toBe(true);
-    expect(stack.talos.events.list().some((e) => e.type === 'etcd.split-brain')).toBe(false);
+    expect(invariantViolations(stack.proxmox.events.list(), stack.talos.events.list(), { cluster: 'zeta' })).toEqual([]);
   });
 
   it('deletes the cluster leaving no VM, address or Secret behind, even with a VM already gone', async () => {
     const [firstWorker] = provisioned.machines.filter((m) => m.role === 'worker');
+    const deletionStart = stack.talos.events.list().at(-1)?.seq ?? 0;
     // A VM someone already removed by hand must not stop the delete (omni #2702).
     await new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') }).run(
       stack.activities.proxmoxDestroyVm,
@@ -87,6 +89,7 @@ describe('provision and delete workflows', () => {
       args: [desired({ controlPlane: { replicas: 3, machine: shape } }), provisioned.machines],
     });
     expect(stack.proxmox.vms().filter((vm) => vm.name?.startsWith('zeta-'))).toEqual([]);
+    expect(invariantViolations(stack.proxmox.events.list(), stack.talos.events.list(), { cluster: 'zeta', deletedAfterTalosEvent: deletionStart })).toEqual([]);
     await saveHistoryIfAsked(stack.env, 'cluster/default/zeta/delete/1', 'delete-cluster');
     await saveHistoryIfAsked(stack.env, `cluster/default/zeta/machine/${firstWorker!.machine}/delete`, 'delete-machine-cluster-deleting');
     const addresses = (await stack.management.kubeConfig.makeApiClient(CustomObjectsApi).listNamespacedCustomObject({
