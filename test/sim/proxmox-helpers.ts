@@ -1,6 +1,8 @@
 // Helpers shared by the Proxmox simulator tests: a real client (npm `proxmox-api`), a raw
 // HTTP client for what fetch cannot send (bodies on GET), and task polling.
 import { request } from 'node:http';
+import { eventually as eventuallyEvery } from '../harness/eventually.ts';
+import { delay as sleep } from '../harness/managed-process.ts';
 import proxmoxApi from 'proxmox-api';
 import type { Proxmox } from 'proxmox-api';
 import { startProxmoxSim } from '../../sim/proxmox/index.ts';
@@ -37,23 +39,8 @@ export async function waitForTask(api: Proxmox.Api, node: string, upid: string, 
   }
 }
 
-/** Resolves after `ms`. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Retries `check` until it stops throwing (or the deadline passes, rethrowing its last error). */
-export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 3000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await sleep(3);
-    }
-  }
-}
+/** Retries `check` until it stops throwing; the simulator is fast, so look often and not for long. */
+export const eventually = <T>(check: () => Promise<T> | T, timeoutMs = 3000): Promise<T> => eventuallyEvery(check, timeoutMs, 3);
 
 /** A raw HTTP answer: status, reason phrase, headers and body text. */
 export interface RawResponse {

@@ -13,6 +13,7 @@ import { startTalosSim } from '../../sim/talos/index.ts';
 import type { TalosSim, TalosSimOptions, TalosSimTiming } from '../../sim/talos/index.ts';
 import { createSimKubeApiservers } from '../harness/sim-kube-apiservers.ts';
 import type { SimKubeApiservers } from '../harness/sim-kube-apiservers.ts';
+import { delay as sleep } from '../harness/managed-process.ts';
 import { makeTempDir } from '../harness/temp-dir.ts';
 
 /** Proxmox sim, Talos sim and the apiserver starter of one test file. */
@@ -107,21 +108,8 @@ export async function clientCredentials(bundle: SecretsBundle, roles: readonly s
 /** talosctl --insecure. */
 export const insecure = (): ChannelCredentials => credentials.createSsl(null, null, null, { rejectUnauthorized: false });
 
-/** Resolves after `ms`. */
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Retries `check` until it stops throwing. */
-export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 15_000, intervalMs = 25): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await sleep(intervalMs);
-    }
-  }
-}
+export { delay as sleep } from '../harness/managed-process.ts';
+export { eventually } from '../harness/eventually.ts';
 
 export { decodeWire, failure, TestTalosClient, untarGz, wireBytes } from './talos-grpc-client.ts';
 export type { Message, RpcFailure } from './talos-grpc-client.ts';
