@@ -3,13 +3,13 @@
 import { fileURLToPath } from 'node:url';
 import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DesiredClusterInput } from '../../api/desired-cluster.ts';
 import { TaskQueue } from '../../api/task-queues.ts';
 import { ipamCrds } from '../../api/ipam.ts';
 import { applyCrds } from '../../client/kubernetes/apply-crds.ts';
 import { startProxmoxSim, type ProxmoxSim } from '../../sim/proxmox/index.ts';
 import { startTalosSim, type TalosSim } from '../../sim/talos/index.ts';
 import type { provisionWorkflow } from '../../workflows/index.ts';
+import { simDesiredCluster } from '../fixtures/desired-cluster.ts';
 import { invariantViolations } from '../harness/invariants.ts';
 import { startProcess, type ManagedProcess } from '../harness/managed-process.ts';
 import { startManagementCluster, type ManagementCluster } from '../harness/management-cluster.ts';
@@ -59,19 +59,7 @@ function startWorker(name: string): ManagedProcess {
   });
 }
 
-const shape = { cores: 2, memoryMiB: 2048, diskGiB: 20, templateVmid: 9000 };
-const desired: DesiredClusterInput = {
-  namespace: 'default',
-  name: 'theta',
-  generation: 1,
-  kubernetesVersion: 'v1.34.2',
-  talosVersion: 'v1.11.5',
-  controlPlane: { replicas: 1, machine: shape },
-  machineDeployments: [{ name: 'md-0', replicas: 2, machine: shape }],
-  proxmox: { allowedNodes: ['pve1', 'pve2', 'pve3'] },
-  network: { poolName: 'theta', ipv4Pool: { addresses: ['127.0.86.10-127.0.86.30'], prefix: 24, gateway: '127.0.86.1' } },
-  versionCatalog: { kubernetes: ['v1.34.2'], talos: [{ version: 'v1.11.5', kubernetesMin: 'v1.29', kubernetesMax: 'v1.34' }] },
-};
+const desired = simDesiredCluster('theta', 86);
 
 describe('a worker killed mid-provision', () => {
   it('is replaced by another worker that finishes the provision without building any VM twice', { timeout: 300_000 }, async () => {

@@ -8,6 +8,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import type { deleteClusterWorkflow, provisionWorkflow } from '../../workflows/index.ts';
 import type { ProvisionResult } from '../../workflows/provision-workflow.ts';
+import { simDesiredCluster, simMachineShape } from '../fixtures/desired-cluster.ts';
 import { invariantViolations } from '../harness/invariants.ts';
 import { startLifecycleStack, type LifecycleStack } from './lifecycle-stack.ts';
 import { saveHistoryIfAsked } from './save-history.ts';
@@ -20,25 +21,8 @@ afterAll(async () => {
   await stack.stop();
 });
 
-const shape = { cores: 2, memoryMiB: 2048, diskGiB: 20, templateVmid: 9000 };
-function desired(overrides: Partial<DesiredClusterInput> = {}): DesiredClusterInput {
-  return {
-    namespace: 'default',
-    name: 'zeta',
-    generation: 1,
-    kubernetesVersion: 'v1.34.2',
-    talosVersion: 'v1.11.5',
-    controlPlane: { replicas: 1, machine: shape },
-    machineDeployments: [{ name: 'md-0', replicas: 2, machine: shape }],
-    proxmox: { allowedNodes: ['pve1', 'pve2', 'pve3'] },
-    network: { poolName: 'zeta', ipv4Pool: { addresses: ['127.0.85.10-127.0.85.30'], prefix: 24, gateway: '127.0.85.1' } },
-    versionCatalog: {
-      kubernetes: ['v1.33.4', 'v1.34.2'],
-      talos: [{ version: 'v1.11.5', kubernetesMin: 'v1.29', kubernetesMax: 'v1.34' }],
-    },
-    ...overrides,
-  };
-}
+const shape = simMachineShape;
+const desired = (overrides: Partial<DesiredClusterInput> = {}): DesiredClusterInput => simDesiredCluster('zeta', 85, overrides);
 
 describe('provision and delete workflows', () => {
   let provisioned: ProvisionResult;
