@@ -1,7 +1,7 @@
 // The append-only record of every state change. The invariant checker reads it ("no VM
 // created twice for one machine", "nothing left after delete"), so entries are never edited.
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { createEventStore } from '../../common/event-store.ts';
+import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { JsonObject } from '../http/json-value.ts';
 
@@ -68,9 +68,8 @@ export interface EventLogWriter extends ProxmoxEventLog {
 
 /** An event log, continued from `file` (JSONL) when it exists. */
 export function createEventLog(file?: string): EventLogWriter {
-  const events: SimEvent[] = file === undefined ? [] : readJsonl(file);
-  const listeners = new Set<(event: SimEvent) => void>();
-  if (file !== undefined) mkdirSync(dirname(file), { recursive: true });
+  const store = createEventStore<SimEvent>('proxmox sim', file, file === undefined ? [] : readJsonl(file));
+  const events = store.events;
   return {
     list: (filter) => {
       const types = filter?.type === undefined ? undefined : ([] as SimEventType[]).concat(filter.type);
@@ -78,23 +77,8 @@ export function createEventLog(file?: string): EventLogWriter {
         (e) => (types === undefined || types.includes(e.type)) && (filter?.vmid === undefined || e.vmid === filter.vmid),
       );
     },
-    subscribe: (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    append: (input) => {
-      const event: SimEvent = { seq: (events.at(-1)?.seq ?? 0) + 1, at: new Date().toISOString(), ...input };
-      events.push(event);
-      if (file !== undefined) appendFileSync(file, `${JSON.stringify(event)}\n`);
-      for (const listener of listeners) {
-        try {
-          listener(event);
-        } catch (error) {
-          process.emitWarning(`proxmox sim: event listener failed: ${String(error)}`);
-        }
-      }
-      return event;
-    },
+    subscribe: store.subscribe,
+    append: store.append,
   };
 }
 

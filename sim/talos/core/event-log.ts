@@ -1,7 +1,6 @@
 // The append-only record of every Talos-side state change. The invariant checker reads it
 // ("etcd quorum never lost", "never two etcd clusters"), so entries are never edited.
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { createEventStore } from '../../common/event-store.ts';
 
 /** Every kind of event the Talos simulator records. */
 export const TalosEventType = {
@@ -72,30 +71,14 @@ export interface TalosEventLogWriter extends TalosEventLog {
 
 /** An empty event log; with `file`, every event is also appended to it as one JSON line. */
 export function createTalosEventLog(file?: string): TalosEventLogWriter {
-  const events: TalosSimEvent[] = [];
-  const listeners = new Set<(event: TalosSimEvent) => void>();
-  if (file !== undefined) mkdirSync(dirname(file), { recursive: true });
+  const store = createEventStore<TalosSimEvent>('talos sim', file, []);
+  const events = store.events;
   return {
     list: (filter) => {
       const types = filter?.type === undefined ? undefined : ([] as TalosEventType[]).concat(filter.type);
       return events.filter((e) => (types === undefined || types.includes(e.type)) && (filter?.cluster === undefined || e.cluster === filter.cluster));
     },
-    subscribe: (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    append: (input) => {
-      const event: TalosSimEvent = { seq: events.length + 1, at: new Date().toISOString(), ...input };
-      events.push(event);
-      if (file !== undefined) appendFileSync(file, `${JSON.stringify(event)}\n`);
-      for (const listener of listeners) {
-        try {
-          listener(event);
-        } catch (error) {
-          process.emitWarning(`talos sim: event listener failed: ${String(error)}`);
-        }
-      }
-      return event;
-    },
+    subscribe: store.subscribe,
+    append: store.append,
   };
 }
