@@ -1,5 +1,8 @@
 // The one invariant checker every workflow test asserts: it reads the simulators' event logs
 // (what happened to VMs, etcd and nodes) rather than trusting the workflows' own account.
+import { availabilityViolations, type AvailabilityRule } from './worker-availability.ts';
+
+export type { AvailabilityRule } from './worker-availability.ts';
 
 /** The fields of a Proxmox simulator event the checker reads. */
 export interface VmEvent {
@@ -14,6 +17,10 @@ export interface TalosEvent {
   readonly seq: number;
   readonly type: string;
   readonly cluster?: string;
+  /** The node's hostname, which is also its Kubernetes Node name. */
+  readonly hostname?: string;
+  readonly vmid?: number;
+  readonly detail?: Readonly<Record<string, unknown>>;
 }
 
 /** Which cluster to judge, and whether it should be gone by the end. */
@@ -25,6 +32,11 @@ export interface InvariantScope {
    * quorum lost after that point is the deletion itself, not a fault.
    */
   readonly deletedAfterTalosEvent?: number;
+  /**
+   * Worker availability the strategy promises (one rule per MachineDeployment, say); judged up
+   * to the delete when there is one.
+   */
+  readonly availability?: AvailabilityRule | readonly AvailabilityRule[];
 }
 
 /** Every violated invariant, in words; empty when all hold. */
@@ -50,5 +62,7 @@ export function invariantViolations(vmEvents: readonly VmEvent[], talosEvents: r
     if (event.type === 'etcd.quorum-lost' && !duringDelete) violations.push(`etcd quorum of ${scope.cluster} was lost (event ${event.seq})`);
     if (event.type === 'etcd.split-brain') violations.push(`etcd of ${scope.cluster} was bootstrapped twice: split brain (event ${event.seq})`);
   }
+  const rules: readonly AvailabilityRule[] = scope.availability === undefined ? [] : ([] as AvailabilityRule[]).concat(scope.availability);
+  for (const rule of rules) violations.push(...availabilityViolations(talosEvents, scope.cluster, rule, scope.deletedAfterTalosEvent));
   return violations;
 }

@@ -1,6 +1,7 @@
 import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
+import { assertHistoryClean } from '../harness/history-hygiene.ts';
 import { invariantViolations } from '../harness/invariants.ts';
 import { startLifecycleStack, type LifecycleStack } from './lifecycle-stack.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,6 +62,7 @@ describe('machine workflows against the Proxmox and Talos simulators', () => {
     controlPlane = await env.client.workflow.execute<typeof createMachineWorkflow>('createMachineWorkflow', {
       taskQueue, workflowId: 'cluster/default/delta/machine/delta-cp-1/create', args: [machineInput('delta-cp-1', 'control-plane', true)],
     });
+    await assertHistoryClean(env, 'cluster/default/delta/machine/delta-cp-1/create', [proxmox.token.secret]);
     expect(controlPlane).toMatchObject({ machine: 'delta-cp-1', address: { ip: '127.0.80.11', prefix: 24 }, kubeletVersion: 'v1.34.2' });
     expect(proxmox.vms().filter((v) => v.name === 'delta-cp-1')).toHaveLength(1);
     expect(talos.clusters().find((c) => c.name === 'delta')).toMatchObject({ bootstrapped: true });
@@ -72,12 +74,14 @@ describe('machine workflows against the Proxmox and Talos simulators', () => {
     workerMachine = await env.client.workflow.execute<typeof createMachineWorkflow>('createMachineWorkflow', {
       taskQueue, workflowId: 'cluster/default/delta/machine/delta-w-1/create', args: [machineInput('delta-w-1', 'worker', false)],
     });
+    await assertHistoryClean(env, 'cluster/default/delta/machine/delta-w-1/create', [proxmox.token.secret]);
     expect(workerMachine.address.ip).toBe('127.0.80.12');
     await env.client.workflow.execute<typeof deleteMachineWorkflow>('deleteMachineWorkflow', {
       taskQueue,
       workflowId: 'cluster/default/delta/machine/delta-w-1/delete',
       args: [{ cluster, machine: 'delta-w-1', role: 'worker', vm: workerMachine.vm, address: workerMachine.address.ip, vmSpec: { ...vm, cluster: 'default/delta', machine: 'delta-w-1', address: workerMachine.address } }],
     });
+    await assertHistoryClean(env, 'cluster/default/delta/machine/delta-w-1/delete', [proxmox.token.secret]);
     expect(proxmox.vms().filter((v) => v.name === 'delta-w-1')).toEqual([]);
     expect(invariantViolations(proxmox.events.list(), talos.events.list(), { cluster: 'delta' })).toEqual([]);
     const addresses = (await management.kubeConfig.makeApiClient(CustomObjectsApi).listNamespacedCustomObject({

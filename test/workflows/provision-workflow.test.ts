@@ -9,6 +9,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import type { deleteClusterWorkflow, provisionWorkflow } from '../../workflows/index.ts';
 import type { ProvisionResult } from '../../workflows/provision-workflow.ts';
 import { simDesiredCluster, simMachineShape } from '../fixtures/desired-cluster.ts';
+import { assertHistoryClean } from '../harness/history-hygiene.ts';
 import { invariantViolations } from '../harness/invariants.ts';
 import { startLifecycleStack, type LifecycleStack } from './lifecycle-stack.ts';
 import { saveHistoryIfAsked } from './save-history.ts';
@@ -34,6 +35,8 @@ describe('provision and delete workflows', () => {
       args: [desired({ controlPlane: { replicas: 3, machine: shape } })],
     });
     provisioned = result;
+    // The provision and its five machine children.
+    expect(await assertHistoryClean(stack.env, 'cluster/default/zeta/provision/1', [stack.proxmox.token.secret])).toHaveLength(6);
     await saveHistoryIfAsked(stack.env, 'cluster/default/zeta/provision/1', 'provision-3cp-2w');
     await saveHistoryIfAsked(stack.env, `cluster/default/zeta/machine/${result.machines[0]?.machine ?? ''}/create`, 'create-machine-bootstrap');
     expect(result.endpoint).toBe('127.0.85.10');
@@ -54,7 +57,7 @@ describe('provision and delete workflows', () => {
     const nodes = await workload.makeApiClient(CoreV1Api).listNode();
     expect(nodes.items.map((n) => n.metadata?.name).sort()).toEqual(result.machines.map((m) => m.machine).sort());
     expect(nodes.items.every((n) => n.status?.nodeInfo?.kubeletVersion === 'v1.34.2')).toBe(true);
-    expect(invariantViolations(stack.proxmox.events.list(), stack.talos.events.list(), { cluster: 'zeta' })).toEqual([]);
+    expect(invariantViolations(stack.proxmox.events.list(), stack.talos.events.list(), { cluster: 'zeta', availability: { deployment: 'md-0', minReady: 2 } })).toEqual([]);
   });
 
   it('deletes the cluster leaving no VM, address or Secret behind, even with a VM already gone', async () => {
@@ -72,6 +75,7 @@ describe('provision and delete workflows', () => {
       workflowId: 'cluster/default/zeta/delete/1',
       args: [desired({ controlPlane: { replicas: 3, machine: shape } }), provisioned.machines],
     });
+    await assertHistoryClean(stack.env, 'cluster/default/zeta/delete/1', [stack.proxmox.token.secret]);
     expect(stack.proxmox.vms().filter((vm) => vm.name?.startsWith('zeta-'))).toEqual([]);
     expect(invariantViolations(stack.proxmox.events.list(), stack.talos.events.list(), { cluster: 'zeta', deletedAfterTalosEvent: deletionStart })).toEqual([]);
     await saveHistoryIfAsked(stack.env, 'cluster/default/zeta/delete/1', 'delete-cluster');
@@ -95,6 +99,7 @@ describe('provision and delete workflows', () => {
         args: [desired({ name: 'eta', kubernetesVersion: 'v1.35.0' })],
       }),
     ).rejects.toMatchObject({ cause: { type: 'InvalidDesiredCluster', message: expect.stringContaining('Talos v1.11.5 supports Kubernetes v1.29 to v1.34, not v1.35.0') as unknown } });
+    await assertHistoryClean(stack.env, 'cluster/default/eta/provision/1', [stack.proxmox.token.secret]);
     expect(stack.proxmox.vms()).toHaveLength(before);
   });
 });
