@@ -37,11 +37,26 @@ export type RolloutStrategy = z.infer<typeof RolloutStrategy>;
 export const DeletePolicy = z.enum(['Random', 'Newest', 'Oldest']);
 export type DeletePolicy = z.infer<typeof DeletePolicy>;
 
+/**
+ * Talos config patches of one group of machines, applied after the cluster-wide `talos` ones. CAPI
+ * keeps them apart: TalosControlPlane's for control planes, each TalosConfigTemplate's for its
+ * MachineDeployment's workers.
+ */
+export const TalosPatches = z.object({
+  strategicPatches: z.array(z.string()).default([]),
+  configPatches: z.array(JsonPatchOperation).default([]),
+});
+export type TalosPatches = z.infer<typeof TalosPatches>;
+
 /** The control plane: an odd number of etcd members, changed one machine at a time. */
 export const DesiredControlPlane = z.object({
   replicas: z.number().int().min(1).max(7).refine((n) => n % 2 === 1, 'must be odd (1, 3, 5 or 7) to keep an etcd quorum'),
   machine: MachineShape,
   strategy: RolloutStrategy.default({ type: 'RollingUpdate', maxSurge: 1, maxUnavailable: 0 }),
+  /** How long draining a node may wait on PodDisruptionBudgets before its step blocks (CAPI `nodeDrainTimeout`). */
+  nodeDrainTimeoutSeconds: z.number().int().min(1).default(600),
+  /** Patches for control-plane machines only (TalosControlPlane `controlPlaneConfig.controlplane`). */
+  talos: TalosPatches.optional(),
 });
 export type DesiredControlPlane = z.infer<typeof DesiredControlPlane>;
 
@@ -54,6 +69,10 @@ export const DesiredMachineDeployment = z.object({
   kubernetesVersion: Version.optional(),
   strategy: RolloutStrategy.default({ type: 'RollingUpdate', maxSurge: 1, maxUnavailable: 0 }),
   deletePolicy: DeletePolicy.default('Random'),
+  /** How long draining a node may wait on PodDisruptionBudgets before its step blocks (CAPI `nodeDrainTimeout`). */
+  nodeDrainTimeoutSeconds: z.number().int().min(1).default(600),
+  /** Patches for this group's workers only (its TalosConfigTemplate). */
+  talos: TalosPatches.optional(),
 });
 export type DesiredMachineDeployment = z.infer<typeof DesiredMachineDeployment>;
 

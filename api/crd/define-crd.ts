@@ -1,11 +1,19 @@
 import { z } from 'zod';
 
-/** A printer column of `kubectl get`. */
+/** A printer column of `kubectl get` (priority 1 and above show only with `-o wide`). */
 export interface PrinterColumn {
   readonly name: string;
   readonly type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
   readonly jsonPath: string;
+  readonly description?: string;
   readonly priority?: number;
+}
+
+/** The scale subresource, so `kubectl scale` works on the kind as it does in CAPI. */
+export interface ScaleSubresource {
+  readonly specReplicasPath: string;
+  readonly statusReplicasPath: string;
+  readonly labelSelectorPath?: string;
 }
 
 /** What a custom resource kind is, besides its schema. */
@@ -16,8 +24,11 @@ export interface CrdNames {
   readonly plural: string;
   readonly singular: string;
   readonly shortNames?: readonly string[];
+  /** `kubectl get <category>` lists every kind of it (CAPI's kinds are all in `cluster-api`). */
+  readonly categories?: readonly string[];
   readonly scope?: 'Namespaced' | 'Cluster';
   readonly printerColumns?: readonly PrinterColumn[];
+  readonly scale?: ScaleSubresource;
 }
 
 /** A CustomResourceDefinition as plain JSON, ready for server-side apply. */
@@ -38,6 +49,10 @@ export interface CrdManifest {
  */
 export function defineCrd(names: CrdNames, schema: z.ZodObject): CrdManifest {
   const openApi = z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' });
+  const subresources = {
+    status: {},
+    ...(names.scale ? { scale: names.scale } : {}),
+  };
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
@@ -51,13 +66,14 @@ export function defineCrd(names: CrdNames, schema: z.ZodObject): CrdManifest {
         plural: names.plural,
         singular: names.singular,
         ...(names.shortNames ? { shortNames: names.shortNames } : {}),
+        ...(names.categories ? { categories: names.categories } : {}),
       },
       versions: [
         {
           name: names.version,
           served: true,
           storage: true,
-          subresources: { status: {} },
+          subresources,
           schema: { openAPIV3Schema: structural(openApi) },
           ...(names.printerColumns ? { additionalPrinterColumns: names.printerColumns } : {}),
         },
@@ -66,14 +82,46 @@ export function defineCrd(names: CrdNames, schema: z.ZodObject): CrdManifest {
   };
 }
 
-// Kubernetes' structural schemas forbid `additionalProperties: false` and JSON-Schema keywords.
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+// A zod union of an integer and a string (CAPI's IntOrString: `maxSurge: 1` or `25%`).
+function isIntOrString(node: Record<string, unknown>): boolean {
+  const branches = node.anyOf;
+  if (!Array.isArray(branches) || branches.length !== 2) return false;
+  const types = branches.map((b) => (isRecord(b) ? b.type : undefined)).sort();
+  return types[0] === 'integer' && types[1] === 'string';
+}
+
+// Keys whose values are schemas; every other key (enum, default, required, x-kubernetes-*) is data.
+const schemaKeys = new Set(['items', 'additionalProperties', 'not']);
+const schemaListKeys = new Set(['anyOf', 'allOf', 'oneOf']);
+
+// Kubernetes' structural schemas forbid `additionalProperties: false` and JSON-Schema keywords,
+// give every node a type, and have their own markers for the two shapes zod writes as type-less
+// nodes: any JSON value (z.unknown, z.looseObject's extra fields) and int-or-string unions.
 function structural(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(structural);
-  if (!node || typeof node !== 'object') return node;
+  if (!isRecord(node)) return node;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
     if (key === '$schema' || key === 'id' || (key === 'additionalProperties' && value === false)) continue;
-    out[key] = structural(value);
+    if (key === 'additionalProperties' && isRecord(value) && Object.keys(value).length === 0) {
+      out['x-kubernetes-preserve-unknown-fields'] = true;
+    } else if (key === 'properties' && isRecord(value)) {
+      out[key] = Object.fromEntries(Object.entries(value).map(([name, schema]) => [name, structural(schema)]));
+    } else if (schemaKeys.has(key)) {
+      out[key] = structural(value);
+    } else if (schemaListKeys.has(key) && Array.isArray(value)) {
+      out[key] = value.map(structural);
+    } else {
+      out[key] = value;
+    }
+  }
+  if (isIntOrString(node)) {
+    // The only union a structural schema allows: two bare branches and the marker.
+    out.anyOf = [{ type: 'integer' }, { type: 'string' }];
+    out['x-kubernetes-int-or-string'] = true;
+  } else if (out.type === undefined && out.anyOf === undefined) {
+    out['x-kubernetes-preserve-unknown-fields'] = true;
   }
   return out;
 }

@@ -1,0 +1,24 @@
+/** CAPI's pause switch: a Cluster carrying it is left alone, as `spec.paused: true`. */
+export const pausedAnnotation = 'cluster.x-k8s.io/paused';
+
+/** Labels CAPI puts on the objects of a cluster; Capstan sets them on the Machines it owns. */
+export const clusterNameLabel = 'cluster.x-k8s.io/cluster-name';
+export const controlPlaneLabel = 'cluster.x-k8s.io/control-plane';
+export const deploymentNameLabel = 'cluster.x-k8s.io/deployment-name';
+
+/**
+ * On a Cluster: the name of a ConfigMap in its namespace whose `catalog.yaml` replaces the
+ * default version catalog (see default-version-catalog.ts).
+ */
+export const versionCatalogAnnotation = 'capstan.dev/version-catalog';
+/** The data key of that ConfigMap. */
+export const versionCatalogKey = 'catalog.yaml';
+
+/**
+ * On a TalosControlPlane: the exact Talos version to install (`v1.11.5`). CABPT's `talosVersion`
+ * names the config contract and may be a bare minor (`v1.11`); this pins the patch release.
+ */
+export const talosVersionAnnotation = 'capstan.dev/talos-version';
+
+/** On a TalosControlPlane: the Image Factory schematic ID whose installer every machine uses. */
+export const talosSchematicAnnotation = 'capstan.dev/talos-schematic';

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+/** CAPI v1beta1's Condition: status written the way `clusterctl describe` and CAPI users read it. */
+export const Condition = z.object({
+  type: z.string().min(1),
+  status: z.enum(['True', 'False', 'Unknown']),
+  /** Only for a False condition: how bad it is. */
+  severity: z.enum(['Error', 'Warning', 'Info', '']).optional(),
+  lastTransitionTime: z.iso.datetime({ offset: true }),
+  reason: z.string().optional(),
+  message: z.string().optional(),
+});
+export type Condition = z.infer<typeof Condition>;
+
+/** A condition list, merged by `type` under server-side apply. */
+export const Conditions = z.array(Condition).meta({ 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] });
+
+/** Condition types Capstan writes: CAPI's positive names, plus Blocked for an operation waiting on an operator. */
+export const ConditionType = {
+  Ready: 'Ready',
+  InfrastructureReady: 'InfrastructureReady',
+  ControlPlaneInitialized: 'ControlPlaneInitialized',
+  ControlPlaneAvailable: 'ControlPlaneAvailable',
+  RollingOut: 'RollingOut',
+  Deleting: 'Deleting',
+  Paused: 'Paused',
+  Blocked: 'Blocked',
+} as const;
+export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
+
+/** CamelCase reasons shared by every kind, so one vocabulary reads the same everywhere. */
+export const ConditionReason = {
+  /** The manifests cannot be mapped onto a cluster; the message names the field and the problem. */
+  InvalidSpec: 'InvalidSpec',
+  /** An object the cluster references does not exist (yet). */
+  ReferenceNotFound: 'ReferenceNotFound',
+  Provisioning: 'Provisioning',
+  Upgrading: 'Upgrading',
+  ScalingUp: 'ScalingUp',
+  ScalingDown: 'ScalingDown',
+  Deleting: 'Deleting',
+  /** A step exhausted its retries; `capstan retry` or `abort` decides. */
+  StepFailed: 'StepFailed',
+  Paused: 'Paused',
+} as const;
+export type ConditionReason = (typeof ConditionReason)[keyof typeof ConditionReason];

@@ -1,0 +1,165 @@
+import { ApiException, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { capiCrds } from '../../../api/capi/crds.ts';
+import { objectsFromManifests, toDesiredCluster } from '../../../api/capi/to-desired-cluster.ts';
+import { capstanCrds } from '../../../api/crds.ts';
+import { applyCrds } from '../../../client/kubernetes/apply-crds.ts';
+import { startManagementCluster, type ManagementCluster } from '../../harness/management-cluster.ts';
+import { makeTempDir } from '../../harness/temp-dir.ts';
+import { at, demoManifests, loadManifests, manifest, type Manifest } from './manifests.ts';
+
+const namespace = 'default';
+const dataDir = makeTempDir('capi-crds');
+let management: ManagementCluster | undefined;
+let objects: CustomObjectsApi;
+
+beforeAll(async () => {
+  management = await startManagementCluster({ dataDir: dataDir.path, ephemeral: true });
+  objects = management.kubeConfig.makeApiClient(CustomObjectsApi);
+  // Everything config/crd/ holds installs together, as `kubectl apply -f config/crd/` would.
+  await applyCrds(management.kubeConfig, capstanCrds);
+});
+afterAll(async () => {
+  await management?.stop();
+  dataDir.remove();
+});
+
+function resourceOf(kind: string): { group: string; version: string; plural: string } {
+  const crd = capiCrds.find((c) => c.spec.names.kind === kind);
+  if (!crd) throw new Error(`no CRD for ${kind}`);
+  return { group: crd.spec.group, version: crd.spec.versions[0]?.name ?? '', plural: crd.spec.names.plural };
+}
+
+/** Server-side apply, refusing unknown fields: an accepted manifest was stored as written, nothing pruned. */
+async function apply(document: Manifest): Promise<Record<string, unknown>> {
+  return (await objects.patchNamespacedCustomObject(
+    { ...resourceOf(document.kind), namespace, name: document.metadata.name, body: document, fieldManager: 'capstan-test', fieldValidation: 'Strict', force: true },
+    setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
+  )) as Record<string, unknown>;
+}
+
+/** Why the API server refused to create a manifest (its 4xx message, as kubectl prints it), or undefined when it took it. */
+async function rejection(document: Manifest): Promise<string | undefined> {
+  try {
+    await objects.createNamespacedCustomObject({ ...resourceOf(document.kind), namespace, body: document, fieldValidation: 'Strict' });
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof ApiException)) throw error;
+    const body: unknown = typeof error.body === 'string' ? JSON.parse(error.body) : error.body;
+    return `${error.code}: ${(body as { message?: string }).message ?? ''}`;
+  }
+}
+
+async function list(kind: string): Promise<unknown[]> {
+  return ((await objects.listNamespacedCustomObject({ ...resourceOf(kind), namespace })) as { items: unknown[] }).items;
+}
+
+describe('the CAPI CRDs on a real kube-apiserver', () => {
+  it('accept realistic manifests unchanged, and what the server stores maps like the files', async () => {
+    const documents = [...demoManifests(), ...loadManifests('unsupported-fields.yaml')];
+    for (const document of documents) {
+      const stored = await apply(document);
+      expect(stored.spec, `${document.kind} ${document.metadata.name} came back changed`).toEqual(document.spec);
+    }
+    const fromServer = {
+      clusters: await list('Cluster'),
+      talosControlPlanes: await list('TalosControlPlane'),
+      machineDeployments: await list('MachineDeployment'),
+      proxmoxClusters: await list('ProxmoxCluster'),
+      proxmoxMachineTemplates: await list('ProxmoxMachineTemplate'),
+      talosConfigTemplates: await list('TalosConfigTemplate'),
+    };
+    const served = toDesiredCluster({ namespace, name: 'demo' }, fromServer);
+    const written = toDesiredCluster({ namespace, name: 'demo' }, objectsFromManifests(demoManifests()));
+    expect(served.ok && written.ok).toBe(true);
+    if (served.ok && written.ok) expect({ ...served.desired, generation: 0 }).toEqual(written.desired);
+    if (served.ok) expect(served.desired.generation).toBe(1);
+  });
+
+  type Edit = (documents: Manifest[]) => Manifest;
+  it.each<[string, Edit, RegExp]>([
+    ['an even control plane (CEL rule)', (d) => {
+      const tcp = manifest(d, 'TalosControlPlane', 'demo-control-plane');
+      at(tcp, 'spec').replicas = 4;
+      return tcp;
+    }, /^422: .*spec\.replicas: Invalid value: .*must be odd/],
+    ['a strategy CAPI does not know', (d) => {
+      const md = manifest(d, 'MachineDeployment', 'demo-md-0');
+      at(md, 'spec').strategy = { type: 'Sideways' };
+      return md;
+    }, /^422: .*spec\.strategy\.type: Unsupported value: "Sideways"/],
+    ['a VM smaller than Talos boots in', (d) => {
+      const template = manifest(d, 'ProxmoxMachineTemplate', 'demo-workers');
+      at(template, 'spec.template.spec').memoryMiB = 512;
+      return template;
+    }, /spec\.template\.spec\.memoryMiB.*greater than or equal to 1024/],
+    ['a Kubernetes version that is not a release', (d) => {
+      const tcp = manifest(d, 'TalosControlPlane', 'demo-control-plane');
+      at(tcp, 'spec').version = '1.34';
+      return tcp;
+    }, /spec\.version.*should match/],
+    ['a field no provider has (strict field validation)', (d) => {
+      const cluster = manifest(d, 'ProxmoxCluster', 'demo');
+      at(cluster, 'spec').ipv4Pool = { addresses: ['10.0.0.10-10.0.0.20'] };
+      return cluster;
+    }, /^400: .*unknown field "spec\.ipv4Pool"/],
+    ['a surge that is neither a count nor a percentage', (d) => {
+      const md = manifest(d, 'MachineDeployment', 'demo-md-0');
+      at(md, 'spec').strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: true } };
+      return md;
+    }, /spec\.strategy\.rollingUpdate\.maxSurge/],
+  ])('reject %s at apply time', async (_name, edit, expected) => {
+    const documents = demoManifests();
+    const invalid = edit(documents);
+    invalid.metadata.name = `${invalid.metadata.name}-invalid`;
+    expect(await rejection(invalid)).toMatch(expected);
+  });
+
+  it('serve Machines the way `kubectl get machines -o wide` shows CAPI\'s', async () => {
+    const machine = {
+      apiVersion: 'cluster.x-k8s.io/v1beta1',
+      kind: 'Machine',
+      metadata: { name: 'demo-md-0-x7k2p', labels: { 'cluster.x-k8s.io/cluster-name': 'demo' } },
+      spec: { clusterName: 'demo', version: 'v1.33.4', bootstrap: {}, providerID: 'proxmox://4c4c4544-0031-3310-8050-b3c04f4e3232' },
+    };
+    await objects.createNamespacedCustomObject({ ...resourceOf('Machine'), namespace, body: machine });
+    await objects.patchNamespacedCustomObjectStatus(
+      {
+        ...resourceOf('Machine'), namespace, name: machine.metadata.name,
+        body: {
+          status: {
+            phase: 'Running',
+            nodeRef: { kind: 'Node', name: 'demo-md-0-x7k2p' },
+            addresses: [{ type: 'InternalIP', address: '10.10.10.23' }, { type: 'Hostname', address: 'demo-md-0-x7k2p' }],
+            nodeInfo: { kubeletVersion: 'v1.33.4', osImage: 'Talos (v1.11.5)' },
+            proxmox: { node: 'pve2', vmid: 1042 },
+            talosVersion: 'v1.11.5',
+            conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: '2025-11-20T10:00:00Z' }],
+          },
+        },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    const table = (await objects.getNamespacedCustomObject(
+      { ...resourceOf('Machine'), namespace, name: machine.metadata.name },
+      setHeaderOptions('Accept', 'application/json;as=Table;v=v1;g=meta.k8s.io'),
+    )) as { columnDefinitions: Array<{ name: string; priority: number }>; rows: Array<{ cells: unknown[] }> };
+    const names = table.columnDefinitions.map((c) => c.name);
+    const cells = Object.fromEntries(names.map((name, i) => [name, table.rows[0]?.cells[i]]));
+    expect(table.columnDefinitions.filter((c) => c.priority === 0).map((c) => c.name)).toEqual(['Name', 'Cluster', 'NodeName', 'ProviderID', 'Phase', 'Age', 'Version']);
+    expect(cells).toMatchObject({
+      Name: 'demo-md-0-x7k2p', Cluster: 'demo', NodeName: 'demo-md-0-x7k2p', ProviderID: machine.spec.providerID, Phase: 'Running', Version: 'v1.33.4',
+      'Proxmox-Node': 'pve2', VMID: 1042, Address: '10.10.10.23', Talos: 'v1.11.5',
+    });
+  });
+
+  it('scale MachineDeployments and TalosControlPlanes like CAPI (`kubectl scale md`)', async () => {
+    const documents = demoManifests();
+    await apply(manifest(documents, 'MachineDeployment', 'demo-md-0'));
+    await apply(manifest(documents, 'TalosControlPlane', 'demo-control-plane'));
+    const scale = (await objects.getNamespacedCustomObjectScale({ ...resourceOf('MachineDeployment'), namespace, name: 'demo-md-0' })) as { spec: { replicas: number } };
+    expect(scale.spec.replicas).toBe(2);
+    const tcpScale = (await objects.getNamespacedCustomObjectScale({ ...resourceOf('TalosControlPlane'), namespace, name: 'demo-control-plane' })) as { spec: { replicas: number } };
+    expect(tcpScale.spec.replicas).toBe(3);
+  });
+});
