@@ -14,6 +14,8 @@ export interface LifecycleDeps {
   readonly managementCluster: KubeConfig;
   /** How often long waits poll (tests shorten it). */
   readonly pollMs?: number;
+  /** Where etcd snapshots go (default `.capstan/etcd-snapshots` under the working directory). */
+  readonly snapshotDir?: string;
 }
 
 /** Every activity the lifecycle workflows call, built from their clients. */
@@ -24,7 +26,7 @@ export function createLifecycleActivities(deps: LifecycleDeps) {
     ...createProxmoxActivities({ client: new ProxmoxClient(deps.proxmox) }),
     ...createIpamActivities(deps.managementCluster),
     ...createClusterConfigActivities({ secrets }),
-    ...createTalosActivities({ secrets, ...polling }),
+    ...createTalosActivities({ secrets, ...polling, ...(deps.snapshotDir === undefined ? {} : { snapshotDir: deps.snapshotDir }) }),
     ...createKubernetesActivities({ secrets, ...polling }),
   };
 }

@@ -10,7 +10,11 @@ async function main(): Promise<void> {
   const settings = temporalSettingsFromEnv();
   const managementCluster = new KubeConfig();
   managementCluster.loadFromDefault(); // KUBECONFIG, ~/.kube/config, or in-cluster
-  const activities = createLifecycleActivities({ proxmox: proxmoxSettingsFromEnv(), managementCluster });
+  const activities = createLifecycleActivities({
+    proxmox: proxmoxSettingsFromEnv(),
+    managementCluster,
+    ...(process.env['CAPSTAN_SNAPSHOT_DIR'] ? { snapshotDir: process.env['CAPSTAN_SNAPSHOT_DIR'] } : {}),
+  });
   const connection = await NativeConnection.connect({
     address: settings.address,
     ...(settings.tls ? { tls: settings.tls } : {}),

@@ -10,6 +10,8 @@ import { describeNode, findNode, workloadCoreApi, type WorkloadNodeInput } from 
 export interface WaitForNodeReadyInput extends WorkloadNodeInput {
   /** Give up after this long with a retryable NodeNotReady; default: until the activity times out. */
   readonly timeoutSeconds?: number;
+  /** After a Kubernetes upgrade: Ready is not enough, the kubelet must report this version. */
+  readonly kubeletVersion?: string;
 }
 
 /** What a node runs, as its kubelet reports it. */
@@ -53,7 +55,7 @@ export async function waitForNodeReady(secrets: SecretStore, input: WaitForNodeR
     let reason: string;
     try {
       const node = await findNode(await workloadCoreApi(secrets, input.cluster), input.node);
-      const notReady = notReadyReason(node);
+      const notReady = notReadyReason(node) ?? wrongKubelet(node, input.kubeletVersion);
       if (node && notReady === undefined) return nodeVersions(node);
       reason = notReady ?? 'unknown';
     } catch (error) {
@@ -64,4 +66,9 @@ export async function waitForNodeReady(secrets: SecretStore, input: WaitForNodeR
     Context.current().heartbeat({ node: what, reason });
     await Context.current().sleep(pollMs);
   }
+}
+
+function wrongKubelet(node: V1Node | undefined, wanted: string | undefined): string | undefined {
+  const running = node?.status?.nodeInfo?.kubeletVersion;
+  return wanted === undefined || running === wanted ? undefined : `kubelet ${running ?? 'unknown'}, waiting for ${wanted}`;
 }

@@ -3,12 +3,13 @@ import { bootstrapEtcd, type BootstrapEtcdInput, type BootstrapEtcdResult } from
 import {
   forfeitEtcdLeadership, leaveEtcdCluster, listEtcdMembers, removeEtcdMember, type EtcdMemberInfo, type RemoveEtcdMemberInput,
 } from './operations/etcd-membership.ts';
-import { snapshotEtcd, type EtcdSnapshotInput } from './operations/etcd-snapshot.ts';
+import { backupEtcd, snapshotEtcd, type EtcdBackupInput, type EtcdSnapshotInput } from './operations/etcd-snapshot.ts';
 import { fetchKubeconfig, type FetchKubeconfigResult } from './operations/fetch-kubeconfig.ts';
 import { nodeServices, nodeVersion, type TalosServiceStatus } from './operations/node-status.ts';
 import { rebootNode, resetNode, type ActorResult, type RebootNodeInput, type ResetNodeInput } from './operations/power-operations.ts';
 import type { TalosActivityDeps, TalosNodeRef } from './operations/talos-session.ts';
 import { upgradeNode, type UpgradeNodeInput, type UpgradeNodeResult } from './operations/upgrade-node.ts';
+import { waitForEtcdMember, type WaitForEtcdMemberInput } from './operations/wait-for-etcd-member.ts';
 import { waitForApid, type TalosNodeVersion, type WaitForApidInput } from './operations/wait-for-apid.ts';
 import type { WrittenFile } from './machine-api/write-atomically.ts';
 
@@ -43,6 +44,10 @@ export function createTalosActivities(deps: TalosActivityDeps) {
     talosEtcdRemoveMember: (input: RemoveEtcdMemberInput): Promise<{ readonly removed: boolean }> => removeEtcdMember(deps, input),
     /** Streams an etcd snapshot to a file on the worker, atomically. */
     talosEtcdSnapshot: (input: EtcdSnapshotInput): Promise<WrittenFile> => snapshotEtcd(deps, input),
+    /** Waits until a machine is a voting (promoted) etcd member, heartbeating. */
+    talosWaitForEtcdMember: (input: WaitForEtcdMemberInput): Promise<EtcdMemberInfo> => waitForEtcdMember(deps, input),
+    /** Snapshots etcd into the worker's snapshot directory before a control-plane change. */
+    talosBackupEtcd: (input: EtcdBackupInput): Promise<WrittenFile> => backupEtcd(deps, input),
     /** Starts a Talos OS upgrade (legacy Upgrade API, or ImageService + LifecycleService). */
     talosUpgrade: (input: UpgradeNodeInput): Promise<UpgradeNodeResult> => upgradeNode(deps, input),
     /** Reboots a node. */

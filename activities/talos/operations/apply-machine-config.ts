@@ -55,10 +55,10 @@ export async function applyMachineConfig(deps: TalosActivityDeps, input: ApplyMa
 
 async function applyToConfiguredNode(address: string, credentials: TalosCredentials, config: Buffer, mode: ApplyMode): Promise<ApplyMachineConfigResult> {
   try {
-    // Talos reports an identical config as "No changes" in the dry run's diff; any other answer
-    // (or a dry run this Talos cannot do) falls through to a real apply, which is harmless too.
+    // Talos reports an identical config as "Config diff: … No changes." in the dry run; any other
+    // answer (or a dry run this Talos cannot do) falls through to a real apply, harmless too.
     const dryRun = await apply(address, credentials, config, mode, true).catch(() => undefined);
-    if (dryRun && /no changes/i.test(dryRun.modeDetails)) return { outcome: 'unchanged', mode: dryRun.mode, warnings: dryRun.warnings };
+    if (dryRun && /Config diff:\s*No changes\./i.test(dryRun.modeDetails)) return { outcome: 'unchanged', mode: dryRun.mode, warnings: dryRun.warnings };
     const reply = await apply(address, credentials, config, mode, false);
     return { outcome: 'applied', mode: reply.mode, warnings: reply.warnings };
   } catch (error) {

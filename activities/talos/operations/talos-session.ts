@@ -13,6 +13,8 @@ export interface TalosActivityDeps {
   readonly secrets: SecretStore;
   /** Pause between polls of long waits (default 2 s; tests use less). */
   readonly pollMs?: number;
+  /** Where etcd snapshots taken before control-plane changes are kept (default `.capstan/etcd-snapshots`). */
+  readonly snapshotDir?: string;
 }
 
 /** Which node of which cluster an activity talks to. */

@@ -9,6 +9,12 @@ import { activityCallOptions, clusterCredentials, heartbeat, pause, withClient, 
 export interface WaitForApidInput extends TalosNodeRef {
   /** Give up after this long with a retryable TalosUnavailable; default: wait until the activity times out. */
   readonly timeoutSeconds?: number;
+  /**
+   * After an upgrade: wait until the node runs this Talos version. A node that went away and came
+   * back with another version rolled back: that ends the wait with a non-retryable TalosUpgradeFailed,
+   * so the operation blocks and an operator's retry re-runs the whole upgrade step.
+   */
+  readonly expectedVersion?: string;
 }
 
 /** The Talos version a node runs, as Version reports it. */
@@ -25,18 +31,24 @@ export interface TalosNodeVersion {
 export async function waitForApid(deps: TalosActivityDeps, input: WaitForApidInput): Promise<TalosNodeVersion> {
   const credentials = await clusterCredentials(deps.secrets, input.cluster);
   const deadline = input.timeoutSeconds === undefined ? Infinity : Date.now() + input.timeoutSeconds * 1000;
+  let wentAway = false;
   for (let attempt = 1; ; attempt++) {
-    try {
-      return await readVersion(input.address, credentials);
-    } catch (error) {
+    const seen = await readVersion(input.address, credentials).catch((error: unknown) => {
       const classified = classifyTalosError(error, `waiting for apid on ${input.address}`);
       if (classified.nonRetryable) throw classified;
-      if (Date.now() >= deadline) {
-        throw failure(ErrorType.TalosUnavailable, `${input.address} did not answer mTLS within ${input.timeoutSeconds}s: ${classified.message}`);
-      }
-      heartbeat({ address: input.address, attempt, lastError: classified.message });
-      await pause(deps.pollMs ?? 2_000);
+      return classified;
+    });
+    if (!(seen instanceof Error) && (input.expectedVersion === undefined || seen.tag === input.expectedVersion)) return seen;
+    if (!(seen instanceof Error) && wentAway) {
+      throw failure(ErrorType.TalosUpgradeFailed, `${input.address} came back with Talos ${seen.tag} instead of ${input.expectedVersion ?? ''}: the upgrade rolled back`);
     }
+    wentAway ||= seen instanceof Error;
+    const waitingFor = seen instanceof Error ? seen.message : `runs Talos ${seen.tag}, waiting for ${input.expectedVersion ?? ''}`;
+    if (Date.now() >= deadline) {
+      throw failure(ErrorType.TalosUnavailable, `${input.address} not as expected within ${input.timeoutSeconds}s: ${waitingFor}`);
+    }
+    heartbeat({ address: input.address, attempt, waitingFor });
+    await pause(deps.pollMs ?? 2_000);
   }
 }
 

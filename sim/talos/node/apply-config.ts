@@ -90,7 +90,10 @@ export function applyConfigured(ctx: TalosContext, node: SimNode, request: Apply
   const config = parse(request);
   assertCompatible(current, config);
   const mode: ApplyMode = request.mode === 'AUTO' ? 'NO_REBOOT' : request.mode;
-  if (request.dryRun) return { warnings: [], mode, modeDetails: `Dry run summary:\nApplied configuration ${mode === 'REBOOT' ? 'with' : 'without'} a reboot (no changes were made)` };
+  if (request.dryRun) {
+    const summary = `Applied configuration ${mode === 'REBOOT' ? 'with' : 'without'} a reboot (skipped in dry-run)`;
+    return { warnings: [], mode, modeDetails: `Dry run summary:\n${summary}.\n\nConfig diff:\n\n${configDiff(current.raw, config.raw)}` };
+  }
   // Any apply confirms a configuration applied in try mode.
   pendingTry.get(node.vmid)?.();
   pendingTry.delete(node.vmid);
@@ -117,4 +120,14 @@ export function applyConfigured(ctx: TalosContext, node: SimNode, request: Apply
       applyLive(ctx, node, config, mode);
       return { warnings: [], mode, modeDetails: 'Applied configuration without a reboot' };
   }
+}
+
+/** Talos answers a dry run with a diff of the configs, or "No changes." (a line diff is enough here). */
+function configDiff(before: string, after: string): string {
+  if (before === after) return 'No changes.';
+  const old = new Set(before.split('\n'));
+  const next = new Set(after.split('\n'));
+  const removed = before.split('\n').filter((line) => !next.has(line)).map((line) => `-${line}`);
+  const added = after.split('\n').filter((line) => !old.has(line)).map((line) => `+${line}`);
+  return ['--- a', '+++ b', ...removed, ...added].join('\n');
 }
