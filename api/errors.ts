@@ -69,6 +69,8 @@ export const ErrorType = {
   DrainIncomplete: 'DrainIncomplete',
   /** The desired cluster does not validate or cannot be built (versions, skew): fix the spec. */
   InvalidDesiredCluster: 'InvalidDesiredCluster',
+  /** An operator aborted the run (or a run it waited for); the message is their reason. */
+  OperationAborted: 'OperationAborted',
 } as const;
 
 export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];
@@ -76,6 +78,7 @@ export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];
 /** Failure types a retry policy must not retry: only a changed spec or an operator helps. */
 export const nonRetryableErrorTypes: readonly ErrorType[] = [
   ErrorType.InvalidDesiredCluster,
+  ErrorType.OperationAborted,
   ErrorType.ProxmoxInvalidRequest,
   ErrorType.ProxmoxPermissionDenied,
   ErrorType.ProxmoxTemplateNotFound,

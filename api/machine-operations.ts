@@ -23,6 +23,8 @@ export interface CreateMachineInput {
   readonly config: Omit<MachineConfigInput, 'network' | 'hostname'>;
   /** True for the first control-plane machine only: it bootstraps etcd (exactly once). */
   readonly bootstrap: boolean;
+  /** The cluster workflow that shows this run's progress. */
+  readonly reportTo?: string;
 }
 
 /** What the cluster workflow keeps about a machine once it is built. */
@@ -47,4 +49,8 @@ export interface DeleteMachineInput {
   readonly drainTimeoutSeconds?: number;
   /** The whole cluster is going: no drain, no etcd leave, no Node cleanup (as CAPI skips them). */
   readonly clusterDeleting?: boolean;
+  /** A control plane whose etcd member already left (the control-plane operation did it as its own step). */
+  readonly etcdLeft?: boolean;
+  /** The cluster workflow that shows this run's progress. */
+  readonly reportTo?: string;
 }

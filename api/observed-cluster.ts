@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VmRef } from './proxmox.ts';
+import { StaticAddress, VmRef } from './proxmox.ts';
 import { Version } from './versions.ts';
 
 /** A machine's place in the cluster. */
@@ -27,6 +27,8 @@ export const ObservedMachine = z.object({
   createdAt: z.string(),
   vm: VmRef.optional(),
   address: z.string().optional(),
+  /** The address with its prefix, gateway and DNS, to render the machine's config again. */
+  staticAddress: StaticAddress.optional(),
 });
 export type ObservedMachine = z.infer<typeof ObservedMachine>;
 

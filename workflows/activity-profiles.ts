@@ -16,3 +16,9 @@ export const waits = proxyActivities<LifecycleActivities>({
   heartbeatTimeout: '1 minute',
   retry: { ...retry, maximumInterval: '1 minute', maximumAttempts: 3 },
 });
+
+/** Calls that may take minutes without progress to report (a Talos upgrade pulls its installer first). */
+export const slowCalls = proxyActivities<LifecycleActivities>({
+  startToCloseTimeout: '15 minutes',
+  retry: { ...retry, maximumInterval: '1 minute', maximumAttempts: 3 },
+});

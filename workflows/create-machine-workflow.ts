@@ -2,7 +2,8 @@ import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { CreateMachineInput, CreatedMachine } from '../api/machine-operations.ts';
 import { CapstanCluster, CapstanOperation } from '../api/search-attributes.ts';
 import { calls, waits } from './activity-profiles.ts';
-import { OperationRunner } from './operation/operation-runner.ts';
+import { machineConfig } from './machine-inputs.ts';
+import { abortsAsFailure, OperationRunner } from './operation/operation-runner.ts';
 
 const steps = [
   'allocate address', 'choose Proxmox node', 'clone VM', 'configure VM', 'render machine config', 'start VM',
@@ -14,13 +15,17 @@ const steps = [
  * idempotent activity, so the workflow resumes from any step after a crash or a retry.
  */
 export async function createMachineWorkflow(input: CreateMachineInput): Promise<CreatedMachine> {
+  return abortsAsFailure(() => createMachine(input));
+}
+
+async function createMachine(input: CreateMachineInput): Promise<CreatedMachine> {
   const { cluster, machine } = input;
   upsertSearchAttributes([
     { key: CapstanCluster, value: `${cluster.namespace}/${cluster.cluster}` },
     { key: CapstanOperation, value: 'create-machine' },
   ]);
   const planned = input.bootstrap ? steps : steps.filter((s) => s !== 'bootstrap etcd' && s !== 'fetch kubeconfig');
-  const run = new OperationRunner('create-machine', `create ${input.role} ${machine}`, planned);
+  const run = new OperationRunner('create-machine', `create ${input.role} ${machine}`, planned, { reportTo: input.reportTo, machine });
 
   const address = await run.step('allocate address', () =>
     calls.ipamAllocate({ namespace: cluster.namespace, cluster: cluster.cluster, ...input.pool, owner: machine }),
@@ -29,18 +34,7 @@ export async function createMachineWorkflow(input: CreateMachineInput): Promise<
   const node = await run.step('choose Proxmox node', () => calls.proxmoxChooseNode(vmSpec));
   let vm = await run.step('clone VM', () => waits.proxmoxEnsureVm(vmSpec, node));
   vm = await run.step('configure VM', () => waits.proxmoxConfigureVm(vmSpec, vm));
-  await run.step('render machine config', () =>
-    calls.talosRenderMachineConfig(cluster, machine, {
-      ...input.config,
-      hostname: machine,
-      network: {
-        interface: 'eth0',
-        addresses: [`${address.ip}/${address.prefix}`],
-        ...(address.gateway ? { gateway: address.gateway } : {}),
-        nameservers: address.dns,
-      },
-    }),
-  );
+  await run.step('render machine config', () => calls.talosRenderMachineConfig(cluster, machine, machineConfig(input.config, machine, address)));
   vm = await run.step('start VM', () => waits.proxmoxStartVm(vmSpec, vm));
   const talosNode = { cluster, address: address.ip };
   await run.step('apply machine config', () => calls.talosApplyConfig({ ...talosNode, machine }));

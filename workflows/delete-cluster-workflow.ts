@@ -1,19 +1,38 @@
 import { executeChild, ParentClosePolicy, upsertSearchAttributes } from '@temporalio/workflow';
 import { DesiredCluster, type DesiredClusterInput } from '../api/desired-cluster.ts';
 import { clusterKey, machineWorkflowId } from '../api/ids.ts';
+import type { MachineRole } from '../api/observed-cluster.ts';
+import type { StaticAddress, VmRef } from '../api/proxmox.ts';
 import { CapstanCluster, CapstanOperation } from '../api/search-attributes.ts';
 import { calls } from './activity-profiles.ts';
 import { deleteMachineWorkflow } from './delete-machine-workflow.ts';
-import { createMachineInput } from './machine-inputs.ts';
-import { OperationRunner } from './operation/operation-runner.ts';
-import type { ProvisionResult } from './provision-workflow.ts';
+import { deleteMachineInput } from './machine-inputs.ts';
+import { abortsAsFailure, OperationRunner } from './operation/operation-runner.ts';
+
+/** A machine of the cluster as far as it is known: a VM and an address only if it got that far. */
+export interface DeletableMachine {
+  readonly machine: string;
+  readonly role: MachineRole;
+  readonly deployment?: string | undefined;
+  readonly vm?: VmRef | undefined;
+  readonly address?: StaticAddress | undefined;
+}
+
+/** Who watches a delete run. */
+export interface DeleteClusterOptions {
+  readonly reportTo?: string;
+}
 
 /**
  * Deletes a whole cluster: every machine's VM (workers first, in parallel), every address, the
  * endpoint, and the cluster's Secrets — nothing leaked, also when a VM is already gone or was
- * migrated. No drains or etcd leaves: the cluster is going away, as CAPI does it.
+ * migrated, or a machine never got a VM. No drains or etcd leaves: the cluster is going away, as CAPI does it.
  */
-export async function deleteClusterWorkflow(input: DesiredClusterInput, machines: ProvisionResult['machines']): Promise<void> {
+export async function deleteClusterWorkflow(input: DesiredClusterInput, machines: readonly DeletableMachine[], options: DeleteClusterOptions = {}): Promise<void> {
+  return abortsAsFailure(() => deleteCluster(input, machines, options));
+}
+
+async function deleteCluster(input: DesiredClusterInput, machines: readonly DeletableMachine[], options: DeleteClusterOptions): Promise<void> {
   const desired = DesiredCluster.parse(input);
   const cluster = { namespace: desired.namespace, cluster: desired.name };
   upsertSearchAttributes([
@@ -24,18 +43,18 @@ export async function deleteClusterWorkflow(input: DesiredClusterInput, machines
   const controlPlanes = machines.filter((m) => m.role === 'control-plane');
   const run = new OperationRunner('delete', `delete ${clusterKey(desired.namespace, desired.name)}`, [
     'delete workers', 'delete control planes', 'release the control-plane endpoint', 'remove the cluster Secrets',
-  ]);
-  const remove = (machine: ProvisionResult['machines'][number]) => {
-    const spec = createMachineInput(desired, { name: machine.machine, role: machine.role, bootstrap: false, ...(machine.deployment ? { deployment: machine.deployment } : {}) }, '');
-    return executeChild(deleteMachineWorkflow, {
+  ], { reportTo: options.reportTo });
+  const remove = (machine: DeletableMachine) =>
+    executeChild(deleteMachineWorkflow, {
       workflowId: machineWorkflowId(desired.namespace, desired.name, machine.machine, 'delete'),
-      args: [{
-        cluster, machine: machine.machine, role: machine.role, vm: machine.vm, address: machine.address.ip, clusterDeleting: true,
-        vmSpec: { ...spec.vm, cluster: clusterKey(desired.namespace, desired.name), machine: machine.machine, address: machine.address },
-      }],
+      args: [deleteMachineInput(desired, {
+        name: machine.machine, role: machine.role, phase: 'Deleting', ready: false, kubernetesVersion: '', talosVersion: '', shapeHash: '', createdAt: '',
+        ...(machine.deployment ? { deployment: machine.deployment } : {}),
+        ...(machine.vm ? { vm: machine.vm } : {}),
+        ...(machine.address ? { address: machine.address.ip, staticAddress: machine.address } : {}),
+      }, { clusterDeleting: true, ...(options.reportTo === undefined ? {} : { reportTo: options.reportTo }) })],
       parentClosePolicy: ParentClosePolicy.TERMINATE,
     });
-  };
   await run.step('delete workers', () => Promise.all(workers.map(remove)));
   await run.step('delete control planes', () => Promise.all(controlPlanes.map(remove)));
   await run.step('release the control-plane endpoint', () => calls.ipamRelease({ namespace: desired.namespace, owner: `${desired.name}-control-plane-endpoint` }));

@@ -3,7 +3,7 @@ import { ErrorType } from '../api/errors.ts';
 import type { DeleteMachineInput } from '../api/machine-operations.ts';
 import { CapstanCluster, CapstanOperation } from '../api/search-attributes.ts';
 import { calls, waits } from './activity-profiles.ts';
-import { OperationRunner } from './operation/operation-runner.ts';
+import { abortsAsFailure, OperationRunner } from './operation/operation-runner.ts';
 
 /**
  * Removes one machine: cordon → drain (bounded, PDBs respected) → leave etcd (control planes)
@@ -12,13 +12,17 @@ import { OperationRunner } from './operation/operation-runner.ts';
  * gone, a Node never registered or a cluster never bootstrapped are all fine.
  */
 export async function deleteMachineWorkflow(input: DeleteMachineInput): Promise<void> {
+  return abortsAsFailure(() => deleteMachine(input));
+}
+
+async function deleteMachine(input: DeleteMachineInput): Promise<void> {
   const { cluster, machine } = input;
   upsertSearchAttributes([
     { key: CapstanCluster, value: `${cluster.namespace}/${cluster.cluster}` },
     { key: CapstanOperation, value: 'delete-machine' },
   ]);
   const inCluster = !input.clusterDeleting;
-  const controlPlane = inCluster && input.role === 'control-plane' && input.address !== undefined;
+  const controlPlane = inCluster && input.role === 'control-plane' && input.address !== undefined && !input.etcdLeft;
   const steps = [
     ...(inCluster ? ['cordon node', 'drain node'] : []),
     ...(controlPlane ? ['forfeit etcd leadership', 'leave etcd'] : []),
@@ -26,7 +30,7 @@ export async function deleteMachineWorkflow(input: DeleteMachineInput): Promise<
     ...(inCluster ? ['delete node'] : []),
     'release address', 'remove machine config',
   ];
-  const run = new OperationRunner('delete-machine', `delete ${input.role} ${machine}`, steps);
+  const run = new OperationRunner('delete-machine', `delete ${input.role} ${machine}`, steps, { reportTo: input.reportTo, machine });
   const node = { cluster, node: { name: machine } };
 
   if (inCluster) {

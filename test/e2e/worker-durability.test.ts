@@ -1,5 +1,6 @@
-// Kill the worker process in the middle of a provision; a new worker finishes it with no VM
-// built twice. Runs the production entry point (workers/main.ts) against the real dev server.
+// Kill the worker process in the middle of a provision and again in the middle of a rolling
+// update; each time a new worker finishes the operation with no VM built twice. Runs the
+// production entry point (workers/main.ts) and the cluster workflow against the real dev server.
 import { fileURLToPath } from 'node:url';
 import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,8 +9,11 @@ import { ipamCrds } from '../../api/ipam.ts';
 import { applyCrds } from '../../client/kubernetes/apply-crds.ts';
 import { startProxmoxSim, type ProxmoxSim } from '../../sim/proxmox/index.ts';
 import { startTalosSim, type TalosSim } from '../../sim/talos/index.ts';
-import type { provisionWorkflow } from '../../workflows/index.ts';
-import { simDesiredCluster } from '../fixtures/desired-cluster.ts';
+import { clusterProgressQuery, desiredClusterSignal, type ClusterProgress } from '../../api/cluster-messages.ts';
+import type { DesiredClusterInput } from '../../api/desired-cluster.ts';
+import { newClusterState, type clusterWorkflow } from '../../workflows/cluster-workflow.ts';
+import { simDesiredCluster, simMachineShape } from '../fixtures/desired-cluster.ts';
+import { eventually } from '../harness/eventually.ts';
 import { invariantViolations } from '../harness/invariants.ts';
 import { startProcess, type ManagedProcess } from '../harness/managed-process.ts';
 import { startManagementCluster, type ManagementCluster } from '../harness/management-cluster.ts';
@@ -61,31 +65,56 @@ function startWorker(name: string): ManagedProcess {
 
 const desired = simDesiredCluster('theta', 86);
 
-describe('a worker killed mid-provision', () => {
-  it('is replaced by another worker that finishes the provision without building any VM twice', { timeout: 300_000 }, async () => {
+/** Kills a worker the hard way: no graceful shutdown, in-flight activities and workflow tasks are lost. */
+async function kill(worker: ManagedProcess): Promise<void> {
+  process.kill(-worker.pid, 'SIGKILL');
+  await worker.exited;
+}
+
+async function settled(handle: { query: (q: typeof clusterProgressQuery) => Promise<ClusterProgress> }, operations: number): Promise<ClusterProgress> {
+  return eventually(async () => {
+    const now = await handle.query(clusterProgressQuery);
+    if (now.phase !== 'Idle' || now.operations < operations) throw new Error(`${now.phase}: ${now.operation?.summary ?? now.held ?? ''}`);
+    return now;
+  }, 240_000, 250);
+}
+
+describe('a worker killed mid-operation', () => {
+  it('is replaced by another worker that finishes the provision, then the rolling update, without building any VM twice', { timeout: 600_000 }, async () => {
     const client = new Client({ connection: temporal.connection, namespace: temporal.namespace });
-    let first: ManagedProcess | undefined = startWorker('worker 1');
-    let second: ManagedProcess | undefined;
+    const workers: ManagedProcess[] = [startWorker('worker 1')];
+    const theta = () => proxmox.vms().filter((vm) => vm.name?.startsWith('theta-'));
     try {
-      const handle = await client.workflow.start<typeof provisionWorkflow>('provisionWorkflow', {
+      const handle = await client.workflow.signalWithStart<typeof clusterWorkflow, [DesiredClusterInput]>('clusterWorkflow', {
         taskQueue: TaskQueue.lifecycle,
-        workflowId: 'cluster/default/theta/provision/1',
-        args: [desired],
+        workflowId: 'cluster/default/theta',
+        args: [newClusterState('default', 'theta')],
+        signal: desiredClusterSignal,
+        signalArgs: [desired],
       });
-      // Kill it (no graceful shutdown) once the first VM exists: the provision is mid-flight.
-      await expect.poll(() => proxmox.vms().some((vm) => vm.name?.startsWith('theta-')), { timeout: 120_000, interval: 100 }).toBe(true);
-      process.kill(-first.pid, 'SIGKILL');
-      await first.exited;
-      first = undefined;
-      second = startWorker('worker 2');
-      const result = await handle.result();
-      expect(result.machines).toHaveLength(3);
-      const theta = proxmox.vms().filter((vm) => vm.name?.startsWith('theta-'));
-      expect(theta.map((vm) => vm.name).sort()).toEqual(result.machines.map((m) => m.machine).sort());
+      // Mid-provision: the first VM exists.
+      await expect.poll(() => theta().length > 0, { timeout: 120_000, interval: 100 }).toBe(true);
+      await kill(workers.pop()!);
+      workers.push(startWorker('worker 2'));
+      const provisioned = await settled(handle, 1);
+      expect(provisioned.recent[0]).toMatchObject({ kind: 'provision', outcome: 'Succeeded' });
+      expect(theta().map((vm) => vm.name).sort()).toEqual(provisioned.machines.map((m) => m.name).sort());
+
+      // Mid-rollout: the replacement's VM exists, the old machine not yet removed.
+      const old = provisioned.machines.filter((m) => m.deployment === 'md-0').map((m) => m.name);
+      const bigger = { ...desired, generation: 2, machineDeployments: [{ name: 'md-0', replicas: 2, machine: { ...simMachineShape, cores: 4 } }] };
+      await handle.signal(desiredClusterSignal, bigger);
+      await expect.poll(() => theta().some((vm) => !provisioned.machines.some((m) => m.name === vm.name)), { timeout: 120_000, interval: 100 }).toBe(true);
+      await kill(workers.pop()!);
+      workers.push(startWorker('worker 3'));
+      const rolled = await settled(handle, 2);
+      expect(rolled.recent[1]).toMatchObject({ kind: 'rollout-machine-deployment', outcome: 'Succeeded' });
+      const now = rolled.machines.filter((m) => m.deployment === 'md-0').map((m) => m.name);
+      expect(now.some((n) => old.includes(n))).toBe(false);
+      expect(theta().map((vm) => vm.name).sort()).toEqual(rolled.machines.map((m) => m.name).sort());
       expect(invariantViolations(proxmox.events.list(), talos.events.list(), { cluster: 'theta' })).toEqual([]);
     } finally {
-      await first?.stop();
-      await second?.stop();
+      for (const worker of workers) await worker.stop();
     }
   });
 });

@@ -22,6 +22,8 @@ export interface LifecycleStack {
   readonly env: TestWorkflowEnvironment;
   readonly taskQueue: string;
   readonly activities: ReturnType<typeof createLifecycleActivities>;
+  /** Where the worker writes etcd snapshots. */
+  readonly snapshotDir: string;
   stop(): Promise<void>;
 }
 
@@ -45,10 +47,12 @@ export async function startLifecycleStack(label: string): Promise<LifecycleStack
     stops.push(() => talos.stop());
     const env = await createTimeSkippingEnvironment();
     stops.push(() => env.teardown());
+    const snapshotDir = `${dir.path}/etcd-snapshots`;
     const activities = createLifecycleActivities({
       proxmox: { baseUrl: proxmox.url, tokenId: proxmox.token.id, tokenSecret: proxmox.token.secret },
       managementCluster: management.kubeConfig,
       pollMs: 100,
+      snapshotDir,
     });
     const taskQueue = `lifecycle-${label}`;
     const worker = await Worker.create({
@@ -62,7 +66,7 @@ export async function startLifecycleStack(label: string): Promise<LifecycleStack
       worker.shutdown();
       await running;
     });
-    return { management, proxmox, talos, env, taskQueue, activities, stop };
+    return { management, proxmox, talos, env, taskQueue, activities, snapshotDir, stop };
   } catch (error) {
     await stop();
     throw error;

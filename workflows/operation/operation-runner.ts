@@ -3,12 +3,15 @@ import {
   ApplicationFailure,
   ChildWorkflowFailure,
   condition,
+  getExternalWorkflowHandle,
   isCancellation,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
-import { selfClearingErrorTypes, type ErrorType } from '../../api/errors.ts';
+import { runProgressSignal } from '../../api/cluster-messages.ts';
+import { ErrorType, selfClearingErrorTypes } from '../../api/errors.ts';
 import { CapstanPhase } from '../../api/search-attributes.ts';
 import {
   abortUpdate,
@@ -29,6 +32,29 @@ export class OperationAborted extends Error {
     super(`aborted: ${reason}`);
     this.name = 'OperationAborted';
   }
+
+  /** How a child run ends when aborted: its parent's step sees this and aborts too. */
+  toFailure(): ApplicationFailure {
+    return ApplicationFailure.create({ type: ErrorType.OperationAborted, message: this.reason, nonRetryable: true });
+  }
+}
+
+/** Runs a child workflow's body so that an operator's abort ends it as an OperationAborted failure. */
+export async function abortsAsFailure<T>(body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof OperationAborted) throw error.toFailure();
+    throw error;
+  }
+}
+
+/** Where an operation reports its progress, besides its own query. */
+export interface RunnerOptions {
+  /** The cluster workflow that shows this run in its progress query. */
+  readonly reportTo?: string | undefined;
+  /** The machine a machine run works on. */
+  readonly machine?: string;
 }
 
 /**
@@ -42,7 +68,7 @@ export class OperationRunner {
   private decision: 'retry' | { abort: string } | undefined;
   private paused = false;
 
-  constructor(operation: string, summary: string, steps: readonly string[]) {
+  constructor(operation: string, summary: string, steps: readonly string[], private readonly options: RunnerOptions = {}) {
     this.progress = { operation, summary, step: 0, steps: steps.length, currentStep: '', phase: 'Running' };
     setHandler(progressQuery, () => this.progress);
     setHandler(retryUpdate, () => ({ retried: this.decide('retry') }), {
@@ -65,13 +91,21 @@ export class OperationRunner {
   async step<T>(name: string, run: () => Promise<T>): Promise<T> {
     await condition(() => !this.paused || this.decision !== undefined);
     this.takeAbort();
-    this.progress = { ...this.progress, step: this.progress.step + 1, currentStep: name, phase: 'Running' };
+    // A rollout decides its batches as it goes: the planned count can turn out short.
+    const step = this.progress.step + 1;
+    this.progress = { ...this.progress, step, steps: Math.max(step, this.progress.steps), currentStep: name, phase: 'Running' };
     this.publish();
     for (;;) {
       try {
         return await run();
       } catch (error) {
         if (isCancellation(error) || !(error instanceof ActivityFailure || error instanceof ChildWorkflowFailure)) throw error;
+        const aborted = abortedChild(error);
+        if (aborted !== undefined) {
+          this.progress = { ...this.progress, phase: 'Aborted' };
+          this.publish();
+          throw new OperationAborted(aborted);
+        }
         await this.block(name, error);
       }
     }
@@ -136,5 +170,22 @@ export class OperationRunner {
     upsertSearchAttributes([{ key: CapstanPhase, value: this.progress.phase }]);
     const position = this.progress.steps > 0 ? `, step ${this.progress.step}/${this.progress.steps}` : '';
     upsertMemo({ summary: `${this.progress.summary}${position}`, phase: this.progress.phase });
+    this.report();
   }
+
+  private report(): void {
+    const reportTo = this.options.reportTo;
+    if (reportTo === undefined) return;
+    const machine = this.options.machine === undefined ? {} : { machine: this.options.machine };
+    const report = { workflowId: workflowInfo().workflowId, ...machine, progress: this.progress };
+    // Progress is for display: a cluster workflow that is gone or restarting must not stop the operation.
+    getExternalWorkflowHandle(reportTo).signal(runProgressSignal, report).catch(() => undefined);
+  }
+}
+
+/** The operator's reason when a child run was aborted (its parent aborts with it). */
+function abortedChild(error: ActivityFailure | ChildWorkflowFailure): string | undefined {
+  if (!(error instanceof ChildWorkflowFailure)) return undefined;
+  const cause = error.cause;
+  return cause instanceof ApplicationFailure && cause.type === ErrorType.OperationAborted ? cause.message : undefined;
 }

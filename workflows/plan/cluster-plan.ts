@@ -63,6 +63,12 @@ function planDeployment(desired: DesiredCluster, md: DesiredMachineDeployment, m
     const steps = preview.batches.map((b) => describeBatch(b, md.name));
     return { ok: true, operation: 'rollout-machine-deployment', deployment: md.name, batches: preview.batches, summary: `roll out ${md.name} (${plural(md.replicas, 'machine')})`, steps };
   }
+  // Machines left half-deleted or failed by an aborted operation are cleaned up (and replaced).
+  const leftovers = group.filter((m) => m.phase === 'Deleting' || m.phase === 'Failed');
+  if (leftovers.length > 0) {
+    const scale = scaleDeployment(md.name, live.filter((m) => m.phase !== 'Failed'), md.replicas, md.deletePolicy, seed);
+    return scale.ok ? { ...scale, summary: `repair ${md.name}: remove ${leftovers.map((m) => m.name).join(', ')}`, steps: [...leftovers.map((m) => `delete ${m.name}`), ...scale.steps] } : scale;
+  }
   return live.length === md.replicas ? undefined : scaleDeployment(md.name, live, md.replicas, md.deletePolicy, seed);
 }
 

@@ -29,6 +29,8 @@ export interface ControlPlaneTarget {
   readonly replicas: number;
   readonly shapeHash: string;
   readonly kubernetesVersion: string;
+  /** When set, members on another Talos version are replaced too. */
+  readonly talosVersion?: string;
   /** RollingUpdate maxSurge: 1 adds the new machine before removing the old one, 0 the other way round (KCP). */
   readonly maxSurge?: IntOrPercent;
 }

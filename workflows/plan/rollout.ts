@@ -39,6 +39,8 @@ export interface RolloutTarget {
   readonly replicas: number;
   readonly shapeHash: string;
   readonly kubernetesVersion: string;
+  /** When set, machines on another Talos version are outdated too (a Talos upgrade by replacement). */
+  readonly talosVersion?: string;
   readonly maxSurge: IntOrPercent;
   readonly maxUnavailable: IntOrPercent;
   readonly deletePolicy: DeletePolicy;
@@ -54,8 +56,9 @@ export interface RolloutBatch {
 }
 
 /** A machine built from the desired shape and Kubernetes version. */
-export function isUpToDate(machine: ObservedMachine, target: Pick<RolloutTarget, 'shapeHash' | 'kubernetesVersion'>): boolean {
-  return machine.shapeHash === target.shapeHash && machine.kubernetesVersion === target.kubernetesVersion;
+export function isUpToDate(machine: ObservedMachine, target: Pick<RolloutTarget, 'shapeHash' | 'kubernetesVersion' | 'talosVersion'>): boolean {
+  const talos = target.talosVersion === undefined || machine.talosVersion === target.talosVersion;
+  return machine.shapeHash === target.shapeHash && machine.kubernetesVersion === target.kubernetesVersion && talos;
 }
 
 const isAvailable = (m: ObservedMachine): boolean => m.phase === 'Running' && m.ready;

@@ -1,0 +1,65 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { DesiredClusterInput } from './desired-cluster.ts';
+import type { ObservedMachine } from './observed-cluster.ts';
+import type { OperationProgress } from './operation-messages.ts';
+import type { ClusterPlan } from '../workflows/plan/cluster-plan.ts';
+
+/** The cluster's desired state changed (signalWithStart from the controller; the latest wins). */
+export const desiredClusterSignal = defineSignal<[desired: DesiredClusterInput]>('desiredCluster');
+
+/** The cluster object is being deleted: delete everything, then end. */
+export const deleteClusterSignal = defineSignal('deleteCluster');
+
+/** A run under the cluster (an operation or one of its machine runs) reports where it stands. */
+export interface RunProgress {
+  readonly workflowId: string;
+  /** The machine a machine run works on. */
+  readonly machine?: string;
+  readonly progress: OperationProgress;
+}
+export const runProgressSignal = defineSignal<[report: RunProgress]>('runProgress');
+
+/** One machine as the progress query shows it: what is known, and what is being done to it. */
+export interface MachineProgress extends Pick<ObservedMachine, 'name' | 'role' | 'phase' | 'ready' | 'kubernetesVersion' | 'talosVersion'> {
+  readonly deployment?: string;
+  readonly address?: string;
+  /** The step a machine run is at, e.g. "clone VM (3/11)". */
+  readonly activity?: string;
+}
+
+/** A run that waits for an operator: send `retry` or `abort` to its workflow id. */
+export interface BlockedRun {
+  readonly workflowId: string;
+  readonly step: string;
+  readonly errorType: string;
+  readonly message: string;
+  readonly since: string;
+}
+
+/** The cluster workflow's `clusterProgress` answer. */
+export interface ClusterProgress {
+  readonly cluster: string;
+  /** Idle: nothing to do; Running / Blocked / Paused: an operation; Held: waiting for a new spec after a refusal or abort. */
+  readonly phase: 'Idle' | 'Running' | 'Blocked' | 'Paused' | 'Held' | 'Deleted';
+  readonly generation?: number;
+  readonly operation?: {
+    readonly workflowId: string;
+    readonly kind: string;
+    readonly summary: string;
+    readonly step: number;
+    readonly steps: number;
+    readonly currentStep: string;
+  };
+  /** Why nothing runs while the phase is Held (a refused plan or an aborted operation). */
+  readonly held?: string;
+  readonly blocked: readonly BlockedRun[];
+  readonly machines: readonly MachineProgress[];
+  /** Operations started since the cluster workflow began (the running one included). */
+  readonly operations: number;
+  /** The last operations (up to 10) and how they ended, newest last. */
+  readonly recent: readonly { readonly kind: string; readonly summary: string; readonly outcome: string }[];
+}
+export const clusterProgressQuery = defineQuery<ClusterProgress>('clusterProgress');
+
+/** The dry run: the plan for the given desired state (or the current one) against what is observed, without running it. */
+export const planQuery = defineQuery<ClusterPlan, [desired?: DesiredClusterInput]>('plan');

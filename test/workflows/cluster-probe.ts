@@ -1,0 +1,67 @@
+// Drives and watches a cluster workflow from a test: start it the way the controller does
+// (signalWithStart), and wait on its progress query for Idle, Blocked or Held.
+import type { Client, WorkflowHandleWithSignaledRunId } from '@temporalio/client';
+import { clusterProgressQuery, desiredClusterSignal, type ClusterProgress } from '../../api/cluster-messages.ts';
+import type { DesiredClusterInput } from '../../api/desired-cluster.ts';
+import { clusterWorkflowId } from '../../api/ids.ts';
+import { newClusterState, type clusterWorkflow, type ClusterWorkflowState } from '../../workflows/cluster-workflow.ts';
+import { eventually } from '../harness/eventually.ts';
+
+export type ClusterHandle = WorkflowHandleWithSignaledRunId<typeof clusterWorkflow>;
+
+/** Starts (or signals) the cluster workflow with a desired state, as the controller does. */
+export function startClusterWorkflow(
+  client: Pick<Client, 'workflow'>,
+  taskQueue: string,
+  desired: DesiredClusterInput,
+  state: Partial<ClusterWorkflowState> = {},
+): Promise<ClusterHandle> {
+  return client.workflow.signalWithStart<typeof clusterWorkflow, [DesiredClusterInput]>('clusterWorkflow', {
+    taskQueue,
+    workflowId: clusterWorkflowId(desired.namespace, desired.name),
+    args: [{ ...newClusterState(desired.namespace, desired.name), ...state }],
+    signal: desiredClusterSignal,
+    signalArgs: [desired],
+  });
+}
+
+/** Waits on the progress query of one cluster workflow. */
+export class ClusterProbe {
+  constructor(private readonly handle: Pick<ClusterHandle, 'query'>) {}
+
+  progress(): Promise<ClusterProgress> {
+    return this.handle.query(clusterProgressQuery);
+  }
+
+  /** Until `operations` operations have run and the cluster is Idle; a Held cluster fails at once with its reason. */
+  async settled(operations: number, timeoutMs = 300_000): Promise<ClusterProgress> {
+    const now = await eventually(async () => {
+      const current = await this.progress();
+      if (current.phase === 'Held') return current;
+      if (current.phase !== 'Idle' || current.operations < operations) {
+        throw new Error(`still ${current.phase} after ${current.operations} operations: ${current.operation?.summary ?? ''} ${current.operation?.currentStep ?? ''}`);
+      }
+      return current;
+    }, timeoutMs, 500);
+    if (now.phase === 'Held') throw new Error(`held: ${now.held ?? ''}`);
+    return now;
+  }
+
+  /** Until some run under the cluster is blocked; returns the first. */
+  blocked(timeoutMs = 120_000): Promise<ClusterProgress['blocked'][number]> {
+    return eventually(async () => {
+      const run = (await this.progress()).blocked[0];
+      if (!run) throw new Error('nothing blocked yet');
+      return run;
+    }, timeoutMs, 500);
+  }
+
+  /** Until the cluster holds (a refused spec or an aborted operation). */
+  held(timeoutMs = 60_000): Promise<ClusterProgress> {
+    return eventually(async () => {
+      const now = await this.progress();
+      if (now.phase !== 'Held') throw new Error(`still ${now.phase}`);
+      return now;
+    }, timeoutMs, 500);
+  }
+}

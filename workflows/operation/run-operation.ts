@@ -1,0 +1,44 @@
+import { ApplicationFailure, upsertSearchAttributes } from '@temporalio/workflow';
+import type { OperationInput, OperationOutcome } from '../../api/cluster-operations.ts';
+import { DesiredCluster } from '../../api/desired-cluster.ts';
+import { ErrorType } from '../../api/errors.ts';
+import { clusterKey } from '../../api/ids.ts';
+import { CapstanCluster, CapstanOperation } from '../../api/search-attributes.ts';
+import { ClusterState } from './cluster-state.ts';
+import { OperationAborted, OperationRunner } from './operation-runner.ts';
+import type { OperationScope } from './operation-scope.ts';
+
+/** What an operation workflow declares before it starts. */
+export interface OperationDeclaration {
+  readonly kind: string;
+  readonly summary: (desired: DesiredCluster) => string;
+  readonly steps: (desired: DesiredCluster) => readonly string[];
+}
+
+/**
+ * The frame every cluster operation shares: validates the spec, tags the run (CapstanCluster,
+ * CapstanOperation), runs the body with an OperationRunner, and hands back the cluster as it
+ * left it — after success and after an operator's abort alike.
+ */
+export async function runOperation(input: OperationInput, declaration: OperationDeclaration, body: (scope: OperationScope) => Promise<void>): Promise<OperationOutcome> {
+  const parsed = DesiredCluster.safeParse(input.desired);
+  if (!parsed.success) {
+    const message = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw ApplicationFailure.create({ type: ErrorType.InvalidDesiredCluster, message, nonRetryable: true });
+  }
+  const desired = parsed.data;
+  upsertSearchAttributes([
+    { key: CapstanCluster, value: clusterKey(desired.namespace, desired.name) },
+    { key: CapstanOperation, value: declaration.kind },
+  ]);
+  const run = new OperationRunner(declaration.kind, declaration.summary(desired), declaration.steps(desired), { reportTo: input.reportTo });
+  const state = new ClusterState(input.observed);
+  try {
+    await body({ desired, state, run, reportTo: input.reportTo });
+  } catch (error) {
+    if (error instanceof OperationAborted) return { observed: state.observed, outcome: 'Aborted', reason: error.reason };
+    throw error;
+  }
+  run.succeed();
+  return { observed: state.observed, outcome: 'Succeeded' };
+}
