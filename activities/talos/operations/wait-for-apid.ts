@@ -45,7 +45,8 @@ export async function waitForApid(deps: TalosActivityDeps, input: WaitForApidInp
     wentAway ||= seen instanceof Error;
     const waitingFor = seen instanceof Error ? seen.message : `runs Talos ${seen.tag}, waiting for ${input.expectedVersion ?? ''}`;
     if (Date.now() >= deadline) {
-      throw failure(ErrorType.TalosUnavailable, `${input.address} not as expected within ${input.timeoutSeconds}s: ${waitingFor}`);
+      const expected = input.expectedVersion === undefined ? 'answer mTLS' : `run Talos ${input.expectedVersion}`;
+      throw failure(ErrorType.TalosUnavailable, `${input.address} did not ${expected} within ${input.timeoutSeconds}s: ${waitingFor}`);
     }
     heartbeat({ address: input.address, attempt, waitingFor });
     await pause(deps.pollMs ?? 2_000);

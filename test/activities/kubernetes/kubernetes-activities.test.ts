@@ -87,6 +87,18 @@ describe('workload node operations', () => {
     expect(await run(activities.kubernetesNodeVersions, node('absent'))).toBeUndefined();
   });
 
+  it('after an upgrade, waits until the kubelet reports the new version, not just Ready', async () => {
+    await registerNode(apis, 'upgraded-1', {});
+    await reportNodeStatus(apis, 'upgraded-1', true, 'v1.34.1');
+    const waiting = run(activities.kubernetesWaitForNodeReady, { ...node('upgraded-1'), kubeletVersion: 'v1.35.0', timeoutSeconds: 30 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await reportNodeStatus(apis, 'upgraded-1', true, 'v1.35.0');
+    expect(await waiting).toMatchObject({ name: 'upgraded-1', kubeletVersion: 'v1.35.0' });
+    await expect(run(activities.kubernetesWaitForNodeReady, { ...node('upgraded-1'), kubeletVersion: 'v1.36.0', timeoutSeconds: 0.3 })).rejects.toThrow(
+      'kubelet v1.35.0, waiting for v1.36.0',
+    );
+  });
+
   it('gives up on a node that stays NotReady with a retryable NodeNotReady naming why', async () => {
     await registerNode(apis, 'never-ready');
     await reportNodeStatus(apis, 'never-ready', false);
