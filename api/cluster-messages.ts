@@ -54,6 +54,8 @@ export interface ClusterProgress {
   readonly held?: string;
   readonly blocked: readonly BlockedRun[];
   readonly machines: readonly MachineProgress[];
+  /** The cluster is to be deleted; while an operation still runs (or is blocked), the delete waits for it. */
+  readonly deleteRequested: boolean;
   /** Operations started since the cluster workflow began (the running one included). */
   readonly operations: number;
   /** The last operations (up to 10) and how they ended, newest last. */

@@ -76,7 +76,7 @@ export async function clusterWorkflow(input: ClusterWorkflowState): Promise<{ re
   const key = clusterKey(state.namespace, state.name);
   const fingerprint = (): string => JSON.stringify({ desired: state.desired, deleting: state.deleting });
   const progress = (deleted = false): ClusterProgress =>
-    clusterProgress({ cluster: key, generation: state.desired?.generation, observed: state.observed, deleted, held: state.held, operation, runs, recent: state.recent, operations: state.operations });
+    clusterProgress({ cluster: key, generation: state.desired?.generation, observed: state.observed, deleted, held: state.held, operation, runs, recent: state.recent, operations: state.operations, deleteRequested: state.deleting });
   let published = '';
   const publish = (deleted = false): void => {
     const now = progress(deleted);

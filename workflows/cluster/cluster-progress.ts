@@ -14,6 +14,7 @@ export interface ProgressFacts {
   readonly runs: ReadonlyMap<string, RunProgress>;
   readonly recent: ClusterProgress['recent'];
   readonly operations: number;
+  readonly deleteRequested: boolean;
 }
 
 /** Builds the `clusterProgress` answer: the operation's step, each machine's activity, and every blocked run. */
@@ -78,6 +79,7 @@ export function clusterProgress(facts: ProgressFacts): ClusterProgress {
     blocked,
     machines,
     operations: facts.operations,
+    deleteRequested: facts.deleteRequested,
     recent: facts.recent,
   };
 }
