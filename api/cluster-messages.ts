@@ -25,6 +25,10 @@ export interface MachineProgress extends Pick<ObservedMachine, 'name' | 'role' |
   readonly address?: string;
   /** The step a machine run is at, e.g. "clone VM (3/11)". */
   readonly activity?: string;
+  /** Where its VM is, once it has one. */
+  readonly vm?: { readonly node: string; readonly vmid: number };
+  /** Built from the current machine shape and versions (false: a rollout or upgrade will replace or upgrade it). */
+  readonly upToDate?: boolean;
 }
 
 /** A run that waits for an operator: send `retry` or `abort` to its workflow id. */
@@ -49,6 +53,8 @@ export interface ClusterProgress {
     readonly step: number;
     readonly steps: number;
     readonly currentStep: string;
+    /** The MachineDeployment a scale or rollout works on. */
+    readonly deployment?: string;
   };
   /** Why nothing runs while the phase is Held (a refused plan or an aborted operation). */
   readonly held?: string;
@@ -56,6 +62,10 @@ export interface ClusterProgress {
   readonly machines: readonly MachineProgress[];
   /** The cluster is to be deleted; while an operation still runs (or is blocked), the delete waits for it. */
   readonly deleteRequested: boolean;
+  /** etcd was bootstrapped: the control plane was initialized once. */
+  readonly bootstrapped: boolean;
+  /** The control-plane endpoint address, once reserved. */
+  readonly controlPlaneEndpoint?: string;
   /** Operations started since the cluster workflow began (the running one included). */
   readonly operations: number;
   /** The last operations (up to 10) and how they ended, newest last. */

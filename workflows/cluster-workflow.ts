@@ -72,11 +72,16 @@ type Planned = Extract<ClusterPlan, { ok: true }>;
 export async function clusterWorkflow(input: ClusterWorkflowState): Promise<{ readonly deleted: boolean }> {
   const state: ClusterWorkflowState = { ...input };
   const runs = new Map<string, RunProgress>();
-  let operation: { workflowId: string; kind: string; summary: string } | undefined;
+  let operation: { workflowId: string; kind: string; summary: string; deployment?: string } | undefined;
   const key = clusterKey(state.namespace, state.name);
   const fingerprint = (): string => JSON.stringify({ desired: state.desired, deleting: state.deleting });
-  const progress = (deleted = false): ClusterProgress =>
-    clusterProgress({ cluster: key, generation: state.desired?.generation, observed: state.observed, deleted, held: state.held, operation, runs, recent: state.recent, operations: state.operations, deleteRequested: state.deleting });
+  const progress = (deleted = false): ClusterProgress => {
+    const desired = DesiredCluster.safeParse(state.desired).data;
+    return clusterProgress({
+      cluster: key, generation: state.desired?.generation, observed: state.observed, deleted, held: state.held, operation, runs,
+      recent: state.recent, operations: state.operations, deleteRequested: state.deleting, desired,
+    });
+  };
   let published = '';
   const publish = (deleted = false): void => {
     const now = progress(deleted);
@@ -149,7 +154,7 @@ export async function clusterWorkflow(input: ClusterWorkflowState): Promise<{ re
     delete state.held;
     state.operations += 1;
     const workflowId = operationWorkflowId(state.namespace, state.name, plan.operation, state.operations);
-    operation = { workflowId, kind: plan.operation, summary: plan.summary };
+    operation = { workflowId, kind: plan.operation, summary: plan.summary, ...('deployment' in plan ? { deployment: plan.deployment } : {}) };
     publish();
     let outcome: OperationOutcome['outcome'] | 'Failed';
     let reason: string | undefined;

@@ -42,5 +42,26 @@ export const ConditionReason = {
   /** A step exhausted its retries; `capstan retry` or `abort` decides. */
   StepFailed: 'StepFailed',
   Paused: 'Paused',
+  /** Machines are being replaced or upgraded in place (a rollout, not a version upgrade or a scale). */
+  RollingOut: 'RollingOut',
+  /** The cluster workflow refused or ended the last operation and waits for a new spec; the message says why. */
+  Held: 'Held',
+  /** The cluster workflow ended without deleting the cluster (terminated, failed): nothing acts on it. */
+  WorkflowEnded: 'WorkflowEnded',
+  /** The controller cannot reach Temporal, so it cannot tell or change what the cluster workflow does. */
+  TemporalUnavailable: 'TemporalUnavailable',
+  /** No control-plane machine answers yet, or too few for an etcd quorum. */
+  WaitingForControlPlane: 'WaitingForControlPlane',
+  /** Some machines are not Ready; the message names them. */
+  WaitingForMachines: 'WaitingForMachines',
+  /** A machine's Node has not joined or is not Ready. */
+  NodeNotReady: 'NodeNotReady',
+  /** The spec is valid and sent; the cluster workflow has not reported yet. */
+  Pending: 'Pending',
+  // The normal state of conditions that are True only while something happens (CAPI v1beta2's names).
+  NotPaused: 'NotPaused',
+  NotRollingOut: 'NotRollingOut',
+  NotDeleting: 'NotDeleting',
+  NotBlocked: 'NotBlocked',
 } as const;
 export type ConditionReason = (typeof ConditionReason)[keyof typeof ConditionReason];

@@ -76,7 +76,8 @@ function violations(availability: readonly AvailabilityRule[] = [], deletedAfter
 
 const lastTalosEvent = (): number => stack.talos.events.list().at(-1)?.seq ?? 0;
 
-describe('cluster workflow', () => {
+// Each test waits on real (simulated) machines: under a loaded CI machine a step can take minutes.
+describe('cluster workflow', { timeout: 600_000 }, () => {
   it('provisions the cluster from the first desired state it is signalled', async () => {
     // A low history limit makes the workflow continue-as-new several times during this file.
     handle = await startClusterWorkflow(stack.env.client, stack.taskQueue, spec, { historyLimit: 300 });

@@ -56,7 +56,7 @@ function voters(): string[] {
 const violations = (deletedAfterTalosEvent?: number): string[] =>
   invariantViolations(stack.proxmox.events.list(), stack.talos.events.list(), { cluster, ...(deletedAfterTalosEvent === undefined ? {} : { deletedAfterTalosEvent }) });
 
-describe('control-plane operations', () => {
+describe('control-plane operations', { timeout: 600_000 }, () => {
   it('provisions one control plane, then scales it to three, snapshot first, with Proxmox failing now and then', async () => {
     handle = await startClusterWorkflow(stack.env.client, stack.taskQueue, spec);
     probe = new ClusterProbe(handle);

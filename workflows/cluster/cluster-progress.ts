@@ -1,5 +1,8 @@
 import type { BlockedRun, ClusterProgress, MachineProgress, RunProgress } from '../../api/cluster-messages.ts';
-import type { ObservedCluster } from '../../api/observed-cluster.ts';
+import type { DesiredCluster } from '../../api/desired-cluster.ts';
+import type { ObservedCluster, ObservedMachine } from '../../api/observed-cluster.ts';
+import { isUpToDate } from '../plan/rollout.ts';
+import { shapeHash } from '../plan/shape-hash.ts';
 
 /** What the cluster workflow knows when it is asked for progress. */
 export interface ProgressFacts {
@@ -9,7 +12,9 @@ export interface ProgressFacts {
   readonly deleted: boolean;
   readonly held?: string | undefined;
   /** The running operation: its workflow id and kind. */
-  readonly operation?: { readonly workflowId: string; readonly kind: string; readonly summary: string } | undefined;
+  readonly operation?: { readonly workflowId: string; readonly kind: string; readonly summary: string; readonly deployment?: string | undefined } | undefined;
+  /** The spec machines are judged against (upToDate); absent while none is valid. */
+  readonly desired?: DesiredCluster | undefined;
   /** The latest report of every run under the cluster, by workflow id. */
   readonly runs: ReadonlyMap<string, RunProgress>;
   readonly recent: ClusterProgress['recent'];
@@ -38,6 +43,8 @@ export function clusterProgress(facts: ProgressFacts): ClusterProgress {
     kubernetesVersion: m.kubernetesVersion,
     talosVersion: m.talosVersion,
     ...(m.deployment ? { deployment: m.deployment } : {}),
+    ...(m.vm ? { vm: { node: m.vm.node, vmid: m.vm.vmid } } : {}),
+    ...(facts.desired ? { upToDate: upToDate(facts.desired, m) } : {}),
     ...(m.address ? { address: m.address } : {}),
     ...(activity.has(m.name) ? { activity: activity.get(m.name) ?? '' } : {}),
   }));
@@ -72,6 +79,7 @@ export function clusterProgress(facts: ProgressFacts): ClusterProgress {
             step: op?.step ?? 0,
             steps: op?.steps ?? 0,
             currentStep: op?.currentStep ?? '',
+            ...(facts.operation.deployment === undefined ? {} : { deployment: facts.operation.deployment }),
           },
         }
       : {}),
@@ -80,6 +88,17 @@ export function clusterProgress(facts: ProgressFacts): ClusterProgress {
     machines,
     operations: facts.operations,
     deleteRequested: facts.deleteRequested,
+    bootstrapped: facts.observed.bootstrapped,
+    ...(facts.observed.controlPlaneEndpoint === undefined ? {} : { controlPlaneEndpoint: facts.observed.controlPlaneEndpoint }),
     recent: facts.recent,
   };
+}
+
+/** Built from the desired shape and versions of its group. */
+function upToDate(desired: DesiredCluster, machine: ObservedMachine): boolean {
+  const group = machine.role === 'worker' ? desired.machineDeployments.find((md) => md.name === machine.deployment) : undefined;
+  if (machine.role === 'worker' && !group) return false;
+  const shape = group?.machine ?? desired.controlPlane.machine;
+  const kubernetesVersion = group?.kubernetesVersion ?? desired.kubernetesVersion;
+  return isUpToDate(machine, { shapeHash: shapeHash(shape), kubernetesVersion, talosVersion: desired.talosVersion });
 }

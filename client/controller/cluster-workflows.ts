@@ -1,0 +1,76 @@
+import { CancelledFailure, TerminatedFailure, TimeoutFailure, WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { clusterProgressQuery, deleteClusterSignal, desiredClusterSignal, type ClusterProgress } from '../../api/cluster-messages.ts';
+import type { DesiredCluster, DesiredClusterInput } from '../../api/desired-cluster.ts';
+import { clusterWorkflowId } from '../../api/ids.ts';
+import { newClusterState, type clusterWorkflow } from '../../workflows/cluster-workflow.ts';
+import type { WorkflowState } from './workflow-state.ts';
+
+/** The controller's only way to Temporal: the cluster workflow of each cluster, by namespace and name. */
+export interface ClusterWorkflows {
+  /** Whether the cluster's workflow exists, runs, or how it ended. */
+  describe(namespace: string, name: string): Promise<WorkflowState>;
+  /** signalWithStart: starts the workflow if needed and hands it the desired state. */
+  sendDesired(desired: DesiredCluster): Promise<void>;
+  /** Tells the running workflow to delete the cluster. */
+  sendDelete(namespace: string, name: string): Promise<void>;
+  /** The `clusterProgress` query, bounded by a deadline so a missing worker cannot stall a poll. */
+  progress(namespace: string, name: string): Promise<ClusterProgress>;
+  /** Resolves with the workflow's end (following continue-as-new) or rejects when `signal` aborts. */
+  completion(namespace: string, name: string, signal: AbortSignal): Promise<WorkflowState>;
+}
+
+export interface ClusterWorkflowsOptions {
+  readonly client: Client;
+  readonly taskQueue: string;
+  readonly queryTimeoutMs?: number;
+}
+
+/** ClusterWorkflows over a Temporal client. */
+export function createClusterWorkflows(options: ClusterWorkflowsOptions): ClusterWorkflows {
+  const { client, taskQueue } = options;
+  const queryTimeoutMs = options.queryTimeoutMs ?? 5_000;
+  const handle = (namespace: string, name: string) => client.workflow.getHandle<typeof clusterWorkflow>(clusterWorkflowId(namespace, name));
+  return {
+    async describe(namespace, name) {
+      try {
+        const { status } = await handle(namespace, name).describe();
+        if (status.name === 'RUNNING' || status.name === 'PAUSED') return { state: 'running' };
+        if (status.name === 'COMPLETED') return { state: 'completed' };
+        return { state: 'ended', status: status.name };
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) return { state: 'absent' };
+        throw error;
+      }
+    },
+    async sendDesired(desired) {
+      await client.workflow.signalWithStart<typeof clusterWorkflow, [DesiredClusterInput]>('clusterWorkflow', {
+        workflowId: clusterWorkflowId(desired.namespace, desired.name),
+        taskQueue,
+        args: [newClusterState(desired.namespace, desired.name)],
+        signal: desiredClusterSignal,
+        signalArgs: [desired],
+      });
+    },
+    async sendDelete(namespace, name) {
+      await handle(namespace, name).signal(deleteClusterSignal);
+    },
+    async progress(namespace, name) {
+      return client.withDeadline(Date.now() + queryTimeoutMs, () => handle(namespace, name).query(clusterProgressQuery));
+    },
+    async completion(namespace, name, signal) {
+      try {
+        await client.withAbortSignal(signal, () => handle(namespace, name).result());
+        return { state: 'completed' };
+      } catch (error) {
+        if (signal.aborted) throw error;
+        if (error instanceof WorkflowNotFoundError) return { state: 'absent' };
+        if (error instanceof WorkflowFailedError) {
+          const { cause } = error;
+          const status = cause instanceof TerminatedFailure ? 'TERMINATED' : cause instanceof CancelledFailure ? 'CANCELLED' : cause instanceof TimeoutFailure ? 'TIMED_OUT' : 'FAILED';
+          return { state: 'ended', status, message: cause?.message ?? error.message };
+        }
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,26 @@
+/** An Event the controller records on an object: Normal news or a Warning an operator should read. */
+export interface EventSpec {
+  readonly type: 'Normal' | 'Warning';
+  /** CamelCase, as `kubectl describe` lists it. */
+  readonly reason: string;
+  readonly message: string;
+}
+
+/** The reasons of the Events the controller records. */
+export const EventReason = {
+  OperationStarted: 'OperationStarted',
+  OperationSucceeded: 'OperationSucceeded',
+  OperationFailed: 'OperationFailed',
+  OperationAborted: 'OperationAborted',
+  OperationBlocked: 'OperationBlocked',
+  OperationResumed: 'OperationResumed',
+  OperationHeld: 'OperationHeld',
+  InvalidSpec: 'InvalidSpec',
+  ReferenceNotFound: 'ReferenceNotFound',
+  UnsupportedField: 'UnsupportedField',
+  ClusterWorkflowStarted: 'ClusterWorkflowStarted',
+  DesiredStateSent: 'DesiredStateSent',
+  DeleteRequested: 'DeleteRequested',
+  ClusterDeleted: 'ClusterDeleted',
+  WorkflowEnded: 'WorkflowEnded',
+} as const;

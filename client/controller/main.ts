@@ -1,0 +1,49 @@
+// Process entry point of the Capstan controller: `node --import tsx client/controller/main.ts`
+// (one process: the tsx CLI SIGKILLs a busy child shortly after relaying SIGTERM), configured by
+// KUBECONFIG (or in-cluster), TEMPORAL_* (client/temporal/connection-options.ts) and:
+//   CAPSTAN_CONTROLLER_NAMESPACE  namespace of the leader-election Lease (default: default)
+//   CAPSTAN_CONTROLLER_IDENTITY   this replica's name in the Lease (default: hostname-pid-random)
+//   CAPSTAN_WATCH_NAMESPACE       watch one namespace only (default: all)
+//   CAPSTAN_TASK_QUEUE            task queue of the cluster workflows (default: capstan-lifecycle)
+import { KubeConfig } from '@kubernetes/client-node';
+import { Client, Connection } from '@temporalio/client';
+import { temporalSettingsFromEnv } from '../temporal/connection-options.ts';
+import { createController } from './controller.ts';
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const settings = temporalSettingsFromEnv(env);
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromDefault(); // KUBECONFIG, ~/.kube/config, or in-cluster
+  const connection = await Connection.connect({
+    address: settings.address,
+    ...(settings.tls ? { tls: settings.tls } : {}),
+    ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
+  });
+  const controller = createController({
+    kubeConfig,
+    temporal: new Client({ connection, namespace: settings.namespace }),
+    leaseNamespace: env['CAPSTAN_CONTROLLER_NAMESPACE'] ?? 'default',
+    ...(env['CAPSTAN_CONTROLLER_IDENTITY'] ? { identity: env['CAPSTAN_CONTROLLER_IDENTITY'] } : {}),
+    ...(env['CAPSTAN_WATCH_NAMESPACE'] ? { namespace: env['CAPSTAN_WATCH_NAMESPACE'] } : {}),
+    ...(env['CAPSTAN_TASK_QUEUE'] ? { taskQueue: env['CAPSTAN_TASK_QUEUE'] } : {}),
+  });
+  try {
+    await controller.start();
+    console.error(`capstan controller ${controller.identity} watching ${kubeConfig.getCurrentCluster()?.server ?? 'the cluster'}, Temporal ${settings.address} namespace ${settings.namespace}`);
+    // `on`, not `once`: under tsx a signal to the process group arrives twice, and a second one must not kill the shutdown.
+    await new Promise<void>((resolve) => {
+      process.on('SIGINT', () => { resolve(); });
+      process.on('SIGTERM', () => { resolve(); });
+    });
+  } finally {
+    // Stopping releases the Lease: a standby replica takes over at once.
+    await controller.stop();
+    await connection.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`capstan controller failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,66 @@
+import { clusterNameLabel } from '../../api/capi/annotations.ts';
+import { clusterKeyOf, type ClusterKey } from './cluster-key.ts';
+import type { WatchedKindName } from './kinds.ts';
+import { stringAt, type RawObject } from './raw-object.ts';
+
+/** What the key mapping may look up: the objects of a kind in a namespace, as the caches hold them. */
+export type ObjectLookup = (kind: WatchedKindName, namespace: string) => readonly RawObject[];
+
+/**
+ * The clusters an object belongs to: a Cluster itself; a TalosControlPlane, MachineDeployment,
+ * ProxmoxCluster or Machine by `spec.clusterName`, the `cluster.x-k8s.io/cluster-name` label or
+ * the Clusters that reference it; a template by the objects that reference it (one template may
+ * serve several clusters). Pure: the caches are passed in.
+ */
+export function clusterKeysOf(kind: WatchedKindName, object: RawObject, lookup: ObjectLookup): ClusterKey[] {
+  const namespace = object.metadata?.namespace;
+  const name = object.metadata?.name;
+  if (namespace === undefined || name === undefined) return [];
+  const keys = new Set<ClusterKey>();
+  const byName = (cluster: string | undefined): void => {
+    if (cluster) keys.add(clusterKeyOf(namespace, cluster));
+  };
+  const clustersReferencing = (refPath: string, refKind: string): void => {
+    for (const cluster of lookup('Cluster', namespace)) {
+      if (references(cluster, refPath, refKind, name)) byName(cluster.metadata?.name);
+    }
+  };
+  switch (kind) {
+    case 'Cluster':
+      byName(name);
+      break;
+    case 'TalosControlPlane':
+      byName(object.metadata?.labels?.[clusterNameLabel]);
+      clustersReferencing('spec.controlPlaneRef', 'TalosControlPlane');
+      break;
+    case 'ProxmoxCluster':
+      byName(object.metadata?.labels?.[clusterNameLabel]);
+      clustersReferencing('spec.infrastructureRef', 'ProxmoxCluster');
+      break;
+    case 'MachineDeployment':
+    case 'Machine':
+      byName(stringAt(object, 'spec.clusterName'));
+      byName(object.metadata?.labels?.[clusterNameLabel]);
+      break;
+    case 'ProxmoxMachineTemplate':
+      for (const tcp of lookup('TalosControlPlane', namespace)) {
+        if (references(tcp, 'spec.infrastructureTemplate', kind, name)) for (const key of clusterKeysOf('TalosControlPlane', tcp, lookup)) keys.add(key);
+      }
+      for (const md of lookup('MachineDeployment', namespace)) {
+        if (references(md, 'spec.template.spec.infrastructureRef', kind, name)) for (const key of clusterKeysOf('MachineDeployment', md, lookup)) keys.add(key);
+      }
+      break;
+    case 'TalosConfigTemplate':
+      for (const md of lookup('MachineDeployment', namespace)) {
+        if (references(md, 'spec.template.spec.bootstrap.configRef', kind, name)) for (const key of clusterKeysOf('MachineDeployment', md, lookup)) keys.add(key);
+      }
+      break;
+  }
+  return [...keys].sort();
+}
+
+/** Whether the reference at `path` names `name` (and, when it says, the kind). */
+function references(object: RawObject, path: string, kind: string, name: string): boolean {
+  const refKind = stringAt(object, `${path}.kind`);
+  return stringAt(object, `${path}.name`) === name && (refKind === undefined || refKind === kind);
+}

@@ -1,0 +1,71 @@
+import { clusterNameLabel, controlPlaneLabel } from '../../../api/capi/annotations.ts';
+import { ConditionReason, ConditionType } from '../../../api/capi/conditions.ts';
+import { numberAt, type RawObject } from '../raw-object.ts';
+import { blockerOf, type ClusterFacts } from './cluster-facts.ts';
+import { isFalse, isTrue, type ConditionDraft } from './conditions.ts';
+import { operationStatus } from './operation-status.ts';
+import { controlPlaneKinds, describeStep, machinesOf, oldestVersion, operationOf, touchesControlPlane, type ProgressMachine } from './progress-view.ts';
+import { issuesOf } from './spec-verdict.ts';
+import type { StatusDraft } from './status-draft.ts';
+
+/** The versions the spec asks for, when it maps: what counts as an updated machine. */
+export interface WantedVersions {
+  readonly kubernetes?: string | undefined;
+  readonly talos?: string | undefined;
+}
+
+/** Whether a machine runs what the spec asks (the workflow's own verdict when it gives one). */
+export function isUpToDate(machine: ProgressMachine, wanted: WantedVersions): boolean {
+  if (machine.upToDate !== undefined) return machine.upToDate;
+  if (machine.kubernetesVersion === '') return false;
+  return (wanted.kubernetes === undefined || machine.kubernetesVersion === wanted.kubernetes) && (wanted.talos === undefined || machine.talosVersion === wanted.talos);
+}
+
+/**
+ * A TalosControlPlane's status as CACPPT reports it (replicas, readyReplicas, updatedReplicas,
+ * unavailableReplicas, initialized, ready, version, selector for `kubectl scale`) plus Ready,
+ * Available and RollingOut conditions and the operation changing the control plane.
+ */
+export function controlPlaneStatus(tcp: RawObject, facts: ClusterFacts, wanted: WantedVersions): StatusDraft {
+  const machines = machinesOf(facts.progress).filter((m) => m.role === 'control-plane');
+  const ready = machines.filter((m) => m.ready).length;
+  const available = machines.length > 0 && ready > machines.length / 2;
+  const initialized = ready > 0 || (tcp.status as { initialized?: boolean } | undefined)?.initialized === true;
+  const operation = operationOf(facts.progress);
+  const touched = touchesControlPlane(operation);
+  const own = issuesOf(facts.spec, 'TalosControlPlane', facts.namespace, tcp.metadata?.name ?? '');
+  const blocker = blockerOf(facts);
+  const desiredReplicas = numberAt(tcp, 'spec.replicas') ?? 1;
+
+  const conditions: ConditionDraft[] = [];
+  if (own.length > 0) conditions.push(isFalse(ConditionType.Ready, ConditionReason.InvalidSpec, own.join('; ')));
+  else if (blocker && blocker.reason !== ConditionReason.Paused && (touched || blocker.reason !== ConditionReason.StepFailed)) conditions.push(isFalse(ConditionType.Ready, blocker.reason, blocker.message));
+  else if (!available) conditions.push(isFalse(ConditionType.Ready, ConditionReason.WaitingForControlPlane, `${ready}/${machines.length} control-plane machines ready`));
+  else if (ready < desiredReplicas) conditions.push(isFalse(ConditionType.Ready, ConditionReason.WaitingForMachines, `${ready}/${desiredReplicas} control-plane machines ready`));
+  else conditions.push(isTrue(ConditionType.Ready));
+  conditions.push(available ? isTrue('Available') : isFalse('Available', ConditionReason.WaitingForControlPlane, `${ready}/${machines.length} control-plane machines ready`));
+  conditions.push(
+    operation && touched && operation.kind !== 'provision' && operation.kind !== 'delete'
+      ? isTrue(ConditionType.RollingOut, operation.kind === 'upgrade' ? ConditionReason.Upgrading : ConditionReason.RollingOut, `${operation.summary}: ${describeStep(operation)}`)
+      : isFalse(ConditionType.RollingOut, ConditionReason.NotRollingOut),
+  );
+  const version = oldestVersion(machines.map((m) => m.kubernetesVersion));
+  const op = operationStatus(facts.progress, (o) => controlPlaneKinds.has(o.kind));
+  const generation = tcp.metadata?.generation;
+  return {
+    fields: {
+      selector: `${clusterNameLabel}=${facts.name},${controlPlaneLabel}`,
+      replicas: machines.length,
+      readyReplicas: ready,
+      updatedReplicas: machines.filter((m) => isUpToDate(m, wanted)).length,
+      unavailableReplicas: machines.length - ready,
+      initialized,
+      bootstrapped: initialized,
+      ready: available,
+      ...(version ? { version } : {}),
+      ...(generation === undefined ? {} : { observedGeneration: generation }),
+      ...(op ? { operation: op } : {}),
+    },
+    conditions,
+  };
+}

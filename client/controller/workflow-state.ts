@@ -1,0 +1,13 @@
+/**
+ * What the controller knows of a cluster's workflow (`cluster/<ns>/<name>`): never looked (or
+ * could not: Temporal unreachable),
+ * there is none, it runs, it completed (only a delete ends it normally), or it ended otherwise
+ * (terminated, failed, timed out): then nothing acts on the cluster, and the controller does not
+ * start a fresh one over machines it would know nothing about.
+ */
+export type WorkflowState =
+  | { readonly state: 'unknown'; readonly error?: string }
+  | { readonly state: 'absent' }
+  | { readonly state: 'running' }
+  | { readonly state: 'completed' }
+  | { readonly state: 'ended'; readonly status: string; readonly message?: string };

@@ -1,0 +1,346 @@
+// The controller against a real kube-apiserver and Temporal dev server, with a fake cluster
+// workflow standing in for the real one: what a user sees after `kubectl apply`, a patch, a bad
+// manifest, a pause, a delete, and what two replicas do.
+import { fileURLToPath } from 'node:url';
+import { CoordinationV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { objectsFromManifests, toDesiredCluster } from '../../api/capi/to-desired-cluster.ts';
+import { clusterWorkflowId } from '../../api/ids.ts';
+import type { Controller } from '../../client/controller/controller.ts';
+import { fakeFinishDeleteSignal, fakeProgressSignal } from '../fixtures/fake-cluster-workflow.ts';
+import { demoManifests, manifest, type Manifest } from '../api/capi/manifests.ts';
+import { eventually } from '../harness/eventually.ts';
+import { startProcess } from '../harness/managed-process.ts';
+import { conditionOf, messageOf, startControllerStack, type ControllerStack } from './controller-stack.ts';
+
+let stack: ControllerStack;
+let controller: Controller;
+let second: Controller | undefined;
+beforeAll(async () => {
+  stack = await startControllerStack('controller');
+  controller = await stack.startController({ identity: 'replica-a' });
+  await eventually(() => { expect(controller.leading).toBe(true); });
+});
+afterAll(async () => {
+  await stack.stop();
+});
+
+/** The demo manifests with the Cluster last, as a user's file would be applied in one go. */
+function demo(edit?: (documents: Manifest[]) => void): Manifest[] {
+  const documents = demoManifests();
+  edit?.(documents);
+  return [...documents.filter((d) => d.kind !== 'Cluster'), ...documents.filter((d) => d.kind === 'Cluster')];
+}
+
+/** What the mapping makes of manifests in a namespace (generation as the server gives it). */
+function mapped(namespace: string, documents: readonly Manifest[], generation = 1): unknown {
+  const inNamespace = documents.map((d) => ({ ...d, metadata: { ...d.metadata, namespace } }));
+  const result = toDesiredCluster({ namespace, name: 'demo' }, objectsFromManifests(inNamespace, namespace));
+  if (!result.ok) throw new Error('the manifests do not map');
+  return JSON.parse(JSON.stringify({ ...result.desired, namespace, generation })) as unknown;
+}
+
+const timeout = 30_000;
+
+describe('the controller, applying a cluster', () => {
+  const ns = 'apply';
+
+  it('adds the finalizer, starts the cluster workflow once with the mapped desired state, and writes status, Machines and Events', async () => {
+    // In the file's order, Cluster first: the workflow must not start before the MachineDeployments arrived.
+    const documents = demoManifests();
+    await stack.apply(ns, documents);
+
+    const cluster = await eventually(async () => {
+      const c = await stack.get('Cluster', ns, 'demo');
+      expect(c?.metadata.finalizers).toContain('cluster.cluster.x-k8s.io');
+      expect(c?.status).toMatchObject({ phase: 'Provisioned', observedGeneration: 1, version: 'v1.33.4', infrastructureReady: true, controlPlaneReady: true });
+      expect(conditionOf(c, 'Ready')).toBe('True');
+      return c!;
+    }, timeout);
+    expect(Object.fromEntries((cluster.status?.conditions ?? []).map((c) => [c.type, c.status]))).toEqual({
+      Ready: 'True', InfrastructureReady: 'True', ControlPlaneInitialized: 'True', ControlPlaneAvailable: 'True',
+      RollingOut: 'False', Deleting: 'False', Paused: 'False', Blocked: 'False',
+    });
+
+    const received = await stack.received(ns, 'demo');
+    expect(received.desired).toHaveLength(1);
+    expect(received.desired[0]).toEqual(mapped(ns, documents));
+
+    const tcp = await stack.get('TalosControlPlane', ns, 'demo-control-plane');
+    expect(tcp?.status).toMatchObject({ replicas: 3, readyReplicas: 3, updatedReplicas: 3, unavailableReplicas: 0, ready: true, initialized: true, version: 'v1.33.4', observedGeneration: 1 });
+    const md1 = await stack.get('MachineDeployment', ns, 'demo-md-1');
+    expect(md1?.status).toMatchObject({ replicas: 4, readyReplicas: 4, updatedReplicas: 4, phase: 'Running', selector: 'cluster.x-k8s.io/cluster-name=demo,cluster.x-k8s.io/deployment-name=demo-md-1' });
+
+    const machines = await eventually(async () => {
+      const list = await stack.list('Machine', ns);
+      expect(list).toHaveLength(9);
+      expect(list.every((m) => m.status?.['phase'] === 'Running')).toBe(true);
+      return list;
+    }, timeout);
+    const cp0 = machines.find((m) => m.metadata.name === 'demo-cp-0');
+    expect(cp0?.metadata.labels).toEqual({ 'cluster.x-k8s.io/cluster-name': 'demo', 'cluster.x-k8s.io/control-plane': '' });
+    expect(cp0?.metadata.ownerReferences?.[0]?.uid).toBe(cluster.metadata.uid);
+    expect(cp0?.['spec']).toEqual({ clusterName: 'demo', bootstrap: {}, version: 'v1.33.4' });
+    expect(cp0?.status).toMatchObject({
+      nodeRef: { kind: 'Node', name: 'demo-cp-0' },
+      nodeInfo: { kubeletVersion: 'v1.33.4', osImage: 'Talos (v1.11.5)' },
+      addresses: [{ type: 'InternalIP', address: '10.0.0.10' }, { type: 'Hostname', address: 'demo-cp-0' }],
+      talosVersion: 'v1.11.5',
+    });
+    expect(machines.filter((m) => m.metadata.labels?.['cluster.x-k8s.io/deployment-name'] === 'demo-md-0').map((m) => m.metadata.name).sort()).toEqual(['demo-demo-md-0-0', 'demo-demo-md-0-1']);
+    expect(await stack.events(ns, 'Cluster', 'demo')).toContain(`Normal ClusterWorkflowStarted: started cluster/${ns}/demo with generation 1`);
+  });
+
+  it('starts nothing for status-only and metadata-only changes, and brings back a Machine deleted by hand', async () => {
+    await stack.patch('MachineDeployment', ns, 'demo-md-0', { metadata: { labels: { team: 'platform' } } });
+    await stack.remove('Machine', ns, 'demo-cp-1');
+    // Another writer scribbles on the status: the controller puts its own back.
+    await stack.management.kubeConfig.makeApiClient(CustomObjectsApi).patchNamespacedCustomObjectStatus(
+      { group: 'cluster.x-k8s.io', version: 'v1beta1', namespace: ns, plural: 'clusters', name: 'demo', body: { status: { phase: 'Failed' } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    await eventually(async () => {
+      expect((await stack.get('Cluster', ns, 'demo'))?.status?.['phase']).toBe('Provisioned');
+      expect((await stack.get('Machine', ns, 'demo-cp-1'))?.status?.['phase']).toBe('Running');
+    }, timeout);
+    expect((await stack.received(ns, 'demo')).desired).toHaveLength(1);
+  });
+
+  it('signals a spec change once, and the new machines show up', async () => {
+    await stack.patch('MachineDeployment', ns, 'demo-md-0', { spec: { replicas: 3 } });
+    const received = await eventually(async () => {
+      const r = await stack.received(ns, 'demo');
+      expect(r.desired).toHaveLength(2);
+      return r;
+    }, timeout);
+    expect(received.desired[1]?.machineDeployments?.find((d) => d.name === 'demo-md-0')?.replicas).toBe(3);
+    await eventually(async () => {
+      expect(await stack.list('Machine', ns)).toHaveLength(10);
+      expect((await stack.get('MachineDeployment', ns, 'demo-md-0'))?.status).toMatchObject({ replicas: 3, readyReplicas: 3, phase: 'Running', observedGeneration: 2 });
+    }, timeout);
+    expect((await stack.received(ns, 'demo')).desired).toHaveLength(2);
+    expect(await stack.events(ns, 'Cluster', 'demo')).toContain(`Normal DesiredStateSent: signalled cluster/${ns}/demo with generation 1`);
+  });
+
+  it('turns the workflow\'s progress into conditions and Events: an operation starts, blocks, resumes, succeeds', async () => {
+    const handle = stack.client.workflow.getHandle(clusterWorkflowId(ns, 'demo'));
+    const upgrade = { workflowId: `cluster/${ns}/demo/upgrade/2`, kind: 'upgrade', summary: 'upgrade v1.33.4 → v1.34.2', step: 2, steps: 6, currentStep: 'upgrade demo-cp-0' };
+    const blocked = { workflowId: upgrade.workflowId, step: 'wait for node demo-cp-0 Ready', errorType: 'NodeNotReady', message: 'not Ready after 10m', since: '2025-01-01T00:00:00Z' };
+    await handle.signal(fakeProgressSignal, { phase: 'Running', operation: upgrade, operations: 2 });
+    await eventually(async () => {
+      const c = await stack.get('Cluster', ns, 'demo');
+      expect(conditionOf(c, 'RollingOut')).toBe('True Upgrading');
+      expect(c?.status?.['operation']).toEqual({ name: 'upgrade', workflowId: upgrade.workflowId, state: 'Running', step: 'upgrade demo-cp-0 (2/6)' });
+      expect(conditionOf(await stack.get('TalosControlPlane', ns, 'demo-control-plane'), 'RollingOut')).toBe('True Upgrading');
+    }, timeout);
+
+    await handle.signal(fakeProgressSignal, { phase: 'Blocked', operation: upgrade, operations: 2, blocked: [blocked] });
+    await eventually(async () => {
+      const c = await stack.get('Cluster', ns, 'demo');
+      expect(conditionOf(c, 'Blocked')).toBe('True StepFailed');
+      expect(conditionOf(c, 'Ready')).toBe('False StepFailed');
+      expect(messageOf(c, 'Blocked')).toContain('`capstan retry demo`');
+    }, timeout);
+
+    const provisioned = { kind: 'provision', summary: 'provision demo', outcome: 'Succeeded' };
+    await handle.signal(fakeProgressSignal, { operations: 2, recent: [provisioned, { kind: 'upgrade', summary: upgrade.summary, outcome: 'Succeeded' }] });
+    await eventually(async () => {
+      const c = await stack.get('Cluster', ns, 'demo');
+      expect(conditionOf(c, 'Blocked')).toBe('False NotBlocked');
+      expect(conditionOf(c, 'RollingOut')).toBe('False NotRollingOut');
+      expect(conditionOf(c, 'Ready')).toBe('True');
+      expect(c?.status?.['operation']).toEqual({ name: 'upgrade', state: 'Succeeded', step: upgrade.summary });
+    }, timeout);
+    const events = await stack.events(ns, 'Cluster', 'demo');
+    expect(events.filter((e) => e.includes(' Operation'))).toEqual([
+      `Normal OperationStarted: upgrade v1.33.4 → v1.34.2 (${upgrade.workflowId})`,
+      `Warning OperationBlocked: step "wait for node demo-cp-0 Ready" of ${upgrade.workflowId} failed: NodeNotReady: not Ready after 10m; \`capstan retry demo\` runs it again, \`capstan abort demo\` ends the operation`,
+      'Normal OperationSucceeded: upgrade v1.33.4 → v1.34.2',
+    ]);
+    await handle.signal(fakeProgressSignal, null);
+  });
+
+  it('deletes: signals deleteCluster, keeps the finalizer until the workflow has finished, then lets the Cluster and its Machines go', async () => {
+    await stack.remove('Cluster', ns, 'demo');
+    await eventually(async () => {
+      expect((await stack.received(ns, 'demo')).deletes).toBe(1);
+      const c = await stack.get('Cluster', ns, 'demo');
+      expect(c?.metadata.deletionTimestamp).toBeDefined();
+      expect(c?.status?.['phase']).toBe('Deleting');
+      expect(conditionOf(c, 'Deleting')).toBe('True Deleting');
+      expect(messageOf(c, 'Deleting')).toBe('delete workers (1/4)');
+      expect((await stack.list('Machine', ns)).map((m) => m.status?.['phase'])).toEqual(Array.from({ length: 10 }, () => 'Deleting'));
+    }, timeout);
+    // Held by the workflow: still there a few polls later.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect((await stack.get('Cluster', ns, 'demo'))?.metadata.finalizers).toEqual(['cluster.cluster.x-k8s.io']);
+
+    await stack.client.workflow.getHandle(clusterWorkflowId(ns, 'demo')).signal(fakeFinishDeleteSignal);
+    await eventually(async () => {
+      expect(await stack.get('Cluster', ns, 'demo')).toBeUndefined();
+      expect(await stack.list('Machine', ns)).toEqual([]);
+    }, timeout);
+    expect(await stack.client.workflow.getHandle(clusterWorkflowId(ns, 'demo')).result()).toEqual({ deleted: true });
+    expect((await stack.received(ns, 'demo')).deletes).toBe(1);
+  });
+});
+
+describe('the controller, given a manifest it cannot map', () => {
+  const ns = 'invalid';
+  const kubeadm = (documents: Manifest[]): void => {
+    (manifest(documents, 'Cluster', 'demo').spec as { controlPlaneRef: { kind: string } }).controlPlaneRef.kind = 'KubeadmControlPlane';
+  };
+
+  it('writes Ready=False InvalidSpec naming the field, records an Event, and starts no workflow; the fix proceeds', async () => {
+    await stack.apply(ns, demo(kubeadm));
+    const cluster = await eventually(async () => {
+      const c = await stack.get('Cluster', ns, 'demo');
+      expect(conditionOf(c, 'Ready')).toBe('False InvalidSpec');
+      return c;
+    }, timeout);
+    expect(messageOf(cluster, 'Ready')).toMatch(/^Cluster invalid\/demo spec\.controlPlaneRef\.kind: must be TalosControlPlane, not KubeadmControlPlane/);
+    expect(cluster?.status?.['phase']).toBe('Pending');
+    await eventually(async () => {
+      expect((await stack.events(ns, 'Cluster', 'demo')).some((e) => e.startsWith('Warning InvalidSpec: Cluster invalid/demo spec.controlPlaneRef.kind: must be TalosControlPlane'))).toBe(true);
+    });
+    await expect(stack.client.workflow.getHandle(clusterWorkflowId(ns, 'demo')).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+
+    await stack.apply(ns, demo().filter((d) => d.kind === 'Cluster'));
+    await eventually(async () => {
+      expect(conditionOf(await stack.get('Cluster', ns, 'demo'), 'Ready')).toBe('True');
+      expect((await stack.received(ns, 'demo')).desired).toHaveLength(1);
+    }, timeout);
+  });
+
+  it('lets a Cluster that never had a workflow go at once when it is deleted', async () => {
+    const documents = demo(kubeadm).map((d) => (d.kind === 'Cluster' ? { ...d, metadata: { ...d.metadata, name: 'never' } } : d));
+    await stack.apply(ns, documents.filter((d) => d.kind === 'Cluster'));
+    await eventually(async () => {
+      expect(conditionOf(await stack.get('Cluster', ns, 'never'), 'Ready')).toBe('False InvalidSpec');
+    }, timeout);
+    await stack.remove('Cluster', ns, 'never');
+    await eventually(async () => {
+      expect(await stack.get('Cluster', ns, 'never')).toBeUndefined();
+    }, timeout);
+  });
+});
+
+describe('the controller, given a paused Cluster', () => {
+  const ns = 'paused';
+
+  it('shows Paused and hands the workflow a paused desired state; resuming sends it again unpaused', async () => {
+    const paused = demo((documents) => {
+      const cluster = manifest(documents, 'Cluster', 'demo');
+      cluster.metadata.annotations = { 'cluster.x-k8s.io/paused': 'true' };
+    });
+    await stack.apply(ns, paused);
+    await eventually(async () => {
+      expect(conditionOf(await stack.get('Cluster', ns, 'demo'), 'Paused')).toBe('True Paused');
+      expect((await stack.received(ns, 'demo')).desired.map((d) => d.paused)).toEqual([true]);
+    }, timeout);
+    await stack.patch('Cluster', ns, 'demo', { metadata: { annotations: { 'cluster.x-k8s.io/paused': null } } });
+    await eventually(async () => {
+      expect(conditionOf(await stack.get('Cluster', ns, 'demo'), 'Paused')).toBe('False NotPaused');
+      expect((await stack.received(ns, 'demo')).desired.map((d) => d.paused)).toEqual([true, false]);
+    }, timeout);
+  });
+});
+
+describe('the controller, when the cluster workflow ended abnormally', () => {
+  const ns = 'ended';
+
+  it('reports it, starts no fresh workflow over the cluster, and keeps the finalizer on delete', async () => {
+    await stack.apply(ns, demo());
+    await eventually(async () => {
+      expect(conditionOf(await stack.get('Cluster', ns, 'demo'), 'Ready')).toBe('True');
+    }, timeout);
+    const handle = stack.client.workflow.getHandle(clusterWorkflowId(ns, 'demo'));
+    await handle.terminate('operator pressed the wrong button');
+    await eventually(async () => {
+      const c = await stack.get('Cluster', ns, 'demo');
+      expect(conditionOf(c, 'Ready')).toBe('False WorkflowEnded');
+      expect(c?.status?.['phase']).toBe('Failed');
+    }, timeout);
+    expect(messageOf(await stack.get('Cluster', ns, 'demo'), 'Ready')).toContain('TERMINATED: operator pressed the wrong button');
+
+    await stack.patch('MachineDeployment', ns, 'demo-md-0', { spec: { replicas: 5 } });
+    await eventually(async () => {
+      expect((await stack.get('MachineDeployment', ns, 'demo-md-0'))?.status?.['observedGeneration']).toBe(2);
+    }, timeout);
+    expect((await handle.describe()).status.name).toBe('TERMINATED');
+
+    await stack.remove('Cluster', ns, 'demo');
+    await eventually(async () => {
+      expect((await stack.events(ns, 'Cluster', 'demo')).some((e) => e.startsWith('Warning WorkflowEnded:'))).toBe(true);
+    }, timeout);
+    expect((await stack.get('Cluster', ns, 'demo'))?.metadata.finalizers).toEqual(['cluster.cluster.x-k8s.io']);
+    // The operator has checked Proxmox and lets go by hand.
+    await stack.patch('Cluster', ns, 'demo', { metadata: { finalizers: null } });
+    await eventually(async () => {
+      expect(await stack.get('Cluster', ns, 'demo')).toBeUndefined();
+    }, timeout);
+  });
+});
+
+describe('two controller replicas', () => {
+  it('have exactly one leader; when it stops, the other takes over and acts', async () => {
+    second = await stack.startController({ identity: 'replica-b' });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect([controller.leading, second.leading]).toEqual([true, false]);
+
+    await controller.stop();
+    await eventually(() => { expect(second?.leading).toBe(true); }, 10_000);
+    await stack.apply('takeover', demo());
+    await eventually(async () => {
+      expect((await stack.get('Cluster', 'takeover', 'demo'))?.metadata.finalizers).toContain('cluster.cluster.x-k8s.io');
+      expect((await stack.received('takeover', 'demo')).desired).toHaveLength(1);
+      expect(conditionOf(await stack.get('Cluster', 'takeover', 'demo'), 'Ready')).toBe('True');
+    }, timeout);
+    // The clusters the first replica handled are the second's now. It remembers nothing, so it
+    // re-sends each one's desired state once, unchanged (the workflow ignores it), and no more.
+    const resent = await eventually(async () => {
+      const r = await stack.received('paused', 'demo');
+      expect(r.desired).toHaveLength(3);
+      return r;
+    }, timeout);
+    expect(resent.desired[2]).toEqual(resent.desired[1]);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect((await stack.received('paused', 'demo')).desired).toHaveLength(3);
+  });
+});
+
+describe('the entry point', () => {
+  it('runs as a process configured by the environment: leads, reconciles, and releases the Lease on SIGTERM', async () => {
+    await second?.stop();
+    // `node --import tsx`, one process: the tsx CLI's parent SIGKILLs a child that does not
+    // acknowledge a relayed SIGTERM within ~60 ms, which a busy machine turns into exit 143.
+    const controllerProcess = startProcess({
+      name: 'capstan controller',
+      command: process.execPath,
+      args: ['--import', 'tsx', fileURLToPath(new URL('../../client/controller/main.ts', import.meta.url))],
+      env: {
+        KUBECONFIG: stack.management.kubeconfigPath,
+        TEMPORAL_ADDRESS: stack.temporal.address,
+        TEMPORAL_NAMESPACE: stack.temporal.namespace,
+        CAPSTAN_TASK_QUEUE: stack.taskQueue,
+        CAPSTAN_CONTROLLER_IDENTITY: 'controller-process',
+      },
+    });
+    const leases = stack.management.kubeConfig.makeApiClient(CoordinationV1Api);
+    try {
+      await eventually(async () => {
+        expect((await leases.readNamespacedLease({ namespace: 'default', name: 'capstan-controller' })).spec?.holderIdentity).toBe('controller-process');
+      }, 60_000, 200);
+      await stack.apply('process', demoManifests());
+      await eventually(async () => {
+        expect(conditionOf(await stack.get('Cluster', 'process', 'demo'), 'Ready')).toBe('True');
+        expect((await stack.received('process', 'demo')).desired).toHaveLength(1);
+      }, timeout);
+    } finally {
+      await controllerProcess.stop();
+    }
+    expect(await controllerProcess.exited, controllerProcess.logTail()).toBe(0);
+    expect((await leases.readNamespacedLease({ namespace: 'default', name: 'capstan-controller' })).spec?.holderIdentity).toBe('');
+  }, 120_000);
+});
