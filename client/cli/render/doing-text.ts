@@ -1,0 +1,30 @@
+import type { ClusterProgress } from '../../../api/cluster-messages.ts';
+import { namespaceFlag, refText, type ClusterRef } from '../cluster-ref.ts';
+import { operationText } from './status-cells.ts';
+
+/** What the cluster is doing, in one clause, for "nothing to retry"-style errors. */
+export function doingText(ref: ClusterRef, progress: ClusterProgress): string {
+  const cluster = `cluster ${refText(ref)}`;
+  switch (progress.phase) {
+    case 'Idle':
+      return `${cluster} is Idle: no operation runs`;
+    case 'Held':
+      return `${cluster} is Held: ${progress.held ?? 'it waits for a new spec'}`;
+    case 'Deleted':
+      return `${cluster} was deleted`;
+    case 'Paused':
+      return `${cluster} is Paused${progress.operation ? ` in ${operationText(progress.operation)}` : ''}`;
+    case 'Blocked':
+      return `${cluster} is Blocked`;
+    case 'Running':
+      return `${cluster} is Running ${progress.operation ? operationText(progress.operation) : 'an operation'}`;
+  }
+}
+
+/** The follow-up command for a cluster in this phase. */
+export function nextStepHint(ref: ClusterRef, progress: ClusterProgress): string {
+  const flags = `${ref.name}${namespaceFlag(ref)}`;
+  if (progress.phase === 'Running' || progress.phase === 'Paused') return `capstan watch ${flags} follows it`;
+  if (progress.phase === 'Held') return `a new spec goes on; capstan plan ${flags} shows what the current one would do`;
+  return `capstan describe cluster ${flags} shows its state`;
+}
