@@ -1,14 +1,19 @@
 // `npm start`: the embedded default. Temporal dev server + Web UI, a management cluster
-// (etcd + kube-apiserver), simulated Proxmox VE and Talos nodes, and the Capstan worker, with state under
-// .capstan/ kept across starts.
-import { mkdirSync } from 'node:fs';
+// (etcd + kube-apiserver) with Capstan's CRDs, simulated Proxmox VE and Talos nodes, the Capstan
+// worker and controller, and a demo cluster applied from examples/demo; state under .capstan/ is
+// kept across starts.
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type LogEntry } from '@temporalio/worker';
 import { ensureTools } from '../tools/ensure-tools.ts';
 import { projectDir } from '../tools/tool-paths.ts';
 import { startManagementCluster } from '../test/harness/management-cluster.ts';
 import { startTemporalDevServer } from '../test/harness/temporal-dev-server.ts';
-import { ipamCrds } from '../api/ipam.ts';
+import { capstanCrds } from '../api/crds.ts';
+import { createController } from '../client/controller/index.ts';
+import { kubeAssets } from '../tools/tool-paths.ts';
+import { applyDemoOnce } from './apply-demo.ts';
 import { applyCrds } from '../client/kubernetes/apply-crds.ts';
 import { createLifecycleActivities } from '../workers/lifecycle-activities.ts';
 import { createLifecycleWorker } from '../workers/lifecycle-worker.ts';
@@ -23,11 +28,16 @@ const logDir = join(stateDir, 'logs');
 const stops: Array<() => Promise<void>> = [];
 
 async function start(): Promise<void> {
-  // We stop the worker ourselves, in order, before the servers it talks to.
-  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  mkdirSync(logDir, { recursive: true });
+  // We stop the worker ourselves, in order, before the servers it talks to. Its warnings (an
+  // activity attempt failing while a VM boots, to be retried) go to a file, not the terminal.
+  const workerLog = join(logDir, 'worker.log');
+  const logToFile = (entry: LogEntry): void => {
+    appendFileSync(workerLog, `${new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString()} ${entry.level} ${entry.message} ${JSON.stringify(entry.meta ?? {})}\n`);
+  };
+  Runtime.install({ logger: new DefaultLogger('WARN', logToFile), shutdownSignals: [] });
   ensureTools();
   await assertPortsFree(embeddedPorts);
-  mkdirSync(logDir, { recursive: true });
 
   step('Temporal dev server');
   const temporal = await startTemporalDevServer({
@@ -47,7 +57,7 @@ async function start(): Promise<void> {
     logDir,
   });
   stops.push(() => management.stop());
-  await applyCrds(management.kubeConfig, ipamCrds);
+  await applyCrds(management.kubeConfig, capstanCrds);
 
   step('simulated Proxmox VE');
   const proxmox = await startEmbeddedProxmox(join(stateDir, 'proxmox'), embeddedPorts.proxmox);
@@ -72,12 +82,31 @@ async function start(): Promise<void> {
   });
   running.catch((error: unknown) => void shutDown(`worker failed: ${String(error)}`, 1));
 
+  step('Capstan controller');
+  const clientConnection = await Connection.connect({ address: temporal.address });
+  stops.push(() => clientConnection.close());
+  const controller = createController({
+    kubeConfig: management.kubeConfig,
+    temporal: new Client({ connection: clientConnection, namespace: temporal.namespace }),
+  });
+  await controller.start();
+  stops.push(() => controller.stop());
+  const demo = await applyDemoOnce(management.kubeConfig);
+  const kubectl = `${kubeAssets().path}/kubectl --kubeconfig ${management.kubeconfigPath}`;
+
   console.log(`
 Capstan is running (state in ${stateDir}, logs in ${logDir}).
-  Temporal Web UI   ${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows
+  Temporal Web UI   ${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows?query=${encodeURIComponent('CapstanCluster="default/demo"')}
   Temporal address  ${temporal.address} (namespace ${temporal.namespace})
   kubeconfig        export KUBECONFIG=${management.kubeconfigPath}
   Proxmox VE (sim)  ${proxmox.url} (token ${proxmox.token.id}, secret in ${join(stateDir, 'proxmox', 'token-secret')})
+
+The demo cluster (examples/demo/cluster.yaml: 3 control planes + 2 workers, Kubernetes v1.32.9,
+Talos v1.10.7) ${demo === 'applied' ? 'was just applied' : 'is there from an earlier start'}. Follow it:
+  npm run capstan -- watch demo
+  npm run capstan -- describe cluster demo
+  ${kubectl} get clusters,taloscontrolplanes,machinedeployments,machines -o wide
+Then upgrade it (three minors, Talos interleaved), scale it, delete it: see README.md, "Try it".
 Press Ctrl-C to stop; the next 'npm start' resumes from the same state.`);
 }
 

@@ -1,32 +1,37 @@
 #!/usr/bin/env bash
-# Builds kube-apiserver and etcd from the Go module proxy, envtest-style, into the per-user
-# cache keyed by version, then links them into .tools/kube. Idempotent: a cached build is reused.
-# Prints the folder holding both binaries (usable as KUBEBUILDER_ASSETS).
+# Builds kube-apiserver, etcd and kubectl from the Go module proxy, envtest-style, into the
+# per-user cache keyed by version, then links them into .tools/kube. Idempotent: a binary already
+# in the cache is reused, a missing one is built. Prints the folder (usable as KUBEBUILDER_ASSETS).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 dest="$CAPSTAN_CACHE/kube/$KUBERNETES_VERSION-etcd-$ETCD_VERSION"
 link="$TOOLS_HOME/kube"
-if [[ -x "$dest/kube-apiserver" && -x "$dest/etcd" ]]; then
+have() { [[ -x "$dest/$1" ]]; }
+if have kube-apiserver && have etcd && have kubectl; then
   mkdir -p "$TOOLS_HOME" && ln -sfn "$dest" "$link"
   echo "$dest"; exit 0
 fi
 
-require go "to build kube-apiserver and etcd" "Install Go 1.24+ (https://go.dev/doc/install or 'apt-get install golang'), or set KUBEBUILDER_ASSETS to a folder with prebuilt kube-apiserver and etcd."
+require go "to build kube-apiserver, etcd and kubectl" "Install Go 1.24+ (https://go.dev/doc/install or 'apt-get install golang'), or set KUBEBUILDER_ASSETS to a folder with prebuilt kube-apiserver and etcd."
 export GOMODCACHE="$CAPSTAN_CACHE/go/mod" GOCACHE="$CAPSTAN_CACHE/go/build" GOFLAGS=-mod=mod GOTOOLCHAIN=local CGO_ENABLED=0
 work="$CAPSTAN_CACHE/kube/.build-$$"
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/apiserver" "$work/etcd" "$dest.tmp"
+mkdir -p "$work/apiserver" "$work/etcd" "$dest"
 
-log "building etcd $ETCD_VERSION (first time only; a few minutes)"
-(
-  cd "$work/etcd"
-  go mod init capstan.local/etcd-build >/dev/null 2>&1
-  go get "go.etcd.io/etcd/server/v3@$ETCD_VERSION" >&2
-  go build -trimpath -o "$dest.tmp/etcd" go.etcd.io/etcd/server/v3 >&2
-)
+# Each binary is built beside its final name and renamed, so a cut-short build leaves nothing half-made.
+have etcd || {
+  log "building etcd $ETCD_VERSION (first time only; a few minutes)"
+  (
+    cd "$work/etcd"
+    go mod init capstan.local/etcd-build >/dev/null 2>&1
+    go get "go.etcd.io/etcd/server/v3@$ETCD_VERSION" >&2
+    go build -trimpath -o "$dest/etcd.tmp" go.etcd.io/etcd/server/v3 >&2
+  ) && mv "$dest/etcd.tmp" "$dest/etcd"
+}
 
-log "building kube-apiserver $KUBERNETES_VERSION (first time only; several minutes)"
-(
+have kube-apiserver && have kubectl || {
+  log "building kube-apiserver and kubectl $KUBERNETES_VERSION (first time only; several minutes)"
+  (
   cd "$work/apiserver"
   go mod init capstan.local/kube-apiserver-build >/dev/null 2>&1
   # k8s.io/kubernetes requires its staging modules at v0.0.0 and replaces them with local
@@ -40,12 +45,20 @@ log "building kube-apiserver $KUBERNETES_VERSION (first time only; several minut
   go get "k8s.io/kubernetes/cmd/kube-apiserver@$KUBERNETES_VERSION" >&2
   minor="${KUBERNETES_VERSION#v1.}"; minor="${minor%%.*}"
   pkg=k8s.io/component-base/version
-  go build -trimpath -o "$dest.tmp/kube-apiserver" \
-    -ldflags "-s -w -X $pkg.gitVersion=$KUBERNETES_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean" \
-    k8s.io/kubernetes/cmd/kube-apiserver >&2
-)
+  ldflags="-s -w -X $pkg.gitVersion=$KUBERNETES_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
+  if ! have kube-apiserver; then
+    go build -trimpath -o "$dest/kube-apiserver.tmp" -ldflags "$ldflags" k8s.io/kubernetes/cmd/kube-apiserver >&2
+    mv "$dest/kube-apiserver.tmp" "$dest/kube-apiserver"
+  fi
+  if ! have kubectl; then
+    go get "k8s.io/kubernetes/cmd/kubectl@$KUBERNETES_VERSION" >&2
+    go build -trimpath -o "$dest/kubectl.tmp" -ldflags "$ldflags" k8s.io/kubernetes/cmd/kubectl >&2
+    mv "$dest/kubectl.tmp" "$dest/kubectl"
+  fi
+  )
+}
 
-rm -rf "$dest" && mv "$dest.tmp" "$dest"
+have etcd && have kube-apiserver && have kubectl || die "the build did not produce every binary; see the messages above"
 mkdir -p "$TOOLS_HOME" && ln -sfn "$dest" "$link"
-log "built $("$dest/kube-apiserver" --version) and etcd $("$dest/etcd" --version | head -n1)"
+log "built $("$dest/kube-apiserver" --version), $("$dest/kubectl" version --client 2>/dev/null | head -n1) and etcd $("$dest/etcd" --version | head -n1)"
 echo "$dest"

@@ -8,7 +8,7 @@ export function ensureTools(): void {
   const needsTemporal = [temporalCli(), temporalTestServer()].some((tool) => missingDefault(tool));
   if (needsTemporal) run('install-temporal.sh');
   const kube = kubeAssets();
-  if (missingDefault(kube, 'kube-apiserver') || missingDefault(kube, 'etcd')) run('build-kube.sh');
+  if (['kube-apiserver', 'etcd', 'kubectl'].some((binary) => missingDefault(kube, binary))) run('build-kube.sh');
 }
 
 // An overridden tool is the user's business: requireTool reports it if it is wrong.

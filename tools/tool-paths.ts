@@ -45,7 +45,7 @@ export const temporalCli = (): ToolLocation => locate('TEMPORAL_CLI', join(venvB
 export const temporalTestServer = (): ToolLocation =>
   locate('TEMPORAL_TEST_SERVER', join(venvBin, 'temporal-test-server'));
 
-/** The folder with kube-apiserver and etcd, overridable with KUBEBUILDER_ASSETS (envtest's convention). */
+/** The folder with kube-apiserver, etcd and kubectl, overridable with KUBEBUILDER_ASSETS (envtest's convention). */
 export const kubeAssets = (): ToolLocation => locate('KUBEBUILDER_ASSETS', join(toolsDir, 'kube'));
 
 /** Returns the path of an installed tool, or throws an error that says how to get it. */

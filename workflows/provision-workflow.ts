@@ -1,4 +1,4 @@
-import { ApplicationFailure, executeChild, ParentClosePolicy, upsertSearchAttributes, uuid4 } from '@temporalio/workflow';
+import { ApplicationFailure, executeChild, ParentClosePolicy, upsertSearchAttributes } from '@temporalio/workflow';
 import { DesiredCluster, type DesiredClusterInput } from '../api/desired-cluster.ts';
 import { ErrorType } from '../api/errors.ts';
 import { clusterKey, machineWorkflowId } from '../api/ids.ts';
@@ -8,6 +8,7 @@ import { calls } from './activity-profiles.ts';
 import { createMachineWorkflow } from './create-machine-workflow.ts';
 import { createMachineInput, type MachineToCreate } from './machine-inputs.ts';
 import { OperationAborted, OperationRunner } from './operation/operation-runner.ts';
+import { newMachineName } from './operation/operation-scope.ts';
 import { provisionSteps, refuseDesiredVersions } from './plan/lifecycle-steps.ts';
 
 /** Workers of one MachineDeployment built at once: enough to be quick, few enough for Proxmox. */
@@ -77,7 +78,7 @@ export async function provisionWorkflow(input: DesiredClusterInput, options: Pro
       built.machines.push(result);
       return result;
     };
-    const name = (group: string) => `${desired.name}-${group}-${uuid4().slice(0, 5)}`;
+    const name = (group: string) => newMachineName(desired, group);
 
     // Names are drawn once, before any step: a retried step must build the same machine again.
     const controlPlaneNames = Array.from({ length: desired.controlPlane.replicas }, () => name('cp'));

@@ -33,7 +33,9 @@ export interface AvailabilityRule {
 function selector(cluster: string, rule: AvailabilityRule, roles: ReadonlyMap<string, string>): (name: string) => boolean {
   const { deployment } = rule;
   if (typeof deployment === 'string') {
-    const pattern = new RegExp(`^${escape(cluster)}-${escape(deployment)}-[0-9a-f]{5}$`);
+    // Machines are `<cluster>-<deployment>-<5 hex>`, the cluster prefix not repeated (see newMachineName).
+    const group = deployment.startsWith(`${cluster}-`) ? deployment.slice(cluster.length + 1) : deployment;
+    const pattern = new RegExp(`^${escape(cluster)}-${escape(group)}-[0-9a-f]{5}$`);
     return (name) => pattern.test(name);
   }
   const controlPlane = new RegExp(`^${escape(cluster)}-cp-[0-9a-f]{5}$`);

@@ -16,9 +16,13 @@ export function clusterRef(desired: DesiredCluster): ClusterRef {
   return { namespace: desired.namespace, cluster: desired.name };
 }
 
-/** A new machine's name, `<cluster>-<group>-<5 hex>` (drawn from the workflow's seeded random source). */
-export function newMachineName(desired: DesiredCluster, group: string): string {
-  return `${desired.name}-${group}-${uuid4().slice(0, 5)}`;
+/**
+ * A new machine's name, `<cluster>-<group>-<5 hex>` (drawn from the workflow's seeded random
+ * source); a group already named after the cluster (`demo-md-0`) is not prefixed twice.
+ */
+export function newMachineName(desired: Pick<DesiredCluster, 'name'>, group: string): string {
+  const suffix = group.startsWith(`${desired.name}-`) ? group.slice(desired.name.length + 1) : group;
+  return `${desired.name}-${suffix}-${uuid4().slice(0, 5)}`;
 }
 
 /** A label that names this operation, e.g. for its etcd snapshot. */
