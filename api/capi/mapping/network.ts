@@ -100,6 +100,10 @@ export function clusterInfrastructure(
   if (credentials?.namespace !== undefined && credentials.namespace !== proxmoxKey.namespace) {
     error(proxmoxKey, 'spec.credentialsRef.namespace', `must be the cluster's namespace ${proxmoxKey.namespace}: Capstan reads the Proxmox token from there`);
   }
+  if (credentials) {
+    // Reported rather than silently ignored: per-cluster tokens are not wired to the worker yet.
+    log.warnings.push({ object: proxmoxKey, path: 'spec.credentialsRef', message: "is not used yet: every cluster is built with the worker's own Proxmox token (PROXMOX_TOKEN_ID / PROXMOX_TOKEN_SECRET)" });
+  }
 
   if (log.errors.length > errorsBefore || !pool) return undefined;
   return {
