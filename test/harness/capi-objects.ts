@@ -7,7 +7,7 @@ import type { Manifest } from '../api/capi/manifests.ts';
 
 /** A stored object, as JSON. */
 export type StoredObject = Record<string, unknown> & {
-  metadata: { name: string; uid: string; generation?: number; finalizers?: string[]; deletionTimestamp?: string; labels?: Record<string, string> };
+  metadata: { name: string; uid: string; generation?: number; finalizers?: string[]; deletionTimestamp?: string; labels?: Record<string, string>; ownerReferences?: { uid: string }[] };
   spec?: Record<string, unknown>;
   status?: Record<string, unknown> & { conditions?: Condition[] };
 };
