@@ -12,7 +12,7 @@ if have kube-apiserver && have etcd && have kubectl; then
   echo "$dest"; exit 0
 fi
 
-require go "to build kube-apiserver, etcd and kubectl" "Install Go 1.24+ (https://go.dev/doc/install or 'apt-get install golang'), or set KUBEBUILDER_ASSETS to a folder with prebuilt kube-apiserver and etcd."
+require go "to build kube-apiserver, etcd and kubectl" "Install Go 1.24+ (https://go.dev/doc/install or 'apt-get install golang'), or set KUBEBUILDER_ASSETS to a folder with prebuilt kube-apiserver, etcd and kubectl."
 export GOMODCACHE="$CAPSTAN_CACHE/go/mod" GOCACHE="$CAPSTAN_CACHE/go/build" GOFLAGS=-mod=mod GOTOOLCHAIN=local CGO_ENABLED=0
 work="$CAPSTAN_CACHE/kube/.build-$$"
 trap 'rm -rf "$work"' EXIT
