@@ -2,7 +2,7 @@
 // Proxmox and Talos simulators, the time-skipping Temporal server and a worker. The commands run
 // in-process with the stack's clients; the Cluster objects are applied as a user would, and the
 // test signals the cluster workflow the way the controller does (the controller is not running).
-import { CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, PolicyV1Api, setHeaderOptions } from '@kubernetes/client-node';
+import { CustomObjectsApi, KubeConfig, PatchStrategy, PolicyV1Api, setHeaderOptions } from '@kubernetes/client-node';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -16,6 +16,7 @@ import { runCapstan } from '../../client/cli/program.ts';
 import { readMappingObjects } from '../../client/cli/read/cluster-objects.ts';
 import { Resources } from '../../client/cli/read/resources.ts';
 import { applyCrds } from '../../client/kubernetes/apply-crds.ts';
+import { guardNode } from '../harness/pdb-guard.ts';
 import { eventually } from '../harness/eventually.ts';
 import { makeTempDir } from '../harness/temp-dir.ts';
 import { ClusterProbe, startClusterWorkflow, type ClusterHandle } from '../workflows/cluster-probe.ts';
@@ -277,19 +278,6 @@ describe('capstan on the stack', () => {
   });
 });
 
-/** Pins a pod to `node` behind a budget that allows no disruption, and waits until it guards. */
 async function guard(node: string, budget: string): Promise<void> {
-  const kubeConfig = await workload();
-  await kubeConfig.makeApiClient(CoreV1Api).createNamespacedPod({
-    namespace: 'default',
-    body: { metadata: { name: budget, labels: { app: budget } }, spec: { nodeName: node, containers: [{ name: 'guard', image: 'registry.k8s.io/pause:3.10' }] } },
-  });
-  await kubeConfig.makeApiClient(PolicyV1Api).createNamespacedPodDisruptionBudget({
-    namespace: 'default',
-    body: { metadata: { name: budget }, spec: { minAvailable: 1, selector: { matchLabels: { app: budget } } } },
-  });
-  await eventually(async () => {
-    const pdb = await kubeConfig.makeApiClient(PolicyV1Api).readNamespacedPodDisruptionBudget({ namespace: 'default', name: budget });
-    if (pdb.status?.currentHealthy !== 1 || pdb.status.disruptionsAllowed !== 0) throw new Error(`budget ${budget} not guarding yet`);
-  }, 60_000, 250);
+  await guardNode(await workload(), node, budget);
 }

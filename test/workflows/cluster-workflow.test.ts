@@ -2,7 +2,7 @@
 // (Talos interleaved, InPlace and RollingUpdate groups), scale, a rolling update, a drain held by
 // a PodDisruptionBudget (blocked → retry, blocked → abort), and delete. Every test asserts the
 // invariants over the simulators' event logs.
-import { CoreV1Api, KubeConfig, PolicyV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteClusterSignal, desiredClusterSignal, planQuery, type ClusterProgress } from '../../api/cluster-messages.ts';
 import type { DesiredClusterInput } from '../../api/desired-cluster.ts';
@@ -10,7 +10,7 @@ import { abortUpdate, retryUpdate } from '../../api/operation-messages.ts';
 import { kubeconfigSecret } from '../../activities/kubernetes/cluster-secrets.ts';
 import { KubernetesSecretStore } from '../../activities/kubernetes/secret-store.ts';
 import { simDesiredCluster, simMachineShape } from '../fixtures/desired-cluster.ts';
-import { eventually } from '../harness/eventually.ts';
+import { dropGuard as liftGuard, guardNode } from '../harness/pdb-guard.ts';
 import { assertHistoryClean } from '../harness/history-hygiene.ts';
 import { invariantViolations, type AvailabilityRule } from '../harness/invariants.ts';
 import { ClusterProbe, startClusterWorkflow, type ClusterHandle } from './cluster-probe.ts';
@@ -221,23 +221,10 @@ async function scaleUpAndGuard(group: string, replicas: number, budget: string, 
   await handle.signal(desiredClusterSignal, change({ machineDeployments: withDeployment(group, { replicas }) }));
   const victim = (await settled(operations)).machines.find((m) => m.deployment === group && !before.includes(m.name))?.name;
   if (!victim) throw new Error(`no new machine in ${group}`);
-  const kubeConfig = await workload();
-  await kubeConfig.makeApiClient(CoreV1Api).createNamespacedPod({
-    namespace: 'default',
-    body: { metadata: { name: budget, labels: { app: budget } }, spec: { nodeName: victim, containers: [{ name: 'guard', image: 'registry.k8s.io/pause:3.10' }] } },
-  });
-  await kubeConfig.makeApiClient(PolicyV1Api).createNamespacedPodDisruptionBudget({
-    namespace: 'default',
-    body: { metadata: { name: budget }, spec: { minAvailable: 1, selector: { matchLabels: { app: budget } } } },
-  });
-  // The apiserver lets a pending or unready pod go regardless of its budget: wait until it really guards.
-  await eventually(async () => {
-    const pdb = await kubeConfig.makeApiClient(PolicyV1Api).readNamespacedPodDisruptionBudget({ namespace: 'default', name: budget });
-    if (pdb.status?.currentHealthy !== 1 || pdb.status.disruptionsAllowed !== 0) throw new Error(`budget ${budget} not guarding yet`);
-  }, 60_000, 250);
+  await guardNode(await workload(), victim, budget);
   return victim;
 }
 
 async function dropGuard(budget: string): Promise<void> {
-  await (await workload()).makeApiClient(PolicyV1Api).deleteNamespacedPodDisruptionBudget({ namespace: 'default', name: budget });
+  await liftGuard(await workload(), budget);
 }
