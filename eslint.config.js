@@ -2,10 +2,10 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
+import capstan from './tools/lint/layers.js';
 
 // Workflow code runs in Temporal's deterministic sandbox, and api/ is imported by it.
 const nodeBuiltins = builtinModules.flatMap((name) => [name, `node:${name}`]);
-const simWall = { group: ['**/sim/**'], message: 'Production code never imports sim/ (see DESIGN.md).' };
 
 export default tseslint.config(
   { ignores: ['node_modules/', '.tools/', '.capstan/', '.scratch/', 'dist/', 'coverage/'] },
@@ -24,24 +24,16 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-class-instance-assignment': 'off',
     },
   },
-  // One no-restricted-imports per file set: in flat config a later entry replaces an earlier one.
+  // DESIGN.md's layers (tools/lint/layers.js): an upward import fails the lint, and so `npm test`.
+  { plugins: { capstan }, rules: { 'capstan/layer-imports': 'error' } },
   {
-    files: ['activities/**/*.ts', 'workers/**/*.ts', 'client/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [simWall] }],
-    },
-  },
-  {
-    files: ['workflows/**/*.ts', 'api/**/*.ts'],
+    files: ['workflows/**/*.ts', 'plan/**/*.ts', 'api/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'No Node built-ins in workflow or api code: it must stay deterministic.' })),
-          patterns: [simWall],
-        },
+        { paths: nodeBuiltins.map((name) => ({ name, message: 'No Node built-ins in workflow, plan or api code: it must stay deterministic.' })) },
       ],
     },
   },
-  { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['eslint.config.js', 'tools/lint/*.js'], ...tseslint.configs.disableTypeChecked },
 );

@@ -2,7 +2,7 @@ import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { DesiredClusterInput } from './desired-cluster.ts';
 import type { ObservedMachine } from './observed-cluster.ts';
 import type { OperationProgress } from './operation-messages.ts';
-import type { ClusterPlan } from '../workflows/plan/cluster-plan.ts';
+import type { ClusterPlan } from './cluster-plan.ts';
 
 /** The cluster's desired state changed (signalWithStart from the controller; the latest wins). */
 export const desiredClusterSignal = defineSignal<[desired: DesiredClusterInput]>('desiredCluster');

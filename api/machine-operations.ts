@@ -1,13 +1,8 @@
+import type { ClusterRef } from './cluster-ref.ts';
 import type { Ipv4PoolSpecInput } from './ipam.ts';
 import type { MachineRole } from './observed-cluster.ts';
 import type { MachineVmSpecInput, StaticAddress, VmRef } from './proxmox.ts';
 import type { MachineConfigInput } from './talos/machine-config-input.ts';
-
-/** A cluster as the activities address it: its namespace and name. */
-export interface ClusterRef {
-  readonly namespace: string;
-  readonly cluster: string;
-}
 
 /** Everything needed to build one machine; plain JSON, secrets only by reference. */
 export interface CreateMachineInput {

@@ -7,8 +7,8 @@ export const MachineRole = z.enum(['control-plane', 'worker']);
 export type MachineRole = z.infer<typeof MachineRole>;
 
 /** Where a machine is in its life (for humans and plans; never a decision by itself). */
-export const MachinePhase = z.enum(['Provisioning', 'Running', 'Deleting', 'Failed']);
-export type MachinePhase = z.infer<typeof MachinePhase>;
+export const ObservedMachinePhase = z.enum(['Provisioning', 'Running', 'Deleting', 'Failed']);
+export type ObservedMachinePhase = z.infer<typeof ObservedMachinePhase>;
 
 /** What Capstan knows of one machine, kept by the cluster workflow as plain JSON. */
 export const ObservedMachine = z.object({
@@ -20,7 +20,7 @@ export const ObservedMachine = z.object({
   talosVersion: Version,
   /** Hash of the machine shape it was built from: a template change makes it outdated. */
   shapeHash: z.string(),
-  phase: MachinePhase,
+  phase: ObservedMachinePhase,
   /** The Kubernetes Node is Ready (and, for control planes, its etcd member healthy). */
   ready: z.boolean(),
   /** ISO timestamp of creation, for the Newest/Oldest delete policies. */

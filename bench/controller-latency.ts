@@ -9,9 +9,9 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { clusterWorkflowId } from '../api/ids.ts';
 import { defaultPollIntervals } from '../client/controller/poll-schedule.ts';
-import { demoManifests } from '../test/api/capi/manifests.ts';
-import { startControllerStack, type ControllerStack } from '../test/controller/controller-stack.ts';
-import { eventually } from '../test/harness/eventually.ts';
+import { demoClusterManifests } from '../embedded/apply-demo.ts';
+import { startControllerStack, type ControllerStack } from '../embedded/controller-stack/controller-stack.ts';
+import { eventually } from '../embedded/servers/eventually.ts';
 
 /** The target the issue sets: a spec change reaches the cluster workflow within a second. */
 export const latencyTargetMs = 1_000;
@@ -71,7 +71,7 @@ async function run(stack: ControllerStack, options: ControllerLatencyOptions, si
     if (!controller.leading) throw new Error('the controller does not lead yet');
   }, 60_000, 50);
 
-  const documents = demoManifests();
+  const documents = demoClusterManifests();
   await stack.apply(namespace, [...documents.filter((d) => d.kind !== 'Cluster'), ...documents.filter((d) => d.kind === 'Cluster')]);
   const history = new HistoryFollower(stack, clusterWorkflowId(namespace, cluster), signal);
   let replicas = 2; // the demo's

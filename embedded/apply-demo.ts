@@ -1,11 +1,16 @@
 // The demo cluster of `npm start`: examples/demo/cluster.yaml, applied once, as a user would
 // with `kubectl apply --server-side`. Later starts leave it (and the user's patches) alone.
 import { readFileSync } from 'node:fs';
-import { CustomObjectsApi, KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-import { parseAllDocuments } from 'yaml';
+import { CustomObjectsApi, KubernetesObjectApi, PatchStrategy, type KubeConfig } from '@kubernetes/client-node';
+import { parseManifests, type Manifest } from './manifest.ts';
 
-/** The manifests of the demo, next to the README walkthrough's patches. */
-export const demoManifests = new URL('../examples/demo/cluster.yaml', import.meta.url);
+/** The demo's file, next to the README walkthrough's patches. */
+const demoClusterFile = new URL('../examples/demo/cluster.yaml', import.meta.url);
+
+/** The demo cluster's manifests, a fresh copy each call; the benchmark applies them too. */
+export function demoClusterManifests(): Manifest[] {
+  return parseManifests(readFileSync(demoClusterFile, 'utf8'));
+}
 
 /** Applies the demo unless its Cluster exists; says which happened. */
 export async function applyDemoOnce(kubeConfig: KubeConfig): Promise<'applied' | 'present'> {
@@ -15,10 +20,8 @@ export async function applyDemoOnce(kubeConfig: KubeConfig): Promise<'applied' |
     .then(() => true, () => false);
   if (present) return 'present';
   const objects = KubernetesObjectApi.makeApiClient(kubeConfig);
-  for (const document of parseAllDocuments(readFileSync(demoManifests, 'utf8'))) {
-    const object = document.toJS() as KubernetesObject | null;
-    if (!object) continue;
-    await objects.patch(object, undefined, undefined, 'kubectl', true, PatchStrategy.ServerSideApply);
+  for (const manifest of demoClusterManifests()) {
+    await objects.patch(manifest, undefined, undefined, 'kubectl', true, PatchStrategy.ServerSideApply);
   }
   return 'applied';
 }

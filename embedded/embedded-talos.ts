@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { ProxmoxSim } from '../sim/proxmox/index.ts';
 import { startTalosSim, type TalosSim } from '../sim/talos/index.ts';
-import { createSimKubeApiservers } from '../test/harness/sim-kube-apiservers.ts';
+import { createSimKubeApiservers } from './servers/sim-kube-apiservers.ts';
 
 /** The simulated Talos nodes of the embedded default, and the stop of everything they started. */
 export interface EmbeddedTalos {

@@ -1,28 +1,33 @@
 // `npm start`: the embedded default. Temporal dev server + Web UI, a management cluster
 // (etcd + kube-apiserver) with Capstan's CRDs, simulated Proxmox VE and Talos nodes, the Capstan
 // worker and controller, and a demo cluster applied from examples/demo; state under .capstan/ is
-// kept across starts.
+// kept across starts. Servers an earlier start left running when it died are ended first.
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type LogEntry } from '@temporalio/worker';
 import { ensureTools } from '../tools/ensure-tools.ts';
 import { projectDir } from '../tools/tool-paths.ts';
-import { startManagementCluster } from '../test/harness/management-cluster.ts';
-import { startTemporalDevServer } from '../test/harness/temporal-dev-server.ts';
+import { startManagementCluster } from './servers/management-cluster.ts';
+import { startTemporalDevServer } from './servers/temporal-dev-server.ts';
 import { capstanCrds } from '../api/crds.ts';
 import { createController } from '../client/controller/index.ts';
 import { kubeAssets } from '../tools/tool-paths.ts';
 import { applyDemoOnce } from './apply-demo.ts';
 import { applyCrds } from '../client/kubernetes/apply-crds.ts';
-import { createLifecycleActivities } from '../workers/lifecycle-activities.ts';
+import { createLifecycleActivities } from '../activities/lifecycle-activities.ts';
 import { createLifecycleWorker } from '../workers/lifecycle-worker.ts';
 import { simScale, startEmbeddedProxmox } from './embedded-proxmox.ts';
 import { startEmbeddedTalos } from './embedded-talos.ts';
 import { assertPortsFree, embeddedPorts } from './ports.ts';
+import { endLeftoverServers } from './leftover-servers.ts';
+import { recordServersIn } from './servers/process-records.ts';
 
 const stateDir = process.env['CAPSTAN_HOME'] ?? join(projectDir, '.capstan');
 const logDir = join(stateDir, 'logs');
+const processesDir = join(stateDir, 'processes');
+// CAPSTAN_SKIP_DEMO=1: start without applying examples/demo (the crash-restart test, or your own manifests).
+const skipDemo = process.env['CAPSTAN_SKIP_DEMO'] === '1';
 
 /** Everything started so far, stopped in reverse order. */
 const stops: Array<() => Promise<void>> = [];
@@ -37,6 +42,8 @@ async function start(): Promise<void> {
   };
   Runtime.install({ logger: new DefaultLogger('WARN', logToFile), shutdownSignals: [] });
   ensureTools();
+  await endLeftoverServers(processesDir, { report: (line) => { console.log(line); } });
+  recordServersIn(processesDir);
   await assertPortsFree(embeddedPorts);
 
   step('Temporal dev server');
@@ -91,7 +98,7 @@ async function start(): Promise<void> {
   });
   await controller.start();
   stops.push(() => controller.stop());
-  const demo = await applyDemoOnce(management.kubeConfig);
+  const demo = skipDemo ? 'skipped' : await applyDemoOnce(management.kubeConfig);
   const kubectl = `${kubeAssets().path}/kubectl --kubeconfig ${management.kubeconfigPath}`;
 
   console.log(`
@@ -101,13 +108,21 @@ Capstan is running (state in ${stateDir}, logs in ${logDir}).
   kubeconfig        export KUBECONFIG=${management.kubeconfigPath}
   Proxmox VE (sim)  ${proxmox.url} (token ${proxmox.token.id}, secret in ${join(stateDir, 'proxmox', 'token-secret')})
 
-The demo cluster (examples/demo/cluster.yaml: 3 control planes + 2 workers, Kubernetes v1.32.9,
+${demoText(demo, kubectl)}
+Press Ctrl-C to stop; the next 'npm start' resumes from the same state.`);
+}
+
+function demoText(demo: 'applied' | 'present' | 'skipped', kubectl: string): string {
+  if (demo === 'skipped') {
+    return `The demo cluster was not applied (CAPSTAN_SKIP_DEMO=1); apply your own manifests:
+  ${kubectl} apply --server-side -f <file>`;
+  }
+  return `The demo cluster (examples/demo/cluster.yaml: 3 control planes + 2 workers, Kubernetes v1.32.9,
 Talos v1.10.7) ${demo === 'applied' ? 'was just applied' : 'is there from an earlier start'}. Follow it:
   npm run capstan -- watch demo
   npm run capstan -- describe cluster demo
   ${kubectl} get clusters,taloscontrolplanes,machinedeployments,machines -o wide
-Then upgrade it (three minors, Talos interleaved), scale it, delete it: see README.md, "Try it".
-Press Ctrl-C to stop; the next 'npm start' resumes from the same state.`);
+Then upgrade it (three minors, Talos interleaved), scale it, delete it: see README.md, "Try it".`;
 }
 
 function step(what: string): void {
@@ -118,7 +133,7 @@ let shuttingDown = false;
 async function shutDown(reason: string, exitCode: number): Promise<void> {
   if (shuttingDown) return;
   shuttingDown = true;
-  console.log(`\n${reason}; stopping...`);
+  console.log(`\n${reason}\nstopping...`);
   for (const stop of stops.reverse()) {
     await stop().catch((error: unknown) => { console.error(`while stopping: ${String(error)}`); });
   }

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { NativeConnection} from '@temporalio/worker';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { TaskQueue } from '../api/task-queues.ts';
-import type { LifecycleActivities } from './lifecycle-activities.ts';
+import type { LifecycleActivities } from '../activities/lifecycle-activities.ts';
 
 /** How the worker gets its workflow code: a pre-built bundle in production, the sources in dev. */
 export type WorkflowSource = Pick<WorkerOptions, 'workflowBundle'> | Pick<WorkerOptions, 'workflowsPath'>;

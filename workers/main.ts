@@ -1,8 +1,8 @@
 // Process entry point of a Capstan worker: `tsx workers/main.ts`, configured by TEMPORAL_*, PROXMOX_* and KUBECONFIG.
 import { KubeConfig } from '@kubernetes/client-node';
 import { NativeConnection } from '@temporalio/worker';
-import { temporalSettingsFromEnv } from '../client/temporal/connection-options.ts';
-import { createLifecycleActivities } from './lifecycle-activities.ts';
+import { temporalSettingsFromEnv } from '../runtime/temporal-connection.ts';
+import { createLifecycleActivities } from '../activities/lifecycle-activities.ts';
 import { createLifecycleWorker } from './lifecycle-worker.ts';
 import { proxmoxSettingsFromEnv } from './proxmox-settings.ts';
 

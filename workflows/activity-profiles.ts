@@ -1,6 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import { nonRetryableErrorTypes } from '../api/errors.ts';
-import type { LifecycleActivities } from '../workers/lifecycle-activities.ts';
+import type { LifecycleActivities } from '../activities/lifecycle-activities.ts';
 
 const retry = { initialInterval: '2 seconds', backoffCoefficient: 2, nonRetryableErrorTypes: [...nonRetryableErrorTypes] };
 

@@ -20,7 +20,7 @@ import {
 } from '../api/cluster-messages.ts';
 import type { OperationOutcome } from '../api/cluster-operations.ts';
 import { DesiredCluster, type DesiredClusterInput } from '../api/desired-cluster.ts';
-import { clusterKey, clusterWorkflowId, operationWorkflowId } from '../api/ids.ts';
+import { clusterWorkflowId, operationWorkflowId } from '../api/ids.ts';
 import type { ObservedCluster } from '../api/observed-cluster.ts';
 import { CapstanCluster, CapstanOperation, CapstanPhase } from '../api/search-attributes.ts';
 import { clusterProgress } from './cluster/cluster-progress.ts';
@@ -28,33 +28,12 @@ import { observedFromProvision } from './cluster/observed-from-provision.ts';
 import { controlPlaneWorkflow } from './control-plane-workflow.ts';
 import { deleteClusterWorkflow } from './delete-cluster-workflow.ts';
 import { machineDeploymentWorkflow } from './machine-deployment-workflow.ts';
-import { planCluster, type ClusterPlan } from './plan/cluster-plan.ts';
+import { planCluster } from '../plan/cluster-plan.ts';
 import { provisionWorkflow } from './provision-workflow.ts';
 import { upgradeWorkflow } from './upgrade-workflow.ts';
-
-/** Everything the cluster workflow carries across continue-as-new: plain JSON only. */
-export interface ClusterWorkflowState {
-  readonly namespace: string;
-  readonly name: string;
-  /** The latest desired state received (the latest signal wins). */
-  desired?: DesiredClusterInput;
-  observed: ObservedCluster;
-  deleting: boolean;
-  /** The spec (as JSON) the workflow settled on: nothing to do, refused, or aborted. It waits for another. */
-  settled?: string;
-  /** Why the settled spec is not carried out (a refusal or an operator's abort). */
-  held?: string;
-  /** Operations started so far: numbers their workflow ids. */
-  operations: number;
-  recent: ClusterProgress['recent'];
-  /** Continue-as-new past this many history events (between operations); default 8,000. */
-  historyLimit?: number;
-}
-
-/** The state a new cluster workflow starts from (what signalWithStart passes). */
-export function newClusterState(namespace: string, name: string): ClusterWorkflowState {
-  return { namespace, name, observed: { machines: [], bootstrapped: false }, deleting: false, operations: 0, recent: [] };
-}
+import type { ClusterPlan } from '../api/cluster-plan.ts';
+import { clusterKey } from '../api/cluster-ref.ts';
+import type { ClusterWorkflow, ClusterWorkflowState } from '../api/cluster-workflow-state.ts';
 
 /** Continue-as-new well before Temporal's limits (50K events, 50 MB), between operations. */
 const defaultHistoryLimit = 8_000;
@@ -69,11 +48,11 @@ type Planned = Extract<ClusterPlan, { ok: true }>;
  * child workflow, coalesces changes that arrive meanwhile (the latest spec is planned next),
  * answers `clusterProgress` and `plan` (the dry run), and continues-as-new between operations.
  */
-export async function clusterWorkflow(input: ClusterWorkflowState): Promise<{ readonly deleted: boolean }> {
+export async function clusterWorkflow(input: ClusterWorkflowState): ReturnType<ClusterWorkflow> {
   const state: ClusterWorkflowState = { ...input };
   const runs = new Map<string, RunProgress>();
   let operation: { workflowId: string; kind: string; summary: string; deployment?: string } | undefined;
-  const key = clusterKey(state.namespace, state.name);
+  const key = clusterKey({ namespace: state.namespace, name: state.name });
   const fingerprint = (): string => JSON.stringify({ desired: state.desired, deleting: state.deleting });
   const progress = (deleted = false): ClusterProgress => {
     const desired = DesiredCluster.safeParse(state.desired).data;
@@ -159,7 +138,7 @@ export async function clusterWorkflow(input: ClusterWorkflowState): Promise<{ re
     let outcome: OperationOutcome['outcome'] | 'Failed';
     let reason: string | undefined;
     try {
-      const result = await runOperation(workflowId, parsed.data, state.desired ?? parsed.data, state.observed, plan);
+      const result = await runOperationChild(workflowId, parsed.data, state.desired ?? parsed.data, state.observed, plan);
       state.observed = result.observed;
       outcome = result.outcome;
       reason = result.reason;
@@ -185,7 +164,7 @@ function describeIssues(issues: readonly { readonly path: readonly PropertyKey[]
 }
 
 /** Starts the planned operation as a child workflow and maps its result onto the cluster's state. */
-async function runOperation(
+async function runOperationChild(
   workflowId: string,
   desired: DesiredCluster,
   desiredInput: DesiredClusterInput,

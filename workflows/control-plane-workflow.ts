@@ -1,7 +1,7 @@
 import type { OperationInput, OperationOutcome } from '../api/cluster-operations.ts';
-import type { ControlPlaneStep } from './plan/control-plane.ts';
 import { controlPlaneStepNames, runControlPlaneSteps } from './operation/run-control-plane-steps.ts';
 import { runOperation } from './operation/run-operation.ts';
+import type { ControlPlaneStep } from '../api/cluster-plan.ts';
 
 /** A planned control-plane scale or rollout. */
 export interface ControlPlaneOperation extends OperationInput {

@@ -1,3 +1,4 @@
+import { clusterKey } from '../api/cluster-ref.ts';
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { CreateMachineInput, CreatedMachine } from '../api/machine-operations.ts';
 import { CapstanCluster, CapstanOperation } from '../api/search-attributes.ts';
@@ -15,22 +16,22 @@ const steps = [
  * idempotent activity, so the workflow resumes from any step after a crash or a retry.
  */
 export async function createMachineWorkflow(input: CreateMachineInput): Promise<CreatedMachine> {
-  return abortsAsFailure(() => createMachine(input));
+  return abortsAsFailure(() => createMachineSteps(input));
 }
 
-async function createMachine(input: CreateMachineInput): Promise<CreatedMachine> {
+async function createMachineSteps(input: CreateMachineInput): Promise<CreatedMachine> {
   const { cluster, machine } = input;
   upsertSearchAttributes([
-    { key: CapstanCluster, value: `${cluster.namespace}/${cluster.cluster}` },
+    { key: CapstanCluster, value: clusterKey(cluster) },
     { key: CapstanOperation, value: 'create-machine' },
   ]);
   const planned = input.bootstrap ? steps : steps.filter((s) => s !== 'bootstrap etcd' && s !== 'fetch kubeconfig');
   const run = new OperationRunner('create-machine', `create ${input.role} ${machine}`, planned, { reportTo: input.reportTo, machine });
 
   const address = await run.step('allocate address', () =>
-    calls.ipamAllocate({ namespace: cluster.namespace, cluster: cluster.cluster, ...input.pool, owner: machine }),
+    calls.ipamAllocate({ namespace: cluster.namespace, cluster: cluster.name, ...input.pool, owner: machine }),
   );
-  const vmSpec = { ...input.vm, cluster: `${cluster.namespace}/${cluster.cluster}`, machine, address };
+  const vmSpec = { ...input.vm, cluster: clusterKey(cluster), machine, address };
   const node = await run.step('choose Proxmox node', () => calls.proxmoxChooseNode(vmSpec));
   let vm = await run.step('clone VM', () => waits.proxmoxEnsureVm(vmSpec, node));
   vm = await run.step('configure VM', () => waits.proxmoxConfigureVm(vmSpec, vm));

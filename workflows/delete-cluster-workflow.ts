@@ -1,6 +1,6 @@
 import { executeChild, ParentClosePolicy, upsertSearchAttributes } from '@temporalio/workflow';
 import { DesiredCluster, type DesiredClusterInput } from '../api/desired-cluster.ts';
-import { clusterKey, machineWorkflowId } from '../api/ids.ts';
+import { machineWorkflowId } from '../api/ids.ts';
 import type { MachineRole } from '../api/observed-cluster.ts';
 import type { StaticAddress, VmRef } from '../api/proxmox.ts';
 import { CapstanCluster, CapstanOperation } from '../api/search-attributes.ts';
@@ -8,6 +8,7 @@ import { calls } from './activity-profiles.ts';
 import { deleteMachineWorkflow } from './delete-machine-workflow.ts';
 import { deleteMachineInput } from './machine-inputs.ts';
 import { abortsAsFailure, OperationRunner } from './operation/operation-runner.ts';
+import { clusterKey } from '../api/cluster-ref.ts';
 
 /** A machine of the cluster as far as it is known: a VM and an address only if it got that far. */
 export interface DeletableMachine {
@@ -34,14 +35,14 @@ export async function deleteClusterWorkflow(input: DesiredClusterInput, machines
 
 async function deleteCluster(input: DesiredClusterInput, machines: readonly DeletableMachine[], options: DeleteClusterOptions): Promise<void> {
   const desired = DesiredCluster.parse(input);
-  const cluster = { namespace: desired.namespace, cluster: desired.name };
+  const cluster = { namespace: desired.namespace, name: desired.name };
   upsertSearchAttributes([
-    { key: CapstanCluster, value: clusterKey(desired.namespace, desired.name) },
+    { key: CapstanCluster, value: clusterKey({ namespace: desired.namespace, name: desired.name }) },
     { key: CapstanOperation, value: 'delete' },
   ]);
   const workers = machines.filter((m) => m.role === 'worker');
   const controlPlanes = machines.filter((m) => m.role === 'control-plane');
-  const run = new OperationRunner('delete', `delete ${clusterKey(desired.namespace, desired.name)}`, [
+  const run = new OperationRunner('delete', `delete ${clusterKey({ namespace: desired.namespace, name: desired.name })}`, [
     'delete workers', 'delete control planes', 'release the control-plane endpoint', 'remove the cluster Secrets',
   ], { reportTo: options.reportTo });
   const remove = (machine: DeletableMachine) =>

@@ -1,3 +1,4 @@
+import { clusterKey } from '../api/cluster-ref.ts';
 import { ActivityFailure, ApplicationFailure, upsertSearchAttributes } from '@temporalio/workflow';
 import { ErrorType } from '../api/errors.ts';
 import type { DeleteMachineInput } from '../api/machine-operations.ts';
@@ -12,13 +13,13 @@ import { abortsAsFailure, OperationRunner } from './operation/operation-runner.t
  * gone, a Node never registered or a cluster never bootstrapped are all fine.
  */
 export async function deleteMachineWorkflow(input: DeleteMachineInput): Promise<void> {
-  return abortsAsFailure(() => deleteMachine(input));
+  return abortsAsFailure(() => deleteMachineSteps(input));
 }
 
-async function deleteMachine(input: DeleteMachineInput): Promise<void> {
+async function deleteMachineSteps(input: DeleteMachineInput): Promise<void> {
   const { cluster, machine } = input;
   upsertSearchAttributes([
-    { key: CapstanCluster, value: `${cluster.namespace}/${cluster.cluster}` },
+    { key: CapstanCluster, value: clusterKey(cluster) },
     { key: CapstanOperation, value: 'delete-machine' },
   ]);
   const inCluster = !input.clusterDeleting;

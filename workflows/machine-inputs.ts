@@ -1,10 +1,10 @@
 import type { DesiredCluster, MachineShape } from '../api/desired-cluster.ts';
-import { clusterKey } from '../api/ids.ts';
 import type { CreateMachineInput, DeleteMachineInput } from '../api/machine-operations.ts';
 import type { MachineRole, ObservedMachine } from '../api/observed-cluster.ts';
 import type { StaticAddress } from '../api/proxmox.ts';
 import type { MachineConfigInput } from '../api/talos/machine-config-input.ts';
 import { talosInstallerImage } from '../api/talos/installer-image.ts';
+import { clusterKey } from '../api/cluster-ref.ts';
 
 /** Which machine to build and whether it bootstraps etcd. */
 export interface MachineToCreate {
@@ -26,7 +26,7 @@ export function createMachineInput(desired: DesiredCluster, machine: MachineToCr
   const groupPatches = machine.role === 'control-plane' ? desired.controlPlane.talos : group?.talos;
   const kubernetesVersion = group?.kubernetesVersion ?? desired.kubernetesVersion;
   return {
-    cluster: { namespace: desired.namespace, cluster: desired.name },
+    cluster: { namespace: desired.namespace, name: desired.name },
     machine: machine.name,
     role: machine.role,
     ...(machine.deployment === undefined ? {} : { deployment: machine.deployment }),
@@ -89,7 +89,7 @@ export function deleteMachineInput(desired: DesiredCluster, machine: ObservedMac
     role: machine.role,
     ...(machine.vm ? { vm: machine.vm } : {}),
     ...(machine.address ? { address: machine.address } : {}),
-    vmSpec: { ...spec.vm, cluster: clusterKey(desired.namespace, desired.name), machine: machine.name, address },
+    vmSpec: { ...spec.vm, cluster: clusterKey({ namespace: desired.namespace, name: desired.name }), machine: machine.name, address },
     drainTimeoutSeconds: drainTimeoutOf(desired, machine),
     ...options,
   };

@@ -1,7 +1,7 @@
 import { ApplicationFailure, executeChild, ParentClosePolicy, upsertSearchAttributes } from '@temporalio/workflow';
 import { DesiredCluster, type DesiredClusterInput } from '../api/desired-cluster.ts';
 import { ErrorType } from '../api/errors.ts';
-import { clusterKey, machineWorkflowId } from '../api/ids.ts';
+import { machineWorkflowId } from '../api/ids.ts';
 import type { CreatedMachine } from '../api/machine-operations.ts';
 import { CapstanCluster, CapstanOperation } from '../api/search-attributes.ts';
 import { calls } from './activity-profiles.ts';
@@ -9,7 +9,8 @@ import { createMachineWorkflow } from './create-machine-workflow.ts';
 import { createMachineInput, type MachineToCreate } from './machine-inputs.ts';
 import { OperationAborted, OperationRunner } from './operation/operation-runner.ts';
 import { newMachineName } from './operation/operation-scope.ts';
-import { provisionSteps, refuseDesiredVersions } from './plan/lifecycle-steps.ts';
+import { provisionSteps, refuseDesiredVersions } from '../plan/lifecycle-steps.ts';
+import { clusterKey } from '../api/cluster-ref.ts';
 
 /** Workers of one MachineDeployment built at once: enough to be quick, few enough for Proxmox. */
 const workerConcurrency = 3;
@@ -41,13 +42,13 @@ export async function provisionWorkflow(input: DesiredClusterInput, options: Pro
   const desired = parsed.data;
   const refusal = refuseDesiredVersions(desired);
   if (refusal) throw invalid(refusal);
-  const cluster = { namespace: desired.namespace, cluster: desired.name };
+  const cluster = { namespace: desired.namespace, name: desired.name };
   upsertSearchAttributes([
-    { key: CapstanCluster, value: clusterKey(desired.namespace, desired.name) },
+    { key: CapstanCluster, value: clusterKey({ namespace: desired.namespace, name: desired.name }) },
     { key: CapstanOperation, value: 'provision' },
   ]);
   const steps = provisionSteps(desired);
-  const run = new OperationRunner('provision', `provision ${clusterKey(desired.namespace, desired.name)} ${desired.kubernetesVersion}`, steps, { reportTo: options.reportTo });
+  const run = new OperationRunner('provision', `provision ${clusterKey({ namespace: desired.namespace, name: desired.name })} ${desired.kubernetesVersion}`, steps, { reportTo: options.reportTo });
   const reportTo = options.reportTo === undefined ? {} : { reportTo: options.reportTo };
   // What is built so far, kept outside the steps so that an abort can hand it back.
   const built: { endpoint: string; machines: ProvisionResult['machines'][number][]; unfinished: Map<string, Omit<MachineToCreate, 'bootstrap'>> } = {

@@ -7,11 +7,11 @@ import { upgradeKubernetesInPlace, upgradeTalosInPlace } from './operation/in-pl
 import { clusterRef, operationLabel, type OperationScope } from './operation/operation-scope.ts';
 import { reconcileDeployment } from './operation/reconcile-deployment.ts';
 import { runControlPlaneSteps } from './operation/run-control-plane-steps.ts';
-import { refused } from './operation/refused.ts';
+import { refusalFailure } from './operation/refusal-failure.ts';
 import { runOperation } from './operation/run-operation.ts';
-import { planControlPlaneRollout } from './plan/control-plane.ts';
-import { shapeHash } from './plan/shape-hash.ts';
-import type { UpgradeHop } from './plan/upgrade-path.ts';
+import { planControlPlaneRollout } from '../plan/control-plane.ts';
+import { shapeHash } from '../plan/shape-hash.ts';
+import type { UpgradeHop } from '../api/cluster-plan.ts';
 
 /** A planned chained upgrade: its hops in order (from planUpgradePath). */
 export interface UpgradeOperation extends OperationInput {
@@ -87,7 +87,7 @@ async function replaceOrUpgradeControlPlane(
     { replicas: target.controlPlane.replicas, shapeHash: shapeHash(target.controlPlane.machine), kubernetesVersion: target.kubernetesVersion, talosVersion: target.talosVersion, maxSurge: strategy.maxSurge },
     scope.state.machines(),
   );
-  if (!plan.ok) throw refused(plan.reason);
+  if (!plan.ok) throw refusalFailure(plan.reason);
   await runControlPlaneSteps(scope, target, plan.steps.filter((s) => s.kind !== 'snapshot-etcd'));
 }
 

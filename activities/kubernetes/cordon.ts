@@ -1,5 +1,6 @@
 import { PatchStrategy, setHeaderOptions, type CoreV1Api } from '@kubernetes/client-node';
-import { classifyKubernetesError, isNotFound } from './kubernetes-errors.ts';
+import { classifyKubernetesError } from './kubernetes-errors.ts';
+import { isNotFound } from '../../runtime/kubernetes-api-errors.ts';
 
 /**
  * Sets `spec.unschedulable` as `kubectl cordon`/`uncordon` do. Returns false when the Node does

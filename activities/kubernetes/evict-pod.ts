@@ -1,5 +1,6 @@
 import type { CoreV1Api, V1Pod } from '@kubernetes/client-node';
-import { apiStatusOf, classifyKubernetesError, httpStatusOf } from './kubernetes-errors.ts';
+import { classifyKubernetesError } from './kubernetes-errors.ts';
+import { apiStatusOf, httpStatusOf } from '../../runtime/kubernetes-api-errors.ts';
 
 /** How one eviction went: accepted, the pod was already gone, or a budget refused it. */
 export type EvictionOutcome =

@@ -1,5 +1,6 @@
 import type { CoreV1Api } from '@kubernetes/client-node';
-import { classifyKubernetesError, isNotFound } from './kubernetes-errors.ts';
+import { classifyKubernetesError } from './kubernetes-errors.ts';
+import { isNotFound } from '../../runtime/kubernetes-api-errors.ts';
 
 /** Deletes the Node object; one already gone is success with `deleted: false`. */
 export async function deleteNode(core: CoreV1Api, name: string): Promise<{ readonly deleted: boolean }> {

@@ -1,14 +1,9 @@
 import { CoreV1Api, PatchStrategy, setHeaderOptions, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
+import type { SecretKeyRef } from '../../api/cluster-secrets.ts';
 import { ErrorType } from '../../api/errors.ts';
 import { failure } from '../failure.ts';
-import { classifyKubernetesError, httpStatusOf, isNotFound } from './kubernetes-errors.ts';
-
-/** One key of one Secret: what activities pass instead of the secret itself. */
-export interface SecretRef {
-  readonly namespace: string;
-  readonly name: string;
-  readonly key: string;
-}
+import { classifyKubernetesError } from './kubernetes-errors.ts';
+import { httpStatusOf, isNotFound } from '../../runtime/kubernetes-api-errors.ts';
 
 /** Labels and type a written Secret gets. */
 export interface SecretMeta {
@@ -23,11 +18,11 @@ export interface SecretMeta {
  */
 export interface SecretStore {
   /** The value under `ref.key`; a missing Secret or key is a non-retryable SecretNotFound failure. */
-  read(ref: SecretRef): Promise<string>;
+  read(ref: SecretKeyRef): Promise<string>;
   /** Creates the Secret or sets `ref.key` in it, keeping its other keys. */
-  write(ref: SecretRef, value: string, meta?: SecretMeta): Promise<void>;
+  write(ref: SecretKeyRef, value: string, meta?: SecretMeta): Promise<void>;
   /** Creates the Secret only if it does not exist; false when it did (its value is kept). */
-  createIfAbsent(ref: SecretRef, value: string, meta?: SecretMeta): Promise<boolean>;
+  createIfAbsent(ref: SecretKeyRef, value: string, meta?: SecretMeta): Promise<boolean>;
   /** Deletes the whole Secret; false when it was already gone. */
   remove(namespace: string, name: string): Promise<boolean>;
 }
@@ -40,7 +35,7 @@ export class KubernetesSecretStore implements SecretStore {
     this.api = kubeConfig.makeApiClient(CoreV1Api);
   }
 
-  async read(ref: SecretRef): Promise<string> {
+  async read(ref: SecretKeyRef): Promise<string> {
     const secret = await this.get(ref);
     const encoded = secret?.data?.[ref.key];
     if (encoded === undefined) {
@@ -50,7 +45,7 @@ export class KubernetesSecretStore implements SecretStore {
     return Buffer.from(encoded, 'base64').toString('utf8');
   }
 
-  async write(ref: SecretRef, value: string, meta: SecretMeta = {}): Promise<void> {
+  async write(ref: SecretKeyRef, value: string, meta: SecretMeta = {}): Promise<void> {
     const data = { [ref.key]: Buffer.from(value, 'utf8').toString('base64') };
     const labels = meta.labels ? { ...meta.labels } : undefined;
     // Create first; a Secret that exists (or appears concurrently) gets its key merged in.
@@ -80,7 +75,7 @@ export class KubernetesSecretStore implements SecretStore {
     }
   }
 
-  async createIfAbsent(ref: SecretRef, value: string, meta: SecretMeta = {}): Promise<boolean> {
+  async createIfAbsent(ref: SecretKeyRef, value: string, meta: SecretMeta = {}): Promise<boolean> {
     try {
       await this.api.createNamespacedSecret({
         namespace: ref.namespace,
@@ -107,7 +102,7 @@ export class KubernetesSecretStore implements SecretStore {
     }
   }
 
-  private async get(ref: SecretRef): Promise<V1Secret | undefined> {
+  private async get(ref: SecretKeyRef): Promise<V1Secret | undefined> {
     try {
       return await this.api.readNamespacedSecret({ name: ref.name, namespace: ref.namespace });
     } catch (error) {

@@ -1,9 +1,10 @@
 import { CoreV1Api, KubeConfig, type V1Node } from '@kubernetes/client-node';
 import { ErrorType } from '../../api/errors.ts';
 import { failure } from '../failure.ts';
-import { kubeconfigSecret, type ClusterRef } from './cluster-secrets.ts';
 import { classifiedKubernetes } from './kubernetes-errors.ts';
 import type { SecretStore } from './secret-store.ts';
+import { kubeconfigSecret } from '../../api/cluster-secrets.ts';
+import type { ClusterRef } from '../../api/cluster-ref.ts';
 
 /** A Node by name (Capstan names nodes after machines) or by a label selector matching one node. */
 export type NodeSelector = { readonly name: string } | { readonly labelSelector: string };

@@ -2,18 +2,14 @@ import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { parse as parseYaml } from 'yaml';
 import type { MachineConfigInput } from '../../api/talos/machine-config-input.ts';
-import { clusterSecretLabels, clusterSecretType, kubeconfigSecret, machineConfigSecret, talosconfigSecret, type ClusterRef } from '../kubernetes/cluster-secrets.ts';
-import type { SecretRef, SecretStore } from '../kubernetes/secret-store.ts';
+import type { SecretStore } from '../kubernetes/secret-store.ts';
 import { generateSecretsBundle } from './generate-secrets-bundle.ts';
 import { renderMachineConfig } from './render-machine-config.ts';
 import { parseSecretsBundle, serializeSecretsBundle } from './secrets-bundle-yaml.ts';
 import type { SecretsBundle } from './secrets-bundle.ts';
 import { generateTalosconfig } from './talosconfig.ts';
-
-/** The cluster's Talos secrets bundle (talosctl's secrets.yaml): `<cluster>-talos-secrets`, key `bundle`. */
-export function secretsBundleSecret(ref: ClusterRef): SecretRef {
-  return { namespace: ref.namespace, name: `${ref.cluster}-talos-secrets`, key: 'bundle' };
-}
+import { clusterSecretLabels, clusterSecretType, kubeconfigSecret, machineConfigSecret, secretsBundleSecret, talosconfigSecret } from '../../api/cluster-secrets.ts';
+import type { ClusterRef } from '../../api/cluster-ref.ts';
 
 /** What a rendered config is known by in workflow history: where it is and its hash, never its text. */
 export interface RenderedConfigRef {
@@ -45,8 +41,8 @@ export function createClusterConfigActivities(deps: { readonly secrets: SecretSt
     talosWriteTalosconfig: async (ref: ClusterRef, endpoints: readonly string[]): Promise<{ readonly written: boolean }> => {
       const current = await secrets.read(talosconfigSecret(ref)).catch(() => undefined);
       const wanted = [...endpoints].sort();
-      if (current !== undefined && sameEndpoints(current, ref.cluster, wanted)) return { written: false };
-      const talosconfig = await generateTalosconfig(await readBundle(ref), { contextName: ref.cluster, endpoints: wanted, now: new Date() });
+      if (current !== undefined && sameEndpoints(current, ref.name, wanted)) return { written: false };
+      const talosconfig = await generateTalosconfig(await readBundle(ref), { contextName: ref.name, endpoints: wanted, now: new Date() });
       await secrets.write(talosconfigSecret(ref), talosconfig, meta(ref));
       return { written: true };
     },

@@ -1,5 +1,4 @@
 import type { ClusterProgress } from '../../api/cluster-messages.ts';
-import type { ClusterKey } from './cluster-key.ts';
 import type { WorkflowState } from './workflow-state.ts';
 
 /**
@@ -29,10 +28,10 @@ export interface ClusterRecord {
 
 /** Per-cluster records, created on first use. */
 export class ClusterRecords {
-  readonly #records = new Map<ClusterKey, ClusterRecord>();
+  readonly #records = new Map<string, ClusterRecord>();
 
   /** The record of a cluster, new if there was none. */
-  of(key: ClusterKey): ClusterRecord {
+  of(key: string): ClusterRecord {
     let record = this.#records.get(key);
     if (!record) {
       record = { workflow: { state: 'unknown' }, deleteSent: false, polledAtMs: 0, activeUntilMs: 0, polling: false, told: new Set() };
@@ -41,17 +40,17 @@ export class ClusterRecords {
     return record;
   }
 
-  has(key: ClusterKey): boolean {
+  has(key: string): boolean {
     return this.#records.has(key);
   }
 
   /** Every cluster with a record. */
-  keys(): ClusterKey[] {
+  keys(): string[] {
     return [...this.#records.keys()];
   }
 
   /** Forgets a cluster (gone, or leadership lost), ending its completion wait. */
-  forget(key: ClusterKey): void {
+  forget(key: string): void {
     this.#records.get(key)?.completion?.abort();
     this.#records.delete(key);
   }

@@ -2,8 +2,8 @@ import { CancelledFailure, TerminatedFailure, TimeoutFailure, WorkflowFailedErro
 import { clusterProgressQuery, deleteClusterSignal, desiredClusterSignal, type ClusterProgress } from '../../api/cluster-messages.ts';
 import type { DesiredCluster, DesiredClusterInput } from '../../api/desired-cluster.ts';
 import { clusterWorkflowId } from '../../api/ids.ts';
-import { newClusterState, type clusterWorkflow } from '../../workflows/cluster-workflow.ts';
 import type { WorkflowState } from './workflow-state.ts';
+import { clusterWorkflowType, newClusterState, type ClusterWorkflow } from '../../api/cluster-workflow-state.ts';
 
 /** The controller's only way to Temporal: the cluster workflow of each cluster, by namespace and name. */
 export interface ClusterWorkflows {
@@ -29,7 +29,7 @@ export interface ClusterWorkflowsOptions {
 export function createClusterWorkflows(options: ClusterWorkflowsOptions): ClusterWorkflows {
   const { client, taskQueue } = options;
   const queryTimeoutMs = options.queryTimeoutMs ?? 5_000;
-  const handle = (namespace: string, name: string) => client.workflow.getHandle<typeof clusterWorkflow>(clusterWorkflowId(namespace, name));
+  const handle = (namespace: string, name: string) => client.workflow.getHandle<ClusterWorkflow>(clusterWorkflowId(namespace, name));
   return {
     async describe(namespace, name) {
       try {
@@ -43,7 +43,7 @@ export function createClusterWorkflows(options: ClusterWorkflowsOptions): Cluste
       }
     },
     async sendDesired(desired) {
-      await client.workflow.signalWithStart<typeof clusterWorkflow, [DesiredClusterInput]>('clusterWorkflow', {
+      await client.workflow.signalWithStart<ClusterWorkflow, [DesiredClusterInput]>(clusterWorkflowType, {
         workflowId: clusterWorkflowId(desired.namespace, desired.name),
         taskQueue,
         args: [newClusterState(desired.namespace, desired.name)],

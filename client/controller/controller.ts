@@ -4,7 +4,6 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { Client } from '@temporalio/client';
 import type { MappingOptions } from '../../api/capi/to-desired-cluster.ts';
 import { TaskQueue } from '../../api/task-queues.ts';
-import { clusterKeyOf, parseClusterKey, type ClusterKey } from './cluster-key.ts';
 import { ClusterRecords } from './cluster-records.ts';
 import { createClusterWorkflows, type ClusterWorkflows } from './cluster-workflows.ts';
 import { createEventRecorder } from './events/event-recorder.ts';
@@ -22,6 +21,7 @@ import type { RawObject } from './raw-object.ts';
 import { reconcileCluster } from './reconcile.ts';
 import type { ReconcileDeps } from './reconcile-deps.ts';
 import { WorkQueue } from './work-queue.ts';
+import { clusterKey, parseClusterKey } from '../../api/cluster-ref.ts';
 
 /** The field manager of every status and object the controller writes. */
 export const controllerFieldManager = 'capstan-controller';
@@ -86,9 +86,9 @@ export function createController(options: ControllerOptions): Controller {
   let term = 0;
   let resyncTimer: NodeJS.Timeout | undefined;
   // The clusters each object mapped to last time: a changed reference must wake the old cluster too.
-  const objectKeys = new Map<string, readonly ClusterKey[]>();
+  const objectKeys = new Map<string, readonly string[]>();
   // When an object of a cluster last arrived or left: a new cluster's first start waits for a quiet moment.
-  const lastChange = new Map<ClusterKey, number>();
+  const lastChange = new Map<string, number>();
 
   const informers = createInformers({
     kubeConfig: options.kubeConfig,
@@ -123,7 +123,7 @@ export function createController(options: ControllerOptions): Controller {
     },
   });
 
-  const watchCompletion = (key: ClusterKey): void => {
+  const watchCompletion = (key: string): void => {
     const record = records.of(key);
     if (record.completion) return;
     const abort = new AbortController();
@@ -184,7 +184,7 @@ export function createController(options: ControllerOptions): Controller {
   const enqueueAll = (): void => {
     for (const cluster of informers.list('Cluster')) {
       const { namespace, name } = cluster.metadata ?? {};
-      if (namespace && name) queue.add(clusterKeyOf(namespace, name));
+      if (namespace && name) queue.add(clusterKey({ namespace: namespace, name: name }));
     }
   };
 

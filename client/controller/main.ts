@@ -7,7 +7,7 @@
 //   CAPSTAN_TASK_QUEUE            task queue of the cluster workflows (default: capstan-lifecycle)
 import { KubeConfig } from '@kubernetes/client-node';
 import { Client, Connection } from '@temporalio/client';
-import { temporalSettingsFromEnv } from '../temporal/connection-options.ts';
+import { temporalSettingsFromEnv } from '../../runtime/temporal-connection.ts';
 import { createController } from './controller.ts';
 
 async function main(): Promise<void> {

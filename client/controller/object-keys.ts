@@ -1,7 +1,7 @@
 import { clusterNameLabel } from '../../api/capi/annotations.ts';
-import { clusterKeyOf, type ClusterKey } from './cluster-key.ts';
 import type { WatchedKindName } from './kinds.ts';
 import { stringAt, type RawObject } from './raw-object.ts';
+import { clusterKey } from '../../api/cluster-ref.ts';
 
 /** What the key mapping may look up: the objects of a kind in a namespace, as the caches hold them. */
 export type ObjectLookup = (kind: WatchedKindName, namespace: string) => readonly RawObject[];
@@ -12,13 +12,13 @@ export type ObjectLookup = (kind: WatchedKindName, namespace: string) => readonl
  * the Clusters that reference it; a template by the objects that reference it (one template may
  * serve several clusters). Pure: the caches are passed in.
  */
-export function clusterKeysOf(kind: WatchedKindName, object: RawObject, lookup: ObjectLookup): ClusterKey[] {
+export function clusterKeysOf(kind: WatchedKindName, object: RawObject, lookup: ObjectLookup): string[] {
   const namespace = object.metadata?.namespace;
   const name = object.metadata?.name;
   if (namespace === undefined || name === undefined) return [];
-  const keys = new Set<ClusterKey>();
+  const keys = new Set<string>();
   const byName = (cluster: string | undefined): void => {
-    if (cluster) keys.add(clusterKeyOf(namespace, cluster));
+    if (cluster) keys.add(clusterKey({ namespace: namespace, name: cluster }));
   };
   const clustersReferencing = (refPath: string, refKind: string): void => {
     for (const cluster of lookup('Cluster', namespace)) {

@@ -1,19 +1,19 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ClusterProgress } from '../../api/cluster-messages.ts';
-import { parseClusterKey, type ClusterKey } from './cluster-key.ts';
 import type { ClusterRecords } from './cluster-records.ts';
 import type { ClusterWorkflows } from './cluster-workflows.ts';
 import type { Logger } from './logger.ts';
 import { pollDue, type PollIntervals } from './poll-schedule.ts';
+import { parseClusterKey } from '../../api/cluster-ref.ts';
 
 export interface ProgressPollerOptions {
   readonly workflows: ClusterWorkflows;
   readonly records: ClusterRecords;
   readonly intervals: PollIntervals;
   /** The progress changed (or was seen for the first time: `previous` undefined). */
-  readonly onProgress: (key: ClusterKey, previous: ClusterProgress | undefined, next: ClusterProgress) => void;
+  readonly onProgress: (key: string, previous: ClusterProgress | undefined, next: ClusterProgress) => void;
   /** The workflow turned out gone, or came back (a reset): the cluster needs a reconcile. */
-  readonly onWorkflowChange: (key: ClusterKey) => void;
+  readonly onWorkflowChange: (key: string) => void;
   readonly logger: Logger;
 }
 
@@ -49,7 +49,7 @@ export class ProgressPoller {
   }
 
   /** Polls a cluster at the next tick, whatever its schedule says. */
-  pollSoon(key: ClusterKey): void {
+  pollSoon(key: string): void {
     const record = this.#options.records.of(key);
     record.polledAtMs = 0;
   }
@@ -69,7 +69,7 @@ export class ProgressPoller {
     }
   }
 
-  async #poll(key: ClusterKey): Promise<void> {
+  async #poll(key: string): Promise<void> {
     const { namespace, name } = parseClusterKey(key);
     const { records, workflows } = this.#options;
     const record = records.of(key);
@@ -105,7 +105,7 @@ export class ProgressPoller {
   }
 
   /** Whether the record is still the leader's live one (not forgotten while the poll ran). */
-  #current(key: ClusterKey, record: ReturnType<ClusterRecords['of']>): boolean {
+  #current(key: string, record: ReturnType<ClusterRecords['of']>): boolean {
     return this.#running && this.#options.records.has(key) && this.#options.records.of(key) === record;
   }
 }

@@ -1,5 +1,4 @@
 import type { MappingOptions } from '../../api/capi/to-desired-cluster.ts';
-import type { ClusterKey } from './cluster-key.ts';
 import type { ClusterRecord, ClusterRecords } from './cluster-records.ts';
 import type { ClusterWorkflows } from './cluster-workflows.ts';
 import type { EventRecorder } from './events/event-recorder.ts';
@@ -23,19 +22,19 @@ export interface ReconcileDeps {
   /** How long a new cluster's objects must be quiet before its workflow starts. */
   readonly startSettleMs: number;
   /** Time since an object of the cluster last arrived or left. */
-  readonly sinceLastChangeMs: (key: ClusterKey) => number;
+  readonly sinceLastChangeMs: (key: string) => number;
   readonly isLeader: () => boolean;
   /** Starts waiting for the cluster workflow's end (once per cluster). */
-  readonly watchCompletion: (key: ClusterKey) => void;
+  readonly watchCompletion: (key: string) => void;
   /** Polls the cluster's progress at the next tick. */
-  readonly pollSoon: (key: ClusterKey) => void;
+  readonly pollSoon: (key: string) => void;
   readonly now: () => Date;
   readonly logger: Logger;
 }
 
 /** The one cluster a reconcile works on, read once at its start (CAPI's scope). */
 export interface ReconcileScope {
-  readonly key: ClusterKey;
+  readonly key: string;
   readonly namespace: string;
   readonly name: string;
   /** The Cluster as cached (or as the finalizer patch returned it). */

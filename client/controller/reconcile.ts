@@ -1,16 +1,16 @@
-import { parseClusterKey, type ClusterKey } from './cluster-key.ts';
 import { hasFinalizer, isDeleting, isPaused } from './finalizers.ts';
 import type { ReconcileDeps, ReconcileScope } from './reconcile-deps.ts';
 import { reconcileDelete } from './reconcile-delete.ts';
 import { reconcileNormal } from './reconcile-normal.ts';
 import type { HandlerResult } from './work-queue.ts';
+import { parseClusterKey } from '../../api/cluster-ref.ts';
 
 /**
  * One reconcile of one cluster, in CAPI's order: a Cluster that is gone needs nothing; the
  * finalizer goes on first (so a delete always waits for the cluster workflow); then the
  * deletion path or the normal one (pause, validate and map, signal, status).
  */
-export async function reconcileCluster(key: ClusterKey, deps: ReconcileDeps): Promise<HandlerResult | undefined> {
+export async function reconcileCluster(key: string, deps: ReconcileDeps): Promise<HandlerResult | undefined> {
   if (!deps.isLeader()) return undefined;
   const { namespace, name } = parseClusterKey(key);
   let cluster = deps.informers.get('Cluster', namespace, name);

@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { DesiredCluster } from '../../api/desired-cluster.ts';
-import { newClusterState } from '../../workflows/cluster-workflow.ts';
-import { planCluster } from '../../workflows/plan/cluster-plan.ts';
+import { planCluster } from '../../plan/cluster-plan.ts';
 import { describeIssue, objectsFromManifests, toDesiredCluster } from '../../api/capi/to-desired-cluster.ts';
+import { newClusterState } from '../../api/cluster-workflow-state.ts';
 
 const example = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../examples/${name}`, import.meta.url), 'utf8'));
 

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { clusterKey, clusterWorkflowId, machineWorkflowId, rolloutWorkflowId, upgradeWorkflowId } from '../../api/ids.ts';
+import { clusterWorkflowId, machineWorkflowId, operationWorkflowId } from '../../api/ids.ts';
+import { clusterKey } from '../../api/cluster-ref.ts';
 
 describe('workflow ids', () => {
   it.each([
     [clusterWorkflowId('default', 'alpha'), 'cluster/default/alpha'],
-    [upgradeWorkflowId('default', 'alpha', 'v1.33.4', 'v1.36.1', 7), 'cluster/default/alpha/upgrade/v1.33.4-v1.36.1/7'],
-    [rolloutWorkflowId('team-a', 'beta', 'md-0', 3), 'cluster/team-a/beta/rollout/md-0/3'],
+    [operationWorkflowId('default', 'alpha', 'upgrade', 7), 'cluster/default/alpha/upgrade/7'],
+    [operationWorkflowId('team-a', 'beta', 'rollout-machine-deployment', 3), 'cluster/team-a/beta/rollout-machine-deployment/3'],
     [machineWorkflowId('default', 'alpha', 'alpha-cp-x7k2p', 'create'), 'cluster/default/alpha/machine/alpha-cp-x7k2p/create'],
-    [clusterKey('default', 'alpha'), 'default/alpha'],
+    [clusterKey({ namespace: 'default', name: 'alpha' }), 'default/alpha'],
   ])('%s', (id, expected) => {
     expect(id).toBe(expected);
   });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { palette } from '../../client/cli/render/colors.ts';
 import { planText, type PlanView } from '../../client/cli/render/plan-text.ts';
-import type { ClusterPlan } from '../../workflows/plan/cluster-plan.ts';
+import type { ClusterPlan } from '../../api/cluster-plan.ts';
 
 const ref = { namespace: 'default', name: 'kappa' };
 const view = (plan: ClusterPlan, extra: Partial<PlanView> = {}): string[] =>

@@ -8,8 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { processClients } from '../../client/cli/connect/clients.ts';
 import type { CliClients } from '../../client/cli/context.ts';
 import { runCapstan } from '../../client/cli/program.ts';
-import { freePort } from '../harness/free-port.ts';
-import { makeTempDir } from '../harness/temp-dir.ts';
+import { freePort } from '../../embedded/servers/free-port.ts';
+import { makeTempDir } from '../../embedded/servers/temp-dir.ts';
 import { captureIo } from './capture-io.ts';
 
 const dir = makeTempDir('cli-program');

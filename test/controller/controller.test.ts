@@ -8,11 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { objectsFromManifests, toDesiredCluster } from '../../api/capi/to-desired-cluster.ts';
 import { clusterWorkflowId } from '../../api/ids.ts';
 import type { Controller } from '../../client/controller/controller.ts';
-import { fakeFinishDeleteSignal, fakeProgressSignal } from '../fixtures/fake-cluster-workflow.ts';
+import { fakeFinishDeleteSignal, fakeProgressSignal } from '../../embedded/controller-stack/fake-cluster-workflow.ts';
 import { demoManifests, manifest, type Manifest } from '../api/capi/manifests.ts';
-import { eventually } from '../harness/eventually.ts';
-import { startProcess } from '../harness/managed-process.ts';
-import { conditionOf, messageOf, startControllerStack, type ControllerStack } from './controller-stack.ts';
+import { eventually } from '../../embedded/servers/eventually.ts';
+import { startProcess } from '../../embedded/servers/managed-process.ts';
+import { conditionOf, messageOf } from '../../embedded/controller-stack/capi-objects.ts';
+import { startControllerStack, type ControllerStack } from '../../embedded/controller-stack/controller-stack.ts';
 
 let stack: ControllerStack;
 let controller: Controller;

@@ -4,10 +4,10 @@ import { CoordinationV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LeaderElector } from '../../client/controller/leader-election.ts';
 import { silentLogger } from '../../client/controller/logger.ts';
-import { eventually } from '../harness/eventually.ts';
-import { delay } from '../harness/managed-process.ts';
-import { startManagementCluster, type ManagementCluster } from '../harness/management-cluster.ts';
-import { makeTempDir } from '../harness/temp-dir.ts';
+import { eventually } from '../../embedded/servers/eventually.ts';
+import { delay } from '../../embedded/servers/managed-process.ts';
+import { startManagementCluster, type ManagementCluster } from '../../embedded/servers/management-cluster.ts';
+import { makeTempDir } from '../../embedded/servers/temp-dir.ts';
 
 const dir = makeTempDir('leader-election');
 let management: ManagementCluster;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { WorkQueue, type HandlerResult } from '../../client/controller/work-queue.ts';
-import { delay } from '../harness/managed-process.ts';
-import { eventually } from '../harness/eventually.ts';
+import { delay } from '../../embedded/servers/managed-process.ts';
+import { eventually } from '../../embedded/servers/eventually.ts';
 
 /** A handler whose runs the test releases one by one. */
 function gatedHandler() {

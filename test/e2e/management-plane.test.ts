@@ -10,8 +10,8 @@ import { clusterProgressQuery, type ClusterProgress } from '../../api/cluster-me
 import { clusterWorkflowId } from '../../api/ids.ts';
 import type { Controller } from '../../client/controller/index.ts';
 import { at, manifest } from '../api/capi/manifests.ts';
-import { conditionOf, messageOf, type StoredObject } from '../harness/capi-objects.ts';
-import { eventually } from '../harness/eventually.ts';
+import { conditionOf, messageOf, type StoredObject } from '../../embedded/controller-stack/capi-objects.ts';
+import { eventually } from '../../embedded/servers/eventually.ts';
 import { startFullStack, type FullStack } from '../harness/full-stack.ts';
 import { invariantViolations, type AvailabilityRule } from '../harness/invariants.ts';
 import { renamedTemplate, simClusterManifests } from './sim-cluster-manifests.ts';

@@ -10,13 +10,13 @@ import { consoleLogger, createController, silentLogger, type Controller, type Co
 import { applyCrds } from '../../client/kubernetes/apply-crds.ts';
 import { startProxmoxSim, type ProxmoxSim } from '../../sim/proxmox/index.ts';
 import { startTalosSim, type TalosSim } from '../../sim/talos/index.ts';
-import { createLifecycleActivities } from '../../workers/lifecycle-activities.ts';
+import { createLifecycleActivities } from '../../activities/lifecycle-activities.ts';
 import { workflowSources } from '../../workers/lifecycle-worker.ts';
-import { capiObjects, type CapiObjects } from './capi-objects.ts';
-import { startManagementCluster, type ManagementCluster } from './management-cluster.ts';
-import { createSimKubeApiservers } from './sim-kube-apiservers.ts';
-import { makeTempDir } from './temp-dir.ts';
-import { startTemporalDevServer, type TemporalDevServer } from './temporal-dev-server.ts';
+import { capiObjects, type CapiObjects } from '../../embedded/controller-stack/capi-objects.ts';
+import { startManagementCluster, type ManagementCluster } from '../../embedded/servers/management-cluster.ts';
+import { createSimKubeApiservers } from '../../embedded/servers/sim-kube-apiservers.ts';
+import { makeTempDir } from '../../embedded/servers/temp-dir.ts';
+import { startTemporalDevServer, type TemporalDevServer } from '../../embedded/servers/temporal-dev-server.ts';
 
 export interface FullStackOptions {
   /** Proxmox simulator time scale (default 0.005). */

@@ -1,7 +1,7 @@
 // A drain that cannot finish, on purpose: a pod pinned to one node behind a PodDisruptionBudget
 // that allows no disruption. Tests use it to make a delete or upgrade step block.
 import { CoreV1Api, PolicyV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { eventually } from './eventually.ts';
+import { eventually } from '../../embedded/servers/eventually.ts';
 
 /** Pins a pod to `node` behind budget `budget` (minAvailable 1), and waits until the budget really guards it. */
 export async function guardNode(workload: KubeConfig, node: string, budget: string): Promise<void> {

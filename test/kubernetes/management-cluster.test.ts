@@ -11,9 +11,9 @@ import {
 } from '@kubernetes/client-node';
 import { restartOnError } from '../../client/kubernetes/restart-on-error.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startManagementCluster, type ManagementCluster } from '../harness/management-cluster.ts';
-import { delay } from '../harness/managed-process.ts';
-import { makeTempDir } from '../harness/temp-dir.ts';
+import { startManagementCluster, type ManagementCluster } from '../../embedded/servers/management-cluster.ts';
+import { delay } from '../../embedded/servers/managed-process.ts';
+import { makeTempDir } from '../../embedded/servers/temp-dir.ts';
 
 const group = 'harness.capstan.dev';
 const version = 'v1';

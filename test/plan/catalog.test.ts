@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kubernetesPath, talosPath, talosReleaseOf, talosSupports } from '../../workflows/plan/catalog.ts';
+import { kubernetesPath, talosPath, talosReleaseOf, talosSupports } from '../../plan/catalog.ts';
 import { catalog, catalogWithout } from './catalog-fixture.ts';
 
 describe('kubernetesPath', () => {

@@ -1,6 +1,6 @@
 import { DesiredCluster, type DesiredClusterInput } from '../../api/desired-cluster.ts';
 import type { ObservedCluster, ObservedMachine } from '../../api/observed-cluster.ts';
-import { shapeHash } from '../../workflows/plan/shape-hash.ts';
+import { shapeHash } from '../../plan/shape-hash.ts';
 import { catalog } from './catalog-fixture.ts';
 import { controlPlane, machine } from './machines.ts';
 

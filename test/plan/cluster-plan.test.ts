@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { DesiredCluster } from '../../api/desired-cluster.ts';
 import type { ObservedCluster } from '../../api/observed-cluster.ts';
-import { planCluster, type ClusterPlan } from '../../workflows/plan/cluster-plan.ts';
-import { shapeHash } from '../../workflows/plan/shape-hash.ts';
+import { planCluster } from '../../plan/cluster-plan.ts';
+import { shapeHash } from '../../plan/shape-hash.ts';
 import { desired, observed, shape } from './cluster-fixture.ts';
 import { machine } from './machines.ts';
+import type { ClusterPlan } from '../../api/cluster-plan.ts';
 
 const plan = (d: DesiredCluster, o: ObservedCluster, deleting = false): ClusterPlan => planCluster({ desired: d, observed: o, deleting });
 const brief = (p: ClusterPlan) => (p.ok ? { operation: p.operation, summary: p.summary, steps: p.steps } : { operation: p.operation, reason: p.reason });

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ObservedMachine } from '../../api/observed-cluster.ts';
-import {
-  describeControlPlaneStep,
-  planControlPlaneRollout,
-  planControlPlaneScale,
-  type ControlPlanePlan,
-  type ControlPlaneStep,
-  type ControlPlaneTarget,
-} from '../../workflows/plan/control-plane.ts';
+import { describeControlPlaneStep, planControlPlaneRollout, planControlPlaneScale, type ControlPlanePlan, type ControlPlaneTarget } from '../../plan/control-plane.ts';
 import { controlPlane } from './machines.ts';
+import type { ControlPlaneStep } from '../../api/cluster-plan.ts';
 
 const cps = (count: number, overrides: Record<number, Partial<ObservedMachine>> = {}) =>
   Array.from({ length: count }, (_, i) => controlPlane(`cp-${i}`, { createdAt: `2026-01-0${i + 1}T00:00:00Z`, ...overrides[i] }));

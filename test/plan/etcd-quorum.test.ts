@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkAddition, checkRemoval, quorum, quorumLost } from '../../workflows/plan/etcd-quorum.ts';
+import { checkAddition, checkRemoval, quorum, quorumLost } from '../../plan/etcd-quorum.ts';
 
 const members = (...health: boolean[]) => health.map((healthy, i) => ({ name: `cp-${i}`, healthy }));
 

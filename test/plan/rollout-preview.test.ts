@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ObservedMachine } from '../../api/observed-cluster.ts';
-import { previewRollout } from '../../workflows/plan/rollout-preview.ts';
-import type { RolloutTarget } from '../../workflows/plan/rollout.ts';
+import { previewRollout } from '../../plan/rollout-preview.ts';
+import type { RolloutTarget } from '../../plan/rollout.ts';
 import { machine, machines } from './machines.ts';
 
 const target: RolloutTarget = { replicas: 3, shapeHash: 'shape-b', kubernetesVersion: 'v1.33.4', maxSurge: 1, maxUnavailable: 0, deletePolicy: 'Oldest', seed: 's' };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IntOrPercent } from '../../api/desired-cluster.ts';
 import type { ObservedMachine } from '../../api/observed-cluster.ts';
-import { resolveFenceposts, rolloutStep, type RolloutTarget } from '../../workflows/plan/rollout.ts';
+import { resolveFenceposts, rolloutStep, type RolloutTarget } from '../../plan/rollout.ts';
 import { machine, machines } from './machines.ts';
 
 const target = (replicas: number, maxSurge: IntOrPercent, maxUnavailable: IntOrPercent): RolloutTarget => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DeletePolicy } from '../../api/desired-cluster.ts';
-import { orderForDeletion, planScale } from '../../workflows/plan/scale.ts';
+import { orderForDeletion, planScale } from '../../plan/scale.ts';
 import { machine, machines } from './machines.ts';
 
 // md-0 … md-4, created on Jan 1…5; md-3 is not Ready and md-1 has Failed.

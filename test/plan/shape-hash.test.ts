@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MachineShape } from '../../api/desired-cluster.ts';
-import { fnv1a64, stableStringify } from '../../workflows/plan/hash.ts';
-import { shapeHash } from '../../workflows/plan/shape-hash.ts';
+import { fnv1a64, stableStringify } from '../../plan/hash.ts';
+import { shapeHash } from '../../plan/shape-hash.ts';
 
 describe('shapeHash', () => {
   const shape = MachineShape.parse({ cores: 2, memoryMiB: 4096, diskGiB: 20, templateVmid: 9000 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkApiserverUpgrade, checkSkew, maxKubeletSkew, type SkewState } from '../../workflows/plan/skew.ts';
+import { checkApiserverUpgrade, checkSkew, maxKubeletSkew, type SkewState } from '../../plan/skew.ts';
 
 const api = (version: string, name = 'kube-apiserver') => ({ name, version });
 const kubelet = (version: string, name = 'the kubelets of md-0') => ({ name, version });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { VersionCatalog } from '../../api/versions.ts';
-import { planUpgradePath, type UpgradePath, type WorkerGroupVersion } from '../../workflows/plan/upgrade-path.ts';
+import { planUpgradePath, type UpgradePath, type WorkerGroupVersion } from '../../plan/upgrade-path.ts';
 import { catalog, catalogWithout } from './catalog-fixture.ts';
 
 interface Case {

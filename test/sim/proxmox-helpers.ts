@@ -1,8 +1,8 @@
 // Helpers shared by the Proxmox simulator tests: a real client (npm `proxmox-api`), a raw
 // HTTP client for what fetch cannot send (bodies on GET), and task polling.
 import { request } from 'node:http';
-import { eventually as eventuallyEvery } from '../harness/eventually.ts';
-import { delay as sleep } from '../harness/managed-process.ts';
+import { eventually as eventuallyEvery } from '../../embedded/servers/eventually.ts';
+import { delay as sleep } from '../../embedded/servers/managed-process.ts';
 import proxmoxApi from 'proxmox-api';
 import type { Proxmox } from 'proxmox-api';
 import { startProxmoxSim } from '../../sim/proxmox/index.ts';

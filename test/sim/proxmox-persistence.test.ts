@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ProxmoxSim, SimVmInfo } from '../../sim/proxmox/index.ts';
-import { makeTempDir } from '../harness/temp-dir.ts';
+import { makeTempDir } from '../../embedded/servers/temp-dir.ts';
 import { cloneTemplate, dataOf, eventually, pveClient, rawRequest, startTestSim, waitForTask } from './proxmox-helpers.ts';
 
 const dir = makeTempDir('proxmox-sim');

@@ -11,10 +11,10 @@ import { startProxmoxSim } from '../../sim/proxmox/index.ts';
 import type { ProxmoxSim } from '../../sim/proxmox/index.ts';
 import { startTalosSim } from '../../sim/talos/index.ts';
 import type { TalosSim, TalosSimOptions, TalosSimTiming } from '../../sim/talos/index.ts';
-import { createSimKubeApiservers } from '../harness/sim-kube-apiservers.ts';
-import type { SimKubeApiservers } from '../harness/sim-kube-apiservers.ts';
-import { delay as sleep } from '../harness/managed-process.ts';
-import { makeTempDir } from '../harness/temp-dir.ts';
+import { createSimKubeApiservers } from '../../embedded/servers/sim-kube-apiservers.ts';
+import type { SimKubeApiservers } from '../../embedded/servers/sim-kube-apiservers.ts';
+import { delay as sleep } from '../../embedded/servers/managed-process.ts';
+import { makeTempDir } from '../../embedded/servers/temp-dir.ts';
 
 /** Proxmox sim, Talos sim and the apiserver starter of one test file. */
 export interface TalosStack {
@@ -108,8 +108,8 @@ export async function clientCredentials(bundle: SecretsBundle, roles: readonly s
 /** talosctl --insecure. */
 export const insecure = (): ChannelCredentials => credentials.createSsl(null, null, null, { rejectUnauthorized: false });
 
-export { delay as sleep } from '../harness/managed-process.ts';
-export { eventually } from '../harness/eventually.ts';
+export { delay as sleep } from '../../embedded/servers/managed-process.ts';
+export { eventually } from '../../embedded/servers/eventually.ts';
 
 export { decodeWire, failure, TestTalosClient, untarGz, wireBytes } from './talos-grpc-client.ts';
 export type { Message, RpcFailure } from './talos-grpc-client.ts';

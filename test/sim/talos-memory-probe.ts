@@ -4,8 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { startProxmoxSim } from '../../sim/proxmox/index.ts';
 import { startTalosSim } from '../../sim/talos/index.ts';
-import { createSimKubeApiservers } from '../harness/sim-kube-apiservers.ts';
-import { makeTempDir } from '../harness/temp-dir.ts';
+import { createSimKubeApiservers } from '../../embedded/servers/sim-kube-apiservers.ts';
+import { makeTempDir } from '../../embedded/servers/temp-dir.ts';
 import { clientCredentials, createVm, eventually, insecure, machineConfig, newBundle, sleep, TestTalosClient } from './talos-helpers.ts';
 
 const clusters = Number(process.argv[2] ?? '3');

@@ -9,7 +9,7 @@ import { startProxmoxSim } from '../../sim/proxmox/index.ts';
 import type { ProxmoxSim } from '../../sim/proxmox/index.ts';
 import { startTalosControlServer, startTalosSim } from '../../sim/talos/index.ts';
 import type { KubeApiserverStarter, TalosSim } from '../../sim/talos/index.ts';
-import { makeTempDir } from '../harness/temp-dir.ts';
+import { makeTempDir } from '../../embedded/servers/temp-dir.ts';
 import { clientCredentials, createVm, eventually, failure, insecure, machineConfig, newBundle, TestTalosClient } from './talos-helpers.ts';
 
 const cp = { vmid: 251, name: 'persist-cp-1', address: '127.0.204.11' };

@@ -3,8 +3,8 @@ import { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CapstanCluster } from '../../api/search-attributes.ts';
-import { startTemporalDevServer, type TemporalDevServer } from '../harness/temporal-dev-server.ts';
-import { delay } from '../harness/managed-process.ts';
+import { startTemporalDevServer, type TemporalDevServer } from '../../embedded/servers/temporal-dev-server.ts';
+import { delay } from '../../embedded/servers/managed-process.ts';
 import { finishSignal, type waitForFinishWorkflow } from '../fixtures/workflows.ts';
 
 describe('Temporal dev server', () => {

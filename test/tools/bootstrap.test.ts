@@ -3,7 +3,7 @@ import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { projectDir, requireTool, temporalCli, toolsDir } from '../../tools/tool-paths.ts';
-import { makeTempDir } from '../harness/temp-dir.ts';
+import { makeTempDir } from '../../embedded/servers/temp-dir.ts';
 
 const scratch = makeTempDir('bootstrap');
 afterAll(() => {

@@ -4,8 +4,9 @@ import type { Client, WorkflowHandleWithSignaledRunId } from '@temporalio/client
 import { clusterProgressQuery, desiredClusterSignal, type ClusterProgress } from '../../api/cluster-messages.ts';
 import type { DesiredClusterInput } from '../../api/desired-cluster.ts';
 import { clusterWorkflowId } from '../../api/ids.ts';
-import { newClusterState, type clusterWorkflow, type ClusterWorkflowState } from '../../workflows/cluster-workflow.ts';
-import { eventually } from '../harness/eventually.ts';
+import { type clusterWorkflow } from '../../workflows/cluster-workflow.ts';
+import { eventually } from '../../embedded/servers/eventually.ts';
+import { type ClusterWorkflowState, newClusterState } from '../../api/cluster-workflow-state.ts';
 
 export type ClusterHandle = WorkflowHandleWithSignaledRunId<typeof clusterWorkflow>;
 

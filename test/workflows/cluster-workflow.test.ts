@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteClusterSignal, desiredClusterSignal, planQuery, type ClusterProgress } from '../../api/cluster-messages.ts';
 import type { DesiredClusterInput } from '../../api/desired-cluster.ts';
 import { abortUpdate, retryUpdate } from '../../api/operation-messages.ts';
-import { kubeconfigSecret } from '../../activities/kubernetes/cluster-secrets.ts';
 import { KubernetesSecretStore } from '../../activities/kubernetes/secret-store.ts';
 import { simDesiredCluster, simMachineShape } from '../fixtures/desired-cluster.ts';
 import { dropGuard as liftGuard, guardNode } from '../harness/pdb-guard.ts';
@@ -16,6 +15,7 @@ import { invariantViolations, type AvailabilityRule } from '../harness/invariant
 import { ClusterProbe, startClusterWorkflow, type ClusterHandle } from './cluster-probe.ts';
 import { startLifecycleStack, type LifecycleStack } from './lifecycle-stack.ts';
 import { saveHistoryIfAsked } from './save-history.ts';
+import { kubeconfigSecret } from '../../api/cluster-secrets.ts';
 
 let stack: LifecycleStack;
 let handle: ClusterHandle;
@@ -62,7 +62,7 @@ const settled = (operations: number, timeoutMs?: number): Promise<ClusterProgres
 
 async function workload(): Promise<KubeConfig> {
   const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromString(await new KubernetesSecretStore(stack.management.kubeConfig).read(kubeconfigSecret({ namespace: 'default', cluster })));
+  kubeConfig.loadFromString(await new KubernetesSecretStore(stack.management.kubeConfig).read(kubeconfigSecret({ namespace: 'default', name: cluster })));
   return kubeConfig;
 }
 

@@ -8,10 +8,10 @@ import { ipamCrds } from '../../api/ipam.ts';
 import { applyCrds } from '../../client/kubernetes/apply-crds.ts';
 import { startProxmoxSim, type ProxmoxSim } from '../../sim/proxmox/index.ts';
 import { startTalosSim, type TalosSim } from '../../sim/talos/index.ts';
-import { createLifecycleActivities } from '../../workers/lifecycle-activities.ts';
-import { startManagementCluster, type ManagementCluster } from '../harness/management-cluster.ts';
-import { createSimKubeApiservers } from '../harness/sim-kube-apiservers.ts';
-import { makeTempDir } from '../harness/temp-dir.ts';
+import { createLifecycleActivities } from '../../activities/lifecycle-activities.ts';
+import { startManagementCluster, type ManagementCluster } from '../../embedded/servers/management-cluster.ts';
+import { createSimKubeApiservers } from '../../embedded/servers/sim-kube-apiservers.ts';
+import { makeTempDir } from '../../embedded/servers/temp-dir.ts';
 import { createTimeSkippingEnvironment } from '../harness/time-skipping.ts';
 
 /** The running stack of one test file. */

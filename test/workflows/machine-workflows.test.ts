@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateMachineInput, CreatedMachine } from '../../api/machine-operations.ts';
 import type { createMachineWorkflow, deleteMachineWorkflow } from '../../workflows/index.ts';
 import { KubernetesSecretStore } from '../../activities/kubernetes/secret-store.ts';
-import { kubeconfigSecret } from '../../activities/kubernetes/cluster-secrets.ts';
+import { kubeconfigSecret } from '../../api/cluster-secrets.ts';
 
-const cluster = { namespace: 'default', cluster: 'delta' };
+const cluster = { namespace: 'default', name: 'delta' };
 const endpoint = '127.0.80.10';
 let stack: LifecycleStack;
 let management: LifecycleStack['management'];

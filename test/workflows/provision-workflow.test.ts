@@ -2,7 +2,6 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DesiredClusterInput } from '../../api/desired-cluster.ts';
 import { KubernetesSecretStore } from '../../activities/kubernetes/secret-store.ts';
-import { kubeconfigSecret, talosconfigSecret } from '../../activities/kubernetes/cluster-secrets.ts';
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
@@ -13,6 +12,7 @@ import { assertHistoryClean } from '../harness/history-hygiene.ts';
 import { invariantViolations } from '../harness/invariants.ts';
 import { startLifecycleStack, type LifecycleStack } from './lifecycle-stack.ts';
 import { saveHistoryIfAsked } from './save-history.ts';
+import { kubeconfigSecret, talosconfigSecret } from '../../api/cluster-secrets.ts';
 
 let stack: LifecycleStack;
 beforeAll(async () => {
@@ -51,9 +51,9 @@ describe('provision and delete workflows', () => {
     expect(names.sort()).toEqual(result.machines.map((m) => m.machine).sort());
 
     const secrets = new KubernetesSecretStore(stack.management.kubeConfig);
-    await secrets.read(talosconfigSecret({ namespace: 'default', cluster: 'zeta' }));
+    await secrets.read(talosconfigSecret({ namespace: 'default', name: 'zeta' }));
     const workload = new KubeConfig();
-    workload.loadFromString(await secrets.read(kubeconfigSecret({ namespace: 'default', cluster: 'zeta' })));
+    workload.loadFromString(await secrets.read(kubeconfigSecret({ namespace: 'default', name: 'zeta' })));
     const nodes = await workload.makeApiClient(CoreV1Api).listNode();
     expect(nodes.items.map((n) => n.metadata?.name).sort()).toEqual(result.machines.map((m) => m.machine).sort());
     expect(nodes.items.every((n) => n.status?.nodeInfo?.kubeletVersion === 'v1.34.2')).toBe(true);

@@ -1,8 +1,8 @@
 import type { BlockedRun, ClusterProgress, MachineProgress, RunProgress } from '../../api/cluster-messages.ts';
 import type { DesiredCluster } from '../../api/desired-cluster.ts';
 import type { ObservedCluster, ObservedMachine } from '../../api/observed-cluster.ts';
-import { isUpToDate } from '../plan/rollout.ts';
-import { shapeHash } from '../plan/shape-hash.ts';
+import { isUpToDate } from '../../plan/rollout.ts';
+import { shapeHash } from '../../plan/shape-hash.ts';
 
 /** What the cluster workflow knows when it is asked for progress. */
 export interface ProgressFacts {

@@ -1,6 +1,6 @@
 import type { DesiredCluster } from '../../api/desired-cluster.ts';
 import type { MachineRole, ObservedCluster, ObservedMachine } from '../../api/observed-cluster.ts';
-import { shapeHash } from '../plan/shape-hash.ts';
+import { shapeHash } from '../../plan/shape-hash.ts';
 import type { ProvisionResult } from '../provision-workflow.ts';
 
 /**

@@ -5,7 +5,7 @@ import type { ObservedMachine } from '../../api/observed-cluster.ts';
 import { createMachineWorkflow } from '../create-machine-workflow.ts';
 import { deleteMachineWorkflow } from '../delete-machine-workflow.ts';
 import { createMachineInput, deleteMachineInput, type MachineToCreate } from '../machine-inputs.ts';
-import { shapeHash } from '../plan/shape-hash.ts';
+import { shapeHash } from '../../plan/shape-hash.ts';
 import { calls } from '../activity-profiles.ts';
 import { clusterRef, type OperationScope } from './operation-scope.ts';
 
@@ -26,7 +26,7 @@ function kubernetesVersionOf(desired: DesiredCluster, machine: Pick<MachineToCre
  * is the spec the machine is built from: during an upgrade, the versions of the current hop.
  * The machine is recorded as Provisioning first, so an abort leaves it on record for cleanup.
  */
-export async function createMachine(scope: OperationScope, versions: DesiredCluster, machine: MachineToCreate): Promise<ObservedMachine> {
+export async function createMachineChild(scope: OperationScope, versions: DesiredCluster, machine: MachineToCreate): Promise<ObservedMachine> {
   const { state } = scope;
   const endpoint = state.observed.controlPlaneEndpoint ?? '';
   const record: ObservedMachine = {
@@ -66,7 +66,7 @@ export async function createMachine(scope: OperationScope, versions: DesiredClus
 }
 
 /** Removes one machine as a child workflow; it stays on record as Deleting until it is gone. */
-export async function deleteMachine(scope: OperationScope, machine: ObservedMachine, options: { readonly etcdLeft?: boolean } = {}): Promise<void> {
+export async function deleteMachineChild(scope: OperationScope, machine: ObservedMachine, options: { readonly etcdLeft?: boolean } = {}): Promise<void> {
   const { desired, state } = scope;
   state.update(machine.name, { phase: 'Deleting' });
   const reportTo = scope.reportTo === undefined ? {} : { reportTo: scope.reportTo };

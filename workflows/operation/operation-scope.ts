@@ -1,8 +1,8 @@
 import { uuid4, workflowInfo } from '@temporalio/workflow';
 import type { DesiredCluster } from '../../api/desired-cluster.ts';
-import type { ClusterRef } from '../../api/machine-operations.ts';
 import type { ClusterState } from './cluster-state.ts';
 import type { OperationRunner } from './operation-runner.ts';
+import type { ClusterRef } from '../../api/cluster-ref.ts';
 
 /** What the parts of an operation share: the spec, the cluster as it changes, the runner, and who watches. */
 export interface OperationScope {
@@ -13,7 +13,7 @@ export interface OperationScope {
 }
 
 export function clusterRef(desired: DesiredCluster): ClusterRef {
-  return { namespace: desired.namespace, cluster: desired.name };
+  return { namespace: desired.namespace, name: desired.name };
 }
 
 /**

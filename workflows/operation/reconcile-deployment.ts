@@ -1,9 +1,9 @@
 import type { DesiredCluster } from '../../api/desired-cluster.ts';
-import { refused } from './refused.ts';
-import { rolloutStep } from '../plan/rollout.ts';
-import { planScale } from '../plan/scale.ts';
-import { shapeHash } from '../plan/shape-hash.ts';
-import { createMachine, deleteMachine } from './machine-children.ts';
+import { refusalFailure } from './refusal-failure.ts';
+import { rolloutStep } from '../../plan/rollout.ts';
+import { planScale } from '../../plan/scale.ts';
+import { shapeHash } from '../../plan/shape-hash.ts';
+import { createMachineChild, deleteMachineChild } from './machine-children.ts';
 import { newMachineName, operationLabel, type OperationScope } from './operation-scope.ts';
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -22,7 +22,7 @@ export async function reconcileDeployment(scope: OperationScope, versions: Desir
   const inGroup = () => scope.state.machines((m) => m.role === 'worker' && m.deployment === deployment);
   // First what an aborted operation left: half-deleted machines, and failed ones (replaced below).
   for (const leftover of inGroup().filter((m) => m.phase === 'Deleting' || m.phase === 'Failed')) {
-    await scope.run.step(`delete ${leftover.name} (${leftover.phase === 'Failed' ? 'failed' : 'left half-deleted'})`, () => deleteMachine(scope, leftover));
+    await scope.run.step(`delete ${leftover.name} (${leftover.phase === 'Failed' ? 'failed' : 'left half-deleted'})`, () => deleteMachineChild(scope, leftover));
   }
   const limit = 2 * (inGroup().length + replicas) + 2;
   for (let batch = 1; batch <= limit; batch += 1) {
@@ -43,22 +43,22 @@ export async function reconcileDeployment(scope: OperationScope, versions: Desir
             group,
           )
         : { ok: true as const, ...planScale({ replicas, machines: group, deletePolicy: md?.deletePolicy ?? 'Oldest', seed }), done: false };
-    if (!decision.ok) throw refused(decision.reason);
+    if (!decision.ok) throw refusalFailure(decision.reason);
     if (decision.done || (decision.create === 0 && decision.delete.length === 0)) {
       if (decision.done || group.every((m) => m.phase === 'Running' && m.ready)) return;
-      throw refused(`the rollout of ${deployment} cannot go on: machines it waits for are not Ready (${group.filter((m) => !m.ready).map((m) => m.name).join(', ')})`);
+      throw refusalFailure(`the rollout of ${deployment} cannot go on: machines it waits for are not Ready (${group.filter((m) => !m.ready).map((m) => m.name).join(', ')})`);
     }
     const names = Array.from({ length: decision.create }, () => newMachineName(versions, deployment));
     const parts = [...(names.length > 0 ? [`create ${plural(names.length, 'machine')}`] : []), ...(decision.delete.length > 0 ? [`delete ${decision.delete.join(', ')}`] : [])];
     await scope.run.step(`${deployment}: ${parts.join(' and ')}`, () =>
       Promise.all([
-        ...names.map((name) => createMachine(scope, versions, { name, role: 'worker', deployment, bootstrap: false })),
+        ...names.map((name) => createMachineChild(scope, versions, { name, role: 'worker', deployment, bootstrap: false })),
         ...decision.delete.map((name) => {
           const machine = scope.state.machine(name);
-          return machine ? deleteMachine(scope, machine) : Promise.resolve();
+          return machine ? deleteMachineChild(scope, machine) : Promise.resolve();
         }),
       ]),
     );
   }
-  throw refused(`the rollout of ${deployment} did not converge in ${limit} batches`);
+  throw refusalFailure(`the rollout of ${deployment} did not converge in ${limit} batches`);
 }

@@ -1,10 +1,11 @@
 import type { DesiredCluster } from '../../api/desired-cluster.ts';
-import { refused } from './refused.ts';
+import { refusalFailure } from './refusal-failure.ts';
 import type { ObservedMachine } from '../../api/observed-cluster.ts';
 import { calls, waits } from '../activity-profiles.ts';
-import { describeControlPlaneStep, type ControlPlaneStep, type MachineRef } from '../plan/control-plane.ts';
-import { createMachine, deleteMachine, updateTalosconfigEndpoints } from './machine-children.ts';
+import { describeControlPlaneStep } from '../../plan/control-plane.ts';
+import { createMachineChild, deleteMachineChild, updateTalosconfigEndpoints } from './machine-children.ts';
 import { clusterRef, newMachineName, operationLabel, type OperationScope } from './operation-scope.ts';
+import type { ControlPlaneStep, MachineRef } from '../../api/cluster-plan.ts';
 
 /** A control-plane change's steps, as plain names for the runner's step count. */
 export function controlPlaneStepNames(steps: readonly ControlPlaneStep[]): string[] {
@@ -23,7 +24,7 @@ export async function runControlPlaneSteps(scope: OperationScope, versions: Desi
   const nameOf = (ref: MachineRef): string => ('name' in ref ? ref.name : (created[ref.created - 1] ?? ''));
   const known = (name: string): ObservedMachine => {
     const machine = state.machine(name);
-    if (!machine?.address) throw refused(`control-plane machine ${name} has no known address`);
+    if (!machine?.address) throw refusalFailure(`control-plane machine ${name} has no known address`);
     return machine;
   };
   // A member that stays: the one etcd calls about others go through.
@@ -42,7 +43,7 @@ export async function runControlPlaneSteps(scope: OperationScope, versions: Desi
         const machine = newMachineName(versions, 'cp');
         created.push(machine);
         await run.step(name, async () => {
-          await createMachine(scope, versions, { name: machine, role: 'control-plane', bootstrap: false });
+          await createMachineChild(scope, versions, { name: machine, role: 'control-plane', bootstrap: false });
           await updateTalosconfigEndpoints(scope);
         });
         break;
@@ -68,7 +69,7 @@ export async function runControlPlaneSteps(scope: OperationScope, versions: Desi
       case 'delete-machine': {
         const machine = state.machine(step.machine);
         await run.step(name, async () => {
-          if (machine) await deleteMachine(scope, machine, { etcdLeft: true });
+          if (machine) await deleteMachineChild(scope, machine, { etcdLeft: true });
           await updateTalosconfigEndpoints(scope);
         });
         break;

@@ -2,11 +2,11 @@ import { ApplicationFailure, upsertSearchAttributes } from '@temporalio/workflow
 import type { OperationInput, OperationOutcome } from '../../api/cluster-operations.ts';
 import { DesiredCluster } from '../../api/desired-cluster.ts';
 import { ErrorType } from '../../api/errors.ts';
-import { clusterKey } from '../../api/ids.ts';
 import { CapstanCluster, CapstanOperation } from '../../api/search-attributes.ts';
 import { ClusterState } from './cluster-state.ts';
 import { OperationAborted, OperationRunner } from './operation-runner.ts';
 import type { OperationScope } from './operation-scope.ts';
+import { clusterKey } from '../../api/cluster-ref.ts';
 
 /** What an operation workflow declares before it starts. */
 export interface OperationDeclaration {
@@ -28,7 +28,7 @@ export async function runOperation(input: OperationInput, declaration: Operation
   }
   const desired = parsed.data;
   upsertSearchAttributes([
-    { key: CapstanCluster, value: clusterKey(desired.namespace, desired.name) },
+    { key: CapstanCluster, value: clusterKey({ namespace: desired.namespace, name: desired.name }) },
     { key: CapstanOperation, value: declaration.kind },
   ]);
   const run = new OperationRunner(declaration.kind, declaration.summary(desired), declaration.steps(desired), { reportTo: input.reportTo });

@@ -1,13 +1,13 @@
 import { status } from '@grpc/grpc-js';
 import { ErrorType } from '../../../api/errors.ts';
 import { failure } from '../../failure.ts';
-import { machineConfigSecret } from '../../kubernetes/cluster-secrets.ts';
 import { classifyTalosError } from '../machine-api/classify-talos-error.ts';
 import { maintenanceCredentials, type TalosCredentials } from '../machine-api/credentials.ts';
 import type { ApplyConfigurationReply, ApplyMode } from '../machine-api/messages.ts';
 import { singleNode } from '../machine-api/node-replies.ts';
 import { hasCode } from '../machine-api/talos-call-error.ts';
 import { activityCallOptions, clusterCredentials, withClient, type TalosActivityDeps, type TalosNodeRef } from './talos-session.ts';
+import { machineConfigSecret } from '../../../api/cluster-secrets.ts';
 
 /** Apply modes as workflows name them. */
 export type ConfigApplyMode = 'auto' | 'reboot' | 'no-reboot' | 'staged' | 'try';

@@ -1,12 +1,12 @@
 import { status } from '@grpc/grpc-js';
 import { ErrorType } from '../../../api/errors.ts';
 import { failure } from '../../failure.ts';
-import type { ClusterRef } from '../../kubernetes/cluster-secrets.ts';
 import { classifyTalosError } from '../machine-api/classify-talos-error.ts';
 import type { TalosCredentials } from '../machine-api/credentials.ts';
 import { singleNode } from '../machine-api/node-replies.ts';
 import { hasCode } from '../machine-api/talos-call-error.ts';
 import { activityCallOptions, clusterCredentials, withClient, type TalosActivityDeps } from './talos-session.ts';
+import type { ClusterRef } from '../../../api/cluster-ref.ts';
 
 /** The cluster and the addresses of every control-plane node that exists so far. */
 export interface BootstrapEtcdInput {

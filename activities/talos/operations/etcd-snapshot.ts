@@ -37,5 +37,5 @@ export interface EtcdBackupInput extends TalosNodeRef {
 export function backupEtcd(deps: TalosActivityDeps, input: EtcdBackupInput): Promise<WrittenFile> {
   const dir = deps.snapshotDir ?? join('.capstan', 'etcd-snapshots');
   const label = input.label.replace(/[^A-Za-z0-9._-]+/g, '_');
-  return snapshotEtcd(deps, { cluster: input.cluster, address: input.address, path: join(dir, input.cluster.namespace, input.cluster.cluster, `${label}.db`) });
+  return snapshotEtcd(deps, { cluster: input.cluster, address: input.address, path: join(dir, input.cluster.namespace, input.cluster.name, `${label}.db`) });
 }

@@ -1,12 +1,12 @@
-import { clusterSecretLabels, clusterSecretType, kubeconfigSecret } from '../../kubernetes/cluster-secrets.ts';
-import type { SecretRef } from '../../kubernetes/secret-store.ts';
 import { classifiedTalos } from '../machine-api/classify-talos-error.ts';
 import { readFileFromTarGz } from '../machine-api/tar-gz.ts';
 import { activityCallOptions, clusterCredentials, withClient, type TalosActivityDeps, type TalosNodeRef } from './talos-session.ts';
+import { clusterSecretLabels, clusterSecretType, kubeconfigSecret } from '../../../api/cluster-secrets.ts';
+import type { SecretKeyRef } from '../../../api/cluster-secrets.ts';
 
 /** Where the kubeconfig went: the Secret reference, never its content. */
 export interface FetchKubeconfigResult {
-  readonly secret: SecretRef;
+  readonly secret: SecretKeyRef;
 }
 
 /**

@@ -1,12 +1,13 @@
 import { Context } from '@temporalio/activity';
 import { ErrorType } from '../../../api/errors.ts';
 import { failure } from '../../failure.ts';
-import { talosconfigSecret, type ClusterRef } from '../../kubernetes/cluster-secrets.ts';
 import type { SecretStore } from '../../kubernetes/secret-store.ts';
 import type { TalosCredentials } from '../machine-api/credentials.ts';
 import type { TalosCallOptions } from '../machine-api/grpc-calls.ts';
 import { TalosMachineClient } from '../machine-api/machine-client.ts';
 import { parseTalosconfig } from '../machine-api/talosconfig-credentials.ts';
+import { talosconfigSecret } from '../../../api/cluster-secrets.ts';
+import type { ClusterRef } from '../../../api/cluster-ref.ts';
 
 /** What the Talos activities are built from: the store holding talosconfigs and machine configs. */
 export interface TalosActivityDeps {

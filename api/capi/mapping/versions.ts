@@ -1,3 +1,4 @@
+import type { ClusterVersions } from '../../cluster-plan.ts';
 import { parse as parseYaml } from 'yaml';
 import { Version, VersionCatalog, compareVersions, latestPatch, minorOf, minorsBetween, parseVersion, type TalosRelease } from '../../versions.ts';
 import { talosVersionAnnotation, versionCatalogAnnotation, versionCatalogKey } from '../annotations.ts';
@@ -31,12 +32,6 @@ export function resolveCatalog(cluster: Cluster, clusterKey: ObjectKey, objects:
     return undefined;
   }
   return parseAt(VersionCatalog, parsed, key, path, log);
-}
-
-/** The Kubernetes and Talos versions a cluster runs, checked against the catalog. */
-export interface ClusterVersions {
-  readonly kubernetes: string;
-  readonly talos: string;
 }
 
 /**

@@ -1,12 +1,14 @@
 import { CoreV1Api } from '@kubernetes/client-node';
-import { kubeconfigSecret, talosconfigSecret } from '../../../activities/kubernetes/cluster-secrets.ts';
 import { CliError } from '../cli-error.ts';
-import { namespaceFlag, refText } from '../cluster-ref.ts';
-import { explainKubeError, isNotFound } from '../connect/kube.ts';
+import { namespaceFlag } from '../cluster-ref.ts';
+import { explainKubeError } from '../connect/kube.ts';
 import type { CliContext } from '../context.ts';
 import { clusterNames, ObjectReader } from '../read/cluster-objects.ts';
 import { Resources } from '../read/resources.ts';
 import { unknownClusterError } from '../read/unknown-cluster.ts';
+import { kubeconfigSecret, talosconfigSecret } from '../../../api/cluster-secrets.ts';
+import { clusterKey } from '../../../api/cluster-ref.ts';
+import { isNotFound } from '../../../runtime/kubernetes-api-errors.ts';
 
 /** The cluster secrets `capstan get` prints. */
 export const secretKinds = {
@@ -21,7 +23,7 @@ export type SecretKind = keyof typeof secretKinds;
  */
 export async function getSecretCommand(ctx: CliContext, kind: SecretKind, name: string): Promise<number> {
   const ref = { namespace: ctx.namespace, name };
-  const secretRef = secretKinds[kind].ref({ namespace: ref.namespace, cluster: name });
+  const secretRef = secretKinds[kind].ref({ namespace: ref.namespace, name: name });
   const kube = await ctx.clients.kube();
   let data: Record<string, string> | undefined;
   try {
@@ -34,10 +36,10 @@ export async function getSecretCommand(ctx: CliContext, kind: SecretKind, name: 
     const cluster = await new ObjectReader(kube, ref.namespace).get(Resources.Cluster, name);
     if (!cluster && data === undefined) {
       const known = unknownClusterError(ref, await clusterNames(kube, ref.namespace));
-      throw new CliError(`no ${kind} for ${refText(ref)}: no Secret ${secretRef.name} and no Cluster object`, known.hint);
+      throw new CliError(`no ${kind} for ${clusterKey(ref)}: no Secret ${secretRef.name} and no Cluster object`, known.hint);
     }
     const what = data === undefined ? `Secret ${secretRef.namespace}/${secretRef.name} does not exist yet` : `Secret ${secretRef.namespace}/${secretRef.name} has no key "${secretRef.key}"`;
-    throw new CliError(`no ${kind} for ${refText(ref)}: ${what}`, `it is written once the control plane is bootstrapped; capstan describe cluster ${name}${namespaceFlag(ref)} shows how far provisioning is`);
+    throw new CliError(`no ${kind} for ${clusterKey(ref)}: ${what}`, `it is written once the control plane is bootstrapped; capstan describe cluster ${name}${namespaceFlag(ref)} shows how far provisioning is`);
   }
   ctx.io.stdout.write(Buffer.from(encoded, 'base64').toString('utf8'));
   return 0;

@@ -1,13 +1,14 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { abortUpdate, pauseUpdate, resumeUpdate, retryUpdate } from '../../../api/operation-messages.ts';
 import { CliError, oneLine } from '../cli-error.ts';
-import { namespaceFlag, type ClusterRef } from '../cluster-ref.ts';
+import { namespaceFlag } from '../cluster-ref.ts';
 import { explainTemporalError } from '../connect/temporal.ts';
 import type { CliContext, TemporalAccess } from '../context.ts';
 import { answerTimeoutMs } from '../read/cluster-workflow.ts';
 import { runningCluster } from '../read/running-cluster.ts';
 import { operationText } from '../render/status-cells.ts';
 import { doingText, nextStepHint } from '../render/doing-text.ts';
+import type { ClusterRef } from '../../../api/cluster-ref.ts';
 
 /** Sends one operator update to a run and waits for its answer; a refusal becomes a CliError. */
 async function send<R>(temporal: TemporalAccess, workflowId: string, what: string, call: (handle: ReturnType<TemporalAccess['client']['workflow']['getHandle']>) => Promise<R>): Promise<R> {

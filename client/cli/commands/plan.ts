@@ -3,9 +3,9 @@ import { parseAllDocuments } from 'yaml';
 import { describeIssue, objectsFromManifests, toDesiredCluster, type ClusterObjects } from '../../../api/capi/to-desired-cluster.ts';
 import { clusterProgressQuery, planQuery } from '../../../api/cluster-messages.ts';
 import type { DesiredCluster } from '../../../api/desired-cluster.ts';
-import { planCluster, type ClusterPlan } from '../../../workflows/plan/cluster-plan.ts';
+import { planCluster } from '../../../plan/cluster-plan.ts';
 import { CliError, oneLine } from '../cli-error.ts';
-import { namespaceFlag, refText, type ClusterRef } from '../cluster-ref.ts';
+import { namespaceFlag } from '../cluster-ref.ts';
 import type { CliContext } from '../context.ts';
 import { clusterNames, readMappingObjects } from '../read/cluster-objects.ts';
 import { ask, lookupClusterWorkflow } from '../read/cluster-workflow.ts';
@@ -13,6 +13,9 @@ import { unknownClusterError } from '../read/unknown-cluster.ts';
 import { palette } from '../render/colors.ts';
 import { operationText } from '../render/status-cells.ts';
 import { planText } from '../render/plan-text.ts';
+import type { ClusterPlan } from '../../../api/cluster-plan.ts';
+import type { ClusterRef } from '../../../api/cluster-ref.ts';
+import { clusterKey } from '../../../api/cluster-ref.ts';
 
 /** Flags of `capstan plan`. */
 export interface PlanOptions {
@@ -39,7 +42,7 @@ function mapSpec(ref: ClusterRef, objects: ClusterObjects, where: string): { des
   const mapped = toDesiredCluster(ref, objects);
   if (mapped.ok) return { desired: mapped.desired, warnings: mapped.warnings.map(describeIssue) };
   const count = mapped.errors.length;
-  throw new CliError(`the spec of ${refText(ref)} in ${where} is not valid (${count} problem${count === 1 ? '' : 's'})`, 'fix the fields named above; the controller reports the same problems as an InvalidSpec condition', {
+  throw new CliError(`the spec of ${clusterKey(ref)} in ${where} is not valid (${count} problem${count === 1 ? '' : 's'})`, 'fix the fields named above; the controller reports the same problems as an InvalidSpec condition', {
     details: mapped.errors.map(describeIssue),
   });
 }
@@ -80,7 +83,7 @@ export async function planClusterCommand(ctx: CliContext, name: string, options:
     const running = (await ask(temporal, workflow, clusterProgressQuery)).operation;
     if (running && plan.ok && plan.operation !== 'none') notes.push(`an operation is running now (${operationText(running)}); this plan follows what it has done so far`);
   } else if (workflow.state === 'closed') {
-    throw new CliError(`the cluster workflow ${workflow.workflowId} has ended (${workflow.status.toLowerCase()}): nothing plans for ${refText(ref)}`, `capstan describe cluster ${name}${namespaceFlag(ref)} shows what is left`);
+    throw new CliError(`the cluster workflow ${workflow.workflowId} has ended (${workflow.status.toLowerCase()}): nothing plans for ${clusterKey(ref)}`, `capstan describe cluster ${name}${namespaceFlag(ref)} shows what is left`);
   } else if (spec) {
     // No workflow yet: its first plan is against a cluster with nothing built.
     plan = planCluster({ desired: spec.desired, observed: { machines: [], bootstrapped: false } });

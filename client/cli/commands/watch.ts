@@ -1,10 +1,10 @@
 import type { ClusterProgress } from '../../../api/cluster-messages.ts';
-import { refText } from '../cluster-ref.ts';
 import type { CliContext } from '../context.ts';
 import { readClusterWorkflow, type WorkflowView } from '../read/cluster-workflow.ts';
 import { hasClusterObject, noWorkflowError } from '../read/unknown-cluster.ts';
 import { palette } from '../render/colors.ts';
 import { watchFrame } from '../render/watch-frame.ts';
+import { clusterKey } from '../../../api/cluster-ref.ts';
 
 /** Flags of `capstan watch`. */
 export interface WatchOptions {
@@ -86,7 +86,7 @@ export async function watchCommand(ctx: CliContext, name: string, options: Watch
       if (code !== undefined) return code;
     }
     if (deadline !== undefined && Date.now() >= deadline) {
-      ctx.io.stderr.write(`capstan: cluster ${refText(ref)} is still ${phase} after ${options.timeoutSeconds ?? 0} s\n`);
+      ctx.io.stderr.write(`capstan: cluster ${clusterKey(ref)} is still ${phase} after ${options.timeoutSeconds ?? 0} s\n`);
       return 1;
     }
     await sleep(options.intervalMs ?? 1_000, ctx.io.interrupted);

@@ -1,4 +1,4 @@
-import { temporalSettingsFromEnv } from '../../temporal/connection-options.ts';
+import { temporalSettingsFromEnv } from '../../../runtime/temporal-connection.ts';
 import type { CliClients, KubeAccess, TemporalAccess } from '../context.ts';
 
 /** The connection flags every command takes. */

@@ -77,8 +77,3 @@ export function explainKubeError(error: unknown, kube: Pick<KubeAccess, 'server'
   }
   return error;
 }
-
-/** Whether a Kubernetes call failed with 404 (no such object, or the kind is not served). */
-export function isNotFound(error: unknown): boolean {
-  return error instanceof ApiException && error.code === 404;
-}

@@ -1,5 +1,5 @@
 import { Client, Connection, isGrpcDeadlineError, isGrpcServiceError } from '@temporalio/client';
-import type { TemporalSettings } from '../../temporal/connection-options.ts';
+import type { TemporalSettings } from '../../../runtime/temporal-connection.ts';
 import { CliError, oneLine } from '../cli-error.ts';
 import type { TemporalAccess } from '../context.ts';
 

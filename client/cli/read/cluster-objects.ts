@@ -6,10 +6,11 @@ import type { Machine } from '../../../api/capi/machine.ts';
 import type { ProxmoxCluster } from '../../../api/capi/proxmox-cluster.ts';
 import type { ClusterObjects } from '../../../api/capi/to-desired-cluster.ts';
 import type { TalosControlPlane } from '../../../api/capi/talos-control-plane.ts';
-import type { ClusterRef } from '../cluster-ref.ts';
-import { explainKubeError, isNotFound } from '../connect/kube.ts';
+import { explainKubeError } from '../connect/kube.ts';
 import type { KubeAccess } from '../context.ts';
 import { Resources, type Resource } from './resources.ts';
+import type { ClusterRef } from '../../../api/cluster-ref.ts';
+import { isNotFound } from '../../../runtime/kubernetes-api-errors.ts';
 
 /**
  * A cluster's objects as `capstan describe` shows them. They are read as the API server stores

@@ -2,9 +2,9 @@ import { WorkflowNotFoundError, type QueryDefinition, type WorkflowHandle } from
 import { clusterProgressQuery, type ClusterProgress } from '../../../api/cluster-messages.ts';
 import { clusterWorkflowId } from '../../../api/ids.ts';
 import { CliError, oneLine } from '../cli-error.ts';
-import type { ClusterRef } from '../cluster-ref.ts';
 import { explainTemporalError } from '../connect/temporal.ts';
 import type { TemporalAccess } from '../context.ts';
+import type { ClusterRef } from '../../../api/cluster-ref.ts';
 
 /** How long a describe or query may take: a running workflow with no worker never answers. */
 export const answerTimeoutMs = 10_000;

@@ -1,8 +1,10 @@
 import { CliError } from '../cli-error.ts';
-import { namespaceFlag, refText, type ClusterRef } from '../cluster-ref.ts';
+import { namespaceFlag } from '../cluster-ref.ts';
 import type { CliClients } from '../context.ts';
 import { clusterNames, ObjectReader } from './cluster-objects.ts';
 import { Resources } from './resources.ts';
+import type { ClusterRef } from '../../../api/cluster-ref.ts';
+import { clusterKey } from '../../../api/cluster-ref.ts';
 
 /** Whether the Cluster object exists; false also when the management cluster cannot be asked. */
 export async function hasClusterObject(clients: CliClients, ref: ClusterRef): Promise<boolean> {
@@ -30,7 +32,7 @@ export async function noWorkflowError(clients: CliClients, ref: ClusterRef, doin
   }
   if (hasObject) {
     return new CliError(
-      `cluster ${refText(ref)} has no cluster workflow yet, so there is nothing to ${doing}`,
+      `cluster ${clusterKey(ref)} has no cluster workflow yet, so there is nothing to ${doing}`,
       `the Capstan controller starts it once the Cluster's spec is valid; capstan describe cluster ${ref.name}${namespaceFlag(ref)} shows its conditions`,
     );
   }
@@ -45,5 +47,5 @@ export function unknownClusterError(ref: ClusterRef, names: readonly string[] | 
       : names.length === 0
         ? `namespace ${ref.namespace} has no Clusters; check -n/--namespace`
         : `Clusters in namespace ${ref.namespace}: ${names.join(', ')}`;
-  return new CliError(`cluster ${refText(ref)} not found: no Cluster object and no cluster workflow`, known);
+  return new CliError(`cluster ${clusterKey(ref)} not found: no Cluster object and no cluster workflow`, known);
 }

@@ -1,4 +1,3 @@
-import type { ClusterRef } from '../cluster-ref.ts';
 import type { WorkflowView } from '../read/cluster-workflow.ts';
 import type { Palette } from './colors.ts';
 import type { DescribeRow } from './describe-tree.ts';
@@ -6,6 +5,7 @@ import { since } from './since.ts';
 import { renderTable } from './table.ts';
 import { flattenTree, type TreeNode } from './tree.ts';
 import { workflowLines } from './workflow-lines.ts';
+import type { ClusterRef } from '../../../api/cluster-ref.ts';
 
 const headers = ['NAME', 'READY', 'SEVERITY', 'REASON', 'SINCE', 'VERSION', 'TALOS', 'MESSAGE'];
 

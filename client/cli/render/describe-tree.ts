@@ -3,11 +3,11 @@ import { ConditionReason, ConditionType, type Condition } from '../../../api/cap
 import type { Machine } from '../../../api/capi/machine.ts';
 import type { MachineDeployment } from '../../../api/capi/machine-deployment.ts';
 import type { BlockedRun, ClusterProgress, MachineProgress } from '../../../api/cluster-messages.ts';
-import type { ClusterRef } from '../cluster-ref.ts';
 import type { ClusterCrs } from '../read/cluster-objects.ts';
 import { clusterCellsFromProgress, conditionCells, machineCellsFromProgress, none, notOk, ok, readyCondition, unknown, type StatusCells } from './status-cells.ts';
 import { node, type TreeNode } from './tree.ts';
 import { oldest, versionChange } from './versions.ts';
+import type { ClusterRef } from '../../../api/cluster-ref.ts';
 
 /** One row of `capstan describe cluster`. */
 export interface DescribeRow extends StatusCells {

@@ -1,10 +1,12 @@
 import type { ClusterProgress } from '../../../api/cluster-messages.ts';
-import { namespaceFlag, refText, type ClusterRef } from '../cluster-ref.ts';
+import { namespaceFlag } from '../cluster-ref.ts';
 import { operationText } from './status-cells.ts';
+import type { ClusterRef } from '../../../api/cluster-ref.ts';
+import { clusterKey } from '../../../api/cluster-ref.ts';
 
 /** What the cluster is doing, in one clause, for "nothing to retry"-style errors. */
 export function doingText(ref: ClusterRef, progress: ClusterProgress): string {
-  const cluster = `cluster ${refText(ref)}`;
+  const cluster = `cluster ${clusterKey(ref)}`;
   switch (progress.phase) {
     case 'Idle':
       return `${cluster} is Idle: no operation runs`;

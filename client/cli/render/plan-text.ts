@@ -1,6 +1,7 @@
-import type { ClusterPlan } from '../../../workflows/plan/cluster-plan.ts';
-import { refText, type ClusterRef } from '../cluster-ref.ts';
 import type { Palette } from './colors.ts';
+import type { ClusterPlan } from '../../../api/cluster-plan.ts';
+import type { ClusterRef } from '../../../api/cluster-ref.ts';
+import { clusterKey } from '../../../api/cluster-ref.ts';
 
 /** A plan with where its spec came from and what the reader should know about it. */
 export interface PlanView {
@@ -20,7 +21,7 @@ export interface PlanView {
  */
 export function planText(view: PlanView, colors: Palette): string {
   const { plan } = view;
-  const lines = [`Plan for ${refText(view.ref)} from ${view.source}:`];
+  const lines = [`Plan for ${clusterKey(view.ref)} from ${view.source}:`];
   if (!plan.ok) {
     lines.push(`${colors.red('refused')} ${plan.operation}: ${plan.reason}`);
   } else if (plan.operation === 'none') {

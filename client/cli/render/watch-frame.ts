@@ -1,8 +1,9 @@
 import type { ClusterProgress } from '../../../api/cluster-messages.ts';
-import { refText, type ClusterRef } from '../cluster-ref.ts';
 import type { Palette } from './colors.ts';
 import { renderTable } from './table.ts';
 import { phaseText, progressLines } from './workflow-lines.ts';
+import type { ClusterRef } from '../../../api/cluster-ref.ts';
+import { clusterKey } from '../../../api/cluster-ref.ts';
 
 /** `[██████░░░░] 3/5`. */
 export function progressBar(step: number, steps: number, width = 20): string {
@@ -14,7 +15,7 @@ export function progressBar(step: number, steps: number, width = 20): string {
 export function watchFrame(ref: ClusterRef, progress: ClusterProgress, now: Date, colors: Palette, options: { readonly clock?: boolean } = {}): string {
   const generation = progress.generation === undefined ? '' : ` · generation ${progress.generation}`;
   const clock = options.clock ? colors.dim(` · ${now.toTimeString().slice(0, 8)}`) : '';
-  const lines = [`Cluster ${refText(ref)} · ${phaseText(progress.phase, colors)}${generation} · ${progress.operations} operation${progress.operations === 1 ? '' : 's'}${clock}`];
+  const lines = [`Cluster ${clusterKey(ref)} · ${phaseText(progress.phase, colors)}${generation} · ${progress.operations} operation${progress.operations === 1 ? '' : 's'}${clock}`];
   if (progress.operation) lines.push(`${'Progress'.padEnd(11)}${progressBar(progress.operation.step, progress.operation.steps)}`);
   lines.push(...progressLines(ref, progress, now, colors));
   if (progress.machines.length > 0) {

@@ -1,9 +1,10 @@
 import type { ClusterProgress } from '../../../api/cluster-messages.ts';
-import { namespaceFlag, type ClusterRef } from '../cluster-ref.ts';
+import { namespaceFlag } from '../cluster-ref.ts';
 import type { WorkflowView } from '../read/cluster-workflow.ts';
 import type { Palette } from './colors.ts';
 import { operationText } from './status-cells.ts';
 import { since } from './since.ts';
+import type { ClusterRef } from '../../../api/cluster-ref.ts';
 
 const label = (text: string): string => text.padEnd(11);
 const more = ' '.repeat(11);

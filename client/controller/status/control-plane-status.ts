@@ -15,7 +15,7 @@ export interface WantedVersions {
 }
 
 /** Whether a machine runs what the spec asks (the workflow's own verdict when it gives one). */
-export function isUpToDate(machine: ProgressMachine, wanted: WantedVersions): boolean {
+export function isAtWantedVersions(machine: ProgressMachine, wanted: WantedVersions): boolean {
   if (machine.upToDate !== undefined) return machine.upToDate;
   if (machine.kubernetesVersion === '') return false;
   return (wanted.kubernetes === undefined || machine.kubernetesVersion === wanted.kubernetes) && (wanted.talos === undefined || machine.talosVersion === wanted.talos);
@@ -57,7 +57,7 @@ export function controlPlaneStatus(tcp: RawObject, facts: ClusterFacts, wanted: 
       selector: `${clusterNameLabel}=${facts.name},${controlPlaneLabel}`,
       replicas: machines.length,
       readyReplicas: ready,
-      updatedReplicas: machines.filter((m) => isUpToDate(m, wanted)).length,
+      updatedReplicas: machines.filter((m) => isAtWantedVersions(m, wanted)).length,
       unavailableReplicas: machines.length - ready,
       initialized,
       bootstrapped: initialized,

@@ -3,7 +3,7 @@ import { ConditionReason, ConditionType } from '../../../api/capi/conditions.ts'
 import { numberAt, type RawObject } from '../raw-object.ts';
 import { blockerOf, type ClusterFacts } from './cluster-facts.ts';
 import { isFalse, isTrue, type ConditionDraft } from './conditions.ts';
-import { isUpToDate, type WantedVersions } from './control-plane-status.ts';
+import { isAtWantedVersions, type WantedVersions } from './control-plane-status.ts';
 import { operationStatus } from './operation-status.ts';
 import { concernsDeployment, describeStep, machinesOf, operationOf, touchesDeployment } from './progress-view.ts';
 import { issuesOf } from './spec-verdict.ts';
@@ -47,7 +47,7 @@ export function deploymentStatus(md: RawObject, facts: ClusterFacts, wanted: Wan
       replicas: machines.length,
       readyReplicas: ready,
       availableReplicas: ready,
-      updatedReplicas: machines.filter((m) => isUpToDate(m, wanted)).length,
+      updatedReplicas: machines.filter((m) => isAtWantedVersions(m, wanted)).length,
       unavailableReplicas: Math.max(desired - ready, 0),
       phase,
       ...(generation === undefined ? {} : { observedGeneration: generation }),

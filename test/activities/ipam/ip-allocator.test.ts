@@ -4,8 +4,8 @@ import { ErrorType } from '../../../api/errors.ts';
 import { ipamCrds, ipamGroup, ipamVersion } from '../../../api/ipam.ts';
 import { createIpamActivities } from '../../../activities/ipam/ipam-activities.ts';
 import { applyCrds } from '../../../client/kubernetes/apply-crds.ts';
-import { startManagementCluster, type ManagementCluster } from '../../harness/management-cluster.ts';
-import { makeTempDir } from '../../harness/temp-dir.ts';
+import { startManagementCluster, type ManagementCluster } from '../../../embedded/servers/management-cluster.ts';
+import { makeTempDir } from '../../../embedded/servers/temp-dir.ts';
 
 const dataDir = makeTempDir('ipam');
 let cluster: ManagementCluster | undefined;

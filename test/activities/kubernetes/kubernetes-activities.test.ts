@@ -3,19 +3,20 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorType } from '../../../api/errors.ts';
-import { kubeconfigSecret, type ClusterRef } from '../../../activities/kubernetes/cluster-secrets.ts';
 import { createKubernetesActivities } from '../../../activities/kubernetes/kubernetes-activities.ts';
 import { KubernetesSecretStore } from '../../../activities/kubernetes/secret-store.ts';
-import { startManagementCluster, type ManagementCluster } from '../../harness/management-cluster.ts';
-import { makeTempDir } from '../../harness/temp-dir.ts';
+import { startManagementCluster, type ManagementCluster } from '../../../embedded/servers/management-cluster.ts';
+import { makeTempDir } from '../../../embedded/servers/temp-dir.ts';
 import {
   createBudget, ensureNamespace, podExists, registerNode, reportNodeStatus, runPod, setDisruptionsAllowed, startFakeKubelet, workloadApis,
 } from './workload-fixtures.ts';
+import { kubeconfigSecret } from '../../../api/cluster-secrets.ts';
+import type { ClusterRef } from '../../../api/cluster-ref.ts';
 
 // One real apiserver plays both parts: the management cluster holding the Secrets and the
 // workload cluster whose Nodes are drained (the kubeconfig Secret points back at itself).
 const dataDir = makeTempDir('kubernetes-activities');
-const cluster: ClusterRef = { namespace: 'default', cluster: 'wl' };
+const cluster: ClusterRef = { namespace: 'default', name: 'wl' };
 const apps = 'apps';
 let management: ManagementCluster | undefined;
 let secrets: KubernetesSecretStore;

@@ -3,17 +3,17 @@ import { DefaultLogger } from '@temporalio/worker';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubernetesSecretStore } from '../../../activities/kubernetes/secret-store.ts';
-import { createClusterConfigActivities, secretsBundleSecret } from '../../../activities/talos/cluster-config-activities.ts';
-import { machineConfigSecret, talosconfigSecret } from '../../../activities/kubernetes/cluster-secrets.ts';
+import { createClusterConfigActivities } from '../../../activities/talos/cluster-config-activities.ts';
 import { parseSecretsBundle } from '../../../activities/talos/secrets-bundle-yaml.ts';
-import { startManagementCluster, type ManagementCluster } from '../../harness/management-cluster.ts';
-import { makeTempDir } from '../../harness/temp-dir.ts';
+import { startManagementCluster, type ManagementCluster } from '../../../embedded/servers/management-cluster.ts';
+import { makeTempDir } from '../../../embedded/servers/temp-dir.ts';
+import { machineConfigSecret, secretsBundleSecret, talosconfigSecret } from '../../../api/cluster-secrets.ts';
 
 const dataDir = makeTempDir('cluster-config');
 let management: ManagementCluster | undefined;
 let secrets: KubernetesSecretStore;
 let activities: ReturnType<typeof createClusterConfigActivities>;
-const cluster = { namespace: 'default', cluster: 'gamma' };
+const cluster = { namespace: 'default', name: 'gamma' };
 
 beforeAll(async () => {
   management = await startManagementCluster({ dataDir: dataDir.path, ephemeral: true });

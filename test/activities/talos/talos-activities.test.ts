@@ -5,13 +5,14 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ErrorType } from '../../../api/errors.ts';
-import { machineConfigSecret, talosconfigSecret, type ClusterRef } from '../../../activities/kubernetes/cluster-secrets.ts';
 import { createTalosActivities } from '../../../activities/talos/talos-activities.ts';
 import { MemorySecretStore } from '../../fixtures/memory-secret-store.ts';
 import { generateTalosconfig } from '../../../activities/talos/talosconfig.ts';
 import { fixedNow, testBundle } from './talos-fixtures.ts';
+import { machineConfigSecret, talosconfigSecret } from '../../../api/cluster-secrets.ts';
+import type { ClusterRef } from '../../../api/cluster-ref.ts';
 
-const cluster: ClusterRef = { namespace: 'default', cluster: 'alpha' };
+const cluster: ClusterRef = { namespace: 'default', name: 'alpha' };
 const unreachable = '127.0.0.1:1';
 const secrets = new MemorySecretStore();
 const talos = createTalosActivities({ secrets, pollMs: 50 });
@@ -36,12 +37,12 @@ describe('Talos activities without a node', () => {
   it('needs the machine config and talosconfig Secrets, and says which is missing', async () => {
     const missingConfig = await run(talos.talosApplyConfig, { cluster, machine: 'alpha-cp-9', address: unreachable });
     expect(missingConfig).toMatchObject({ type: ErrorType.SecretNotFound, nonRetryable: true, message: 'Secret default/alpha-cp-9-bootstrap-data does not exist' });
-    const missingTalosconfig = await run(talos.talosVersion, { cluster: { namespace: 'default', cluster: 'beta' }, address: unreachable });
+    const missingTalosconfig = await run(talos.talosVersion, { cluster: { namespace: 'default', name: 'beta' }, address: unreachable });
     expect(missingTalosconfig).toMatchObject({ type: ErrorType.SecretNotFound, message: 'Secret default/beta-talosconfig does not exist' });
   });
 
   it('refuses a malformed talosconfig for good', async () => {
-    const gamma = { namespace: 'default', cluster: 'gamma' };
+    const gamma = { namespace: 'default', name: 'gamma' };
     await secrets.write(talosconfigSecret(gamma), 'context: gamma\ncontexts: {}\n');
     expect(await run(talos.talosVersion, { cluster: gamma, address: unreachable })).toMatchObject({ type: ErrorType.InvalidTalosconfig, nonRetryable: true });
   });

@@ -5,7 +5,6 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorType } from '../../../api/errors.ts';
-import { kubeconfigSecret, machineConfigSecret, talosconfigSecret, type ClusterRef } from '../../../activities/kubernetes/cluster-secrets.ts';
 import { createKubernetesActivities } from '../../../activities/kubernetes/kubernetes-activities.ts';
 import { maintenanceCredentials } from '../../../activities/talos/machine-api/credentials.ts';
 import { TalosMachineClient } from '../../../activities/talos/machine-api/machine-client.ts';
@@ -15,8 +14,10 @@ import { createTalosActivities } from '../../../activities/talos/talos-activitie
 import { generateTalosconfig } from '../../../activities/talos/talosconfig.ts';
 import { MemorySecretStore } from '../../fixtures/memory-secret-store.ts';
 import { createVm, eventually, machineConfig, newBundle, startTalosStack, vmPower, type TalosStack } from '../../sim/talos-helpers.ts';
+import { kubeconfigSecret, machineConfigSecret, talosconfigSecret } from '../../../api/cluster-secrets.ts';
+import type { ClusterRef } from '../../../api/cluster-ref.ts';
 
-const cluster: ClusterRef = { namespace: 'default', cluster: 'epsilon' };
+const cluster: ClusterRef = { namespace: 'default', name: 'epsilon' };
 const endpoint = 'https://127.0.91.10:6443';
 const controlPlanes = ['127.0.91.11', '127.0.91.12', '127.0.91.13'];
 const workerAddress = '127.0.91.21';

@@ -4,8 +4,8 @@ import { capiCrds } from '../../../api/capi/crds.ts';
 import { objectsFromManifests, toDesiredCluster } from '../../../api/capi/to-desired-cluster.ts';
 import { capstanCrds } from '../../../api/crds.ts';
 import { applyCrds } from '../../../client/kubernetes/apply-crds.ts';
-import { startManagementCluster, type ManagementCluster } from '../../harness/management-cluster.ts';
-import { makeTempDir } from '../../harness/temp-dir.ts';
+import { startManagementCluster, type ManagementCluster } from '../../../embedded/servers/management-cluster.ts';
+import { makeTempDir } from '../../../embedded/servers/temp-dir.ts';
 import { at, demoManifests, loadManifests, manifest, type Manifest } from './manifests.ts';
 
 const namespace = 'default';

@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parseManifests, type Manifest } from '../../../embedded/manifest.ts';
 
-/** A manifest as YAML gives it: plain JSON objects. */
-export type Manifest = Record<string, unknown> & { kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> } };
+export type { Manifest };
 
 /** The documents of a fixture file in test/api/capi/fixtures. */
 export function loadManifests(file: string): Manifest[] {
-  const text = readFileSync(join(import.meta.dirname, 'fixtures', file), 'utf8');
-  return parseAllDocuments(text).map((document) => document.toJS() as Manifest);
+  return parseManifests(readFileSync(join(import.meta.dirname, 'fixtures', file), 'utf8'));
 }
 
 /** The demo cluster's manifests, a fresh copy each call (cases edit them). */

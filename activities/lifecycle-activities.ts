@@ -1,0 +1,35 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import { createIpamActivities } from './ipam/ipam-activities.ts';
+import { createKubernetesActivities } from './kubernetes/kubernetes-activities.ts';
+import { KubernetesSecretStore } from './kubernetes/secret-store.ts';
+import { createProxmoxActivities } from './proxmox/proxmox-activities.ts';
+import { ProxmoxClient, type ProxmoxConnection } from './proxmox/proxmox-client.ts';
+import { createClusterConfigActivities } from './talos/cluster-config-activities.ts';
+import { createTalosActivities } from './talos/talos-activities.ts';
+
+/** What the lifecycle activities talk to. */
+export interface LifecycleDeps {
+  readonly proxmox: ProxmoxConnection;
+  /** The management cluster: IP address claims and every cluster Secret live there. */
+  readonly managementCluster: KubeConfig;
+  /** How often long waits poll (tests shorten it). */
+  readonly pollMs?: number;
+  /** Where etcd snapshots go (default `.capstan/etcd-snapshots` under the working directory). */
+  readonly snapshotDir?: string;
+}
+
+/** Every activity the lifecycle workflows call, built from their clients. */
+export function createLifecycleActivities(deps: LifecycleDeps) {
+  const secrets = new KubernetesSecretStore(deps.managementCluster);
+  const polling = deps.pollMs === undefined ? {} : { pollMs: deps.pollMs };
+  return {
+    ...createProxmoxActivities({ client: new ProxmoxClient(deps.proxmox) }),
+    ...createIpamActivities(deps.managementCluster),
+    ...createClusterConfigActivities({ secrets }),
+    ...createTalosActivities({ secrets, ...polling, ...(deps.snapshotDir === undefined ? {} : { snapshotDir: deps.snapshotDir }) }),
+    ...createKubernetesActivities({ secrets, ...polling }),
+  };
+}
+
+/** The activity interface workflows proxy (`proxyActivities<LifecycleActivities>`). */
+export type LifecycleActivities = ReturnType<typeof createLifecycleActivities>;

@@ -1,0 +1,68 @@
+// What the planners (plan/) decide and what the cluster workflow's `plan` query answers: plain
+// JSON the workflows, the controller and the CLI all read, so it lives below all of them.
+
+/** The Kubernetes version of the control plane and the installed Talos version. */
+export interface ClusterVersions {
+  readonly kubernetes: string;
+  readonly talos: string;
+}
+
+/** One MachineDeployment's kubelet move within a workers hop. */
+export interface WorkerMove {
+  readonly name: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/** One step of a chained upgrade, in order; `description` is what the dry run and progress show. */
+export type UpgradeHop =
+  | { readonly kind: 'snapshot-etcd'; readonly description: string }
+  | { readonly kind: 'talos'; readonly from: string; readonly to: string; readonly description: string }
+  | { readonly kind: 'control-plane'; readonly from: string; readonly to: string; readonly description: string }
+  | { readonly kind: 'workers'; readonly deployments: readonly WorkerMove[]; readonly description: string };
+
+/** A machine a step acts on: one that exists, or the n-th one this plan creates (1-based). */
+export type MachineRef = { readonly name: string } | { readonly created: number };
+
+/** One step of a control-plane change, in order; plain JSON so it can live in workflow state. */
+export type ControlPlaneStep =
+  | { readonly kind: 'snapshot-etcd' }
+  | { readonly kind: 'create-machine'; readonly role: 'control-plane'; readonly created: number }
+  /** Node Ready and etcd member promoted and healthy. */
+  | { readonly kind: 'wait-healthy'; readonly machine: MachineRef }
+  | { readonly kind: 'forfeit-leadership'; readonly machine: string }
+  /** A healthy member leaves by itself (Talos EtcdLeaveCluster on that node). */
+  | { readonly kind: 'leave-etcd'; readonly machine: string }
+  /** An unhealthy member cannot leave by itself: a healthy member removes it (EtcdRemoveMemberByID). */
+  | { readonly kind: 'remove-etcd-member'; readonly machine: string }
+  | { readonly kind: 'delete-machine'; readonly machine: string };
+
+/** A batch of a rolling-update preview, with placeholder names for the machines it creates. */
+export interface PreviewBatch {
+  readonly create: readonly string[];
+  readonly delete: readonly string[];
+}
+
+/** The operations the cluster workflow runs, one at a time, each as a child workflow. */
+export type OperationKind =
+  | 'provision'
+  | 'delete'
+  | 'upgrade'
+  | 'scale-control-plane'
+  | 'rollout-control-plane'
+  | 'scale-machine-deployment'
+  | 'rollout-machine-deployment'
+  | 'none';
+
+/** The chosen operation with what its workflow needs (hops, control-plane steps, batches, machines). */
+export type Operation =
+  | { readonly operation: 'none' | 'provision' | 'delete' }
+  | { readonly operation: 'upgrade'; readonly from: ClusterVersions; readonly to: ClusterVersions; readonly hops: readonly UpgradeHop[] }
+  | { readonly operation: 'scale-control-plane' | 'rollout-control-plane'; readonly from: number; readonly to: number; readonly controlPlaneSteps: readonly ControlPlaneStep[] }
+  | { readonly operation: 'scale-machine-deployment'; readonly deployment: string; readonly from: number; readonly to: number; readonly create: number; readonly delete: readonly string[] }
+  | { readonly operation: 'rollout-machine-deployment'; readonly deployment: string; readonly batches: readonly PreviewBatch[] };
+
+/** The next operation with its human-readable steps ("step i of n"), or the operation that is refused and why. */
+export type ClusterPlan =
+  | ({ readonly ok: true; readonly summary: string; readonly steps: readonly string[] } & Operation)
+  | { readonly ok: false; readonly operation: OperationKind; readonly reason: string };
