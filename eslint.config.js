@@ -31,7 +31,12 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: nodeBuiltins.map((name) => ({ name, message: 'No Node built-ins in workflow, plan or api code: it must stay deterministic.' })) },
+        {
+          paths: nodeBuiltins.map((name) => ({
+            name,
+            message: 'No Node built-ins in workflow, plan or api code: it must stay deterministic.',
+          })),
+        },
       ],
     },
   },

@@ -58,8 +58,20 @@ export type OperationKind =
 export type Operation =
   | { readonly operation: 'none' | 'provision' | 'delete' }
   | { readonly operation: 'upgrade'; readonly from: ClusterVersions; readonly to: ClusterVersions; readonly hops: readonly UpgradeHop[] }
-  | { readonly operation: 'scale-control-plane' | 'rollout-control-plane'; readonly from: number; readonly to: number; readonly controlPlaneSteps: readonly ControlPlaneStep[] }
-  | { readonly operation: 'scale-machine-deployment'; readonly deployment: string; readonly from: number; readonly to: number; readonly create: number; readonly delete: readonly string[] }
+  | {
+      readonly operation: 'scale-control-plane' | 'rollout-control-plane';
+      readonly from: number;
+      readonly to: number;
+      readonly controlPlaneSteps: readonly ControlPlaneStep[];
+    }
+  | {
+      readonly operation: 'scale-machine-deployment';
+      readonly deployment: string;
+      readonly from: number;
+      readonly to: number;
+      readonly create: number;
+      readonly delete: readonly string[];
+    }
   | { readonly operation: 'rollout-machine-deployment'; readonly deployment: string; readonly batches: readonly PreviewBatch[] };
 
 /** The next operation with its human-readable steps ("step i of n"), or the operation that is refused and why. */

@@ -50,7 +50,12 @@ export type TalosPatches = z.infer<typeof TalosPatches>;
 
 /** The control plane: an odd number of etcd members, changed one machine at a time. */
 export const DesiredControlPlane = z.object({
-  replicas: z.number().int().min(1).max(7).refine((n) => n % 2 === 1, 'must be odd (1, 3, 5 or 7) to keep an etcd quorum'),
+  replicas: z
+    .number()
+    .int()
+    .min(1)
+    .max(7)
+    .refine((n) => n % 2 === 1, 'must be odd (1, 3, 5 or 7) to keep an etcd quorum'),
   machine: MachineShape,
   strategy: RolloutStrategy.default({ type: 'RollingUpdate', maxSurge: 1, maxUnavailable: 0 }),
   /** How long draining a node may wait on PodDisruptionBudgets before its step blocks (CAPI `nodeDrainTimeout`). */
@@ -106,14 +111,16 @@ export const DesiredCluster = z.object({
     podSubnets: z.array(z.string()).default(['10.244.0.0/16']),
     serviceSubnets: z.array(z.string()).default(['10.96.0.0/12']),
   }),
-  talos: z.object({
-    /** Talos strategic merge patches (YAML text each), as TalosConfigTemplate `strategicPatches`. */
-    strategicPatches: z.array(z.string()).default([]),
-    /** RFC 6902 operations, as TalosConfigTemplate `configPatches` ({op, path, value}). */
-    configPatches: z.array(JsonPatchOperation).default([]),
-    /** Image Factory schematic, for installer images with extensions. */
-    schematicId: z.string().optional(),
-  }).default({ strategicPatches: [], configPatches: [] }),
+  talos: z
+    .object({
+      /** Talos strategic merge patches (YAML text each), as TalosConfigTemplate `strategicPatches`. */
+      strategicPatches: z.array(z.string()).default([]),
+      /** RFC 6902 operations, as TalosConfigTemplate `configPatches` ({op, path, value}). */
+      configPatches: z.array(JsonPatchOperation).default([]),
+      /** Image Factory schematic, for installer images with extensions. */
+      schematicId: z.string().optional(),
+    })
+    .default({ strategicPatches: [], configPatches: [] }),
   versionCatalog: VersionCatalog,
   paused: z.boolean().default(false),
 });

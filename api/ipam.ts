@@ -43,14 +43,22 @@ export type IpAddressSpec = z.infer<typeof IpAddressObject>['spec'];
 export const ipamCrds = [
   defineCrd(
     {
-      group: ipamGroup, version: ipamVersion, kind: 'IPAddressClaim', plural: 'ipaddressclaims', singular: 'ipaddressclaim',
+      group: ipamGroup,
+      version: ipamVersion,
+      kind: 'IPAddressClaim',
+      plural: 'ipaddressclaims',
+      singular: 'ipaddressclaim',
       printerColumns: [{ name: 'Address', type: 'string', jsonPath: '.status.addressRef.name' }],
     },
     IpAddressClaimObject,
   ),
   defineCrd(
     {
-      group: ipamGroup, version: ipamVersion, kind: 'IPAddress', plural: 'ipaddresses', singular: 'ipaddress',
+      group: ipamGroup,
+      version: ipamVersion,
+      kind: 'IPAddress',
+      plural: 'ipaddresses',
+      singular: 'ipaddress',
       printerColumns: [
         { name: 'Address', type: 'string', jsonPath: '.spec.address' },
         { name: 'Claim', type: 'string', jsonPath: '.spec.claimRef.name' },

@@ -62,5 +62,8 @@ export function addMinors(version: string, n: number): string {
 
 /** The newest of `versions` in `minor` (`v1.34` → `v1.34.2`), if any. */
 export function latestPatch(versions: readonly string[], minor: string): string | undefined {
-  return versions.filter((v) => minorOf(v) === minorOf(minor)).sort(compareVersions).at(-1);
+  return versions
+    .filter((v) => minorOf(v) === minorOf(minor))
+    .sort(compareVersions)
+    .at(-1);
 }

@@ -42,7 +42,10 @@ const cluster = 'demo';
 const deployment = 'demo-md-0';
 
 /** Starts the stack, makes the changes, stops the stack (also when something fails). */
-export async function measureControllerLatency(options: ControllerLatencyOptions = {}, stackReady?: (stop: () => Promise<void>) => void): Promise<ControllerLatencyResult> {
+export async function measureControllerLatency(
+  options: ControllerLatencyOptions = {},
+  stackReady?: (stop: () => Promise<void>) => void,
+): Promise<ControllerLatencyResult> {
   const stack = await startControllerStack('bench-latency');
   const abort = new AbortController();
   let measuring: Promise<ControllerLatencyResult> | undefined;
@@ -67,9 +70,13 @@ export async function measureControllerLatency(options: ControllerLatencyOptions
 async function run(stack: ControllerStack, options: ControllerLatencyOptions, signal: AbortSignal): Promise<ControllerLatencyResult> {
   const { changes = 200, warmup = 5, gapMs = 0 } = options;
   const controller = await stack.startController({ identity: 'bench', pollIntervals: defaultPollIntervals, leaderElection: {} });
-  await eventually(() => {
-    if (!controller.leading) throw new Error('the controller does not lead yet');
-  }, 60_000, 50);
+  await eventually(
+    () => {
+      if (!controller.leading) throw new Error('the controller does not lead yet');
+    },
+    60_000,
+    50,
+  );
 
   const documents = demoClusterManifests();
   await stack.apply(namespace, [...documents.filter((d) => d.kind !== 'Cluster'), ...documents.filter((d) => d.kind === 'Cluster')]);
@@ -117,9 +124,14 @@ class HistoryFollower {
       const signal = event.workflowExecutionSignaledEventAttributes;
       if (signal?.signalName !== 'desiredCluster') continue;
       const [payload] = signal.input?.payloads ?? [];
-      const desired = payload ? defaultPayloadConverter.fromPayload<{ machineDeployments?: { name: string; replicas: number }[] }>(payload) : undefined;
+      const desired = payload
+        ? defaultPayloadConverter.fromPayload<{ machineDeployments?: { name: string; replicas: number }[] }>(payload)
+        : undefined;
       const got = desired?.machineDeployments?.find((d) => d.name === deployment)?.replicas;
-      if (got !== replicas) throw new Error(`expected a desired state with ${deployment} at ${replicas} replicas, got ${String(got)}: a change was signalled twice or lost`);
+      if (got !== replicas)
+        throw new Error(
+          `expected a desired state with ${deployment} at ${replicas} replicas, got ${String(got)}: a change was signalled twice or lost`,
+        );
       const time = event.eventTime;
       return Number(time?.seconds ?? 0) * 1_000 + Math.floor((time?.nanos ?? 0) / 1e6);
     }
@@ -131,7 +143,9 @@ class HistoryFollower {
     const { connection, namespace: temporalNamespace } = this.stack.temporal;
     // A signal per call: the client leaves its listener on the signal it is given.
     const call = new AbortController();
-    const abortCall = (): void => { call.abort(); };
+    const abortCall = (): void => {
+      call.abort();
+    };
     this.signal.addEventListener('abort', abortCall, { once: true });
     try {
       const response = await connection.withAbortSignal(call.signal, () =>

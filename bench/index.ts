@@ -40,18 +40,23 @@ async function main(): Promise<number> {
   const warmup = count('warmup');
   const gapMs = count('gap-ms');
   console.log(`controller latency: MachineDeployment replicas patch → desiredCluster signal in the cluster workflow's history`);
-  console.log(`  ${changes} changes one at a time (after ${warmup} unmeasured), ${gapMs} ms between; kube-apiserver + etcd, Temporal dev server, controller at production poll intervals, fake cluster workflow`);
+  console.log(
+    `  ${changes} changes one at a time (after ${warmup} unmeasured), ${gapMs} ms between; kube-apiserver + etcd, Temporal dev server, controller at production poll intervals, fake cluster workflow`,
+  );
   const started = Date.now();
-  const { latencies, patchRoundTrips } = await measureControllerLatency({
-    changes,
-    warmup,
-    gapMs,
-    onSample: (index) => {
-      if ((index + 1) % 50 === 0) console.log(`  … ${index + 1}/${changes}`);
+  const { latencies, patchRoundTrips } = await measureControllerLatency(
+    {
+      changes,
+      warmup,
+      gapMs,
+      onSample: (index) => {
+        if ((index + 1) % 50 === 0) console.log(`  … ${index + 1}/${changes}`);
+      },
     },
-  }, (stop) => {
-    stopStack = stop;
-  });
+    (stop) => {
+      stopStack = stop;
+    },
+  );
   const sorted = [...latencies].sort((a, b) => a - b);
   const patches = [...patchRoundTrips].sort((a, b) => a - b);
   const p99 = quantile(sorted, 0.99);
@@ -60,7 +65,9 @@ async function main(): Promise<number> {
   console.log(row('patch → signal', sorted));
   console.log(row('of which the patch request', patches));
   const ratio = p99 / latencyTargetMs;
-  console.log(`  p99 ${seconds(p99)} s = ${ratio.toFixed(2)} × target (${seconds(latencyTargetMs)} s)   [${latencies.length} samples, ${((Date.now() - started) / 1_000).toFixed(0)} s with start-up]`);
+  console.log(
+    `  p99 ${seconds(p99)} s = ${ratio.toFixed(2)} × target (${seconds(latencyTargetMs)} s)   [${latencies.length} samples, ${((Date.now() - started) / 1_000).toFixed(0)} s with start-up]`,
+  );
   if (p99 > latencyTargetMs) {
     console.error(`controller latency misses its target: p99 ${seconds(p99)} s > ${seconds(latencyTargetMs)} s`);
     return 1;

@@ -17,7 +17,10 @@ export async function applyDemoOnce(kubeConfig: KubeConfig): Promise<'applied' |
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   const present = await custom
     .getNamespacedCustomObject({ group: 'cluster.x-k8s.io', version: 'v1beta1', namespace: 'default', plural: 'clusters', name: 'demo' })
-    .then(() => true, () => false);
+    .then(
+      () => true,
+      () => false,
+    );
   if (present) return 'present';
   const objects = KubernetesObjectApi.makeApiClient(kubeConfig);
   for (const manifest of demoClusterManifests()) {

@@ -22,7 +22,9 @@ export interface EndLeftoverServersOptions {
  */
 export async function endLeftoverServers(dir: string, options: EndLeftoverServersOptions = {}): Promise<ServerRecord[]> {
   const stored = readServerRecords(dir);
-  const launcher = stored.map(({ record }) => record.launcher).find((l) => l.startTicks !== null && identityOf(l.pid)?.startTicks === l.startTicks);
+  const launcher = stored
+    .map(({ record }) => record.launcher)
+    .find((l) => l.startTicks !== null && identityOf(l.pid)?.startTicks === l.startTicks);
   if (launcher) {
     throw new Error(
       `another 'npm start' (pid ${launcher.pid}) is still running on this state folder. Stop it with Ctrl-C in its ` +
@@ -54,7 +56,9 @@ async function endAll(leftovers: readonly StoredServerRecord[], graceMs: number)
   await waitUntil(() => running().length === 0, 5_000);
   const survivors = running();
   if (survivors.length > 0) {
-    throw new Error(`could not end ${survivors.map((r) => `${r.name} (pid ${r.pid})`).join(', ')} left running by an earlier npm start; end them by hand and start again.`);
+    throw new Error(
+      `could not end ${survivors.map((r) => `${r.name} (pid ${r.pid})`).join(', ')} left running by an earlier npm start; end them by hand and start again.`,
+    );
   }
 }
 

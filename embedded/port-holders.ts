@@ -47,7 +47,9 @@ function listeningInodes(ports: ReadonlySet<number>): Map<string, number> {
 
 function numericEntries(dir: string): number[] {
   try {
-    return readdirSync(dir).filter((entry) => /^\d+$/.test(entry)).map(Number);
+    return readdirSync(dir)
+      .filter((entry) => /^\d+$/.test(entry))
+      .map(Number);
   } catch {
     return [];
   }

@@ -38,11 +38,18 @@ async function start(): Promise<void> {
   // activity attempt failing while a VM boots, to be retried) go to a file, not the terminal.
   const workerLog = join(logDir, 'worker.log');
   const logToFile = (entry: LogEntry): void => {
-    appendFileSync(workerLog, `${new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString()} ${entry.level} ${entry.message} ${JSON.stringify(entry.meta ?? {})}\n`);
+    appendFileSync(
+      workerLog,
+      `${new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString()} ${entry.level} ${entry.message} ${JSON.stringify(entry.meta ?? {})}\n`,
+    );
   };
   Runtime.install({ logger: new DefaultLogger('WARN', logToFile), shutdownSignals: [] });
   ensureTools();
-  await endLeftoverServers(processesDir, { report: (line) => { console.log(line); } });
+  await endLeftoverServers(processesDir, {
+    report: (line) => {
+      console.log(line);
+    },
+  });
   recordServersIn(processesDir);
   await assertPortsFree(embeddedPorts);
 
@@ -135,7 +142,9 @@ async function shutDown(reason: string, exitCode: number): Promise<void> {
   shuttingDown = true;
   console.log(`\n${reason}\nstopping...`);
   for (const stop of stops.reverse()) {
-    await stop().catch((error: unknown) => { console.error(`while stopping: ${String(error)}`); });
+    await stop().catch((error: unknown) => {
+      console.error(`while stopping: ${String(error)}`);
+    });
   }
   console.log('stopped.');
   process.exit(exitCode);
@@ -145,6 +154,4 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => void shutDown(`received ${signal}`, 0));
 }
 
-start().catch((error: unknown) =>
-  shutDown(`could not start: ${error instanceof Error ? error.message : String(error)}`, 1),
-);
+start().catch((error: unknown) => shutDown(`could not start: ${error instanceof Error ? error.message : String(error)}`, 1));

@@ -30,14 +30,17 @@ export function talosSupports(release: TalosRelease, version: string): boolean {
  */
 export function kubernetesPath(catalog: VersionCatalog, from: string, to: string): CatalogPath<string> {
   if (compareVersions(from, to) >= 0) return { ok: true, path: [] };
-  if (parseVersion(from).major !== parseVersion(to).major) return refuse(`Kubernetes ${from} → ${to} crosses a major version; Capstan does not plan that`);
+  if (parseVersion(from).major !== parseVersion(to).major)
+    return refuse(`Kubernetes ${from} → ${to} crosses a major version; Capstan does not plan that`);
   if (!catalog.kubernetes.includes(to)) return refuse(`Kubernetes ${to} is not in the version catalog`);
   const path: string[] = [];
   for (let step = 1; step < minorsBetween(from, to); step += 1) {
     const minor = addMinors(from, step);
     const version = latestPatch(catalog.kubernetes, minor);
     if (!version) {
-      return refuse(`the version catalog has no Kubernetes ${minor}.x, and the control plane cannot skip from ${addMinors(from, step - 1)} to ${addMinors(from, step + 1)}`);
+      return refuse(
+        `the version catalog has no Kubernetes ${minor}.x, and the control plane cannot skip from ${addMinors(from, step - 1)} to ${addMinors(from, step + 1)}`,
+      );
     }
     path.push(version);
   }
@@ -47,16 +50,22 @@ export function kubernetesPath(catalog: VersionCatalog, from: string, to: string
 /** The Talos releases from `from` to `to`: the latest patch of every intermediate minor, then `to`. */
 export function talosPath(catalog: VersionCatalog, from: string, to: string): CatalogPath<TalosRelease> {
   if (compareVersions(from, to) >= 0) return { ok: true, path: [] };
-  if (parseVersion(from).major !== parseVersion(to).major) return refuse(`Talos ${from} → ${to} crosses a major version; Capstan does not plan that`);
+  if (parseVersion(from).major !== parseVersion(to).major)
+    return refuse(`Talos ${from} → ${to} crosses a major version; Capstan does not plan that`);
   const target = catalog.talos.find((r) => r.version === to);
   if (!target) return refuse(`Talos ${to} is not in the version catalog`);
   const path: TalosRelease[] = [];
   for (let step = 1; step < minorsBetween(from, to); step += 1) {
     const minor = addMinors(from, step);
-    const version = latestPatch(catalog.talos.map((r) => r.version), minor);
+    const version = latestPatch(
+      catalog.talos.map((r) => r.version),
+      minor,
+    );
     const release = version === undefined ? undefined : talosReleaseOf(catalog, version);
     if (!release) {
-      return refuse(`the version catalog has no Talos ${minor}.x release, and Talos upgrades go through every minor (${minorOf(from)} → ${minorOf(to)})`);
+      return refuse(
+        `the version catalog has no Talos ${minor}.x release, and Talos upgrades go through every minor (${minorOf(from)} → ${minorOf(to)})`,
+      );
     }
     path.push(release);
   }

@@ -26,52 +26,129 @@ function describeBatch(batch: PreviewBatch, group: string): string {
   return parts.join(' and ');
 }
 
-function planDeployment(desired: DesiredCluster, md: DesiredMachineDeployment, machines: readonly ObservedMachine[]): ClusterPlan | undefined {
+function planDeployment(
+  desired: DesiredCluster,
+  md: DesiredMachineDeployment,
+  machines: readonly ObservedMachine[],
+): ClusterPlan | undefined {
   const group = machines.filter((m) => m.role === 'worker' && m.deployment === md.name);
   const live = group.filter((m) => m.phase !== 'Deleting');
   const shape = { shapeHash: shapeHash(md.machine), kubernetesVersion: md.kubernetesVersion ?? desired.kubernetesVersion };
   const seed = `${desired.namespace}/${desired.name}/${desired.generation}/${md.name}`;
   if (live.some((m) => !isUpToDate(m, shape))) {
-    if (md.strategy.type === 'InPlace') return refusedPlan('rollout-machine-deployment', `the machine shape of ${md.name} changed, but its InPlace strategy cannot change a VM; use RollingUpdate`);
-    const target = { ...shape, replicas: md.replicas, maxSurge: md.strategy.maxSurge, maxUnavailable: md.strategy.maxUnavailable, deletePolicy: md.deletePolicy, seed };
+    if (md.strategy.type === 'InPlace')
+      return refusedPlan(
+        'rollout-machine-deployment',
+        `the machine shape of ${md.name} changed, but its InPlace strategy cannot change a VM; use RollingUpdate`,
+      );
+    const target = {
+      ...shape,
+      replicas: md.replicas,
+      maxSurge: md.strategy.maxSurge,
+      maxUnavailable: md.strategy.maxUnavailable,
+      deletePolicy: md.deletePolicy,
+      seed,
+    };
     const preview = previewRollout(target, group, md.name);
     if (!preview.ok) return refusedPlan('rollout-machine-deployment', preview.reason);
     const steps = preview.batches.map((b) => describeBatch(b, md.name));
-    return { ok: true, operation: 'rollout-machine-deployment', deployment: md.name, batches: preview.batches, summary: `roll out ${md.name} (${plural(md.replicas, 'machine')})`, steps };
+    return {
+      ok: true,
+      operation: 'rollout-machine-deployment',
+      deployment: md.name,
+      batches: preview.batches,
+      summary: `roll out ${md.name} (${plural(md.replicas, 'machine')})`,
+      steps,
+    };
   }
   // Machines left half-deleted or failed by an aborted operation are cleaned up (and replaced).
   const leftovers = group.filter((m) => m.phase === 'Deleting' || m.phase === 'Failed');
   if (leftovers.length > 0) {
-    const scale = scaleDeployment(md.name, live.filter((m) => m.phase !== 'Failed'), md.replicas, md.deletePolicy, seed);
-    return scale.ok ? { ...scale, summary: `repair ${md.name}: remove ${leftovers.map((m) => m.name).join(', ')}`, steps: [...leftovers.map((m) => `delete ${m.name}`), ...scale.steps] } : scale;
+    const scale = scaleDeployment(
+      md.name,
+      live.filter((m) => m.phase !== 'Failed'),
+      md.replicas,
+      md.deletePolicy,
+      seed,
+    );
+    return scale.ok
+      ? {
+          ...scale,
+          summary: `repair ${md.name}: remove ${leftovers.map((m) => m.name).join(', ')}`,
+          steps: [...leftovers.map((m) => `delete ${m.name}`), ...scale.steps],
+        }
+      : scale;
   }
   return live.length === md.replicas ? undefined : scaleDeployment(md.name, live, md.replicas, md.deletePolicy, seed);
 }
 
-function scaleDeployment(name: string, live: readonly ObservedMachine[], replicas: number, deletePolicy: DeletePolicy, seed: string): ClusterPlan {
+function scaleDeployment(
+  name: string,
+  live: readonly ObservedMachine[],
+  replicas: number,
+  deletePolicy: DeletePolicy,
+  seed: string,
+): ClusterPlan {
   const scale = planScale({ replicas, machines: live, deletePolicy, seed });
-  const steps = [...(scale.create > 0 ? [`create ${plural(scale.create, 'machine')} in ${name}`] : []), ...scale.delete.map((machine) => `delete ${machine}`)];
-  return { ok: true, operation: 'scale-machine-deployment', deployment: name, from: live.length, to: replicas, ...scale, summary: `scale ${name} ${live.length} → ${replicas}`, steps };
+  const steps = [
+    ...(scale.create > 0 ? [`create ${plural(scale.create, 'machine')} in ${name}`] : []),
+    ...scale.delete.map((machine) => `delete ${machine}`),
+  ];
+  return {
+    ok: true,
+    operation: 'scale-machine-deployment',
+    deployment: name,
+    from: live.length,
+    to: replicas,
+    ...scale,
+    summary: `scale ${name} ${live.length} → ${replicas}`,
+    steps,
+  };
 }
 
 function planControlPlane(desired: DesiredCluster, machines: readonly ObservedMachine[]): ClusterPlan | undefined {
   const cp = machines.filter((m) => m.role === 'control-plane');
   const live = cp.filter((m) => m.phase !== 'Deleting');
   const strategy = desired.controlPlane.strategy;
-  const target = { replicas: desired.controlPlane.replicas, shapeHash: shapeHash(desired.controlPlane.machine), kubernetesVersion: desired.kubernetesVersion };
+  const target = {
+    replicas: desired.controlPlane.replicas,
+    shapeHash: shapeHash(desired.controlPlane.machine),
+    kubernetesVersion: desired.kubernetesVersion,
+  };
   const from = live.length;
   if (from !== target.replicas || cp.length !== live.length) {
     const plan = planControlPlaneScale(target, cp);
     if (!plan.ok) return refusedPlan('scale-control-plane', plan.reason);
-    const summary = from === target.replicas ? 'finish removing control-plane machines' : `scale control plane ${from} → ${target.replicas}`;
-    return { ok: true, operation: 'scale-control-plane', from, to: target.replicas, controlPlaneSteps: plan.steps, summary, steps: plan.steps.map(describeControlPlaneStep) };
+    const summary =
+      from === target.replicas ? 'finish removing control-plane machines' : `scale control plane ${from} → ${target.replicas}`;
+    return {
+      ok: true,
+      operation: 'scale-control-plane',
+      from,
+      to: target.replicas,
+      controlPlaneSteps: plan.steps,
+      summary,
+      steps: plan.steps.map(describeControlPlaneStep),
+    };
   }
   if (live.every((m) => isUpToDate(m, target))) return undefined;
-  if (strategy.type === 'InPlace') return refusedPlan('rollout-control-plane', 'the control-plane machine shape changed, but the InPlace strategy cannot change a VM; use RollingUpdate');
+  if (strategy.type === 'InPlace')
+    return refusedPlan(
+      'rollout-control-plane',
+      'the control-plane machine shape changed, but the InPlace strategy cannot change a VM; use RollingUpdate',
+    );
   const plan = planControlPlaneRollout({ ...target, maxSurge: strategy.maxSurge }, cp);
   if (!plan.ok) return refusedPlan('rollout-control-plane', plan.reason);
   const summary = `roll out the control plane (${plural(target.replicas, 'machine')})`;
-  return { ok: true, operation: 'rollout-control-plane', from, to: target.replicas, controlPlaneSteps: plan.steps, summary, steps: plan.steps.map(describeControlPlaneStep) };
+  return {
+    ok: true,
+    operation: 'rollout-control-plane',
+    from,
+    to: target.replicas,
+    controlPlaneSteps: plan.steps,
+    summary,
+    steps: plan.steps.map(describeControlPlaneStep),
+  };
 }
 
 function choose({ desired, observed, deleting }: ClusterPlanInput): ClusterPlan {
@@ -86,7 +163,10 @@ function choose({ desired, observed, deleting }: ClusterPlanInput): ClusterPlan 
     return { ok: true, operation: 'provision', summary, steps: provisionSteps(desired) };
   }
   if (!machines.some((m) => m.role === 'control-plane' && m.phase !== 'Deleting')) {
-    return refusedPlan('provision', 'etcd was bootstrapped, but no control-plane machine is left; Capstan never bootstraps etcd twice: restore the control plane from an etcd snapshot');
+    return refusedPlan(
+      'provision',
+      'etcd was bootstrapped, but no control-plane machine is left; Capstan never bootstraps etcd twice: restore the control plane from an etcd snapshot',
+    );
   }
   // Workers of a MachineDeployment that is gone go first: they would only hold an upgrade back.
   const known = new Set(desired.machineDeployments.map((md) => md.name));
@@ -101,9 +181,19 @@ function choose({ desired, observed, deleting }: ClusterPlanInput): ClusterPlan 
   if (upgrade) {
     if (!upgrade.path.ok) return refusedPlan('upgrade', upgrade.path.reason);
     const { hops } = upgrade.path;
-    return { ok: true, operation: 'upgrade', from: upgrade.from, to: upgrade.to, hops, summary: describeUpgrade(upgrade), steps: hops.map((h) => h.description) };
+    return {
+      ok: true,
+      operation: 'upgrade',
+      from: upgrade.from,
+      to: upgrade.to,
+      hops,
+      summary: describeUpgrade(upgrade),
+      steps: hops.map((h) => h.description),
+    };
   }
-  const next = planControlPlane(desired, machines) ?? desired.machineDeployments.map((md) => planDeployment(desired, md, machines)).find((p) => p !== undefined);
+  const next =
+    planControlPlane(desired, machines) ??
+    desired.machineDeployments.map((md) => planDeployment(desired, md, machines)).find((p) => p !== undefined);
   return next ?? { ok: true, operation: 'none', summary: 'nothing to do', steps: [] };
 }
 

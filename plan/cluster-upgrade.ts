@@ -18,7 +18,12 @@ const newestMachine = (machines: readonly ObservedMachine[], version: (m: Observ
   [...machines].sort((a, b) => compareVersions(version(b), version(a)))[0];
 
 /** A machine already newer than what is desired: downgrades are refused, never planned. */
-function refuseNewer(machines: readonly ObservedMachine[], version: (m: ObservedMachine) => string, wanted: string, what: string): Refusal | undefined {
+function refuseNewer(
+  machines: readonly ObservedMachine[],
+  version: (m: ObservedMachine) => string,
+  wanted: string,
+  what: string,
+): Refusal | undefined {
   const newest = newestMachine(machines, version);
   if (!newest || compareVersions(version(newest), wanted) <= 0) return undefined;
   return refuse(`${newest.name} runs ${what} ${version(newest)}, newer than the desired ${wanted}; downgrades are not supported`);
@@ -35,7 +40,8 @@ export function planClusterUpgrade(desired: DesiredCluster, machines: readonly O
   const talos = oldest(live.map((m) => m.talosVersion));
   if (cpVersion === undefined || talos === undefined) return undefined;
   const newer =
-    refuseNewer(controlPlane, (m) => m.kubernetesVersion, desired.kubernetesVersion, 'Kubernetes') ?? refuseNewer(live, (m) => m.talosVersion, desired.talosVersion, 'Talos');
+    refuseNewer(controlPlane, (m) => m.kubernetesVersion, desired.kubernetesVersion, 'Kubernetes') ??
+    refuseNewer(live, (m) => m.talosVersion, desired.talosVersion, 'Talos');
   if (newer) return newer;
   const workers: WorkerGroupVersion[] = [];
   for (const md of desired.machineDeployments) {

@@ -24,12 +24,14 @@ const isMember = (m: ObservedMachine): boolean => m.role === 'control-plane';
 const member = (m: ObservedMachine): EtcdMemberHealth => ({ name: m.name, healthy: m.phase !== 'Deleting' && !isUnhealthy(m) });
 const created = (m: ObservedMachine): number => Date.parse(m.createdAt) || 0;
 /** Removal order: machines already being deleted, unhealthy, outdated, then oldest. */
-const removalOrder = (target: ControlPlaneTarget) => (a: ObservedMachine, b: ObservedMachine): number =>
-  Number(b.phase === 'Deleting') - Number(a.phase === 'Deleting') ||
-  Number(isUnhealthy(b)) - Number(isUnhealthy(a)) ||
-  Number(isUpToDate(a, target)) - Number(isUpToDate(b, target)) ||
-  created(a) - created(b) ||
-  (a.name < b.name ? -1 : 1);
+const removalOrder =
+  (target: ControlPlaneTarget) =>
+  (a: ObservedMachine, b: ObservedMachine): number =>
+    Number(b.phase === 'Deleting') - Number(a.phase === 'Deleting') ||
+    Number(isUnhealthy(b)) - Number(isUnhealthy(a)) ||
+    Number(isUpToDate(a, target)) - Number(isUpToDate(b, target)) ||
+    created(a) - created(b) ||
+    (a.name < b.name ? -1 : 1);
 
 /** Builds a step list while tracking etcd membership, refusing any step that would lose quorum. */
 class Sequence {
@@ -45,7 +47,10 @@ class Sequence {
     const unsafe = checkAddition(this.members);
     if (unsafe) return unsafe;
     this.added += 1;
-    this.steps.push({ kind: 'create-machine', role: 'control-plane', created: this.added }, { kind: 'wait-healthy', machine: { created: this.added } });
+    this.steps.push(
+      { kind: 'create-machine', role: 'control-plane', created: this.added },
+      { kind: 'wait-healthy', machine: { created: this.added } },
+    );
     this.members.push({ name: `new control-plane machine ${this.added}`, healthy: true });
     return undefined;
   }
@@ -108,7 +113,8 @@ export function planControlPlaneRollout(target: ControlPlaneTarget, machines: re
   const surge = target.maxSurge ?? 1;
   if (surge !== 0 && surge !== 1) return refuse(`control-plane maxSurge must be 0 or 1, not ${surge}`);
   const all = machines.filter(isMember);
-  if (surge === 0 && all.length < 3) return refuse('control-plane maxSurge 0 needs at least 3 replicas: a smaller etcd cannot lose a member first');
+  if (surge === 0 && all.length < 3)
+    return refuse('control-plane maxSurge 0 needs at least 3 replicas: a smaller etcd cannot lose a member first');
   const ordered = [...all].sort(removalOrder(target));
   const replaced = ordered.filter((m) => m.phase === 'Deleting' || !isUpToDate(m, target));
   const failed = refusePreconditions(all, replaced);

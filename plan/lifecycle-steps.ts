@@ -12,7 +12,10 @@ export function refuseDesiredVersions(desired: DesiredCluster): string | undefin
   if (!talosSupports(talos, desired.kubernetesVersion)) {
     return `Talos ${desired.talosVersion} supports Kubernetes ${talos.kubernetesMin} to ${talos.kubernetesMax}, not ${desired.kubernetesVersion}`;
   }
-  const kubelets = desired.machineDeployments.map((md) => ({ name: `the kubelets of ${md.name}`, version: md.kubernetesVersion ?? desired.kubernetesVersion }));
+  const kubelets = desired.machineDeployments.map((md) => ({
+    name: `the kubelets of ${md.name}`,
+    version: md.kubernetesVersion ?? desired.kubernetesVersion,
+  }));
   const violation = checkSkew({ apiservers: [{ name: 'kube-apiserver', version: desired.kubernetesVersion }], kubelets })[0];
   return violation ? `the desired versions break the Kubernetes version-skew policy: ${violation.message}` : undefined;
 }
@@ -20,9 +23,14 @@ export function refuseDesiredVersions(desired: DesiredCluster): string | undefin
 /** The provisioning steps, in order (the workflow resumes an interrupted provisioning at the first one not done). */
 export function provisionSteps(desired: DesiredCluster): string[] {
   const replicas = desired.controlPlane.replicas;
-  const steps = ['reserve IP addresses and the control-plane endpoint', `create control-plane machine 1 of ${replicas} and bootstrap etcd`, 'store the kubeconfig and talosconfig in Secrets'];
+  const steps = [
+    'reserve IP addresses and the control-plane endpoint',
+    `create control-plane machine 1 of ${replicas} and bootstrap etcd`,
+    'store the kubeconfig and talosconfig in Secrets',
+  ];
   for (let n = 2; n <= replicas; n += 1) steps.push(`create control-plane machine ${n} of ${replicas}`);
-  for (const md of desired.machineDeployments.filter((d) => d.replicas > 0)) steps.push(`create ${machinesWord(md.replicas)} in ${md.name}`);
+  for (const md of desired.machineDeployments.filter((d) => d.replicas > 0))
+    steps.push(`create ${machinesWord(md.replicas)} in ${md.name}`);
   steps.push('wait until every node is Ready');
   return steps;
 }
@@ -31,7 +39,10 @@ export function provisionSteps(desired: DesiredCluster): string[] {
 export function deleteSteps(machines: readonly ObservedMachine[]): string[] {
   const steps: string[] = [];
   const groups = [...new Set(machines.filter((m) => m.role === 'worker').map((m) => m.deployment ?? 'no deployment'))].sort();
-  for (const group of groups) steps.push(`delete ${machinesWord(machines.filter((m) => m.role === 'worker' && (m.deployment ?? 'no deployment') === group).length)} of ${group}`);
+  for (const group of groups)
+    steps.push(
+      `delete ${machinesWord(machines.filter((m) => m.role === 'worker' && (m.deployment ?? 'no deployment') === group).length)} of ${group}`,
+    );
   const controlPlane = machines.filter((m) => m.role === 'control-plane').length;
   if (controlPlane > 0) steps.push(`delete ${machinesWord(controlPlane)} of the control plane`);
   steps.push('release the IP addresses', 'remove the kubeconfig and talosconfig Secrets');

@@ -7,7 +7,11 @@ import type { PreviewBatch } from '../api/cluster-plan.ts';
  * The batches a rolling update would take if every new machine became Ready and every delete
  * finished before the next batch: the dry run's view of `rolloutStep`, which decides at run time.
  */
-export function previewRollout(target: RolloutTarget, machines: readonly ObservedMachine[], group: string): ({ readonly ok: true; readonly batches: PreviewBatch[] }) | Refusal {
+export function previewRollout(
+  target: RolloutTarget,
+  machines: readonly ObservedMachine[],
+  group: string,
+): { readonly ok: true; readonly batches: PreviewBatch[] } | Refusal {
   let fleet = [...machines];
   const batches: PreviewBatch[] = [];
   let created = 0;
@@ -20,7 +24,9 @@ export function previewRollout(target: RolloutTarget, machines: readonly Observe
     const names = Array.from({ length: step.create }, () => `${group} new machine ${++created}`);
     if (names.length > 0 || step.delete.length > 0) batches.push({ create: names, delete: step.delete });
     else if (!fleet.some((m) => m.phase === 'Deleting' || comesUp(m, target))) break;
-    fleet = fleet.filter((m) => !step.delete.includes(m.name) && m.phase !== 'Deleting').map((m) => (comesUp(m, target) ? { ...m, phase: 'Running' as const, ready: true } : m));
+    fleet = fleet
+      .filter((m) => !step.delete.includes(m.name) && m.phase !== 'Deleting')
+      .map((m) => (comesUp(m, target) ? { ...m, phase: 'Running' as const, ready: true } : m));
     for (const name of names) fleet.push(newMachine(target, name));
   }
   return refuse(`the rolling update of ${group} does not converge as planned; the machines it waits for may be unhealthy`);

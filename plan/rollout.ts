@@ -23,9 +23,15 @@ function scaled(value: IntOrPercent, replicas: number, roundUp: boolean): number
  * is invalid (Deployment validation), but when rounding alone makes both zero, unavailable becomes
  * 1 so the rollout can progress (ResolveFenceposts); unavailable never exceeds replicas (MaxUnavailable).
  */
-export function resolveFenceposts(maxSurge: IntOrPercent, maxUnavailable: IntOrPercent, replicas: number): ({ readonly ok: true } & Fenceposts) | Refusal {
+export function resolveFenceposts(
+  maxSurge: IntOrPercent,
+  maxUnavailable: IntOrPercent,
+  replicas: number,
+): ({ readonly ok: true } & Fenceposts) | Refusal {
   if (scaled(maxSurge, 100, true) === 0 && scaled(maxUnavailable, 100, false) === 0) {
-    return refuse(`maxSurge (${maxSurge}) and maxUnavailable (${maxUnavailable}) cannot both be 0: the rollout could never replace a machine`);
+    return refuse(
+      `maxSurge (${maxSurge}) and maxUnavailable (${maxUnavailable}) cannot both be 0: the rollout could never replace a machine`,
+    );
   }
   if ((percent(maxUnavailable) ?? 0) > 100) return refuse(`maxUnavailable (${maxUnavailable}) cannot be more than 100%`);
   const surge = scaled(maxSurge, replicas, true);
@@ -56,7 +62,10 @@ export interface RolloutBatch {
 }
 
 /** A machine built from the desired shape and Kubernetes version. */
-export function isUpToDate(machine: ObservedMachine, target: Pick<RolloutTarget, 'shapeHash' | 'kubernetesVersion' | 'talosVersion'>): boolean {
+export function isUpToDate(
+  machine: ObservedMachine,
+  target: Pick<RolloutTarget, 'shapeHash' | 'kubernetesVersion' | 'talosVersion'>,
+): boolean {
   const talos = target.talosVersion === undefined || machine.talosVersion === target.talosVersion;
   return machine.shapeHash === target.shapeHash && machine.kubernetesVersion === target.kubernetesVersion && talos;
 }
@@ -81,7 +90,9 @@ export function rolloutStep(target: RolloutTarget, machines: readonly ObservedMa
 
   // reconcileNewMachineSet: never above replicas + maxSurge machines in total.
   const excess = Math.max(0, fresh.length - replicas);
-  const toDelete = orderForDeletion(fresh, deletePolicy, seed).slice(0, excess).map((m) => m.name);
+  const toDelete = orderForDeletion(fresh, deletePolicy, seed)
+    .slice(0, excess)
+    .map((m) => m.name);
   const create = excess > 0 ? 0 : Math.max(0, Math.min(replicas + fenceposts.maxSurge - machines.length, replicas - fresh.length));
 
   // reconcileOldMachineSets: only what keeps replicas − maxUnavailable machines available.

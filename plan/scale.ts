@@ -22,11 +22,13 @@ export function orderForDeletion(machines: readonly ObservedMachine[], policy: D
   // Sort keys are computed once per machine: Random's is a hash, the others a creation time.
   const keyed = machines
     .filter((m) => m.phase !== 'Deleting')
-    .map((m) => ({ m, unhealthy: isUnhealthy(m), key: policy === 'Random' ? fnv1a64(`${seed}/${m.name}`) : policy === 'Newest' ? -created(m) : created(m) }));
+    .map((m) => ({
+      m,
+      unhealthy: isUnhealthy(m),
+      key: policy === 'Random' ? fnv1a64(`${seed}/${m.name}`) : policy === 'Newest' ? -created(m) : created(m),
+    }));
   const byKey = (a: string | number, b: string | number): number => (a < b ? -1 : a > b ? 1 : 0);
-  return keyed
-    .sort((a, b) => Number(b.unhealthy) - Number(a.unhealthy) || byKey(a.key, b.key) || byName(a.m, b.m))
-    .map(({ m }) => m);
+  return keyed.sort((a, b) => Number(b.unhealthy) - Number(a.unhealthy) || byKey(a.key, b.key) || byName(a.m, b.m)).map(({ m }) => m);
 }
 
 /** What scaling a MachineDeployment takes: machines to create, and names of machines to delete. */
@@ -45,5 +47,10 @@ export function planScale(input: {
   const live = input.machines.filter((m) => m.phase !== 'Deleting');
   if (live.length <= input.replicas) return { create: input.replicas - live.length, delete: [] };
   const excess = live.length - input.replicas;
-  return { create: 0, delete: orderForDeletion(live, input.deletePolicy, input.seed).slice(0, excess).map((m) => m.name) };
+  return {
+    create: 0,
+    delete: orderForDeletion(live, input.deletePolicy, input.seed)
+      .slice(0, excess)
+      .map((m) => m.name),
+  };
 }

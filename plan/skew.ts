@@ -48,7 +48,11 @@ export function checkSkew(state: SkewState): SkewViolation[] {
   const major = parseVersion(oldest.version).major;
   const others = [...sorted, ...state.kubelets].filter((c) => parseVersion(c.version).major !== major);
   for (const c of others) {
-    violations.push({ rule: SkewRule.MajorMismatch, component: c.name, message: `${c.name} at ${c.version} would not share the apiserver's major version v${major}` });
+    violations.push({
+      rule: SkewRule.MajorMismatch,
+      component: c.name,
+      message: `${c.name} at ${c.version} would not share the apiserver's major version v${major}`,
+    });
   }
   if (others.length > 0) return violations;
   if (minorsBetween(oldest.version, newest.version) > 1) {
@@ -85,7 +89,11 @@ export function checkSkew(state: SkewState): SkewViolation[] {
 /** The violation of moving a kube-apiserver from `from` to `to` when that skips a minor (or crosses a major). */
 export function checkApiserverUpgrade(name: string, from: string, to: string): SkewViolation | undefined {
   if (parseVersion(from).major !== parseVersion(to).major) {
-    return { rule: SkewRule.MajorMismatch, component: name, message: `${name} cannot move from ${from} to ${to}: Capstan does not cross major versions` };
+    return {
+      rule: SkewRule.MajorMismatch,
+      component: name,
+      message: `${name} cannot move from ${from} to ${to}: Capstan does not cross major versions`,
+    };
   }
   const step = minorsBetween(from, to);
   if (step <= 1) return undefined;

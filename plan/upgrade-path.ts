@@ -38,16 +38,25 @@ interface Problem {
 }
 
 const older = (a: string, b: string): string => (compareVersions(a, b) <= 0 ? a : b);
-const kubelets = (s: State) => [{ name: 'the control plane', version: s.cp }, ...s.workers.map((w) => ({ name: `the kubelets of ${w.name}`, version: w.version }))];
+const kubelets = (s: State) => [
+  { name: 'the control plane', version: s.cp },
+  ...s.workers.map((w) => ({ name: `the kubelets of ${w.name}`, version: w.version })),
+];
 
 /** Skew-policy and Talos-support problems of a state, keyed so ones already present at the start can be told apart. */
 function problems(s: State): Problem[] {
   const skew = checkSkew({ apiservers: [{ name: 'kube-apiserver', version: s.cp }], kubelets: kubelets(s).slice(1) });
-  const found: Problem[] = skew.map((v) => ({ key: `${v.rule}/${v.component}`, message: `it would break the Kubernetes version-skew policy: ${v.message}` }));
+  const found: Problem[] = skew.map((v) => ({
+    key: `${v.rule}/${v.component}`,
+    message: `it would break the Kubernetes version-skew policy: ${v.message}`,
+  }));
   const talos = s.talos;
   if (!talos) return found;
   for (const c of kubelets(s).filter((k) => !talosSupports(talos, k.version))) {
-    found.push({ key: `talos/${c.name}`, message: `Talos ${s.talosVersion} supports Kubernetes ${talos.kubernetesMin} to ${talos.kubernetesMax}, and ${c.name} would run ${c.version}` });
+    found.push({
+      key: `talos/${c.name}`,
+      message: `Talos ${s.talosVersion} supports Kubernetes ${talos.kubernetesMin} to ${talos.kubernetesMax}, and ${c.name} would run ${c.version}`,
+    });
   }
   return found;
 }
@@ -61,12 +70,16 @@ function describeWorkers(moves: readonly WorkerMove[]): string {
 
 function refuseBadTargets(input: UpgradePathInput): Refusal | undefined {
   const { controlPlane, talos, target, catalog } = input;
-  if (compareVersions(target.kubernetes, controlPlane) < 0) return refuse(`the control plane runs Kubernetes ${controlPlane}; downgrading to ${target.kubernetes} is not supported`);
-  if (compareVersions(target.talos, talos) < 0) return refuse(`Talos ${talos} is installed; downgrading to ${target.talos} is not supported`);
+  if (compareVersions(target.kubernetes, controlPlane) < 0)
+    return refuse(`the control plane runs Kubernetes ${controlPlane}; downgrading to ${target.kubernetes} is not supported`);
+  if (compareVersions(target.talos, talos) < 0)
+    return refuse(`Talos ${talos} is installed; downgrading to ${target.talos} is not supported`);
   for (const w of input.workers) {
     const to = w.target ?? target.kubernetes;
-    if (compareVersions(to, w.version) < 0) return refuse(`the kubelets of ${w.name} run ${w.version}; downgrading to ${to} is not supported`);
-    if (to !== w.version && !catalog.kubernetes.includes(to)) return refuse(`Kubernetes ${to} (for ${w.name}) is not in the version catalog`);
+    if (compareVersions(to, w.version) < 0)
+      return refuse(`the kubelets of ${w.name} run ${w.version}; downgrading to ${to} is not supported`);
+    if (to !== w.version && !catalog.kubernetes.includes(to))
+      return refuse(`Kubernetes ${to} (for ${w.name}) is not in the version catalog`);
   }
   return undefined;
 }
@@ -100,8 +113,14 @@ export function planUpgradePath(input: UpgradePathInput): UpgradePath {
     hops.push(hop);
     return undefined;
   };
-  const moveWorkers = (pick: (w: State['workers'][number]) => boolean, to: (w: State['workers'][number]) => string): Refusal | undefined => {
-    const moves = s.workers.filter(pick).map((w) => ({ name: w.name, from: w.version, to: to(w) })).filter((m) => compareVersions(m.to, m.from) > 0);
+  const moveWorkers = (
+    pick: (w: State['workers'][number]) => boolean,
+    to: (w: State['workers'][number]) => string,
+  ): Refusal | undefined => {
+    const moves = s.workers
+      .filter(pick)
+      .map((w) => ({ name: w.name, from: w.version, to: to(w) }))
+      .filter((m) => compareVersions(m.to, m.from) > 0);
     if (moves.length === 0) return undefined;
     for (const w of s.workers) w.version = moves.find((m) => m.name === w.name)?.to ?? w.version;
     return apply({ kind: 'workers', deployments: moves, description: describeWorkers(moves) });
@@ -109,7 +128,10 @@ export function planUpgradePath(input: UpgradePathInput): UpgradePath {
   const upgradeTalos = (release: TalosRelease): Refusal | undefined => {
     // Kubernetes first when a kubelet is below the new Talos' minimum: those workers catch up with the control plane.
     const below = (version: string) => compareVersions(minorOf(version), release.kubernetesMin) < 0;
-    const moved = moveWorkers((w) => below(w.version), (w) => older(s.cp, w.target));
+    const moved = moveWorkers(
+      (w) => below(w.version),
+      (w) => older(s.cp, w.target),
+    );
     if (moved) return moved;
     const from = s.talosVersion;
     s.talosVersion = release.version;
@@ -120,16 +142,22 @@ export function planUpgradePath(input: UpgradePathInput): UpgradePath {
   for (const next of k8s.path) {
     // Talos first when the next Kubernetes version is above what the installed Talos supports.
     while (!s.talos || !talosSupports(s.talos, next)) {
-      if (!s.talos) return refuse(`Talos ${s.talosVersion} is not in the version catalog, so the Kubernetes versions it supports are unknown`);
+      if (!s.talos)
+        return refuse(`Talos ${s.talosVersion} is not in the version catalog, so the Kubernetes versions it supports are unknown`);
       const release = talosQueue.shift();
       if (!release || compareVersions(minorOf(next), s.talos.kubernetesMin) < 0) {
-        return refuse(`Kubernetes ${next} needs a Talos release that supports ${minorOf(next)}; Talos ${s.talosVersion} supports ${s.talos.kubernetesMin} to ${s.talos.kubernetesMax}`);
+        return refuse(
+          `Kubernetes ${next} needs a Talos release that supports ${minorOf(next)}; Talos ${s.talosVersion} supports ${s.talos.kubernetesMin} to ${s.talos.kubernetesMax}`,
+        );
       }
       const failed = upgradeTalos(release);
       if (failed) return failed;
     }
     // Workers move only when this hop would leave them more minors behind than the policy allows.
-    const moved = moveWorkers((w) => minorsBetween(w.version, next) > maxKubeletSkew(w.version), (w) => older(s.cp, w.target));
+    const moved = moveWorkers(
+      (w) => minorsBetween(w.version, next) > maxKubeletSkew(w.version),
+      (w) => older(s.cp, w.target),
+    );
     if (moved) return moved;
     const skip = checkApiserverUpgrade('the control plane', s.cp, next);
     if (skip) return refuse(skip.message);
@@ -138,7 +166,10 @@ export function planUpgradePath(input: UpgradePathInput): UpgradePath {
     const failed = apply({ kind: 'control-plane', from, to: next, description: `upgrade control plane to ${next}` });
     if (failed) return failed;
   }
-  const last = moveWorkers(() => true, (w) => w.target);
+  const last = moveWorkers(
+    () => true,
+    (w) => w.target,
+  );
   if (last) return last;
   for (const release of talosQueue) {
     const failed = upgradeTalos(release);

@@ -34,9 +34,7 @@ export function temporalSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): T
           tls: {
             ...(serverName ? { serverNameOverride: serverName } : {}),
             ...(ca ? { serverRootCACertificate: readPem(ca, 'TEMPORAL_TLS_CA') } : {}),
-            ...(cert && key
-              ? { clientCertPair: { crt: readPem(cert, 'TEMPORAL_TLS_CERT'), key: readPem(key, 'TEMPORAL_TLS_KEY') } }
-              : {}),
+            ...(cert && key ? { clientCertPair: { crt: readPem(cert, 'TEMPORAL_TLS_CERT'), key: readPem(key, 'TEMPORAL_TLS_KEY') } } : {}),
           },
         }
       : {}),

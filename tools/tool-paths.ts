@@ -19,8 +19,7 @@ export const toolVersions: Readonly<Record<string, string>> = Object.fromEntries
 );
 
 /** Per-user cache shared by every clone, keyed by version inside. */
-export const capstanCacheDir =
-  process.env['CAPSTAN_CACHE'] ?? join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'capstan');
+export const capstanCacheDir = process.env['CAPSTAN_CACHE'] ?? join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'capstan');
 
 /** Where one external tool comes from: an environment override or the project's own install. */
 export interface ToolLocation {
@@ -42,8 +41,7 @@ const venvBin = join(toolsDir, 'venv', 'bin');
 export const temporalCli = (): ToolLocation => locate('TEMPORAL_CLI', join(venvBin, 'temporal'));
 
 /** The time-skipping test server, overridable with TEMPORAL_TEST_SERVER. */
-export const temporalTestServer = (): ToolLocation =>
-  locate('TEMPORAL_TEST_SERVER', join(venvBin, 'temporal-test-server'));
+export const temporalTestServer = (): ToolLocation => locate('TEMPORAL_TEST_SERVER', join(venvBin, 'temporal-test-server'));
 
 /** The folder with kube-apiserver, etcd and kubectl, overridable with KUBEBUILDER_ASSETS (envtest's convention). */
 export const kubeAssets = (): ToolLocation => locate('KUBEBUILDER_ASSETS', join(toolsDir, 'kube'));

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { NativeConnection} from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { TaskQueue } from '../api/task-queues.ts';
 import type { LifecycleActivities } from '../activities/lifecycle-activities.ts';

@@ -57,14 +57,25 @@ export async function clusterWorkflow(input: ClusterWorkflowState): ReturnType<C
   const progress = (deleted = false): ClusterProgress => {
     const desired = DesiredCluster.safeParse(state.desired).data;
     return clusterProgress({
-      cluster: key, generation: state.desired?.generation, observed: state.observed, deleted, held: state.held, operation, runs,
-      recent: state.recent, operations: state.operations, deleteRequested: state.deleting, desired,
+      cluster: key,
+      generation: state.desired?.generation,
+      observed: state.observed,
+      deleted,
+      held: state.held,
+      operation,
+      runs,
+      recent: state.recent,
+      operations: state.operations,
+      deleteRequested: state.deleting,
+      desired,
     });
   };
   let published = '';
   const publish = (deleted = false): void => {
     const now = progress(deleted);
-    const summary = now.operation ? `${now.operation.summary}, step ${now.operation.step}/${now.operation.steps}` : (now.held ?? (deleted ? 'deleted' : 'up to date'));
+    const summary = now.operation
+      ? `${now.operation.summary}, step ${now.operation.step}/${now.operation.steps}`
+      : (now.held ?? (deleted ? 'deleted' : 'up to date'));
     if (`${now.phase}/${summary}` === published) return;
     published = `${now.phase}/${summary}`;
     upsertSearchAttributes([{ key: CapstanPhase, value: now.phase }]);
@@ -133,7 +144,12 @@ export async function clusterWorkflow(input: ClusterWorkflowState): ReturnType<C
     delete state.held;
     state.operations += 1;
     const workflowId = operationWorkflowId(state.namespace, state.name, plan.operation, state.operations);
-    operation = { workflowId, kind: plan.operation, summary: plan.summary, ...('deployment' in plan ? { deployment: plan.deployment } : {}) };
+    operation = {
+      workflowId,
+      kind: plan.operation,
+      summary: plan.summary,
+      ...('deployment' in plan ? { deployment: plan.deployment } : {}),
+    };
     publish();
     let outcome: OperationOutcome['outcome'] | 'Failed';
     let reason: string | undefined;
@@ -149,7 +165,10 @@ export async function clusterWorkflow(input: ClusterWorkflowState): ReturnType<C
     }
     operation = undefined;
     runs.clear();
-    state.recent = [...state.recent, { kind: plan.operation, summary: plan.summary, outcome: reason ? `${outcome}: ${reason}` : outcome }].slice(-10);
+    state.recent = [
+      ...state.recent,
+      { kind: plan.operation, summary: plan.summary, outcome: reason ? `${outcome}: ${reason}` : outcome },
+    ].slice(-10);
     if (plan.operation === 'delete' && outcome === 'Succeeded') {
       publish(true);
       return { deleted: true };
@@ -178,10 +197,19 @@ async function runOperationChild(
     case 'provision': {
       const result = await executeChild(provisionWorkflow, { ...child, args: [desiredInput, { reportTo }] });
       const next = observedFromProvision(desired, result, new Date().toISOString());
-      return { observed: next, ...(result.aborted === undefined ? { outcome: 'Succeeded' } : { outcome: 'Aborted', reason: result.aborted }) };
+      return {
+        observed: next,
+        ...(result.aborted === undefined ? { outcome: 'Succeeded' } : { outcome: 'Aborted', reason: result.aborted }),
+      };
     }
     case 'delete': {
-      const machines = observed.machines.map((m) => ({ machine: m.name, role: m.role, deployment: m.deployment, vm: m.vm, address: m.staticAddress }));
+      const machines = observed.machines.map((m) => ({
+        machine: m.name,
+        role: m.role,
+        deployment: m.deployment,
+        vm: m.vm,
+        address: m.staticAddress,
+      }));
       await executeChild(deleteClusterWorkflow, { ...child, args: [desiredInput, machines, { reportTo }] });
       return { observed: { machines: [], bootstrapped: false }, outcome: 'Succeeded' };
     }
@@ -189,10 +217,16 @@ async function runOperationChild(
       return executeChild(upgradeWorkflow, { ...child, args: [{ ...base, summary: plan.summary, hops: plan.hops }] });
     case 'scale-control-plane':
     case 'rollout-control-plane':
-      return executeChild(controlPlaneWorkflow, { ...child, args: [{ ...base, kind: plan.operation, summary: plan.summary, controlPlaneSteps: plan.controlPlaneSteps }] });
+      return executeChild(controlPlaneWorkflow, {
+        ...child,
+        args: [{ ...base, kind: plan.operation, summary: plan.summary, controlPlaneSteps: plan.controlPlaneSteps }],
+      });
     case 'scale-machine-deployment':
     case 'rollout-machine-deployment':
-      return executeChild(machineDeploymentWorkflow, { ...child, args: [{ ...base, kind: plan.operation, deployment: plan.deployment, summary: plan.summary, steps: plan.steps }] });
+      return executeChild(machineDeploymentWorkflow, {
+        ...child,
+        args: [{ ...base, kind: plan.operation, deployment: plan.deployment, summary: plan.summary, steps: plan.steps }],
+      });
     case 'none':
       return { observed, outcome: 'Succeeded' };
   }

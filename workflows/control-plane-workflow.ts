@@ -16,7 +16,9 @@ export interface ControlPlaneOperation extends OperationInput {
  * membership change is an explicit step.
  */
 export async function controlPlaneWorkflow(input: ControlPlaneOperation): Promise<OperationOutcome> {
-  return runOperation(input, { kind: input.kind, summary: () => input.summary, steps: () => controlPlaneStepNames(input.controlPlaneSteps) }, (scope) =>
-    runControlPlaneSteps(scope, scope.desired, input.controlPlaneSteps),
+  return runOperation(
+    input,
+    { kind: input.kind, summary: () => input.summary, steps: () => controlPlaneStepNames(input.controlPlaneSteps) },
+    (scope) => runControlPlaneSteps(scope, scope.desired, input.controlPlaneSteps),
   );
 }

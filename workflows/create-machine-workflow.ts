@@ -7,8 +7,17 @@ import { machineConfig } from './machine-inputs.ts';
 import { abortsAsFailure, OperationRunner } from './operation/operation-runner.ts';
 
 const steps = [
-  'allocate address', 'choose Proxmox node', 'clone VM', 'configure VM', 'render machine config', 'start VM',
-  'apply machine config', 'wait for Talos API', 'bootstrap etcd', 'fetch kubeconfig', 'wait for node Ready',
+  'allocate address',
+  'choose Proxmox node',
+  'clone VM',
+  'configure VM',
+  'render machine config',
+  'start VM',
+  'apply machine config',
+  'wait for Talos API',
+  'bootstrap etcd',
+  'fetch kubeconfig',
+  'wait for node Ready',
 ] as const;
 
 /**
@@ -35,7 +44,9 @@ async function createMachineSteps(input: CreateMachineInput): Promise<CreatedMac
   const node = await run.step('choose Proxmox node', () => calls.proxmoxChooseNode(vmSpec));
   let vm = await run.step('clone VM', () => waits.proxmoxEnsureVm(vmSpec, node));
   vm = await run.step('configure VM', () => waits.proxmoxConfigureVm(vmSpec, vm));
-  await run.step('render machine config', () => calls.talosRenderMachineConfig(cluster, machine, machineConfig(input.config, machine, address)));
+  await run.step('render machine config', () =>
+    calls.talosRenderMachineConfig(cluster, machine, machineConfig(input.config, machine, address)),
+  );
   vm = await run.step('start VM', () => waits.proxmoxStartVm(vmSpec, vm));
   const talosNode = { cluster, address: address.ip };
   await run.step('apply machine config', () => calls.talosApplyConfig({ ...talosNode, machine }));

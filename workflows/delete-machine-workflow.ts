@@ -29,7 +29,8 @@ async function deleteMachineSteps(input: DeleteMachineInput): Promise<void> {
     ...(controlPlane ? ['forfeit etcd leadership', 'leave etcd'] : []),
     'destroy VM',
     ...(inCluster ? ['delete node'] : []),
-    'release address', 'remove machine config',
+    'release address',
+    'remove machine config',
   ];
   const run = new OperationRunner('delete-machine', `delete ${input.role} ${machine}`, steps, { reportTo: input.reportTo, machine });
   const node = { cluster, node: { name: machine } };

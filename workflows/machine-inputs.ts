@@ -80,8 +80,16 @@ export function drainTimeoutOf(desired: DesiredCluster, machine: Pick<ObservedMa
 }
 
 /** What removing a known machine takes; the VM is recognised by name and owner marker, not by its shape. */
-export function deleteMachineInput(desired: DesiredCluster, machine: ObservedMachine, options: Pick<DeleteMachineInput, 'clusterDeleting' | 'etcdLeft' | 'reportTo'> = {}): DeleteMachineInput {
-  const spec = createMachineInput(desired, { name: machine.name, role: machine.role, bootstrap: false, ...(machine.deployment ? { deployment: machine.deployment } : {}) }, '');
+export function deleteMachineInput(
+  desired: DesiredCluster,
+  machine: ObservedMachine,
+  options: Pick<DeleteMachineInput, 'clusterDeleting' | 'etcdLeft' | 'reportTo'> = {},
+): DeleteMachineInput {
+  const spec = createMachineInput(
+    desired,
+    { name: machine.name, role: machine.role, bootstrap: false, ...(machine.deployment ? { deployment: machine.deployment } : {}) },
+    '',
+  );
   const address = machine.staticAddress ?? { ip: machine.address ?? '0.0.0.0', prefix: 32 };
   return {
     cluster: spec.cluster,

@@ -48,10 +48,19 @@ export async function provisionWorkflow(input: DesiredClusterInput, options: Pro
     { key: CapstanOperation, value: 'provision' },
   ]);
   const steps = provisionSteps(desired);
-  const run = new OperationRunner('provision', `provision ${clusterKey({ namespace: desired.namespace, name: desired.name })} ${desired.kubernetesVersion}`, steps, { reportTo: options.reportTo });
+  const run = new OperationRunner(
+    'provision',
+    `provision ${clusterKey({ namespace: desired.namespace, name: desired.name })} ${desired.kubernetesVersion}`,
+    steps,
+    { reportTo: options.reportTo },
+  );
   const reportTo = options.reportTo === undefined ? {} : { reportTo: options.reportTo };
   // What is built so far, kept outside the steps so that an abort can hand it back.
-  const built: { endpoint: string; machines: ProvisionResult['machines'][number][]; unfinished: Map<string, Omit<MachineToCreate, 'bootstrap'>> } = {
+  const built: {
+    endpoint: string;
+    machines: ProvisionResult['machines'][number][];
+    unfinished: Map<string, Omit<MachineToCreate, 'bootstrap'>>;
+  } = {
     endpoint: '',
     machines: [],
     unfinished: new Map(),
@@ -60,7 +69,13 @@ export async function provisionWorkflow(input: DesiredClusterInput, options: Pro
   try {
     built.endpoint = await run.step(reserve ?? 'reserve', async () => {
       await calls.talosEnsureClusterSecrets(cluster);
-      const request = { namespace: desired.namespace, cluster: desired.name, poolName: desired.network.poolName, pool: desired.network.ipv4Pool, owner: `${desired.name}-control-plane-endpoint` };
+      const request = {
+        namespace: desired.namespace,
+        cluster: desired.name,
+        poolName: desired.network.poolName,
+        pool: desired.network.ipv4Pool,
+        owner: `${desired.name}-control-plane-endpoint`,
+      };
       const fixed = desired.network.controlPlaneEndpoint?.host;
       const address = fixed ? await calls.ipamReserve(request, fixed) : await calls.ipamAllocate(request);
       await calls.talosWriteTalosconfig(cluster, [address.ip]);
@@ -68,7 +83,11 @@ export async function provisionWorkflow(input: DesiredClusterInput, options: Pro
     });
 
     const build = async (machine: MachineToCreate) => {
-      built.unfinished.set(machine.name, { name: machine.name, role: machine.role, ...(machine.deployment ? { deployment: machine.deployment } : {}) });
+      built.unfinished.set(machine.name, {
+        name: machine.name,
+        role: machine.role,
+        ...(machine.deployment ? { deployment: machine.deployment } : {}),
+      });
       const created = await executeChild(createMachineWorkflow, {
         workflowId: machineWorkflowId(desired.namespace, desired.name, machine.name, 'create'),
         args: [{ ...createMachineInput(desired, machine, built.endpoint), ...reportTo }],
@@ -83,17 +102,32 @@ export async function provisionWorkflow(input: DesiredClusterInput, options: Pro
 
     // Names are drawn once, before any step: a retried step must build the same machine again.
     const controlPlaneNames = Array.from({ length: desired.controlPlane.replicas }, () => name('cp'));
-    await run.step(firstControlPlane ?? 'first', () => build({ name: controlPlaneNames[0] ?? name('cp'), role: 'control-plane', bootstrap: true }));
-    await run.step(storeSecrets ?? 'secrets', () => calls.talosWriteTalosconfig(cluster, built.machines.map((m) => m.address.ip)));
+    await run.step(firstControlPlane ?? 'first', () =>
+      build({ name: controlPlaneNames[0] ?? name('cp'), role: 'control-plane', bootstrap: true }),
+    );
+    await run.step(storeSecrets ?? 'secrets', () =>
+      calls.talosWriteTalosconfig(
+        cluster,
+        built.machines.map((m) => m.address.ip),
+      ),
+    );
     for (let n = 2; n <= desired.controlPlane.replicas; n += 1) {
       // Each new control plane joins the talosconfig's endpoints as soon as it is up.
       await run.step(rest.shift() ?? `control plane ${n}`, async () => {
         await build({ name: controlPlaneNames[n - 1] ?? name('cp'), role: 'control-plane', bootstrap: false });
-        await calls.talosWriteTalosconfig(cluster, built.machines.map((m) => m.address.ip));
+        await calls.talosWriteTalosconfig(
+          cluster,
+          built.machines.map((m) => m.address.ip),
+        );
       });
     }
     for (const md of desired.machineDeployments.filter((d) => d.replicas > 0)) {
-      const workers = Array.from({ length: md.replicas }, () => ({ name: name(md.name), role: 'worker' as const, deployment: md.name, bootstrap: false }));
+      const workers = Array.from({ length: md.replicas }, () => ({
+        name: name(md.name),
+        role: 'worker' as const,
+        deployment: md.name,
+        bootstrap: false,
+      }));
       await run.step(rest.shift() ?? md.name, () => inBatches(workers, workerConcurrency, build));
     }
     await run.step(rest.shift() ?? 'ready', () => Promise.resolve()); // every child returned only once its node was Ready

@@ -26,9 +26,13 @@ export interface UpgradeOperation extends OperationInput {
  * replaces them. Machines are upgraded one at a time; each machine is one step.
  */
 export async function upgradeWorkflow(input: UpgradeOperation): Promise<OperationOutcome> {
-  return runOperation(input, { kind: 'upgrade', summary: () => input.summary, steps: (desired) => upgradeStepNames(desired, input.observed, input.hops) }, async (scope) => {
-    for (const hop of input.hops) await runHop(scope, hop);
-  });
+  return runOperation(
+    input,
+    { kind: 'upgrade', summary: () => input.summary, steps: (desired) => upgradeStepNames(desired, input.observed, input.hops) },
+    async (scope) => {
+      for (const hop of input.hops) await runHop(scope, hop);
+    },
+  );
 }
 
 async function runHop(scope: OperationScope, hop: UpgradeHop): Promise<void> {
@@ -37,7 +41,9 @@ async function runHop(scope: OperationScope, hop: UpgradeHop): Promise<void> {
   switch (hop.kind) {
     case 'snapshot-etcd': {
       const address = state.controlPlanes()[0]?.address ?? '';
-      await scope.run.step(hop.description, () => waits.talosBackupEtcd({ cluster: clusterRef(desired), address, label: operationLabel() }));
+      await scope.run.step(hop.description, () =>
+        waits.talosBackupEtcd({ cluster: clusterRef(desired), address, label: operationLabel() }),
+      );
       return;
     }
     case 'talos': {
@@ -49,7 +55,9 @@ async function runHop(scope: OperationScope, hop: UpgradeHop): Promise<void> {
       return;
     }
     case 'control-plane': {
-      await replaceOrUpgradeControlPlane(scope, { ...versions(), kubernetesVersion: hop.to }, (m) => upgradeKubernetesInPlace(scope, versions(), m, hop.to));
+      await replaceOrUpgradeControlPlane(scope, { ...versions(), kubernetesVersion: hop.to }, (m) =>
+        upgradeKubernetesInPlace(scope, versions(), m, hop.to),
+      );
       return;
     }
     case 'workers': {
@@ -58,10 +66,15 @@ async function runHop(scope: OperationScope, hop: UpgradeHop): Promise<void> {
         if (!md) continue;
         const target = (): DesiredCluster => {
           const now = versions();
-          return { ...now, machineDeployments: now.machineDeployments.map((d) => (d.name === move.name ? { ...d, kubernetesVersion: move.to } : d)) };
+          return {
+            ...now,
+            machineDeployments: now.machineDeployments.map((d) => (d.name === move.name ? { ...d, kubernetesVersion: move.to } : d)),
+          };
         };
         if (md.strategy.type === 'RollingUpdate') await reconcileDeployment(scope, target(), move.name);
-        else for (const m of outdatedWorkers(scope, move.name, (w) => w.kubernetesVersion !== move.to)) await upgradeKubernetesInPlace(scope, target(), m, move.to);
+        else
+          for (const m of outdatedWorkers(scope, move.name, (w) => w.kubernetesVersion !== move.to))
+            await upgradeKubernetesInPlace(scope, target(), m, move.to);
       }
       return;
     }
@@ -77,21 +90,36 @@ async function replaceOrUpgradeControlPlane(
   target: DesiredCluster,
   inPlace: (machine: ReturnType<OperationScope['state']['controlPlanes']>[number]) => Promise<void>,
 ): Promise<void> {
-  const isCurrent = (m: { kubernetesVersion: string; talosVersion: string }) => m.kubernetesVersion === target.kubernetesVersion && m.talosVersion === target.talosVersion;
+  const isCurrent = (m: { kubernetesVersion: string; talosVersion: string }) =>
+    m.kubernetesVersion === target.kubernetesVersion && m.talosVersion === target.talosVersion;
   const strategy = target.controlPlane.strategy;
   if (strategy.type === 'InPlace') {
     for (const m of scope.state.controlPlanes().filter((cp) => !isCurrent(cp))) await inPlace(m);
     return;
   }
   const plan = planControlPlaneRollout(
-    { replicas: target.controlPlane.replicas, shapeHash: shapeHash(target.controlPlane.machine), kubernetesVersion: target.kubernetesVersion, talosVersion: target.talosVersion, maxSurge: strategy.maxSurge },
+    {
+      replicas: target.controlPlane.replicas,
+      shapeHash: shapeHash(target.controlPlane.machine),
+      kubernetesVersion: target.kubernetesVersion,
+      talosVersion: target.talosVersion,
+      maxSurge: strategy.maxSurge,
+    },
     scope.state.machines(),
   );
   if (!plan.ok) throw refusalFailure(plan.reason);
-  await runControlPlaneSteps(scope, target, plan.steps.filter((s) => s.kind !== 'snapshot-etcd'));
+  await runControlPlaneSteps(
+    scope,
+    target,
+    plan.steps.filter((s) => s.kind !== 'snapshot-etcd'),
+  );
 }
 
-function outdatedWorkers(scope: OperationScope, deployment: string, outdated: (m: { talosVersion: string; kubernetesVersion: string }) => boolean) {
+function outdatedWorkers(
+  scope: OperationScope,
+  deployment: string,
+  outdated: (m: { talosVersion: string; kubernetesVersion: string }) => boolean,
+) {
   return scope.state.machines((m) => m.role === 'worker' && m.deployment === deployment && m.phase !== 'Deleting' && outdated(m));
 }
 
@@ -109,10 +137,13 @@ export function upgradeStepNames(desired: DesiredCluster, observed: ObservedClus
         .filter((md) => names.includes(md.name))
         .reduce((n, md) => n + live.filter((m) => m.deployment === md.name).length * perMachine(md.strategy.type === 'InPlace', 2), 0);
     const count =
-      hop.kind === 'snapshot-etcd' ? 1
-      : hop.kind === 'talos' ? cpSteps + workerSteps(desired.machineDeployments.map((md) => md.name))
-      : hop.kind === 'control-plane' ? cpSteps
-      : workerSteps(hop.deployments.map((d) => d.name));
+      hop.kind === 'snapshot-etcd'
+        ? 1
+        : hop.kind === 'talos'
+          ? cpSteps + workerSteps(desired.machineDeployments.map((md) => md.name))
+          : hop.kind === 'control-plane'
+            ? cpSteps
+            : workerSteps(hop.deployments.map((d) => d.name));
     for (let i = 1; i <= count; i += 1) names.push(count === 1 ? hop.description : `${hop.description} (${i}/${count})`);
   }
   return names;

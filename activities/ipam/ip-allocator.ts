@@ -101,10 +101,20 @@ export class IpAllocator {
       spec: { poolRef: poolRef(request) },
     };
     try {
-      return (await this.api.createNamespacedCustomObject({ ...common, namespace: request.namespace, plural: 'ipaddressclaims', body })) as KubeObject;
+      return (await this.api.createNamespacedCustomObject({
+        ...common,
+        namespace: request.namespace,
+        plural: 'ipaddressclaims',
+        body,
+      })) as KubeObject;
     } catch (error) {
       if (!isStatus(error, 409)) throw error;
-      return (await this.api.getNamespacedCustomObject({ ...common, namespace: request.namespace, plural: 'ipaddressclaims', name: request.owner })) as KubeObject;
+      return (await this.api.getNamespacedCustomObject({
+        ...common,
+        namespace: request.namespace,
+        plural: 'ipaddressclaims',
+        name: request.owner,
+      })) as KubeObject;
     }
   }
 
@@ -117,7 +127,11 @@ export class IpAllocator {
     return orphan;
   }
 
-  private async createFirstFree(request: IpRequest, pool: Ipv4PoolSpec, free: readonly number[]): Promise<KubeObject<IpAddressSpec> | undefined> {
+  private async createFirstFree(
+    request: IpRequest,
+    pool: Ipv4PoolSpec,
+    free: readonly number[],
+  ): Promise<KubeObject<IpAddressSpec> | undefined> {
     for (const candidate of free) {
       const spec: IpAddressSpec = {
         address: formatIpv4(candidate),
@@ -133,7 +147,12 @@ export class IpAllocator {
         spec,
       };
       try {
-        return (await this.api.createNamespacedCustomObject({ ...common, namespace: request.namespace, plural: 'ipaddresses', body })) as KubeObject<IpAddressSpec>;
+        return (await this.api.createNamespacedCustomObject({
+          ...common,
+          namespace: request.namespace,
+          plural: 'ipaddresses',
+          body,
+        })) as KubeObject<IpAddressSpec>;
       } catch (error) {
         if (!isStatus(error, 409)) throw error; // 409: another owner got there first
       }
@@ -142,12 +161,20 @@ export class IpAllocator {
   }
 
   /** Records the address on the claim; undefined when the claim changed under us (retry). */
-  private async bind(request: IpRequest, claim: KubeObject, address: KubeObject<IpAddressSpec>, pool: Ipv4PoolSpec): Promise<StaticAddress | undefined> {
+  private async bind(
+    request: IpRequest,
+    claim: KubeObject,
+    address: KubeObject<IpAddressSpec>,
+    pool: Ipv4PoolSpec,
+  ): Promise<StaticAddress | undefined> {
     const name = address.metadata?.name ?? '';
     if (claim.status?.addressRef?.name !== name) {
       try {
         await this.api.replaceNamespacedCustomObjectStatus({
-          ...common, namespace: request.namespace, plural: 'ipaddressclaims', name: request.owner,
+          ...common,
+          namespace: request.namespace,
+          plural: 'ipaddressclaims',
+          name: request.owner,
           body: { ...claim, status: { ...claim.status, addressRef: { name } } },
         });
       } catch (error) {
@@ -165,7 +192,9 @@ export class IpAllocator {
   }
 
   private async getClaim(request: IpRequest): Promise<KubeObject | undefined> {
-    return this.getOrUndefined(() => this.api.getNamespacedCustomObject({ ...common, namespace: request.namespace, plural: 'ipaddressclaims', name: request.owner }));
+    return this.getOrUndefined(() =>
+      this.api.getNamespacedCustomObject({ ...common, namespace: request.namespace, plural: 'ipaddressclaims', name: request.owner }),
+    );
   }
 
   private async getAddress(namespace: string, name: string): Promise<KubeObject<IpAddressSpec> | undefined> {
@@ -174,7 +203,10 @@ export class IpAllocator {
 
   private async listAddresses(namespace: string, labelSelector?: string): Promise<KubeObject<IpAddressSpec>[]> {
     const list = (await this.api.listNamespacedCustomObject({
-      ...common, namespace, plural: 'ipaddresses', ...(labelSelector ? { labelSelector } : {}),
+      ...common,
+      namespace,
+      plural: 'ipaddresses',
+      ...(labelSelector ? { labelSelector } : {}),
     })) as { items: KubeObject<IpAddressSpec>[] };
     return list.items;
   }

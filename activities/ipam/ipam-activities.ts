@@ -11,7 +11,6 @@ export function createIpamActivities(managementCluster: KubeConfig) {
     /** Holds a fixed address (a control-plane endpoint) so the pool never hands it out. */
     ipamReserve: (request: IpRequest, address: string): Promise<StaticAddress> => allocator.reserve(request, address),
     /** Frees the owner's address; releasing twice is fine. */
-    ipamRelease: (request: Pick<IpRequest, 'namespace' | 'owner'>): Promise<boolean> =>
-      allocator.release(request.namespace, request.owner),
+    ipamRelease: (request: Pick<IpRequest, 'namespace' | 'owner'>): Promise<boolean> => allocator.release(request.namespace, request.owner),
   };
 }

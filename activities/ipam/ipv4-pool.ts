@@ -21,7 +21,7 @@ export function expandPool(pool: Ipv4PoolSpec): number[] {
   });
   if (gateway !== undefined) {
     const mask = pool.prefix === 0 ? 0 : (0xffffffff << (32 - pool.prefix)) >>> 0;
-    const outside = [...addresses].find((a) => ((a & mask) >>> 0) !== ((gateway & mask) >>> 0));
+    const outside = [...addresses].find((a) => (a & mask) >>> 0 !== (gateway & mask) >>> 0);
     if (outside !== undefined) {
       invalid(`address ${formatIpv4(outside)} is not in the gateway's subnet ${formatIpv4((gateway & mask) >>> 0)}/${pool.prefix}`);
     }

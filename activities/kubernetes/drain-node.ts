@@ -76,5 +76,8 @@ function drainTimedOut(name: string, timeoutSeconds: number, remaining: readonly
     );
   }
   const pods = remaining.map(podKey).sort();
-  return failure(ErrorType.DrainIncomplete, `drain of node ${name} incomplete after ${timeoutSeconds}s: ${pods.join(', ')} still terminating`);
+  return failure(
+    ErrorType.DrainIncomplete,
+    `drain of node ${name} incomplete after ${timeoutSeconds}s: ${pods.join(', ')} still terminating`,
+  );
 }

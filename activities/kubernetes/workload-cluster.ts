@@ -23,7 +23,10 @@ export async function workloadCoreApi(secrets: SecretStore, cluster: ClusterRef)
   try {
     kubeConfig.loadFromString(text);
   } catch (error) {
-    throw failure(ErrorType.KubernetesInvalidRequest, `Secret ${ref.namespace}/${ref.name} holds no valid kubeconfig: ${(error as Error).message}`);
+    throw failure(
+      ErrorType.KubernetesInvalidRequest,
+      `Secret ${ref.namespace}/${ref.name} holds no valid kubeconfig: ${(error as Error).message}`,
+    );
   }
   return kubeConfig.makeApiClient(CoreV1Api);
 }

@@ -49,8 +49,5 @@ export async function chooseNode(client: ProxmoxClient, spec: MachineVmSpec): Pr
   const chosen = pickNode(nodes, spec.allowedNodes, spec.memoryMiB);
   if (chosen) return chosen;
   const summary = nodes.map((n) => (n.online ? `${n.node}: ${Math.floor(n.totalMiB - n.assignedMiB)} MiB free` : `${n.node}: offline`));
-  throw failure(
-    ErrorType.ProxmoxNoCapacity,
-    `no allowed node has ${spec.memoryMiB} MiB free for ${spec.machine} (${summary.join(', ')})`,
-  );
+  throw failure(ErrorType.ProxmoxNoCapacity, `no allowed node has ${spec.memoryMiB} MiB free for ${spec.machine} (${summary.join(', ')})`);
 }

@@ -33,8 +33,7 @@ export function createProxmoxActivities(deps: ProxmoxActivityDeps) {
     /** Waits until the guest reports its static address. */
     proxmoxWaitForAddress: (spec: MachineVmSpecInput, ref: VmRef): Promise<string> => waitForVmAddress(client, parse(spec), ref),
     /** Stops and destroys the VM if it is still the machine's. */
-    proxmoxDestroyVm: (spec: MachineVmSpecInput, ref: VmRef | undefined): Promise<DestroyResult> =>
-      destroyVm(client, parse(spec), ref),
+    proxmoxDestroyVm: (spec: MachineVmSpecInput, ref: VmRef | undefined): Promise<DestroyResult> => destroyVm(client, parse(spec), ref),
   };
 }
 

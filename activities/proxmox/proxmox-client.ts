@@ -59,12 +59,7 @@ export class ProxmoxClient {
     return this.request('DELETE', path, schema, params);
   }
 
-  private async request<T extends z.ZodType>(
-    method: Method,
-    path: string,
-    schema: T,
-    params: ProxmoxParams,
-  ): Promise<z.output<T>> {
+  private async request<T extends z.ZodType>(method: Method, path: string, schema: T, params: ProxmoxParams): Promise<z.output<T>> {
     const encoded = encodeParams(params);
     const inQuery = method === 'GET' || method === 'DELETE';
     const url = `${this.baseUrl}${path}${inQuery && encoded !== '' ? `?${encoded}` : ''}`;

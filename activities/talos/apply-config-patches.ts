@@ -37,10 +37,7 @@ export function applyConfigPatches(documents: JsonObject[], configPatches: strin
     const operation = shape.data as JsonPatchOp;
     const location = { list: 'configPatches', index, operation: `${operation.op} ${operation.path}` } as const;
     if (documents.length !== 1) {
-      throw invalidConfigPatch(
-        location,
-        'RFC 6902 patches need a single-document config; use strategicPatches for multi-document configs',
-      );
+      throw invalidConfigPatch(location, 'RFC 6902 patches need a single-document config; use strategicPatches for multi-document configs');
     }
     try {
       applyJsonPatchOp(documents[0] as JsonValue, operation);

@@ -52,10 +52,7 @@ function applyDocument(documents: JsonObject[], patch: JsonObject, location: Pat
  * or objects) merged the way Talos merges them — the patch form that works on Talos ≥ 1.12.
  * A failure names the patch and the path: `strategicPatches[1] at /machine/network: ...`.
  */
-export function applyStrategicPatches(
-  documents: JsonObject[],
-  strategicPatches: readonly (string | Record<string, unknown>)[],
-): void {
+export function applyStrategicPatches(documents: JsonObject[], strategicPatches: readonly (string | Record<string, unknown>)[]): void {
   strategicPatches.forEach((patch, index) => {
     const location: PatchLocation = { list: 'strategicPatches', index };
     for (const document of patchDocuments(patch, location)) {

@@ -8,7 +8,14 @@ import { renderMachineConfig } from './render-machine-config.ts';
 import { parseSecretsBundle, serializeSecretsBundle } from './secrets-bundle-yaml.ts';
 import type { SecretsBundle } from './secrets-bundle.ts';
 import { generateTalosconfig } from './talosconfig.ts';
-import { clusterSecretLabels, clusterSecretType, kubeconfigSecret, machineConfigSecret, secretsBundleSecret, talosconfigSecret } from '../../api/cluster-secrets.ts';
+import {
+  clusterSecretLabels,
+  clusterSecretType,
+  kubeconfigSecret,
+  machineConfigSecret,
+  secretsBundleSecret,
+  talosconfigSecret,
+} from '../../api/cluster-secrets.ts';
 import type { ClusterRef } from '../../api/cluster-ref.ts';
 
 /** What a rendered config is known by in workflow history: where it is and its hash, never its text. */
@@ -30,7 +37,10 @@ export function createClusterConfigActivities(deps: { readonly secrets: SecretSt
   return {
     /** Generates the cluster's CAs and tokens once; later calls (and racing ones) keep the first bundle. */
     talosEnsureClusterSecrets: async (ref: ClusterRef): Promise<{ readonly created: boolean }> => {
-      const existing = await readBundle(ref).then(() => true, () => false);
+      const existing = await readBundle(ref).then(
+        () => true,
+        () => false,
+      );
       if (existing) return { created: false };
       Context.current().heartbeat('generating keys');
       const bundle = await generateSecretsBundle({ now: new Date() });

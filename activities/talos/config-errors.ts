@@ -23,9 +23,7 @@ function detailedFailure(type: ErrorType, message: string, details: unknown[]): 
 /** A patch that does not parse or apply: retrying the same spec fails the same way. */
 export function invalidConfigPatch(location: PatchLocation, reason: string, path?: string): ApplicationFailure {
   const at = path !== undefined && location.operation === undefined ? ` at ${path || '/'}` : '';
-  return detailedFailure(ErrorType.InvalidConfigPatch, `${describePatch(location)}${at}: ${reason}`, [
-    { ...location, path, reason },
-  ]);
+  return detailedFailure(ErrorType.InvalidConfigPatch, `${describePatch(location)}${at}: ${reason}`, [{ ...location, path, reason }]);
 }
 
 /** A failure of one of the Talos config types, with the problems listed in the message. */
@@ -36,9 +34,7 @@ export function talosConfigFailure(type: ErrorType, message: string, problems: r
 /** Zod issues as `machine.install.disk: expected string` lines, paths joined the way YAML reads. */
 export function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string[] {
   return issues.map((issue) => {
-    const path = issue.path
-      .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`))
-      .join('');
+    const path = issue.path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`)).join('');
     return path ? `${path}: ${issue.message}` : issue.message;
   });
 }

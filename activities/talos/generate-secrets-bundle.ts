@@ -32,9 +32,7 @@ export async function generateSecretsBundle(options: GenerateSecretsBundleOption
     // we keep the CN: an empty issuer name is invalid under RFC 5280 and helps nobody.
     ca({ algorithm: 'ecdsa-p256', subject: { commonName: 'front-proxy' } }),
     ca({ algorithm: 'ecdsa-p256', subject: { organizations: ['etcd'] } }),
-    options.serviceAccountKey === 'ecdsa-p256'
-      ? generateKey('ecdsa-p256').then((key) => key.privateKeyPem)
-      : generateRsaKeyPem(),
+    options.serviceAccountKey === 'ecdsa-p256' ? generateKey('ecdsa-p256').then((key) => key.privateKeyPem) : generateRsaKeyPem(),
   ]);
   return {
     cluster: { id: randomBase64(), secret: randomBase64() },

@@ -28,15 +28,10 @@ export function signingAlgorithm(algorithm: KeyAlgorithm): webcrypto.Algorithm |
 
 /** Generates a key pair; ECDSA keys are written as SEC1 `EC PRIVATE KEY` like siderolabs/crypto. */
 export async function generateKey(algorithm: KeyAlgorithm): Promise<GeneratedKeyPair> {
-  const keys = (await globalThis.crypto.subtle.generateKey(generateParams[algorithm], true, [
-    'sign',
-    'verify',
-  ])) as webcrypto.CryptoKeyPair;
+  const keys = (await globalThis.crypto.subtle.generateKey(generateParams[algorithm], true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const privateKey = KeyObject.from(keys.privateKey);
   const privateKeyPem =
-    algorithm === 'ed25519'
-      ? privateKey.export({ type: 'pkcs8', format: 'pem' })
-      : privateKey.export({ type: 'sec1', format: 'pem' });
+    algorithm === 'ed25519' ? privateKey.export({ type: 'pkcs8', format: 'pem' }) : privateKey.export({ type: 'sec1', format: 'pem' });
   return { keys, privateKeyPem: privateKeyPem.toString() };
 }
 

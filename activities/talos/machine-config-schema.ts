@@ -8,17 +8,14 @@ const cidr = z.union([z.cidrv4(), z.cidrv6()], { error: 'must be a CIDR' });
 const token = z.string().regex(tokenPattern, 'must look like abcdef.0123456789abcdef');
 
 function base64Pem(kind: 'certificate' | 'private key') {
-  return z.string().refine(
-    (value) => {
-      try {
-        const label = pemLabel(base64ToPem(value));
-        return kind === 'certificate' ? label === 'CERTIFICATE' : label?.endsWith('PRIVATE KEY') === true;
-      } catch {
-        return false;
-      }
-    },
-    `must be base64 of a PEM ${kind}`,
-  );
+  return z.string().refine((value) => {
+    try {
+      const label = pemLabel(base64ToPem(value));
+      return kind === 'certificate' ? label === 'CERTIFICATE' : label?.endsWith('PRIVATE KEY') === true;
+    } catch {
+      return false;
+    }
+  }, `must be base64 of a PEM ${kind}`);
 }
 const certificate = base64Pem('certificate');
 const privateKey = base64Pem('private key');
@@ -52,7 +49,9 @@ const machine = z.looseObject({
       nameservers: z.array(ip).optional(),
     })
     .optional(),
-  install: z.looseObject({ disk: z.string().min(1).optional(), image: z.string().min(1).optional(), wipe: z.boolean().optional() }).optional(),
+  install: z
+    .looseObject({ disk: z.string().min(1).optional(), image: z.string().min(1).optional(), wipe: z.boolean().optional() })
+    .optional(),
 });
 
 const cluster = z.looseObject({

@@ -33,11 +33,7 @@ export function validateMachineConfig(documents: readonly JsonObject[]): void {
 export function renderMachineConfig(input: MachineConfigInput, bundle: SecretsBundle): RenderedMachineConfig {
   const parsed = MachineConfigInput.safeParse(input);
   if (!parsed.success) {
-    throw talosConfigFailure(
-      ErrorType.InvalidMachineConfigInput,
-      'invalid machine config input',
-      describeIssues(parsed.error.issues),
-    );
+    throw talosConfigFailure(ErrorType.InvalidMachineConfigInput, 'invalid machine config input', describeIssues(parsed.error.issues));
   }
   const spec = parsed.data;
   const documents: JsonObject[] = [

@@ -43,7 +43,7 @@ export function serializeSecretsBundle(bundle: SecretsBundle): string {
 
 type Tree = Record<string, unknown>;
 const child = (tree: unknown, key: string): Tree =>
-  typeof tree === 'object' && tree !== null ? ((tree as Tree)[key] as Tree | undefined) ?? {} : {};
+  typeof tree === 'object' && tree !== null ? (((tree as Tree)[key] as Tree | undefined) ?? {}) : {};
 
 // A field that is not base64 of PEM stays as it is: the schema then names it.
 function decodePem(value: unknown, isKey: boolean): unknown {
@@ -67,9 +67,7 @@ export function parseSecretsBundle(text: string): SecretsBundle {
   try {
     tree = YAML.parse(text);
   } catch (error) {
-    throw talosConfigFailure(ErrorType.InvalidSecretsBundle, 'secrets bundle is not YAML', [
-      (error as Error).message,
-    ]);
+    throw talosConfigFailure(ErrorType.InvalidSecretsBundle, 'secrets bundle is not YAML', [(error as Error).message]);
   }
   const certs = child(tree, 'certs');
   const result = SecretsBundle.safeParse({

@@ -2,15 +2,9 @@ import { z } from 'zod';
 import { pemLabel } from './pem.ts';
 import { tokenPattern } from './random-secrets.ts';
 
-const certificatePem = z
-  .string()
-  .refine((pem) => pemLabel(pem) === 'CERTIFICATE', 'must be a PEM CERTIFICATE');
-const privateKeyPem = z
-  .string()
-  .refine((pem) => pemLabel(pem)?.endsWith('PRIVATE KEY') === true, 'must be a PEM private key');
-const base64Of32Bytes = z
-  .string()
-  .refine((value) => /^[A-Za-z0-9+/_-]{43}=?$/.test(value), 'must be base64 of 32 bytes');
+const certificatePem = z.string().refine((pem) => pemLabel(pem) === 'CERTIFICATE', 'must be a PEM CERTIFICATE');
+const privateKeyPem = z.string().refine((pem) => pemLabel(pem)?.endsWith('PRIVATE KEY') === true, 'must be a PEM private key');
+const base64Of32Bytes = z.string().refine((value) => /^[A-Za-z0-9+/_-]{43}=?$/.test(value), 'must be base64 of 32 bytes');
 const token = z.string().regex(tokenPattern, 'must look like abcdef.0123456789abcdef');
 
 /** A CA certificate with its private key, both PEM. */

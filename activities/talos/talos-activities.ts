@@ -1,7 +1,12 @@
 import { applyMachineConfig, type ApplyMachineConfigInput, type ApplyMachineConfigResult } from './operations/apply-machine-config.ts';
 import { bootstrapEtcd, type BootstrapEtcdInput, type BootstrapEtcdResult } from './operations/bootstrap-etcd.ts';
 import {
-  forfeitEtcdLeadership, leaveEtcdCluster, listEtcdMembers, removeEtcdMember, type EtcdMemberInfo, type RemoveEtcdMemberInput,
+  forfeitEtcdLeadership,
+  leaveEtcdCluster,
+  listEtcdMembers,
+  removeEtcdMember,
+  type EtcdMemberInfo,
+  type RemoveEtcdMemberInput,
 } from './operations/etcd-membership.ts';
 import { backupEtcd, snapshotEtcd, type EtcdBackupInput, type EtcdSnapshotInput } from './operations/etcd-snapshot.ts';
 import { fetchKubeconfig, type FetchKubeconfigResult } from './operations/fetch-kubeconfig.ts';

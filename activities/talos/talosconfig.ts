@@ -51,10 +51,7 @@ export function renderTalosconfig(params: TalosconfigParams): string {
   context.ca = pemToBase64(params.caCrt);
   context.crt = pemToBase64(params.client.crt);
   context.key = pemToBase64(params.client.key);
-  return YAML.stringify(
-    { context: params.contextName, contexts: { [params.contextName]: context } },
-    { indent: 4, lineWidth: 0 },
-  );
+  return YAML.stringify({ context: params.contextName, contexts: { [params.contextName]: context } }, { indent: 4, lineWidth: 0 });
 }
 
 /** A fresh admin talosconfig for the cluster: issues the client certificate, then renders. */

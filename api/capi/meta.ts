@@ -49,9 +49,7 @@ export type IntOrString = z.infer<typeof IntOrString>;
 /** A label selector (metav1.LabelSelector). */
 export const LabelSelector = z.object({
   matchLabels: z.record(z.string(), z.string()).optional(),
-  matchExpressions: z
-    .array(z.object({ key: z.string(), operator: z.string(), values: z.array(z.string()).optional() }))
-    .optional(),
+  matchExpressions: z.array(z.object({ key: z.string(), operator: z.string(), values: z.array(z.string()).optional() })).optional(),
 });
 
 /** Labels and annotations of a template (clusterv1.ObjectMeta). */

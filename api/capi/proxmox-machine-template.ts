@@ -39,13 +39,20 @@ export const ProxmoxMachineSpec = z.object({
   numSockets: z.number().int().min(1).optional(),
   numCores: z.number().int().min(1).optional(),
   /** Talos needs at least 1 GiB; CAPMOX wants a multiple of 8. */
-  memoryMiB: z.number().int().min(1024, 'must be at least 1024 MiB: Talos does not boot with less').multipleOf(8, 'must be a multiple of 8').optional(),
+  memoryMiB: z
+    .number()
+    .int()
+    .min(1024, 'must be at least 1024 MiB: Talos does not boot with less')
+    .multipleOf(8, 'must be a multiple of 8')
+    .optional(),
   disks: z
     .object({
-      bootVolume: z.object({
-        disk: z.string().min(1),
-        sizeGb: z.number().int().min(10, 'must be at least 10 GB: Talos needs room for its install and the images'),
-      }).optional(),
+      bootVolume: z
+        .object({
+          disk: z.string().min(1),
+          sizeGb: z.number().int().min(10, 'must be at least 10 GB: Talos needs room for its install and the images'),
+        })
+        .optional(),
       additionalVolumes: z.array(z.looseObject({})).optional(),
     })
     .optional(),

@@ -39,7 +39,11 @@ const key = (kind: string, namespace: string, name: string): ObjectKey => ({ kin
  * DesiredCluster. Pure: the controller passes what its informers hold. Errors name the object and
  * field to fix; fields Capstan accepts but does not act on come back as warnings.
  */
-export function toDesiredCluster(cluster: { readonly namespace: string; readonly name: string }, objects: ClusterObjects, options: MappingOptions = {}): MappingResult {
+export function toDesiredCluster(
+  cluster: { readonly namespace: string; readonly name: string },
+  objects: ClusterObjects,
+  options: MappingOptions = {},
+): MappingResult {
   const log = newIssueLog();
   const desired = mapCluster(cluster.namespace, cluster.name, objects, options.defaultCatalog ?? defaultVersionCatalog, log);
   // Objects shared by several MachineDeployments (one template for all) would repeat their issues.
@@ -61,14 +65,32 @@ function unique(issues: readonly MappingIssue[]): MappingIssue[] {
   });
 }
 
-function mapCluster(namespace: string, name: string, objects: ClusterObjects, fallbackCatalog: VersionCatalog, log: IssueLog): DesiredCluster | undefined {
+function mapCluster(
+  namespace: string,
+  name: string,
+  objects: ClusterObjects,
+  fallbackCatalog: VersionCatalog,
+  log: IssueLog,
+): DesiredCluster | undefined {
   const clusterKey = key('Cluster', namespace, name);
   const cluster = findObject(objects, Kinds.Cluster, namespace, name, log);
   if (!cluster) return undefined;
   const clusterName = parseAt(DesiredCluster.shape.name, name, clusterKey, 'metadata.name', log);
 
-  const tcp = resolveReference(objects, Kinds.TalosControlPlane, cluster.spec.controlPlaneRef, { object: clusterKey, path: 'spec.controlPlaneRef' }, log);
-  const proxmox = resolveReference(objects, Kinds.ProxmoxCluster, cluster.spec.infrastructureRef, { object: clusterKey, path: 'spec.infrastructureRef' }, log);
+  const tcp = resolveReference(
+    objects,
+    Kinds.TalosControlPlane,
+    cluster.spec.controlPlaneRef,
+    { object: clusterKey, path: 'spec.controlPlaneRef' },
+    log,
+  );
+  const proxmox = resolveReference(
+    objects,
+    Kinds.ProxmoxCluster,
+    cluster.spec.infrastructureRef,
+    { object: clusterKey, path: 'spec.infrastructureRef' },
+    log,
+  );
   const catalog = resolveCatalog(cluster, clusterKey, objects, fallbackCatalog, log);
   const tcpKey = key('TalosControlPlane', namespace, tcp?.metadata.name ?? '');
   const proxmoxKey = key('ProxmoxCluster', namespace, proxmox?.metadata.name ?? '');
@@ -83,11 +105,21 @@ function mapCluster(namespace: string, name: string, objects: ClusterObjects, fa
     const template = resolveReference(objects, Kinds.ProxmoxMachineTemplate, tcp.spec.infrastructureTemplate, templateRef, log);
     cpMachine = template ? machineFromTemplate(template, key('ProxmoxMachineTemplate', namespace, template.metadata.name), log) : undefined;
     if (tcp.spec.controlPlaneConfig.init !== undefined) {
-      log.warnings.push({ object: tcpKey, path: 'spec.controlPlaneConfig.init', message: 'is deprecated by CACPPT and ignored: every control-plane machine uses controlPlaneConfig.controlplane' });
+      log.warnings.push({
+        object: tcpKey,
+        path: 'spec.controlPlaneConfig.init',
+        message: 'is deprecated by CACPPT and ignored: every control-plane machine uses controlPlaneConfig.controlplane',
+      });
     }
     const replicas = parseAt(DesiredControlPlane.shape.replicas, tcp.spec.replicas ?? 1, tcpKey, 'spec.replicas', log);
     const strategy = replicas === undefined ? undefined : controlPlaneStrategy(tcp, replicas, tcpKey, log);
-    const talos = talosPatchesFrom(tcp.spec.controlPlaneConfig.controlplane, 'controlplane', tcpKey, 'spec.controlPlaneConfig.controlplane', log);
+    const talos = talosPatchesFrom(
+      tcp.spec.controlPlaneConfig.controlplane,
+      'controlplane',
+      tcpKey,
+      'spec.controlPlaneConfig.controlplane',
+      log,
+    );
     if (replicas !== undefined && strategy && talos && cpMachine) controlPlane = { replicas, machine: cpMachine.shape, strategy, talos };
   }
 
@@ -97,7 +129,11 @@ function mapCluster(namespace: string, name: string, objects: ClusterObjects, fa
   const vmIdRange = sharedVmIdRange(templates, namespace, log);
   const schematicId = tcp?.metadata.annotations?.[talosSchematicAnnotation];
   if (schematicId !== undefined && !/^[0-9a-f]{64}$/.test(schematicId)) {
-    log.errors.push({ object: tcpKey, path: `metadata.annotations[${talosSchematicAnnotation}]`, message: 'must be an Image Factory schematic ID (64 lowercase hex digits)' });
+    log.errors.push({
+      object: tcpKey,
+      path: `metadata.annotations[${talosSchematicAnnotation}]`,
+      message: 'must be an Image Factory schematic ID (64 lowercase hex digits)',
+    });
   }
 
   if (!clusterName || !controlPlane || !versions || !catalog || !infrastructure || !allowedNodes || log.errors.length > 0) return undefined;
@@ -122,9 +158,9 @@ function mapCluster(namespace: string, name: string, objects: ClusterObjects, fa
   });
   if (!result.success) {
     // Every field was checked where it was written; what is left is a gap in those checks.
-    for (const issue of result.error.issues) log.errors.push({ object: clusterKey, path: '', message: `maps to an invalid ${issue.path.join('.')}: ${issue.message}` });
+    for (const issue of result.error.issues)
+      log.errors.push({ object: clusterKey, path: '', message: `maps to an invalid ${issue.path.join('.')}: ${issue.message}` });
     return undefined;
   }
   return result.data;
 }
-

@@ -50,9 +50,7 @@ export type JsonPatchOperation = z.infer<typeof JsonPatchOperation>;
 /** Everything that shapes one machine's config except the cluster's secrets (passed apart). */
 export const MachineConfigInput = z.strictObject({
   machineType: TalosMachineType,
-  clusterName: z
-    .string()
-    .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a DNS-1123 label (lowercase letters, digits, -)'),
+  clusterName: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a DNS-1123 label (lowercase letters, digits, -)'),
   /** `https://<vip-or-lb>:6443`. */
   controlPlaneEndpoint: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }),
   /** `1.33.4` or `v1.33.4`. */
@@ -67,9 +65,7 @@ export const MachineConfigInput = z.strictObject({
   serviceSubnets: z.array(cidr).min(1).default(['10.96.0.0/12']),
   /** Extra SANs for both the node's apid certificate and the kube-apiserver certificate. */
   certSANs: z.array(z.string().min(1)).default([]),
-  cni: z
-    .strictObject({ name: z.enum(['flannel', 'custom', 'none']), urls: z.array(z.url()).default([]) })
-    .optional(),
+  cni: z.strictObject({ name: z.enum(['flannel', 'custom', 'none']), urls: z.array(z.url()).default([]) }).optional(),
   allowSchedulingOnControlPlanes: z.boolean().optional(),
   /** Partial machine configs (YAML/JSON text or objects) merged the Talos way; works on Talos ≥ 1.12. */
   strategicPatches: z.array(z.union([z.string(), z.record(z.string(), z.unknown())])).default([]),

@@ -86,13 +86,17 @@ export async function runCapstan(argv: readonly string[], deps: ProgramDeps): Pr
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
-      outputError: (text, write) => { write(text.replace(/^error: /, 'capstan: ')); },
+      outputError: (text, write) => {
+        write(text.replace(/^error: /, 'capstan: '));
+      },
     });
 
   const describe = program.command('describe').description('show a cluster in detail');
   describe
     .command('cluster <name>')
-    .description('the Cluster as a tree (control plane, MachineDeployments, Machines) with conditions, versions, the running operation and blocked steps')
+    .description(
+      'the Cluster as a tree (control plane, MachineDeployments, Machines) with conditions, versions, the running operation and blocked steps',
+    )
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--show-conditions', 'show every condition of every object, not only Ready')
     .action(async function (this: Command, name: string) {
@@ -129,7 +133,10 @@ export async function runCapstan(argv: readonly string[], deps: ProgramDeps): Pr
       await run(this, async (ctx) => (await commands.operator()).abortCommand(ctx, name, o));
     });
 
-  for (const [verb, pause, text] of [['pause', true, 'hold the running operation before its next step'], ['resume', false, 'let a paused operation go on']] as const) {
+  for (const [verb, pause, text] of [
+    ['pause', true, 'hold the running operation before its next step'],
+    ['resume', false, 'let a paused operation go on'],
+  ] as const) {
     program
       .command(`${verb} <name>`)
       .description(text)
@@ -138,7 +145,7 @@ export async function runCapstan(argv: readonly string[], deps: ProgramDeps): Pr
       });
   }
 
-  const get = program.command('get').description('print a cluster\'s admin config (stdout only, for > file)');
+  const get = program.command('get').description("print a cluster's admin config (stdout only, for > file)");
   for (const kind of ['kubeconfig', 'talosconfig'] as const) {
     get
       .command(`${kind} <name>`)
@@ -156,7 +163,13 @@ export async function runCapstan(argv: readonly string[], deps: ProgramDeps): Pr
     .addOption(new Option('--interval <seconds>', 'how often to ask').argParser(seconds).default(1).hideHelp())
     .action(async function (this: Command, name: string) {
       const o = this.opts<{ untilIdle?: boolean; timeout?: number; interval: number }>();
-      await run(this, async (ctx) => (await commands.watch()).watchCommand(ctx, name, { untilIdle: o.untilIdle, timeoutSeconds: o.timeout, intervalMs: o.interval * 1000 }));
+      await run(this, async (ctx) =>
+        (await commands.watch()).watchCommand(ctx, name, {
+          untilIdle: o.untilIdle,
+          timeoutSeconds: o.timeout,
+          intervalMs: o.interval * 1000,
+        }),
+      );
     });
 
   try {

@@ -10,7 +10,11 @@ import type { RawObject } from './raw-object.ts';
  * Cluster names, read directly (the controller does not watch every ConfigMap; a resync picks
  * up catalog edits).
  */
-export async function gatherClusterObjects(cluster: RawObject, informers: Pick<Informers, 'list'>, kube: Pick<KubeWrites, 'readConfigMap'>): Promise<ClusterObjects> {
+export async function gatherClusterObjects(
+  cluster: RawObject,
+  informers: Pick<Informers, 'list'>,
+  kube: Pick<KubeWrites, 'readConfigMap'>,
+): Promise<ClusterObjects> {
   const namespace = cluster.metadata?.namespace ?? '';
   const catalog = cluster.metadata?.annotations?.[versionCatalogAnnotation];
   const configMap = catalog ? await kube.readConfigMap(namespace, catalog) : undefined;

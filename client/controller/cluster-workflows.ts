@@ -1,4 +1,11 @@
-import { CancelledFailure, TerminatedFailure, TimeoutFailure, WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import {
+  CancelledFailure,
+  TerminatedFailure,
+  TimeoutFailure,
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  type Client,
+} from '@temporalio/client';
 import { clusterProgressQuery, deleteClusterSignal, desiredClusterSignal, type ClusterProgress } from '../../api/cluster-messages.ts';
 import type { DesiredCluster, DesiredClusterInput } from '../../api/desired-cluster.ts';
 import { clusterWorkflowId } from '../../api/ids.ts';
@@ -66,7 +73,14 @@ export function createClusterWorkflows(options: ClusterWorkflowsOptions): Cluste
         if (error instanceof WorkflowNotFoundError) return { state: 'absent' };
         if (error instanceof WorkflowFailedError) {
           const { cause } = error;
-          const status = cause instanceof TerminatedFailure ? 'TERMINATED' : cause instanceof CancelledFailure ? 'CANCELLED' : cause instanceof TimeoutFailure ? 'TIMED_OUT' : 'FAILED';
+          const status =
+            cause instanceof TerminatedFailure
+              ? 'TERMINATED'
+              : cause instanceof CancelledFailure
+                ? 'CANCELLED'
+                : cause instanceof TimeoutFailure
+                  ? 'TIMED_OUT'
+                  : 'FAILED';
           return { state: 'ended', status, message: cause?.message ?? error.message };
         }
         throw error;

@@ -79,7 +79,10 @@ export function createController(options: ControllerOptions): Controller {
   const intervals: PollIntervals = { ...defaultPollIntervals, ...options.pollIntervals };
   const resyncMs = options.resyncMs ?? 60_000;
   const records = new ClusterRecords();
-  const workflows: ClusterWorkflows = createClusterWorkflows({ client: options.temporal, taskQueue: options.taskQueue ?? TaskQueue.lifecycle });
+  const workflows: ClusterWorkflows = createClusterWorkflows({
+    client: options.temporal,
+    taskQueue: options.taskQueue ?? TaskQueue.lifecycle,
+  });
   const kube = createKubeWrites(options.kubeConfig, controllerFieldManager);
   const events = createEventRecorder(options.kubeConfig, { component: 'capstan-controller', instance: identity, logger });
   let leading = false;

@@ -22,5 +22,7 @@ export function isDeleting(object: RawObject): boolean {
 
 /** CAPI's pause: `spec.paused: true` or the `cluster.x-k8s.io/paused` annotation (any value). */
 export function isPaused(cluster: RawObject): boolean {
-  return (cluster.spec as { paused?: unknown } | undefined)?.paused === true || cluster.metadata?.annotations?.[pausedAnnotation] !== undefined;
+  return (
+    (cluster.spec as { paused?: unknown } | undefined)?.paused === true || cluster.metadata?.annotations?.[pausedAnnotation] !== undefined
+  );
 }

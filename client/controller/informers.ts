@@ -1,4 +1,12 @@
-import { CustomObjectsApi, makeInformer, type Informer, type KubeConfig, type KubernetesListObject, type KubernetesObject, type ObjectCache } from '@kubernetes/client-node';
+import {
+  CustomObjectsApi,
+  makeInformer,
+  type Informer,
+  type KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+  type ObjectCache,
+} from '@kubernetes/client-node';
 import { restartOnError } from '../kubernetes/restart-on-error.ts';
 import { Watched, watchedKindNames, type WatchedKindName } from './kinds.ts';
 import type { Logger } from './logger.ts';
@@ -42,7 +50,8 @@ export function createInformers(options: InformerOptions): Informers {
         ? api.listNamespacedCustomObject({ group, version, namespace: ns, plural })
         : api.listClusterCustomObject({ group, version, plural })) as Promise<KubernetesListObject<KubernetesObject>>;
     // Custom objects arrive as plain JSON (timestamps are strings): RawObject describes them as they are.
-    const informer = makeInformer(options.kubeConfig, path, list) as Informer<KubernetesObject> & ObjectCache<KubernetesObject> & { latestResourceVersion(): string };
+    const informer = makeInformer(options.kubeConfig, path, list) as Informer<KubernetesObject> &
+      ObjectCache<KubernetesObject> & { latestResourceVersion(): string };
     informer.on('add', (object) => {
       options.onChange(kindName, object, 'added');
     });

@@ -34,7 +34,14 @@ export function createKubeWrites(kubeConfig: KubeConfig, fieldManager: string): 
       const { apiVersion } = Watched[kind];
       try {
         await objects.patchNamespacedCustomObjectStatus(
-          { ...resource(kind), namespace, name, body: { apiVersion, kind: Watched[kind].kind, metadata: { name, namespace }, status }, fieldManager, force: true },
+          {
+            ...resource(kind),
+            namespace,
+            name,
+            body: { apiVersion, kind: Watched[kind].kind, metadata: { name, namespace }, status },
+            fieldManager,
+            force: true,
+          },
           apply,
         );
       } catch (error) {
@@ -50,7 +57,13 @@ export function createKubeWrites(kubeConfig: KubeConfig, fieldManager: string): 
       // A merge patch carrying resourceVersion is a precondition.
       try {
         return (await objects.patchNamespacedCustomObject(
-          { ...resource(kind), namespace, name, body: { metadata: { finalizers: finalizers.length > 0 ? finalizers : null, resourceVersion } }, fieldManager },
+          {
+            ...resource(kind),
+            namespace,
+            name,
+            body: { metadata: { finalizers: finalizers.length > 0 ? finalizers : null, resourceVersion } },
+            fieldManager,
+          },
           setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
         )) as RawObject;
       } catch (error) {

@@ -44,7 +44,8 @@ export class LeaderElector {
     this.#leaseDurationSeconds = options.leaseDurationSeconds ?? 15;
     this.#renewDeadlineMs = options.renewDeadlineMs ?? 10_000;
     this.#retryPeriodMs = options.retryPeriodMs ?? 2_000;
-    if (this.#renewDeadlineMs >= this.#leaseDurationSeconds * 1000) throw new Error('the renew deadline must be shorter than the lease duration');
+    if (this.#renewDeadlineMs >= this.#leaseDurationSeconds * 1000)
+      throw new Error('the renew deadline must be shorter than the lease duration');
   }
 
   /** Whether this replica holds the Lease now. */
@@ -107,7 +108,10 @@ export class LeaderElector {
         }
         return;
       }
-      const body: V1Lease = { metadata: { name, namespace, ...(lease?.metadata?.resourceVersion ? { resourceVersion: lease.metadata.resourceVersion } : {}) }, spec: specOf(decision.record) };
+      const body: V1Lease = {
+        metadata: { name, namespace, ...(lease?.metadata?.resourceVersion ? { resourceVersion: lease.metadata.resourceVersion } : {}) },
+        spec: specOf(decision.record),
+      };
       if (decision.action === 'create') await this.#api.createNamespacedLease({ namespace, body });
       else await this.#api.replaceNamespacedLease({ namespace, name, body });
       this.#lastRenewMs = Date.now();
@@ -119,7 +123,8 @@ export class LeaderElector {
     } catch (error) {
       // 409: another candidate wrote first; anything else: the API server is unreachable (said once, not every round).
       const message = describe(error);
-      if (!(error instanceof ApiException && error.code === 409) && message !== this.#lastError) this.#options.logger.warn(`Lease ${this.#where()}: ${message}`);
+      if (!(error instanceof ApiException && error.code === 409) && message !== this.#lastError)
+        this.#options.logger.warn(`Lease ${this.#where()}: ${message}`);
       this.#lastError = message;
     }
     if (this.#leading && Date.now() - this.#lastRenewMs > this.#renewDeadlineMs) {
@@ -144,7 +149,10 @@ export class LeaderElector {
     await this.#api.replaceNamespacedLease({
       namespace,
       name,
-      body: { metadata: { name, namespace, resourceVersion: lease.metadata?.resourceVersion ?? '' }, spec: specOf(releasedLease(recordOf(lease), Date.now())) },
+      body: {
+        metadata: { name, namespace, resourceVersion: lease.metadata?.resourceVersion ?? '' },
+        spec: specOf(releasedLease(recordOf(lease), Date.now())),
+      },
     });
   }
 
@@ -183,5 +191,5 @@ function specOf(record: LeaseRecord): V1Lease['spec'] {
 }
 
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error);
+  return error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
 }

@@ -33,7 +33,13 @@ export interface LeaseInput {
 }
 
 const fingerprint = (record: LeaseRecord): string =>
-  JSON.stringify([record.holderIdentity ?? '', record.leaseDurationSeconds ?? 0, record.acquireTime ?? '', record.renewTime ?? '', record.leaseTransitions ?? 0]);
+  JSON.stringify([
+    record.holderIdentity ?? '',
+    record.leaseDurationSeconds ?? 0,
+    record.acquireTime ?? '',
+    record.renewTime ?? '',
+    record.leaseTransitions ?? 0,
+  ]);
 
 /**
  * One round of Lease-based leader election (coordination.k8s.io/v1, as client-go does it):

@@ -30,11 +30,17 @@ async function main(): Promise<void> {
   });
   try {
     await controller.start();
-    console.error(`capstan controller ${controller.identity} watching ${kubeConfig.getCurrentCluster()?.server ?? 'the cluster'}, Temporal ${settings.address} namespace ${settings.namespace}`);
+    console.error(
+      `capstan controller ${controller.identity} watching ${kubeConfig.getCurrentCluster()?.server ?? 'the cluster'}, Temporal ${settings.address} namespace ${settings.namespace}`,
+    );
     // `on`, not `once`: under tsx a signal to the process group arrives twice, and a second one must not kill the shutdown.
     await new Promise<void>((resolve) => {
-      process.on('SIGINT', () => { resolve(); });
-      process.on('SIGTERM', () => { resolve(); });
+      process.on('SIGINT', () => {
+        resolve();
+      });
+      process.on('SIGTERM', () => {
+        resolve();
+      });
     });
   } finally {
     // Stopping releases the Lease: a standby replica takes over at once.

@@ -44,15 +44,18 @@ export function clusterKeysOf(kind: WatchedKindName, object: RawObject, lookup: 
       break;
     case 'ProxmoxMachineTemplate':
       for (const tcp of lookup('TalosControlPlane', namespace)) {
-        if (references(tcp, 'spec.infrastructureTemplate', kind, name)) for (const key of clusterKeysOf('TalosControlPlane', tcp, lookup)) keys.add(key);
+        if (references(tcp, 'spec.infrastructureTemplate', kind, name))
+          for (const key of clusterKeysOf('TalosControlPlane', tcp, lookup)) keys.add(key);
       }
       for (const md of lookup('MachineDeployment', namespace)) {
-        if (references(md, 'spec.template.spec.infrastructureRef', kind, name)) for (const key of clusterKeysOf('MachineDeployment', md, lookup)) keys.add(key);
+        if (references(md, 'spec.template.spec.infrastructureRef', kind, name))
+          for (const key of clusterKeysOf('MachineDeployment', md, lookup)) keys.add(key);
       }
       break;
     case 'TalosConfigTemplate':
       for (const md of lookup('MachineDeployment', namespace)) {
-        if (references(md, 'spec.template.spec.bootstrap.configRef', kind, name)) for (const key of clusterKeysOf('MachineDeployment', md, lookup)) keys.add(key);
+        if (references(md, 'spec.template.spec.bootstrap.configRef', kind, name))
+          for (const key of clusterKeysOf('MachineDeployment', md, lookup)) keys.add(key);
       }
       break;
   }

@@ -17,12 +17,21 @@ export const defaultPollIntervals: PollIntervals = { activeMs: 1_000, idleMs: 15
  * runs, is blocked or paused, the cluster is being deleted, or a signal was just sent), slow
  * when idle; never while a poll is in flight, never without a running workflow. Pure.
  */
-export function pollDue(record: Pick<ClusterRecord, 'workflow' | 'progress' | 'polledAtMs' | 'activeUntilMs' | 'polling' | 'deleteSent'>, nowMs: number, intervals: PollIntervals): boolean {
+export function pollDue(
+  record: Pick<ClusterRecord, 'workflow' | 'progress' | 'polledAtMs' | 'activeUntilMs' | 'polling' | 'deleteSent'>,
+  nowMs: number,
+  intervals: PollIntervals,
+): boolean {
   if (record.polling) return false;
   if (record.workflow.state !== 'running' && record.workflow.state !== 'ended') return false;
   const phase = record.progress?.phase;
   const active =
     record.workflow.state === 'running' &&
-    (record.deleteSent || nowMs < record.activeUntilMs || phase === 'Running' || phase === 'Blocked' || phase === 'Paused' || record.progress === undefined);
+    (record.deleteSent ||
+      nowMs < record.activeUntilMs ||
+      phase === 'Running' ||
+      phase === 'Blocked' ||
+      phase === 'Paused' ||
+      record.progress === undefined);
   return nowMs - record.polledAtMs >= (active ? intervals.activeMs : intervals.idleMs);
 }

@@ -55,7 +55,11 @@ export async function reconcileDelete(scope: ReconcileScope, deps: ReconcileDeps
         record.activeUntilMs = Date.now() + deps.afterSignalMs;
         deps.watchCompletion(scope.key);
         deps.pollSoon(scope.key);
-        await deps.events.record(scope.cluster, { type: 'Normal', reason: EventReason.DeleteRequested, message: `signalled ${workflowId} to delete the cluster` });
+        await deps.events.record(scope.cluster, {
+          type: 'Normal',
+          reason: EventReason.DeleteRequested,
+          message: `signalled ${workflowId} to delete the cluster`,
+        });
       }
       await writeClusterStatuses(scope, deps, {});
       return { requeueAfterMs: deleteRecheckMs };
@@ -74,8 +78,17 @@ async function finishDeletion(scope: ReconcileScope, deps: ReconcileDeps): Promi
     if (kept.length !== finalizers.length) await deps.kube.setFinalizers('Machine', machine, kept);
     await deps.kube.deleteObject('Machine', namespace, machine.metadata?.name ?? '');
   }
-  const released = await deps.kube.setFinalizers('Cluster', cluster, (cluster.metadata?.finalizers ?? []).filter((f) => f !== deps.finalizer));
+  const released = await deps.kube.setFinalizers(
+    'Cluster',
+    cluster,
+    (cluster.metadata?.finalizers ?? []).filter((f) => f !== deps.finalizer),
+  );
   // A stale cache can bring a gone Cluster here once more: say it only when this reconcile let it go.
-  if (released) await deps.events.record(cluster, { type: 'Normal', reason: EventReason.ClusterDeleted, message: 'the cluster workflow deleted the cluster; finalizer removed' });
+  if (released)
+    await deps.events.record(cluster, {
+      type: 'Normal',
+      reason: EventReason.ClusterDeleted,
+      message: 'the cluster workflow deleted the cluster; finalizer removed',
+    });
   deps.records.forget(scope.key);
 }

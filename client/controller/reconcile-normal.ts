@@ -48,7 +48,13 @@ export async function reconcileNormal(scope: ReconcileScope, deps: ReconcileDeps
   }
   await writeClusterStatuses(scope, deps, {
     spec: verdict,
-    wanted: result.ok ? { kubernetes: result.desired.kubernetesVersion, talos: result.desired.talosVersion, deployments: new Map(result.desired.machineDeployments.map((d) => [d.name, d.kubernetesVersion])) } : undefined,
+    wanted: result.ok
+      ? {
+          kubernetes: result.desired.kubernetesVersion,
+          talos: result.desired.talosVersion,
+          deployments: new Map(result.desired.machineDeployments.map((d) => [d.name, d.kubernetesVersion])),
+        }
+      : undefined,
   });
   return requeueAfterMs === undefined ? undefined : { requeueAfterMs };
 }

@@ -27,7 +27,11 @@ export interface WantedState {
  * server-side applied whole under the controller's field manager, and only when it differs
  * from what is stored, so a steady cluster costs no writes.
  */
-export async function writeClusterStatuses(scope: ReconcileScope, deps: ReconcileDeps, input: { readonly spec?: SpecVerdict | undefined; readonly wanted?: WantedState | undefined }): Promise<void> {
+export async function writeClusterStatuses(
+  scope: ReconcileScope,
+  deps: ReconcileDeps,
+  input: { readonly spec?: SpecVerdict | undefined; readonly wanted?: WantedState | undefined },
+): Promise<void> {
   const { namespace, name, cluster, record } = scope;
   const facts: ClusterFacts = {
     namespace,
@@ -41,11 +45,22 @@ export async function writeClusterStatuses(scope: ReconcileScope, deps: Reconcil
   };
   const now = deps.now().toISOString();
   const { wanted } = input;
-  const writes: Promise<void>[] = [writeStatus(deps, 'Cluster', cluster, clusterStatus(facts, cluster.status as ClusterStatus | undefined), now)];
+  const writes: Promise<void>[] = [
+    writeStatus(deps, 'Cluster', cluster, clusterStatus(facts, cluster.status as ClusterStatus | undefined), now),
+  ];
 
   const controlPlaneName = stringAt(cluster, 'spec.controlPlaneRef.name');
   const tcp = controlPlaneName ? deps.informers.get('TalosControlPlane', namespace, controlPlaneName) : undefined;
-  if (tcp) writes.push(writeStatus(deps, 'TalosControlPlane', tcp, controlPlaneStatus(tcp, facts, { kubernetes: wanted?.kubernetes, talos: wanted?.talos }), now));
+  if (tcp)
+    writes.push(
+      writeStatus(
+        deps,
+        'TalosControlPlane',
+        tcp,
+        controlPlaneStatus(tcp, facts, { kubernetes: wanted?.kubernetes, talos: wanted?.talos }),
+        now,
+      ),
+    );
 
   for (const md of deps.informers.list('MachineDeployment', namespace)) {
     if (stringAt(md, 'spec.clusterName') !== name) continue;

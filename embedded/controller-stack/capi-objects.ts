@@ -7,7 +7,15 @@ import type { Manifest } from '../manifest.ts';
 
 /** A stored object, as JSON. */
 export type StoredObject = Record<string, unknown> & {
-  metadata: { name: string; uid: string; generation?: number; finalizers?: string[]; deletionTimestamp?: string; labels?: Record<string, string>; ownerReferences?: { uid: string }[] };
+  metadata: {
+    name: string;
+    uid: string;
+    generation?: number;
+    finalizers?: string[];
+    deletionTimestamp?: string;
+    labels?: Record<string, string>;
+    ownerReferences?: { uid: string }[];
+  };
   spec?: Record<string, unknown>;
   status?: Record<string, unknown> & { conditions?: Condition[] };
 };
@@ -54,17 +62,28 @@ export function capiObjects(kubeConfig: KubeConfig): CapiObjects {
       for (const document of documents) {
         const body = { ...document, metadata: { ...document.metadata, namespace } };
         await objects.patchNamespacedCustomObject(
-          { ...resource(document.kind as WatchedKindName), namespace, name: document.metadata.name, body, fieldManager: 'kubectl', force: true },
+          {
+            ...resource(document.kind as WatchedKindName),
+            namespace,
+            name: document.metadata.name,
+            body,
+            fieldManager: 'kubectl',
+            force: true,
+          },
           setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
         );
       }
     },
-    get: (kind, namespace, name) => orUndefined(async () => (await objects.getNamespacedCustomObject({ ...resource(kind), namespace, name })) as StoredObject),
+    get: (kind, namespace, name) =>
+      orUndefined(async () => (await objects.getNamespacedCustomObject({ ...resource(kind), namespace, name })) as StoredObject),
     async list(kind, namespace) {
       return ((await objects.listNamespacedCustomObject({ ...resource(kind), namespace })) as { items: StoredObject[] }).items;
     },
     async patch(kind, namespace, name, body) {
-      await objects.patchNamespacedCustomObject({ ...resource(kind), namespace, name, body }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+      await objects.patchNamespacedCustomObject(
+        { ...resource(kind), namespace, name, body },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
     },
     async remove(kind, namespace, name) {
       await objects.deleteNamespacedCustomObject({ ...resource(kind), namespace, name });
@@ -78,7 +97,9 @@ export function capiObjects(kubeConfig: KubeConfig): CapiObjects {
     async secret(namespace, name) {
       const secret = await orUndefined(() => core.readNamespacedSecret({ namespace, name }));
       if (!secret) return undefined;
-      return Object.fromEntries(Object.entries(secret.data ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64').toString('utf8')]));
+      return Object.fromEntries(
+        Object.entries(secret.data ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64').toString('utf8')]),
+      );
     },
   };
 }

@@ -36,12 +36,21 @@ export async function startControllerStack(label: string): Promise<ControllerSta
   // Every step runs even when one fails (Ctrl-C lets the SDK stop the worker first), in reverse order, once.
   const stop = async (): Promise<void> => {
     const steps = stops.splice(0).reverse();
-    for (const step of steps) await step().catch((error: unknown) => { console.error(`while stopping the controller stack: ${String(error)}`); });
+    for (const step of steps)
+      await step().catch((error: unknown) => {
+        console.error(`while stopping the controller stack: ${String(error)}`);
+      });
     dir.remove();
   };
   try {
-    const [management, temporal] = await Promise.all([startManagementCluster({ dataDir: dir.path, ephemeral: true }), startTemporalDevServer()]);
-    stops.push(() => management.stop(), () => temporal.stop());
+    const [management, temporal] = await Promise.all([
+      startManagementCluster({ dataDir: dir.path, ephemeral: true }),
+      startTemporalDevServer(),
+    ]);
+    stops.push(
+      () => management.stop(),
+      () => temporal.stop(),
+    );
     await applyCrds(management.kubeConfig, capstanCrds);
     const taskQueue = `controller-${randomUUID()}`;
     const nativeConnection = await NativeConnection.connect({ address: temporal.address });

@@ -3,7 +3,13 @@
 // the desired state were reached at once (every machine Ready), lets a test script progress, and
 // holds a delete until the test lets it finish.
 import { condition, defineQuery, defineSignal, setHandler } from '@temporalio/workflow';
-import { clusterProgressQuery, deleteClusterSignal, desiredClusterSignal, type ClusterProgress, type MachineProgress } from '../../api/cluster-messages.ts';
+import {
+  clusterProgressQuery,
+  deleteClusterSignal,
+  desiredClusterSignal,
+  type ClusterProgress,
+  type MachineProgress,
+} from '../../api/cluster-messages.ts';
 import type { DesiredClusterInput } from '../../api/desired-cluster.ts';
 import type { ClusterWorkflowState } from '../../api/cluster-workflow-state.ts';
 
@@ -32,10 +38,14 @@ export function scriptedMachines(desired: DesiredClusterInput): MachineProgress[
     address: `10.0.${role === 'control-plane' ? 0 : 1}.${index + 10}`,
     ...(deployment ? { deployment } : {}),
   });
-  const controlPlanes = Array.from({ length: desired.controlPlane.replicas }, (_, i) => machine(`${desired.name}-cp-${i}`, 'control-plane', i));
+  const controlPlanes = Array.from({ length: desired.controlPlane.replicas }, (_, i) =>
+    machine(`${desired.name}-cp-${i}`, 'control-plane', i),
+  );
   let index = 0;
   const workers = (desired.machineDeployments ?? []).flatMap((md) =>
-    Array.from({ length: md.replicas }, (_, i) => machine(`${desired.name}-${md.name}-${i}`, 'worker', index++, md.name, md.kubernetesVersion)),
+    Array.from({ length: md.replicas }, (_, i) =>
+      machine(`${desired.name}-${md.name}-${i}`, 'worker', index++, md.name, md.kubernetesVersion),
+    ),
   );
   return [...controlPlanes, ...workers];
 }
@@ -65,7 +75,18 @@ export async function clusterWorkflow(input: ClusterWorkflowState): Promise<{ re
       cluster: `${input.namespace}/${input.name}`,
       phase: deleting ? 'Running' : 'Idle',
       ...(desired ? { generation: desired.generation } : {}),
-      ...(deleting ? { operation: { workflowId: `cluster/${input.namespace}/${input.name}/delete/2`, kind: 'delete', summary: `delete ${input.name}`, step: 1, steps: 4, currentStep: 'delete workers' } } : {}),
+      ...(deleting
+        ? {
+            operation: {
+              workflowId: `cluster/${input.namespace}/${input.name}/delete/2`,
+              kind: 'delete',
+              summary: `delete ${input.name}`,
+              step: 1,
+              steps: 4,
+              currentStep: 'delete workers',
+            },
+          }
+        : {}),
       blocked: [],
       bootstrapped: desired !== undefined,
       machines: desired ? scriptedMachines(desired) : [],

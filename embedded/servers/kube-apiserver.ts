@@ -72,10 +72,15 @@ export async function startKubeApiserver(options: KubeApiserverOptions): Promise
     // Without a given certificate the apiserver writes a self-signed one (with its CA) on first start.
     const certFile = join(pki, 'apiserver.crt');
     const caPem = (): string | undefined => options.serving?.caPem ?? (existsSync(certFile) ? readFileSync(certFile, 'utf8') : undefined);
-    await waitUntilReady(child, `${url}/readyz`, async () => {
-      const ca = caPem();
-      return ca !== undefined && (await httpsGet(`${url}/readyz`, ca, adminToken)) === 200;
-    }, 120_000);
+    await waitUntilReady(
+      child,
+      `${url}/readyz`,
+      async () => {
+        const ca = caPem();
+        return ca !== undefined && (await httpsGet(`${url}/readyz`, ca, adminToken)) === 200;
+      },
+      120_000,
+    );
     return { url, caPem: caPem() ?? '', adminToken, process: child, stop: () => child.stop() };
   } catch (error) {
     await child.stop();

@@ -55,7 +55,12 @@ export function startProcess(options: StartOptions): ManagedProcess {
   const log = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
   const collect = (chunk: Buffer): void => {
     log?.write(chunk);
-    lines.push(...chunk.toString('utf8').split('\n').filter((l) => l !== ''));
+    lines.push(
+      ...chunk
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => l !== ''),
+    );
     if (lines.length > tailLines) lines.splice(0, lines.length - tailLines);
   };
   child.stdout.on('data', collect);
@@ -135,7 +140,12 @@ export async function waitUntilReady(
       await delay(50); // 'exit' can precede the last output on the pipes
       throw new Error(`${process_.name} exited (code ${exitCode}) before ${what}:\n${process_.logTail()}`);
     }
-    if (await Promise.resolve().then(probe).catch(() => false)) return;
+    if (
+      await Promise.resolve()
+        .then(probe)
+        .catch(() => false)
+    )
+      return;
     if (Date.now() > deadline) {
       throw new Error(`${process_.name} did not become ready (${what}) within ${timeoutMs} ms:\n${process_.logTail()}`);
     }

@@ -46,7 +46,11 @@ export function recordServersIn(dir: string | undefined): void {
  * once the server has exec'd: read from /proc right after spawn it could still show the process
  * that execs it (setpriv, see parent-death-signal.ts).
  */
-export function recordServer(server: { readonly name: string; readonly pid: number; readonly commandLine: readonly string[] }): (() => void) | undefined {
+export function recordServer(server: {
+  readonly name: string;
+  readonly pid: number;
+  readonly commandLine: readonly string[];
+}): (() => void) | undefined {
   if (recordsDir === undefined) return undefined;
   const file = join(recordsDir, `${server.name.replace(/[^A-Za-z0-9]+/g, '-')}-${server.pid}.json`);
   const record: ServerRecord = {
@@ -59,7 +63,9 @@ export function recordServer(server: { readonly name: string; readonly pid: numb
     launcher: { pid: process.pid, startTicks: launcherStartTicks() },
   };
   writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
-  return () => { rmSync(file, { force: true }); };
+  return () => {
+    rmSync(file, { force: true });
+  };
 }
 
 /** The records in `dir`. A file that is not a record (cut short by a crash mid-write) is removed: it can name nothing. */

@@ -40,9 +40,17 @@ export function createSimKubeApiservers(options: SimKubeApiserversOptions): SimK
   return {
     start: async (request) => {
       mkdirSync(request.dataDir, { recursive: true });
-      const own = shared ? undefined : await startOwnEtcd(join(request.dataDir, 'etcd'), `etcd of simulated cluster ${request.clusterName}`, `etcd-${request.clusterName}`);
+      const own = shared
+        ? undefined
+        : await startOwnEtcd(
+            join(request.dataDir, 'etcd'),
+            `etcd of simulated cluster ${request.clusterName}`,
+            `etcd-${request.clusterName}`,
+          );
       const sharedStore = (): Promise<Etcd> =>
-        (etcd ??= startOwnEtcd(join(options.dataDir, 'etcd'), 'etcd of the simulated clusters', 'etcd-sim-clusters').then((started) => (etcdStarted = started)));
+        (etcd ??= startOwnEtcd(join(options.dataDir, 'etcd'), 'etcd of the simulated clusters', 'etcd-sim-clusters').then(
+          (started) => (etcdStarted = started),
+        ));
       const store = own ?? (await sharedStore());
       try {
         const apiserver = await startKubeApiserver({

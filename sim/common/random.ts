@@ -26,8 +26,7 @@ export function createRandom(seed: number): Random {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   const int = (maxExclusive: number): number => Math.floor(next() * maxExclusive);
-  const hex = (bytes: number): string =>
-    Array.from({ length: bytes }, () => int(256).toString(16).padStart(2, '0')).join('');
+  const hex = (bytes: number): string => Array.from({ length: bytes }, () => int(256).toString(16).padStart(2, '0')).join('');
   const uuid = (): string => {
     const h = hex(16);
     const variant = ((parseInt(h.slice(16, 18), 16) & 0x3f) | 0x80).toString(16);

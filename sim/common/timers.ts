@@ -14,10 +14,13 @@ export interface Timers {
 export function createTimers(): Timers {
   const pending = new Set<NodeJS.Timeout>();
   const after = (ms: number, fn: () => void): (() => void) => {
-    const handle = setTimeout(() => {
-      pending.delete(handle);
-      fn();
-    }, Math.max(0, ms));
+    const handle = setTimeout(
+      () => {
+        pending.delete(handle);
+        fn();
+      },
+      Math.max(0, ms),
+    );
     pending.add(handle);
     return () => {
       clearTimeout(handle);

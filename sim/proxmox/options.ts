@@ -33,7 +33,12 @@ export interface ProxmoxSimOptions {
   /** Cluster nodes (default pve1..pve3, 64 GiB, 16 CPUs each). */
   readonly nodes?: readonly { readonly name: string; readonly memoryMiB: number; readonly cpus: number }[];
   /** Storages (default `local-lvm` per node, 512 GiB, and shared `ceph`, 2 TiB). */
-  readonly storages?: readonly { readonly name: string; readonly shared: boolean; readonly capacityGiB: number; readonly content?: readonly string[] }[];
+  readonly storages?: readonly {
+    readonly name: string;
+    readonly shared: boolean;
+    readonly capacityGiB: number;
+    readonly content?: readonly string[];
+  }[];
   /** Templates of a fresh cluster (default: 9000 `talos-v1.11.5` on pve1, storage ceph, tag talos). */
   readonly templates?: readonly SimTemplateOptions[];
   /** Durations in ms at scale 1. */
@@ -52,15 +57,33 @@ const optionsSchema = z.object({
   host: z.string().regex(loopback, 'the simulator only listens on loopback addresses').default('127.0.0.1'),
   port: z.number().int().min(0).max(65535).default(0),
   tokens: z
-    .array(z.object({ id: z.string().regex(/^[^@\s]+@[^!\s]+![^=\s]+$/, 'token id must look like USER@REALM!TOKENID'), secret: z.string().regex(/^\S+$/) }))
+    .array(
+      z.object({
+        id: z.string().regex(/^[^@\s]+@[^!\s]+![^=\s]+$/, 'token id must look like USER@REALM!TOKENID'),
+        secret: z.string().regex(/^\S+$/),
+      }),
+    )
     .min(1)
     .optional(),
   nodes: z
-    .array(z.object({ name: z.string().regex(/^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/), memoryMiB: z.number().positive(), cpus: z.number().int().positive() }))
+    .array(
+      z.object({
+        name: z.string().regex(/^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/),
+        memoryMiB: z.number().positive(),
+        cpus: z.number().int().positive(),
+      }),
+    )
     .min(1)
     .default(['pve1', 'pve2', 'pve3'].map((name) => ({ name, memoryMiB: 65536, cpus: 16 }))),
   storages: z
-    .array(z.object({ name: z.string().regex(/^[a-z][a-z0-9\-_.]*[a-z0-9]$/i), shared: z.boolean(), capacityGiB: z.number().positive(), content: z.array(z.string()).optional() }))
+    .array(
+      z.object({
+        name: z.string().regex(/^[a-z][a-z0-9\-_.]*[a-z0-9]$/i),
+        shared: z.boolean(),
+        capacityGiB: z.number().positive(),
+        content: z.array(z.string()).optional(),
+      }),
+    )
     .min(1)
     .default([
       { name: 'local-lvm', shared: false, capacityGiB: 512, content: ['images', 'rootdir'] },
@@ -105,8 +128,10 @@ export function resolveOptions(options: ProxmoxSimOptions): ResolvedOptions {
   const unknownTiming = Object.keys(value.timing ?? {}).filter((key) => !(key in defaultTiming));
   if (unknownTiming.length > 0) throw new Error(`proxmox sim: unknown timing keys: ${unknownTiming.join(', ')}`);
   for (const template of value.templates) {
-    if (!value.nodes.some((n) => n.name === template.node)) throw new Error(`proxmox sim: template ${template.vmid} is on unknown node '${template.node}'`);
-    if (!value.storages.some((s) => s.name === template.storage)) throw new Error(`proxmox sim: template ${template.vmid} uses unknown storage '${template.storage}'`);
+    if (!value.nodes.some((n) => n.name === template.node))
+      throw new Error(`proxmox sim: template ${template.vmid} is on unknown node '${template.node}'`);
+    if (!value.storages.some((s) => s.name === template.storage))
+      throw new Error(`proxmox sim: template ${template.vmid} uses unknown storage '${template.storage}'`);
   }
   return {
     ...value,

@@ -120,7 +120,9 @@ export async function startProxmoxSim(options: ProxmoxSimOptions = {}): Promise<
     on: (event, hook, hookOptions) => {
       const off = hooks.on(event, hook);
       if (hookOptions?.replayRunning === true && event === VmHookEvent.started) {
-        const running = Object.values(state.vms).filter((vm) => vm.status === 'running').map((vm) => infoOf(ctx, vm));
+        const running = Object.values(state.vms)
+          .filter((vm) => vm.status === 'running')
+          .map((vm) => infoOf(ctx, vm));
         queueMicrotask(() => {
           for (const info of running) hook(info);
         });

@@ -50,7 +50,10 @@ function applyFault(sim: TalosSim, name: keyof typeof faultBodies, body: unknown
 }
 
 /** Serves GET /nodes, /clusters, /events[?type=] and POST /faults/<name> on a loopback port. */
-export async function startTalosControlServer(sim: TalosSim, options: { readonly host?: string; readonly port?: number } = {}): Promise<TalosControlServer> {
+export async function startTalosControlServer(
+  sim: TalosSim,
+  options: { readonly host?: string; readonly port?: number } = {},
+): Promise<TalosControlServer> {
   const route = (request: IncomingMessage, response: ServerResponse): void => {
     const url = new URL(request.url ?? '/', 'http://sim');
     const fault = /^\/faults\/(\w+)$/.exec(url.pathname)?.[1];

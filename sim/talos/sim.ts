@@ -110,9 +110,13 @@ export function startTalosSim(options: TalosSimOptions): Promise<TalosSim> {
     ctx.changed();
   }
   const unsubscribe = [
-    options.proxmox.on(VmHookEvent.started, (vm) => {
-      if (!stopped) powerOn(ctx, vm);
-    }, { replayRunning: true }),
+    options.proxmox.on(
+      VmHookEvent.started,
+      (vm) => {
+        if (!stopped) powerOn(ctx, vm);
+      },
+      { replayRunning: true },
+    ),
     options.proxmox.on(VmHookEvent.stopped, (vm) => {
       if (!stopped) powerOff(ctx, vm.vmid, 'vm-stopped');
     }),

@@ -54,7 +54,15 @@ export interface SimTalosCluster {
 }
 
 function members(ctx: TalosContext, ec: EtcdClusterState): SimEtcdMember[] {
-  return sortedMembers(ec).map((m) => ({ id: m.id, hexId: hexId(m.id), hostname: m.hostname, address: m.address, learner: m.learner, reachable: memberReachable(ctx, ec, m), leader: ec.leaderId === m.id }));
+  return sortedMembers(ec).map((m) => ({
+    id: m.id,
+    hexId: hexId(m.id),
+    hostname: m.hostname,
+    address: m.address,
+    learner: m.learner,
+    reachable: memberReachable(ctx, ec, m),
+    leader: ec.leaderId === m.id,
+  }));
 }
 
 /** Every node. */
@@ -67,7 +75,9 @@ export function nodeViews(ctx: TalosContext): SimTalosNode[] {
       address: node.address,
       vmid: node.vmid,
       hostname: hostnameOf(node),
-      ...(node.config === undefined ? {} : { machineType: node.config.machineType, ...(cluster === undefined ? {} : { clusterName: cluster.name }) }),
+      ...(node.config === undefined
+        ? {}
+        : { machineType: node.config.machineType, ...(cluster === undefined ? {} : { clusterName: cluster.name }) }),
       talosVersion: node.talosVersion,
       ...(node.config?.kubernetesVersion === undefined ? {} : { kubernetesVersion: node.config.kubernetesVersion }),
       stage: node.stage,

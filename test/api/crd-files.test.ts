@@ -21,9 +21,11 @@ describe('config/crd', () => {
   it('gives every schema node a type, or a marker the API server accepts instead (structural schemas)', () => {
     const untyped: string[] = [];
     const walk = (node: Record<string, unknown>, path: string): void => {
-      const marked = node.type !== undefined || node['x-kubernetes-int-or-string'] === true || node['x-kubernetes-preserve-unknown-fields'] === true;
+      const marked =
+        node.type !== undefined || node['x-kubernetes-int-or-string'] === true || node['x-kubernetes-preserve-unknown-fields'] === true;
       if (!marked) untyped.push(path);
-      for (const [name, child] of Object.entries((node.properties ?? {}) as Record<string, Record<string, unknown>>)) walk(child, `${path}.${name}`);
+      for (const [name, child] of Object.entries((node.properties ?? {}) as Record<string, Record<string, unknown>>))
+        walk(child, `${path}.${name}`);
       if (node.items) walk(node.items as Record<string, unknown>, `${path}[]`);
       if (typeof node.additionalProperties === 'object') walk(node.additionalProperties as Record<string, unknown>, `${path}{}`);
     };

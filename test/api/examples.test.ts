@@ -21,8 +21,18 @@ describe('examples/', () => {
 
   it('the upgrade example plans a Talos upgrade before Kubernetes v1.35', () => {
     const desired = DesiredCluster.parse(example('demo-cluster-upgrade.json'));
-    const running = { kubernetesVersion: 'v1.34.2', talosVersion: 'v1.11.5', shapeHash: '', phase: 'Running' as const, ready: true, createdAt: '' };
-    const plan = planCluster({ desired, observed: { bootstrapped: true, machines: [{ name: 'demo-cp-1', role: 'control-plane', ...running }] } });
+    const running = {
+      kubernetesVersion: 'v1.34.2',
+      talosVersion: 'v1.11.5',
+      shapeHash: '',
+      phase: 'Running' as const,
+      ready: true,
+      createdAt: '',
+    };
+    const plan = planCluster({
+      desired,
+      observed: { bootstrapped: true, machines: [{ name: 'demo-cp-1', role: 'control-plane', ...running }] },
+    });
     expect(plan.ok && plan.steps).toEqual(['take an etcd snapshot', 'upgrade Talos to v1.12.4', 'upgrade control plane to v1.35.1']);
   });
 });
@@ -42,12 +52,31 @@ describe('examples/demo (the npm start demo, in CAPI manifests)', () => {
   });
 
   it('its upgrade patches plan three minors with Talos interleaved', () => {
-    const patched = yaml.replace('version: v1.32.9\n  replicas: 3', 'version: v1.35.0\n  replicas: 3').replace(/talosVersion: v1\.10\.7/g, 'talosVersion: v1.12.0').replace('      version: v1.32.9', '      version: v1.35.0');
+    const patched = yaml
+      .replace('version: v1.32.9\n  replicas: 3', 'version: v1.35.0\n  replicas: 3')
+      .replace(/talosVersion: v1\.10\.7/g, 'talosVersion: v1.12.0')
+      .replace('      version: v1.32.9', '      version: v1.35.0');
     const result = toDesiredCluster({ namespace: 'default', name: 'demo' }, objectsFromManifests(documents(patched)));
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    const running = { talosVersion: 'v1.10.7', kubernetesVersion: 'v1.32.9', shapeHash: '', phase: 'Running' as const, ready: true, createdAt: '' };
-    const plan = planCluster({ desired: result.desired, observed: { bootstrapped: true, machines: [{ name: 'demo-cp-1', role: 'control-plane', ...running }, { name: 'demo-md-0-1', role: 'worker', deployment: 'demo-md-0', ...running }] } });
+    const running = {
+      talosVersion: 'v1.10.7',
+      kubernetesVersion: 'v1.32.9',
+      shapeHash: '',
+      phase: 'Running' as const,
+      ready: true,
+      createdAt: '',
+    };
+    const plan = planCluster({
+      desired: result.desired,
+      observed: {
+        bootstrapped: true,
+        machines: [
+          { name: 'demo-cp-1', role: 'control-plane', ...running },
+          { name: 'demo-md-0-1', role: 'worker', deployment: 'demo-md-0', ...running },
+        ],
+      },
+    });
     expect(plan.ok && plan.steps).toEqual([
       'take an etcd snapshot',
       'upgrade control plane to v1.33.5',

@@ -22,6 +22,8 @@ export function captureIo(now?: Date): CapturedIo {
     interrupted: controller.signal,
     out: () => out,
     err: () => err,
-    interrupt: () => { controller.abort(); },
+    interrupt: () => {
+      controller.abort();
+    },
   };
 }

@@ -70,14 +70,24 @@ const resourceOf = (kind: string) => {
 /** Server-side applies a manifest, as `kubectl apply --server-side` would. */
 async function apply(manifest: KappaManifest): Promise<void> {
   await objects.patchNamespacedCustomObject(
-    { ...resourceOf(manifest.kind), namespace: 'default', name: manifest.metadata.name, body: { ...manifest, metadata: { ...manifest.metadata, namespace: 'default' } }, fieldManager: 'kubectl', force: true },
+    {
+      ...resourceOf(manifest.kind),
+      namespace: 'default',
+      name: manifest.metadata.name,
+      body: { ...manifest, metadata: { ...manifest.metadata, namespace: 'default' } },
+      fieldManager: 'kubectl',
+      force: true,
+    },
     setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
   );
 }
 
 /** Merge-patches the spec of one of kappa's objects. */
 async function patchSpec(kind: string, objectName: string, spec: object): Promise<void> {
-  await objects.patchNamespacedCustomObject({ ...resourceOf(kind), namespace: 'default', name: objectName, body: { spec } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+  await objects.patchNamespacedCustomObject(
+    { ...resourceOf(kind), namespace: 'default', name: objectName, body: { spec } },
+    setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+  );
 }
 
 async function versions(version: string): Promise<void> {
@@ -106,16 +116,21 @@ async function workload(): Promise<KubeConfig> {
   return kubeConfig;
 }
 
-const lineOf = (text: string, start: string): string | undefined => text.split('\n').find((l) => l.trimStart().startsWith(start) || l.includes(start));
+const lineOf = (text: string, start: string): string | undefined =>
+  text.split('\n').find((l) => l.trimStart().startsWith(start) || l.includes(start));
 
 describe('capstan on the stack', () => {
   it('describes the cluster while it provisions, watches it to Idle, then describes the provisioned tree', async () => {
     const started = Date.now();
     handle = await startClusterWorkflow(stack.env.client, stack.taskQueue, await desiredFromObjects());
     probe = new ClusterProbe(handle);
-    await eventually(async () => {
-      if ((await probe.progress()).operation?.kind !== 'provision') throw new Error('provision not started yet');
-    }, 60_000, 200);
+    await eventually(
+      async () => {
+        if ((await probe.progress()).operation?.kind !== 'provision') throw new Error('provision not started yet');
+      },
+      60_000,
+      200,
+    );
 
     const during = await capstan('describe', 'cluster', name);
     expect(during.code).toBe(0);
@@ -142,19 +157,49 @@ describe('capstan on the stack', () => {
     expect(lines[4]).toMatch(new RegExp(`^│ └─Machine/${cp} +True +v1\\.33\\.4 +v1\\.11\\.5$`));
     expect(lines[5]).toBe('└─Workers');
     expect(lines[6]).toMatch(/^ {2}└─MachineDeployment\/kappa-md-0 +True +v1\.33\.4 +v1\.11\.5$/);
-    const workers = done.machines.filter((m) => m.role === 'worker').map((m) => m.name).sort();
-    expect(lines.slice(7, 9)).toEqual([expect.stringMatching(new RegExp(`^ {4}├─Machine/${workers[0] ?? ''} +True +v1\\.33\\.4 +v1\\.11\\.5`)), expect.stringMatching(new RegExp(`^ {4}└─Machine/${workers[1] ?? ''} +True`))]);
+    const workers = done.machines
+      .filter((m) => m.role === 'worker')
+      .map((m) => m.name)
+      .sort();
+    expect(lines.slice(7, 9)).toEqual([
+      expect.stringMatching(new RegExp(`^ {4}├─Machine/${workers[0] ?? ''} +True +v1\\.33\\.4 +v1\\.11\\.5`)),
+      expect.stringMatching(new RegExp(`^ {4}└─Machine/${workers[1] ?? ''} +True`)),
+    ]);
     expect(described.out).toContain('Workflow   cluster/default/kappa · Idle · generation 1 · 1 operation');
 
     // Once the controller writes conditions, they are what the tree shows.
     const at = new Date(Date.now() - 90_000).toISOString();
     await objects.patchNamespacedCustomObjectStatus(
-      { ...Resources.Cluster, namespace: 'default', name, body: { status: { version: 'v1.33.4', conditions: [{ type: 'Ready', status: 'False', severity: 'Warning', reason: 'WaitingForMachines', message: 'from the controller', lastTransitionTime: at }] } } },
+      {
+        ...Resources.Cluster,
+        namespace: 'default',
+        name,
+        body: {
+          status: {
+            version: 'v1.33.4',
+            conditions: [
+              {
+                type: 'Ready',
+                status: 'False',
+                severity: 'Warning',
+                reason: 'WaitingForMachines',
+                message: 'from the controller',
+                lastTransitionTime: at,
+              },
+            ],
+          },
+        },
+      },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     );
-    expect(lineOf((await capstan('describe', 'cluster', name)).out, 'Cluster/kappa')).toMatch(/^Cluster\/kappa +False +Warning +WaitingForMachines +9\ds +v1\.33\.4 +v1\.11\.5 +from the controller$/);
+    expect(lineOf((await capstan('describe', 'cluster', name)).out, 'Cluster/kappa')).toMatch(
+      /^Cluster\/kappa +False +Warning +WaitingForMachines +9\ds +v1\.33\.4 +v1\.11\.5 +from the controller$/,
+    );
 
-    const json = JSON.parse((await capstan('describe', 'cluster', name, '-o', 'json')).out) as { workflow: { state: string; progress: { phase: string } }; objects: { machineDeployments: unknown[] } };
+    const json = JSON.parse((await capstan('describe', 'cluster', name, '-o', 'json')).out) as {
+      workflow: { state: string; progress: { phase: string } };
+      objects: { machineDeployments: unknown[] };
+    };
     expect(json.workflow).toMatchObject({ state: 'running', progress: { phase: 'Idle' } });
     expect(json.objects.machineDeployments).toHaveLength(1);
 
@@ -168,20 +213,34 @@ describe('capstan on the stack', () => {
     const plan = await capstan('plan', name);
     console.info(`capstan plan kappa (after patching v1.33.4 → v1.34.2):\n${plan.out}`);
     expect(plan.code).toBe(0);
-    expect(plan.out.split('\n').slice(0, 2)).toEqual(['Plan for default/kappa from the Cluster objects (generation 1):', 'upgrade: upgrade Kubernetes v1.33.4 → v1.34.2']);
-    expect(plan.out).toMatch(/^ {2}1\. take an etcd snapshot\n {2}2\. upgrade control plane to v1\.34\.2\n {2}3\. upgrade workers kappa-md-0 to v1\.34\.2\n$/m);
+    expect(plan.out.split('\n').slice(0, 2)).toEqual([
+      'Plan for default/kappa from the Cluster objects (generation 1):',
+      'upgrade: upgrade Kubernetes v1.33.4 → v1.34.2',
+    ]);
+    expect(plan.out).toMatch(
+      /^ {2}1\. take an etcd snapshot\n {2}2\. upgrade control plane to v1\.34\.2\n {2}3\. upgrade workers kappa-md-0 to v1\.34\.2\n$/m,
+    );
 
     await versions('v1.32.9');
     const refused = await capstan('plan', name);
     expect(refused.code).toBe(1);
-    expect(refused.out).toMatch(/^refused upgrade: kappa-\S+ runs Kubernetes v1\.33\.4, newer than the desired v1\.32\.9; downgrades are not supported$/m);
+    expect(refused.out).toMatch(
+      /^refused upgrade: kappa-\S+ runs Kubernetes v1\.33\.4, newer than the desired v1\.32\.9; downgrades are not supported$/m,
+    );
 
     // A file's manifests are planned the same way, whatever the objects say.
     const file = join(dir.path, 'kappa.yaml');
-    writeFileSync(file, kappaManifests(name, net, { workers: 3 }).map((m) => stringify(m)).join('---\n'));
+    writeFileSync(
+      file,
+      kappaManifests(name, net, { workers: 3 })
+        .map((m) => stringify(m))
+        .join('---\n'),
+    );
     const scaled = await capstan('plan', name, '-f', file);
     expect(scaled.code).toBe(0);
-    expect(scaled.out).toBe(`Plan for default/kappa from ${file}:\nscale-machine-deployment: scale kappa-md-0 2 → 3\n  1. create 1 machine in kappa-md-0\n`);
+    expect(scaled.out).toBe(
+      `Plan for default/kappa from ${file}:\nscale-machine-deployment: scale kappa-md-0 2 → 3\n  1. create 1 machine in kappa-md-0\n`,
+    );
 
     await versions('v1.33.4');
     expect((await capstan('plan', name)).out).toContain('nothing to do: the cluster matches this spec');
@@ -198,14 +257,22 @@ describe('capstan on the stack', () => {
     });
     const pause = await capstan('pause', name);
     expect(pause.code).toBe(1);
-    expect(pause.err).toContain('capstan: nothing to pause: cluster default/kappa is Idle: no operation runs\nhint: pause holds a running operation between steps');
+    expect(pause.err).toContain(
+      'capstan: nothing to pause: cluster default/kappa is Idle: no operation runs\nhint: pause holds a running operation between steps',
+    );
     expect((await capstan('abort', name, '--reason', 'testing')).err).toContain('capstan: nothing to abort: cluster default/kappa is Idle');
   });
 
   it('watches until Ctrl-C, printing a frame only when the progress changes', async () => {
     const io = captureIo();
     const watching = capstanWith(io, 'watch', name, '--interval', '0.2');
-    await eventually(() => { if (io.out() === '') throw new Error('no frame yet'); }, 30_000, 50);
+    await eventually(
+      () => {
+        if (io.out() === '') throw new Error('no frame yet');
+      },
+      30_000,
+      50,
+    );
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     io.interrupt();
     const { code, out } = await watching;
@@ -233,12 +300,24 @@ describe('capstan on the stack', () => {
     expect(described.out).toMatch(/^Workflow {3}cluster\/default\/kappa · Blocked · generation \d+ · 3 operations$/m);
     expect(described.out).toMatch(/^Blocked {4}drain node: DrainBlockedByPdb since \d+s$/m);
     expect(described.out).toContain(`           run ${run}\n           fix the cause, then capstan retry kappa\n`);
-    expect(lineOf(described.out, `Machine/${victim}`)).toMatch(new RegExp(`Machine/${victim} +False +Error +StepFailed +\\d+s +v1\\.33\\.4 +v1\\.11\\.5 +blocked at drain node: .*guard-budget`));
+    expect(lineOf(described.out, `Machine/${victim}`)).toMatch(
+      new RegExp(`Machine/${victim} +False +Error +StepFailed +\\d+s +v1\\.33\\.4 +v1\\.11\\.5 +blocked at drain node: .*guard-budget`),
+    );
 
     // Pause and resume reach the running operation (the scale-down), not the blocked machine run.
     const paused = await capstan('pause', name);
-    expect(paused).toEqual({ code: 0, out: expect.stringMatching(/^paused scale kappa-md-0 3 → 2: step 1\/1 .*: it holds before its next step; capstan resume kappa lets it go on\n$/) as string, err: '' });
-    expect(await capstan('resume', name)).toEqual({ code: 0, out: expect.stringMatching(/^resumed scale kappa-md-0 3 → 2: step 1\/1 /) as string, err: '' });
+    expect(paused).toEqual({
+      code: 0,
+      out: expect.stringMatching(
+        /^paused scale kappa-md-0 3 → 2: step 1\/1 .*: it holds before its next step; capstan resume kappa lets it go on\n$/,
+      ) as string,
+      err: '',
+    });
+    expect(await capstan('resume', name)).toEqual({
+      code: 0,
+      out: expect.stringMatching(/^resumed scale kappa-md-0 3 → 2: step 1\/1 /) as string,
+      err: '',
+    });
 
     await (await workload()).makeApiClient(PolicyV1Api).deleteNamespacedPodDisruptionBudget({ namespace: 'default', name: 'guard-budget' });
     expect(await capstan('retry', name)).toEqual({ code: 0, out: `retried "drain node" on ${run}\n`, err: '' });
@@ -250,21 +329,28 @@ describe('capstan on the stack', () => {
   }, 420_000);
 
   it('names an unknown cluster, with the clusters that exist, and a cluster whose workflow has not started', async () => {
-    const unknown = 'capstan: cluster default/nope not found: no Cluster object and no cluster workflow\nhint: Clusters in namespace default: kappa\n';
+    const unknown =
+      'capstan: cluster default/nope not found: no Cluster object and no cluster workflow\nhint: Clusters in namespace default: kappa\n';
     expect(await capstan('describe', 'cluster', 'nope')).toEqual({ code: 1, out: '', err: unknown });
     expect(await capstan('retry', 'nope')).toEqual({ code: 1, out: '', err: unknown });
     expect(await capstan('plan', 'nope')).toEqual({ code: 1, out: '', err: unknown });
     expect(await capstan('watch', 'nope', '--until-idle')).toEqual({ code: 1, out: '', err: unknown });
-    expect((await capstan('get', 'kubeconfig', 'nope')).err).toBe('capstan: no kubeconfig for default/nope: no Secret nope-kubeconfig and no Cluster object\nhint: Clusters in namespace default: kappa\n');
+    expect((await capstan('get', 'kubeconfig', 'nope')).err).toBe(
+      'capstan: no kubeconfig for default/nope: no Secret nope-kubeconfig and no Cluster object\nhint: Clusters in namespace default: kappa\n',
+    );
     const otherNamespace = await capstan('describe', 'cluster', name, '-n', 'elsewhere');
-    expect(otherNamespace.err).toBe('capstan: cluster elsewhere/kappa not found: no Cluster object and no cluster workflow\nhint: namespace elsewhere has no Clusters; check -n/--namespace\n');
+    expect(otherNamespace.err).toBe(
+      'capstan: cluster elsewhere/kappa not found: no Cluster object and no cluster workflow\nhint: namespace elsewhere has no Clusters; check -n/--namespace\n',
+    );
 
     // Objects without a workflow: describe shows them and says so; the operator commands explain.
     await apply({ apiVersion: 'cluster.x-k8s.io/v1beta1', kind: 'Cluster', metadata: { name: 'lambda' }, spec: {} });
     const lambda = await capstan('describe', 'cluster', 'lambda');
     expect(lambda.code).toBe(0);
     expect(lambda.out).toContain('Workflow   not started: there is no cluster workflow cluster/default/lambda yet');
-    expect((await capstan('retry', 'lambda')).err).toContain('capstan: cluster default/lambda has no cluster workflow yet, so there is nothing to retry');
+    expect((await capstan('retry', 'lambda')).err).toContain(
+      'capstan: cluster default/lambda has no cluster workflow yet, so there is nothing to retry',
+    );
     expect(await capstan('watch', 'lambda', '--until-idle', '--interval', '0.2', '--timeout', '1')).toEqual({
       code: 1,
       out: 'waiting for the controller to start the cluster workflow cluster/default/lambda\n',
@@ -274,7 +360,9 @@ describe('capstan on the stack', () => {
     expect(plan.code).toBe(1);
     expect(plan.err).toContain('capstan: the spec of default/lambda in namespace default is not valid');
     expect(plan.err).toContain('  - Cluster default/lambda spec.controlPlaneRef');
-    expect((await capstan('get', 'kubeconfig', 'lambda')).err).toContain('capstan: no kubeconfig for default/lambda: Secret default/lambda-kubeconfig does not exist yet');
+    expect((await capstan('get', 'kubeconfig', 'lambda')).err).toContain(
+      'capstan: no kubeconfig for default/lambda: Secret default/lambda-kubeconfig does not exist yet',
+    );
   });
 });
 

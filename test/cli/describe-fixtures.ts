@@ -37,7 +37,11 @@ export function idleProgress(overrides: Partial<ClusterProgress> = {}): ClusterP
     phase: 'Idle',
     generation: 1,
     blocked: [],
-    machines: [machine('kappa-cp-a1'), machine('kappa-md-0-b2', { address: '127.0.88.11' }), machine('kappa-md-0-c3', { address: '127.0.88.12' })],
+    machines: [
+      machine('kappa-cp-a1'),
+      machine('kappa-md-0-b2', { address: '127.0.88.11' }),
+      machine('kappa-md-0-c3', { address: '127.0.88.12' }),
+    ],
     deleteRequested: false,
     bootstrapped: true,
     operations: 1,
@@ -56,9 +60,26 @@ export function blockedProgress(): ClusterProgress {
     phase: 'Blocked',
     generation: 3,
     operations: 3,
-    operation: { workflowId: 'cluster/default/kappa/scale-machine-deployment/3', kind: 'scale-machine-deployment', summary: 'scale kappa-md-0 3 → 2', step: 1, steps: 1, currentStep: 'delete kappa-md-0-c3' },
-    blocked: [{ workflowId: deleteRun, step: 'drain node', errorType: 'DrainBlockedByPdb', message: 'PodDisruptionBudget default/guard-budget allows no disruption of pod default/guard-budget', since: ago(45) }],
-    machines: base.machines.map((m) => (m.name === 'kappa-md-0-c3' ? { ...m, phase: 'Deleting', activity: 'delete machine: drain node (2/6), Blocked' } : m)),
+    operation: {
+      workflowId: 'cluster/default/kappa/scale-machine-deployment/3',
+      kind: 'scale-machine-deployment',
+      summary: 'scale kappa-md-0 3 → 2',
+      step: 1,
+      steps: 1,
+      currentStep: 'delete kappa-md-0-c3',
+    },
+    blocked: [
+      {
+        workflowId: deleteRun,
+        step: 'drain node',
+        errorType: 'DrainBlockedByPdb',
+        message: 'PodDisruptionBudget default/guard-budget allows no disruption of pod default/guard-budget',
+        since: ago(45),
+      },
+    ],
+    machines: base.machines.map((m) =>
+      m.name === 'kappa-md-0-c3' ? { ...m, phase: 'Deleting', activity: 'delete machine: drain node (2/6), Blocked' } : m,
+    ),
   };
 }
 
@@ -76,9 +97,22 @@ export function kappaCrs(options: { readonly status: boolean; readonly version?:
     apiVersion: 'cluster.x-k8s.io/v1beta1',
     kind: 'Cluster',
     metadata: meta('kappa'),
-    spec: { controlPlaneRef: { kind: 'TalosControlPlane', name: 'kappa-control-plane' }, infrastructureRef: { kind: 'ProxmoxCluster', name: 'kappa' } },
+    spec: {
+      controlPlaneRef: { kind: 'TalosControlPlane', name: 'kappa-control-plane' },
+      infrastructureRef: { kind: 'ProxmoxCluster', name: 'kappa' },
+    },
     ...(options.status
-      ? { status: { phase: 'Provisioned', version: 'v1.33.4', conditions: [condition('Ready', 'True', 600), condition('InfrastructureReady', 'True', 900), condition('RollingOut', 'False', 600, { reason: 'NotRollingOut', severity: 'Info' })] } }
+      ? {
+          status: {
+            phase: 'Provisioned',
+            version: 'v1.33.4',
+            conditions: [
+              condition('Ready', 'True', 600),
+              condition('InfrastructureReady', 'True', 900),
+              condition('RollingOut', 'False', 600, { reason: 'NotRollingOut', severity: 'Info' }),
+            ],
+          },
+        }
       : {}),
   };
   const controlPlane: TalosControlPlane = {
@@ -89,19 +123,31 @@ export function kappaCrs(options: { readonly status: boolean; readonly version?:
       infrastructureTemplate: { kind: 'ProxmoxMachineTemplate', name: 'kappa-control-plane' },
       controlPlaneConfig: { controlplane: { generateType: 'controlplane' } },
     },
-    ...(options.status ? { status: { version: 'v1.33.4', readyReplicas: 1, replicas: 1, conditions: [condition('Ready', 'True', 700)] } } : {}),
+    ...(options.status
+      ? { status: { version: 'v1.33.4', readyReplicas: 1, replicas: 1, conditions: [condition('Ready', 'True', 700)] } }
+      : {}),
   };
   const md: MachineDeployment = {
     metadata: meta('kappa-md-0'),
     spec: { clusterName: 'kappa', replicas: 2, template: { spec: { clusterName: 'kappa', version, bootstrap: {} } } },
     ...(options.status
-      ? { status: { replicas: 2, readyReplicas: 1, conditions: [condition('Ready', 'False', 30, { severity: 'Warning', reason: 'WaitingForMachines', message: 'not Ready: kappa-md-0-c3' })] } }
+      ? {
+          status: {
+            replicas: 2,
+            readyReplicas: 1,
+            conditions: [
+              condition('Ready', 'False', 30, { severity: 'Warning', reason: 'WaitingForMachines', message: 'not Ready: kappa-md-0-c3' }),
+            ],
+          },
+        }
       : {}),
   };
   const machineObject = (name: string, labels: Record<string, string>, ready: Condition): Machine => ({
     metadata: meta(name, { 'cluster.x-k8s.io/cluster-name': 'kappa', ...labels }),
     spec: { clusterName: 'kappa', bootstrap: {}, version: 'v1.33.4' },
-    ...(options.status ? { status: { phase: 'Running', nodeInfo: { kubeletVersion: 'v1.33.4' }, talosVersion: 'v1.11.5', conditions: [ready] } } : {}),
+    ...(options.status
+      ? { status: { phase: 'Running', nodeInfo: { kubeletVersion: 'v1.33.4' }, talosVersion: 'v1.11.5', conditions: [ready] } }
+      : {}),
   });
   return {
     cluster,
@@ -111,7 +157,11 @@ export function kappaCrs(options: { readonly status: boolean; readonly version?:
       ? [
           machineObject('kappa-cp-a1', { 'cluster.x-k8s.io/control-plane': '' }, condition('Ready', 'True', 800)),
           machineObject('kappa-md-0-b2', { 'cluster.x-k8s.io/deployment-name': 'kappa-md-0' }, condition('Ready', 'True', 650)),
-          machineObject('kappa-md-0-c3', { 'cluster.x-k8s.io/deployment-name': 'kappa-md-0' }, condition('Ready', 'False', 30, { severity: 'Info', reason: 'NodeNotReady', message: 'kubelet stopped posting status' })),
+          machineObject(
+            'kappa-md-0-c3',
+            { 'cluster.x-k8s.io/deployment-name': 'kappa-md-0' },
+            condition('Ready', 'False', 30, { severity: 'Info', reason: 'NodeNotReady', message: 'kubelet stopped posting status' }),
+          ),
         ]
       : [],
   };

@@ -17,13 +17,25 @@ const template = (name: string): KappaManifest => ({
   metadata: { name },
   spec: {
     template: {
-      spec: { sourceNode: 'pve1', templateID: 9000, numSockets: 1, numCores: 2, memoryMiB: 2048, disks: { bootVolume: { disk: 'scsi0', sizeGb: 20 } }, network: { default: { bridge: 'vmbr0' } } },
+      spec: {
+        sourceNode: 'pve1',
+        templateID: 9000,
+        numSockets: 1,
+        numCores: 2,
+        memoryMiB: 2048,
+        disks: { bootVolume: { disk: 'scsi0', sizeGb: 20 } },
+        network: { default: { bridge: 'vmbr0' } },
+      },
     },
   },
 });
 
 /** The manifests of cluster `name` in net 127.0.<net>.0/24, Kubernetes `version`, `workers` workers. */
-export function kappaManifests(name: string, net: number, options: { readonly version?: string; readonly workers?: number } = {}): KappaManifest[] {
+export function kappaManifests(
+  name: string,
+  net: number,
+  options: { readonly version?: string; readonly workers?: number } = {},
+): KappaManifest[] {
   const version = options.version ?? 'v1.33.4';
   return [
     {
@@ -39,7 +51,11 @@ export function kappaManifests(name: string, net: number, options: { readonly ve
       apiVersion: 'infrastructure.cluster.x-k8s.io/v1alpha1',
       kind: 'ProxmoxCluster',
       metadata: { name },
-      spec: { allowedNodes: ['pve1', 'pve2', 'pve3'], ipv4Config: { addresses: [`127.0.${net}.10-127.0.${net}.30`], prefix: 24, gateway: `127.0.${net}.1` }, dnsServers: [`127.0.${net}.1`] },
+      spec: {
+        allowedNodes: ['pve1', 'pve2', 'pve3'],
+        ipv4Config: { addresses: [`127.0.${net}.10-127.0.${net}.30`], prefix: 24, gateway: `127.0.${net}.1` },
+        dnsServers: [`127.0.${net}.1`],
+      },
     },
     template(`${name}-control-plane`),
     template(`${name}-workers`),
@@ -50,7 +66,11 @@ export function kappaManifests(name: string, net: number, options: { readonly ve
       spec: {
         version,
         replicas: 1,
-        infrastructureTemplate: { apiVersion: 'infrastructure.cluster.x-k8s.io/v1alpha1', kind: 'ProxmoxMachineTemplate', name: `${name}-control-plane` },
+        infrastructureTemplate: {
+          apiVersion: 'infrastructure.cluster.x-k8s.io/v1alpha1',
+          kind: 'ProxmoxMachineTemplate',
+          name: `${name}-control-plane`,
+        },
         controlPlaneConfig: { controlplane: { generateType: 'controlplane', talosVersion: 'v1.11.5' } },
       },
     },
@@ -72,8 +92,14 @@ export function kappaManifests(name: string, net: number, options: { readonly ve
             clusterName: name,
             version,
             nodeDrainTimeout: '2s',
-            bootstrap: { configRef: { apiVersion: 'bootstrap.cluster.x-k8s.io/v1alpha3', kind: 'TalosConfigTemplate', name: `${name}-workers` } },
-            infrastructureRef: { apiVersion: 'infrastructure.cluster.x-k8s.io/v1alpha1', kind: 'ProxmoxMachineTemplate', name: `${name}-workers` },
+            bootstrap: {
+              configRef: { apiVersion: 'bootstrap.cluster.x-k8s.io/v1alpha3', kind: 'TalosConfigTemplate', name: `${name}-workers` },
+            },
+            infrastructureRef: {
+              apiVersion: 'infrastructure.cluster.x-k8s.io/v1alpha1',
+              kind: 'ProxmoxMachineTemplate',
+              name: `${name}-workers`,
+            },
           },
         },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0, deletePolicy: 'Newest' } },

@@ -13,7 +13,9 @@ import { makeTempDir } from '../../embedded/servers/temp-dir.ts';
 import { captureIo } from './capture-io.ts';
 
 const dir = makeTempDir('cli-program');
-afterAll(() => { dir.remove(); });
+afterAll(() => {
+  dir.remove();
+});
 
 /** Clients a command must not use: the test fails if it connects anywhere. */
 const unused: CliClients = {
@@ -38,7 +40,9 @@ describe('capstan arguments', () => {
   it('refuses abort without --reason before contacting anything', async () => {
     const { code, err } = await capstan(['abort', 'kappa']);
     expect(code).toBe(1);
-    expect(err).toBe('capstan: abort needs a reason: --reason "<why>"\nhint: the reason goes on the cluster status and explains the held cluster, e.g. capstan abort kappa --reason "the guard pod must stay until Monday"\n');
+    expect(err).toBe(
+      'capstan: abort needs a reason: --reason "<why>"\nhint: the reason goes on the cluster status and explains the held cluster, e.g. capstan abort kappa --reason "the guard pod must stay until Monday"\n',
+    );
   });
 
   it('names a missing argument and points at --help', async () => {
@@ -58,9 +62,13 @@ describe('capstan arguments', () => {
 
 describe('capstan connection errors', () => {
   it('says a --kubeconfig file is missing', async () => {
-    const { code, err } = await capstan(['get', 'kubeconfig', 'kappa', '--kubeconfig', join(dir.path, 'nope')], (flags) => processClients(flags, {}));
+    const { code, err } = await capstan(['get', 'kubeconfig', 'kappa', '--kubeconfig', join(dir.path, 'nope')], (flags) =>
+      processClients(flags, {}),
+    );
     expect(code).toBe(1);
-    expect(err).toBe(`capstan: kubeconfig ${join(dir.path, 'nope')} does not exist\nhint: pass --kubeconfig <file> or set KUBECONFIG to the management cluster's kubeconfig\n`);
+    expect(err).toBe(
+      `capstan: kubeconfig ${join(dir.path, 'nope')} does not exist\nhint: pass --kubeconfig <file> or set KUBECONFIG to the management cluster's kubeconfig\n`,
+    );
   });
 
   it('says there is no kubeconfig at all', async () => {
@@ -71,13 +79,16 @@ describe('capstan connection errors', () => {
   it('names the API server it cannot reach', async () => {
     const port = await freePort();
     const file = join(dir.path, 'unreachable.kubeconfig');
-    writeFileSync(file, `apiVersion: v1
+    writeFileSync(
+      file,
+      `apiVersion: v1
 kind: Config
 clusters: [{ name: c, cluster: { server: 'https://127.0.0.1:${port}', insecure-skip-tls-verify: true } }]
 users: [{ name: u, user: { token: t } }]
 contexts: [{ name: x, context: { cluster: c, user: u } }]
 current-context: x
-`);
+`,
+    );
     const { code, err } = await capstan(['get', 'kubeconfig', 'kappa'], (flags) => processClients(flags, { KUBECONFIG: file }));
     expect(code).toBe(1);
     expect(err).toContain(`capstan: cannot reach the management cluster at https://127.0.0.1:${port} (ECONNREFUSED)`);
@@ -97,14 +108,20 @@ current-context: x
       child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
       child.once('error', reject);
-      child.once('close', (code) => { resolve({ code, out, err }); });
+      child.once('close', (code) => {
+        resolve({ code, out, err });
+      });
     });
-    console.info(`spawned capstan describe against a closed port: exit ${result.code ?? 'signal'} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.info(
+      `spawned capstan describe against a closed port: exit ${result.code ?? 'signal'} after ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
     expect(result.code).toBe(1);
     expect(result.out).toBe('');
     const lines = result.err.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(new RegExp(`^capstan: cannot reach Temporal at 127\\.0\\.0\\.1:${port}: `));
-    expect(lines[1]).toBe(`hint: is the Temporal server at 127.0.0.1:${port} running? Point the CLI at yours with TEMPORAL_ADDRESS=host:port (and TEMPORAL_NAMESPACE) or --temporal-address`);
+    expect(lines[1]).toBe(
+      `hint: is the Temporal server at 127.0.0.1:${port} running? Point the CLI at yours with TEMPORAL_ADDRESS=host:port (and TEMPORAL_NAMESPACE) or --temporal-address`,
+    );
   }, 60_000);
 });

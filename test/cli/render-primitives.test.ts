@@ -10,18 +10,40 @@ import { oldest, versionChange } from '../../client/cli/render/versions.ts';
 describe('flattenTree', () => {
   it('draws branches as clusterctl does, continuing a parent line only while siblings follow', () => {
     const tree = node('Cluster', [node('ControlPlane', [node('cp-1')]), node('Workers', [node('md-0', [node('w-1'), node('w-2')])])]);
-    expect(flattenTree(tree).map((l) => `${l.prefix}${l.value}`)).toEqual(['Cluster', '├─ControlPlane', '│ └─cp-1', '└─Workers', '  └─md-0', '    ├─w-1', '    └─w-2']);
+    expect(flattenTree(tree).map((l) => `${l.prefix}${l.value}`)).toEqual([
+      'Cluster',
+      '├─ControlPlane',
+      '│ └─cp-1',
+      '└─Workers',
+      '  └─md-0',
+      '    ├─w-1',
+      '    └─w-2',
+    ]);
   });
 });
 
 describe('renderTable', () => {
   it('pads every column but the last to its widest cell, two spaces apart, without trailing spaces', () => {
-    expect(renderTable(['NAME', 'READY', 'MESSAGE'], [['a', 'True', ''], ['longer-name', 'False', 'why']])).toEqual(['NAME         READY  MESSAGE', 'a            True', 'longer-name  False  why']);
+    expect(
+      renderTable(
+        ['NAME', 'READY', 'MESSAGE'],
+        [
+          ['a', 'True', ''],
+          ['longer-name', 'False', 'why'],
+        ],
+      ),
+    ).toEqual(['NAME         READY  MESSAGE', 'a            True', 'longer-name  False  why']);
   });
 
   it('measures cells without their colours', () => {
     const c = palette(true);
-    const lines = renderTable(['A', 'B'], [[c.green('True'), 'x'], ['False', 'y']]);
+    const lines = renderTable(
+      ['A', 'B'],
+      [
+        [c.green('True'), 'x'],
+        ['False', 'y'],
+      ],
+    );
     expect(lines.map(stripAnsi)).toEqual(['A      B', 'True   x', 'False  y']);
     expect(visibleLength(lines[1] ?? '')).toBe(8);
   });

@@ -11,15 +11,24 @@ import { facts, idleProgress, machine, operation } from './progress-builders.ts'
 /** The condition of a type, as `reason: message` or `True`. */
 function conditions(f: ClusterFacts): Record<string, string> {
   const { conditions: drafts } = clusterStatus(f, undefined);
-  return Object.fromEntries(drafts.map((c) => [c.type, c.status === 'True' ? `True${c.reason ? ` ${c.reason}` : ''}` : `${c.status} ${c.reason ?? ''}`]));
+  return Object.fromEntries(
+    drafts.map((c) => [c.type, c.status === 'True' ? `True${c.reason ? ` ${c.reason}` : ''}` : `${c.status} ${c.reason ?? ''}`]),
+  );
 }
 const fields = (f: ClusterFacts): Readonly<Record<string, unknown>> => clusterStatus(f, undefined).fields;
-const message = (f: ClusterFacts, type: string): string | undefined => clusterStatus(f, undefined).conditions.find((c) => c.type === type)?.message;
+const message = (f: ClusterFacts, type: string): string | undefined =>
+  clusterStatus(f, undefined).conditions.find((c) => c.type === type)?.message;
 
 describe('clusterStatus', () => {
   it('reports an idle, up-to-date cluster as Provisioned and Ready', () => {
     const f = facts(idleProgress());
-    expect(fields(f)).toMatchObject({ phase: 'Provisioned', infrastructureReady: true, controlPlaneReady: true, observedGeneration: 4, version: 'v1.33.4' });
+    expect(fields(f)).toMatchObject({
+      phase: 'Provisioned',
+      infrastructureReady: true,
+      controlPlaneReady: true,
+      observedGeneration: 4,
+      version: 'v1.33.4',
+    });
     expect(conditions(f)).toEqual({
       Ready: 'True',
       InfrastructureReady: 'True',
@@ -30,14 +39,26 @@ describe('clusterStatus', () => {
       Paused: 'False NotPaused',
       Blocked: 'False NotBlocked',
     });
-    expect(fields(f)['operation']).toEqual({ name: 'provision', state: 'Succeeded', step: 'provision default/demo: 3 control-plane machines, 2 workers' });
+    expect(fields(f)['operation']).toEqual({
+      name: 'provision',
+      state: 'Succeeded',
+      step: 'provision default/demo: 3 control-plane machines, 2 workers',
+    });
   });
 
   it('reports a provision in flight as Provisioning with its step', () => {
     const progress = idleProgress({
       phase: 'Running',
       operation: operation('provision', 'provision default/demo', 3, 11, 'clone VM demo-cp-a'),
-      machines: [machine('demo-cp-a', { phase: 'Provisioning', ready: false, kubernetesVersion: '', talosVersion: '', activity: 'create demo-cp-a: clone VM (3/11)' })],
+      machines: [
+        machine('demo-cp-a', {
+          phase: 'Provisioning',
+          ready: false,
+          kubernetesVersion: '',
+          talosVersion: '',
+          activity: 'create demo-cp-a: clone VM (3/11)',
+        }),
+      ],
       recent: [],
     });
     const f = facts(progress);
@@ -45,7 +66,12 @@ describe('clusterStatus', () => {
       phase: 'Provisioning',
       operation: { name: 'provision', workflowId: 'cluster/default/demo/provision/3', state: 'Running', step: 'clone VM demo-cp-a (3/11)' },
     });
-    expect(conditions(f)).toMatchObject({ Ready: 'False Provisioning', InfrastructureReady: 'False Provisioning', ControlPlaneInitialized: 'False Provisioning', RollingOut: 'False NotRollingOut' });
+    expect(conditions(f)).toMatchObject({
+      Ready: 'False Provisioning',
+      InfrastructureReady: 'False Provisioning',
+      ControlPlaneInitialized: 'False Provisioning',
+      RollingOut: 'False NotRollingOut',
+    });
     expect(fields(f)['version']).toBeUndefined();
   });
 
@@ -66,14 +92,26 @@ describe('clusterStatus', () => {
       idleProgress({
         phase: 'Blocked',
         operation: operation('upgrade', 'upgrade v1.33.4 → v1.34.2'),
-        blocked: [{ workflowId: 'cluster/default/demo/upgrade/3', step: 'wait for node demo-cp-a Ready', errorType: 'NodeNotReady', message: 'never Ready in 10m', since: '2025-01-01T00:00:00Z' }],
+        blocked: [
+          {
+            workflowId: 'cluster/default/demo/upgrade/3',
+            step: 'wait for node demo-cp-a Ready',
+            errorType: 'NodeNotReady',
+            message: 'never Ready in 10m',
+            since: '2025-01-01T00:00:00Z',
+          },
+        ],
       }),
     );
     expect(conditions(f)).toMatchObject({ Blocked: 'True StepFailed', Ready: 'False StepFailed', RollingOut: 'True Upgrading' });
     expect(message(f, 'Blocked')).toBe(
       'step "wait for node demo-cp-a Ready" of cluster/default/demo/upgrade/3 failed: NodeNotReady: never Ready in 10m; `capstan retry demo` runs it again, `capstan abort demo` ends the operation',
     );
-    expect(fields(f)['operation']).toMatchObject({ state: 'Blocked', blockedReason: 'StepFailed', blockedMessage: 'wait for node demo-cp-a Ready: NodeNotReady: never Ready in 10m' });
+    expect(fields(f)['operation']).toMatchObject({
+      state: 'Blocked',
+      blockedReason: 'StepFailed',
+      blockedMessage: 'wait for node demo-cp-a Ready: NodeNotReady: never Ready in 10m',
+    });
   });
 
   it('reports an invalid spec as Ready=False InvalidSpec naming the field, before anything ran', () => {
@@ -82,7 +120,9 @@ describe('clusterStatus', () => {
     const spec = specVerdict(toDesiredCluster({ namespace: 'default', name: 'demo' }, objectsFromManifests(documents)));
     const f = facts(undefined, { spec, workflow: { state: 'absent' } });
     expect(conditions(f)).toMatchObject({ Ready: 'False InvalidSpec', InfrastructureReady: 'False InvalidSpec' });
-    expect(message(f, 'Ready')).toMatch(/^Cluster default\/demo spec\.controlPlaneRef\.kind: must be TalosControlPlane, not KubeadmControlPlane/);
+    expect(message(f, 'Ready')).toMatch(
+      /^Cluster default\/demo spec\.controlPlaneRef\.kind: must be TalosControlPlane, not KubeadmControlPlane/,
+    );
     expect(fields(f)['phase']).toBe('Pending');
   });
 
@@ -95,15 +135,24 @@ describe('clusterStatus', () => {
 
   it('shows a pause without calling a working cluster unready', () => {
     expect(conditions(facts(idleProgress(), { paused: true }))).toMatchObject({ Paused: 'True Paused', Ready: 'True' });
-    expect(conditions(facts(undefined, { paused: true, workflow: { state: 'absent' } }))).toMatchObject({ Paused: 'True Paused', Ready: 'False Paused' });
+    expect(conditions(facts(undefined, { paused: true, workflow: { state: 'absent' } }))).toMatchObject({
+      Paused: 'True Paused',
+      Ready: 'False Paused',
+    });
   });
 
   it('shows a delete in flight', () => {
-    const f = facts(idleProgress({ phase: 'Running', operation: operation('delete', 'delete default/demo', 1, 4, 'delete workers') }), { deleting: true, spec: undefined });
+    const f = facts(idleProgress({ phase: 'Running', operation: operation('delete', 'delete default/demo', 1, 4, 'delete workers') }), {
+      deleting: true,
+      spec: undefined,
+    });
     expect(fields(f)['phase']).toBe('Deleting');
     expect(conditions(f)).toMatchObject({ Deleting: 'True Deleting', Ready: 'False Deleting', RollingOut: 'False NotRollingOut' });
     expect(message(f, 'Deleting')).toBe('delete workers (1/4)');
-    const behindUpgrade = facts(idleProgress({ phase: 'Running', deleteRequested: true, operation: operation('upgrade', 'upgrade v1.33.4 → v1.34.2') }), { deleting: true, spec: undefined });
+    const behindUpgrade = facts(
+      idleProgress({ phase: 'Running', deleteRequested: true, operation: operation('upgrade', 'upgrade v1.33.4 → v1.34.2') }),
+      { deleting: true, spec: undefined },
+    );
     expect(message(behindUpgrade, 'Deleting')).toBe('waits for "upgrade v1.33.4 → v1.34.2" to end first');
   });
 
@@ -120,7 +169,7 @@ describe('clusterStatus', () => {
     expect(message(f, 'Ready')).toBe('cannot reach Temporal to find the cluster workflow: connect ECONNREFUSED 127.0.0.1:7233');
   });
 
-  it('reports a held spec as not Ready, with the workflow\'s reason', () => {
+  it("reports a held spec as not Ready, with the workflow's reason", () => {
     const f = facts(idleProgress({ phase: 'Held', held: 'upgrade refused: v1.33 → v1.36 skips minors the catalog lacks' }));
     expect(conditions(f)).toMatchObject({ Ready: 'False Held' });
     expect(message(f, 'Ready')).toBe('upgrade refused: v1.33 → v1.36 skips minors the catalog lacks');
@@ -128,21 +177,38 @@ describe('clusterStatus', () => {
 
   it('needs an etcd quorum of Ready control planes for ControlPlaneAvailable, and names unready machines', () => {
     const progress = idleProgress();
-    const oneDown = { ...progress, machines: progress.machines.map((m) => (m.name === 'demo-cp-a' || m.name === 'demo-md-0-b' ? { ...m, ready: false } : m)) };
+    const oneDown = {
+      ...progress,
+      machines: progress.machines.map((m) => (m.name === 'demo-cp-a' || m.name === 'demo-md-0-b' ? { ...m, ready: false } : m)),
+    };
     expect(conditions(facts(oneDown))).toMatchObject({ ControlPlaneAvailable: 'True', Ready: 'False WaitingForMachines' });
     expect(message(facts(oneDown), 'Ready')).toBe('not Ready: demo-cp-a, demo-md-0-b');
-    const twoDown = { ...progress, machines: progress.machines.map((m) => (m.name === 'demo-cp-a' || m.name === 'demo-cp-b' ? { ...m, ready: false } : m)) };
-    expect(conditions(facts(twoDown))).toMatchObject({ ControlPlaneAvailable: 'False WaitingForControlPlane', ControlPlaneInitialized: 'True', Ready: 'False WaitingForControlPlane' });
+    const twoDown = {
+      ...progress,
+      machines: progress.machines.map((m) => (m.name === 'demo-cp-a' || m.name === 'demo-cp-b' ? { ...m, ready: false } : m)),
+    };
+    expect(conditions(facts(twoDown))).toMatchObject({
+      ControlPlaneAvailable: 'False WaitingForControlPlane',
+      ControlPlaneInitialized: 'True',
+      Ready: 'False WaitingForControlPlane',
+    });
   });
 
   it('reports the oldest control-plane version mid-upgrade', () => {
     const progress = idleProgress();
-    const mixed = { ...progress, machines: progress.machines.map((m) => (m.name === 'demo-cp-a' ? { ...m, kubernetesVersion: 'v1.34.2' } : m.role === 'worker' ? { ...m, kubernetesVersion: 'v1.32.9' } : m)) };
+    const mixed = {
+      ...progress,
+      machines: progress.machines.map((m) =>
+        m.name === 'demo-cp-a' ? { ...m, kubernetesVersion: 'v1.34.2' } : m.role === 'worker' ? { ...m, kubernetesVersion: 'v1.32.9' } : m,
+      ),
+    };
     expect(fields(facts(mixed))['version']).toBe('v1.33.4');
   });
 
   it('keeps ControlPlaneInitialized once it was True, as CAPI does', () => {
-    const stored = { conditions: [{ type: 'ControlPlaneInitialized', status: 'True' as const, lastTransitionTime: '2025-01-01T00:00:00Z' }] };
+    const stored = {
+      conditions: [{ type: 'ControlPlaneInitialized', status: 'True' as const, lastTransitionTime: '2025-01-01T00:00:00Z' }],
+    };
     const allDown = idleProgress({ machines: idleProgress().machines.map((m) => ({ ...m, ready: false })) });
     const { conditions: drafts } = clusterStatus(facts(allDown), stored);
     expect(drafts.find((c) => c.type === 'ControlPlaneInitialized')?.status).toBe('True');

@@ -21,7 +21,9 @@ let second: Controller | undefined;
 beforeAll(async () => {
   stack = await startControllerStack('controller');
   controller = await stack.startController({ identity: 'replica-a' });
-  await eventually(() => { expect(controller.leading).toBe(true); });
+  await eventually(() => {
+    expect(controller.leading).toBe(true);
+  });
 });
 afterAll(async () => {
   await stack.stop();
@@ -55,13 +57,25 @@ describe('the controller, applying a cluster', () => {
     const cluster = await eventually(async () => {
       const c = await stack.get('Cluster', ns, 'demo');
       expect(c?.metadata.finalizers).toContain('cluster.cluster.x-k8s.io');
-      expect(c?.status).toMatchObject({ phase: 'Provisioned', observedGeneration: 1, version: 'v1.33.4', infrastructureReady: true, controlPlaneReady: true });
+      expect(c?.status).toMatchObject({
+        phase: 'Provisioned',
+        observedGeneration: 1,
+        version: 'v1.33.4',
+        infrastructureReady: true,
+        controlPlaneReady: true,
+      });
       expect(conditionOf(c, 'Ready')).toBe('True');
       return c!;
     }, timeout);
     expect(Object.fromEntries((cluster.status?.conditions ?? []).map((c) => [c.type, c.status]))).toEqual({
-      Ready: 'True', InfrastructureReady: 'True', ControlPlaneInitialized: 'True', ControlPlaneAvailable: 'True',
-      RollingOut: 'False', Deleting: 'False', Paused: 'False', Blocked: 'False',
+      Ready: 'True',
+      InfrastructureReady: 'True',
+      ControlPlaneInitialized: 'True',
+      ControlPlaneAvailable: 'True',
+      RollingOut: 'False',
+      Deleting: 'False',
+      Paused: 'False',
+      Blocked: 'False',
     });
 
     const received = await stack.received(ns, 'demo');
@@ -69,9 +83,24 @@ describe('the controller, applying a cluster', () => {
     expect(received.desired[0]).toEqual(mapped(ns, documents));
 
     const tcp = await stack.get('TalosControlPlane', ns, 'demo-control-plane');
-    expect(tcp?.status).toMatchObject({ replicas: 3, readyReplicas: 3, updatedReplicas: 3, unavailableReplicas: 0, ready: true, initialized: true, version: 'v1.33.4', observedGeneration: 1 });
+    expect(tcp?.status).toMatchObject({
+      replicas: 3,
+      readyReplicas: 3,
+      updatedReplicas: 3,
+      unavailableReplicas: 0,
+      ready: true,
+      initialized: true,
+      version: 'v1.33.4',
+      observedGeneration: 1,
+    });
     const md1 = await stack.get('MachineDeployment', ns, 'demo-md-1');
-    expect(md1?.status).toMatchObject({ replicas: 4, readyReplicas: 4, updatedReplicas: 4, phase: 'Running', selector: 'cluster.x-k8s.io/cluster-name=demo,cluster.x-k8s.io/deployment-name=demo-md-1' });
+    expect(md1?.status).toMatchObject({
+      replicas: 4,
+      readyReplicas: 4,
+      updatedReplicas: 4,
+      phase: 'Running',
+      selector: 'cluster.x-k8s.io/cluster-name=demo,cluster.x-k8s.io/deployment-name=demo-md-1',
+    });
 
     const machines = await eventually(async () => {
       const list = await stack.list('Machine', ns);
@@ -86,21 +115,40 @@ describe('the controller, applying a cluster', () => {
     expect(cp0?.status).toMatchObject({
       nodeRef: { kind: 'Node', name: 'demo-cp-0' },
       nodeInfo: { kubeletVersion: 'v1.33.4', osImage: 'Talos (v1.11.5)' },
-      addresses: [{ type: 'InternalIP', address: '10.0.0.10' }, { type: 'Hostname', address: 'demo-cp-0' }],
+      addresses: [
+        { type: 'InternalIP', address: '10.0.0.10' },
+        { type: 'Hostname', address: 'demo-cp-0' },
+      ],
       talosVersion: 'v1.11.5',
     });
-    expect(machines.filter((m) => m.metadata.labels?.['cluster.x-k8s.io/deployment-name'] === 'demo-md-0').map((m) => m.metadata.name).sort()).toEqual(['demo-demo-md-0-0', 'demo-demo-md-0-1']);
-    expect(await stack.events(ns, 'Cluster', 'demo')).toContain(`Normal ClusterWorkflowStarted: started cluster/${ns}/demo with generation 1`);
+    expect(
+      machines
+        .filter((m) => m.metadata.labels?.['cluster.x-k8s.io/deployment-name'] === 'demo-md-0')
+        .map((m) => m.metadata.name)
+        .sort(),
+    ).toEqual(['demo-demo-md-0-0', 'demo-demo-md-0-1']);
+    expect(await stack.events(ns, 'Cluster', 'demo')).toContain(
+      `Normal ClusterWorkflowStarted: started cluster/${ns}/demo with generation 1`,
+    );
   });
 
   it('starts nothing for status-only and metadata-only changes, and brings back a Machine deleted by hand', async () => {
     await stack.patch('MachineDeployment', ns, 'demo-md-0', { metadata: { labels: { team: 'platform' } } });
     await stack.remove('Machine', ns, 'demo-cp-1');
     // Another writer scribbles on the status: the controller puts its own back.
-    await stack.management.kubeConfig.makeApiClient(CustomObjectsApi).patchNamespacedCustomObjectStatus(
-      { group: 'cluster.x-k8s.io', version: 'v1beta1', namespace: ns, plural: 'clusters', name: 'demo', body: { status: { phase: 'Failed' } } },
-      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-    );
+    await stack.management.kubeConfig
+      .makeApiClient(CustomObjectsApi)
+      .patchNamespacedCustomObjectStatus(
+        {
+          group: 'cluster.x-k8s.io',
+          version: 'v1beta1',
+          namespace: ns,
+          plural: 'clusters',
+          name: 'demo',
+          body: { status: { phase: 'Failed' } },
+        },
+        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+      );
     await eventually(async () => {
       expect((await stack.get('Cluster', ns, 'demo'))?.status?.['phase']).toBe('Provisioned');
       expect((await stack.get('Machine', ns, 'demo-cp-1'))?.status?.['phase']).toBe('Running');
@@ -118,21 +166,44 @@ describe('the controller, applying a cluster', () => {
     expect(received.desired[1]?.machineDeployments?.find((d) => d.name === 'demo-md-0')?.replicas).toBe(3);
     await eventually(async () => {
       expect(await stack.list('Machine', ns)).toHaveLength(10);
-      expect((await stack.get('MachineDeployment', ns, 'demo-md-0'))?.status).toMatchObject({ replicas: 3, readyReplicas: 3, phase: 'Running', observedGeneration: 2 });
+      expect((await stack.get('MachineDeployment', ns, 'demo-md-0'))?.status).toMatchObject({
+        replicas: 3,
+        readyReplicas: 3,
+        phase: 'Running',
+        observedGeneration: 2,
+      });
     }, timeout);
     expect((await stack.received(ns, 'demo')).desired).toHaveLength(2);
     expect(await stack.events(ns, 'Cluster', 'demo')).toContain(`Normal DesiredStateSent: signalled cluster/${ns}/demo with generation 1`);
   });
 
-  it('turns the workflow\'s progress into conditions and Events: an operation starts, blocks, resumes, succeeds', async () => {
+  it("turns the workflow's progress into conditions and Events: an operation starts, blocks, resumes, succeeds", async () => {
     const handle = stack.client.workflow.getHandle(clusterWorkflowId(ns, 'demo'));
-    const upgrade = { workflowId: `cluster/${ns}/demo/upgrade/2`, kind: 'upgrade', summary: 'upgrade v1.33.4 → v1.34.2', step: 2, steps: 6, currentStep: 'upgrade demo-cp-0' };
-    const blocked = { workflowId: upgrade.workflowId, step: 'wait for node demo-cp-0 Ready', errorType: 'NodeNotReady', message: 'not Ready after 10m', since: '2025-01-01T00:00:00Z' };
+    const upgrade = {
+      workflowId: `cluster/${ns}/demo/upgrade/2`,
+      kind: 'upgrade',
+      summary: 'upgrade v1.33.4 → v1.34.2',
+      step: 2,
+      steps: 6,
+      currentStep: 'upgrade demo-cp-0',
+    };
+    const blocked = {
+      workflowId: upgrade.workflowId,
+      step: 'wait for node demo-cp-0 Ready',
+      errorType: 'NodeNotReady',
+      message: 'not Ready after 10m',
+      since: '2025-01-01T00:00:00Z',
+    };
     await handle.signal(fakeProgressSignal, { phase: 'Running', operation: upgrade, operations: 2 });
     await eventually(async () => {
       const c = await stack.get('Cluster', ns, 'demo');
       expect(conditionOf(c, 'RollingOut')).toBe('True Upgrading');
-      expect(c?.status?.['operation']).toEqual({ name: 'upgrade', workflowId: upgrade.workflowId, state: 'Running', step: 'upgrade demo-cp-0 (2/6)' });
+      expect(c?.status?.['operation']).toEqual({
+        name: 'upgrade',
+        workflowId: upgrade.workflowId,
+        state: 'Running',
+        step: 'upgrade demo-cp-0 (2/6)',
+      });
       expect(conditionOf(await stack.get('TalosControlPlane', ns, 'demo-control-plane'), 'RollingOut')).toBe('True Upgrading');
     }, timeout);
 
@@ -145,7 +216,10 @@ describe('the controller, applying a cluster', () => {
     }, timeout);
 
     const provisioned = { kind: 'provision', summary: 'provision demo', outcome: 'Succeeded' };
-    await handle.signal(fakeProgressSignal, { operations: 2, recent: [provisioned, { kind: 'upgrade', summary: upgrade.summary, outcome: 'Succeeded' }] });
+    await handle.signal(fakeProgressSignal, {
+      operations: 2,
+      recent: [provisioned, { kind: 'upgrade', summary: upgrade.summary, outcome: 'Succeeded' }],
+    });
     await eventually(async () => {
       const c = await stack.get('Cluster', ns, 'demo');
       expect(conditionOf(c, 'Blocked')).toBe('False NotBlocked');
@@ -200,14 +274,23 @@ describe('the controller, given a manifest it cannot map', () => {
       expect(conditionOf(c, 'Ready')).toBe('False InvalidSpec');
       return c;
     }, timeout);
-    expect(messageOf(cluster, 'Ready')).toMatch(/^Cluster invalid\/demo spec\.controlPlaneRef\.kind: must be TalosControlPlane, not KubeadmControlPlane/);
+    expect(messageOf(cluster, 'Ready')).toMatch(
+      /^Cluster invalid\/demo spec\.controlPlaneRef\.kind: must be TalosControlPlane, not KubeadmControlPlane/,
+    );
     expect(cluster?.status?.['phase']).toBe('Pending');
     await eventually(async () => {
-      expect((await stack.events(ns, 'Cluster', 'demo')).some((e) => e.startsWith('Warning InvalidSpec: Cluster invalid/demo spec.controlPlaneRef.kind: must be TalosControlPlane'))).toBe(true);
+      expect(
+        (await stack.events(ns, 'Cluster', 'demo')).some((e) =>
+          e.startsWith('Warning InvalidSpec: Cluster invalid/demo spec.controlPlaneRef.kind: must be TalosControlPlane'),
+        ),
+      ).toBe(true);
     });
     await expect(stack.client.workflow.getHandle(clusterWorkflowId(ns, 'demo')).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
 
-    await stack.apply(ns, demo().filter((d) => d.kind === 'Cluster'));
+    await stack.apply(
+      ns,
+      demo().filter((d) => d.kind === 'Cluster'),
+    );
     await eventually(async () => {
       expect(conditionOf(await stack.get('Cluster', ns, 'demo'), 'Ready')).toBe('True');
       expect((await stack.received(ns, 'demo')).desired).toHaveLength(1);
@@ -216,7 +299,10 @@ describe('the controller, given a manifest it cannot map', () => {
 
   it('lets a Cluster that never had a workflow go at once when it is deleted', async () => {
     const documents = demo(kubeadm).map((d) => (d.kind === 'Cluster' ? { ...d, metadata: { ...d.metadata, name: 'never' } } : d));
-    await stack.apply(ns, documents.filter((d) => d.kind === 'Cluster'));
+    await stack.apply(
+      ns,
+      documents.filter((d) => d.kind === 'Cluster'),
+    );
     await eventually(async () => {
       expect(conditionOf(await stack.get('Cluster', ns, 'never'), 'Ready')).toBe('False InvalidSpec');
     }, timeout);
@@ -291,7 +377,9 @@ describe('two controller replicas', () => {
     expect([controller.leading, second.leading]).toEqual([true, false]);
 
     await controller.stop();
-    await eventually(() => { expect(second?.leading).toBe(true); }, 10_000);
+    await eventually(() => {
+      expect(second?.leading).toBe(true);
+    }, 10_000);
     await stack.apply('takeover', demo());
     await eventually(async () => {
       expect((await stack.get('Cluster', 'takeover', 'demo'))?.metadata.finalizers).toContain('cluster.cluster.x-k8s.io');
@@ -330,9 +418,15 @@ describe('the entry point', () => {
     });
     const leases = stack.management.kubeConfig.makeApiClient(CoordinationV1Api);
     try {
-      await eventually(async () => {
-        expect((await leases.readNamespacedLease({ namespace: 'default', name: 'capstan-controller' })).spec?.holderIdentity).toBe('controller-process');
-      }, 60_000, 200);
+      await eventually(
+        async () => {
+          expect((await leases.readNamespacedLease({ namespace: 'default', name: 'capstan-controller' })).spec?.holderIdentity).toBe(
+            'controller-process',
+          );
+        },
+        60_000,
+        200,
+      );
       await stack.apply('process', demoManifests());
       await eventually(async () => {
         expect(conditionOf(await stack.get('Cluster', 'process', 'demo'), 'Ready')).toBe('True');

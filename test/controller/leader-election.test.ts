@@ -57,10 +57,14 @@ describe('Lease leader election on a real API server', () => {
       const stoppedAt = Date.now();
       await first.stop();
       expect(first.leading).toBe(false);
-      await eventually(() => { expect(second.leading).toBe(true); });
+      await eventually(() => {
+        expect(second.leading).toBe(true);
+      });
       // Released, not expired: the standby took over well within the 2 s lease duration.
       expect(Date.now() - stoppedAt).toBeLessThan(1_500);
-      const lease = await management.kubeConfig.makeApiClient(CoordinationV1Api).readNamespacedLease({ namespace: 'default', name: 'election-handover' });
+      const lease = await management.kubeConfig
+        .makeApiClient(CoordinationV1Api)
+        .readNamespacedLease({ namespace: 'default', name: 'election-handover' });
       expect(lease.spec?.holderIdentity).toBe(second === a ? 'a' : 'b');
       expect(lease.spec?.leaseTransitions).toBe(1);
     } finally {
@@ -73,7 +77,9 @@ describe('Lease leader election on a real API server', () => {
     const transitions: string[] = [];
     const a = candidate('a', 'election-crash', transitions);
     a.start();
-    await eventually(() => { expect(a.leading).toBe(true); });
+    await eventually(() => {
+      expect(a.leading).toBe(true);
+    });
     const b = candidate('b', 'election-crash', transitions);
     b.start();
     try {
@@ -81,7 +87,9 @@ describe('Lease leader election on a real API server', () => {
       expect(b.leading).toBe(false);
       const vanishedAt = Date.now();
       await a.abandon();
-      await eventually(() => { expect(b.leading).toBe(true); }, 10_000);
+      await eventually(() => {
+        expect(b.leading).toBe(true);
+      }, 10_000);
       expect(Date.now() - vanishedAt).toBeGreaterThanOrEqual(1_500);
       expect(transitions).toEqual(['a leads', 'a stops', 'b leads']);
     } finally {

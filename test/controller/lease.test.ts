@@ -20,13 +20,25 @@ class FakeLease {
 describe('decideLease', () => {
   it('creates a missing Lease, held by the candidate', () => {
     const decision = decideLease({ current: undefined, previous: undefined, identity: 'a', leaseDurationSeconds: 15, nowMs: t0 });
-    expect(decision).toMatchObject({ action: 'create', record: { holderIdentity: 'a', leaseDurationSeconds: 15, leaseTransitions: 0, renewTime: '2025-01-01T00:00:00.000Z' } });
+    expect(decision).toMatchObject({
+      action: 'create',
+      record: { holderIdentity: 'a', leaseDurationSeconds: 15, leaseTransitions: 0, renewTime: '2025-01-01T00:00:00.000Z' },
+    });
   });
 
   it('renews its own Lease, keeping the acquire time and transitions', () => {
-    const current: LeaseRecord = { holderIdentity: 'a', leaseDurationSeconds: 15, acquireTime: '2025-01-01T00:00:00.000Z', renewTime: '2025-01-01T00:00:00.000Z', leaseTransitions: 2 };
+    const current: LeaseRecord = {
+      holderIdentity: 'a',
+      leaseDurationSeconds: 15,
+      acquireTime: '2025-01-01T00:00:00.000Z',
+      renewTime: '2025-01-01T00:00:00.000Z',
+      leaseTransitions: 2,
+    };
     const decision = decideLease({ current, previous: undefined, identity: 'a', leaseDurationSeconds: 15, nowMs: s(5) });
-    expect(decision).toMatchObject({ action: 'renew', record: { acquireTime: '2025-01-01T00:00:00.000Z', renewTime: '2025-01-01T00:00:05.000Z', leaseTransitions: 2 } });
+    expect(decision).toMatchObject({
+      action: 'renew',
+      record: { acquireTime: '2025-01-01T00:00:00.000Z', renewTime: '2025-01-01T00:00:05.000Z', leaseTransitions: 2 },
+    });
   });
 
   it('takes a released Lease at once, counting the transition', () => {
@@ -44,9 +56,21 @@ describe('decideLease', () => {
     const later = decideLease({ current: held, previous: first.observation, identity: 'b', leaseDurationSeconds: 10, nowMs: s(9) });
     expect(later.action).toBe('wait');
     const renewed = { ...held, renewTime: '2024-12-31T23:00:09.000Z' };
-    const afterRenewal = decideLease({ current: renewed, previous: later.observation, identity: 'b', leaseDurationSeconds: 10, nowMs: s(9.5) });
+    const afterRenewal = decideLease({
+      current: renewed,
+      previous: later.observation,
+      identity: 'b',
+      leaseDurationSeconds: 10,
+      nowMs: s(9.5),
+    });
     expect(afterRenewal).toMatchObject({ action: 'wait', expiresAtMs: s(19.5) });
-    const expired = decideLease({ current: renewed, previous: afterRenewal.observation, identity: 'b', leaseDurationSeconds: 10, nowMs: s(19.5) });
+    const expired = decideLease({
+      current: renewed,
+      previous: afterRenewal.observation,
+      identity: 'b',
+      leaseDurationSeconds: 10,
+      nowMs: s(19.5),
+    });
     expect(expired).toMatchObject({ action: 'take', record: { holderIdentity: 'b', leaseTransitions: 1 } });
   });
 

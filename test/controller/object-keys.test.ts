@@ -22,19 +22,44 @@ describe('clusterKeysOf: which clusters an object wakes', () => {
   const lookup = lookupOf(demo);
   it.each<[string, WatchedKindName, RawObject, string[]]>([
     ['a Cluster itself', 'Cluster', find('Cluster', 'demo'), ['default/demo']],
-    ['a TalosControlPlane, by the Cluster that references it', 'TalosControlPlane', find('TalosControlPlane', 'demo-control-plane'), ['default/demo']],
+    [
+      'a TalosControlPlane, by the Cluster that references it',
+      'TalosControlPlane',
+      find('TalosControlPlane', 'demo-control-plane'),
+      ['default/demo'],
+    ],
     ['a ProxmoxCluster, by the Cluster that references it', 'ProxmoxCluster', find('ProxmoxCluster', 'demo'), ['default/demo']],
     ['a MachineDeployment, by spec.clusterName', 'MachineDeployment', find('MachineDeployment', 'demo-md-1'), ['default/demo']],
-    ['a control-plane template, through the TalosControlPlane', 'ProxmoxMachineTemplate', find('ProxmoxMachineTemplate', 'demo-control-plane'), ['default/demo']],
-    ['a worker template, through the MachineDeployments', 'ProxmoxMachineTemplate', find('ProxmoxMachineTemplate', 'demo-workers'), ['default/demo']],
-    ['a TalosConfigTemplate, through the MachineDeployments', 'TalosConfigTemplate', find('TalosConfigTemplate', 'demo-workers'), ['default/demo']],
+    [
+      'a control-plane template, through the TalosControlPlane',
+      'ProxmoxMachineTemplate',
+      find('ProxmoxMachineTemplate', 'demo-control-plane'),
+      ['default/demo'],
+    ],
+    [
+      'a worker template, through the MachineDeployments',
+      'ProxmoxMachineTemplate',
+      find('ProxmoxMachineTemplate', 'demo-workers'),
+      ['default/demo'],
+    ],
+    [
+      'a TalosConfigTemplate, through the MachineDeployments',
+      'TalosConfigTemplate',
+      find('TalosConfigTemplate', 'demo-workers'),
+      ['default/demo'],
+    ],
     [
       'a Machine, by its cluster-name label',
       'Machine',
       { metadata: { name: 'demo-cp-0', namespace: 'default', labels: { 'cluster.x-k8s.io/cluster-name': 'demo' } } },
       ['default/demo'],
     ],
-    ['a TalosControlPlane nobody references, by its label', 'TalosControlPlane', { metadata: { name: 'x', namespace: 'default', labels: { 'cluster.x-k8s.io/cluster-name': 'other' } } }, ['default/other']],
+    [
+      'a TalosControlPlane nobody references, by its label',
+      'TalosControlPlane',
+      { metadata: { name: 'x', namespace: 'default', labels: { 'cluster.x-k8s.io/cluster-name': 'other' } } },
+      ['default/other'],
+    ],
     ['a template nobody references', 'ProxmoxMachineTemplate', { metadata: { name: 'unused', namespace: 'default' } }, []],
     ['an object without a namespace', 'Cluster', { metadata: { name: 'demo' } }, []],
   ])('%s', (_what, kind, object, keys) => {
@@ -44,14 +69,26 @@ describe('clusterKeysOf: which clusters an object wakes', () => {
   it('maps a template shared by two clusters to both, and only in its namespace', () => {
     const second = demo
       .filter((m) => m.kind === 'MachineDeployment' && m.metadata.name === 'demo-md-0')
-      .map((m) => other(m as RawObject, { metadata: { name: 'beta-md-0', namespace: 'default' }, spec: { ...(m.spec as object), clusterName: 'beta' } }));
+      .map((m) =>
+        other(m as RawObject, {
+          metadata: { name: 'beta-md-0', namespace: 'default' },
+          spec: { ...(m.spec as object), clusterName: 'beta' },
+        }),
+      );
     const elsewhere = other(find('MachineDeployment', 'demo-md-0'), { metadata: { name: 'demo-md-0', namespace: 'team-b' } });
     const objects = [...demo, ...second, elsewhere] as Manifest[];
-    expect(clusterKeysOf('ProxmoxMachineTemplate', find('ProxmoxMachineTemplate', 'demo-workers'), lookupOf(objects))).toEqual(['default/beta', 'default/demo']);
+    expect(clusterKeysOf('ProxmoxMachineTemplate', find('ProxmoxMachineTemplate', 'demo-workers'), lookupOf(objects))).toEqual([
+      'default/beta',
+      'default/demo',
+    ]);
   });
 
   it('ignores a reference to another kind of the same name', () => {
-    const cluster = other(find('Cluster', 'demo'), { spec: { controlPlaneRef: { kind: 'KubeadmControlPlane', name: 'demo-control-plane' } } });
-    expect(clusterKeysOf('TalosControlPlane', find('TalosControlPlane', 'demo-control-plane'), lookupOf([cluster as Manifest]))).toEqual([]);
+    const cluster = other(find('Cluster', 'demo'), {
+      spec: { controlPlaneRef: { kind: 'KubeadmControlPlane', name: 'demo-control-plane' } },
+    });
+    expect(clusterKeysOf('TalosControlPlane', find('TalosControlPlane', 'demo-control-plane'), lookupOf([cluster as Manifest]))).toEqual(
+      [],
+    );
   });
 });

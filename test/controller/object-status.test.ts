@@ -6,14 +6,23 @@ import { machineObjects } from '../../client/controller/status/machine-objects.t
 import { finishStatus } from '../../client/controller/status/status-draft.ts';
 import { facts, idleProgress, machine, operation } from './progress-builders.ts';
 
-const tcp: RawObject = { metadata: { name: 'demo-control-plane', namespace: 'default', generation: 2 }, spec: { replicas: 3, version: 'v1.34.2' } };
-const md = (replicas: number): RawObject => ({ metadata: { name: 'md-0', namespace: 'default', generation: 5 }, spec: { clusterName: 'demo', replicas } });
+const tcp: RawObject = {
+  metadata: { name: 'demo-control-plane', namespace: 'default', generation: 2 },
+  spec: { replicas: 3, version: 'v1.34.2' },
+};
+const md = (replicas: number): RawObject => ({
+  metadata: { name: 'md-0', namespace: 'default', generation: 5 },
+  spec: { clusterName: 'demo', replicas },
+});
 const now = '2025-01-01T00:00:00Z';
 
 describe('controlPlaneStatus', () => {
   it('counts replicas as CACPPT does, updated ones against the wanted versions', () => {
     const progress = idleProgress();
-    const oneUpgraded = { ...progress, machines: progress.machines.map((m) => (m.name === 'demo-cp-a' ? { ...m, kubernetesVersion: 'v1.34.2' } : m)) };
+    const oneUpgraded = {
+      ...progress,
+      machines: progress.machines.map((m) => (m.name === 'demo-cp-a' ? { ...m, kubernetesVersion: 'v1.34.2' } : m)),
+    };
     const { fields, conditions } = controlPlaneStatus(tcp, facts(oneUpgraded), { kubernetes: 'v1.34.2', talos: 'v1.11.5' });
     expect(fields).toEqual({
       selector: 'cluster.x-k8s.io/cluster-name=demo,cluster.x-k8s.io/control-plane',
@@ -31,31 +40,58 @@ describe('controlPlaneStatus', () => {
     expect(conditions.map((c) => `${c.type}=${c.status}`)).toEqual(['Ready=True', 'Available=True', 'RollingOut=False']);
   });
 
-  it('prefers the workflow\'s own up-to-date verdict when it gives one', () => {
+  it("prefers the workflow's own up-to-date verdict when it gives one", () => {
     const progress = idleProgress({ machines: [machine('demo-cp-a', { upToDate: false }), machine('demo-cp-b', { upToDate: true })] });
     expect(controlPlaneStatus(tcp, facts(progress), { kubernetes: 'v1.33.4' }).fields['updatedReplicas']).toBe(1);
   });
 
   it('shows an upgrade on the control plane, and not a MachineDeployment scale', () => {
-    const upgrading = controlPlaneStatus(tcp, facts(idleProgress({ phase: 'Running', operation: operation('upgrade', 'upgrade v1.33.4 → v1.34.2') })), {});
+    const upgrading = controlPlaneStatus(
+      tcp,
+      facts(idleProgress({ phase: 'Running', operation: operation('upgrade', 'upgrade v1.33.4 → v1.34.2') })),
+      {},
+    );
     expect(upgrading.fields['operation']).toMatchObject({ name: 'upgrade', state: 'Running' });
     expect(upgrading.conditions.find((c) => c.type === 'RollingOut')).toMatchObject({ status: 'True', reason: 'Upgrading' });
-    const scaling = controlPlaneStatus(tcp, facts(idleProgress({ phase: 'Running', operation: operation('scale-machine-deployment', 'scale md-0 2 → 3') })), {});
+    const scaling = controlPlaneStatus(
+      tcp,
+      facts(idleProgress({ phase: 'Running', operation: operation('scale-machine-deployment', 'scale md-0 2 → 3') })),
+      {},
+    );
     expect(scaling.fields['operation']).toBeUndefined();
     // Finished: the last operation that concerned the control plane, not the MachineDeployment's after it.
-    const after = controlPlaneStatus(tcp, facts(idleProgress({ recent: [...idleProgress().recent, { kind: 'scale-machine-deployment', summary: 'scale md-0 2 → 3', outcome: 'Succeeded' }] })), {});
+    const after = controlPlaneStatus(
+      tcp,
+      facts(
+        idleProgress({
+          recent: [...idleProgress().recent, { kind: 'scale-machine-deployment', summary: 'scale md-0 2 → 3', outcome: 'Succeeded' }],
+        }),
+      ),
+      {},
+    );
     expect(after.fields['operation']).toMatchObject({ name: 'provision', state: 'Succeeded' });
   });
 
-  it('names the TalosControlPlane\'s own spec problems in its Ready condition', () => {
+  it("names the TalosControlPlane's own spec problems in its Ready condition", () => {
     const spec = {
       valid: false as const,
       reason: 'InvalidSpec' as const,
       message: '...',
-      errors: [{ object: { kind: 'TalosControlPlane', namespace: 'default', name: 'demo-control-plane' }, path: 'spec.version', message: 'v9.0.0 is not in the catalog' }],
+      errors: [
+        {
+          object: { kind: 'TalosControlPlane', namespace: 'default', name: 'demo-control-plane' },
+          path: 'spec.version',
+          message: 'v9.0.0 is not in the catalog',
+        },
+      ],
     };
     const { conditions } = controlPlaneStatus(tcp, facts(undefined, { spec }), {});
-    expect(conditions[0]).toEqual({ type: 'Ready', status: 'False', reason: 'InvalidSpec', message: 'TalosControlPlane default/demo-control-plane spec.version: v9.0.0 is not in the catalog' });
+    expect(conditions[0]).toEqual({
+      type: 'Ready',
+      status: 'False',
+      reason: 'InvalidSpec',
+      message: 'TalosControlPlane default/demo-control-plane spec.version: v9.0.0 is not in the catalog',
+    });
   });
 });
 
@@ -64,7 +100,12 @@ describe('deploymentStatus', () => {
     ['as many Ready machines as asked', 2, idleProgress(), 'Running'],
     ['fewer machines than asked', 3, idleProgress(), 'ScalingUp'],
     ['more machines than asked', 1, idleProgress(), 'ScalingDown'],
-    ['a machine not Ready yet', 2, idleProgress({ machines: [machine('w-a', { deployment: 'md-0' }), machine('w-b', { deployment: 'md-0', ready: false })] }), 'ScalingUp'],
+    [
+      'a machine not Ready yet',
+      2,
+      idleProgress({ machines: [machine('w-a', { deployment: 'md-0' }), machine('w-b', { deployment: 'md-0', ready: false })] }),
+      'ScalingUp',
+    ],
   ])('phase with %s', (_what, replicas, progress, phase) => {
     expect(deploymentStatus(md(replicas), facts(progress), {}).fields['phase']).toBe(phase);
   });
@@ -89,17 +130,40 @@ describe('deploymentStatus', () => {
     const progress = idleProgress({
       phase: 'Running',
       operation: operation('scale-machine-deployment', 'scale md-0 2 → 3', 1, 3, 'create demo-md-0-c'),
-      machines: [...idleProgress().machines, machine('demo-md-0-c', { deployment: 'md-0', phase: 'Provisioning', ready: false, activity: 'create: clone VM (2/11)' })],
+      machines: [
+        ...idleProgress().machines,
+        machine('demo-md-0-c', { deployment: 'md-0', phase: 'Provisioning', ready: false, activity: 'create: clone VM (2/11)' }),
+      ],
     });
     const mine = deploymentStatus(md(3), facts(progress), {});
-    expect(mine.fields).toMatchObject({ phase: 'ScalingUp', replicas: 3, readyReplicas: 2, operation: { name: 'scale-machine-deployment', state: 'Running', step: 'create demo-md-0-c (1/3)' } });
+    expect(mine.fields).toMatchObject({
+      phase: 'ScalingUp',
+      replicas: 3,
+      readyReplicas: 2,
+      operation: { name: 'scale-machine-deployment', state: 'Running', step: 'create demo-md-0-c (1/3)' },
+    });
     expect(mine.conditions.find((c) => c.type === 'RollingOut')).toMatchObject({ status: 'True', reason: 'RollingOut' });
-    const other = deploymentStatus({ metadata: { name: 'md-1', namespace: 'default' }, spec: { clusterName: 'demo', replicas: 0 } }, facts(progress), {});
+    const other = deploymentStatus(
+      { metadata: { name: 'md-1', namespace: 'default' }, spec: { clusterName: 'demo', replicas: 0 } },
+      facts(progress),
+      {},
+    );
     expect(other.conditions.find((c) => c.type === 'RollingOut')?.status).toBe('False');
     expect(other.fields['operation']).toBeUndefined();
-    const finished = idleProgress({ recent: [...idleProgress().recent, { kind: 'scale-machine-deployment', summary: 'scale md-0 2 → 3', outcome: 'Succeeded' }] });
-    expect(deploymentStatus(md(3), facts(finished), {}).fields['operation']).toMatchObject({ name: 'scale-machine-deployment', state: 'Succeeded' });
-    expect(deploymentStatus({ metadata: { name: 'md-1', namespace: 'default' }, spec: { clusterName: 'demo', replicas: 0 } }, facts(finished), {}).fields['operation']).toMatchObject({ name: 'provision' });
+    const finished = idleProgress({
+      recent: [...idleProgress().recent, { kind: 'scale-machine-deployment', summary: 'scale md-0 2 → 3', outcome: 'Succeeded' }],
+    });
+    expect(deploymentStatus(md(3), facts(finished), {}).fields['operation']).toMatchObject({
+      name: 'scale-machine-deployment',
+      state: 'Succeeded',
+    });
+    expect(
+      deploymentStatus(
+        { metadata: { name: 'md-1', namespace: 'default' }, spec: { clusterName: 'demo', replicas: 0 } },
+        facts(finished),
+        {},
+      ).fields['operation'],
+    ).toMatchObject({ name: 'provision' });
   });
 });
 
@@ -111,7 +175,15 @@ describe('machineObjects', () => {
       machines: [
         machine('demo-cp-a', { vm: { node: 'pve2', vmid: 1042 }, address: '10.10.10.21' }),
         machine('demo-md-0-a', { deployment: 'md-0', address: '10.10.10.31', ready: false }),
-        machine('demo-md-0-b', { deployment: 'md-0', phase: 'Provisioning', ready: false, kubernetesVersion: '', talosVersion: '', address: undefined, activity: 'create: clone VM (2/11)' }),
+        machine('demo-md-0-b', {
+          deployment: 'md-0',
+          phase: 'Provisioning',
+          ready: false,
+          kubernetesVersion: '',
+          talosVersion: '',
+          address: undefined,
+          activity: 'create: clone VM (2/11)',
+        }),
       ],
     });
     const objects = machineObjects(owner, facts(progress), (m) => (m.role === 'worker' ? 'v1.33.1' : 'v1.33.4'));
@@ -134,7 +206,10 @@ describe('machineObjects', () => {
     const statuses = objects.map((o) => finishStatus(o.status, undefined, now));
     expect(statuses[0]).toEqual({
       phase: 'Running',
-      addresses: [{ type: 'InternalIP', address: '10.10.10.21' }, { type: 'Hostname', address: 'demo-cp-a' }],
+      addresses: [
+        { type: 'InternalIP', address: '10.10.10.21' },
+        { type: 'Hostname', address: 'demo-cp-a' },
+      ],
       nodeRef: { apiVersion: 'v1', kind: 'Node', name: 'demo-cp-a' },
       nodeInfo: { kubeletVersion: 'v1.33.4', osImage: 'Talos (v1.11.5)', operatingSystem: 'linux' },
       bootstrapReady: true,
@@ -150,7 +225,16 @@ describe('machineObjects', () => {
       phase: 'Provisioning',
       bootstrapReady: false,
       infrastructureReady: false,
-      conditions: [{ type: 'Ready', status: 'False', severity: 'Info', lastTransitionTime: now, reason: 'Provisioning', message: 'create: clone VM (2/11)' }],
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'False',
+          severity: 'Info',
+          lastTransitionTime: now,
+          reason: 'Provisioning',
+          message: 'create: clone VM (2/11)',
+        },
+      ],
     });
   });
 

@@ -4,7 +4,14 @@ import { idleProgress, operation } from './progress-builders.ts';
 
 const intervals: PollIntervals = { activeMs: 1_000, idleMs: 15_000, afterSignalMs: 10_000 };
 type Record = Parameters<typeof pollDue>[0];
-const base: Record = { workflow: { state: 'running' }, progress: idleProgress(), polledAtMs: 100_000, activeUntilMs: 0, polling: false, deleteSent: false };
+const base: Record = {
+  workflow: { state: 'running' },
+  progress: idleProgress(),
+  polledAtMs: 100_000,
+  activeUntilMs: 0,
+  polling: false,
+  deleteSent: false,
+};
 
 describe('pollDue', () => {
   it.each<[string, Partial<Record>, number, boolean]>([

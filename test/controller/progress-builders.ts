@@ -4,7 +4,7 @@ import type { ClusterFacts } from '../../client/controller/status/cluster-facts.
 
 /** A Ready, Running machine; override what the case needs. */
 export function machine(name: string, overrides: Partial<MachineProgress> & Record<string, unknown> = {}): MachineProgress {
-  const worker = overrides.role === 'worker' || (overrides.deployment !== undefined);
+  const worker = overrides.role === 'worker' || overrides.deployment !== undefined;
   return {
     name,
     role: worker ? 'worker' : 'control-plane',
@@ -41,10 +41,26 @@ export function idleProgress(overrides: Partial<ClusterProgress> = {}): ClusterP
 
 /** Facts of a valid, running, unpaused cluster with the given progress. */
 export function facts(progress: ClusterProgress | undefined, overrides: Partial<ClusterFacts> = {}): ClusterFacts {
-  return { namespace: 'default', name: 'demo', generation: 4, deleting: false, paused: false, spec: { valid: true }, workflow: { state: 'running' }, progress, ...overrides };
+  return {
+    namespace: 'default',
+    name: 'demo',
+    generation: 4,
+    deleting: false,
+    paused: false,
+    spec: { valid: true },
+    workflow: { state: 'running' },
+    progress,
+    ...overrides,
+  };
 }
 
 /** An operation as the progress shows it. */
-export function operation(kind: string, summary: string, step = 2, steps = 5, currentStep = 'drain node demo-cp-a'): NonNullable<ClusterProgress['operation']> {
+export function operation(
+  kind: string,
+  summary: string,
+  step = 2,
+  steps = 5,
+  currentStep = 'drain node demo-cp-a',
+): NonNullable<ClusterProgress['operation']> {
   return { workflowId: `cluster/default/demo/${kind}/3`, kind, summary, step, steps, currentStep };
 }

@@ -3,7 +3,13 @@ import { newEntries, progressEvents } from '../../client/controller/events/progr
 import { idleProgress, operation } from './progress-builders.ts';
 
 const upgrade = operation('upgrade', 'upgrade v1.33.4 → v1.34.2');
-const blockedRun = { workflowId: upgrade.workflowId, step: 'wait for node demo-cp-a Ready', errorType: 'NodeNotReady', message: 'never Ready', since: '2025-01-01T00:00:00Z' };
+const blockedRun = {
+  workflowId: upgrade.workflowId,
+  step: 'wait for node demo-cp-a Ready',
+  errorType: 'NodeNotReady',
+  message: 'never Ready',
+  since: '2025-01-01T00:00:00Z',
+};
 const provisioned = idleProgress().recent;
 
 describe('progressEvents', () => {
@@ -19,7 +25,10 @@ describe('progressEvents', () => {
     const idle = idleProgress();
     const running = idleProgress({ phase: 'Running', operation: upgrade, operations: 2 });
     const blocked = idleProgress({ phase: 'Blocked', operation: upgrade, operations: 2, blocked: [blockedRun] });
-    const done = idleProgress({ operations: 2, recent: [...provisioned, { kind: 'upgrade', summary: upgrade.summary, outcome: 'Succeeded' }] });
+    const done = idleProgress({
+      operations: 2,
+      recent: [...provisioned, { kind: 'upgrade', summary: upgrade.summary, outcome: 'Succeeded' }],
+    });
     expect(progressEvents(idle, running, 'demo')).toEqual([
       { type: 'Normal', reason: 'OperationStarted', message: 'upgrade v1.33.4 → v1.34.2 (cluster/default/demo/upgrade/3)' },
     ]);
@@ -27,13 +36,20 @@ describe('progressEvents', () => {
       {
         type: 'Warning',
         reason: 'OperationBlocked',
-        message: 'step "wait for node demo-cp-a Ready" of cluster/default/demo/upgrade/3 failed: NodeNotReady: never Ready; `capstan retry demo` runs it again, `capstan abort demo` ends the operation',
+        message:
+          'step "wait for node demo-cp-a Ready" of cluster/default/demo/upgrade/3 failed: NodeNotReady: never Ready; `capstan retry demo` runs it again, `capstan abort demo` ends the operation',
       },
     ]);
     expect(progressEvents(blocked, running, 'demo')).toEqual([
-      { type: 'Normal', reason: 'OperationResumed', message: 'step "wait for node demo-cp-a Ready" of cluster/default/demo/upgrade/3 runs again' },
+      {
+        type: 'Normal',
+        reason: 'OperationResumed',
+        message: 'step "wait for node demo-cp-a Ready" of cluster/default/demo/upgrade/3 runs again',
+      },
     ]);
-    expect(progressEvents(running, done, 'demo')).toEqual([{ type: 'Normal', reason: 'OperationSucceeded', message: 'upgrade v1.33.4 → v1.34.2' }]);
+    expect(progressEvents(running, done, 'demo')).toEqual([
+      { type: 'Normal', reason: 'OperationSucceeded', message: 'upgrade v1.33.4 → v1.34.2' },
+    ]);
   });
 
   it('does not lose an operation that started and ended between two polls, nor the next one starting', () => {
@@ -50,20 +66,23 @@ describe('progressEvents', () => {
     ]);
   });
 
-  it('counts finished operations by the workflow\'s operation counter, also when the list is full of equal entries', () => {
+  it("counts finished operations by the workflow's operation counter, also when the list is full of equal entries", () => {
     const same = { kind: 'scale-machine-deployment', summary: 'scale md-0 2 → 3', outcome: 'Failed: no storage' };
     const full = Array.from({ length: 10 }, () => same);
     const before = idleProgress({ operations: 12, recent: full });
     const after = idleProgress({ operations: 14, recent: full });
     expect(progressEvents(before, after, 'demo').map((e) => e.reason)).toEqual(['OperationFailed', 'OperationFailed']);
     // Without the counter (an older workflow), the list alone cannot tell: nothing is said rather than something wrong.
-    const withoutCounter = (p: typeof before): typeof before => JSON.parse(JSON.stringify({ ...p, operations: undefined })) as typeof before;
+    const withoutCounter = (p: typeof before): typeof before =>
+      JSON.parse(JSON.stringify({ ...p, operations: undefined })) as typeof before;
     expect(progressEvents(withoutCounter(before), withoutCounter(after), 'demo')).toEqual([]);
   });
 
   it('warns when the workflow holds a spec, once per reason', () => {
     const held = idleProgress({ phase: 'Held', held: 'upgrade refused: skew' });
-    expect(progressEvents(idleProgress(), held, 'demo')).toEqual([{ type: 'Warning', reason: 'OperationHeld', message: 'upgrade refused: skew' }]);
+    expect(progressEvents(idleProgress(), held, 'demo')).toEqual([
+      { type: 'Warning', reason: 'OperationHeld', message: 'upgrade refused: skew' },
+    ]);
     expect(progressEvents(held, held, 'demo')).toEqual([]);
   });
 });

@@ -51,13 +51,17 @@ describe('WorkQueue', () => {
     const queue = make(gate.handler, { concurrency: 4 });
     queue.start();
     queue.add('a');
-    await eventually(() => { expect(gate.pending()).toBe(1); });
+    await eventually(() => {
+      expect(gate.pending()).toBe(1);
+    });
     queue.add('a');
     queue.add('a');
     await delay(20);
     expect(gate.runs).toEqual(['a']);
     gate.release();
-    await eventually(() => { expect(gate.pending()).toBe(1); });
+    await eventually(() => {
+      expect(gate.pending()).toBe(1);
+    });
     gate.release();
     await queue.idle();
     expect(gate.runs).toEqual(['a', 'a']);
@@ -69,10 +73,14 @@ describe('WorkQueue', () => {
     const queue = make(gate.handler, { concurrency: 2 });
     queue.start();
     for (const key of ['a', 'b', 'c']) queue.add(key);
-    await eventually(() => { expect(gate.pending()).toBe(2); });
+    await eventually(() => {
+      expect(gate.pending()).toBe(2);
+    });
     expect(gate.runs).toEqual(['a', 'b']);
     gate.release();
-    await eventually(() => { expect(gate.runs).toEqual(['a', 'b', 'c']); });
+    await eventually(() => {
+      expect(gate.runs).toEqual(['a', 'b', 'c']);
+    });
     gate.release();
     gate.release();
     await queue.idle();
@@ -92,7 +100,9 @@ describe('WorkQueue', () => {
     );
     queue.start();
     queue.add('a');
-    await eventually(() => { expect(times).toHaveLength(4); }, 5_000);
+    await eventually(() => {
+      expect(times).toHaveLength(4);
+    }, 5_000);
     expect(errors).toEqual([40, 80, 160]);
     const gaps = times.slice(1).map((t, i) => t - (times[i] ?? 0));
     expect(gaps[0]).toBeGreaterThanOrEqual(35);
@@ -108,7 +118,9 @@ describe('WorkQueue', () => {
     });
     queue.start();
     queue.add('a');
-    await eventually(() => { expect(times).toHaveLength(2); });
+    await eventually(() => {
+      expect(times).toHaveLength(2);
+    });
     expect((times[1] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(90);
   });
 

@@ -29,24 +29,33 @@ let controller: Controller;
 beforeAll(async () => {
   stack = await startFullStack('mgmt-plane');
   controller = await stack.startController({ identity: 'replica-1' });
-  await eventually(() => { expect(controller.leading).toBe(true); }, 30_000);
+  await eventually(() => {
+    expect(controller.leading).toBe(true);
+  }, 30_000);
 }, 300_000);
 afterAll(async () => {
   await stack.stop();
 });
 
-const progressOf = (name: string): Promise<ClusterProgress> => stack.client.workflow.getHandle(clusterWorkflowId(ns, name)).query(clusterProgressQuery);
+const progressOf = (name: string): Promise<ClusterProgress> =>
+  stack.client.workflow.getHandle(clusterWorkflowId(ns, name)).query(clusterProgressQuery);
 
 /** Until the cluster workflow is Idle after `operations` operations; a Held cluster fails at once. */
 async function settled(name: string, operations: number): Promise<ClusterProgress> {
-  const now = await eventually(async () => {
-    const current = await progressOf(name);
-    if (current.phase === 'Held') return current;
-    if (current.phase !== 'Idle' || current.operations < operations) {
-      throw new Error(`${name} still ${current.phase} after ${current.operations} operations: ${current.operation?.summary ?? ''} ${current.operation?.currentStep ?? ''}`);
-    }
-    return current;
-  }, 300_000, 250);
+  const now = await eventually(
+    async () => {
+      const current = await progressOf(name);
+      if (current.phase === 'Held') return current;
+      if (current.phase !== 'Idle' || current.operations < operations) {
+        throw new Error(
+          `${name} still ${current.phase} after ${current.operations} operations: ${current.operation?.summary ?? ''} ${current.operation?.currentStep ?? ''}`,
+        );
+      }
+      return current;
+    },
+    300_000,
+    250,
+  );
   if (now.phase === 'Held') throw new Error(`${name} held: ${now.held ?? ''}`);
   return now;
 }
@@ -54,12 +63,16 @@ async function settled(name: string, operations: number): Promise<ClusterProgres
 const get = (kind: Parameters<FullStack['objects']['get']>[0], name: string) => stack.objects.get(kind, ns, name);
 const machinesOf = async (cluster: string): Promise<StoredObject[]> =>
   (await stack.objects.list('Machine', ns)).filter((m) => m.metadata.labels?.['cluster.x-k8s.io/cluster-name'] === cluster);
-const workersOf = async (cluster: string): Promise<StoredObject[]> => (await machinesOf(cluster)).filter((m) => m.metadata.labels?.['cluster.x-k8s.io/deployment-name'] !== undefined);
+const workersOf = async (cluster: string): Promise<StoredObject[]> =>
+  (await machinesOf(cluster)).filter((m) => m.metadata.labels?.['cluster.x-k8s.io/deployment-name'] !== undefined);
 const names = (objects: readonly { metadata: { name: string } }[]): string[] => objects.map((o) => o.metadata.name).sort();
 const vmsOf = (cluster: string) => stack.proxmox.vms().filter((vm) => vm.name?.startsWith(`${cluster}-`));
 const lastTalosEvent = (): number => stack.talos.events.list().at(-1)?.seq ?? 0;
 
-function violations(cluster: string, scope: { availability?: readonly AvailabilityRule[]; deletedAfterTalosEvent?: number } = {}): string[] {
+function violations(
+  cluster: string,
+  scope: { availability?: readonly AvailabilityRule[]; deletedAfterTalosEvent?: number } = {},
+): string[] {
   return invariantViolations(stack.proxmox.events.list(), stack.talos.events.list(), { cluster, ...scope });
 }
 
@@ -67,7 +80,11 @@ function violations(cluster: string, scope: { availability?: readonly Availabili
 function expectVersions(machines: readonly StoredObject[], kubernetes: string, talos: string): void {
   for (const machine of machines) {
     expect(machine.spec?.['version'], machine.metadata.name).toBe(kubernetes);
-    expect(machine.status, machine.metadata.name).toMatchObject({ phase: 'Running', talosVersion: talos, nodeInfo: { kubeletVersion: kubernetes, osImage: `Talos (${talos})` } });
+    expect(machine.status, machine.metadata.name).toMatchObject({
+      phase: 'Running',
+      talosVersion: talos,
+      nodeInfo: { kubeletVersion: kubernetes, osImage: `Talos (${talos})` },
+    });
   }
 }
 
@@ -81,7 +98,8 @@ function versionMilestones(cluster: string, afterTalosEvent: number): string[] {
     if (event.seq <= afterTalosEvent || event.cluster !== cluster || !event.hostname?.startsWith(`${cluster}-cp-`)) continue;
     const detail = event.detail ?? {};
     if (event.type === 'upgrade.finished' && typeof detail['to'] === 'string') add(`Talos ${detail['to']}`);
-    if (event.type === 'node.configured' && typeof detail['kubernetesVersion'] === 'string' && detail['kubernetesVersion'] !== '') add(`Kubernetes ${detail['kubernetesVersion']}`);
+    if (event.type === 'node.configured' && typeof detail['kubernetesVersion'] === 'string' && detail['kubernetesVersion'] !== '')
+      add(`Kubernetes ${detail['kubernetesVersion']}`);
   }
   return milestones;
 }
@@ -90,22 +108,30 @@ describe('the management plane on the real stack', { timeout: 600_000 }, () => {
   it('turns a kubectl apply into a Ready cluster with a Machine per machine and its kubeconfig and talosconfig Secrets', async () => {
     await stack.objects.apply(ns, lambdaManifests);
 
-    const cluster = await eventually(async () => {
-      const c = await get('Cluster', lambda);
-      expect(conditionOf(c, 'Ready')).toBe('True');
-      expect(c?.status).toMatchObject({ phase: 'Provisioned', version: 'v1.33.4', infrastructureReady: true, controlPlaneReady: true });
-      return c!;
-    }, 300_000, 250);
+    const cluster = await eventually(
+      async () => {
+        const c = await get('Cluster', lambda);
+        expect(conditionOf(c, 'Ready')).toBe('True');
+        expect(c?.status).toMatchObject({ phase: 'Provisioned', version: 'v1.33.4', infrastructureReady: true, controlPlaneReady: true });
+        return c!;
+      },
+      300_000,
+      250,
+    );
     expect(cluster.metadata.finalizers).toEqual(['cluster.cluster.x-k8s.io']);
     const progress = await settled(lambda, 1);
     expect(progress.recent).toEqual([expect.objectContaining({ kind: 'provision', outcome: 'Succeeded' })]);
 
-    const machines = await eventually(async () => {
-      const list = await machinesOf(lambda);
-      expect(names(list)).toEqual(progress.machines.map((m) => m.name).sort());
-      expectVersions(list, 'v1.33.4', 'v1.10.7');
-      return list;
-    }, 30_000, 250);
+    const machines = await eventually(
+      async () => {
+        const list = await machinesOf(lambda);
+        expect(names(list)).toEqual(progress.machines.map((m) => m.name).sort());
+        expectVersions(list, 'v1.33.4', 'v1.10.7');
+        return list;
+      },
+      30_000,
+      250,
+    );
     expect(machines.filter((m) => m.metadata.labels?.['cluster.x-k8s.io/control-plane'] === '')).toHaveLength(3);
     expect(machines.filter((m) => m.metadata.labels?.['cluster.x-k8s.io/deployment-name'] === `${lambda}-md-0`)).toHaveLength(2);
     const vms = vmsOf(lambda);
@@ -114,7 +140,10 @@ describe('the management plane on the real stack', { timeout: 600_000 }, () => {
       const vm = vms.find((v) => v.name === machine.metadata.name);
       expect(machine.status).toMatchObject({
         nodeRef: { kind: 'Node', name: machine.metadata.name },
-        addresses: [{ type: 'InternalIP', address: vm?.address }, { type: 'Hostname', address: machine.metadata.name }],
+        addresses: [
+          { type: 'InternalIP', address: vm?.address },
+          { type: 'Hostname', address: machine.metadata.name },
+        ],
         proxmox: { node: vm?.node, vmid: vm?.vmid },
       });
     }
@@ -142,45 +171,78 @@ describe('the management plane on the real stack', { timeout: 600_000 }, () => {
       spec: { version: 'v1.35.0', controlPlaneConfig: { controlplane: { talosVersion: 'v1.12.0' } } },
     });
     const progress = await settled(lambda, 2);
-    expect(progress.recent[1]).toMatchObject({ kind: 'upgrade', summary: 'upgrade Kubernetes v1.33.4 → v1.35.0, Talos v1.10.7 → v1.12.0', outcome: 'Succeeded' });
+    expect(progress.recent[1]).toMatchObject({
+      kind: 'upgrade',
+      summary: 'upgrade Kubernetes v1.33.4 → v1.35.0, Talos v1.10.7 → v1.12.0',
+      outcome: 'Succeeded',
+    });
     expect(versionMilestones(lambda, before)).toEqual(['Talos v1.11.5', 'Kubernetes v1.34.2', 'Talos v1.12.0', 'Kubernetes v1.35.0']);
 
-    await eventually(async () => {
-      const machines = await machinesOf(lambda);
-      expect(names(machines)).toEqual(progress.machines.map((m) => m.name).sort());
-      expectVersions(machines, 'v1.35.0', 'v1.12.0');
-      // In place: the control planes are the same machines.
-      expect(names(machines.filter((m) => m.metadata.labels?.['cluster.x-k8s.io/control-plane'] === ''))).toEqual(controlPlanes);
-      expect((await get('Cluster', lambda))?.status?.['version']).toBe('v1.35.0');
-      expect((await get('TalosControlPlane', `${lambda}-control-plane`))?.status).toMatchObject({ version: 'v1.35.0', readyReplicas: 3, updatedReplicas: 3 });
-    }, 30_000, 250);
+    await eventually(
+      async () => {
+        const machines = await machinesOf(lambda);
+        expect(names(machines)).toEqual(progress.machines.map((m) => m.name).sort());
+        expectVersions(machines, 'v1.35.0', 'v1.12.0');
+        // In place: the control planes are the same machines.
+        expect(names(machines.filter((m) => m.metadata.labels?.['cluster.x-k8s.io/control-plane'] === ''))).toEqual(controlPlanes);
+        expect((await get('Cluster', lambda))?.status?.['version']).toBe('v1.35.0');
+        expect((await get('TalosControlPlane', `${lambda}-control-plane`))?.status).toMatchObject({
+          version: 'v1.35.0',
+          readyReplicas: 3,
+          updatedReplicas: 3,
+        });
+      },
+      30_000,
+      250,
+    );
     const events = await stack.objects.events(ns, 'Cluster', lambda);
-    expect(events).toContain(`Normal OperationStarted: upgrade Kubernetes v1.33.4 → v1.35.0, Talos v1.10.7 → v1.12.0 (cluster/${ns}/${lambda}/upgrade/2)`);
+    expect(events).toContain(
+      `Normal OperationStarted: upgrade Kubernetes v1.33.4 → v1.35.0, Talos v1.10.7 → v1.12.0 (cluster/${ns}/${lambda}/upgrade/2)`,
+    );
     expect(events).toContain('Normal OperationSucceeded: upgrade Kubernetes v1.33.4 → v1.35.0, Talos v1.10.7 → v1.12.0');
     expect(violations(lambda, { availability: [{ deployment: `${lambda}-md-0`, minReady: 2, afterTalosEvent: before }] })).toEqual([]);
   });
 
-  it('scales the workers when the MachineDeployment\'s replicas are patched, up and down', async () => {
+  it("scales the workers when the MachineDeployment's replicas are patched, up and down", async () => {
     const before = names(await workersOf(lambda));
     await stack.objects.patch('MachineDeployment', ns, `${lambda}-md-0`, { spec: { replicas: 3 } });
     await settled(lambda, 3);
-    await eventually(async () => {
-      const workers = await workersOf(lambda);
-      expect(workers).toHaveLength(3);
-      expect(names(workers).filter((n) => before.includes(n))).toEqual(before);
-      expectVersions(workers, 'v1.35.0', 'v1.12.0');
-      expect((await get('MachineDeployment', `${lambda}-md-0`))?.status).toMatchObject({ replicas: 3, readyReplicas: 3, phase: 'Running' });
-    }, 30_000, 250);
+    await eventually(
+      async () => {
+        const workers = await workersOf(lambda);
+        expect(workers).toHaveLength(3);
+        expect(names(workers).filter((n) => before.includes(n))).toEqual(before);
+        expectVersions(workers, 'v1.35.0', 'v1.12.0');
+        expect((await get('MachineDeployment', `${lambda}-md-0`))?.status).toMatchObject({
+          replicas: 3,
+          readyReplicas: 3,
+          phase: 'Running',
+        });
+      },
+      30_000,
+      250,
+    );
 
     await stack.objects.patch('MachineDeployment', ns, `${lambda}-md-0`, { spec: { replicas: 1 } });
     const progress = await settled(lambda, 4);
-    expect(progress.recent.slice(2).map((r) => `${r.summary}: ${r.outcome}`)).toEqual([`scale ${lambda}-md-0 2 → 3: Succeeded`, `scale ${lambda}-md-0 3 → 1: Succeeded`]);
-    await eventually(async () => {
-      const workers = await workersOf(lambda);
-      expect(workers).toHaveLength(1);
-      expect(vmsOf(lambda)).toHaveLength(4);
-      expect((await get('MachineDeployment', `${lambda}-md-0`))?.status).toMatchObject({ replicas: 1, readyReplicas: 1, phase: 'Running' });
-    }, 30_000, 250);
+    expect(progress.recent.slice(2).map((r) => `${r.summary}: ${r.outcome}`)).toEqual([
+      `scale ${lambda}-md-0 2 → 3: Succeeded`,
+      `scale ${lambda}-md-0 3 → 1: Succeeded`,
+    ]);
+    await eventually(
+      async () => {
+        const workers = await workersOf(lambda);
+        expect(workers).toHaveLength(1);
+        expect(vmsOf(lambda)).toHaveLength(4);
+        expect((await get('MachineDeployment', `${lambda}-md-0`))?.status).toMatchObject({
+          replicas: 1,
+          readyReplicas: 1,
+          phase: 'Running',
+        });
+      },
+      30_000,
+      250,
+    );
     expect(violations(lambda)).toEqual([]);
   });
 
@@ -192,16 +254,22 @@ describe('the management plane on the real stack', { timeout: 600_000 }, () => {
     });
     // As CAPI users do: a new template, then the MachineDeployment pointed at it.
     await stack.objects.apply(ns, [bigger]);
-    await stack.objects.patch('MachineDeployment', ns, `${lambda}-md-0`, { spec: { template: { spec: { infrastructureRef: { name: `${lambda}-workers-v2` } } } } });
+    await stack.objects.patch('MachineDeployment', ns, `${lambda}-md-0`, {
+      spec: { template: { spec: { infrastructureRef: { name: `${lambda}-workers-v2` } } } },
+    });
     const progress = await settled(lambda, 5);
     expect(progress.recent.at(-1)).toMatchObject({ kind: 'rollout-machine-deployment', outcome: 'Succeeded' });
 
-    await eventually(async () => {
-      const workers = await workersOf(lambda);
-      expect(workers).toHaveLength(1);
-      expect(names(workers).filter((n) => old.includes(n))).toEqual([]);
-      expectVersions(workers, 'v1.35.0', 'v1.12.0');
-    }, 30_000, 250);
+    await eventually(
+      async () => {
+        const workers = await workersOf(lambda);
+        expect(workers).toHaveLength(1);
+        expect(names(workers).filter((n) => old.includes(n))).toEqual([]);
+        expectVersions(workers, 'v1.35.0', 'v1.12.0');
+      },
+      30_000,
+      250,
+    );
     const workerVms = vmsOf(lambda).filter((vm) => !vm.name?.startsWith(`${lambda}-cp-`));
     expect(workerVms.map((vm) => [vm.name, vm.config['cores']])).toEqual([[names(await workersOf(lambda))[0], 4]]);
     expect(violations(lambda, { availability: [{ deployment: `${lambda}-md-0`, minReady: 1, afterTalosEvent: before }] })).toEqual([]);
@@ -212,30 +280,50 @@ describe('the management plane on the real stack', { timeout: 600_000 }, () => {
     delete at(manifest(broken, 'MachineDeployment', `${sigma}-md-0`), 'spec.template.spec')['infrastructureRef'];
     await stack.objects.apply(ns, broken);
 
-    const cluster = await eventually(async () => {
-      const c = await get('Cluster', sigma);
-      expect(conditionOf(c, 'Ready')).toBe('False InvalidSpec');
-      return c;
-    }, 60_000, 250);
+    const cluster = await eventually(
+      async () => {
+        const c = await get('Cluster', sigma);
+        expect(conditionOf(c, 'Ready')).toBe('False InvalidSpec');
+        return c;
+      },
+      60_000,
+      250,
+    );
     const problem = `MachineDeployment ${ns}/${sigma}-md-0 spec.template.spec.infrastructureRef: is required: it must name a ProxmoxMachineTemplate`;
     expect(messageOf(cluster, 'Ready')).toBe(problem);
     expect(cluster?.status?.['phase']).toBe('Pending');
-    await eventually(async () => {
-      expect(await stack.objects.events(ns, 'Cluster', sigma)).toContain(`Warning InvalidSpec: ${problem}; nothing is started until the manifests are fixed`);
-    }, 30_000, 250);
+    await eventually(
+      async () => {
+        expect(await stack.objects.events(ns, 'Cluster', sigma)).toContain(
+          `Warning InvalidSpec: ${problem}; nothing is started until the manifests are fixed`,
+        );
+      },
+      30_000,
+      250,
+    );
     await expect(stack.client.workflow.getHandle(clusterWorkflowId(ns, sigma)).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
     expect(vmsOf(sigma)).toEqual([]);
 
     await stack.objects.apply(ns, [manifest(sigmaManifests, 'MachineDeployment', `${sigma}-md-0`)]);
-    await eventually(async () => {
-      expect((await progressOf(sigma)).operation?.kind).toBe('provision');
-      expect(conditionOf(await get('Cluster', sigma), 'Ready')).not.toBe('False InvalidSpec');
-    }, 60_000, 250);
+    await eventually(
+      async () => {
+        expect((await progressOf(sigma)).operation?.kind).toBe('provision');
+        expect(conditionOf(await get('Cluster', sigma), 'Ready')).not.toBe('False InvalidSpec');
+      },
+      60_000,
+      250,
+    );
   });
 
   it('survives its controller dying mid-provision: the next replica starts nothing twice and misses no change', async () => {
     // The provision of sigma is under way; the controller crashes without releasing its Lease.
-    await eventually(() => { expect(vmsOf(sigma).length).toBeGreaterThan(0); }, 120_000, 100);
+    await eventually(
+      () => {
+        expect(vmsOf(sigma).length).toBeGreaterThan(0);
+      },
+      120_000,
+      100,
+    );
     const lambdaOperations = (await progressOf(lambda)).operations;
     expect((await progressOf(sigma)).operation?.kind).toBe('provision');
     await controller.abandon();
@@ -243,13 +331,19 @@ describe('the management plane on the real stack', { timeout: 600_000 }, () => {
     await stack.objects.patch('MachineDeployment', ns, `${sigma}-md-0`, { spec: { replicas: 2 } });
 
     controller = await stack.startController({ identity: 'replica-2' });
-    await eventually(() => { expect(controller.leading).toBe(true); }, 30_000);
+    await eventually(() => {
+      expect(controller.leading).toBe(true);
+    }, 30_000);
     const progress = await settled(sigma, 2);
     expect(progress.recent.map((r) => `${r.kind}: ${r.outcome}`)).toEqual(['provision: Succeeded', 'scale-machine-deployment: Succeeded']);
-    await eventually(async () => {
-      expect(conditionOf(await get('Cluster', sigma), 'Ready')).toBe('True');
-      expect(await workersOf(sigma)).toHaveLength(2);
-    }, 30_000, 250);
+    await eventually(
+      async () => {
+        expect(conditionOf(await get('Cluster', sigma), 'Ready')).toBe('True');
+        expect(await workersOf(sigma)).toHaveLength(2);
+      },
+      30_000,
+      250,
+    );
     expect((await stack.objects.events(ns, 'Cluster', sigma)).filter((e) => e.includes('ClusterWorkflowStarted'))).toHaveLength(1);
     expect(names(vmsOf(sigma).map((vm) => ({ metadata: { name: vm.name ?? '' } })))).toEqual(names(await machinesOf(sigma)));
     // The new leader re-sent lambda's unchanged desired state: the workflow ran nothing for it.
@@ -260,23 +354,33 @@ describe('the management plane on the real stack', { timeout: 600_000 }, () => {
   it('deletes: the workflows remove every VM, the finalizers go, the Clusters and their Machines and Secrets are gone', async () => {
     const before = lastTalosEvent();
     // `kubectl delete -f` of both files: every object at once.
-    for (const [cluster, documents] of [[lambda, lambdaManifests], [sigma, sigmaManifests]] as const) {
-      for (const document of documents) await stack.objects.remove(document.kind as Parameters<FullStack['objects']['remove']>[0], ns, document.metadata.name);
+    for (const [cluster, documents] of [
+      [lambda, lambdaManifests],
+      [sigma, sigmaManifests],
+    ] as const) {
+      for (const document of documents)
+        await stack.objects.remove(document.kind as Parameters<FullStack['objects']['remove']>[0], ns, document.metadata.name);
       expect((await get('Cluster', cluster))?.metadata.deletionTimestamp).toBeDefined();
     }
     await stack.objects.remove('ProxmoxMachineTemplate', ns, `${lambda}-workers-v2`);
 
-    await eventually(async () => {
-      expect(await get('Cluster', lambda)).toBeUndefined();
-      expect(await get('Cluster', sigma)).toBeUndefined();
-    }, 300_000, 250);
+    await eventually(
+      async () => {
+        expect(await get('Cluster', lambda)).toBeUndefined();
+        expect(await get('Cluster', sigma)).toBeUndefined();
+      },
+      300_000,
+      250,
+    );
     for (const cluster of [lambda, sigma]) {
       expect(await machinesOf(cluster)).toEqual([]);
       expect(vmsOf(cluster)).toEqual([]);
       expect(await stack.objects.secret(ns, `${cluster}-kubeconfig`)).toBeUndefined();
       expect(await stack.objects.secret(ns, `${cluster}-talosconfig`)).toBeUndefined();
       expect(await stack.client.workflow.getHandle(clusterWorkflowId(ns, cluster)).result()).toEqual({ deleted: true });
-      expect(await stack.objects.events(ns, 'Cluster', cluster)).toContain('Normal ClusterDeleted: the cluster workflow deleted the cluster; finalizer removed');
+      expect(await stack.objects.events(ns, 'Cluster', cluster)).toContain(
+        'Normal ClusterDeleted: the cluster workflow deleted the cluster; finalizer removed',
+      );
       expect(violations(cluster, { deletedAfterTalosEvent: before })).toEqual([]);
     }
   });

@@ -71,7 +71,12 @@ export function simClusterManifests(name: string, net: number, options: SimClust
 }
 
 /** A copy of a ProxmoxMachineTemplate under a new name, edited: how CAPI users change a template (templates are immutable). */
-export function renamedTemplate(documents: readonly Manifest[], from: string, to: string, edit: (spec: Record<string, unknown>) => void): Manifest {
+export function renamedTemplate(
+  documents: readonly Manifest[],
+  from: string,
+  to: string,
+  edit: (spec: Record<string, unknown>) => void,
+): Manifest {
   const copy = structuredClone(manifest(documents, 'ProxmoxMachineTemplate', from));
   copy.metadata = { ...copy.metadata, name: to };
   edit(at(copy, 'spec.template.spec'));

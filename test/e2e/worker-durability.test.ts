@@ -72,50 +72,75 @@ async function kill(worker: ManagedProcess): Promise<void> {
   await worker.exited;
 }
 
-async function settled(handle: { query: (q: typeof clusterProgressQuery) => Promise<ClusterProgress> }, operations: number): Promise<ClusterProgress> {
-  return eventually(async () => {
-    const now = await handle.query(clusterProgressQuery);
-    if (now.phase !== 'Idle' || now.operations < operations) throw new Error(`${now.phase}: ${now.operation?.summary ?? now.held ?? ''}`);
-    return now;
-  }, 240_000, 250);
+async function settled(
+  handle: { query: (q: typeof clusterProgressQuery) => Promise<ClusterProgress> },
+  operations: number,
+): Promise<ClusterProgress> {
+  return eventually(
+    async () => {
+      const now = await handle.query(clusterProgressQuery);
+      if (now.phase !== 'Idle' || now.operations < operations) throw new Error(`${now.phase}: ${now.operation?.summary ?? now.held ?? ''}`);
+      return now;
+    },
+    240_000,
+    250,
+  );
 }
 
 describe('a worker killed mid-operation', () => {
-  it('is replaced by another worker that finishes the provision, then the rolling update, without building any VM twice', { timeout: 600_000 }, async () => {
-    const client = new Client({ connection: temporal.connection, namespace: temporal.namespace });
-    const workers: ManagedProcess[] = [startWorker('worker 1')];
-    const theta = () => proxmox.vms().filter((vm) => vm.name?.startsWith('theta-'));
-    try {
-      const handle = await client.workflow.signalWithStart<typeof clusterWorkflow, [DesiredClusterInput]>('clusterWorkflow', {
-        taskQueue: TaskQueue.lifecycle,
-        workflowId: 'cluster/default/theta',
-        args: [newClusterState('default', 'theta')],
-        signal: desiredClusterSignal,
-        signalArgs: [desired],
-      });
-      // Mid-provision: the first VM exists.
-      await expect.poll(() => theta().length > 0, { timeout: 120_000, interval: 100 }).toBe(true);
-      await kill(workers.pop()!);
-      workers.push(startWorker('worker 2'));
-      const provisioned = await settled(handle, 1);
-      expect(provisioned.recent[0]).toMatchObject({ kind: 'provision', outcome: 'Succeeded' });
-      expect(theta().map((vm) => vm.name).sort()).toEqual(provisioned.machines.map((m) => m.name).sort());
+  it(
+    'is replaced by another worker that finishes the provision, then the rolling update, without building any VM twice',
+    { timeout: 600_000 },
+    async () => {
+      const client = new Client({ connection: temporal.connection, namespace: temporal.namespace });
+      const workers: ManagedProcess[] = [startWorker('worker 1')];
+      const theta = () => proxmox.vms().filter((vm) => vm.name?.startsWith('theta-'));
+      try {
+        const handle = await client.workflow.signalWithStart<typeof clusterWorkflow, [DesiredClusterInput]>('clusterWorkflow', {
+          taskQueue: TaskQueue.lifecycle,
+          workflowId: 'cluster/default/theta',
+          args: [newClusterState('default', 'theta')],
+          signal: desiredClusterSignal,
+          signalArgs: [desired],
+        });
+        // Mid-provision: the first VM exists.
+        await expect.poll(() => theta().length > 0, { timeout: 120_000, interval: 100 }).toBe(true);
+        await kill(workers.pop()!);
+        workers.push(startWorker('worker 2'));
+        const provisioned = await settled(handle, 1);
+        expect(provisioned.recent[0]).toMatchObject({ kind: 'provision', outcome: 'Succeeded' });
+        expect(
+          theta()
+            .map((vm) => vm.name)
+            .sort(),
+        ).toEqual(provisioned.machines.map((m) => m.name).sort());
 
-      // Mid-rollout: the replacement's VM exists, the old machine not yet removed.
-      const old = provisioned.machines.filter((m) => m.deployment === 'md-0').map((m) => m.name);
-      const bigger = { ...desired, generation: 2, machineDeployments: [{ name: 'md-0', replicas: 2, machine: { ...simMachineShape, cores: 4 } }] };
-      await handle.signal(desiredClusterSignal, bigger);
-      await expect.poll(() => theta().some((vm) => !provisioned.machines.some((m) => m.name === vm.name)), { timeout: 120_000, interval: 100 }).toBe(true);
-      await kill(workers.pop()!);
-      workers.push(startWorker('worker 3'));
-      const rolled = await settled(handle, 2);
-      expect(rolled.recent[1]).toMatchObject({ kind: 'rollout-machine-deployment', outcome: 'Succeeded' });
-      const now = rolled.machines.filter((m) => m.deployment === 'md-0').map((m) => m.name);
-      expect(now.some((n) => old.includes(n))).toBe(false);
-      expect(theta().map((vm) => vm.name).sort()).toEqual(rolled.machines.map((m) => m.name).sort());
-      expect(invariantViolations(proxmox.events.list(), talos.events.list(), { cluster: 'theta' })).toEqual([]);
-    } finally {
-      for (const worker of workers) await worker.stop();
-    }
-  });
+        // Mid-rollout: the replacement's VM exists, the old machine not yet removed.
+        const old = provisioned.machines.filter((m) => m.deployment === 'md-0').map((m) => m.name);
+        const bigger = {
+          ...desired,
+          generation: 2,
+          machineDeployments: [{ name: 'md-0', replicas: 2, machine: { ...simMachineShape, cores: 4 } }],
+        };
+        await handle.signal(desiredClusterSignal, bigger);
+        await expect
+          .poll(() => theta().some((vm) => !provisioned.machines.some((m) => m.name === vm.name)), { timeout: 120_000, interval: 100 })
+          .toBe(true);
+        await kill(workers.pop()!);
+        workers.push(startWorker('worker 3'));
+        const rolled = await settled(handle, 2);
+        expect(rolled.recent[1]).toMatchObject({ kind: 'rollout-machine-deployment', outcome: 'Succeeded' });
+        const now = rolled.machines.filter((m) => m.deployment === 'md-0').map((m) => m.name);
+        expect(now.some((n) => old.includes(n))).toBe(false);
+        expect(
+          theta()
+            .map((vm) => vm.name)
+            .sort(),
+        ).toEqual(rolled.machines.map((m) => m.name).sort());
+        expect(invariantViolations(proxmox.events.list(), talos.events.list(), { cluster: 'theta' })).toEqual([]);
+      } finally {
+        for (const worker of workers) await worker.stop();
+      }
+    },
+  );
 });

@@ -38,7 +38,11 @@ interface Launcher {
 }
 
 function launch(env: NodeJS.ProcessEnv): Launcher {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(projectDir, 'embedded', 'start.ts')], { cwd: projectDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(projectDir, 'embedded', 'start.ts')], {
+    cwd: projectDir,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   launchers.push(child);
   let output = '';
   const collect = (chunk: Buffer): void => {
@@ -47,7 +51,9 @@ function launch(env: NodeJS.ProcessEnv): Launcher {
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => { resolve({ code, signal }); });
+    child.once('exit', (code, signal) => {
+      resolve({ code, signal });
+    });
   });
   return { child, output: () => output, exited };
 }
@@ -55,7 +61,8 @@ function launch(env: NodeJS.ProcessEnv): Launcher {
 async function untilRunning(launcher: Launcher, timeoutMs = 240_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!launcher.output().includes('Capstan is running')) {
-    if (launcher.child.exitCode !== null || launcher.child.signalCode !== null) throw new Error(`npm start ended before it ran:\n${launcher.output()}`);
+    if (launcher.child.exitCode !== null || launcher.child.signalCode !== null)
+      throw new Error(`npm start ended before it ran:\n${launcher.output()}`);
     if (Date.now() > deadline) throw new Error(`npm start did not run within ${timeoutMs} ms:\n${launcher.output()}`);
     await delay(200);
   }
@@ -71,14 +78,24 @@ describe('npm start after a crash of its own', () => {
       CAPSTAN_ETCD_PEER_PORT: await freePort(),
       CAPSTAN_PROXMOX_PORT: await freePort(),
     };
-    const env = { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, String(port)])), CAPSTAN_HOME: home.path, CAPSTAN_SKIP_DEMO: '1', [markerName]: marker };
+    const env = {
+      ...process.env,
+      ...Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, String(port)])),
+      CAPSTAN_HOME: home.path,
+      CAPSTAN_SKIP_DEMO: '1',
+      [markerName]: marker,
+    };
     const processesDir = join(home.path, 'processes');
 
     const first = launch(env);
     await untilRunning(first);
     // Each server is on record, under its own pid and command line (setpriv exec'd in place).
     const records = readServerRecords(processesDir).map(({ record }) => record);
-    expect(records.map((record) => record.name).sort()).toEqual(['management cluster etcd', 'management cluster kube-apiserver', 'temporal dev server']);
+    expect(records.map((record) => record.name).sort()).toEqual([
+      'management cluster etcd',
+      'management cluster kube-apiserver',
+      'temporal dev server',
+    ]);
     for (const record of records) expect(identityOf(record.pid)?.commandLine).toEqual(record.commandLine);
 
     // Data in both stores: an object in the management cluster, a workflow in Temporal.
@@ -102,7 +119,9 @@ describe('npm start after a crash of its own', () => {
     const beforeRunning = second.output().split('Capstan is running')[0] ?? '';
     // Where the parent death signal already ended them there is nothing left to end; whatever was ended is named.
     for (const line of beforeRunning.split('\n').filter((l) => l.startsWith('ended '))) {
-      expect(line).toMatch(/^ended (temporal dev server|management cluster etcd|management cluster kube-apiserver) \(pid \d+\) left running by an earlier npm start that did not stop cleanly$/);
+      expect(line).toMatch(
+        /^ended (temporal dev server|management cluster etcd|management cluster kube-apiserver) \(pid \d+\) left running by an earlier npm start that did not stop cleanly$/,
+      );
     }
     expect((await core.readNamespacedConfigMap({ namespace: 'default', name: 'kept-across-a-crash' })).data).toEqual({ marker });
     const again = await Connection.connect({ address: temporalAddress });
@@ -117,6 +136,12 @@ describe('npm start after a crash of its own', () => {
     expect(await second.exited).toEqual({ code: 0, signal: null });
     expect(second.output()).toContain('stopped.');
     expect(readdirSync(processesDir)).toEqual([]);
-    await eventually(() => { expect(processesWithEnv(markerName, marker)).toEqual([]); }, 10_000, 100);
+    await eventually(
+      () => {
+        expect(processesWithEnv(markerName, marker)).toEqual([]);
+      },
+      10_000,
+      100,
+    );
   }, 600_000);
 });

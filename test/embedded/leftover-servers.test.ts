@@ -58,7 +58,13 @@ describe('servers of a launcher killed with SIGKILL', () => {
     const pid = crashLauncher(dir, marker, 'plain');
     const [stored] = readServerRecords(dir);
     expect(stored?.record).toMatchObject({ name: 'sleeper', pid, commandLine: ['sleep', '300'] });
-    await eventually(() => { expect(processesWithEnv(markerName, marker)).toEqual([]); }, 10_000, 50);
+    await eventually(
+      () => {
+        expect(processesWithEnv(markerName, marker)).toEqual([]);
+      },
+      10_000,
+      50,
+    );
     // The next start finds only a stale record: nothing to end, the record goes.
     const report: string[] = [];
     await endLeftoverServers(dir, { report: (line) => report.push(line) });
@@ -87,7 +93,13 @@ describe('servers of a launcher killed with SIGKILL', () => {
     const stranger = spawn('sleep', ['300'], { env: { ...process.env, [markerName]: marker }, stdio: 'ignore' });
     const pid = stranger.pid ?? 0;
     const gone = spawnSync('true').pid;
-    writeRecord(dir, { name: 'etcd', pid, commandLine: ['etcd', '--data-dir=/nowhere'], startTicks: identityOf(pid)?.startTicks ?? 0, launcher: { pid: gone, startTicks: 0 } });
+    writeRecord(dir, {
+      name: 'etcd',
+      pid,
+      commandLine: ['etcd', '--data-dir=/nowhere'],
+      startTicks: identityOf(pid)?.startTicks ?? 0,
+      launcher: { pid: gone, startTicks: 0 },
+    });
 
     const report: string[] = [];
     await endLeftoverServers(dir, { graceMs: 300, report: (line) => report.push(line) });
@@ -99,7 +111,13 @@ describe('servers of a launcher killed with SIGKILL', () => {
   it('refuses while the launcher that wrote the records still runs, and names it', async () => {
     const { dir } = scene();
     const gone = spawnSync('true').pid;
-    writeRecord(dir, { name: 'etcd', pid: gone, commandLine: ['etcd'], startTicks: 0, launcher: { pid: process.pid, startTicks: identityOf(process.pid)?.startTicks ?? 0 } });
+    writeRecord(dir, {
+      name: 'etcd',
+      pid: gone,
+      commandLine: ['etcd'],
+      startTicks: 0,
+      launcher: { pid: process.pid, startTicks: identityOf(process.pid)?.startTicks ?? 0 },
+    });
     await expect(endLeftoverServers(dir)).rejects.toThrow(`another 'npm start' (pid ${process.pid}) is still running`);
     expect(readdirSync(dir)).toHaveLength(1);
   });

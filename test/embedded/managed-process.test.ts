@@ -19,8 +19,10 @@ describe('managed processes', () => {
     });
     // Four: the shell and its three sleeps, each exec'd (a child caught between fork and exec
     // would still read as `sh`).
-    await waitUntilReady(parent, 'three children', () =>
-      processesWithEnv(markerName, marker).filter((p) => p.command.startsWith('sleep')).length === 3,
+    await waitUntilReady(
+      parent,
+      'three children',
+      () => processesWithEnv(markerName, marker).filter((p) => p.command.startsWith('sleep')).length === 3,
     );
     await parent.stop();
     expect(processesWithEnv(markerName, marker)).toEqual([]);

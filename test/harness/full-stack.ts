@@ -50,7 +50,10 @@ export async function startFullStack(label: string, options: FullStackOptions = 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
-      for (const s of [...stops].reverse()) await s().catch((error: unknown) => { console.error(`stopping the ${label} stack: ${String(error)}`); });
+      for (const s of [...stops].reverse())
+        await s().catch((error: unknown) => {
+          console.error(`stopping the ${label} stack: ${String(error)}`);
+        });
       dir.remove();
     })());
   try {
@@ -58,14 +61,23 @@ export async function startFullStack(label: string, options: FullStackOptions = 
       startTemporalDevServer(),
       startManagementCluster({ dataDir: `${dir.path}/management`, ephemeral: true }),
     ]);
-    stops.push(() => temporal.stop(), () => management.stop());
+    stops.push(
+      () => temporal.stop(),
+      () => management.stop(),
+    );
     await applyCrds(management.kubeConfig, capstanCrds);
     const seed = options.seed ?? 7;
     const proxmox = await startProxmoxSim({ scale: options.proxmoxScale ?? 0.005, seed });
     stops.push(() => proxmox.stop());
     const kube = createSimKubeApiservers({ dataDir: `${dir.path}/sim-kube` });
     stops.push(() => kube.stop());
-    const talos = await startTalosSim({ proxmox, startKubeApiserver: kube.start, dataDir: `${dir.path}/talos`, scale: options.talosScale ?? 0.01, seed });
+    const talos = await startTalosSim({
+      proxmox,
+      startKubeApiserver: kube.start,
+      dataDir: `${dir.path}/talos`,
+      scale: options.talosScale ?? 0.01,
+      seed,
+    });
     stops.push(() => talos.stop());
 
     const taskQueue = `${label}-${randomUUID()}`;

@@ -7,7 +7,8 @@ import { assertHistoryClean, describeFindings, scanHistory, SecretKind } from '.
 // Planted material is built by concatenation so no file of the repository holds a real-looking
 // key or token for other scanners to trip over.
 const dashes = '-'.repeat(5);
-const pem = (label: string) => `${dashes}BEGIN ${label}${dashes}\nMC4CAQAwBQYDK2VwBCIEIOq0c2ltdWxhdGVkLWtleS1ub3QtcmVhbA==\n${dashes}END ${label}${dashes}\n`;
+const pem = (label: string) =>
+  `${dashes}BEGIN ${label}${dashes}\nMC4CAQAwBQYDK2VwBCIEIOq0c2ltdWxhdGVkLWtleS1ub3QtcmVhbA==\n${dashes}END ${label}${dashes}\n`;
 const privateKey = pem(['PRIVATE', 'KEY'].join(' '));
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 const token = ['k7q2zt', '9x8w7v6u5t4s3r2q'].join('.');
@@ -33,7 +34,9 @@ describe('scanHistory', () => {
 
   it('finds base64 PEM, and the key inside it, nested two payloads deep', () => {
     const inner = b64(JSON.stringify({ data: { tls: b64(privateKey) } }));
-    const h = history({ workflowExecutionSignaledEventAttributes: { signalName: 'desired', input: { payloads: [payload({ wrapped: inner })] } } });
+    const h = history({
+      workflowExecutionSignaledEventAttributes: { signalName: 'desired', input: { payloads: [payload({ wrapped: inner })] } },
+    });
     const found = scanHistory(h);
     expect(found.map((f) => f.kind)).toEqual(expect.arrayContaining([SecretKind.base64Pem, SecretKind.pemPrivateKey]));
     expect(found.find((f) => f.kind === SecretKind.pemPrivateKey)?.path).toBe(
@@ -53,7 +56,9 @@ describe('scanHistory', () => {
 
   it('finds a machine config token in a workflow input as YAML', () => {
     const config = `version: v1alpha1\nmachine:\n  type: worker\n  token: ${token}\n`;
-    expect(kinds(history({ workflowExecutionStartedEventAttributes: { input: { payloads: [payload({ config })] } } }))).toEqual([SecretKind.bootstrapToken]);
+    expect(kinds(history({ workflowExecutionStartedEventAttributes: { input: { payloads: [payload({ config })] } } }))).toEqual([
+      SecretKind.bootstrapToken,
+    ]);
   });
 
   it('finds a kubeconfig client-key-data in an update, as YAML and as JSON', () => {
@@ -80,9 +85,16 @@ describe('scanHistory', () => {
   });
 
   it('finds a literal secret the caller names: raw, in a payload, in a binary payload', () => {
-    const binary = { metadata: { encoding: b64('binary/plain') }, data: Buffer.concat([Buffer.from([0, 1, 2, 255]), Buffer.from(`PVEAPIToken=capstan@pve!t=${proxmoxSecret}`)]).toString('base64') };
+    const binary = {
+      metadata: { encoding: b64('binary/plain') },
+      data: Buffer.concat([Buffer.from([0, 1, 2, 255]), Buffer.from(`PVEAPIToken=capstan@pve!t=${proxmoxSecret}`)]).toString('base64'),
+    };
     const h = history(
-      { activityTaskScheduledEventAttributes: { input: { payloads: [payload({ headers: { authorization: `PVEAPIToken=capstan@pve!t=${proxmoxSecret}` } }), binary] } } },
+      {
+        activityTaskScheduledEventAttributes: {
+          input: { payloads: [payload({ headers: { authorization: `PVEAPIToken=capstan@pve!t=${proxmoxSecret}` } }), binary] },
+        },
+      },
       { workflowExecutionCompletedEventAttributes: { result: { payloads: [payload({ ok: true })] }, identity: proxmoxSecret } },
     );
     expect(scanHistory(h, [proxmoxSecret]).map((f) => f.path)).toEqual([
@@ -94,11 +106,16 @@ describe('scanHistory', () => {
   });
 
   it('finds material planted in a real saved history, and reports it in words', () => {
-    const real = JSON.parse(readFileSync(new URL('../replay/histories/provision-3cp-2w.json', import.meta.url), 'utf8')) as { events: Array<Record<string, unknown>> };
+    const real = JSON.parse(readFileSync(new URL('../replay/histories/provision-3cp-2w.json', import.meta.url), 'utf8')) as {
+      events: Array<Record<string, unknown>>;
+    };
     expect(scanHistory(real)).toEqual([]);
     const index = real.events.findIndex((e) => e['eventType'] === 'EVENT_TYPE_ACTIVITY_TASK_COMPLETED');
     const eventId = String(real.events[index]?.['eventId']);
-    real.events[index] = { ...real.events[index], activityTaskCompletedEventAttributes: { result: { payloads: [payload({ secret: b64(privateKey) })] } } };
+    real.events[index] = {
+      ...real.events[index],
+      activityTaskCompletedEventAttributes: { result: { payloads: [payload({ secret: b64(privateKey) })] } },
+    };
     const found = scanHistory(JSON.stringify(real));
     expect(found.map((f) => f.kind)).toEqual([SecretKind.base64Pem, SecretKind.pemPrivateKey]);
     expect(describeFindings(found)).toContain(`base64-pem in event ${eventId} (EVENT_TYPE_ACTIVITY_TASK_COMPLETED) at events[${index}].`);
@@ -108,12 +125,22 @@ describe('scanHistory', () => {
     const h = history({
       activityTaskCompletedEventAttributes: {
         result: {
-          payloads: [payload({
-            machine: 'zeta-md-0-3fa9c', vm: 123, address: { ip: '127.0.85.12', prefix: 24 }, kubeletVersion: 'v1.34.2',
-            image: 'ghcr.io/siderolabs/installer:v1.11.5', secret: 'zeta-talosconfig', at: '2026-11-22T03:35:57.258Z',
-            runId: '759b9923-c77b-4b7b-bf43-dba783ad6288', endpoint: 'https://127.0.85.10:6443', taint: { key: 'node.kubernetes.io/unreachable' },
-            summary: 'provision default/zeta v1.34.2, step 5/7', host: 'kubernetes.default.svc.cluster.local',
-          })],
+          payloads: [
+            payload({
+              machine: 'zeta-md-0-3fa9c',
+              vm: 123,
+              address: { ip: '127.0.85.12', prefix: 24 },
+              kubeletVersion: 'v1.34.2',
+              image: 'ghcr.io/siderolabs/installer:v1.11.5',
+              secret: 'zeta-talosconfig',
+              at: '2026-11-22T03:35:57.258Z',
+              runId: '759b9923-c77b-4b7b-bf43-dba783ad6288',
+              endpoint: 'https://127.0.85.10:6443',
+              taint: { key: 'node.kubernetes.io/unreachable' },
+              summary: 'provision default/zeta v1.34.2, step 5/7',
+              host: 'kubernetes.default.svc.cluster.local',
+            }),
+          ],
         },
         identity: '27140@vm',
       },
@@ -125,10 +152,25 @@ describe('scanHistory', () => {
 describe('assertHistoryClean', () => {
   // A client that serves canned histories by workflow ID and run ID.
   const fakeClient = (histories: Record<string, unknown>) =>
-    ({ workflow: { getHandle: (id: string, run?: string) => ({ fetchHistory: () => Promise.resolve(historyFromJSON(histories[`${id}/${run ?? 'latest'}`])) }) } }) as unknown as Pick<Client, 'workflow'>;
-  const started = (extra: Record<string, unknown> = {}) => ({ eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_STARTED', workflowExecutionStartedEventAttributes: { originalExecutionRunId: 'r', ...extra } });
-  const childStarted = { eventType: 'EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED', childWorkflowExecutionStartedEventAttributes: { workflowExecution: { workflowId: 'child', runId: 'c1' } } };
-  const completed = (value: unknown) => ({ eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED', workflowExecutionCompletedEventAttributes: { result: { payloads: [payload(value)] } } });
+    ({
+      workflow: {
+        getHandle: (id: string, run?: string) => ({
+          fetchHistory: () => Promise.resolve(historyFromJSON(histories[`${id}/${run ?? 'latest'}`])),
+        }),
+      },
+    }) as unknown as Pick<Client, 'workflow'>;
+  const started = (extra: Record<string, unknown> = {}) => ({
+    eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_STARTED',
+    workflowExecutionStartedEventAttributes: { originalExecutionRunId: 'r', ...extra },
+  });
+  const childStarted = {
+    eventType: 'EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED',
+    childWorkflowExecutionStartedEventAttributes: { workflowExecution: { workflowId: 'child', runId: 'c1' } },
+  };
+  const completed = (value: unknown) => ({
+    eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED',
+    workflowExecutionCompletedEventAttributes: { result: { payloads: [payload(value)] } },
+  });
   const withIds = (...events: Array<Record<string, unknown>>) => ({ events: events.map((e, i) => ({ eventId: String(i + 1), ...e })) });
 
   it('scans the run, its children and the run it continued from, and throws naming each finding', async () => {
@@ -140,7 +182,11 @@ describe('assertHistoryClean', () => {
     await expect(assertHistoryClean(client, 'parent', [proxmoxSecret])).rejects.toThrow(
       'secret material in workflow histories:\nchild (run c1):\nbootstrap-token in event 2 (EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED) at events[1].workflowExecutionCompletedEventAttributes.result.payloads[0].data<base64><json>.token',
     );
-    const clean = fakeClient({ 'parent/latest': withIds(started({ continuedExecutionRunId: 'p0' }), childStarted), 'parent/p0': withIds(started()), 'child/c1': withIds(started()) });
+    const clean = fakeClient({
+      'parent/latest': withIds(started({ continuedExecutionRunId: 'p0' }), childStarted),
+      'parent/p0': withIds(started()),
+      'child/c1': withIds(started()),
+    });
     expect(await assertHistoryClean({ client: clean }, 'parent', [proxmoxSecret])).toEqual(['parent/r', 'parent/p0', 'child/c1']);
   });
 });

@@ -92,17 +92,25 @@ export function scanHistory(history: unknown, knownSecrets: readonly string[] = 
   };
   const walk = (value: unknown, path: string, event: unknown, depth: number): void => {
     if (typeof value === 'string') scanText(value, path, event, depth);
-    else if (Array.isArray(value)) value.forEach((item, i) => { walk(item, `${path}[${i}]`, event, depth); });
+    else if (Array.isArray(value))
+      value.forEach((item, i) => {
+        walk(item, `${path}[${i}]`, event, depth);
+      });
     else if (isRecord(value)) for (const [key, item] of Object.entries(value)) walk(item, `${path}.${key}`, event, depth);
   };
-  if (events !== undefined) events.forEach((event, i) => { walk(event, `events[${i}]`, event, 0); });
+  if (events !== undefined)
+    events.forEach((event, i) => {
+      walk(event, `events[${i}]`, event, 0);
+    });
   else walk(root, '', undefined, 0);
   return findings;
 }
 
 /** One line per finding, for an assertion message. */
 export function describeFindings(findings: readonly HistoryFinding[]): string {
-  return findings.map((f) => `${f.kind} in ${f.eventId === undefined ? '' : `event ${f.eventId} (${f.eventType}) at `}${f.path}`).join('\n');
+  return findings
+    .map((f) => `${f.kind} in ${f.eventId === undefined ? '' : `event ${f.eventId} (${f.eventType}) at `}${f.path}`)
+    .join('\n');
 }
 
 /** What fetches histories: a Client, or a TestWorkflowEnvironment (through its `client`). */
@@ -113,7 +121,12 @@ export type HistorySource = Pick<Client, 'workflow'> | { readonly client: Pick<C
  * the run it continued from — scans each and throws listing every finding. Returns the runs
  * scanned (`workflowId/runId`), so a test can see the children were included.
  */
-export async function assertHistoryClean(source: HistorySource, workflowId: string, knownSecrets: readonly string[] = [], runId?: string): Promise<string[]> {
+export async function assertHistoryClean(
+  source: HistorySource,
+  workflowId: string,
+  knownSecrets: readonly string[] = [],
+  runId?: string,
+): Promise<string[]> {
   const workflow = 'workflow' in source ? source.workflow : source.client.workflow;
   const pending: Array<readonly [string, string | undefined]> = [[workflowId, runId]];
   const scanned: string[] = [];

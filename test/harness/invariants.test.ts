@@ -66,36 +66,68 @@ describe('worker availability', () => {
   });
 
   it('counts only the deployment, not control planes, other deployments or other clusters', () => {
-    const talos = log(ready(a), ready(b), ready('alpha-cp-0000e'), ready('alpha-md-1-0000f'), ready('alpha-md-0-extra'), down(a), ready(a, 'beta'));
+    const talos = log(
+      ready(a),
+      ready(b),
+      ready('alpha-cp-0000e'),
+      ready('alpha-md-1-0000f'),
+      ready('alpha-md-0-extra'),
+      down(a),
+      ready(a, 'beta'),
+    );
     expect(invariantViolations([], talos, { ...scope, availability: { deployment: 'md-0', minReady: 2 } })).toEqual([
       `deployment md-0 of alpha: 1 Ready at Talos event 6, at least 2 required (Ready: ${b})`,
     ]);
   });
 
   it('takes every worker by default, knowing roles from node.configured, and selected ones with a matcher', () => {
-    const configured = (name: string, machineType: string): TalosEvent => ({ seq: 0, type: 'node.configured', hostname: name, cluster: 'alpha', detail: { machineType } });
-    const talos = [configured('talos-127-0-0-5', 'worker'), configured('alpha-md-0-0000e', 'controlplane'), ...log(ready(a), ready('talos-127-0-0-5'), ready('alpha-md-0-0000e'), down(a))];
+    const configured = (name: string, machineType: string): TalosEvent => ({
+      seq: 0,
+      type: 'node.configured',
+      hostname: name,
+      cluster: 'alpha',
+      detail: { machineType },
+    });
+    const talos = [
+      configured('talos-127-0-0-5', 'worker'),
+      configured('alpha-md-0-0000e', 'controlplane'),
+      ...log(ready(a), ready('talos-127-0-0-5'), ready('alpha-md-0-0000e'), down(a)),
+    ];
     expect(invariantViolations([], talos, { ...scope, availability: { minReady: 2 } })).toEqual([
       'workers of alpha: 1 Ready at Talos event 4, at least 2 required (Ready: talos-127-0-0-5)',
     ]);
-    expect(invariantViolations([], talos, { ...scope, availability: { deployment: (name) => name.startsWith('talos-'), minReady: 1 } })).toEqual([]);
+    expect(
+      invariantViolations([], talos, { ...scope, availability: { deployment: (name) => name.startsWith('talos-'), minReady: 1 } }),
+    ).toEqual([]);
   });
 
   it('judges from afterTalosEvent (the state there must already hold) until untilTalosEvent or the delete', () => {
     const talos = log(ready(a), ready(b), down(a), ready(a), down(b), down(a));
-    expect(invariantViolations([], talos, { ...scope, availability: { deployment: 'md-0', minReady: 2, afterTalosEvent: 3, untilTalosEvent: 4 } })).toEqual([
-      `deployment md-0 of alpha: 1 Ready at Talos event 3 (the start of the judged stretch), at least 2 required (Ready: ${b})`,
-    ]);
+    expect(
+      invariantViolations([], talos, {
+        ...scope,
+        availability: { deployment: 'md-0', minReady: 2, afterTalosEvent: 3, untilTalosEvent: 4 },
+      }),
+    ).toEqual([`deployment md-0 of alpha: 1 Ready at Talos event 3 (the start of the judged stretch), at least 2 required (Ready: ${b})`]);
     expect(invariantViolations([], talos, { ...scope, availability: { deployment: 'md-0', minReady: 1, afterTalosEvent: 3 } })).toEqual([
       'deployment md-0 of alpha: 0 Ready at Talos event 6, at least 1 required (Ready: none)',
     ]);
-    expect(invariantViolations([], talos, { ...scope, deletedAfterTalosEvent: 4, availability: { deployment: 'md-0', minReady: 1 } })).toEqual([]);
+    expect(
+      invariantViolations([], talos, { ...scope, deletedAfterTalosEvent: 4, availability: { deployment: 'md-0', minReady: 1 } }),
+    ).toEqual([]);
   });
 
   it('flags a deployment that never had minReady Ready, and checks several rules', () => {
     const talos = log(ready(a), ready('alpha-md-1-0000f'));
-    expect(invariantViolations([], talos, { ...scope, availability: [{ deployment: 'md-0', minReady: 2 }, { deployment: 'md-1', minReady: 1 }, { deployment: 'md-2', minReady: 0 }] })).toEqual([
-      'deployment md-0 of alpha: never had 2 Ready (at most 1)',
-    ]);
+    expect(
+      invariantViolations([], talos, {
+        ...scope,
+        availability: [
+          { deployment: 'md-0', minReady: 2 },
+          { deployment: 'md-1', minReady: 1 },
+          { deployment: 'md-2', minReady: 0 },
+        ],
+      }),
+    ).toEqual(['deployment md-0 of alpha: never had 2 Ready (at most 1)']);
   });
 });

@@ -59,8 +59,10 @@ export function invariantViolations(vmEvents: readonly VmEvent[], talosEvents: r
   }
   for (const event of talosEvents.filter((e) => e.cluster === scope.cluster)) {
     const duringDelete = deleted && event.seq > (scope.deletedAfterTalosEvent ?? 0);
-    if (event.type === 'etcd.quorum-lost' && !duringDelete) violations.push(`etcd quorum of ${scope.cluster} was lost (event ${event.seq})`);
-    if (event.type === 'etcd.split-brain') violations.push(`etcd of ${scope.cluster} was bootstrapped twice: split brain (event ${event.seq})`);
+    if (event.type === 'etcd.quorum-lost' && !duringDelete)
+      violations.push(`etcd quorum of ${scope.cluster} was lost (event ${event.seq})`);
+    if (event.type === 'etcd.split-brain')
+      violations.push(`etcd of ${scope.cluster} was bootstrapped twice: split brain (event ${event.seq})`);
   }
   const rules: readonly AvailabilityRule[] = scope.availability === undefined ? [] : ([] as AvailabilityRule[]).concat(scope.availability);
   for (const rule of rules) violations.push(...availabilityViolations(talosEvents, scope.cluster, rule, scope.deletedAfterTalosEvent));

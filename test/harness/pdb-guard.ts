@@ -7,7 +7,10 @@ import { eventually } from '../../embedded/servers/eventually.ts';
 export async function guardNode(workload: KubeConfig, node: string, budget: string): Promise<void> {
   await workload.makeApiClient(CoreV1Api).createNamespacedPod({
     namespace: 'default',
-    body: { metadata: { name: budget, labels: { app: budget } }, spec: { nodeName: node, containers: [{ name: 'guard', image: 'registry.k8s.io/pause:3.10' }] } },
+    body: {
+      metadata: { name: budget, labels: { app: budget } },
+      spec: { nodeName: node, containers: [{ name: 'guard', image: 'registry.k8s.io/pause:3.10' }] },
+    },
   });
   const policy = workload.makeApiClient(PolicyV1Api);
   await policy.createNamespacedPodDisruptionBudget({
@@ -15,10 +18,14 @@ export async function guardNode(workload: KubeConfig, node: string, budget: stri
     body: { metadata: { name: budget }, spec: { minAvailable: 1, selector: { matchLabels: { app: budget } } } },
   });
   // The apiserver lets a pending or unready pod go regardless of its budget.
-  await eventually(async () => {
-    const pdb = await policy.readNamespacedPodDisruptionBudget({ namespace: 'default', name: budget });
-    if (pdb.status?.currentHealthy !== 1 || pdb.status.disruptionsAllowed !== 0) throw new Error(`budget ${budget} not guarding yet`);
-  }, 60_000, 250);
+  await eventually(
+    async () => {
+      const pdb = await policy.readNamespacedPodDisruptionBudget({ namespace: 'default', name: budget });
+      if (pdb.status?.currentHealthy !== 1 || pdb.status.disruptionsAllowed !== 0) throw new Error(`budget ${budget} not guarding yet`);
+    },
+    60_000,
+    250,
+  );
 }
 
 /** Lifts the guard: the budget goes, the drain can finish. */

@@ -54,7 +54,11 @@ function label(cluster: string, rule: AvailabilityRule): string {
 }
 
 /** The Ready set of the selected nodes after each event that changed it, in log order. */
-function readyTimeline(events: readonly TalosEvent[], cluster: string, selected: (name: string) => boolean): Array<{ seq: number; ready: string[] }> {
+function readyTimeline(
+  events: readonly TalosEvent[],
+  cluster: string,
+  selected: (name: string) => boolean,
+): Array<{ seq: number; ready: string[] }> {
   const ready = new Set<string>();
   const timeline: Array<{ seq: number; ready: string[] }> = [];
   for (const event of events) {
@@ -70,12 +74,18 @@ function readyTimeline(events: readonly TalosEvent[], cluster: string, selected:
 }
 
 /** Every moment the rule's nodes had fewer Ready than `minReady`, in words; empty when it held. */
-export function availabilityViolations(talosEvents: readonly TalosEvent[], cluster: string, rule: AvailabilityRule, endSeq?: number): string[] {
+export function availabilityViolations(
+  talosEvents: readonly TalosEvent[],
+  cluster: string,
+  rule: AvailabilityRule,
+  endSeq?: number,
+): string[] {
   const events = [...talosEvents].sort((a, b) => a.seq - b.seq);
   const roles = new Map<string, string>();
   for (const event of events) {
     const machineType = event.detail?.['machineType'];
-    if (event.type === 'node.configured' && event.cluster === cluster && event.hostname !== undefined && typeof machineType === 'string') roles.set(event.hostname, machineType);
+    if (event.type === 'node.configured' && event.cluster === cluster && event.hostname !== undefined && typeof machineType === 'string')
+      roles.set(event.hostname, machineType);
   }
   const until = rule.untilTalosEvent ?? endSeq ?? Infinity;
   const timeline = readyTimeline(events, cluster, selector(cluster, rule, roles)).filter((t) => t.seq <= until);

@@ -91,7 +91,10 @@ describe('management cluster (real etcd + kube-apiserver)', () => {
     try {
       await waitFor('the informer to list probes', () => informer.latestResourceVersion() !== '');
       await objects.createNamespacedCustomObject({
-        group, version, namespace, plural,
+        group,
+        version,
+        namespace,
+        plural,
         body: { apiVersion: `${group}/${version}`, kind: 'Probe', metadata: { name: 'first' }, spec: { target: 'etcd' } },
       });
       // The main resource endpoint ignores status; only the subresource may set it.

@@ -3,8 +3,26 @@ import type { VersionCatalog } from '../../api/versions.ts';
 /** Kubernetes v1.28–v1.36 with a few patches each, and Talos v1.10–v1.13 with their real support ranges. */
 export const catalog: VersionCatalog = {
   kubernetes: [
-    'v1.28.0', 'v1.28.3', 'v1.29.0', 'v1.29.1', 'v1.29.5', 'v1.30.0', 'v1.30.4', 'v1.31.2', 'v1.31.7', 'v1.32.3', 'v1.32.9',
-    'v1.33.1', 'v1.33.4', 'v1.33.6', 'v1.34.0', 'v1.34.2', 'v1.35.1', 'v1.35.3', 'v1.36.0', 'v1.36.1',
+    'v1.28.0',
+    'v1.28.3',
+    'v1.29.0',
+    'v1.29.1',
+    'v1.29.5',
+    'v1.30.0',
+    'v1.30.4',
+    'v1.31.2',
+    'v1.31.7',
+    'v1.32.3',
+    'v1.32.9',
+    'v1.33.1',
+    'v1.33.4',
+    'v1.33.6',
+    'v1.34.0',
+    'v1.34.2',
+    'v1.35.1',
+    'v1.35.3',
+    'v1.36.0',
+    'v1.36.1',
   ],
   talos: [
     { version: 'v1.10.7', kubernetesMin: 'v1.28', kubernetesMax: 'v1.33' },

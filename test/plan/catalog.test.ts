@@ -19,7 +19,12 @@ describe('kubernetesPath', () => {
 
   it.each([
     [catalog, 'v1.36.1', 'v1.36.7', 'Kubernetes v1.36.7 is not in the version catalog'],
-    [catalogWithout('v1.35.1', 'v1.35.3'), 'v1.33.4', 'v1.36.1', 'the version catalog has no Kubernetes v1.35.x, and the control plane cannot skip from v1.34 to v1.36'],
+    [
+      catalogWithout('v1.35.1', 'v1.35.3'),
+      'v1.33.4',
+      'v1.36.1',
+      'the version catalog has no Kubernetes v1.35.x, and the control plane cannot skip from v1.34 to v1.36',
+    ],
     [catalog, 'v1.36.1', 'v2.0.0', 'Kubernetes v1.36.1 → v2.0.0 crosses a major version; Capstan does not plan that'],
   ])('refuses %#: %s', (versions, from, to, reason) => {
     expect(kubernetesPath(versions, from, to)).toEqual({ ok: false, reason });
@@ -39,7 +44,11 @@ describe('talosPath', () => {
 
   it.each([
     [catalog, 'v1.13.9', 'Talos v1.13.9 is not in the version catalog'],
-    [catalogWithout('v1.12.0', 'v1.12.4'), 'v1.13.2', 'the version catalog has no Talos v1.12.x release, and Talos upgrades go through every minor (v1.11 → v1.13)'],
+    [
+      catalogWithout('v1.12.0', 'v1.12.4'),
+      'v1.13.2',
+      'the version catalog has no Talos v1.12.x release, and Talos upgrades go through every minor (v1.11 → v1.13)',
+    ],
   ])('refuses %#: %s', (versions, to, reason) => {
     expect(talosPath(versions, 'v1.11.5', to)).toEqual({ ok: false, reason });
   });

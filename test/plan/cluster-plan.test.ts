@@ -8,7 +8,8 @@ import { machine } from './machines.ts';
 import type { ClusterPlan } from '../../api/cluster-plan.ts';
 
 const plan = (d: DesiredCluster, o: ObservedCluster, deleting = false): ClusterPlan => planCluster({ desired: d, observed: o, deleting });
-const brief = (p: ClusterPlan) => (p.ok ? { operation: p.operation, summary: p.summary, steps: p.steps } : { operation: p.operation, reason: p.reason });
+const brief = (p: ClusterPlan) =>
+  p.ok ? { operation: p.operation, summary: p.summary, steps: p.steps } : { operation: p.operation, reason: p.reason };
 const empty: ObservedCluster = { machines: [], bootstrapped: false };
 const bigger = { ...shape, cores: 4 };
 const md0 = (extra: object) => [{ name: 'md-0', replicas: 2, machine: shape, deletePolicy: 'Oldest' as const, ...extra }];
@@ -24,8 +25,13 @@ describe('planCluster', () => {
         operation: 'provision',
         summary: 'provision default/demo: 3 control-plane machines, 2 workers',
         steps: [
-          'reserve IP addresses and the control-plane endpoint', 'create control-plane machine 1 of 3 and bootstrap etcd', 'store the kubeconfig and talosconfig in Secrets',
-          'create control-plane machine 2 of 3', 'create control-plane machine 3 of 3', 'create 2 machines in md-0', 'wait until every node is Ready',
+          'reserve IP addresses and the control-plane endpoint',
+          'create control-plane machine 1 of 3 and bootstrap etcd',
+          'store the kubeconfig and talosconfig in Secrets',
+          'create control-plane machine 2 of 3',
+          'create control-plane machine 3 of 3',
+          'create 2 machines in md-0',
+          'wait until every node is Ready',
         ],
       },
     ],
@@ -34,7 +40,16 @@ describe('planCluster', () => {
       desired(),
       observed(),
       true,
-      { operation: 'delete', summary: 'delete default/demo', steps: ['delete 2 machines of md-0', 'delete 3 machines of the control plane', 'release the IP addresses', 'remove the kubeconfig and talosconfig Secrets'] },
+      {
+        operation: 'delete',
+        summary: 'delete default/demo',
+        steps: [
+          'delete 2 machines of md-0',
+          'delete 3 machines of the control plane',
+          'release the IP addresses',
+          'remove the kubeconfig and talosconfig Secrets',
+        ],
+      },
     ],
     ['everything matches', desired(), observed(), false, { operation: 'none', summary: 'nothing to do', steps: [] }],
     [
@@ -46,8 +61,13 @@ describe('planCluster', () => {
         operation: 'upgrade',
         summary: 'upgrade Kubernetes v1.33.4 → v1.36.1, Talos v1.11.5 → v1.13.2',
         steps: [
-          'take an etcd snapshot', 'upgrade control plane to v1.34.2', 'upgrade Talos to v1.12.4', 'upgrade control plane to v1.35.3',
-          'upgrade Talos to v1.13.2', 'upgrade control plane to v1.36.1', 'upgrade workers md-0 to v1.36.1',
+          'take an etcd snapshot',
+          'upgrade control plane to v1.34.2',
+          'upgrade Talos to v1.12.4',
+          'upgrade control plane to v1.35.3',
+          'upgrade Talos to v1.13.2',
+          'upgrade control plane to v1.36.1',
+          'upgrade workers md-0 to v1.36.1',
         ],
       },
     ],
@@ -56,14 +76,22 @@ describe('planCluster', () => {
       desired({ kubernetesVersion: 'v1.34.2' }),
       observed((m) => (m.name === 'cp-0' ? { ...m, kubernetesVersion: 'v1.34.2' } : m)),
       false,
-      { operation: 'upgrade', summary: 'upgrade Kubernetes v1.33.4 → v1.34.2', steps: ['take an etcd snapshot', 'upgrade control plane to v1.34.2', 'upgrade workers md-0 to v1.34.2'] },
+      {
+        operation: 'upgrade',
+        summary: 'upgrade Kubernetes v1.33.4 → v1.34.2',
+        steps: ['take an etcd snapshot', 'upgrade control plane to v1.34.2', 'upgrade workers md-0 to v1.34.2'],
+      },
     ],
     [
       'the version comes before a control-plane scale asked at the same time',
       desired({ kubernetesVersion: 'v1.34.2', controlPlane: { replicas: 5, machine: shape } }),
       observed(),
       false,
-      { operation: 'upgrade', summary: 'upgrade Kubernetes v1.33.4 → v1.34.2', steps: ['take an etcd snapshot', 'upgrade control plane to v1.34.2', 'upgrade workers md-0 to v1.34.2'] },
+      {
+        operation: 'upgrade',
+        summary: 'upgrade Kubernetes v1.33.4 → v1.34.2',
+        steps: ['take an etcd snapshot', 'upgrade control plane to v1.34.2', 'upgrade workers md-0 to v1.34.2'],
+      },
     ],
     [
       'control plane 3 → 5',
@@ -74,8 +102,11 @@ describe('planCluster', () => {
         operation: 'scale-control-plane',
         summary: 'scale control plane 3 → 5',
         steps: [
-          'take an etcd snapshot', 'create new control-plane machine 1', 'wait until new control-plane machine 1 is Ready and its etcd member healthy',
-          'create new control-plane machine 2', 'wait until new control-plane machine 2 is Ready and its etcd member healthy',
+          'take an etcd snapshot',
+          'create new control-plane machine 1',
+          'wait until new control-plane machine 1 is Ready and its etcd member healthy',
+          'create new control-plane machine 2',
+          'wait until new control-plane machine 2 is Ready and its etcd member healthy',
         ],
       },
     ],
@@ -87,20 +118,42 @@ describe('planCluster', () => {
       {
         operation: 'rollout-control-plane',
         summary: 'roll out the control plane (3 machines)',
-        steps: ['take an etcd snapshot', ...[0, 1, 2].flatMap((i) => [
-          `create new control-plane machine ${i + 1}`, `wait until new control-plane machine ${i + 1} is Ready and its etcd member healthy`,
-          `move etcd leadership away from cp-${i}`, `remove cp-${i} from etcd (it leaves by itself)`, `delete machine cp-${i}`,
-        ])],
+        steps: [
+          'take an etcd snapshot',
+          ...[0, 1, 2].flatMap((i) => [
+            `create new control-plane machine ${i + 1}`,
+            `wait until new control-plane machine ${i + 1} is Ready and its etcd member healthy`,
+            `move etcd leadership away from cp-${i}`,
+            `remove cp-${i} from etcd (it leaves by itself)`,
+            `delete machine cp-${i}`,
+          ]),
+        ],
       },
     ],
-    ['md-0 2 → 4', desired({ machineDeployments: md0({ replicas: 4 }) }), observed(), false, { operation: 'scale-machine-deployment', summary: 'scale md-0 2 → 4', steps: ['create 2 machines in md-0'] }],
-    ['md-0 2 → 1 (Oldest)', desired({ machineDeployments: md0({ replicas: 1 }) }), observed(), false, { operation: 'scale-machine-deployment', summary: 'scale md-0 2 → 1', steps: ['delete md-0-0'] }],
+    [
+      'md-0 2 → 4',
+      desired({ machineDeployments: md0({ replicas: 4 }) }),
+      observed(),
+      false,
+      { operation: 'scale-machine-deployment', summary: 'scale md-0 2 → 4', steps: ['create 2 machines in md-0'] },
+    ],
+    [
+      'md-0 2 → 1 (Oldest)',
+      desired({ machineDeployments: md0({ replicas: 1 }) }),
+      observed(),
+      false,
+      { operation: 'scale-machine-deployment', summary: 'scale md-0 2 → 1', steps: ['delete md-0-0'] },
+    ],
     [
       'a new md-0 shape rolls md-0 with surge 1 / unavailable 0',
       desired({ machineDeployments: md0({ machine: bigger }) }),
       observed(),
       false,
-      { operation: 'rollout-machine-deployment', summary: 'roll out md-0 (2 machines)', steps: ['create 1 machine in md-0', 'delete md-0-0', 'create 1 machine in md-0', 'delete md-0-1'] },
+      {
+        operation: 'rollout-machine-deployment',
+        summary: 'roll out md-0 (2 machines)',
+        steps: ['create 1 machine in md-0', 'delete md-0-0', 'create 1 machine in md-0', 'delete md-0-1'],
+      },
     ],
     [
       'workers of a removed MachineDeployment are deleted first',
@@ -116,9 +169,27 @@ describe('planCluster', () => {
   });
 
   it.each<[string, DesiredCluster, ObservedCluster, string, string]>([
-    ['paused', desired({ paused: true, kubernetesVersion: 'v1.34.2' }), observed(), 'upgrade', 'the cluster is paused; "upgrade Kubernetes v1.33.4 → v1.34.2" waits until it is resumed'],
-    ['a downgrade', desired({ kubernetesVersion: 'v1.33.1' }), observed(), 'upgrade', 'cp-0 runs Kubernetes v1.33.4, newer than the desired v1.33.1; downgrades are not supported'],
-    ['a Talos downgrade', desired({ talosVersion: 'v1.11.2' }), observed(), 'upgrade', 'cp-0 runs Talos v1.11.5, newer than the desired v1.11.2; downgrades are not supported'],
+    [
+      'paused',
+      desired({ paused: true, kubernetesVersion: 'v1.34.2' }),
+      observed(),
+      'upgrade',
+      'the cluster is paused; "upgrade Kubernetes v1.33.4 → v1.34.2" waits until it is resumed',
+    ],
+    [
+      'a downgrade',
+      desired({ kubernetesVersion: 'v1.33.1' }),
+      observed(),
+      'upgrade',
+      'cp-0 runs Kubernetes v1.33.4, newer than the desired v1.33.1; downgrades are not supported',
+    ],
+    [
+      'a Talos downgrade',
+      desired({ talosVersion: 'v1.11.2' }),
+      observed(),
+      'upgrade',
+      'cp-0 runs Talos v1.11.5, newer than the desired v1.11.2; downgrades are not supported',
+    ],
     [
       'an upgrade that leaves a pinned group too far behind',
       desired({ kubernetesVersion: 'v1.36.1', talosVersion: 'v1.13.2', machineDeployments: md0({ kubernetesVersion: 'v1.32.9' }) }),
@@ -147,8 +218,20 @@ describe('planCluster', () => {
       'rollout-machine-deployment',
       'the machine shape of md-0 changed, but its InPlace strategy cannot change a VM; use RollingUpdate',
     ],
-    ['a rollout with both fenceposts zero', desired({ machineDeployments: md0({ machine: bigger, strategy: { type: 'RollingUpdate', maxSurge: 0, maxUnavailable: 0 } }) }), observed(), 'rollout-machine-deployment', 'maxSurge (0) and maxUnavailable (0) cannot both be 0: the rollout could never replace a machine'],
-    ['provisioning versions Talos cannot run', desired({ kubernetesVersion: 'v1.30.4', talosVersion: 'v1.13.2' }), empty, 'provision', 'Talos v1.13.2 supports Kubernetes v1.31 to v1.36, not v1.30.4'],
+    [
+      'a rollout with both fenceposts zero',
+      desired({ machineDeployments: md0({ machine: bigger, strategy: { type: 'RollingUpdate', maxSurge: 0, maxUnavailable: 0 } }) }),
+      observed(),
+      'rollout-machine-deployment',
+      'maxSurge (0) and maxUnavailable (0) cannot both be 0: the rollout could never replace a machine',
+    ],
+    [
+      'provisioning versions Talos cannot run',
+      desired({ kubernetesVersion: 'v1.30.4', talosVersion: 'v1.13.2' }),
+      empty,
+      'provision',
+      'Talos v1.13.2 supports Kubernetes v1.31 to v1.36, not v1.30.4',
+    ],
     [
       'provisioning a group pinned 4 minors behind',
       desired({ machineDeployments: md0({ kubernetesVersion: 'v1.29.5' }) }),
@@ -173,9 +256,23 @@ describe('planCluster', () => {
 
   it('carries what the operation workflow needs', () => {
     const upgrade = plan(desired({ kubernetesVersion: 'v1.34.2' }), observed());
-    expect(upgrade).toMatchObject({ ok: true, operation: 'upgrade', from: { kubernetes: 'v1.33.4', talos: 'v1.11.5' }, to: { kubernetes: 'v1.34.2', talos: 'v1.11.5' } });
+    expect(upgrade).toMatchObject({
+      ok: true,
+      operation: 'upgrade',
+      from: { kubernetes: 'v1.33.4', talos: 'v1.11.5' },
+      to: { kubernetes: 'v1.34.2', talos: 'v1.11.5' },
+    });
     const rollout = plan(desired({ machineDeployments: md0({ machine: bigger }) }), observed());
-    expect(rollout).toMatchObject({ ok: true, deployment: 'md-0', batches: [{ create: ['md-0 new machine 1'], delete: [] }, { create: [], delete: ['md-0-0'] }, { create: ['md-0 new machine 2'], delete: [] }, { create: [], delete: ['md-0-1'] }] });
+    expect(rollout).toMatchObject({
+      ok: true,
+      deployment: 'md-0',
+      batches: [
+        { create: ['md-0 new machine 1'], delete: [] },
+        { create: [], delete: ['md-0-0'] },
+        { create: ['md-0 new machine 2'], delete: [] },
+        { create: [], delete: ['md-0-1'] },
+      ],
+    });
     const scale = plan(desired({ machineDeployments: md0({ replicas: 1 }) }), observed());
     expect(scale).toMatchObject({ ok: true, deployment: 'md-0', from: 2, to: 1, create: 0, delete: ['md-0-0'] });
   });

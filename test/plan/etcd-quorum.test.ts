@@ -21,7 +21,11 @@ describe('etcd quorum', () => {
     [members(true, false, true), 'cp-0', 'removing cp-0 would leave 2 etcd members with 1 healthy, and quorum needs 2'],
     [members(true, true), 'cp-0', undefined],
     [members(true), 'cp-0', 'cp-0 is the last etcd member and cannot be removed'],
-    [members(true, false, false), 'cp-1', 'etcd has lost quorum: 1 of 3 members healthy, 2 needed; restore it before changing the control plane'],
+    [
+      members(true, false, false),
+      'cp-1',
+      'etcd has lost quorum: 1 of 3 members healthy, 2 needed; restore it before changing the control plane',
+    ],
   ])('removal from %j of %s: %s', (list, name, reason) => {
     expect(checkRemoval(list, name)).toBe(reason);
   });

@@ -18,7 +18,9 @@ export function machine(name: string, overrides: Partial<ObservedMachine> = {}):
 
 /** `count` machines named `<prefix>-0…`, created a day apart (the first is the oldest). */
 export function machines(prefix: string, count: number, overrides: Partial<ObservedMachine> = {}): ObservedMachine[] {
-  return Array.from({ length: count }, (_, i) => machine(`${prefix}-${i}`, { createdAt: `2026-01-${String(i + 1).padStart(2, '0')}T00:00:00Z`, ...overrides }));
+  return Array.from({ length: count }, (_, i) =>
+    machine(`${prefix}-${i}`, { createdAt: `2026-01-${String(i + 1).padStart(2, '0')}T00:00:00Z`, ...overrides }),
+  );
 }
 
 /** A control-plane machine (etcd member). */

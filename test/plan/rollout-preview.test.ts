@@ -4,7 +4,15 @@ import { previewRollout } from '../../plan/rollout-preview.ts';
 import type { RolloutTarget } from '../../plan/rollout.ts';
 import { machine, machines } from './machines.ts';
 
-const target: RolloutTarget = { replicas: 3, shapeHash: 'shape-b', kubernetesVersion: 'v1.33.4', maxSurge: 1, maxUnavailable: 0, deletePolicy: 'Oldest', seed: 's' };
+const target: RolloutTarget = {
+  replicas: 3,
+  shapeHash: 'shape-b',
+  kubernetesVersion: 'v1.33.4',
+  maxSurge: 1,
+  maxUnavailable: 0,
+  deletePolicy: 'Oldest',
+  seed: 's',
+};
 const fresh = (name: string, overrides: Partial<ObservedMachine> = {}) => machine(name, { shapeHash: 'shape-b', ...overrides });
 
 describe('previewRollout', () => {
@@ -23,7 +31,11 @@ describe('previewRollout', () => {
   });
 
   it('picks up a rollout whose new machine is still booting and whose old machine is still being deleted', () => {
-    const fleet = [fresh('new-a', { phase: 'Provisioning', ready: false }), machine('old-0', { phase: 'Deleting', ready: false }), ...machines('old', 3).slice(1)];
+    const fleet = [
+      fresh('new-a', { phase: 'Provisioning', ready: false }),
+      machine('old-0', { phase: 'Deleting', ready: false }),
+      ...machines('old', 3).slice(1),
+    ];
     expect(previewRollout(target, fleet, 'md-0')).toEqual({
       ok: true,
       batches: [

@@ -13,7 +13,8 @@ const target = (replicas: number, maxSurge: IntOrPercent, maxUnavailable: IntOrP
   deletePolicy: 'Oldest',
   seed: 'seed',
 });
-const fresh = (name: string, overrides: Partial<ObservedMachine> = {}) => machine(name, { shapeHash: 'shape-b', createdAt: '2026-03-01T00:00:00Z', ...overrides });
+const fresh = (name: string, overrides: Partial<ObservedMachine> = {}) =>
+  machine(name, { shapeHash: 'shape-b', createdAt: '2026-03-01T00:00:00Z', ...overrides });
 const isAvailable = (m: ObservedMachine) => m.phase === 'Running' && m.ready;
 const availableCount = (fleet: readonly ObservedMachine[]) => fleet.filter(isAvailable).length;
 
@@ -29,9 +30,12 @@ describe('resolveFenceposts', () => {
     // Rounding alone made both zero: Kubernetes and CAPI allow one unavailable so the rollout progresses.
     [0, '25%', 3, 0, 1],
     ['0%', '10%', 5, 0, 1],
-  ])('maxSurge %s, maxUnavailable %s of %i replicas → surge %i, unavailable %i', (surge, unavailable, replicas, maxSurge, maxUnavailable) => {
-    expect(resolveFenceposts(surge, unavailable, replicas)).toEqual({ ok: true, maxSurge, maxUnavailable });
-  });
+  ])(
+    'maxSurge %s, maxUnavailable %s of %i replicas → surge %i, unavailable %i',
+    (surge, unavailable, replicas, maxSurge, maxUnavailable) => {
+      expect(resolveFenceposts(surge, unavailable, replicas)).toEqual({ ok: true, maxSurge, maxUnavailable });
+    },
+  );
 
   it.each<[IntOrPercent, IntOrPercent, string]>([
     [0, 0, 'maxSurge (0) and maxUnavailable (0) cannot both be 0: the rollout could never replace a machine'],
@@ -46,29 +50,77 @@ describe('resolveFenceposts', () => {
 describe('rolloutStep', () => {
   it.each<[string, RolloutTarget, ObservedMachine[], { create: number; delete: string[]; done: boolean }]>([
     ['surge 1 / unavailable 0 starts by adding one machine', target(3, 1, 0), machines('old', 3), { create: 1, delete: [], done: false }],
-    ['surge 1 / unavailable 0 deletes the oldest once the new one is Ready', target(3, 1, 0), [...machines('old', 3), fresh('new-0')], { create: 0, delete: ['old-0'], done: false }],
-    ['surge 1 / unavailable 0 waits while the new one is not Ready', target(3, 1, 0), [...machines('old', 3), fresh('new-0', { ready: false, phase: 'Provisioning' })], { create: 0, delete: [], done: false }],
+    [
+      'surge 1 / unavailable 0 deletes the oldest once the new one is Ready',
+      target(3, 1, 0),
+      [...machines('old', 3), fresh('new-0')],
+      { create: 0, delete: ['old-0'], done: false },
+    ],
+    [
+      'surge 1 / unavailable 0 waits while the new one is not Ready',
+      target(3, 1, 0),
+      [...machines('old', 3), fresh('new-0', { ready: false, phase: 'Provisioning' })],
+      { create: 0, delete: [], done: false },
+    ],
     ['surge 0 / unavailable 1 starts by deleting one', target(3, 0, 1), machines('old', 3), { create: 0, delete: ['old-0'], done: false }],
-    ['25% / 25% of 4 adds one and deletes one at once', target(4, '25%', '25%'), machines('old', 4), { create: 1, delete: ['old-0'], done: false }],
-    ['surge 3 / unavailable 3 of 3 replaces everything at once', target(3, 3, 3), machines('old', 3), { create: 3, delete: ['old-0', 'old-1', 'old-2'], done: false }],
+    [
+      '25% / 25% of 4 adds one and deletes one at once',
+      target(4, '25%', '25%'),
+      machines('old', 4),
+      { create: 1, delete: ['old-0'], done: false },
+    ],
+    [
+      'surge 3 / unavailable 3 of 3 replaces everything at once',
+      target(3, 3, 3),
+      machines('old', 3),
+      { create: 3, delete: ['old-0', 'old-1', 'old-2'], done: false },
+    ],
     [
       'an unready old machine goes before healthy ones (cleanupUnhealthyReplicas)',
       target(3, 1, 0),
       [...machines('old', 3).map((m) => (m.name === 'old-1' ? { ...m, ready: false } : m)), fresh('new-0')],
       { create: 0, delete: ['old-1'], done: false },
     ],
-    ['a shrinking group rolls and scales down together', target(2, 2, 0), machines('old', 3), { create: 1, delete: ['old-0'], done: false }],
-    ['too many new machines: the surplus goes', target(1, 1, 0), [fresh('new-0', { createdAt: '2026-03-01T00:00:00Z' }), fresh('new-1', { createdAt: '2026-03-02T00:00:00Z' })], { create: 0, delete: ['new-0'], done: false }],
-    ['a machine still being deleted counts toward maxSurge', target(3, 1, 0), [fresh('new-0'), fresh('new-1'), machine('old-0'), machine('old-1', { phase: 'Deleting', ready: false })], { create: 0, delete: [], done: false }],
-    ['a changed Kubernetes version makes machines outdated too', { ...target(1, 1, 0), shapeHash: 'shape-a', kubernetesVersion: 'v1.34.2' }, [machine('old-0')], { create: 1, delete: [], done: false }],
-    ['done when every machine is up to date and Ready', target(2, 1, 0), [fresh('new-0'), fresh('new-1')], { create: 0, delete: [], done: true }],
+    [
+      'a shrinking group rolls and scales down together',
+      target(2, 2, 0),
+      machines('old', 3),
+      { create: 1, delete: ['old-0'], done: false },
+    ],
+    [
+      'too many new machines: the surplus goes',
+      target(1, 1, 0),
+      [fresh('new-0', { createdAt: '2026-03-01T00:00:00Z' }), fresh('new-1', { createdAt: '2026-03-02T00:00:00Z' })],
+      { create: 0, delete: ['new-0'], done: false },
+    ],
+    [
+      'a machine still being deleted counts toward maxSurge',
+      target(3, 1, 0),
+      [fresh('new-0'), fresh('new-1'), machine('old-0'), machine('old-1', { phase: 'Deleting', ready: false })],
+      { create: 0, delete: [], done: false },
+    ],
+    [
+      'a changed Kubernetes version makes machines outdated too',
+      { ...target(1, 1, 0), shapeHash: 'shape-a', kubernetesVersion: 'v1.34.2' },
+      [machine('old-0')],
+      { create: 1, delete: [], done: false },
+    ],
+    [
+      'done when every machine is up to date and Ready',
+      target(2, 1, 0),
+      [fresh('new-0'), fresh('new-1')],
+      { create: 0, delete: [], done: true },
+    ],
     ['done at zero replicas with nothing left', target(0, 1, 0), [], { create: 0, delete: [], done: true }],
   ])('%s', (_name, t, fleet, batch) => {
     expect(rolloutStep(t, fleet)).toEqual({ ok: true, ...batch });
   });
 
   it('refuses both fenceposts given as zero', () => {
-    expect(rolloutStep(target(3, 0, '0%'), machines('old', 3))).toEqual({ ok: false, reason: 'maxSurge (0) and maxUnavailable (0%) cannot both be 0: the rollout could never replace a machine' });
+    expect(rolloutStep(target(3, 0, '0%'), machines('old', 3))).toEqual({
+      ok: false,
+      reason: 'maxSurge (0) and maxUnavailable (0%) cannot both be 0: the rollout could never replace a machine',
+    });
   });
 });
 
@@ -85,7 +137,11 @@ interface Mode {
 }
 
 /** Runs rolloutStep to completion like the workflow would, asserting the strategy's bounds after every batch. */
-function simulate(t: RolloutTarget, initial: ObservedMachine[], mode: Mode): { batches: [number, string[]][]; created: number; fleet: ObservedMachine[] } {
+function simulate(
+  t: RolloutTarget,
+  initial: ObservedMachine[],
+  mode: Mode,
+): { batches: [number, string[]][]; created: number; fleet: ObservedMachine[] } {
   const fence = resolveFenceposts(t.maxSurge, t.maxUnavailable, t.replicas);
   if (!fence.ok) throw new Error(fence.reason);
   const maxTotal = Math.max(initial.length, t.replicas + fence.maxSurge);
@@ -101,7 +157,11 @@ function simulate(t: RolloutTarget, initial: ObservedMachine[], mode: Mode): { b
     const present = new Set(fleet.map((m) => m.name));
     const wasDeleting = new Set(fleet.filter((m) => m.phase === 'Deleting').map((m) => m.name));
     assert(new Set(step.delete).size === step.delete.length, 'a machine is deleted twice in one batch');
-    for (const name of step.delete) assert(fleet.some((m) => m.name === name && m.phase !== 'Deleting'), `${name} is not there to delete`);
+    for (const name of step.delete)
+      assert(
+        fleet.some((m) => m.name === name && m.phase !== 'Deleting'),
+        `${name} is not there to delete`,
+      );
     fleet = fleet
       .filter((m) => mode.deleteDelay === 1 || !step.delete.includes(m.name))
       .map((m) => (step.delete.includes(m.name) ? { ...m, phase: 'Deleting' as const, ready: false } : m));
@@ -113,7 +173,9 @@ function simulate(t: RolloutTarget, initial: ObservedMachine[], mode: Mode): { b
     // Time passes: deletions finish, new machines boot.
     fleet = fleet
       .filter((m) => !wasDeleting.has(m.name))
-      .map((m) => (m.phase === 'Provisioning' && (mode.readyDelay === 0 || present.has(m.name)) ? { ...m, phase: 'Running' as const, ready: true } : m));
+      .map((m) =>
+        m.phase === 'Provisioning' && (mode.readyDelay === 0 || present.has(m.name)) ? { ...m, phase: 'Running' as const, ready: true } : m,
+      );
   }
   throw new Error(`no convergence: ${JSON.stringify(fleet.map((m) => [m.name, m.shapeHash, m.phase, m.ready]))}`);
 }
@@ -131,7 +193,10 @@ const scenarios = (replicas: number): [string, ObservedMachine[]][] => [
   ['all outdated, one more than wanted', machines('old', replicas + 1)],
   [
     'half done, one old machine not Ready',
-    [...Array.from({ length: Math.ceil(replicas / 2) }, (_, i) => fresh(`done-${i}`)), ...machines('old', Math.floor(replicas / 2)).map((m, i) => (i === 0 ? { ...m, ready: false } : m))],
+    [
+      ...Array.from({ length: Math.ceil(replicas / 2) }, (_, i) => fresh(`done-${i}`)),
+      ...machines('old', Math.floor(replicas / 2)).map((m, i) => (i === 0 ? { ...m, ready: false } : m)),
+    ],
   ],
 ];
 
@@ -158,13 +223,23 @@ describe('rolloutStep converges within maxSurge / maxUnavailable', () => {
 
   it('surge 1 / unavailable 0 on 3 replicas: add one, delete the oldest, three times', () => {
     expect(simulate(target(3, 1, 0), machines('old', 3), { readyDelay: 0, deleteDelay: 0 }).batches).toEqual([
-      [1, []], [0, ['old-0']], [1, []], [0, ['old-1']], [1, []], [0, ['old-2']],
+      [1, []],
+      [0, ['old-0']],
+      [1, []],
+      [0, ['old-1']],
+      [1, []],
+      [0, ['old-2']],
     ]);
   });
 
   it('surge 0 / unavailable 2 on 5 replicas: two out, two in', () => {
     expect(simulate(target(5, 0, 2), machines('old', 5), { readyDelay: 0, deleteDelay: 0 }).batches).toEqual([
-      [0, ['old-0', 'old-1']], [2, []], [0, ['old-2', 'old-3']], [2, []], [0, ['old-4']], [1, []],
+      [0, ['old-0', 'old-1']],
+      [2, []],
+      [0, ['old-2', 'old-3']],
+      [2, []],
+      [0, ['old-4']],
+      [1, []],
     ]);
   });
 });

@@ -37,7 +37,15 @@ describe('orderForDeletion', () => {
   });
 
   it('a provisioning machine counts as unhealthy', () => {
-    expect(names(orderForDeletion([machine('old'), machine('new', { phase: 'Provisioning', ready: true, createdAt: '2026-02-01T00:00:00Z' })], 'Oldest', 's'))).toEqual(['new', 'old']);
+    expect(
+      names(
+        orderForDeletion(
+          [machine('old'), machine('new', { phase: 'Provisioning', ready: true, createdAt: '2026-02-01T00:00:00Z' })],
+          'Oldest',
+          's',
+        ),
+      ),
+    ).toEqual(['new', 'old']);
   });
 });
 

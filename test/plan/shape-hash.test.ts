@@ -11,7 +11,14 @@ describe('shapeHash', () => {
     expect(shapeHash(reordered)).toBe(shapeHash(shape));
   });
 
-  it.each([['cores', 4], ['memoryMiB', 8192], ['diskGiB', 40], ['templateVmid', 9001], ['storage', 'ssd'], ['vlan', 20]])('changes with %s', (key, value) => {
+  it.each([
+    ['cores', 4],
+    ['memoryMiB', 8192],
+    ['diskGiB', 40],
+    ['templateVmid', 9001],
+    ['storage', 'ssd'],
+    ['vlan', 20],
+  ])('changes with %s', (key, value) => {
     expect(shapeHash({ ...shape, [key]: value })).not.toBe(shapeHash(shape));
   });
 });

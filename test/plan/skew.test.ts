@@ -10,8 +10,14 @@ describe('checkSkew', () => {
     ['kubelet 3 minors older', { apiservers: [api('v1.33.4')], kubelets: [kubelet('v1.30.0')] }],
     ['kubelet newer patch of the same minor', { apiservers: [api('v1.33.1')], kubelets: [kubelet('v1.33.6')] }],
     ['kubelet v1.23 two minors older than v1.25', { apiservers: [api('v1.25.0')], kubelets: [kubelet('v1.23.9')] }],
-    ['HA apiservers one minor apart, kubelet at the older', { apiservers: [api('v1.32.3', 'cp-1'), api('v1.31.7', 'cp-2')], kubelets: [kubelet('v1.31.2')] }],
-    ['HA apiservers one minor apart, kubelet 3 behind the newer', { apiservers: [api('v1.32.3', 'cp-1'), api('v1.31.7', 'cp-2')], kubelets: [kubelet('v1.29.0')] }],
+    [
+      'HA apiservers one minor apart, kubelet at the older',
+      { apiservers: [api('v1.32.3', 'cp-1'), api('v1.31.7', 'cp-2')], kubelets: [kubelet('v1.31.2')] },
+    ],
+    [
+      'HA apiservers one minor apart, kubelet 3 behind the newer',
+      { apiservers: [api('v1.32.3', 'cp-1'), api('v1.31.7', 'cp-2')], kubelets: [kubelet('v1.29.0')] },
+    ],
     ['no apiservers yet', { apiservers: [], kubelets: [kubelet('v1.29.0')] }],
   ])('allows %s', (_name, state) => {
     expect(checkSkew(state)).toEqual([]);
@@ -52,14 +58,17 @@ describe('checkSkew', () => {
       'a kubelet on another major version',
       { apiservers: [api('v1.33.1')], kubelets: [kubelet('v2.0.0')] },
       'major-mismatch',
-      'the kubelets of md-0 at v2.0.0 would not share the apiserver\'s major version v1',
+      "the kubelets of md-0 at v2.0.0 would not share the apiserver's major version v1",
     ],
   ])('refuses %s', (_name, state, rule, message) => {
     expect(checkSkew(state)).toEqual([{ rule, component: expect.any(String) as string, message }]);
   });
 
   it('names every violation, kubelet by kubelet', () => {
-    const violations = checkSkew({ apiservers: [api('v1.34.0')], kubelets: [kubelet('v1.30.0', 'a'), kubelet('v1.34.0', 'b'), kubelet('v1.29.0', 'c')] });
+    const violations = checkSkew({
+      apiservers: [api('v1.34.0')],
+      kubelets: [kubelet('v1.30.0', 'a'), kubelet('v1.34.0', 'b'), kubelet('v1.29.0', 'c')],
+    });
     expect(violations.map((v) => [v.rule, v.component])).toEqual([
       ['kubelet-too-old', 'a'],
       ['kubelet-too-old', 'c'],

@@ -20,7 +20,8 @@ const plan = (c: Case): UpgradePath =>
     workers: c.workers,
     target: { kubernetes: c.to, talos: c.toTalos },
   });
-const md0 = (version: string, target?: string): WorkerGroupVersion => (target ? { name: 'md-0', version, target } : { name: 'md-0', version });
+const md0 = (version: string, target?: string): WorkerGroupVersion =>
+  target ? { name: 'md-0', version, target } : { name: 'md-0', version };
 const snapshot = 'take an etcd snapshot';
 
 // Talos releases with narrow ranges, so a Talos minimum can force workers to move first.
@@ -41,51 +42,123 @@ describe('planUpgradePath', () => {
     [
       'N-3 → N: v1.33.4 → v1.36.1 with Talos v1.11 → v1.13 interleaved where each Kubernetes minor needs it',
       { controlPlane: 'v1.33.4', talos: 'v1.11.5', workers: [md0('v1.33.4')], to: 'v1.36.1', toTalos: 'v1.13.2' },
-      [snapshot, 'upgrade control plane to v1.34.2', 'upgrade Talos to v1.12.4', 'upgrade control plane to v1.35.3', 'upgrade Talos to v1.13.2', 'upgrade control plane to v1.36.1', 'upgrade workers md-0 to v1.36.1'],
+      [
+        snapshot,
+        'upgrade control plane to v1.34.2',
+        'upgrade Talos to v1.12.4',
+        'upgrade control plane to v1.35.3',
+        'upgrade Talos to v1.13.2',
+        'upgrade control plane to v1.36.1',
+        'upgrade workers md-0 to v1.36.1',
+      ],
     ],
     [
       'workers already 3 minors behind move before the first control-plane hop',
       { controlPlane: 'v1.33.4', talos: 'v1.11.5', workers: [md0('v1.30.4')], to: 'v1.36.1', toTalos: 'v1.13.2' },
-      [snapshot, 'upgrade workers md-0 to v1.33.4', 'upgrade control plane to v1.34.2', 'upgrade Talos to v1.12.4', 'upgrade control plane to v1.35.3', 'upgrade Talos to v1.13.2', 'upgrade control plane to v1.36.1', 'upgrade workers md-0 to v1.36.1'],
+      [
+        snapshot,
+        'upgrade workers md-0 to v1.33.4',
+        'upgrade control plane to v1.34.2',
+        'upgrade Talos to v1.12.4',
+        'upgrade control plane to v1.35.3',
+        'upgrade Talos to v1.13.2',
+        'upgrade control plane to v1.36.1',
+        'upgrade workers md-0 to v1.36.1',
+      ],
     ],
     [
       "CAPI's example v1.29 → v1.33: workers move once at v1.32, then at the end",
       { controlPlane: 'v1.29.5', talos: 'v1.10.7', workers: [md0('v1.29.5')], to: 'v1.33.6', toTalos: 'v1.10.7' },
-      [snapshot, 'upgrade control plane to v1.30.4', 'upgrade control plane to v1.31.7', 'upgrade control plane to v1.32.9', 'upgrade workers md-0 to v1.32.9', 'upgrade control plane to v1.33.6', 'upgrade workers md-0 to v1.33.6'],
+      [
+        snapshot,
+        'upgrade control plane to v1.30.4',
+        'upgrade control plane to v1.31.7',
+        'upgrade control plane to v1.32.9',
+        'upgrade workers md-0 to v1.32.9',
+        'upgrade control plane to v1.33.6',
+        'upgrade workers md-0 to v1.33.6',
+      ],
     ],
     [
       'only the worker group that would fall too far behind moves early',
-      { controlPlane: 'v1.31.7', talos: 'v1.11.5', workers: [md0('v1.29.5'), { name: 'md-1', version: 'v1.31.2' }], to: 'v1.34.2', toTalos: 'v1.11.5' },
-      [snapshot, 'upgrade control plane to v1.32.9', 'upgrade workers md-0 to v1.32.9', 'upgrade control plane to v1.33.6', 'upgrade control plane to v1.34.2', 'upgrade workers md-0, md-1 to v1.34.2'],
+      {
+        controlPlane: 'v1.31.7',
+        talos: 'v1.11.5',
+        workers: [md0('v1.29.5'), { name: 'md-1', version: 'v1.31.2' }],
+        to: 'v1.34.2',
+        toTalos: 'v1.11.5',
+      },
+      [
+        snapshot,
+        'upgrade control plane to v1.32.9',
+        'upgrade workers md-0 to v1.32.9',
+        'upgrade control plane to v1.33.6',
+        'upgrade control plane to v1.34.2',
+        'upgrade workers md-0, md-1 to v1.34.2',
+      ],
     ],
     [
       'a worker group pinned 3 minors behind the target stays where it is',
       { controlPlane: 'v1.33.4', talos: 'v1.11.5', workers: [md0('v1.33.4', 'v1.33.4')], to: 'v1.36.1', toTalos: 'v1.13.2' },
-      [snapshot, 'upgrade control plane to v1.34.2', 'upgrade Talos to v1.12.4', 'upgrade control plane to v1.35.3', 'upgrade Talos to v1.13.2', 'upgrade control plane to v1.36.1'],
+      [
+        snapshot,
+        'upgrade control plane to v1.34.2',
+        'upgrade Talos to v1.12.4',
+        'upgrade control plane to v1.35.3',
+        'upgrade Talos to v1.13.2',
+        'upgrade control plane to v1.36.1',
+      ],
     ],
     [
       'Kubernetes first when it is below the new Talos minimum (v1.29 cannot run on Talos v1.12+)',
       { controlPlane: 'v1.29.5', talos: 'v1.11.5', workers: [md0('v1.29.5')], to: 'v1.31.7', toTalos: 'v1.13.2' },
-      [snapshot, 'upgrade control plane to v1.30.4', 'upgrade control plane to v1.31.7', 'upgrade workers md-0 to v1.31.7', 'upgrade Talos to v1.12.4', 'upgrade Talos to v1.13.2'],
+      [
+        snapshot,
+        'upgrade control plane to v1.30.4',
+        'upgrade control plane to v1.31.7',
+        'upgrade workers md-0 to v1.31.7',
+        'upgrade Talos to v1.12.4',
+        'upgrade Talos to v1.13.2',
+      ],
     ],
     [
       'Kubernetes and Talos across six minors: workers move when skew demands, Talos when Kubernetes outgrows it',
       { controlPlane: 'v1.29.5', talos: 'v1.11.5', workers: [md0('v1.29.5')], to: 'v1.35.3', toTalos: 'v1.13.2' },
       [
-        snapshot, 'upgrade control plane to v1.30.4', 'upgrade control plane to v1.31.7', 'upgrade control plane to v1.32.9', 'upgrade workers md-0 to v1.32.9',
-        'upgrade control plane to v1.33.6', 'upgrade control plane to v1.34.2', 'upgrade Talos to v1.12.4', 'upgrade control plane to v1.35.3',
-        'upgrade workers md-0 to v1.35.3', 'upgrade Talos to v1.13.2',
+        snapshot,
+        'upgrade control plane to v1.30.4',
+        'upgrade control plane to v1.31.7',
+        'upgrade control plane to v1.32.9',
+        'upgrade workers md-0 to v1.32.9',
+        'upgrade control plane to v1.33.6',
+        'upgrade control plane to v1.34.2',
+        'upgrade Talos to v1.12.4',
+        'upgrade control plane to v1.35.3',
+        'upgrade workers md-0 to v1.35.3',
+        'upgrade Talos to v1.13.2',
       ],
     ],
     [
       "workers catch up with the control plane when they are below the next Talos' minimum",
       { controlPlane: 'v1.32.3', talos: 'v1.20.1', workers: [md0('v1.30.4')], to: 'v1.33.6', toTalos: 'v1.21.0', versions: narrowTalos },
-      [snapshot, 'upgrade workers md-0 to v1.32.3', 'upgrade Talos to v1.21.0', 'upgrade control plane to v1.33.6', 'upgrade workers md-0 to v1.33.6'],
+      [
+        snapshot,
+        'upgrade workers md-0 to v1.32.3',
+        'upgrade Talos to v1.21.0',
+        'upgrade control plane to v1.33.6',
+        'upgrade workers md-0 to v1.33.6',
+      ],
     ],
     [
       'kubelets older than v1.25 may trail by only 2 minors',
       { controlPlane: 'v1.24.3', talos: 'v1.3.7', workers: [md0('v1.22.5')], to: 'v1.26.1', toTalos: 'v1.3.7', versions: before125 },
-      [snapshot, 'upgrade workers md-0 to v1.24.3', 'upgrade control plane to v1.25.2', 'upgrade control plane to v1.26.1', 'upgrade workers md-0 to v1.26.1'],
+      [
+        snapshot,
+        'upgrade workers md-0 to v1.24.3',
+        'upgrade control plane to v1.25.2',
+        'upgrade control plane to v1.26.1',
+        'upgrade workers md-0 to v1.26.1',
+      ],
     ],
     [
       'a patch upgrade is one control-plane hop and one workers hop',
@@ -109,17 +182,30 @@ describe('planUpgradePath', () => {
   });
 
   it('carries from/to on every hop, for child workflow IDs', () => {
-    const path = plan({ controlPlane: 'v1.31.7', talos: 'v1.11.2', workers: [md0('v1.29.5'), { name: 'md-1', version: 'v1.31.2' }], to: 'v1.33.6', toTalos: 'v1.11.5' });
+    const path = plan({
+      controlPlane: 'v1.31.7',
+      talos: 'v1.11.2',
+      workers: [md0('v1.29.5'), { name: 'md-1', version: 'v1.31.2' }],
+      to: 'v1.33.6',
+      toTalos: 'v1.11.5',
+    });
     expect(path).toEqual({
       ok: true,
       hops: [
         { kind: 'snapshot-etcd', description: snapshot },
         { kind: 'control-plane', from: 'v1.31.7', to: 'v1.32.9', description: 'upgrade control plane to v1.32.9' },
-        { kind: 'workers', deployments: [{ name: 'md-0', from: 'v1.29.5', to: 'v1.32.9' }], description: 'upgrade workers md-0 to v1.32.9' },
+        {
+          kind: 'workers',
+          deployments: [{ name: 'md-0', from: 'v1.29.5', to: 'v1.32.9' }],
+          description: 'upgrade workers md-0 to v1.32.9',
+        },
         { kind: 'control-plane', from: 'v1.32.9', to: 'v1.33.6', description: 'upgrade control plane to v1.33.6' },
         {
           kind: 'workers',
-          deployments: [{ name: 'md-0', from: 'v1.32.9', to: 'v1.33.6' }, { name: 'md-1', from: 'v1.31.2', to: 'v1.33.6' }],
+          deployments: [
+            { name: 'md-0', from: 'v1.32.9', to: 'v1.33.6' },
+            { name: 'md-1', from: 'v1.31.2', to: 'v1.33.6' },
+          ],
           description: 'upgrade workers md-0, md-1 to v1.33.6',
         },
         { kind: 'talos', from: 'v1.11.2', to: 'v1.11.5', description: 'upgrade Talos to v1.11.5' },
@@ -128,23 +214,53 @@ describe('planUpgradePath', () => {
   });
 
   it.each<[string, Case, string]>([
-    ['a Kubernetes downgrade', { controlPlane: 'v1.34.2', talos: 'v1.11.5', workers: [], to: 'v1.33.6', toTalos: 'v1.11.5' }, 'the control plane runs Kubernetes v1.34.2; downgrading to v1.33.6 is not supported'],
-    ['a Talos downgrade', { controlPlane: 'v1.33.4', talos: 'v1.12.4', workers: [], to: 'v1.33.4', toTalos: 'v1.11.5' }, 'Talos v1.12.4 is installed; downgrading to v1.11.5 is not supported'],
+    [
+      'a Kubernetes downgrade',
+      { controlPlane: 'v1.34.2', talos: 'v1.11.5', workers: [], to: 'v1.33.6', toTalos: 'v1.11.5' },
+      'the control plane runs Kubernetes v1.34.2; downgrading to v1.33.6 is not supported',
+    ],
+    [
+      'a Talos downgrade',
+      { controlPlane: 'v1.33.4', talos: 'v1.12.4', workers: [], to: 'v1.33.4', toTalos: 'v1.11.5' },
+      'Talos v1.12.4 is installed; downgrading to v1.11.5 is not supported',
+    ],
     [
       'a worker downgrade',
       { controlPlane: 'v1.34.2', talos: 'v1.11.5', workers: [md0('v1.34.0', 'v1.33.6')], to: 'v1.34.2', toTalos: 'v1.11.5' },
       'the kubelets of md-0 run v1.34.0; downgrading to v1.33.6 is not supported',
     ],
-    ['a target outside the catalog', { controlPlane: 'v1.33.4', talos: 'v1.11.5', workers: [], to: 'v1.34.9', toTalos: 'v1.11.5' }, 'Kubernetes v1.34.9 is not in the version catalog'],
+    [
+      'a target outside the catalog',
+      { controlPlane: 'v1.33.4', talos: 'v1.11.5', workers: [], to: 'v1.34.9', toTalos: 'v1.11.5' },
+      'Kubernetes v1.34.9 is not in the version catalog',
+    ],
     [
       'a missing intermediate Kubernetes minor',
-      { controlPlane: 'v1.33.4', talos: 'v1.11.5', workers: [], to: 'v1.36.1', toTalos: 'v1.13.2', versions: catalogWithout('v1.35.1', 'v1.35.3') },
+      {
+        controlPlane: 'v1.33.4',
+        talos: 'v1.11.5',
+        workers: [],
+        to: 'v1.36.1',
+        toTalos: 'v1.13.2',
+        versions: catalogWithout('v1.35.1', 'v1.35.3'),
+      },
       'the version catalog has no Kubernetes v1.35.x, and the control plane cannot skip from v1.34 to v1.36',
     ],
-    ['a Talos target outside the catalog', { controlPlane: 'v1.33.4', talos: 'v1.11.5', workers: [], to: 'v1.33.4', toTalos: 'v1.13.7' }, 'Talos v1.13.7 is not in the version catalog'],
+    [
+      'a Talos target outside the catalog',
+      { controlPlane: 'v1.33.4', talos: 'v1.11.5', workers: [], to: 'v1.33.4', toTalos: 'v1.13.7' },
+      'Talos v1.13.7 is not in the version catalog',
+    ],
     [
       'a missing intermediate Talos minor',
-      { controlPlane: 'v1.33.4', talos: 'v1.11.5', workers: [], to: 'v1.36.1', toTalos: 'v1.13.2', versions: catalogWithout('v1.12.0', 'v1.12.4') },
+      {
+        controlPlane: 'v1.33.4',
+        talos: 'v1.11.5',
+        workers: [],
+        to: 'v1.36.1',
+        toTalos: 'v1.13.2',
+        versions: catalogWithout('v1.12.0', 'v1.12.4'),
+      },
       'the version catalog has no Talos v1.12.x release, and Talos upgrades go through every minor (v1.11 → v1.13)',
     ],
     [
@@ -182,7 +298,11 @@ describe('planUpgradePath', () => {
       { controlPlane: 'v1.33.4', talos: 'v1.11.5', workers: [md0('v1.29.5', 'v1.29.5')], to: 'v1.33.6', toTalos: 'v1.11.5' },
       'after the upgrade, it would break the Kubernetes version-skew policy: the kubelets of md-0 at v1.29.5 would be 4 minors older than kube-apiserver at v1.33.6; at most 3 are allowed',
     ],
-    ['a major version change', { controlPlane: 'v1.36.1', talos: 'v1.13.2', workers: [], to: 'v2.0.0', toTalos: 'v1.13.2' }, 'Kubernetes v1.36.1 → v2.0.0 crosses a major version; Capstan does not plan that'],
+    [
+      'a major version change',
+      { controlPlane: 'v1.36.1', talos: 'v1.13.2', workers: [], to: 'v2.0.0', toTalos: 'v1.13.2' },
+      'Kubernetes v1.36.1 → v2.0.0 crosses a major version; Capstan does not plan that',
+    ],
   ])('refuses %s before anything changes', (_name, c, reason) => {
     expect(plan(c)).toEqual({ ok: false, reason });
   });

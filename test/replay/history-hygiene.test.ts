@@ -5,7 +5,9 @@ import { describeFindings, scanHistory } from '../harness/history-hygiene.ts';
 // The saved histories are committed and replayed in CI: no key or token may be in them. The
 // workflow tests scan their own runs' histories the same way (assertHistoryClean).
 const dir = new URL('./histories/', import.meta.url);
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 describe('saved histories hold no private-key or token material', () => {
   it('has histories to scan', () => {

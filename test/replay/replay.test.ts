@@ -8,7 +8,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 // would break runs already in flight fails here with a nondeterminism error: version it with
 // `patched()` instead, then record the histories anew.
 const dir = new URL('./histories/', import.meta.url);
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 const sources: Record<string, string> = {
   production: fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)),
   fixtures: fileURLToPath(new URL('../fixtures/operation-workflows.ts', import.meta.url)),

@@ -36,7 +36,9 @@ describe('a VM on another node', () => {
     await cloneTemplate(api, { newid: 300, name: 'wanderer' });
     sim.migrate(300, 'pve2');
     expect((await resources()).find((r) => r.vmid === 300)).toMatchObject({ node: 'pve2' });
-    await expect(api.nodes.$('pve1').qemu.$(300).config.$get()).rejects.toThrow("500 Configuration file 'nodes/pve1/qemu-server/300.conf' does not exist");
+    await expect(api.nodes.$('pve1').qemu.$(300).config.$get()).rejects.toThrow(
+      "500 Configuration file 'nodes/pve1/qemu-server/300.conf' does not exist",
+    );
     expect(await api.nodes.$('pve2').qemu.$(300).config.$get()).toMatchObject({ name: 'wanderer' });
     expect((await api.nodes.$('pve2').qemu.$get()).map((vm) => vm.vmid)).toContain(300);
     expect(sim.events.list({ type: 'vm.migrated', vmid: 300 })[0]?.detail).toMatchObject({ from: 'pve1', to: 'pve2' });
@@ -106,7 +108,9 @@ describe('cluster views', () => {
       const early = (await resources()).find((r) => r.vmid === 304);
       expect(early).toEqual({ id: 'qemu/304', type: 'qemu', vmid: 304, node: 'pve1', template: 0, lock: 'clone', status: 'unknown' });
       await waitForTask(api, 'pve1', upid);
-      await eventually(async () => { expect((await resources()).find((r) => r.vmid === 304)).toMatchObject({ name: 'fresh', status: 'stopped' }); });
+      await eventually(async () => {
+        expect((await resources()).find((r) => r.vmid === 304)).toMatchObject({ name: 'fresh', status: 'stopped' });
+      });
       expect((await resources()).find((r) => r.vmid === 9000)).toMatchObject({ template: 1, name: 'talos-v1.11.5' });
     } finally {
       sim.setTiming({ resourcesLag: 2000, clone: 8000 });

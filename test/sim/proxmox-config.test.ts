@@ -71,11 +71,18 @@ describe('config updates', () => {
   it('updates synchronously with PUT and refuses invalid values with PVE messages', async () => {
     expect(await vm().config.$put({ name: 'renamed', balloon: 1024 })).toBeNull();
     expect(await vm().config.$get()).toMatchObject({ name: 'renamed', balloon: 1024 });
-    const invalid = await postForm(sim, '/nodes/pve1/qemu/400/config', { name: 'not_a_dns_name', cores: 0, net1: 'e1001,bridge=vmbr0' }, 'PUT');
+    const invalid = await postForm(
+      sim,
+      '/nodes/pve1/qemu/400/config',
+      { name: 'not_a_dns_name', cores: 0, net1: 'e1001,bridge=vmbr0' },
+      'PUT',
+    );
     expect((invalid.json as { errors: object }).errors).toEqual({
       name: 'invalid format - value does not look like a valid DNS name',
       cores: 'value must have a minimum value of 1',
-      net1: expect.stringMatching(/^invalid format - format error\nmodel: value 'e1001' does not have a value in the enumeration/) as unknown,
+      net1: expect.stringMatching(
+        /^invalid format - format error\nmodel: value 'e1001' does not have a value in the enumeration/,
+      ) as unknown,
     });
     const balloon = await postForm(sim, '/nodes/pve1/qemu/400/config', { balloon: 999_999 }, 'PUT');
     expect(balloon.reason).toBe('balloon value too large (must be smaller than assigned memory)');

@@ -54,7 +54,13 @@ describe('a VM lifecycle through proxmox-api', () => {
 
     const template = await api.nodes.$(node).qemu.$(9000).config.$get();
     const config = await qemu().config.$get();
-    expect(config).toMatchObject({ name: 'capstan-cp-1', cores: 2, memory: '2048', tags: 'talos', scsi0: `ceph:vm-${vmid}-disk-0,iothread=1,size=10G` });
+    expect(config).toMatchObject({
+      name: 'capstan-cp-1',
+      cores: 2,
+      memory: '2048',
+      tags: 'talos',
+      scsi0: `ceph:vm-${vmid}-disk-0,iothread=1,size=10G`,
+    });
     expect(config).not.toHaveProperty('lock');
     expect(config).not.toHaveProperty('template');
     expect(config.net0).toMatch(/^virtio=BC:24:11:[0-9A-F]{2}:[0-9A-F]{2}:[0-9A-F]{2},bridge=vmbr0,firewall=1$/);
@@ -75,7 +81,9 @@ describe('a VM lifecycle through proxmox-api', () => {
     expect(upid).toMatch(/:qmconfig:\d+:capstan@pve!capstan:$/);
     const task = await waitForTask(api, node, upid);
     expect(task.status.exitstatus).toBe('OK');
-    expect(task.log[0]).toMatch(/^update VM \d+: -cores 4 -description control plane 1 -ipconfig0 ip=127\.0\.10\.5\/24,gw=127\.0\.10\.1 -memory 4096 -net0 virtio,bridge=vmbr0 -tags/);
+    expect(task.log[0]).toMatch(
+      /^update VM \d+: -cores 4 -description control plane 1 -ipconfig0 ip=127\.0\.10\.5\/24,gw=127\.0\.10\.1 -memory 4096 -net0 virtio,bridge=vmbr0 -tags/,
+    );
 
     const config = await qemu().config.$get();
     expect(config).toMatchObject({ cores: 4, memory: '4096', tags: 'capstan;talos', ipconfig0: 'ip=127.0.10.5/24,gw=127.0.10.1' });
@@ -101,7 +109,15 @@ describe('a VM lifecycle through proxmox-api', () => {
     const start = await waitForTask(api, node, await qemu().status.start.$post());
     expect(start.status).toMatchObject({ exitstatus: 'OK', type: 'qmstart' });
     const status = await qemu().status.current.$get();
-    expect(status).toMatchObject({ vmid, name: 'capstan-cp-1', status: 'running', qmpstatus: 'running', cpus: 4, maxmem: 4096 * 2 ** 20, agent: 1 });
+    expect(status).toMatchObject({
+      vmid,
+      name: 'capstan-cp-1',
+      status: 'running',
+      qmpstatus: 'running',
+      cpus: 4,
+      maxmem: 4096 * 2 ** 20,
+      agent: 1,
+    });
     expect(status.pid).toBeGreaterThan(0);
 
     const again = await waitForTask(api, node, await qemu().status.start.$post());
@@ -112,7 +128,9 @@ describe('a VM lifecycle through proxmox-api', () => {
   it('reports the agent as not running until the guest has booted, then the ipconfig0 address', async () => {
     await expect(qemu().agent['network-get-interfaces'].$get()).rejects.toThrow('500 QEMU guest agent is not running');
     const answer: unknown = await eventually(() => qemu().agent['network-get-interfaces'].$get());
-    const interfaces = (answer as { result: { name: string; 'hardware-address': string; 'ip-addresses': { 'ip-address': string; prefix: number }[] }[] }).result;
+    const interfaces = (
+      answer as { result: { name: string; 'hardware-address': string; 'ip-addresses': { 'ip-address': string; prefix: number }[] }[] }
+    ).result;
     expect(interfaces.map((i) => i.name)).toEqual(['lo', 'eth0']);
     const eth0 = interfaces[1];
     const config = await qemu().config.$get();

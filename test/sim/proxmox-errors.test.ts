@@ -79,12 +79,16 @@ describe('parameter verification (400)', () => {
     expect((small.json as { errors: object }).errors).toEqual({ vmid: 'value must have a minimum value of 100' });
 
     const enumeration = await rawRequest(sim, 'GET', '/cluster/resources?type=foo');
-    expect((enumeration.json as { errors: object }).errors).toEqual({ type: "value 'foo' does not have a value in the enumeration 'vm, storage, node, sdn'" });
+    expect((enumeration.json as { errors: object }).errors).toEqual({
+      type: "value 'foo' does not have a value in the enumeration 'vm, storage, node, sdn'",
+    });
   });
 
   it('refuses a body parameter that contradicts the path', async () => {
     const response = await postForm(sim, '/nodes/pve1/qemu/9000/clone', { vmid: 9001, newid: 500 });
-    expect((response.json as { errors: object }).errors).toEqual({ vmid: 'duplicate parameter (already defined in URI) with conflicting values!' });
+    expect((response.json as { errors: object }).errors).toEqual({
+      vmid: 'duplicate parameter (already defined in URI) with conflicting values!',
+    });
   });
 });
 
@@ -133,7 +137,11 @@ describe('tasks', () => {
   it('refuses a malformed UPID and an unknown one with errors.upid', async () => {
     const malformed = await rawRequest(sim, 'GET', '/nodes/pve1/tasks/not-a-upid/status');
     expect((malformed.json as { errors: object }).errors).toEqual({ upid: 'unable to parse worker upid' });
-    const unknown = await rawRequest(sim, 'GET', `/nodes/pve1/tasks/${encodeURIComponent('UPID:pve1:00001234:00ABCDEF:66000000:qmstart:101:root@pam:')}/log`);
+    const unknown = await rawRequest(
+      sim,
+      'GET',
+      `/nodes/pve1/tasks/${encodeURIComponent('UPID:pve1:00001234:00ABCDEF:66000000:qmstart:101:root@pam:')}/log`,
+    );
     expect(unknown).toMatchObject({ status: 400, reason: 'Parameter verification failed.' });
   });
 });

@@ -67,7 +67,9 @@ describe('storage full', () => {
     // 25 GiB: the 10 GiB base image plus one 10 GiB full clone fit, a second clone does not.
     expect((await cloneTemplate(api, { newid: 202, name: 'local-a', template: 9001 })).status.exitstatus).toBe('OK');
     const second = await cloneTemplate(api, { newid: 203, name: 'local-b', template: 9001 });
-    expect(second.status.exitstatus).toMatch(/^clone failed: lvcreate 'pve\/vm-203-disk-0' error: {3}Volume group "pve" has insufficient free space \(\d+ extents\): 2560 required\.$/);
+    expect(second.status.exitstatus).toMatch(
+      /^clone failed: lvcreate 'pve\/vm-203-disk-0' error: {3}Volume group "pve" has insufficient free space \(\d+ extents\): 2560 required\.$/,
+    );
     const grow = await waitForTask(api, 'pve1', await api.nodes.$('pve1').qemu.$(202).resize.$put({ disk: 'scsi0', size: '+10G' }));
     expect(grow.status.exitstatus).toBe("command '/sbin/lvextend -L 20971520k pve/vm-202-disk-0' failed: exit code 5");
     const storage: unknown = await api.nodes.$('pve1').storage.$('local-lvm').status.$get();
@@ -137,7 +139,9 @@ describe('server errors and latency', () => {
     sim.faults.set5xxRate(0);
     const retry = await postForm(sim, '/nodes/pve1/qemu/9000/clone', { newid: 205, name: 'lost' });
     expect(retry).toMatchObject({ status: 500, reason: 'unable to create VM 205: config file already exists' });
-    await eventually(() => { expect(sim.vms().find((vm) => vm.vmid === 205)?.lock).toBeUndefined(); });
+    await eventually(() => {
+      expect(sim.vms().find((vm) => vm.vmid === 205)?.lock).toBeUndefined();
+    });
   });
 
   it('draws the same failures from the same seed', async () => {

@@ -101,12 +101,15 @@ export async function cloneTemplate(
   options: { newid: number; name: string; node?: string; full?: boolean; target?: string; storage?: string; template?: number },
 ): Promise<FinishedTask> {
   const node = options.node ?? 'pve1';
-  const upid = await api.nodes.$(node).qemu.$(options.template ?? 9000).clone.$post({
-    newid: options.newid,
-    name: options.name,
-    full: options.full ?? true,
-    ...(options.target === undefined ? {} : { target: options.target }),
-    ...(options.storage === undefined ? {} : { storage: options.storage }),
-  });
+  const upid = await api.nodes
+    .$(node)
+    .qemu.$(options.template ?? 9000)
+    .clone.$post({
+      newid: options.newid,
+      name: options.name,
+      full: options.full ?? true,
+      ...(options.target === undefined ? {} : { target: options.target }),
+      ...(options.storage === undefined ? {} : { storage: options.storage }),
+    });
   return waitForTask(api, node, upid);
 }

@@ -61,7 +61,9 @@ describe('persistence', () => {
     if (sim === undefined) throw new Error('no simulator from the previous test');
     const replayed: number[] = [];
     const off = sim.on('vm-started', (vm) => replayed.push(vm.vmid), { replayRunning: true });
-    await eventually(() => { expect(replayed).toEqual([100]); });
+    await eventually(() => {
+      expect(replayed).toEqual([100]);
+    });
     off();
     // The guest of a VM that kept running answers at once.
     const answer = await rawRequest(sim, 'GET', '/nodes/pve1/qemu/100/agent/network-get-interfaces');
@@ -70,7 +72,10 @@ describe('persistence', () => {
 
   it('writes every event to the JSONL file, in order', () => {
     expect(existsSync(files.eventLogFile)).toBe(true);
-    const lines = readFileSync(files.eventLogFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { seq: number; type: string });
+    const lines = readFileSync(files.eventLogFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { seq: number; type: string });
     expect(lines.map((e) => e.seq)).toEqual(lines.map((_, i) => i + 1));
     expect(lines.filter((e) => e.type === 'vm.created').length).toBe(3);
   });

@@ -5,7 +5,20 @@ import { connect } from 'node:net';
 import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SecretsBundle } from '../../activities/talos/secrets-bundle.ts';
-import { clientCredentials, createVm, decodeWire, eventually, failure, insecure, machineConfig, newBundle, startTalosStack, TestTalosClient, vmPower, wireBytes } from './talos-helpers.ts';
+import {
+  clientCredentials,
+  createVm,
+  decodeWire,
+  eventually,
+  failure,
+  insecure,
+  machineConfig,
+  newBundle,
+  startTalosStack,
+  TestTalosClient,
+  vmPower,
+  wireBytes,
+} from './talos-helpers.ts';
 import type { Message, TalosStack } from './talos-helpers.ts';
 
 const net = '127.0.202';
@@ -23,7 +36,8 @@ const admin = (address: string): TestTalosClient => {
   return existing;
 };
 type Member = { id: string; hostname: string; peerUrls: string[]; clientUrls: string[]; isLearner: boolean };
-const members = async (address: string, queryLocal = false): Promise<Member[]> => ((await admin(address).unary('EtcdMemberList', { queryLocal })).messages?.[0]?.['members'] ?? []) as Member[];
+const members = async (address: string, queryLocal = false): Promise<Member[]> =>
+  ((await admin(address).unary('EtcdMemberList', { queryLocal })).messages?.[0]?.['members'] ?? []) as Member[];
 const cluster = () => stack.talos.clusters()[0];
 const apiAnswers = (): Promise<boolean> =>
   new Promise((resolve) => {
@@ -38,13 +52,17 @@ const apiAnswers = (): Promise<boolean> =>
 
 async function configure(vm: { vmid: number; name: string; address: string }, type: 'controlplane' | 'worker'): Promise<void> {
   await createVm(stack.proxmox, vm);
-  await eventually(() => { expect(stack.talos.nodes().find((n) => n.vmid === vm.vmid)?.stage).toBe('maintenance'); });
+  await eventually(() => {
+    expect(stack.talos.nodes().find((n) => n.vmid === vm.vmid)?.stage).toBe('maintenance');
+  });
   const data = Buffer.from(machineConfig(bundle, { type, cluster: 'etcd', endpoint, hostname: vm.name, address: vm.address }));
   const anonymous = new TestTalosClient(vm.address, insecure());
   await anonymous.unary('ApplyConfiguration', { data });
   anonymous.close();
   admins.set(vm.address, new TestTalosClient(vm.address, await clientCredentials(bundle)));
-  await eventually(() => { expect(stack.talos.nodes().find((n) => n.vmid === vm.vmid)?.stage).toBe('running'); });
+  await eventually(() => {
+    expect(stack.talos.nodes().find((n) => n.vmid === vm.vmid)?.stage).toBe('running');
+  });
 }
 
 beforeAll(async () => {
@@ -60,9 +78,17 @@ afterAll(async () => {
 describe('bootstrap', () => {
   it('succeeds exactly once, on one control plane; again → ALREADY_EXISTS', async () => {
     await eventually(() => admin(cp1.address).unary('Bootstrap'));
-    expect(await failure(admin(cp1.address).unary('Bootstrap'))).toEqual({ code: status.ALREADY_EXISTS, details: 'etcd data directory is not empty' });
-    expect(await failure(admin(worker.address).unary('Bootstrap'))).toEqual({ code: status.FAILED_PRECONDITION, details: 'bootstrap can only be performed on a control plane node' });
-    expect(stack.talos.events.list({ type: 'etcd.bootstrapped' })).toEqual([expect.objectContaining({ address: cp1.address, cluster: 'etcd' })]);
+    expect(await failure(admin(cp1.address).unary('Bootstrap'))).toEqual({
+      code: status.ALREADY_EXISTS,
+      details: 'etcd data directory is not empty',
+    });
+    expect(await failure(admin(worker.address).unary('Bootstrap'))).toEqual({
+      code: status.FAILED_PRECONDITION,
+      details: 'bootstrap can only be performed on a control plane node',
+    });
+    expect(stack.talos.events.list({ type: 'etcd.bootstrapped' })).toEqual([
+      expect.objectContaining({ address: cp1.address, cluster: 'etcd' }),
+    ]);
     expect(cluster()).toMatchObject({ name: 'etcd', bootstrapped: true, quorum: true, endpoint });
   });
 
@@ -72,12 +98,18 @@ describe('bootstrap', () => {
       expect(list.map((m) => [m.hostname, m.isLearner]).sort()).toEqual(cps.map((vm) => [vm.name, false]));
     });
     const added = stack.talos.events.list({ type: 'etcd.member-added' });
-    expect(added.map((e) => [e.hostname, e.detail?.['learner']]).sort()).toEqual([[cp2.name, true], [cp3.name, true]]);
+    expect(added.map((e) => [e.hostname, e.detail?.['learner']]).sort()).toEqual([
+      [cp2.name, true],
+      [cp3.name, true],
+    ]);
     expect(stack.talos.events.list({ type: 'etcd.member-promoted' })).toHaveLength(2);
     const cp2Member = (await members(cp1.address)).find((m) => m.hostname === cp2.name);
     expect(cp2Member).toMatchObject({ peerUrls: [`https://${cp2.address}:2380`], clientUrls: [`https://${cp2.address}:2379`] });
     expect(BigInt(cp2Member?.id ?? '0')).toBeGreaterThan(0n);
-    expect(await failure(admin(cp2.address).unary('Bootstrap'))).toEqual({ code: status.ALREADY_EXISTS, details: 'etcd data directory is not empty' });
+    expect(await failure(admin(cp2.address).unary('Bootstrap'))).toEqual({
+      code: status.ALREADY_EXISTS,
+      details: 'etcd data directory is not empty',
+    });
   });
 
   it('encodes EtcdMemberList with upstream field numbers (members=3, id=2 varint, hostname=3, peer_urls=4)', async () => {
@@ -89,7 +121,13 @@ describe('bootstrap', () => {
   });
 
   it('starts a real kube-apiserver reachable at the control-plane endpoint', async () => {
-    await eventually(() => { expect(cluster()?.apiAvailable).toBe(true); }, 150_000, 200);
+    await eventually(
+      () => {
+        expect(cluster()?.apiAvailable).toBe(true);
+      },
+      150_000,
+      200,
+    );
     expect(await apiAnswers()).toBe(true);
   }, 160_000);
 });
@@ -109,20 +147,31 @@ describe('membership', () => {
     stack.talos.faults.etcdMemberUnhealthy(cp3.address);
     const refused = await failure(admin(cp1.address).unary('Upgrade', { image: 'ghcr.io/siderolabs/installer:v1.11.3' }));
     expect(refused.code).toBe(status.FAILED_PRECONDITION);
-    expect(refused.details).toMatch(/^error validating etcd for upgrade: etcd member [0-9a-f]{16} is not healthy; all members must be healthy to perform an upgrade/);
+    expect(refused.details).toMatch(
+      /^error validating etcd for upgrade: etcd member [0-9a-f]{16} is not healthy; all members must be healthy to perform an upgrade/,
+    );
     stack.talos.faults.etcdMemberUnhealthy(cp3.address, false);
   });
 
   it('streams a snapshot of the local member (control planes only)', async () => {
     const chunks = await admin(cp1.address).stream('EtcdSnapshot');
-    const snapshot = JSON.parse(Buffer.concat(chunks.map((c) => c['bytes'] as Buffer)).toString()) as { cluster: string; members: { hostname: string }[] };
+    const snapshot = JSON.parse(Buffer.concat(chunks.map((c) => c['bytes'] as Buffer)).toString()) as {
+      cluster: string;
+      members: { hostname: string }[];
+    };
     expect(snapshot.cluster).toBe('etcd');
     expect(snapshot.members.map((m) => m.hostname).sort()).toEqual(cps.map((vm) => vm.name));
-    expect(await failure(admin(worker.address).stream('EtcdSnapshot'))).toEqual({ code: status.UNIMPLEMENTED, details: 'etcd snapshot is only available on control plane nodes' });
+    expect(await failure(admin(worker.address).stream('EtcdSnapshot'))).toEqual({
+      code: status.UNIMPLEMENTED,
+      details: 'etcd snapshot is only available on control plane nodes',
+    });
   });
 
   it('removes by id: unknown ids are NOT_FOUND', async () => {
-    expect(await failure(admin(cp1.address).unary('EtcdRemoveMemberByID', { memberId: '12345' }))).toEqual({ code: status.NOT_FOUND, details: 'etcdserver: member not found' });
+    expect(await failure(admin(cp1.address).unary('EtcdRemoveMemberByID', { memberId: '12345' }))).toEqual({
+      code: status.NOT_FOUND,
+      details: 'etcdserver: member not found',
+    });
   });
 
   it('leaves the cluster; with two members left the legacy Upgrade refuses unless forced', async () => {
@@ -151,7 +200,9 @@ describe('membership', () => {
 
   it('a node that left joins again after a reboot; a destroyed member is removed by id', async () => {
     await admin(cp3.address).unary('Reboot');
-    await eventually(async () => { expect((await members(cp1.address)).filter((m) => !m.isLearner)).toHaveLength(3); }, 20_000);
+    await eventually(async () => {
+      expect((await members(cp1.address)).filter((m) => !m.isLearner)).toHaveLength(3);
+    }, 20_000);
     const gone = (await members(cp1.address)).find((m) => m.hostname === cp3.name);
     await vmPower(stack.proxmox, cp3.vmid, 'stop');
     await vmPower(stack.proxmox, cp3.vmid, 'destroy');
@@ -172,15 +223,25 @@ describe('quorum', () => {
     expect(cluster()).toMatchObject({ quorum: false, apiAvailable: false });
     expect(await failure(members(cp1.address))).toEqual({ code: status.UNAVAILABLE, details: 'etcdserver: no leader' });
     expect((await members(cp1.address, true)).map((m) => m.hostname).sort()).toEqual([cp1.name, cp2.name]);
-    expect(await failure(admin(cp1.address).unary('EtcdForfeitLeadership'))).toEqual({ code: status.UNAVAILABLE, details: 'etcdserver: no leader' });
-    expect(stack.talos.events.list({ type: 'etcd.quorum-lost' }).at(-1)).toMatchObject({ cluster: 'etcd', detail: expect.objectContaining({ unreachable: cp2.name }) as unknown });
+    expect(await failure(admin(cp1.address).unary('EtcdForfeitLeadership'))).toEqual({
+      code: status.UNAVAILABLE,
+      details: 'etcdserver: no leader',
+    });
+    expect(stack.talos.events.list({ type: 'etcd.quorum-lost' }).at(-1)).toMatchObject({
+      cluster: 'etcd',
+      detail: expect.objectContaining({ unreachable: cp2.name }) as unknown,
+    });
     expect(stack.talos.events.list({ type: 'k8s.api-down' })).toHaveLength(apiDown + 1);
-    await eventually(async () => { expect(await apiAnswers()).toBe(false); });
+    await eventually(async () => {
+      expect(await apiAnswers()).toBe(false);
+    });
   });
 
   it('comes back with the member, and so does the API', async () => {
     await vmPower(stack.proxmox, cp2.vmid, 'start');
-    await eventually(() => { expect(cluster()).toMatchObject({ quorum: true, apiAvailable: true }); });
+    await eventually(() => {
+      expect(cluster()).toMatchObject({ quorum: true, apiAvailable: true });
+    });
     expect(await apiAnswers()).toBe(true);
     expect(stack.talos.events.list({ type: 'etcd.quorum-restored' }).at(-1)).toMatchObject({ cluster: 'etcd' });
   });
@@ -192,7 +253,9 @@ describe('split brain', () => {
     await configure(cp4, 'controlplane');
     await eventually(() => admin(cp4.address).unary('Bootstrap'), 5_000, 10);
     expect(cluster()?.etcdClusters).toHaveLength(2);
-    expect(stack.talos.events.list({ type: 'etcd.split-brain' })).toEqual([expect.objectContaining({ address: cp4.address, detail: expect.objectContaining({ etcdClusters: 2 }) as unknown })]);
+    expect(stack.talos.events.list({ type: 'etcd.split-brain' })).toEqual([
+      expect.objectContaining({ address: cp4.address, detail: expect.objectContaining({ etcdClusters: 2 }) as unknown }),
+    ]);
     expect((await members(cp4.address)).map((m) => m.hostname)).toEqual([cp4.name]);
   });
 });

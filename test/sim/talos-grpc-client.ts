@@ -6,7 +6,13 @@ import type { ChannelCredentials, ServiceDefinition, ServiceError } from '@grpc/
 import { loadSync } from '@grpc/proto-loader';
 import { protoDir } from '../../sim/talos/index.ts';
 
-const service = loadSync(['machine/machine.proto'], { includeDirs: [protoDir], longs: String, enums: String, defaults: true, oneofs: true })['machine.MachineService'] as ServiceDefinition;
+const service = loadSync(['machine/machine.proto'], {
+  includeDirs: [protoDir],
+  longs: String,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+})['machine.MachineService'] as ServiceDefinition;
 
 /** A decoded reply. */
 export type Message = Record<string, unknown> & { messages?: Record<string, unknown>[] };
@@ -29,10 +35,18 @@ export class TestTalosClient {
     if (route.node !== undefined) metadata.set('node', route.node);
     for (const node of route.nodes ?? []) metadata.add('nodes', node);
     return new Promise((resolve, reject) => {
-      this.client.makeUnaryRequest(definition.path, definition.requestSerialize, definition.responseDeserialize, request, metadata, { deadline: Date.now() + 10_000 }, (error, value) => {
-        if (error) reject(error);
-        else resolve(value as Message);
-      });
+      this.client.makeUnaryRequest(
+        definition.path,
+        definition.requestSerialize,
+        definition.responseDeserialize,
+        request,
+        metadata,
+        { deadline: Date.now() + 10_000 },
+        (error, value) => {
+          if (error) reject(error);
+          else resolve(value as Message);
+        },
+      );
     });
   }
 
@@ -40,7 +54,14 @@ export class TestTalosClient {
   stream(method: string, request: Record<string, unknown> = {}): Promise<Message[]> {
     const definition = service[method];
     if (definition === undefined) throw new Error(`no method ${method}`);
-    const call = this.client.makeServerStreamRequest(definition.path, definition.requestSerialize, definition.responseDeserialize, request, new Metadata(), { deadline: Date.now() + 10_000 });
+    const call = this.client.makeServerStreamRequest(
+      definition.path,
+      definition.requestSerialize,
+      definition.responseDeserialize,
+      request,
+      new Metadata(),
+      { deadline: Date.now() + 10_000 },
+    );
     const messages: Message[] = [];
     return new Promise((resolve, reject) => {
       call.on('data', (message: Message) => messages.push(message));
@@ -55,10 +76,18 @@ export class TestTalosClient {
   raw(method: string, request: Buffer): Promise<Buffer> {
     const same = (b: Buffer): Buffer => b;
     return new Promise((resolve, reject) => {
-      this.client.makeUnaryRequest(`/machine.MachineService/${method}`, same, same, request, new Metadata(), { deadline: Date.now() + 10_000 }, (error, value) => {
-        if (error || value === undefined) reject(error ?? new Error('no reply'));
-        else resolve(value);
-      });
+      this.client.makeUnaryRequest(
+        `/machine.MachineService/${method}`,
+        same,
+        same,
+        request,
+        new Metadata(),
+        { deadline: Date.now() + 10_000 },
+        (error, value) => {
+          if (error || value === undefined) reject(error ?? new Error('no reply'));
+          else resolve(value);
+        },
+      );
     });
   }
 
@@ -129,11 +158,19 @@ export function wireBytes(fields: readonly WireField[], field: number): Buffer {
 export function untarGz(archive: Buffer): { name: string; mode: number; content: Buffer }[] {
   const tar = gunzipSync(archive);
   const files: { name: string; mode: number; content: Buffer }[] = [];
-  for (let offset = 0; offset + 512 <= tar.length; ) {
+  for (let offset = 0; offset + 512 <= tar.length;) {
     const header = tar.subarray(offset, offset + 512);
     const name = header.subarray(0, 100).toString('ascii').replace(/\0.*$/s, '');
     if (name === '') break;
-    const field = (start: number, length: number): number => parseInt(header.subarray(start, start + length).toString('ascii').replace(/\0.*$/s, '').trim(), 8);
+    const field = (start: number, length: number): number =>
+      parseInt(
+        header
+          .subarray(start, start + length)
+          .toString('ascii')
+          .replace(/\0.*$/s, '')
+          .trim(),
+        8,
+      );
     const size = field(124, 12);
     files.push({ name, mode: field(100, 8), content: tar.subarray(offset + 512, offset + 512 + size) });
     offset += 512 + Math.ceil(size / 512) * 512;

@@ -25,7 +25,10 @@ export interface TalosStack {
 }
 
 /** Starts the stack with test timing (scale 0.01). */
-export async function startTalosStack(label: string, options: Partial<Pick<TalosSimOptions, 'workload' | 'bootVersion' | 'scale'>> & { timing?: Partial<TalosSimTiming> } = {}): Promise<TalosStack> {
+export async function startTalosStack(
+  label: string,
+  options: Partial<Pick<TalosSimOptions, 'workload' | 'bootVersion' | 'scale'>> & { timing?: Partial<TalosSimTiming> } = {},
+): Promise<TalosStack> {
   const dir = makeTempDir(`talos-${label}`);
   const proxmox = await startProxmoxSim({ scale: 0.002, seed: 7 });
   const kube = createSimKubeApiservers({ dataDir: dir.path });
@@ -44,7 +47,8 @@ export async function startTalosStack(label: string, options: Partial<Pick<Talos
 }
 
 async function pve(sim: ProxmoxSim, method: string, path: string, fields: Record<string, string | number> = {}): Promise<unknown> {
-  const body = method === 'GET' ? undefined : new URLSearchParams(Object.entries(fields).map(([k, v]): [string, string] => [k, String(v)])).toString();
+  const body =
+    method === 'GET' ? undefined : new URLSearchParams(Object.entries(fields).map(([k, v]): [string, string] => [k, String(v)])).toString();
   const response = await fetch(`${sim.url}${path}`, {
     method,
     headers: { Authorization: sim.authorization, ...(body === undefined ? {} : { 'Content-Type': 'application/x-www-form-urlencoded' }) },
@@ -56,7 +60,10 @@ async function pve(sim: ProxmoxSim, method: string, path: string, fields: Record
 
 async function task(sim: ProxmoxSim, upid: unknown): Promise<void> {
   for (let i = 0; i < 500; i += 1) {
-    const status = (await pve(sim, 'GET', `/nodes/pve1/tasks/${encodeURIComponent(String(upid))}/status`)) as { status: string; exitstatus?: string };
+    const status = (await pve(sim, 'GET', `/nodes/pve1/tasks/${encodeURIComponent(String(upid))}/status`)) as {
+      status: string;
+      exitstatus?: string;
+    };
     if (status.status === 'stopped') {
       if (status.exitstatus !== 'OK') throw new Error(`task ${String(upid)}: ${status.exitstatus ?? ''}`);
       return;
@@ -69,7 +76,10 @@ async function task(sim: ProxmoxSim, upid: unknown): Promise<void> {
 /** Clones the Talos template, gives the clone a loopback address (ipconfig0) and starts it. */
 export async function createVm(sim: ProxmoxSim, vm: { vmid: number; name: string; address: string; tags?: string }): Promise<void> {
   await task(sim, await pve(sim, 'POST', '/nodes/pve1/qemu/9000/clone', { newid: vm.vmid, name: vm.name, full: 1 }));
-  await pve(sim, 'PUT', `/nodes/pve1/qemu/${vm.vmid}/config`, { ipconfig0: `ip=${vm.address}/24`, ...(vm.tags === undefined ? {} : { tags: vm.tags }) });
+  await pve(sim, 'PUT', `/nodes/pve1/qemu/${vm.vmid}/config`, {
+    ipconfig0: `ip=${vm.address}/24`,
+    ...(vm.tags === undefined ? {} : { tags: vm.tags }),
+  });
   await task(sim, await pve(sim, 'POST', `/nodes/pve1/qemu/${vm.vmid}/status/start`));
 }
 
@@ -83,7 +93,18 @@ export async function vmPower(sim: ProxmoxSim, vmid: number, action: 'start' | '
 export const newBundle = (): Promise<SecretsBundle> => generateSecretsBundle({ serviceAccountKey: 'ecdsa-p256' });
 
 /** A machine config as Capstan renders it. */
-export function machineConfig(bundle: SecretsBundle, spec: { type: 'controlplane' | 'worker'; cluster: string; endpoint: string; hostname: string; address: string; kubernetes?: string; talos?: string }): string {
+export function machineConfig(
+  bundle: SecretsBundle,
+  spec: {
+    type: 'controlplane' | 'worker';
+    cluster: string;
+    endpoint: string;
+    hostname: string;
+    address: string;
+    kubernetes?: string;
+    talos?: string;
+  },
+): string {
   return renderMachineConfig(
     {
       machineType: spec.type,

@@ -34,16 +34,30 @@ try {
         if (talos.nodes().find((n) => n.vmid === vm.vmid)?.stage !== 'maintenance') throw new Error('not yet');
       });
       const anonymous = new TestTalosClient(vm.address, insecure());
-      await anonymous.unary('ApplyConfiguration', { data: Buffer.from(machineConfig(bundle, { type: vm.type, cluster: `mem${c}`, endpoint: `https://${net}.10:6443`, hostname: vm.name, address: vm.address })) });
+      await anonymous.unary('ApplyConfiguration', {
+        data: Buffer.from(
+          machineConfig(bundle, {
+            type: vm.type,
+            cluster: `mem${c}`,
+            endpoint: `https://${net}.10:6443`,
+            hostname: vm.name,
+            address: vm.address,
+          }),
+        ),
+      });
       anonymous.close();
     }
     const admin = new TestTalosClient(`${net}.11`, await clientCredentials(bundle));
     await eventually(() => admin.unary('Bootstrap'), 30_000, 100);
     admin.close();
   }
-  await eventually(() => {
-    if (!talos.clusters().every((c) => c.apiAvailable)) throw new Error('apiservers starting');
-  }, 600_000, 500);
+  await eventually(
+    () => {
+      if (!talos.clusters().every((c) => c.apiAvailable)) throw new Error('apiservers starting');
+    },
+    600_000,
+    500,
+  );
   // Let informers, watch caches and the simulated workloads settle.
   await sleep(30_000);
   global.gc?.();
@@ -52,7 +66,21 @@ try {
   const etcd = etcdPid === undefined ? 0 : rssMiB(etcdPid);
   const sim = mib(process.memoryUsage().rss - baseline);
   const total = apiservers.reduce((a, b) => a + b, 0) + etcd + sim;
-  console.log(JSON.stringify({ clusters, shared, processRssMiB: apiservers.map(Math.round), sharedEtcdMiB: Math.round(etcd), simGrowthMiB: Math.round(sim), totalMiB: Math.round(total), perClusterMiB: Math.round(total / clusters) }, null, 1));
+  console.log(
+    JSON.stringify(
+      {
+        clusters,
+        shared,
+        processRssMiB: apiservers.map(Math.round),
+        sharedEtcdMiB: Math.round(etcd),
+        simGrowthMiB: Math.round(sim),
+        totalMiB: Math.round(total),
+        perClusterMiB: Math.round(total / clusters),
+      },
+      null,
+      1,
+    ),
+  );
 } finally {
   await talos.stop();
   await kube.stop();

@@ -31,7 +31,17 @@ beforeAll(async () => {
     expect(talos.nodes()[0]?.stage).toBe('maintenance');
   });
   const anonymous = new TestTalosClient(cp.address, insecure());
-  await anonymous.unary('ApplyConfiguration', { data: Buffer.from(machineConfig(bundle, { type: 'controlplane', cluster: 'persist', endpoint: 'https://127.0.204.10:6443', hostname: cp.name, address: cp.address })) });
+  await anonymous.unary('ApplyConfiguration', {
+    data: Buffer.from(
+      machineConfig(bundle, {
+        type: 'controlplane',
+        cluster: 'persist',
+        endpoint: 'https://127.0.204.10:6443',
+        hostname: cp.name,
+        address: cp.address,
+      }),
+    ),
+  });
   anonymous.close();
   const client = await admin();
   await eventually(() => client.unary('Bootstrap'));
@@ -56,10 +66,15 @@ describe('a restarted simulator', () => {
     expect(members.messages?.[0]?.['members']).toEqual([expect.objectContaining({ id: before?.id, hostname: cp.name })]);
     // Until CRI is up again Bootstrap says "not available yet"; then the kept data dir answers.
     await eventually(async () => {
-      expect(await failure(client.unary('Bootstrap'))).toEqual({ code: status.ALREADY_EXISTS, details: 'etcd data directory is not empty' });
+      expect(await failure(client.unary('Bootstrap'))).toEqual({
+        code: status.ALREADY_EXISTS,
+        details: 'etcd data directory is not empty',
+      });
     });
     client.close();
-    expect(talos.events.list({ type: 'sim.warning' }).some((e) => JSON.stringify(e.detail).includes('no kube-apiserver in this test'))).toBe(true);
+    expect(
+      talos.events.list({ type: 'sim.warning' }).some((e) => JSON.stringify(e.detail).includes('no kube-apiserver in this test')),
+    ).toBe(true);
   });
 });
 
@@ -71,7 +86,10 @@ describe('the control endpoint', () => {
       expect(nodes.map((n) => n.address)).toEqual([cp.address]);
       const clusters = (await (await fetch(`${control.url}/clusters`)).json()) as { name: string; bootstrapped: boolean }[];
       expect(clusters).toEqual([expect.objectContaining({ name: 'persist', bootstrapped: true })]);
-      const armed = await fetch(`${control.url}/faults/etcdMemberUnhealthy`, { method: 'POST', body: JSON.stringify({ target: cp.address }) });
+      const armed = await fetch(`${control.url}/faults/etcdMemberUnhealthy`, {
+        method: 'POST',
+        body: JSON.stringify({ target: cp.address }),
+      });
       expect(armed.status).toBe(200);
       expect(talos.clusters()[0]?.quorum).toBe(false);
       expect((await fetch(`${control.url}/faults/slowBoot`, { method: 'POST', body: '{"target":1}' })).status).toBe(400);

@@ -23,10 +23,26 @@ describe('the layer-imports rule', () => {
         { filename: at('workers/main.ts'), code: "import { x } from 'node:fs';" },
       ],
       invalid: [
-        { filename: at('api/a.ts'), code: "import type { ClusterPlan } from '../plan/cluster-plan.ts';", errors: [{ messageId: 'upward' }] },
-        { filename: at('workflows/a.ts'), code: "import { createLifecycleActivities } from '../activities/lifecycle-activities.ts';", errors: [{ messageId: 'typesOnly' }] },
-        { filename: at('workflows/a.ts'), code: "import type { X } from '../workers/lifecycle-worker.ts';", errors: [{ messageId: 'upward' }] },
-        { filename: at('client/controller/a.ts'), code: "import { clusterWorkflow } from '../../workflows/cluster-workflow.ts';", errors: [{ messageId: 'upward' }] },
+        {
+          filename: at('api/a.ts'),
+          code: "import type { ClusterPlan } from '../plan/cluster-plan.ts';",
+          errors: [{ messageId: 'upward' }],
+        },
+        {
+          filename: at('workflows/a.ts'),
+          code: "import { createLifecycleActivities } from '../activities/lifecycle-activities.ts';",
+          errors: [{ messageId: 'typesOnly' }],
+        },
+        {
+          filename: at('workflows/a.ts'),
+          code: "import type { X } from '../workers/lifecycle-worker.ts';",
+          errors: [{ messageId: 'upward' }],
+        },
+        {
+          filename: at('client/controller/a.ts'),
+          code: "import { clusterWorkflow } from '../../workflows/cluster-workflow.ts';",
+          errors: [{ messageId: 'upward' }],
+        },
         { filename: at('client/cli/a.ts'), code: "export { x } from '../../activities/x.ts';", errors: [{ messageId: 'upward' }] },
         { filename: at('workers/main.ts'), code: "import { x } from '../client/x.ts';", errors: [{ messageId: 'upward' }] },
         { filename: at('embedded/start.ts'), code: "const m = await import('../test/harness/x.ts');", errors: [{ messageId: 'upward' }] },
@@ -49,10 +65,15 @@ describe('the layer-imports rule', () => {
 describe('eslint.config.js', () => {
   it('reports an upward import with the layer rule and its sentence', async () => {
     const eslint = new ESLint({ cwd: projectDir });
-    const [result] = await eslint.lintText("import { createController } from '../client/controller/index.ts';\nexport const used = createController;\n", {
-      filePath: at('workflows/index.ts'),
-    });
+    const [result] = await eslint.lintText(
+      "import { createController } from '../client/controller/index.ts';\nexport const used = createController;\n",
+      {
+        filePath: at('workflows/index.ts'),
+      },
+    );
     const messages = result?.messages.filter((m) => m.ruleId === 'capstan/layer-imports').map((m) => m.message);
-    expect(messages).toEqual(['workflows/ may not import client/ (workflows/ imports api/, plan/, and only types from activities/; see DESIGN.md, "Layers").']);
+    expect(messages).toEqual([
+      'workflows/ may not import client/ (workflows/ imports api/, plan/, and only types from activities/; see DESIGN.md, "Layers").',
+    ]);
   }, 120_000);
 });

@@ -36,33 +36,47 @@ export class ClusterProbe {
 
   /** Until `operations` operations have run and the cluster is Idle; a Held cluster fails at once with its reason. */
   async settled(operations: number, timeoutMs = 300_000): Promise<ClusterProgress> {
-    const now = await eventually(async () => {
-      const current = await this.progress();
-      if (current.phase === 'Held') return current;
-      if (current.phase !== 'Idle' || current.operations < operations) {
-        throw new Error(`still ${current.phase} after ${current.operations} operations: ${current.operation?.summary ?? ''} ${current.operation?.currentStep ?? ''}`);
-      }
-      return current;
-    }, timeoutMs, 500);
+    const now = await eventually(
+      async () => {
+        const current = await this.progress();
+        if (current.phase === 'Held') return current;
+        if (current.phase !== 'Idle' || current.operations < operations) {
+          throw new Error(
+            `still ${current.phase} after ${current.operations} operations: ${current.operation?.summary ?? ''} ${current.operation?.currentStep ?? ''}`,
+          );
+        }
+        return current;
+      },
+      timeoutMs,
+      500,
+    );
     if (now.phase === 'Held') throw new Error(`held: ${now.held ?? ''}`);
     return now;
   }
 
   /** Until some run under the cluster is blocked; returns the first. */
   blocked(timeoutMs = 120_000): Promise<ClusterProgress['blocked'][number]> {
-    return eventually(async () => {
-      const run = (await this.progress()).blocked[0];
-      if (!run) throw new Error('nothing blocked yet');
-      return run;
-    }, timeoutMs, 500);
+    return eventually(
+      async () => {
+        const run = (await this.progress()).blocked[0];
+        if (!run) throw new Error('nothing blocked yet');
+        return run;
+      },
+      timeoutMs,
+      500,
+    );
   }
 
   /** Until the cluster holds (a refused spec or an aborted operation). */
   held(timeoutMs = 60_000): Promise<ClusterProgress> {
-    return eventually(async () => {
-      const now = await this.progress();
-      if (now.phase !== 'Held') throw new Error(`still ${now.phase}`);
-      return now;
-    }, timeoutMs, 500);
+    return eventually(
+      async () => {
+        const now = await this.progress();
+        if (now.phase !== 'Held') throw new Error(`still ${now.phase}`);
+        return now;
+      },
+      timeoutMs,
+      500,
+    );
   }
 }

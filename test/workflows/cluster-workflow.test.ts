@@ -43,8 +43,21 @@ let spec: DesiredClusterInput = simDesiredCluster(cluster, 86, {
   talosVersion: 'v1.11.5',
   controlPlane: { replicas: 3, machine: simMachineShape, strategy: { type: 'InPlace' } },
   machineDeployments: [
-    { name: 'md-a', replicas: 2, machine: simMachineShape, strategy: { type: 'InPlace' }, deletePolicy: 'Newest', nodeDrainTimeoutSeconds: 2 },
-    { name: 'md-b', replicas: 1, machine: simMachineShape, strategy: { type: 'RollingUpdate', maxSurge: 1, maxUnavailable: 0 }, nodeDrainTimeoutSeconds: 2 },
+    {
+      name: 'md-a',
+      replicas: 2,
+      machine: simMachineShape,
+      strategy: { type: 'InPlace' },
+      deletePolicy: 'Newest',
+      nodeDrainTimeoutSeconds: 2,
+    },
+    {
+      name: 'md-b',
+      replicas: 1,
+      machine: simMachineShape,
+      strategy: { type: 'RollingUpdate', maxSurge: 1, maxUnavailable: 0 },
+      nodeDrainTimeoutSeconds: 2,
+    },
   ],
   versionCatalog: catalog,
 });
@@ -53,16 +66,17 @@ const change = (next: Partial<DesiredClusterInput>): DesiredClusterInput => {
   return spec;
 };
 const deployment = (name: string) => spec.machineDeployments?.find((md) => md.name === name);
-const withDeployment = (name: string, patch: object) => (spec.machineDeployments ?? []).map((md) => (md.name === name ? { ...md, ...patch } : md));
+const withDeployment = (name: string, patch: object) =>
+  (spec.machineDeployments ?? []).map((md) => (md.name === name ? { ...md, ...patch } : md));
 
 const progress = (): Promise<ClusterProgress> => probe.progress();
 const settled = (operations: number, timeoutMs?: number): Promise<ClusterProgress> => probe.settled(operations, timeoutMs);
 
-
-
 async function workload(): Promise<KubeConfig> {
   const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromString(await new KubernetesSecretStore(stack.management.kubeConfig).read(kubeconfigSecret({ namespace: 'default', name: cluster })));
+  kubeConfig.loadFromString(
+    await new KubernetesSecretStore(stack.management.kubeConfig).read(kubeconfigSecret({ namespace: 'default', name: cluster })),
+  );
   return kubeConfig;
 }
 
@@ -85,7 +99,9 @@ describe('cluster workflow', { timeout: 600_000 }, () => {
     const done = await settled(1);
     expect(done.recent).toEqual([expect.objectContaining({ kind: 'provision', outcome: 'Succeeded' })]);
     expect(done.machines).toHaveLength(6);
-    expect(done.machines.every((m) => m.phase === 'Running' && m.ready && m.kubernetesVersion === 'v1.33.4' && m.talosVersion === 'v1.11.5')).toBe(true);
+    expect(
+      done.machines.every((m) => m.phase === 'Running' && m.ready && m.kubernetesVersion === 'v1.33.4' && m.talosVersion === 'v1.11.5'),
+    ).toBe(true);
     expect(violations()).toEqual([]);
     // Nothing left to do: the dry run agrees.
     expect(await handle.query(planQuery)).toMatchObject({ ok: true, operation: 'none' });
@@ -118,11 +134,18 @@ describe('cluster workflow', { timeout: 600_000 }, () => {
     expect(nodes.items.map((n) => n.status?.nodeInfo?.kubeletVersion)).toEqual(Array(6).fill('v1.36.1'));
     const simNodes = stack.talos.nodes().filter((n) => n.clusterName === cluster && n.stage === 'running');
     expect(simNodes.map((n) => n.talosVersion)).toEqual(Array(6).fill('v1.13.2'));
-    expect(violations([{ deployment: 'md-a', minReady: 1, afterTalosEvent: before }, { deployment: 'md-b', minReady: 1, afterTalosEvent: before }])).toEqual([]);
+    expect(
+      violations([
+        { deployment: 'md-a', minReady: 1, afterTalosEvent: before },
+        { deployment: 'md-b', minReady: 1, afterTalosEvent: before },
+      ]),
+    ).toEqual([]);
     const upgradeId = `${workflowId}/upgrade/2`;
     const events = (await stack.env.client.workflow.getHandle(upgradeId).fetchHistory()).events?.length ?? 0;
     const clusterEvents = (await handle.fetchHistory()).events?.length ?? 0;
-    console.info(`chained upgrade v1.33.4 → v1.36.1 (3 control planes + 3 workers): ${wallSeconds.toFixed(1)} s wall; upgrade history ${events} events, cluster workflow ${clusterEvents} events`);
+    console.info(
+      `chained upgrade v1.33.4 → v1.36.1 (3 control planes + 3 workers): ${wallSeconds.toFixed(1)} s wall; upgrade history ${events} events, cluster workflow ${clusterEvents} events`,
+    );
     await assertHistoryClean(stack.env, upgradeId, [stack.proxmox.token.secret]);
     await saveHistoryIfAsked(stack.env, upgradeId, 'upgrade-chained');
   }, 900_000);
@@ -137,7 +160,12 @@ describe('cluster workflow', { timeout: 600_000 }, () => {
     expect(added).toHaveLength(1);
     await handle.signal(desiredClusterSignal, change({ machineDeployments: withDeployment('md-a', { replicas: 2 }) }));
     const down = await settled(4);
-    expect(down.machines.filter((m) => m.deployment === 'md-a').map((m) => m.name).sort()).toEqual([...before].sort());
+    expect(
+      down.machines
+        .filter((m) => m.deployment === 'md-a')
+        .map((m) => m.name)
+        .sort(),
+    ).toEqual([...before].sort());
     expect(stack.proxmox.vms().some((vm) => vm.name === added[0])).toBe(false);
     expect(violations()).toEqual([]);
   });
@@ -153,7 +181,12 @@ describe('cluster workflow', { timeout: 600_000 }, () => {
     const now = done.machines.filter((m) => m.deployment === 'md-b');
     expect(now).toHaveLength(2);
     expect(now.some((m) => old.includes(m.name))).toBe(false);
-    expect(stack.proxmox.vms().filter((vm) => now.some((m) => m.name === vm.name)).every((vm) => vm.config['cores'] === 4)).toBe(true);
+    expect(
+      stack.proxmox
+        .vms()
+        .filter((vm) => now.some((m) => m.name === vm.name))
+        .every((vm) => vm.config['cores'] === 4),
+    ).toBe(true);
     expect(violations([{ deployment: 'md-b', minReady: 2, afterTalosEvent: before }])).toEqual([]);
     await saveHistoryIfAsked(stack.env, `${workflowId}/rollout-machine-deployment/6`, 'rollout-machine-deployment');
   });
@@ -162,7 +195,11 @@ describe('cluster workflow', { timeout: 600_000 }, () => {
     const victim = await scaleUpAndGuard('md-a', 3, 'guard-budget', 7);
     await handle.signal(desiredClusterSignal, change({ machineDeployments: withDeployment('md-a', { replicas: 2 }) }));
     const blocked = await probe.blocked();
-    expect(blocked).toMatchObject({ step: 'drain node', errorType: 'DrainBlockedByPdb', workflowId: `${workflowId}/machine/${victim}/delete` });
+    expect(blocked).toMatchObject({
+      step: 'drain node',
+      errorType: 'DrainBlockedByPdb',
+      workflowId: `${workflowId}/machine/${victim}/delete`,
+    });
     expect(blocked.message).toContain('guard-budget');
     expect((await progress()).phase).toBe('Blocked');
     await dropGuard('guard-budget');
@@ -176,7 +213,9 @@ describe('cluster workflow', { timeout: 600_000 }, () => {
     const victim = await scaleUpAndGuard('md-a', 3, 'guard-again', 9);
     await handle.signal(desiredClusterSignal, change({ machineDeployments: withDeployment('md-a', { replicas: 2 }) }));
     const blocked = await probe.blocked();
-    await stack.env.client.workflow.getHandle(blocked.workflowId).executeUpdate(abortUpdate, { args: ['the guard pod must stay until Monday'] });
+    await stack.env.client.workflow
+      .getHandle(blocked.workflowId)
+      .executeUpdate(abortUpdate, { args: ['the guard pod must stay until Monday'] });
     const held = await probe.held();
     expect(held.held).toContain('aborted: the guard pod must stay until Monday');
     expect(held.machines.find((m) => m.name === victim)).toMatchObject({ phase: 'Deleting' });

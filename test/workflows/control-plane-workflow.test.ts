@@ -46,15 +46,20 @@ const progress = (): Promise<ClusterProgress> => probe.progress();
 const settled = (operations: number, timeoutMs?: number): Promise<ClusterProgress> => probe.settled(operations, timeoutMs);
 const controlPlanes = (p: ClusterProgress) => p.machines.filter((m) => m.role === 'control-plane');
 
-
 /** The voting etcd members of the cluster, by machine name. */
 function voters(): string[] {
   const simulated = stack.talos.clusters().find((c) => c.name === cluster);
-  return (simulated?.etcdMembers ?? []).filter((m) => !m.learner).map((m) => m.hostname).sort();
+  return (simulated?.etcdMembers ?? [])
+    .filter((m) => !m.learner)
+    .map((m) => m.hostname)
+    .sort();
 }
 
 const violations = (deletedAfterTalosEvent?: number): string[] =>
-  invariantViolations(stack.proxmox.events.list(), stack.talos.events.list(), { cluster, ...(deletedAfterTalosEvent === undefined ? {} : { deletedAfterTalosEvent }) });
+  invariantViolations(stack.proxmox.events.list(), stack.talos.events.list(), {
+    cluster,
+    ...(deletedAfterTalosEvent === undefined ? {} : { deletedAfterTalosEvent }),
+  });
 
 describe('control-plane operations', { timeout: 600_000 }, () => {
   it('provisions one control plane, then scales it to three, snapshot first, with Proxmox failing now and then', async () => {
@@ -74,7 +79,11 @@ describe('control-plane operations', { timeout: 600_000 }, () => {
       await handle.signal(desiredClusterSignal, change({ controlPlane: { ...spec.controlPlane, replicas: 3 } }));
       const done = await settled(2);
       expect(done.recent.at(-1)).toMatchObject({ kind: 'scale-control-plane', outcome: 'Succeeded' });
-      expect(voters()).toEqual(controlPlanes(done).map((m) => m.name).sort());
+      expect(voters()).toEqual(
+        controlPlanes(done)
+          .map((m) => m.name)
+          .sort(),
+      );
     } finally {
       stack.proxmox.faults.set5xxRate(0);
     }
@@ -86,7 +95,10 @@ describe('control-plane operations', { timeout: 600_000 }, () => {
 
   it('rolls out a changed control-plane machine shape one machine at a time, the new member voting before the old leaves', async () => {
     const before = controlPlanes(await progress()).map((m) => m.name);
-    await handle.signal(desiredClusterSignal, change({ controlPlane: { ...spec.controlPlane, machine: { ...simMachineShape, cores: 4 } } }));
+    await handle.signal(
+      desiredClusterSignal,
+      change({ controlPlane: { ...spec.controlPlane, machine: { ...simMachineShape, cores: 4 } } }),
+    );
     const done = await settled(3);
     expect(done.recent.at(-1)).toMatchObject({ kind: 'rollout-control-plane', outcome: 'Succeeded' });
     const after = controlPlanes(done).map((m) => m.name);
@@ -98,7 +110,10 @@ describe('control-plane operations', { timeout: 600_000 }, () => {
 
   it('upgrades Talos and Kubernetes by replacing control planes and in place on the worker; a rolled-back upgrade blocks until retried', async () => {
     // Two workers, so the drain before an in-place upgrade can move the PDB-covered pods across.
-    const workers = (await progress()).machines.filter((m) => m.role === 'worker').map((m) => m.name).sort();
+    const workers = (await progress()).machines
+      .filter((m) => m.role === 'worker')
+      .map((m) => m.name)
+      .sort();
     const worker = (await progress()).machines.find((m) => m.role === 'worker');
     stack.talos.faults.failNextUpgrade(worker?.address ?? '');
     await handle.signal(desiredClusterSignal, change({ kubernetesVersion: 'v1.35.1', talosVersion: 'v1.12.4' }));
@@ -110,8 +125,18 @@ describe('control-plane operations', { timeout: 600_000 }, () => {
     const done = await settled(4);
     expect(done.recent.at(-1)).toMatchObject({ kind: 'upgrade', outcome: 'Succeeded' });
     expect(done.machines.every((m) => m.kubernetesVersion === 'v1.35.1' && m.talosVersion === 'v1.12.4')).toBe(true);
-    expect(done.machines.filter((m) => m.role === 'worker').map((m) => m.name).sort()).toEqual(workers); // upgraded in place
-    expect(stack.talos.nodes().filter((n) => n.clusterName === cluster && n.stage === 'running').map((n) => n.talosVersion)).toEqual(Array(5).fill('v1.12.4'));
+    expect(
+      done.machines
+        .filter((m) => m.role === 'worker')
+        .map((m) => m.name)
+        .sort(),
+    ).toEqual(workers); // upgraded in place
+    expect(
+      stack.talos
+        .nodes()
+        .filter((n) => n.clusterName === cluster && n.stage === 'running')
+        .map((n) => n.talosVersion),
+    ).toEqual(Array(5).fill('v1.12.4'));
     expect(violations()).toEqual([]);
     await assertHistoryClean(stack.env, `${workflowId}/upgrade/4`, [stack.proxmox.token.secret]);
     await saveHistoryIfAsked(stack.env, `${workflowId}/upgrade/4`, 'upgrade-rolling-control-plane');

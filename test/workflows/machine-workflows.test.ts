@@ -27,7 +27,11 @@ beforeAll(async () => {
   const run = <A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A) =>
     new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') }).run(fn, ...args);
   await run(activities.talosEnsureClusterSecrets, cluster);
-  await run(activities.ipamReserve, { namespace: 'default', cluster: 'delta', poolName: 'delta', pool: pool.pool, owner: 'delta-control-plane-endpoint' }, endpoint);
+  await run(
+    activities.ipamReserve,
+    { namespace: 'default', cluster: 'delta', poolName: 'delta', pool: pool.pool, owner: 'delta-control-plane-endpoint' },
+    endpoint,
+  );
   await run(activities.talosWriteTalosconfig, cluster, [endpoint]);
 }, 300_000);
 afterAll(async () => {
@@ -60,7 +64,9 @@ describe('machine workflows against the Proxmox and Talos simulators', () => {
 
   it('creates the first control-plane machine: VM, config, bootstrap, kubeconfig, node Ready', async () => {
     controlPlane = await env.client.workflow.execute<typeof createMachineWorkflow>('createMachineWorkflow', {
-      taskQueue, workflowId: 'cluster/default/delta/machine/delta-cp-1/create', args: [machineInput('delta-cp-1', 'control-plane', true)],
+      taskQueue,
+      workflowId: 'cluster/default/delta/machine/delta-cp-1/create',
+      args: [machineInput('delta-cp-1', 'control-plane', true)],
     });
     await assertHistoryClean(env, 'cluster/default/delta/machine/delta-cp-1/create', [proxmox.token.secret]);
     expect(controlPlane).toMatchObject({ machine: 'delta-cp-1', address: { ip: '127.0.80.11', prefix: 24 }, kubeletVersion: 'v1.34.2' });
@@ -72,20 +78,34 @@ describe('machine workflows against the Proxmox and Talos simulators', () => {
 
   it('adds a worker and deletes it again, leaving no VM, address or Node behind', async () => {
     workerMachine = await env.client.workflow.execute<typeof createMachineWorkflow>('createMachineWorkflow', {
-      taskQueue, workflowId: 'cluster/default/delta/machine/delta-w-1/create', args: [machineInput('delta-w-1', 'worker', false)],
+      taskQueue,
+      workflowId: 'cluster/default/delta/machine/delta-w-1/create',
+      args: [machineInput('delta-w-1', 'worker', false)],
     });
     await assertHistoryClean(env, 'cluster/default/delta/machine/delta-w-1/create', [proxmox.token.secret]);
     expect(workerMachine.address.ip).toBe('127.0.80.12');
     await env.client.workflow.execute<typeof deleteMachineWorkflow>('deleteMachineWorkflow', {
       taskQueue,
       workflowId: 'cluster/default/delta/machine/delta-w-1/delete',
-      args: [{ cluster, machine: 'delta-w-1', role: 'worker', vm: workerMachine.vm, address: workerMachine.address.ip, vmSpec: { ...vm, cluster: 'default/delta', machine: 'delta-w-1', address: workerMachine.address } }],
+      args: [
+        {
+          cluster,
+          machine: 'delta-w-1',
+          role: 'worker',
+          vm: workerMachine.vm,
+          address: workerMachine.address.ip,
+          vmSpec: { ...vm, cluster: 'default/delta', machine: 'delta-w-1', address: workerMachine.address },
+        },
+      ],
     });
     await assertHistoryClean(env, 'cluster/default/delta/machine/delta-w-1/delete', [proxmox.token.secret]);
     expect(proxmox.vms().filter((v) => v.name === 'delta-w-1')).toEqual([]);
     expect(invariantViolations(proxmox.events.list(), talos.events.list(), { cluster: 'delta' })).toEqual([]);
     const addresses = (await management.kubeConfig.makeApiClient(CustomObjectsApi).listNamespacedCustomObject({
-      group: 'ipam.cluster.x-k8s.io', version: 'v1beta1', namespace: 'default', plural: 'ipaddresses',
+      group: 'ipam.cluster.x-k8s.io',
+      version: 'v1beta1',
+      namespace: 'default',
+      plural: 'ipaddresses',
     })) as { items: Array<{ spec: { claimRef: { name: string } } }> };
     expect(addresses.items.map((a) => a.spec.claimRef.name).sort()).toEqual(['delta-control-plane-endpoint', 'delta-cp-1']);
     const workload = new KubeConfig();

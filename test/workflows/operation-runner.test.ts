@@ -58,7 +58,11 @@ describe('OperationRunner', () => {
     const handle = await startBroken('blocked-then-retried');
     const progress = await handle.query(progressQuery);
     expect(progress).toMatchObject({ step: 2, steps: 3, currentStep: 'step b', phase: 'Blocked' });
-    expect(progress.blocked).toMatchObject({ step: 'step b', errorType: 'ProxmoxTaskFailed', message: 'clone failed: TASK ERROR: unexpected status' });
+    expect(progress.blocked).toMatchObject({
+      step: 'step b',
+      errorType: 'ProxmoxTaskFailed',
+      message: 'clone failed: TASK ERROR: unexpected status',
+    });
     expect(calls.get('blocked-then-retried')).toEqual({ a: 1, b: 3 }); // three attempts, then blocked
     const description = await handle.describe();
     expect(description.typedSearchAttributes.get(CapstanPhase)).toBe('Blocked');

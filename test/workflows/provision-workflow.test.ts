@@ -38,16 +38,32 @@ describe('provision and delete workflows', () => {
     // The provision and its five machine children.
     expect(await assertHistoryClean(stack.env, 'cluster/default/zeta/provision/1', [stack.proxmox.token.secret])).toHaveLength(6);
     await saveHistoryIfAsked(stack.env, 'cluster/default/zeta/provision/1', 'provision-3cp-2w');
-    await saveHistoryIfAsked(stack.env, `cluster/default/zeta/machine/${result.machines[0]?.machine ?? ''}/create`, 'create-machine-bootstrap');
+    await saveHistoryIfAsked(
+      stack.env,
+      `cluster/default/zeta/machine/${result.machines[0]?.machine ?? ''}/create`,
+      'create-machine-bootstrap',
+    );
     expect(result.endpoint).toBe('127.0.85.10');
     expect(result.machines.map((m) => m.role)).toEqual(['control-plane', 'control-plane', 'control-plane', 'worker', 'worker']);
     expect(new Set(result.machines.map((m) => m.address.ip)).size).toBe(5);
     const etcd = stack.talos.clusters().find((c) => c.name === 'zeta');
     expect(etcd).toMatchObject({ bootstrapped: true, quorum: true, apiAvailable: true });
     expect(etcd?.etcdClusters).toHaveLength(1); // bootstrapped exactly once: no split brain
-    await expect.poll(() => stack.talos.clusters().find((c) => c.name === 'zeta')?.etcdMembers.filter((m) => !m.learner).length, { timeout: 20_000 }).toBe(3);
+    await expect
+      .poll(
+        () =>
+          stack.talos
+            .clusters()
+            .find((c) => c.name === 'zeta')
+            ?.etcdMembers.filter((m) => !m.learner).length,
+        { timeout: 20_000 },
+      )
+      .toBe(3);
     // No VM twice for one machine, and one VM per machine.
-    const names = stack.proxmox.vms().map((vm) => vm.name).filter((n) => n?.startsWith('zeta-'));
+    const names = stack.proxmox
+      .vms()
+      .map((vm) => vm.name)
+      .filter((n) => n?.startsWith('zeta-'));
     expect(names.sort()).toEqual(result.machines.map((m) => m.machine).sort());
 
     const secrets = new KubernetesSecretStore(stack.management.kubeConfig);
@@ -57,7 +73,12 @@ describe('provision and delete workflows', () => {
     const nodes = await workload.makeApiClient(CoreV1Api).listNode();
     expect(nodes.items.map((n) => n.metadata?.name).sort()).toEqual(result.machines.map((m) => m.machine).sort());
     expect(nodes.items.every((n) => n.status?.nodeInfo?.kubeletVersion === 'v1.34.2')).toBe(true);
-    expect(invariantViolations(stack.proxmox.events.list(), stack.talos.events.list(), { cluster: 'zeta', availability: { deployment: 'md-0', minReady: 2 } })).toEqual([]);
+    expect(
+      invariantViolations(stack.proxmox.events.list(), stack.talos.events.list(), {
+        cluster: 'zeta',
+        availability: { deployment: 'md-0', minReady: 2 },
+      }),
+    ).toEqual([]);
   });
 
   it('deletes the cluster leaving no VM, address or Secret behind, even with a VM already gone', async () => {
@@ -66,7 +87,16 @@ describe('provision and delete workflows', () => {
     // A VM someone already removed by hand must not stop the delete (omni #2702).
     await new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') }).run(
       stack.activities.proxmoxDestroyVm,
-      { templateVmid: 9000, allowedNodes: ['pve1'], cores: 2, memoryMiB: 2048, diskGiB: 20, cluster: 'default/zeta', machine: firstWorker!.machine, address: firstWorker!.address },
+      {
+        templateVmid: 9000,
+        allowedNodes: ['pve1'],
+        cores: 2,
+        memoryMiB: 2048,
+        diskGiB: 20,
+        cluster: 'default/zeta',
+        machine: firstWorker!.machine,
+        address: firstWorker!.address,
+      },
       firstWorker!.vm,
     );
     expect(stack.proxmox.vms().filter((vm) => vm.name === firstWorker!.machine)).toEqual([]);
@@ -77,11 +107,19 @@ describe('provision and delete workflows', () => {
     });
     await assertHistoryClean(stack.env, 'cluster/default/zeta/delete/1', [stack.proxmox.token.secret]);
     expect(stack.proxmox.vms().filter((vm) => vm.name?.startsWith('zeta-'))).toEqual([]);
-    expect(invariantViolations(stack.proxmox.events.list(), stack.talos.events.list(), { cluster: 'zeta', deletedAfterTalosEvent: deletionStart })).toEqual([]);
+    expect(
+      invariantViolations(stack.proxmox.events.list(), stack.talos.events.list(), {
+        cluster: 'zeta',
+        deletedAfterTalosEvent: deletionStart,
+      }),
+    ).toEqual([]);
     await saveHistoryIfAsked(stack.env, 'cluster/default/zeta/delete/1', 'delete-cluster');
     await saveHistoryIfAsked(stack.env, `cluster/default/zeta/machine/${firstWorker!.machine}/delete`, 'delete-machine-cluster-deleting');
     const addresses = (await stack.management.kubeConfig.makeApiClient(CustomObjectsApi).listNamespacedCustomObject({
-      group: 'ipam.cluster.x-k8s.io', version: 'v1beta1', namespace: 'default', plural: 'ipaddresses',
+      group: 'ipam.cluster.x-k8s.io',
+      version: 'v1beta1',
+      namespace: 'default',
+      plural: 'ipaddresses',
     })) as { items: Array<{ metadata: { labels?: Record<string, string> } }> };
     expect(addresses.items.filter((a) => a.metadata.labels?.['cluster.x-k8s.io/cluster-name'] === 'zeta')).toEqual([]);
     const secretNames = (await stack.management.kubeConfig.makeApiClient(CoreV1Api).listNamespacedSecret({ namespace: 'default' })).items
@@ -98,7 +136,12 @@ describe('provision and delete workflows', () => {
         workflowId: 'cluster/default/eta/provision/1',
         args: [desired({ name: 'eta', kubernetesVersion: 'v1.35.0' })],
       }),
-    ).rejects.toMatchObject({ cause: { type: 'InvalidDesiredCluster', message: expect.stringContaining('Talos v1.11.5 supports Kubernetes v1.29 to v1.34, not v1.35.0') as unknown } });
+    ).rejects.toMatchObject({
+      cause: {
+        type: 'InvalidDesiredCluster',
+        message: expect.stringContaining('Talos v1.11.5 supports Kubernetes v1.29 to v1.34, not v1.35.0') as unknown,
+      },
+    });
     await assertHistoryClean(stack.env, 'cluster/default/eta/provision/1', [stack.proxmox.token.secret]);
     expect(stack.proxmox.vms()).toHaveLength(before);
   });

@@ -70,7 +70,8 @@ export const layerImports = {
     };
     /** @param {any} node */
     const typeOnlyImport = (node) =>
-      node.importKind === 'type' || (node.specifiers.length > 0 && node.specifiers.every((/** @type {any} */ s) => s.importKind === 'type'));
+      node.importKind === 'type' ||
+      (node.specifiers.length > 0 && node.specifiers.every((/** @type {any} */ s) => s.importKind === 'type'));
     return {
       ImportDeclaration: (node) => check(node, node.source.value, typeOnlyImport(node)),
       ExportNamedDeclaration: (node) => node.source && check(node, node.source.value, /** @type {any} */ (node).exportKind === 'type'),

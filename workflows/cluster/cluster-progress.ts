@@ -12,7 +12,8 @@ export interface ProgressFacts {
   readonly deleted: boolean;
   readonly held?: string | undefined;
   /** The running operation: its workflow id and kind. */
-  readonly operation?: { readonly workflowId: string; readonly kind: string; readonly summary: string; readonly deployment?: string | undefined } | undefined;
+  readonly operation?:
+    { readonly workflowId: string; readonly kind: string; readonly summary: string; readonly deployment?: string | undefined } | undefined;
   /** The spec machines are judged against (upToDate); absent while none is valid. */
   readonly desired?: DesiredCluster | undefined;
   /** The latest report of every run under the cluster, by workflow id. */
@@ -27,13 +28,24 @@ export function clusterProgress(facts: ProgressFacts): ClusterProgress {
   const runs = [...facts.runs.values()];
   const blocked: BlockedRun[] = runs.flatMap((r) =>
     r.progress.phase === 'Blocked' && r.progress.blocked
-      ? [{ workflowId: r.workflowId, step: r.progress.blocked.step, errorType: r.progress.blocked.errorType, message: r.progress.blocked.message, since: r.progress.blocked.since }]
+      ? [
+          {
+            workflowId: r.workflowId,
+            step: r.progress.blocked.step,
+            errorType: r.progress.blocked.errorType,
+            message: r.progress.blocked.message,
+            since: r.progress.blocked.since,
+          },
+        ]
       : [],
   );
   const activity = new Map<string, string>();
   for (const r of runs) {
     if (r.machine === undefined || r.progress.phase === 'Succeeded') continue;
-    activity.set(r.machine, `${r.progress.summary}: ${r.progress.currentStep} (${r.progress.step}/${r.progress.steps})${r.progress.phase === 'Running' ? '' : `, ${r.progress.phase}`}`);
+    activity.set(
+      r.machine,
+      `${r.progress.summary}: ${r.progress.currentStep} (${r.progress.step}/${r.progress.steps})${r.progress.phase === 'Running' ? '' : `, ${r.progress.phase}`}`,
+    );
   }
   const machines: MachineProgress[] = facts.observed.machines.map((m) => ({
     name: m.name,

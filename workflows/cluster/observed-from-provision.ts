@@ -31,7 +31,11 @@ export function observedFromProvision(desired: DesiredCluster, result: Provision
       staticAddress: m.address,
     };
   });
-  const unfinished: ObservedMachine[] = (result.unfinished ?? []).map((m) => ({ ...base(m.name, m.role, m.deployment), phase: 'Failed', ready: false }));
+  const unfinished: ObservedMachine[] = (result.unfinished ?? []).map((m) => ({
+    ...base(m.name, m.role, m.deployment),
+    phase: 'Failed',
+    ready: false,
+  }));
   const machines = [...built, ...unfinished];
   return {
     machines,

@@ -35,13 +35,26 @@ export async function upgradeTalosInPlace(scope: OperationScope, machine: Observ
  * config is rendered again with the new component images and applied without a reboot; done once
  * the kubelet reports `to` and the node is Ready. `versions` holds the rest of the machine's spec.
  */
-export async function upgradeKubernetesInPlace(scope: OperationScope, versions: DesiredCluster, machine: ObservedMachine, to: string): Promise<void> {
+export async function upgradeKubernetesInPlace(
+  scope: OperationScope,
+  versions: DesiredCluster,
+  machine: ObservedMachine,
+  to: string,
+): Promise<void> {
   const cluster = clusterRef(scope.desired);
   const endpoint = scope.state.observed.controlPlaneEndpoint ?? '';
   await scope.run.step(`upgrade Kubernetes on ${machine.name} ${machine.kubernetesVersion} → ${to}`, async () => {
-    const spec = createMachineInput(versions, { name: machine.name, role: machine.role, bootstrap: false, ...(machine.deployment ? { deployment: machine.deployment } : {}) }, endpoint);
+    const spec = createMachineInput(
+      versions,
+      { name: machine.name, role: machine.role, bootstrap: false, ...(machine.deployment ? { deployment: machine.deployment } : {}) },
+      endpoint,
+    );
     const address = machine.staticAddress ?? { ip: machine.address ?? '', prefix: 32, dns: [] };
-    await calls.talosRenderMachineConfig(cluster, machine.name, machineConfig({ ...spec.config, kubernetesVersion: to }, machine.name, address));
+    await calls.talosRenderMachineConfig(
+      cluster,
+      machine.name,
+      machineConfig({ ...spec.config, kubernetesVersion: to }, machine.name, address),
+    );
     await calls.talosApplyConfig({ cluster, address: address.ip, machine: machine.name, mode: 'no-reboot' });
     await waits.kubernetesWaitForNodeReady({ cluster, node: { name: machine.name }, kubeletVersion: to });
     scope.state.update(machine.name, { kubernetesVersion: to });

@@ -26,7 +26,11 @@ function kubernetesVersionOf(desired: DesiredCluster, machine: Pick<MachineToCre
  * is the spec the machine is built from: during an upgrade, the versions of the current hop.
  * The machine is recorded as Provisioning first, so an abort leaves it on record for cleanup.
  */
-export async function createMachineChild(scope: OperationScope, versions: DesiredCluster, machine: MachineToCreate): Promise<ObservedMachine> {
+export async function createMachineChild(
+  scope: OperationScope,
+  versions: DesiredCluster,
+  machine: MachineToCreate,
+): Promise<ObservedMachine> {
   const { state } = scope;
   const endpoint = state.observed.controlPlaneEndpoint ?? '';
   const record: ObservedMachine = {
@@ -41,7 +45,10 @@ export async function createMachineChild(scope: OperationScope, versions: Desire
     createdAt: new Date().toISOString(),
   };
   state.put(record);
-  const input = { ...createMachineInput(versions, machine, endpoint), ...(scope.reportTo === undefined ? {} : { reportTo: scope.reportTo }) };
+  const input = {
+    ...createMachineInput(versions, machine, endpoint),
+    ...(scope.reportTo === undefined ? {} : { reportTo: scope.reportTo }),
+  };
   try {
     const created = await executeChild(createMachineWorkflow, {
       workflowId: machineWorkflowId(versions.namespace, versions.name, machine.name, 'create'),
@@ -66,7 +73,11 @@ export async function createMachineChild(scope: OperationScope, versions: Desire
 }
 
 /** Removes one machine as a child workflow; it stays on record as Deleting until it is gone. */
-export async function deleteMachineChild(scope: OperationScope, machine: ObservedMachine, options: { readonly etcdLeft?: boolean } = {}): Promise<void> {
+export async function deleteMachineChild(
+  scope: OperationScope,
+  machine: ObservedMachine,
+  options: { readonly etcdLeft?: boolean } = {},
+): Promise<void> {
   const { desired, state } = scope;
   state.update(machine.name, { phase: 'Deleting' });
   const reportTo = scope.reportTo === undefined ? {} : { reportTo: scope.reportTo };
@@ -80,6 +91,9 @@ export async function deleteMachineChild(scope: OperationScope, machine: Observe
 
 /** Points the cluster's talosconfig at the control planes that are up now. */
 export async function updateTalosconfigEndpoints(scope: OperationScope): Promise<void> {
-  const endpoints = scope.state.controlPlanes().filter((m) => m.phase === 'Running').map((m) => m.address ?? '');
+  const endpoints = scope.state
+    .controlPlanes()
+    .filter((m) => m.phase === 'Running')
+    .map((m) => m.address ?? '');
   if (endpoints.length > 0) await calls.talosWriteTalosconfig(clusterRef(scope.desired), endpoints);
 }

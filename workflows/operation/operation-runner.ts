@@ -68,7 +68,12 @@ export class OperationRunner {
   private decision: 'retry' | { abort: string } | undefined;
   private paused = false;
 
-  constructor(operation: string, summary: string, steps: readonly string[], private readonly options: RunnerOptions = {}) {
+  constructor(
+    operation: string,
+    summary: string,
+    steps: readonly string[],
+    private readonly options: RunnerOptions = {},
+  ) {
     this.progress = { operation, summary, step: 0, steps: steps.length, currentStep: '', phase: 'Running' };
     setHandler(progressQuery, () => this.progress);
     setHandler(retryUpdate, () => ({ retried: this.decide('retry') }), {
@@ -179,7 +184,9 @@ export class OperationRunner {
     const machine = this.options.machine === undefined ? {} : { machine: this.options.machine };
     const report = { workflowId: workflowInfo().workflowId, ...machine, progress: this.progress };
     // Progress is for display: a cluster workflow that is gone or restarting must not stop the operation.
-    getExternalWorkflowHandle(reportTo).signal(runProgressSignal, report).catch(() => undefined);
+    getExternalWorkflowHandle(reportTo)
+      .signal(runProgressSignal, report)
+      .catch(() => undefined);
   }
 }
 

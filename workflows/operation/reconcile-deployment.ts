@@ -22,7 +22,9 @@ export async function reconcileDeployment(scope: OperationScope, versions: Desir
   const inGroup = () => scope.state.machines((m) => m.role === 'worker' && m.deployment === deployment);
   // First what an aborted operation left: half-deleted machines, and failed ones (replaced below).
   for (const leftover of inGroup().filter((m) => m.phase === 'Deleting' || m.phase === 'Failed')) {
-    await scope.run.step(`delete ${leftover.name} (${leftover.phase === 'Failed' ? 'failed' : 'left half-deleted'})`, () => deleteMachineChild(scope, leftover));
+    await scope.run.step(`delete ${leftover.name} (${leftover.phase === 'Failed' ? 'failed' : 'left half-deleted'})`, () =>
+      deleteMachineChild(scope, leftover),
+    );
   }
   const limit = 2 * (inGroup().length + replicas) + 2;
   for (let batch = 1; batch <= limit; batch += 1) {
@@ -46,10 +48,18 @@ export async function reconcileDeployment(scope: OperationScope, versions: Desir
     if (!decision.ok) throw refusalFailure(decision.reason);
     if (decision.done || (decision.create === 0 && decision.delete.length === 0)) {
       if (decision.done || group.every((m) => m.phase === 'Running' && m.ready)) return;
-      throw refusalFailure(`the rollout of ${deployment} cannot go on: machines it waits for are not Ready (${group.filter((m) => !m.ready).map((m) => m.name).join(', ')})`);
+      throw refusalFailure(
+        `the rollout of ${deployment} cannot go on: machines it waits for are not Ready (${group
+          .filter((m) => !m.ready)
+          .map((m) => m.name)
+          .join(', ')})`,
+      );
     }
     const names = Array.from({ length: decision.create }, () => newMachineName(versions, deployment));
-    const parts = [...(names.length > 0 ? [`create ${plural(names.length, 'machine')}`] : []), ...(decision.delete.length > 0 ? [`delete ${decision.delete.join(', ')}`] : [])];
+    const parts = [
+      ...(names.length > 0 ? [`create ${plural(names.length, 'machine')}`] : []),
+      ...(decision.delete.length > 0 ? [`delete ${decision.delete.join(', ')}`] : []),
+    ];
     await scope.run.step(`${deployment}: ${parts.join(' and ')}`, () =>
       Promise.all([
         ...names.map((name) => createMachineChild(scope, versions, { name, role: 'worker', deployment, bootstrap: false })),

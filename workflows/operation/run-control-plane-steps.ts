@@ -17,7 +17,11 @@ export function controlPlaneStepNames(steps: readonly ControlPlaneStep[]): strin
  * pauses): snapshot, create and wait until the new member votes, move leadership, leave or
  * remove the etcd member explicitly, then delete the machine. `versions` is what new machines run.
  */
-export async function runControlPlaneSteps(scope: OperationScope, versions: DesiredCluster, steps: readonly ControlPlaneStep[]): Promise<void> {
+export async function runControlPlaneSteps(
+  scope: OperationScope,
+  versions: DesiredCluster,
+  steps: readonly ControlPlaneStep[],
+): Promise<void> {
   const { state, run } = scope;
   const cluster = clusterRef(scope.desired);
   const created: string[] = [];

@@ -20,7 +20,11 @@ export interface OperationDeclaration {
  * CapstanOperation), runs the body with an OperationRunner, and hands back the cluster as it
  * left it — after success and after an operator's abort alike.
  */
-export async function runOperation(input: OperationInput, declaration: OperationDeclaration, body: (scope: OperationScope) => Promise<void>): Promise<OperationOutcome> {
+export async function runOperation(
+  input: OperationInput,
+  declaration: OperationDeclaration,
+  body: (scope: OperationScope) => Promise<void>,
+): Promise<OperationOutcome> {
   const parsed = DesiredCluster.safeParse(input.desired);
   if (!parsed.success) {
     const message = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');

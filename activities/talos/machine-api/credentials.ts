@@ -7,8 +7,7 @@ import { normalizePrivateKeyPem } from '../pem.ts';
  * `mtls` with the talosconfig's OS CA and admin client certificate.
  */
 export type TalosCredentials =
-  | { readonly kind: 'maintenance' }
-  | { readonly kind: 'mtls'; readonly caPem: string; readonly certPem: string; readonly keyPem: string };
+  { readonly kind: 'maintenance' } | { readonly kind: 'mtls'; readonly caPem: string; readonly certPem: string; readonly keyPem: string };
 
 /** Maintenance-mode credentials. */
 export const maintenanceCredentials: TalosCredentials = { kind: 'maintenance' };
@@ -17,9 +16,5 @@ export const maintenanceCredentials: TalosCredentials = { kind: 'maintenance' };
 export function channelCredentials(creds: TalosCredentials): ChannelCredentials {
   if (creds.kind === 'maintenance') return credentials.createSsl(null, null, null, { rejectUnauthorized: false });
   // OpenSSL 3 refuses siderolabs/crypto's `ED25519 PRIVATE KEY` label; the body is plain PKCS#8.
-  return credentials.createSsl(
-    Buffer.from(creds.caPem),
-    Buffer.from(normalizePrivateKeyPem(creds.keyPem)),
-    Buffer.from(creds.certPem),
-  );
+  return credentials.createSsl(Buffer.from(creds.caPem), Buffer.from(normalizePrivateKeyPem(creds.keyPem)), Buffer.from(creds.certPem));
 }

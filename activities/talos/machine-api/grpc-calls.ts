@@ -25,9 +25,16 @@ export function unaryCall<Res>(
       return;
     }
     const deadline = Date.now() + (options.deadlineMs ?? defaultUnaryDeadlineMs);
-    const onAbort = () => { call.cancel(); };
+    const onAbort = () => {
+      call.cancel();
+    };
     const call = client.makeUnaryRequest(
-      def.path, def.requestSerialize, def.responseDeserialize, request, metadata, { deadline },
+      def.path,
+      def.requestSerialize,
+      def.responseDeserialize,
+      request,
+      metadata,
+      { deadline },
       (error, response) => {
         options.signal?.removeEventListener('abort', onAbort);
         if (error) reject(options.signal?.aborted ? abortReason(options.signal) : toCallError(error, def.path));
@@ -50,7 +57,9 @@ export async function* serverStream<Res>(
   if (options.signal?.aborted) throw abortReason(options.signal);
   const deadline = options.deadlineMs === undefined ? Infinity : Date.now() + options.deadlineMs;
   const call = client.makeServerStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, request, metadata, { deadline });
-  const onAbort = () => { call.cancel(); };
+  const onAbort = () => {
+    call.cancel();
+  };
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     for await (const message of call) yield message as Res;
@@ -68,7 +77,8 @@ export function toCallError(error: unknown, path: string): TalosCallError {
   if (error instanceof TalosCallError) return error;
   const call = path.replace(/^\//, '');
   if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'number') {
-    const details = 'details' in error && typeof error.details === 'string' ? error.details : error instanceof Error ? error.message : 'no details';
+    const details =
+      'details' in error && typeof error.details === 'string' ? error.details : error instanceof Error ? error.message : 'no details';
     return new TalosCallError(error.code, details, call);
   }
   return new TalosCallError(status.UNKNOWN, error instanceof Error ? error.message : String(error), call);

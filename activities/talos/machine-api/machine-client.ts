@@ -23,7 +23,10 @@ const machine: TalosService = 'machine.MachineService';
 export class TalosMachineClient {
   private readonly client: Client;
 
-  constructor(address: string, readonly credentials: TalosCredentials) {
+  constructor(
+    address: string,
+    readonly credentials: TalosCredentials,
+  ) {
     this.client = new Client(apidEndpoint(address), channelCredentials(credentials), {
       'grpc.max_receive_message_length': maxMessageBytes,
       'grpc.max_send_message_length': maxMessageBytes,
@@ -119,7 +122,11 @@ export class TalosMachineClient {
   }
 
   private async unary<T extends M.NodeReplyMessage>(
-    service: TalosService, name: string, request: object, routing: TalosRouting, options?: TalosCallOptions,
+    service: TalosService,
+    name: string,
+    request: object,
+    routing: TalosRouting,
+    options?: TalosCallOptions,
   ): Promise<NodeResult<T>[]> {
     const def = method(service, name);
     const response = await unaryCall<M.RepliesOf<T>>(this.client, def, request, routingMetadata(routing), options);

@@ -2,7 +2,9 @@ import { status } from '@grpc/grpc-js';
 
 /** Names of gRPC status codes, for messages and logs. */
 export const statusName: Readonly<Record<number, string>> = Object.fromEntries(
-  Object.entries(status).filter(([, code]) => typeof code === 'number').map(([name, code]) => [code, name]),
+  Object.entries(status)
+    .filter(([, code]) => typeof code === 'number')
+    .map(([name, code]) => [code, name]),
 );
 
 /**

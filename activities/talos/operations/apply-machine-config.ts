@@ -27,7 +27,13 @@ export interface ApplyMachineConfigResult {
   readonly warnings: readonly string[];
 }
 
-const modes: Record<ConfigApplyMode, ApplyMode> = { auto: 'AUTO', reboot: 'REBOOT', 'no-reboot': 'NO_REBOOT', staged: 'STAGED', try: 'TRY' };
+const modes: Record<ConfigApplyMode, ApplyMode> = {
+  auto: 'AUTO',
+  reboot: 'REBOOT',
+  'no-reboot': 'NO_REBOOT',
+  staged: 'STAGED',
+  try: 'TRY',
+};
 const probeDeadlineMs = 10_000;
 
 /**
@@ -45,7 +51,8 @@ export async function applyMachineConfig(deps: TalosActivityDeps, input: ApplyMa
     const reply = await apply(input.address, maintenanceCredentials, config, mode, false);
     return { outcome: 'applied-in-maintenance', mode: '', warnings: reply.warnings };
   } catch (error) {
-    if (!hasCode(error, status.UNAVAILABLE, status.DEADLINE_EXCEEDED)) throw classifyTalosError(error, `applying ${input.machine}'s config to ${input.address}`);
+    if (!hasCode(error, status.UNAVAILABLE, status.DEADLINE_EXCEEDED))
+      throw classifyTalosError(error, `applying ${input.machine}'s config to ${input.address}`);
     throw failure(
       ErrorType.TalosUnavailable,
       `${input.address} answers neither mTLS with the cluster's CA (${configured.message}) nor maintenance mode (${(error as Error).message})`,
@@ -53,12 +60,18 @@ export async function applyMachineConfig(deps: TalosActivityDeps, input: ApplyMa
   }
 }
 
-async function applyToConfiguredNode(address: string, credentials: TalosCredentials, config: Buffer, mode: ApplyMode): Promise<ApplyMachineConfigResult> {
+async function applyToConfiguredNode(
+  address: string,
+  credentials: TalosCredentials,
+  config: Buffer,
+  mode: ApplyMode,
+): Promise<ApplyMachineConfigResult> {
   try {
     // Talos reports an identical config as "Config diff: … No changes." in the dry run; any other
     // answer (or a dry run this Talos cannot do) falls through to a real apply, harmless too.
     const dryRun = await apply(address, credentials, config, mode, true).catch(() => undefined);
-    if (dryRun && /Config diff:\s*No changes\./i.test(dryRun.modeDetails)) return { outcome: 'unchanged', mode: dryRun.mode, warnings: dryRun.warnings };
+    if (dryRun && /Config diff:\s*No changes\./i.test(dryRun.modeDetails))
+      return { outcome: 'unchanged', mode: dryRun.mode, warnings: dryRun.warnings };
     const reply = await apply(address, credentials, config, mode, false);
     return { outcome: 'applied', mode: reply.mode, warnings: reply.warnings };
   } catch (error) {
@@ -66,7 +79,13 @@ async function applyToConfiguredNode(address: string, credentials: TalosCredenti
   }
 }
 
-function apply(address: string, credentials: TalosCredentials, data: Buffer, mode: ApplyMode, dryRun: boolean): Promise<ApplyConfigurationReply> {
+function apply(
+  address: string,
+  credentials: TalosCredentials,
+  data: Buffer,
+  mode: ApplyMode,
+  dryRun: boolean,
+): Promise<ApplyConfigurationReply> {
   return withClient(address, credentials, async (client) => {
     const call = 'machine.MachineService/ApplyConfiguration';
     return singleNode(call, await client.applyConfiguration({ data, mode, dryRun }, undefined, activityCallOptions()));

@@ -26,7 +26,13 @@ export async function listEtcdMembers(deps: TalosActivityDeps, input: TalosNodeR
       singleNode('machine.MachineService/EtcdMemberList', await client.etcdMemberList(undefined, activityCallOptions())),
     ),
   );
-  return reply.members.map((m) => ({ id: m.id, hostname: m.hostname, peerUrls: [...m.peerUrls], clientUrls: [...m.clientUrls], isLearner: m.isLearner }));
+  return reply.members.map((m) => ({
+    id: m.id,
+    hostname: m.hostname,
+    peerUrls: [...m.peerUrls],
+    clientUrls: [...m.clientUrls],
+    isLearner: m.isLearner,
+  }));
 }
 
 /** Moves leadership off the node (before it leaves); returns the new leader's name. */
@@ -59,7 +65,10 @@ export async function removeEtcdMember(deps: TalosActivityDeps, input: RemoveEtc
   const credentials = await clusterCredentials(deps.secrets, input.cluster);
   try {
     await withClient(input.address, credentials, async (client) =>
-      singleNode('machine.MachineService/EtcdRemoveMemberByID', await client.etcdRemoveMemberById(input.memberId, undefined, activityCallOptions())),
+      singleNode(
+        'machine.MachineService/EtcdRemoveMemberByID',
+        await client.etcdRemoveMemberById(input.memberId, undefined, activityCallOptions()),
+      ),
     );
     return { removed: true };
   } catch (error) {

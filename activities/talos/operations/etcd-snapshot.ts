@@ -1,7 +1,14 @@
 import { join } from 'node:path';
 import { classifiedTalos } from '../machine-api/classify-talos-error.ts';
 import { writeAtomically, type WrittenFile } from '../machine-api/write-atomically.ts';
-import { activityCallOptions, clusterCredentials, heartbeat, withClient, type TalosActivityDeps, type TalosNodeRef } from './talos-session.ts';
+import {
+  activityCallOptions,
+  clusterCredentials,
+  heartbeat,
+  withClient,
+  type TalosActivityDeps,
+  type TalosNodeRef,
+} from './talos-session.ts';
 
 /** Snapshot the etcd member of the node at `address` into `path` on the worker. */
 export interface EtcdSnapshotInput extends TalosNodeRef {
@@ -37,5 +44,9 @@ export interface EtcdBackupInput extends TalosNodeRef {
 export function backupEtcd(deps: TalosActivityDeps, input: EtcdBackupInput): Promise<WrittenFile> {
   const dir = deps.snapshotDir ?? join('.capstan', 'etcd-snapshots');
   const label = input.label.replace(/[^A-Za-z0-9._-]+/g, '_');
-  return snapshotEtcd(deps, { cluster: input.cluster, address: input.address, path: join(dir, input.cluster.namespace, input.cluster.name, `${label}.db`) });
+  return snapshotEtcd(deps, {
+    cluster: input.cluster,
+    address: input.address,
+    path: join(dir, input.cluster.namespace, input.cluster.name, `${label}.db`),
+  });
 }

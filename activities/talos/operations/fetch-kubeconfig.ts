@@ -24,4 +24,3 @@ export async function fetchKubeconfig(deps: TalosActivityDeps, input: TalosNodeR
   await deps.secrets.write(secret, kubeconfig, { labels: clusterSecretLabels(input.cluster), type: clusterSecretType });
   return { secret };
 }
-

@@ -27,14 +27,21 @@ export interface ActorResult {
 }
 
 const rebootModes: Record<NonNullable<RebootNodeInput['mode']>, RebootMode> = { default: 'DEFAULT', powercycle: 'POWERCYCLE' };
-const wipeModes: Record<NonNullable<ResetNodeInput['wipe']>, WipeMode> = { all: 'ALL', 'system-disk': 'SYSTEM_DISK', 'user-disks': 'USER_DISKS' };
+const wipeModes: Record<NonNullable<ResetNodeInput['wipe']>, WipeMode> = {
+  all: 'ALL',
+  'system-disk': 'SYSTEM_DISK',
+  'user-disks': 'USER_DISKS',
+};
 
 /** Asks the node to reboot; the connection drops right after the reply. */
 export async function rebootNode(deps: TalosActivityDeps, input: RebootNodeInput): Promise<ActorResult> {
   const credentials = await clusterCredentials(deps.secrets, input.cluster);
   const reply = await classifiedTalos(`rebooting ${input.address}`, () =>
     withClient(input.address, credentials, async (client) =>
-      singleNode('machine.MachineService/Reboot', await client.reboot(rebootModes[input.mode ?? 'default'], undefined, activityCallOptions())),
+      singleNode(
+        'machine.MachineService/Reboot',
+        await client.reboot(rebootModes[input.mode ?? 'default'], undefined, activityCallOptions()),
+      ),
     ),
   );
   return { actorId: reply.actorId };

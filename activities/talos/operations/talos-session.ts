@@ -37,7 +37,11 @@ export async function clusterCredentials(secrets: SecretStore, cluster: ClusterR
 }
 
 /** Runs `use` with a client of the node and closes the client afterwards. */
-export async function withClient<T>(address: string, credentials: TalosCredentials, use: (client: TalosMachineClient) => Promise<T>): Promise<T> {
+export async function withClient<T>(
+  address: string,
+  credentials: TalosCredentials,
+  use: (client: TalosMachineClient) => Promise<T>,
+): Promise<T> {
   const client = new TalosMachineClient(address, credentials);
   try {
     return await use(client);

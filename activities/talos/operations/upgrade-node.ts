@@ -4,7 +4,14 @@ import { classifiedTalos } from '../machine-api/classify-talos-error.ts';
 import type { TalosCredentials } from '../machine-api/credentials.ts';
 import type { ContainerdInstance } from '../machine-api/messages.ts';
 import { singleNode } from '../machine-api/node-replies.ts';
-import { activityCallOptions, clusterCredentials, heartbeat, withClient, type TalosActivityDeps, type TalosNodeRef } from './talos-session.ts';
+import {
+  activityCallOptions,
+  clusterCredentials,
+  heartbeat,
+  withClient,
+  type TalosActivityDeps,
+  type TalosNodeRef,
+} from './talos-session.ts';
 
 /** Upgrade Talos on one node to an installer image. */
 export interface UpgradeNodeInput extends TalosNodeRef {
@@ -65,7 +72,10 @@ async function lifecycleUpgrade(input: UpgradeNodeInput, credentials: TalosCrede
   );
   if (exitCode === undefined) throw failure(ErrorType.TalosUnavailable, `${input.address}: installer stream ended without an exit code`);
   if (exitCode !== 0) {
-    throw failure(ErrorType.TalosUpgradeFailed, `${input.address}: installer for ${input.image} exited with ${exitCode}: ${output.slice(-5).join(' | ')}`);
+    throw failure(
+      ErrorType.TalosUpgradeFailed,
+      `${input.address}: installer for ${input.image} exited with ${exitCode}: ${output.slice(-5).join(' | ')}`,
+    );
   }
   return { api: 'lifecycle', ack: 'installed', actorId: '', rebootRequired: true };
 }

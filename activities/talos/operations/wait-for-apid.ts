@@ -3,7 +3,15 @@ import { failure } from '../../failure.ts';
 import { classifyTalosError } from '../machine-api/classify-talos-error.ts';
 import type { TalosCredentials } from '../machine-api/credentials.ts';
 import { singleNode } from '../machine-api/node-replies.ts';
-import { activityCallOptions, clusterCredentials, heartbeat, pause, withClient, type TalosActivityDeps, type TalosNodeRef } from './talos-session.ts';
+import {
+  activityCallOptions,
+  clusterCredentials,
+  heartbeat,
+  pause,
+  withClient,
+  type TalosActivityDeps,
+  type TalosNodeRef,
+} from './talos-session.ts';
 
 /** Wait for a node's apid to answer with the cluster's credentials. */
 export interface WaitForApidInput extends TalosNodeRef {
@@ -40,7 +48,10 @@ export async function waitForApid(deps: TalosActivityDeps, input: WaitForApidInp
     });
     if (!(seen instanceof Error) && (input.expectedVersion === undefined || seen.tag === input.expectedVersion)) return seen;
     if (!(seen instanceof Error) && wentAway) {
-      throw failure(ErrorType.TalosUpgradeFailed, `${input.address} came back with Talos ${seen.tag} instead of ${input.expectedVersion ?? ''}: the upgrade rolled back`);
+      throw failure(
+        ErrorType.TalosUpgradeFailed,
+        `${input.address} came back with Talos ${seen.tag} instead of ${input.expectedVersion ?? ''}: the upgrade rolled back`,
+      );
     }
     wentAway ||= seen instanceof Error;
     const waitingFor = seen instanceof Error ? seen.message : `runs Talos ${seen.tag}, waiting for ${input.expectedVersion ?? ''}`;

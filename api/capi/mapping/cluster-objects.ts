@@ -42,8 +42,18 @@ export const Kinds = {
   TalosControlPlane: kind({ kind: 'TalosControlPlane', group: controlPlaneGroup, list: 'talosControlPlanes', schema: TalosControlPlane }),
   MachineDeployment: kind({ kind: 'MachineDeployment', group: capiGroup, list: 'machineDeployments', schema: MachineDeployment }),
   ProxmoxCluster: kind({ kind: 'ProxmoxCluster', group: infrastructureGroup, list: 'proxmoxClusters', schema: ProxmoxCluster }),
-  ProxmoxMachineTemplate: kind({ kind: 'ProxmoxMachineTemplate', group: infrastructureGroup, list: 'proxmoxMachineTemplates', schema: ProxmoxMachineTemplate }),
-  TalosConfigTemplate: kind({ kind: 'TalosConfigTemplate', group: bootstrapGroup, list: 'talosConfigTemplates', schema: TalosConfigTemplate }),
+  ProxmoxMachineTemplate: kind({
+    kind: 'ProxmoxMachineTemplate',
+    group: infrastructureGroup,
+    list: 'proxmoxMachineTemplates',
+    schema: ProxmoxMachineTemplate,
+  }),
+  TalosConfigTemplate: kind({
+    kind: 'TalosConfigTemplate',
+    group: bootstrapGroup,
+    list: 'talosConfigTemplates',
+    schema: TalosConfigTemplate,
+  }),
   ConfigMap: kind({ kind: 'ConfigMap', group: '', list: 'configMaps', schema: ConfigMap }),
 };
 
@@ -71,7 +81,12 @@ export function findObject<S extends z.ZodType>(
   const raw = rawObjectsIn(objects, info, namespace).find((o) => nameOf(o) === name);
   const key = { kind: info.kind, namespace, name };
   if (raw === undefined) {
-    if (referrer) log.errors.push({ object: referrer.object, path: referrer.path, message: `${info.kind} ${namespace}/${name} does not exist; create it or fix the reference` });
+    if (referrer)
+      log.errors.push({
+        object: referrer.object,
+        path: referrer.path,
+        message: `${info.kind} ${namespace}/${name} does not exist; create it or fix the reference`,
+      });
     else log.errors.push({ object: key, path: '', message: 'does not exist' });
     return undefined;
   }
@@ -97,15 +112,27 @@ export function resolveReference<S extends z.ZodType>(
   }
   let usable = true;
   if (ref.kind !== undefined && ref.kind !== info.kind) {
-    log.errors.push({ object: referrer.object, path: at('kind'), message: `must be ${info.kind}, not ${ref.kind}: Capstan manages Talos clusters on Proxmox VE only` });
+    log.errors.push({
+      object: referrer.object,
+      path: at('kind'),
+      message: `must be ${info.kind}, not ${ref.kind}: Capstan manages Talos clusters on Proxmox VE only`,
+    });
     usable = false;
   }
   if (ref.apiVersion !== undefined && groupOf(ref.apiVersion) !== info.group) {
-    log.errors.push({ object: referrer.object, path: at('apiVersion'), message: `must be in the API group ${info.group}, not ${ref.apiVersion}` });
+    log.errors.push({
+      object: referrer.object,
+      path: at('apiVersion'),
+      message: `must be in the API group ${info.group}, not ${ref.apiVersion}`,
+    });
     usable = false;
   }
   if (ref.namespace !== undefined && ref.namespace !== referrer.object.namespace) {
-    log.errors.push({ object: referrer.object, path: at('namespace'), message: `must be the cluster's namespace ${referrer.object.namespace}: a cluster's objects live in one namespace` });
+    log.errors.push({
+      object: referrer.object,
+      path: at('namespace'),
+      message: `must be the cluster's namespace ${referrer.object.namespace}: a cluster's objects live in one namespace`,
+    });
     usable = false;
   }
   if (!usable) return undefined;
@@ -115,10 +142,20 @@ export function resolveReference<S extends z.ZodType>(
 /** Sorts manifests (YAML documents) into ClusterObjects by kind, giving namespace-less ones `namespace`. */
 export function objectsFromManifests(documents: readonly unknown[], namespace = 'default'): ClusterObjects {
   const lists: Record<keyof ClusterObjects, unknown[]> = {
-    clusters: [], talosControlPlanes: [], machineDeployments: [], proxmoxClusters: [], proxmoxMachineTemplates: [], talosConfigTemplates: [], configMaps: [],
+    clusters: [],
+    talosControlPlanes: [],
+    machineDeployments: [],
+    proxmoxClusters: [],
+    proxmoxMachineTemplates: [],
+    talosConfigTemplates: [],
+    configMaps: [],
   };
   for (const document of documents) {
-    const { apiVersion, kind: k, metadata } = (document ?? {}) as { apiVersion?: unknown; kind?: unknown; metadata?: Record<string, unknown> };
+    const {
+      apiVersion,
+      kind: k,
+      metadata,
+    } = (document ?? {}) as { apiVersion?: unknown; kind?: unknown; metadata?: Record<string, unknown> };
     const info = Object.values(Kinds).find((i) => i.kind === k && typeof apiVersion === 'string' && groupOf(apiVersion) === i.group);
     if (!info) continue;
     lists[info.list].push({ ...(document as object), metadata: { ...metadata, namespace: metadata?.namespace ?? namespace } });

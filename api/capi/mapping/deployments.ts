@@ -18,7 +18,7 @@ const mdUnsupported: readonly UnsupportedField[] = [
   { path: 'spec.minReadySeconds', reason: 'a machine counts as available once its Node is Ready' },
   { path: 'spec.progressDeadlineSeconds', reason: 'a stuck rollout blocks and says why instead' },
   { path: 'spec.strategy.remediation', reason: 'Capstan does not remediate machines automatically' },
-  { path: 'spec.template.spec.failureDomain', reason: 'Capstan spreads machines over the ProxmoxCluster\'s allowedNodes' },
+  { path: 'spec.template.spec.failureDomain', reason: "Capstan spreads machines over the ProxmoxCluster's allowedNodes" },
   { path: 'spec.template.spec.nodeVolumeDetachTimeout', reason: 'Capstan deletes the VM once the node is drained' },
   { path: 'spec.template.spec.nodeDeletionTimeout', reason: 'Capstan deletes the Node object itself' },
 ];
@@ -31,7 +31,14 @@ export interface MappedDeployment {
 }
 
 /** The MachineDeployments whose `spec.clusterName` is this cluster, by name, each with its two templates. */
-export function deploymentsOf(namespace: string, clusterName: string, objects: ClusterObjects, kubernetes: string | undefined, talos: string | undefined, log: IssueLog): MappedDeployment[] {
+export function deploymentsOf(
+  namespace: string,
+  clusterName: string,
+  objects: ClusterObjects,
+  kubernetes: string | undefined,
+  talos: string | undefined,
+  log: IssueLog,
+): MappedDeployment[] {
   const names = rawObjectsIn(objects, Kinds.MachineDeployment, namespace)
     .filter((raw) => (raw as { spec?: { clusterName?: unknown } }).spec?.clusterName === clusterName)
     .map((raw) => (raw as { metadata?: { name?: unknown } }).metadata?.name)
@@ -46,20 +53,37 @@ export function deploymentsOf(namespace: string, clusterName: string, objects: C
   return mapped;
 }
 
-function mapDeployment(md: MachineDeployment, mdKey: ObjectKey, objects: ClusterObjects, kubernetes: string | undefined, talos: string | undefined, log: IssueLog): MappedDeployment | undefined {
+function mapDeployment(
+  md: MachineDeployment,
+  mdKey: ObjectKey,
+  objects: ClusterObjects,
+  kubernetes: string | undefined,
+  talos: string | undefined,
+  log: IssueLog,
+): MappedDeployment | undefined {
   const errorsBefore = log.errors.length;
   const spec = md.spec.template.spec;
   reportUnsupported(md, mdUnsupported, mdKey, log);
   const name = parseAt(DesiredMachineDeployment.shape.name, mdKey.name, mdKey, 'metadata.name', log);
   if (spec.clusterName !== md.spec.clusterName) {
-    log.errors.push({ object: mdKey, path: 'spec.template.spec.clusterName', message: `must be ${md.spec.clusterName}, as spec.clusterName` });
+    log.errors.push({
+      object: mdKey,
+      path: 'spec.template.spec.clusterName',
+      message: `must be ${md.spec.clusterName}, as spec.clusterName`,
+    });
   }
   if (spec.bootstrap.dataSecretName !== undefined) {
-    log.errors.push({ object: mdKey, path: 'spec.template.spec.bootstrap.dataSecretName', message: 'is not supported: Capstan renders each machine\'s config; reference a TalosConfigTemplate in configRef' });
+    log.errors.push({
+      object: mdKey,
+      path: 'spec.template.spec.bootstrap.dataSecretName',
+      message: "is not supported: Capstan renders each machine's config; reference a TalosConfigTemplate in configRef",
+    });
   }
   const infraRef = { object: mdKey, path: 'spec.template.spec.infrastructureRef' };
   const template = resolveReference(objects, Kinds.ProxmoxMachineTemplate, spec.infrastructureRef, infraRef, log);
-  const machine = template ? machineFromTemplate(template, { kind: 'ProxmoxMachineTemplate', namespace: mdKey.namespace, name: template.metadata.name }, log) : undefined;
+  const machine = template
+    ? machineFromTemplate(template, { kind: 'ProxmoxMachineTemplate', namespace: mdKey.namespace, name: template.metadata.name }, log)
+    : undefined;
 
   const configRef = { object: mdKey, path: 'spec.template.spec.bootstrap.configRef' };
   const config = resolveReference(objects, Kinds.TalosConfigTemplate, spec.bootstrap.configRef, configRef, log);
@@ -67,7 +91,11 @@ function mapDeployment(md: MachineDeployment, mdKey: ObjectKey, objects: Cluster
   const talosPatches = config ? talosPatchesFrom(config.spec.template.spec, 'worker', configKey, 'spec.template.spec', log) : undefined;
   const workerTalos = config?.spec.template.spec.talosVersion;
   if (workerTalos !== undefined && talos !== undefined && minorOf(workerTalos) !== minorOf(talos)) {
-    log.warnings.push({ object: configKey, path: 'spec.template.spec.talosVersion', message: `${workerTalos} is ignored: a cluster runs one Talos version, the control plane's ${talos}` });
+    log.warnings.push({
+      object: configKey,
+      path: 'spec.template.spec.talosVersion',
+      message: `${workerTalos} is ignored: a cluster runs one Talos version, the control plane's ${talos}`,
+    });
   }
 
   if (spec.version !== undefined && kubernetes !== undefined) {
@@ -103,9 +131,12 @@ function drainTimeoutSeconds(timeout: string | undefined, mdKey: ObjectKey, log:
     return undefined;
   }
   if (seconds === 0) {
-    log.warnings.push({ object: mdKey, path, message: `0 (drain without a time limit) is not supported: Capstan blocks a drain after ${DesiredMachineDeployment.shape.nodeDrainTimeoutSeconds.parse(undefined)} s and waits for an operator` });
+    log.warnings.push({
+      object: mdKey,
+      path,
+      message: `0 (drain without a time limit) is not supported: Capstan blocks a drain after ${DesiredMachineDeployment.shape.nodeDrainTimeoutSeconds.parse(undefined)} s and waits for an operator`,
+    });
     return undefined;
   }
   return seconds;
 }
-

@@ -46,7 +46,13 @@ export function joinPath(base: string, ...segments: readonly PropertyKey[]): str
  * Parses `value` with `schema`, logging each problem at its field under `path` of `object`.
  * Returns the parsed value, or undefined when it does not fit.
  */
-export function parseAt<S extends z.ZodType>(schema: S, value: unknown, object: ObjectKey, path: string, log: IssueLog): z.output<S> | undefined {
+export function parseAt<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  object: ObjectKey,
+  path: string,
+  log: IssueLog,
+): z.output<S> | undefined {
   const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
   for (const issue of result.error.issues) {

@@ -26,7 +26,11 @@ const proxmoxUnsupported: readonly UnsupportedField[] = [
 ];
 
 const clusterUnsupported: readonly UnsupportedField[] = [
-  { path: 'spec.topology', reason: 'ClusterClass topologies are not supported; write the TalosControlPlane, MachineDeployments and templates out and reference them' },
+  {
+    path: 'spec.topology',
+    reason:
+      'ClusterClass topologies are not supported; write the TalosControlPlane, MachineDeployments and templates out and reference them',
+  },
   { path: 'spec.availabilityGates', reason: 'Capstan computes readiness from its own conditions' },
 ];
 
@@ -48,21 +52,36 @@ export function clusterInfrastructure(
   log: IssueLog,
 ): ClusterInfrastructure | undefined {
   const errorsBefore = log.errors.length;
-  const error = (object: ObjectKey, path: string, message: string): void => { log.errors.push({ object, path, message }); };
+  const error = (object: ObjectKey, path: string, message: string): void => {
+    log.errors.push({ object, path, message });
+  };
   reportUnsupported(cluster, clusterUnsupported, clusterKey, log);
   reportUnsupported(proxmox, proxmoxUnsupported, proxmoxKey, log);
 
   const clusterNetwork = cluster.spec.clusterNetwork;
   if (clusterNetwork?.apiServerPort !== undefined && clusterNetwork.apiServerPort !== 6443) {
-    log.warnings.push({ object: clusterKey, path: 'spec.clusterNetwork.apiServerPort', message: 'is not supported by Capstan and is ignored: Talos API servers listen on 6443' });
+    log.warnings.push({
+      object: clusterKey,
+      path: 'spec.clusterNetwork.apiServerPort',
+      message: 'is not supported by Capstan and is ignored: Talos API servers listen on 6443',
+    });
   }
   if (clusterNetwork?.serviceDomain !== undefined && clusterNetwork.serviceDomain !== 'cluster.local') {
-    log.warnings.push({ object: clusterKey, path: 'spec.clusterNetwork.serviceDomain', message: 'is not supported by Capstan and is ignored: clusters use cluster.local' });
+    log.warnings.push({
+      object: clusterKey,
+      path: 'spec.clusterNetwork.serviceDomain',
+      message: 'is not supported by Capstan and is ignored: clusters use cluster.local',
+    });
   }
   const subnets = (kind: 'pods' | 'services'): string[] | undefined => {
     const blocks = clusterNetwork?.[kind]?.cidrBlocks;
     blocks?.forEach((block, index) => {
-      if (!isCidr(block)) error(clusterKey, `spec.clusterNetwork.${kind}.cidrBlocks[${index}]`, `must be a CIDR like ${kind === 'pods' ? '10.244.0.0/16' : '10.96.0.0/12'}, not ${block}`);
+      if (!isCidr(block))
+        error(
+          clusterKey,
+          `spec.clusterNetwork.${kind}.cidrBlocks[${index}]`,
+          `must be a CIDR like ${kind === 'pods' ? '10.244.0.0/16' : '10.96.0.0/12'}, not ${block}`,
+        );
     });
     return blocks && blocks.length > 0 ? blocks : undefined;
   };
@@ -73,7 +92,11 @@ export function clusterInfrastructure(
   const fromProxmox = chosen(proxmox.spec.controlPlaneEndpoint);
   const port = (e: ApiEndpoint): number => (e.port === 0 ? 6443 : e.port);
   if (fromCluster && fromProxmox && (fromCluster.host !== fromProxmox.host || port(fromCluster) !== port(fromProxmox))) {
-    error(clusterKey, 'spec.controlPlaneEndpoint', `${fromCluster.host}:${port(fromCluster)} differs from ProxmoxCluster ${proxmoxKey.name}'s ${fromProxmox.host}:${port(fromProxmox)}; set it on one of them, or the same on both`);
+    error(
+      clusterKey,
+      'spec.controlPlaneEndpoint',
+      `${fromCluster.host}:${port(fromCluster)} differs from ProxmoxCluster ${proxmoxKey.name}'s ${fromProxmox.host}:${port(fromProxmox)}; set it on one of them, or the same on both`,
+    );
   }
   const endpoint = fromProxmox ?? fromCluster;
   if (endpoint && !isIpv4(endpoint.host)) {
@@ -86,11 +109,22 @@ export function clusterInfrastructure(
     error(proxmoxKey, 'spec.ipv4Config', 'is required: Capstan gives machines static IPv4 addresses from this pool');
   } else {
     pool.addresses.forEach((entry, index) => {
-      if (!isPoolEntry(entry)) error(proxmoxKey, `spec.ipv4Config.addresses[${index}]`, `must be an IPv4 address, a range like 10.0.0.10-10.0.0.50 or a CIDR like 10.0.1.0/28, not ${entry}`);
+      if (!isPoolEntry(entry))
+        error(
+          proxmoxKey,
+          `spec.ipv4Config.addresses[${index}]`,
+          `must be an IPv4 address, a range like 10.0.0.10-10.0.0.50 or a CIDR like 10.0.1.0/28, not ${entry}`,
+        );
     });
     if (pool.prefix > 32) error(proxmoxKey, 'spec.ipv4Config.prefix', `must be at most 32 for IPv4, not ${pool.prefix}`);
-    if (pool.gateway !== undefined && !isIpv4(pool.gateway)) error(proxmoxKey, 'spec.ipv4Config.gateway', `must be an IPv4 address, not ${pool.gateway}`);
-    if (pool.metric !== undefined) log.warnings.push({ object: proxmoxKey, path: 'spec.ipv4Config.metric', message: 'is not supported by Capstan and is ignored: machines get one default route' });
+    if (pool.gateway !== undefined && !isIpv4(pool.gateway))
+      error(proxmoxKey, 'spec.ipv4Config.gateway', `must be an IPv4 address, not ${pool.gateway}`);
+    if (pool.metric !== undefined)
+      log.warnings.push({
+        object: proxmoxKey,
+        path: 'spec.ipv4Config.metric',
+        message: 'is not supported by Capstan and is ignored: machines get one default route',
+      });
   }
   proxmox.spec.dnsServers.forEach((server, index) => {
     if (!isIpv4(server)) error(proxmoxKey, `spec.dnsServers[${index}]`, `must be an IPv4 address, not ${server}: machines are IPv4-only`);
@@ -98,11 +132,19 @@ export function clusterInfrastructure(
 
   const credentials = proxmox.spec.credentialsRef;
   if (credentials?.namespace !== undefined && credentials.namespace !== proxmoxKey.namespace) {
-    error(proxmoxKey, 'spec.credentialsRef.namespace', `must be the cluster's namespace ${proxmoxKey.namespace}: Capstan reads the Proxmox token from there`);
+    error(
+      proxmoxKey,
+      'spec.credentialsRef.namespace',
+      `must be the cluster's namespace ${proxmoxKey.namespace}: Capstan reads the Proxmox token from there`,
+    );
   }
   if (credentials) {
     // Reported rather than silently ignored: per-cluster tokens are not wired to the worker yet.
-    log.warnings.push({ object: proxmoxKey, path: 'spec.credentialsRef', message: "is not used yet: every cluster is built with the worker's own Proxmox token (PROXMOX_TOKEN_ID / PROXMOX_TOKEN_SECRET)" });
+    log.warnings.push({
+      object: proxmoxKey,
+      path: 'spec.credentialsRef',
+      message: "is not used yet: every cluster is built with the worker's own Proxmox token (PROXMOX_TOKEN_ID / PROXMOX_TOKEN_SECRET)",
+    });
   }
 
   if (log.errors.length > errorsBefore || !pool) return undefined;

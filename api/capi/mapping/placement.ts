@@ -6,14 +6,27 @@ import type { TemplateMachine } from './machine-shape.ts';
  * The nodes VMs may go to: the ProxmoxCluster's allowedNodes, else (as CAPMOX) the templates'
  * source nodes.
  */
-export function placement(allowedNodes: readonly string[] | undefined, templates: readonly TemplateMachine[], proxmoxKey: ObjectKey, log: IssueLog): string[] | undefined {
+export function placement(
+  allowedNodes: readonly string[] | undefined,
+  templates: readonly TemplateMachine[],
+  proxmoxKey: ObjectKey,
+  log: IssueLog,
+): string[] | undefined {
   if (allowedNodes && allowedNodes.length > 0) return [...allowedNodes];
   const sourceNodes = [...new Set(templates.map((t) => t.sourceNode).filter((n): n is string => n !== undefined))];
   if (sourceNodes.length === 0) {
-    log.errors.push({ object: proxmoxKey, path: 'spec.allowedNodes', message: 'is required when no ProxmoxMachineTemplate sets sourceNode: name the Proxmox VE nodes VMs may run on' });
+    log.errors.push({
+      object: proxmoxKey,
+      path: 'spec.allowedNodes',
+      message: 'is required when no ProxmoxMachineTemplate sets sourceNode: name the Proxmox VE nodes VMs may run on',
+    });
     return undefined;
   }
-  log.warnings.push({ object: proxmoxKey, path: 'spec.allowedNodes', message: `is empty: Capstan places every VM on the templates' source nodes (${sourceNodes.join(', ')})` });
+  log.warnings.push({
+    object: proxmoxKey,
+    path: 'spec.allowedNodes',
+    message: `is empty: Capstan places every VM on the templates' source nodes (${sourceNodes.join(', ')})`,
+  });
   return sourceNodes;
 }
 
@@ -33,9 +46,17 @@ export function sharedVmIdRange(templates: readonly TemplateMachine[], namespace
     const object = { kind: 'ProxmoxMachineTemplate', namespace, name: template.template };
     const path = 'spec.template.spec.vmIDRange';
     if (!template.vmIdRange) {
-      log.warnings.push({ object, path, message: `is not set: Capstan uses one VMID range per cluster and puts these VMs in ${text(range)} too` });
+      log.warnings.push({
+        object,
+        path,
+        message: `is not set: Capstan uses one VMID range per cluster and puts these VMs in ${text(range)} too`,
+      });
     } else if (text(template.vmIdRange) !== text(range)) {
-      log.errors.push({ object, path, message: `${text(template.vmIdRange)} differs from ${text(range)} of ProxmoxMachineTemplate ${first.template}: Capstan uses one VMID range per cluster; give every template the same range` });
+      log.errors.push({
+        object,
+        path,
+        message: `${text(template.vmIdRange)} differs from ${text(range)} of ProxmoxMachineTemplate ${first.template}: Capstan uses one VMID range per cluster; give every template the same range`,
+      });
     }
   }
   return range;

@@ -4,7 +4,8 @@ import type { IntOrString } from '../meta.ts';
 import type { TalosControlPlane } from '../talos-control-plane.ts';
 import type { IssueLog, ObjectKey } from './issues.ts';
 
-const onDeleteMessage = 'OnDelete is not supported: Capstan replaces or upgrades machines itself; use RollingUpdate (new VMs) or InPlace (Talos upgrade in place)';
+const onDeleteMessage =
+  'OnDelete is not supported: Capstan replaces or upgrades machines itself; use RollingUpdate (new VMs) or InPlace (Talos upgrade in place)';
 
 const isZero = (value: IntOrString): boolean => value === 0 || value === '0%';
 
@@ -13,7 +14,12 @@ const isZero = (value: IntOrString): boolean => value === 0 || value === '0%';
  * (`maxSurge: 1`) or removes first (`maxSurge: 0`); removing first from fewer than three members
  * loses etcd quorum, so that combination is refused.
  */
-export function controlPlaneStrategy(tcp: TalosControlPlane, replicas: number, object: ObjectKey, log: IssueLog): RolloutStrategy | undefined {
+export function controlPlaneStrategy(
+  tcp: TalosControlPlane,
+  replicas: number,
+  object: ObjectKey,
+  log: IssueLog,
+): RolloutStrategy | undefined {
   const strategy = tcp.spec.rolloutStrategy;
   const path = 'spec.rolloutStrategy';
   switch (strategy?.type ?? 'RollingUpdate') {
@@ -25,7 +31,11 @@ export function controlPlaneStrategy(tcp: TalosControlPlane, replicas: number, o
     case 'RollingUpdate': {
       const maxSurge = strategy?.rollingUpdate?.maxSurge ?? 1;
       if (maxSurge !== 0 && maxSurge !== 1) {
-        log.errors.push({ object, path: `${path}.rollingUpdate.maxSurge`, message: `must be 0 or 1, not ${maxSurge}: control-plane machines are replaced one at a time` });
+        log.errors.push({
+          object,
+          path: `${path}.rollingUpdate.maxSurge`,
+          message: `must be 0 or 1, not ${maxSurge}: control-plane machines are replaced one at a time`,
+        });
         return undefined;
       }
       if (maxSurge === 0 && replicas < 3) {
@@ -42,7 +52,11 @@ export function controlPlaneStrategy(tcp: TalosControlPlane, replicas: number, o
 }
 
 /** A MachineDeployment's strategy and delete policy, with CAPI's defaults (surge 1, unavailable 0, Random). */
-export function deploymentStrategy(md: MachineDeployment, object: ObjectKey, log: IssueLog): { strategy: RolloutStrategy; deletePolicy: DeletePolicy } | undefined {
+export function deploymentStrategy(
+  md: MachineDeployment,
+  object: ObjectKey,
+  log: IssueLog,
+): { strategy: RolloutStrategy; deletePolicy: DeletePolicy } | undefined {
   const strategy = md.spec.strategy;
   const deletePolicy = strategy?.rollingUpdate?.deletePolicy ?? 'Random';
   switch (strategy?.type ?? 'RollingUpdate') {
@@ -55,7 +69,11 @@ export function deploymentStrategy(md: MachineDeployment, object: ObjectKey, log
       const maxSurge = strategy?.rollingUpdate?.maxSurge ?? 1;
       const maxUnavailable = strategy?.rollingUpdate?.maxUnavailable ?? 0;
       if (isZero(maxSurge) && isZero(maxUnavailable)) {
-        log.errors.push({ object, path: 'spec.strategy.rollingUpdate', message: 'maxSurge and maxUnavailable cannot both be 0: a rollout could neither add nor remove a machine' });
+        log.errors.push({
+          object,
+          path: 'spec.strategy.rollingUpdate',
+          message: 'maxSurge and maxUnavailable cannot both be 0: a rollout could neither add nor remove a machine',
+        });
         return undefined;
       }
       return { strategy: { type: 'RollingUpdate', maxSurge, maxUnavailable }, deletePolicy };

@@ -19,15 +19,27 @@ export function talosPatchesFrom(
   const at = (...segments: (string | number)[]): string => joinPath(path, ...segments);
   const errorsBefore = log.errors.length;
   if (spec.generateType === 'none') {
-    log.errors.push({ object, path: at('generateType'), message: `none (a hand-written config in data) is not supported: use ${role} and express changes as strategicPatches or configPatches` });
+    log.errors.push({
+      object,
+      path: at('generateType'),
+      message: `none (a hand-written config in data) is not supported: use ${role} and express changes as strategicPatches or configPatches`,
+    });
   } else if (spec.generateType !== role) {
     log.errors.push({ object, path: at('generateType'), message: `must be ${role} here, not ${spec.generateType}` });
   }
   if (spec.data !== undefined && spec.generateType !== 'none') {
-    log.errors.push({ object, path: at('data'), message: 'is not supported: Capstan renders each machine\'s config; express changes as strategicPatches or configPatches' });
+    log.errors.push({
+      object,
+      path: at('data'),
+      message: "is not supported: Capstan renders each machine's config; express changes as strategicPatches or configPatches",
+    });
   }
   if (spec.variables !== undefined && spec.variables.length > 0) {
-    log.errors.push({ object, path: at('variables'), message: 'is not supported: Capstan applies patches as written, without Go templates' });
+    log.errors.push({
+      object,
+      path: at('variables'),
+      message: 'is not supported: Capstan applies patches as written, without Go templates',
+    });
   }
   const strategicPatches = spec.strategicPatches ?? [];
   strategicPatches.forEach((patch, index) => {

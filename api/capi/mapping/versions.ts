@@ -1,6 +1,15 @@
 import type { ClusterVersions } from '../../cluster-plan.ts';
 import { parse as parseYaml } from 'yaml';
-import { Version, VersionCatalog, compareVersions, latestPatch, minorOf, minorsBetween, parseVersion, type TalosRelease } from '../../versions.ts';
+import {
+  Version,
+  VersionCatalog,
+  compareVersions,
+  latestPatch,
+  minorOf,
+  minorsBetween,
+  parseVersion,
+  type TalosRelease,
+} from '../../versions.ts';
 import { talosVersionAnnotation, versionCatalogAnnotation, versionCatalogKey } from '../annotations.ts';
 import type { Cluster } from '../cluster.ts';
 import type { TalosControlPlane } from '../talos-control-plane.ts';
@@ -11,7 +20,13 @@ import { parseAt, type IssueLog, type ObjectKey } from './issues.ts';
  * The catalog a cluster plans with: the ConfigMap its `capstan.dev/version-catalog` annotation
  * names, else `fallback` (the built-in default catalog).
  */
-export function resolveCatalog(cluster: Cluster, clusterKey: ObjectKey, objects: ClusterObjects, fallback: VersionCatalog, log: IssueLog): VersionCatalog | undefined {
+export function resolveCatalog(
+  cluster: Cluster,
+  clusterKey: ObjectKey,
+  objects: ClusterObjects,
+  fallback: VersionCatalog,
+  log: IssueLog,
+): VersionCatalog | undefined {
   const name = cluster.metadata.annotations?.[versionCatalogAnnotation];
   if (name === undefined) return fallback;
   const referrer = { object: clusterKey, path: `metadata.annotations[${versionCatalogAnnotation}]` };
@@ -21,14 +36,22 @@ export function resolveCatalog(cluster: Cluster, clusterKey: ObjectKey, objects:
   const path = `data[${versionCatalogKey}]`;
   const text = configMap.data?.[versionCatalogKey];
   if (text === undefined) {
-    log.errors.push({ object: key, path, message: 'is required: the version catalog as YAML ({kubernetes: [v1.34.2, ...], talos: [{version, kubernetesMin, kubernetesMax}]})' });
+    log.errors.push({
+      object: key,
+      path,
+      message: 'is required: the version catalog as YAML ({kubernetes: [v1.34.2, ...], talos: [{version, kubernetesMin, kubernetesMax}]})',
+    });
     return undefined;
   }
   let parsed: unknown;
   try {
     parsed = parseYaml(text);
   } catch (error) {
-    log.errors.push({ object: key, path, message: `is not valid YAML: ${((error as Error).message.split('\n')[0] ?? '').replace(/:$/, '')}` });
+    log.errors.push({
+      object: key,
+      path,
+      message: `is not valid YAML: ${((error as Error).message.split('\n')[0] ?? '').replace(/:$/, '')}`,
+    });
     return undefined;
   }
   return parseAt(VersionCatalog, parsed, key, path, log);
@@ -40,7 +63,12 @@ export function resolveCatalog(cluster: Cluster, clusterKey: ObjectKey, objects:
  * catalog's latest patch of it. There is no default: an unstated Talos version would change with
  * the catalog, and Capstan would upgrade the cluster's OS on its own.
  */
-export function resolveVersions(tcp: TalosControlPlane, tcpKey: ObjectKey, catalog: VersionCatalog, log: IssueLog): ClusterVersions | undefined {
+export function resolveVersions(
+  tcp: TalosControlPlane,
+  tcpKey: ObjectKey,
+  catalog: VersionCatalog,
+  log: IssueLog,
+): ClusterVersions | undefined {
   const kubernetes = tcp.spec.version;
   const talos = resolveTalosVersion(tcp, tcpKey, catalog, log);
   if (!catalog.kubernetes.includes(kubernetes)) {
@@ -53,11 +81,19 @@ export function resolveVersions(tcp: TalosControlPlane, tcpKey: ObjectKey, catal
   if (talos === undefined) return undefined;
   const release = releaseOf(catalog, talos.version);
   if (!release) {
-    log.errors.push({ object: tcpKey, path: talos.path, message: `Talos ${minorOf(talos.version)} is not in the version catalog, so the Kubernetes versions it runs are unknown; add it to the catalog or pick a listed release (${catalog.talos.map((r) => r.version).join(', ')})` });
+    log.errors.push({
+      object: tcpKey,
+      path: talos.path,
+      message: `Talos ${minorOf(talos.version)} is not in the version catalog, so the Kubernetes versions it runs are unknown; add it to the catalog or pick a listed release (${catalog.talos.map((r) => r.version).join(', ')})`,
+    });
     return undefined;
   }
   if (compareVersions(minorOf(kubernetes), release.kubernetesMin) < 0 || compareVersions(minorOf(kubernetes), release.kubernetesMax) > 0) {
-    log.errors.push({ object: tcpKey, path: 'spec.version', message: `Talos ${talos.version} runs Kubernetes ${release.kubernetesMin} to ${release.kubernetesMax}, not ${kubernetes}; change the Kubernetes or the Talos version` });
+    log.errors.push({
+      object: tcpKey,
+      path: 'spec.version',
+      message: `Talos ${talos.version} runs Kubernetes ${release.kubernetesMin} to ${release.kubernetesMax}, not ${kubernetes}; change the Kubernetes or the Talos version`,
+    });
     return undefined;
   }
   return { kubernetes, talos: talos.version };
@@ -68,7 +104,12 @@ function releaseOf(catalog: VersionCatalog, version: string): TalosRelease | und
   return sameMinor.find((r) => r.version === version) ?? sameMinor.sort((a, b) => compareVersions(a.version, b.version)).at(-1);
 }
 
-function resolveTalosVersion(tcp: TalosControlPlane, tcpKey: ObjectKey, catalog: VersionCatalog, log: IssueLog): { version: string; path: string } | undefined {
+function resolveTalosVersion(
+  tcp: TalosControlPlane,
+  tcpKey: ObjectKey,
+  catalog: VersionCatalog,
+  log: IssueLog,
+): { version: string; path: string } | undefined {
   const configPath = 'spec.controlPlaneConfig.controlplane.talosVersion';
   const annotationPath = `metadata.annotations[${talosVersionAnnotation}]`;
   const written = tcp.spec.controlPlaneConfig.controlplane.talosVersion;
@@ -79,19 +120,34 @@ function resolveTalosVersion(tcp: TalosControlPlane, tcpKey: ObjectKey, catalog:
       return undefined;
     }
     if (written !== undefined && minorOf(written) !== minorOf(pinned)) {
-      log.errors.push({ object: tcpKey, path: configPath, message: `${written} and the ${talosVersionAnnotation} annotation (${pinned}) name different Talos minors; make them agree` });
+      log.errors.push({
+        object: tcpKey,
+        path: configPath,
+        message: `${written} and the ${talosVersionAnnotation} annotation (${pinned}) name different Talos minors; make them agree`,
+      });
       return undefined;
     }
     return { version: pinned, path: annotationPath };
   }
   if (written === undefined) {
-    log.errors.push({ object: tcpKey, path: configPath, message: `is required by Capstan: the Talos version to install, e.g. v1.11.5 (or set the ${talosVersionAnnotation} annotation)` });
+    log.errors.push({
+      object: tcpKey,
+      path: configPath,
+      message: `is required by Capstan: the Talos version to install, e.g. v1.11.5 (or set the ${talosVersionAnnotation} annotation)`,
+    });
     return undefined;
   }
   if (Version.safeParse(written).success) return { version: written, path: configPath };
-  const latest = latestPatch(catalog.talos.map((r) => r.version), written);
+  const latest = latestPatch(
+    catalog.talos.map((r) => r.version),
+    written,
+  );
   if (latest === undefined) {
-    log.errors.push({ object: tcpKey, path: configPath, message: `Talos ${written} is not in the version catalog (${catalog.talos.map((r) => r.version).join(', ')}); name a listed release` });
+    log.errors.push({
+      object: tcpKey,
+      path: configPath,
+      message: `Talos ${written} is not in the version catalog (${catalog.talos.map((r) => r.version).join(', ')}); name a listed release`,
+    });
     return undefined;
   }
   log.warnings.push({
@@ -104,10 +160,13 @@ function resolveTalosVersion(tcp: TalosControlPlane, tcpKey: ObjectKey, catalog:
 
 /** Why a MachineDeployment's kubelet version breaks the skew policy against the control plane's, if it does. */
 export function kubeletSkewProblem(kubelet: string, apiserver: string): string | undefined {
-  if (parseVersion(kubelet).major !== parseVersion(apiserver).major) return `${kubelet} and the control plane's ${apiserver} have different major versions`;
+  if (parseVersion(kubelet).major !== parseVersion(apiserver).major)
+    return `${kubelet} and the control plane's ${apiserver} have different major versions`;
   const behind = minorsBetween(kubelet, apiserver);
-  if (behind < 0) return `${kubelet} is newer than the control plane's ${apiserver}: kubelets must not be newer than the API server; upgrade the TalosControlPlane first`;
+  if (behind < 0)
+    return `${kubelet} is newer than the control plane's ${apiserver}: kubelets must not be newer than the API server; upgrade the TalosControlPlane first`;
   const allowed = parseVersion(kubelet).minor < 25 ? 2 : 3;
-  if (behind > allowed) return `${kubelet} is ${behind} minors behind the control plane's ${apiserver}; kubelets may trail by at most ${allowed}`;
+  if (behind > allowed)
+    return `${kubelet} is ${behind} minors behind the control plane's ${apiserver}; kubelets may trail by at most ${allowed}`;
   return undefined;
 }

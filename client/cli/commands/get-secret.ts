@@ -27,7 +27,8 @@ export async function getSecretCommand(ctx: CliContext, kind: SecretKind, name: 
   const kube = await ctx.clients.kube();
   let data: Record<string, string> | undefined;
   try {
-    data = (await kube.kubeConfig.makeApiClient(CoreV1Api).readNamespacedSecret({ namespace: secretRef.namespace, name: secretRef.name })).data;
+    data = (await kube.kubeConfig.makeApiClient(CoreV1Api).readNamespacedSecret({ namespace: secretRef.namespace, name: secretRef.name }))
+      .data;
   } catch (error) {
     if (!isNotFound(error)) throw explainKubeError(error, kube, `reading Secret ${secretRef.namespace}/${secretRef.name}`);
   }
@@ -38,8 +39,14 @@ export async function getSecretCommand(ctx: CliContext, kind: SecretKind, name: 
       const known = unknownClusterError(ref, await clusterNames(kube, ref.namespace));
       throw new CliError(`no ${kind} for ${clusterKey(ref)}: no Secret ${secretRef.name} and no Cluster object`, known.hint);
     }
-    const what = data === undefined ? `Secret ${secretRef.namespace}/${secretRef.name} does not exist yet` : `Secret ${secretRef.namespace}/${secretRef.name} has no key "${secretRef.key}"`;
-    throw new CliError(`no ${kind} for ${clusterKey(ref)}: ${what}`, `it is written once the control plane is bootstrapped; capstan describe cluster ${name}${namespaceFlag(ref)} shows how far provisioning is`);
+    const what =
+      data === undefined
+        ? `Secret ${secretRef.namespace}/${secretRef.name} does not exist yet`
+        : `Secret ${secretRef.namespace}/${secretRef.name} has no key "${secretRef.key}"`;
+    throw new CliError(
+      `no ${kind} for ${clusterKey(ref)}: ${what}`,
+      `it is written once the control plane is bootstrapped; capstan describe cluster ${name}${namespaceFlag(ref)} shows how far provisioning is`,
+    );
   }
   ctx.io.stdout.write(Buffer.from(encoded, 'base64').toString('utf8'));
   return 0;

@@ -11,13 +11,26 @@ import { doingText, nextStepHint } from '../render/doing-text.ts';
 import type { ClusterRef } from '../../../api/cluster-ref.ts';
 
 /** Sends one operator update to a run and waits for its answer; a refusal becomes a CliError. */
-async function send<R>(temporal: TemporalAccess, workflowId: string, what: string, call: (handle: ReturnType<TemporalAccess['client']['workflow']['getHandle']>) => Promise<R>): Promise<R> {
+async function send<R>(
+  temporal: TemporalAccess,
+  workflowId: string,
+  what: string,
+  call: (handle: ReturnType<TemporalAccess['client']['workflow']['getHandle']>) => Promise<R>,
+): Promise<R> {
   const handle = temporal.client.workflow.getHandle(workflowId);
   try {
     return await temporal.client.withDeadline(Date.now() + 3 * answerTimeoutMs, () => call(handle));
   } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError) throw new CliError(`${workflowId} refused ${what}: ${oneLine(error.cause ?? error)}`, 'capstan describe cluster shows where it stands now', { cause: error });
-    if (error instanceof WorkflowNotFoundError) throw new CliError(`${workflowId} is not running (it may have just ended)`, 'capstan describe cluster shows what runs now', { cause: error });
+    if (error instanceof WorkflowUpdateFailedError)
+      throw new CliError(
+        `${workflowId} refused ${what}: ${oneLine(error.cause ?? error)}`,
+        'capstan describe cluster shows where it stands now',
+        { cause: error },
+      );
+    if (error instanceof WorkflowNotFoundError)
+      throw new CliError(`${workflowId} is not running (it may have just ended)`, 'capstan describe cluster shows what runs now', {
+        cause: error,
+      });
     throw explainTemporalError(error, temporal, `sending ${what} to ${workflowId}`);
   }
 }
@@ -29,7 +42,11 @@ export async function retryCommand(ctx: CliContext, name: string, options: { rea
   const ref = { namespace: ctx.namespace, name };
   const { temporal, progress } = await runningCluster(ctx.clients, ref, 'retry');
   const runs = options.run !== undefined ? [options.run] : progress.blocked.map((b) => b.workflowId);
-  if (runs.length === 0) throw new CliError(`nothing to retry: ${doingText(ref, progress)}`, `only a blocked step can be retried; ${nextStepHint(ref, progress)}`);
+  if (runs.length === 0)
+    throw new CliError(
+      `nothing to retry: ${doingText(ref, progress)}`,
+      `only a blocked step can be retried; ${nextStepHint(ref, progress)}`,
+    );
   for (const run of runs) {
     const { retried } = await send(temporal, run, 'retry', (h) => h.executeUpdate(retryUpdate));
     ctx.io.stdout.write(`retried "${retried}" on ${run}\n`);
@@ -38,10 +55,18 @@ export async function retryCommand(ctx: CliContext, name: string, options: { rea
 }
 
 /** `capstan abort <name> --reason`: ends the blocked runs (or `--run`), or the paused operation, leaving what is done described. */
-export async function abortCommand(ctx: CliContext, name: string, options: { readonly reason?: string | undefined; readonly run?: string | undefined }): Promise<number> {
+export async function abortCommand(
+  ctx: CliContext,
+  name: string,
+  options: { readonly reason?: string | undefined; readonly run?: string | undefined },
+): Promise<number> {
   const ref = { namespace: ctx.namespace, name };
   const reason = options.reason?.trim() ?? '';
-  if (reason === '') throw new CliError('abort needs a reason: --reason "<why>"', `the reason goes on the cluster status and explains the held cluster, e.g. ${cli('abort', ref, ' --reason "the guard pod must stay until Monday"')}`);
+  if (reason === '')
+    throw new CliError(
+      'abort needs a reason: --reason "<why>"',
+      `the reason goes on the cluster status and explains the held cluster, e.g. ${cli('abort', ref, ' --reason "the guard pod must stay until Monday"')}`,
+    );
   const { temporal, progress } = await runningCluster(ctx.clients, ref, 'abort');
   const runs =
     options.run !== undefined
@@ -52,7 +77,9 @@ export async function abortCommand(ctx: CliContext, name: string, options: { rea
           ? [progress.operation.workflowId]
           : [];
   if (runs.length === 0) {
-    const hint = progress.operation ? `only a blocked or paused operation can be aborted; ${cli('pause', ref)} holds it before its next step` : nextStepHint(ref, progress);
+    const hint = progress.operation
+      ? `only a blocked or paused operation can be aborted; ${cli('pause', ref)} holds it before its next step`
+      : nextStepHint(ref, progress);
     throw new CliError(`nothing to abort: ${doingText(ref, progress)}`, hint);
   }
   for (const run of runs) {
@@ -70,11 +97,15 @@ export async function pauseCommand(ctx: CliContext, name: string, pause: boolean
   const { temporal, progress } = await runningCluster(ctx.clients, ref, verb);
   const operation = progress.operation;
   if (!operation) {
-    const hint = pause ? 'pause holds a running operation between steps; to keep Capstan from starting any, set spec.paused: true on the Cluster' : nextStepHint(ref, progress);
+    const hint = pause
+      ? 'pause holds a running operation between steps; to keep Capstan from starting any, set spec.paused: true on the Cluster'
+      : nextStepHint(ref, progress);
     throw new CliError(`nothing to ${verb}: ${doingText(ref, progress)}`, hint);
   }
   const { paused } = await send(temporal, operation.workflowId, verb, (h) => h.executeUpdate(pause ? pauseUpdate : resumeUpdate));
   const what = operationText(operation);
-  ctx.io.stdout.write(paused ? `paused ${what}: it holds before its next step; ${cli('resume', ref)} lets it go on\n` : `resumed ${what}\n`);
+  ctx.io.stdout.write(
+    paused ? `paused ${what}: it holds before its next step; ${cli('resume', ref)} lets it go on\n` : `resumed ${what}\n`,
+  );
   return 0;
 }

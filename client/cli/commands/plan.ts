@@ -29,12 +29,18 @@ function manifestsFrom(path: string, namespace: string): ClusterObjects {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new CliError(`cannot read ${path}: ${oneLine(error)}`, 'pass the YAML file with the Cluster and its objects, as for kubectl apply -f');
+    throw new CliError(
+      `cannot read ${path}: ${oneLine(error)}`,
+      'pass the YAML file with the Cluster and its objects, as for kubectl apply -f',
+    );
   }
   const documents = parseAllDocuments(text);
   const broken = documents.find((d) => d.errors.length > 0);
   if (broken) throw new CliError(`${path} is not valid YAML: ${oneLine(broken.errors[0]?.message)}`);
-  return objectsFromManifests(documents.map((d) => d.toJS() as unknown), namespace);
+  return objectsFromManifests(
+    documents.map((d) => d.toJS() as unknown),
+    namespace,
+  );
 }
 
 /** The spec the objects map to; a spec that does not map is an error listing every problem. */
@@ -42,12 +48,17 @@ function mapSpec(ref: ClusterRef, objects: ClusterObjects, where: string): { des
   const mapped = toDesiredCluster(ref, objects);
   if (mapped.ok) return { desired: mapped.desired, warnings: mapped.warnings.map(describeIssue) };
   const count = mapped.errors.length;
-  throw new CliError(`the spec of ${clusterKey(ref)} in ${where} is not valid (${count} problem${count === 1 ? '' : 's'})`, 'fix the fields named above; the controller reports the same problems as an InvalidSpec condition', {
-    details: mapped.errors.map(describeIssue),
-  });
+  throw new CliError(
+    `the spec of ${clusterKey(ref)} in ${where} is not valid (${count} problem${count === 1 ? '' : 's'})`,
+    'fix the fields named above; the controller reports the same problems as an InvalidSpec condition',
+    {
+      details: mapped.errors.map(describeIssue),
+    },
+  );
 }
 
-const hasCluster = (objects: ClusterObjects, name: string): boolean => objects.clusters.some((c) => (c as { metadata?: { name?: unknown } }).metadata?.name === name);
+const hasCluster = (objects: ClusterObjects, name: string): boolean =>
+  objects.clusters.some((c) => (c as { metadata?: { name?: unknown } }).metadata?.name === name);
 
 /**
  * `capstan plan <name>`: the ordered steps the current spec would cause, without running them.
@@ -64,7 +75,8 @@ export async function planClusterCommand(ctx: CliContext, name: string, options:
   if (options.filename !== undefined) {
     objects = manifestsFrom(options.filename, ref.namespace);
     where = options.filename;
-    if (!hasCluster(objects, name)) throw new CliError(`${options.filename} has no Cluster ${name}`, 'the file must hold the Cluster and the objects it references');
+    if (!hasCluster(objects, name))
+      throw new CliError(`${options.filename} has no Cluster ${name}`, 'the file must hold the Cluster and the objects it references');
   } else {
     const kube = await ctx.clients.kube();
     objects = await readMappingObjects(kube, ref);
@@ -75,15 +87,21 @@ export async function planClusterCommand(ctx: CliContext, name: string, options:
     }
   }
   const spec = objects ? mapSpec(ref, objects, where) : undefined;
-  const source = spec ? (options.filename ?? `the Cluster objects (generation ${spec.desired.generation})`) : 'the spec the cluster workflow has (no Cluster object)';
+  const source = spec
+    ? (options.filename ?? `the Cluster objects (generation ${spec.desired.generation})`)
+    : 'the spec the cluster workflow has (no Cluster object)';
   const notes: string[] = [];
   let plan: ClusterPlan;
   if (workflow.state === 'running') {
     plan = await ask(temporal, workflow, planQuery, ...(spec ? [spec.desired] : []));
     const running = (await ask(temporal, workflow, clusterProgressQuery)).operation;
-    if (running && plan.ok && plan.operation !== 'none') notes.push(`an operation is running now (${operationText(running)}); this plan follows what it has done so far`);
+    if (running && plan.ok && plan.operation !== 'none')
+      notes.push(`an operation is running now (${operationText(running)}); this plan follows what it has done so far`);
   } else if (workflow.state === 'closed') {
-    throw new CliError(`the cluster workflow ${workflow.workflowId} has ended (${workflow.status.toLowerCase()}): nothing plans for ${clusterKey(ref)}`, `capstan describe cluster ${name}${namespaceFlag(ref)} shows what is left`);
+    throw new CliError(
+      `the cluster workflow ${workflow.workflowId} has ended (${workflow.status.toLowerCase()}): nothing plans for ${clusterKey(ref)}`,
+      `capstan describe cluster ${name}${namespaceFlag(ref)} shows what is left`,
+    );
   } else if (spec) {
     // No workflow yet: its first plan is against a cluster with nothing built.
     plan = planCluster({ desired: spec.desired, observed: { machines: [], bootstrapped: false } });

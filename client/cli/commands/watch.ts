@@ -41,7 +41,9 @@ function settledCode(ctx: CliContext, progress: ClusterProgress): number | undef
 /** What an ended workflow means for the watch: deleted (0) or stopped some other way (1). */
 function endedCode(ctx: CliContext, workflow: Extract<WorkflowView, { state: 'closed' }>): number {
   const completed = workflow.status === 'COMPLETED';
-  ctx.io.stdout.write(`the cluster workflow ${workflow.workflowId} ${completed ? 'completed: the cluster was deleted' : `ended: ${workflow.status.toLowerCase()}`}\n`);
+  ctx.io.stdout.write(
+    `the cluster workflow ${workflow.workflowId} ${completed ? 'completed: the cluster was deleted' : `ended: ${workflow.status.toLowerCase()}`}\n`,
+  );
   return completed ? 0 : 1;
 }
 

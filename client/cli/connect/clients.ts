@@ -19,11 +19,13 @@ export function processClients(flags: ConnectionFlags, env: NodeJS.ProcessEnv = 
     temporal() {
       if (!temporal) {
         const settings = temporalSettingsFromEnv(env);
-        temporal = import('./temporal.ts').then(({ connectTemporal }) => connectTemporal({
-          ...settings,
-          ...(flags.temporalAddress ? { address: flags.temporalAddress } : {}),
-          ...(flags.temporalNamespace ? { namespace: flags.temporalNamespace } : {}),
-        }));
+        temporal = import('./temporal.ts').then(({ connectTemporal }) =>
+          connectTemporal({
+            ...settings,
+            ...(flags.temporalAddress ? { address: flags.temporalAddress } : {}),
+            ...(flags.temporalNamespace ? { namespace: flags.temporalNamespace } : {}),
+          }),
+        );
       }
       return temporal;
     },

@@ -5,7 +5,7 @@ import { ApiException, KubeConfig } from '@kubernetes/client-node';
 import { CliError, oneLine } from '../cli-error.ts';
 import type { KubeAccess } from '../context.ts';
 
-const kubeconfigHint = 'pass --kubeconfig <file> or set KUBECONFIG to the management cluster\'s kubeconfig';
+const kubeconfigHint = "pass --kubeconfig <file> or set KUBECONFIG to the management cluster's kubeconfig";
 
 /**
  * Loads the management cluster's kubeconfig as kubectl does: `--kubeconfig`, else KUBECONFIG
@@ -42,7 +42,8 @@ export function loadKubeConfig(path: string | undefined, env: NodeJS.ProcessEnv 
     throw new CliError(`kubeconfig ${path ?? env['KUBECONFIG'] ?? ''} cannot be read: ${oneLine(error)}`, kubeconfigHint, { cause: error });
   }
   const server = kubeConfig.getCurrentCluster()?.server;
-  if (!server) throw new CliError(`kubeconfig from ${source} has no current context with a cluster`, `set its current-context, or ${kubeconfigHint}`);
+  if (!server)
+    throw new CliError(`kubeconfig from ${source} has no current context with a cluster`, `set its current-context, or ${kubeconfigHint}`);
   return { kubeConfig, server, source };
 }
 
@@ -52,7 +53,18 @@ function fromFile(file: string): KubeConfig {
   return config;
 }
 
-const networkCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
+const networkCodes = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EAI_AGAIN',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+]);
 
 function networkCode(error: unknown): string | undefined {
   for (let e: unknown = error, depth = 0; e !== null && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
@@ -69,11 +81,19 @@ export function explainKubeError(error: unknown, kube: Pick<KubeAccess, 'server'
   if (error instanceof CliError) return error;
   const code = networkCode(error);
   if (code !== undefined) {
-    return new CliError(`cannot reach the management cluster at ${kube.server} (${code}) while ${doing}`, `the kubeconfig comes from ${kube.source}; ${kubeconfigHint}`, { cause: error });
+    return new CliError(
+      `cannot reach the management cluster at ${kube.server} (${code}) while ${doing}`,
+      `the kubeconfig comes from ${kube.source}; ${kubeconfigHint}`,
+      { cause: error },
+    );
   }
   if (error instanceof ApiException && (error.code === 401 || error.code === 403)) {
-    const what = error.code === 401 ? 'did not accept the kubeconfig\'s credentials' : 'does not allow the kubeconfig\'s user';
-    return new CliError(`the management cluster at ${kube.server} ${what} (HTTP ${error.code}) while ${doing}`, `check the user in ${kube.source}`, { cause: error });
+    const what = error.code === 401 ? "did not accept the kubeconfig's credentials" : "does not allow the kubeconfig's user";
+    return new CliError(
+      `the management cluster at ${kube.server} ${what} (HTTP ${error.code}) while ${doing}`,
+      `check the user in ${kube.source}`,
+      { cause: error },
+    );
   }
   return error;
 }

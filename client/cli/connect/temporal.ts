@@ -14,7 +14,10 @@ export function temporalHint(address: string): string {
 }
 
 /** Connects to Temporal; an unreachable server becomes one CliError naming the address. */
-export async function connectTemporal(settings: TemporalSettings, timeoutMs = connectTimeoutMs): Promise<TemporalAccess & { close(): Promise<void> }> {
+export async function connectTemporal(
+  settings: TemporalSettings,
+  timeoutMs = connectTimeoutMs,
+): Promise<TemporalAccess & { close(): Promise<void> }> {
   let connection: Connection;
   try {
     connection = await Connection.connect({
@@ -37,11 +40,21 @@ export async function connectTemporal(settings: TemporalSettings, timeoutMs = co
 /** Turns a lost connection or an expired deadline into a CliError; anything else is returned as is. */
 export function explainTemporalError(error: unknown, temporal: Pick<TemporalAccess, 'address'>, doing: string): unknown {
   if (isGrpcDeadlineError(error)) {
-    return new CliError(`Temporal did not answer in time while ${doing}`, `check the server at ${temporal.address} and that a Capstan worker is running`, { cause: error });
+    return new CliError(
+      `Temporal did not answer in time while ${doing}`,
+      `check the server at ${temporal.address} and that a Capstan worker is running`,
+      { cause: error },
+    );
   }
-  const grpc = isGrpcServiceError(error) ? error : isGrpcServiceError((error as { cause?: unknown } | null)?.cause) ? (error as { cause: unknown }).cause : undefined;
+  const grpc = isGrpcServiceError(error)
+    ? error
+    : isGrpcServiceError((error as { cause?: unknown } | null)?.cause)
+      ? (error as { cause: unknown }).cause
+      : undefined;
   if (grpc !== undefined && (grpc as { code?: number }).code === unavailable) {
-    return new CliError(`lost the connection to Temporal at ${temporal.address} while ${doing}`, temporalHint(temporal.address), { cause: error });
+    return new CliError(`lost the connection to Temporal at ${temporal.address} while ${doing}`, temporalHint(temporal.address), {
+      cause: error,
+    });
   }
   return error;
 }

@@ -28,7 +28,10 @@ export interface ClusterCrs {
 export class ObjectReader {
   readonly #api: CustomObjectsApi;
 
-  constructor(private readonly kube: KubeAccess, private readonly namespace: string) {
+  constructor(
+    private readonly kube: KubeAccess,
+    private readonly namespace: string,
+  ) {
     this.#api = kube.kubeConfig.makeApiClient(CustomObjectsApi);
   }
 
@@ -43,7 +46,11 @@ export class ObjectReader {
 
   async list<T>(resource: Resource, labelSelector?: string): Promise<T[]> {
     try {
-      const list = (await this.#api.listNamespacedCustomObject({ ...resource, namespace: this.namespace, ...(labelSelector ? { labelSelector } : {}) })) as { items?: T[] };
+      const list = (await this.#api.listNamespacedCustomObject({
+        ...resource,
+        namespace: this.namespace,
+        ...(labelSelector ? { labelSelector } : {}),
+      })) as { items?: T[] };
       return list.items ?? [];
     } catch (error) {
       if (isNotFound(error)) return [];
@@ -52,7 +59,8 @@ export class ObjectReader {
   }
 }
 
-const byName = (a: { metadata: { name: string } }, b: { metadata: { name: string } }): number => a.metadata.name.localeCompare(b.metadata.name);
+const byName = (a: { metadata: { name: string } }, b: { metadata: { name: string } }): number =>
+  a.metadata.name.localeCompare(b.metadata.name);
 
 /** The Cluster and what hangs off it (control plane, infrastructure, MachineDeployments, Machines); undefined without a Cluster. */
 export async function readClusterCrs(kube: KubeAccess, ref: ClusterRef): Promise<ClusterCrs | undefined> {
@@ -85,14 +93,15 @@ export async function clusterNames(kube: KubeAccess, namespace: string): Promise
 /** Everything the mapping to DesiredCluster may read in the cluster's namespace (as the controller's caches hold it). */
 export async function readMappingObjects(kube: KubeAccess, ref: ClusterRef): Promise<ClusterObjects> {
   const reader = new ObjectReader(kube, ref.namespace);
-  const [clusters, talosControlPlanes, machineDeployments, proxmoxClusters, proxmoxMachineTemplates, talosConfigTemplates] = await Promise.all([
-    reader.list(Resources.Cluster),
-    reader.list(Resources.TalosControlPlane),
-    reader.list(Resources.MachineDeployment),
-    reader.list(Resources.ProxmoxCluster),
-    reader.list(Resources.ProxmoxMachineTemplate),
-    reader.list(Resources.TalosConfigTemplate),
-  ]);
+  const [clusters, talosControlPlanes, machineDeployments, proxmoxClusters, proxmoxMachineTemplates, talosConfigTemplates] =
+    await Promise.all([
+      reader.list(Resources.Cluster),
+      reader.list(Resources.TalosControlPlane),
+      reader.list(Resources.MachineDeployment),
+      reader.list(Resources.ProxmoxCluster),
+      reader.list(Resources.ProxmoxMachineTemplate),
+      reader.list(Resources.TalosConfigTemplate),
+    ]);
   const cluster = clusters.find((c) => (c as Cluster).metadata.name === ref.name) as Cluster | undefined;
   const catalog = cluster?.metadata.annotations?.[versionCatalogAnnotation];
   const configMaps = catalog ? await readConfigMap(kube, ref.namespace, catalog) : [];

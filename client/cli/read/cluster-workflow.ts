@@ -49,9 +49,17 @@ export async function ask<R, A extends unknown[]>(
   } catch (error) {
     const explained = explainTemporalError(error, temporal, `asking ${running.workflowId} for ${query.name}`);
     if (explained instanceof CliError) {
-      throw new CliError(`the cluster workflow ${running.workflowId} did not answer the ${query.name} query`, `is a Capstan worker polling task queue ${running.taskQueue}? (${explained.message})`, { cause: error });
+      throw new CliError(
+        `the cluster workflow ${running.workflowId} did not answer the ${query.name} query`,
+        `is a Capstan worker polling task queue ${running.taskQueue}? (${explained.message})`,
+        { cause: error },
+      );
     }
-    throw new CliError(`the cluster workflow ${running.workflowId} could not answer the ${query.name} query: ${oneLine(error)}`, 'the worker may run an older Capstan than this CLI', { cause: error });
+    throw new CliError(
+      `the cluster workflow ${running.workflowId} could not answer the ${query.name} query: ${oneLine(error)}`,
+      'the worker may run an older Capstan than this CLI',
+      { cause: error },
+    );
   }
 }
 

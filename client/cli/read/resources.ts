@@ -14,7 +14,11 @@ export interface Resource {
   readonly plural: string;
 }
 
-const resourceOf = (crd: CrdManifest): Resource => ({ group: crd.spec.group, version: crd.spec.versions[0]?.name ?? '', plural: crd.spec.names.plural });
+const resourceOf = (crd: CrdManifest): Resource => ({
+  group: crd.spec.group,
+  version: crd.spec.versions[0]?.name ?? '',
+  plural: crd.spec.names.plural,
+});
 
 /** The kinds the CLI reads, from the CRDs api/ defines (one source of names). */
 export const Resources = {

@@ -20,7 +20,10 @@ export async function runningCluster(clients: CliClients, ref: ClusterRef, doing
   const found = await lookupClusterWorkflow(temporal, ref);
   if (found.state === 'absent') throw await noWorkflowError(clients, ref, doing);
   if (found.state === 'closed') {
-    throw new CliError(`the cluster workflow of ${clusterKey(ref)} has ended (${found.status.toLowerCase()}): there is nothing to ${doing}`, `capstan describe cluster ${ref.name}${namespaceFlag(ref)} shows what is left`);
+    throw new CliError(
+      `the cluster workflow of ${clusterKey(ref)} has ended (${found.status.toLowerCase()}): there is nothing to ${doing}`,
+      `capstan describe cluster ${ref.name}${namespaceFlag(ref)} shows what is left`,
+    );
   }
   return { ref, temporal, progress: await ask(temporal, found, clusterProgressQuery) };
 }

@@ -8,7 +8,10 @@ export interface Palette {
   readonly bold: (text: string) => string;
 }
 
-const style = (open: number, close: number) => (text: string): string => (text === '' ? text : `\x1b[${open}m${text}\x1b[${close}m`);
+const style =
+  (open: number, close: number) =>
+  (text: string): string =>
+    text === '' ? text : `\x1b[${open}m${text}\x1b[${close}m`;
 const plain = (text: string): string => text;
 
 /** ANSI styles, or none (pipes, NO_COLOR, tests). */

@@ -11,7 +11,8 @@ const headers = ['NAME', 'READY', 'SEVERITY', 'REASON', 'SINCE', 'VERSION', 'TAL
 
 function readyText(row: DescribeRow, colors: Palette): string {
   if (row.ready === 'True') return colors.green(row.ready);
-  if (row.ready === 'False') return row.severity === 'Error' ? colors.red(row.ready) : row.severity === 'Warning' ? colors.yellow(row.ready) : row.ready;
+  if (row.ready === 'False')
+    return row.severity === 'Error' ? colors.red(row.ready) : row.severity === 'Warning' ? colors.yellow(row.ready) : row.ready;
   return colors.dim(row.ready);
 }
 

@@ -4,7 +4,17 @@ import type { Machine } from '../../../api/capi/machine.ts';
 import type { MachineDeployment } from '../../../api/capi/machine-deployment.ts';
 import type { BlockedRun, ClusterProgress, MachineProgress } from '../../../api/cluster-messages.ts';
 import type { ClusterCrs } from '../read/cluster-objects.ts';
-import { clusterCellsFromProgress, conditionCells, machineCellsFromProgress, none, notOk, ok, readyCondition, unknown, type StatusCells } from './status-cells.ts';
+import {
+  clusterCellsFromProgress,
+  conditionCells,
+  machineCellsFromProgress,
+  none,
+  notOk,
+  ok,
+  readyCondition,
+  unknown,
+  type StatusCells,
+} from './status-cells.ts';
 import { node, type TreeNode } from './tree.ts';
 import { oldest, versionChange } from './versions.ts';
 import type { ClusterRef } from '../../../api/cluster-ref.ts';
@@ -41,16 +51,34 @@ interface MachineEntry {
 const machineOfRun = (workflowId: string): string | undefined => /\/machine\/([^/]+)\/[^/]+$/.exec(workflowId)?.[1];
 
 function machineEntries(crs: ClusterCrs | undefined, progress: ClusterProgress | undefined): MachineEntry[] {
-  const blocked = new Map((progress?.blocked ?? []).flatMap((run) => { const m = machineOfRun(run.workflowId); return m ? [[m, run] as const] : []; }));
+  const blocked = new Map(
+    (progress?.blocked ?? []).flatMap((run) => {
+      const m = machineOfRun(run.workflowId);
+      return m ? [[m, run] as const] : [];
+    }),
+  );
   const entries = new Map<string, MachineEntry>();
   for (const object of crs?.machines ?? []) {
     const labels = object.metadata.labels ?? {};
     const name = object.metadata.name;
-    entries.set(name, { name, role: controlPlaneLabel in labels ? 'control-plane' : 'worker', deployment: labels[deploymentNameLabel], object, blocked: blocked.get(name) });
+    entries.set(name, {
+      name,
+      role: controlPlaneLabel in labels ? 'control-plane' : 'worker',
+      deployment: labels[deploymentNameLabel],
+      object,
+      blocked: blocked.get(name),
+    });
   }
   for (const machine of progress?.machines ?? []) {
     const known = entries.get(machine.name);
-    entries.set(machine.name, { name: machine.name, role: machine.role, deployment: machine.deployment ?? known?.deployment, object: known?.object, progress: machine, blocked: blocked.get(machine.name) });
+    entries.set(machine.name, {
+      name: machine.name,
+      role: machine.role,
+      deployment: machine.deployment ?? known?.deployment,
+      object: known?.object,
+      progress: machine,
+      blocked: blocked.get(machine.name),
+    });
   }
   return [...entries.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -102,7 +130,12 @@ function controlPlaneCells(crs: ClusterCrs | undefined, machines: readonly Machi
   if (condition) return conditionCells(condition);
   if (crs?.controlPlane && !crs.controlPlane.status && machines.length === 0) return unknown;
   if (machines.length === 0) return notOk(ConditionReason.WaitingForControlPlane, 'no control-plane machines yet');
-  return replicaCells(machines, crs?.controlPlane?.spec.replicas ?? machines.length, ConditionReason.WaitingForControlPlane, 'control-plane machines');
+  return replicaCells(
+    machines,
+    crs?.controlPlane?.spec.replicas ?? machines.length,
+    ConditionReason.WaitingForControlPlane,
+    'control-plane machines',
+  );
 }
 
 /**
@@ -126,21 +159,41 @@ export function describeTree(input: DescribeInput): TreeNode<DescribeRow> {
   if (infra) {
     const own = readyCondition(infra.status?.conditions);
     const fromCluster = crs.cluster.status?.conditions?.find((c) => c.type === ConditionType.InfrastructureReady);
-    const cells = own ? conditionCells(own) : infra.status?.ready !== undefined ? (infra.status.ready ? ok() : notOk(ConditionReason.Pending, '')) : fromCluster ? conditionCells(fromCluster) : unknown;
-    children.push(node({ name: `ClusterInfrastructure - ProxmoxCluster/${infra.metadata.name}`, ...cells, version: '', talos: '' }, conditionRows(infra.status?.conditions, showConditions)));
+    const cells = own
+      ? conditionCells(own)
+      : infra.status?.ready !== undefined
+        ? infra.status.ready
+          ? ok()
+          : notOk(ConditionReason.Pending, '')
+        : fromCluster
+          ? conditionCells(fromCluster)
+          : unknown;
+    children.push(
+      node(
+        { name: `ClusterInfrastructure - ProxmoxCluster/${infra.metadata.name}`, ...cells, version: '', talos: '' },
+        conditionRows(infra.status?.conditions, showConditions),
+      ),
+    );
   }
 
   const tcp = crs?.controlPlane;
   const cpName = tcp ? `ControlPlane - TalosControlPlane/${tcp.metadata.name}` : 'ControlPlane';
   children.push(
     node(
-      { name: cpName, ...controlPlaneCells(crs, controlPlanes), version: tcp ? versionChange(tcp.status?.version ?? (cpVersion || undefined), tcp.spec.version) : cpVersion, talos: cpTalos },
+      {
+        name: cpName,
+        ...controlPlaneCells(crs, controlPlanes),
+        version: tcp ? versionChange(tcp.status?.version ?? (cpVersion || undefined), tcp.spec.version) : cpVersion,
+        talos: cpTalos,
+      },
       [...conditionRows(tcp?.status?.conditions, showConditions), ...controlPlanes.map((m) => node(machineRow(m)))],
     ),
   );
 
   const workers = machines.filter((m) => m.role === 'worker');
-  const deploymentNames = [...new Set([...(crs?.machineDeployments ?? []).map((md) => md.metadata.name), ...workers.map((m) => m.deployment ?? '')])].sort();
+  const deploymentNames = [
+    ...new Set([...(crs?.machineDeployments ?? []).map((md) => md.metadata.name), ...workers.map((m) => m.deployment ?? '')]),
+  ].sort();
   const deployments = deploymentNames.map((name) => {
     const md = crs?.machineDeployments.find((d) => d.metadata.name === name);
     const members = workers.filter((m) => (m.deployment ?? '') === name);
@@ -148,7 +201,10 @@ export function describeTree(input: DescribeInput): TreeNode<DescribeRow> {
     const row: DescribeRow = {
       name: name === '' ? 'MachineDeployment/(none)' : `MachineDeployment/${name}`,
       ...deploymentCells(md, members),
-      version: versionChange(oldest(members.map((m) => m.progress?.kubernetesVersion || m.object?.status?.nodeInfo?.kubeletVersion)) || undefined, version),
+      version: versionChange(
+        oldest(members.map((m) => m.progress?.kubernetesVersion || m.object?.status?.nodeInfo?.kubeletVersion)) || undefined,
+        version,
+      ),
       talos: oldest(members.map((m) => m.progress?.talosVersion || m.object?.status?.talosVersion)),
     };
     return node(row, [...conditionRows(md?.status?.conditions, showConditions), ...members.map((m) => node(machineRow(m)))]);

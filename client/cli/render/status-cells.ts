@@ -17,7 +17,13 @@ export const unknown: StatusCells = { ...none, ready: 'Unknown', message: 'no st
 
 /** Severity of a False condition Capstan derives itself, as the controller grades its reasons. */
 export function severityOf(reason: string): string {
-  if (reason === ConditionReason.StepFailed || reason === ConditionReason.InvalidSpec || reason === ConditionReason.WorkflowEnded || reason === 'Failed') return 'Error';
+  if (
+    reason === ConditionReason.StepFailed ||
+    reason === ConditionReason.InvalidSpec ||
+    reason === ConditionReason.WorkflowEnded ||
+    reason === 'Failed'
+  )
+    return 'Error';
   if (reason === ConditionReason.Held || reason === ConditionReason.ReferenceNotFound) return 'Warning';
   return 'Info';
 }
@@ -25,7 +31,13 @@ export function severityOf(reason: string): string {
 /** Ready, optionally with a message. */
 export const ok = (message = ''): StatusCells => ({ ...none, ready: 'True', message });
 /** Not ready, graded by its reason. */
-export const notOk = (reason: string, message: string, since = ''): StatusCells => ({ ready: 'False', severity: severityOf(reason), reason, since, message });
+export const notOk = (reason: string, message: string, since = ''): StatusCells => ({
+  ready: 'False',
+  severity: severityOf(reason),
+  reason,
+  since,
+  message,
+});
 
 /** A condition's cells. */
 export function conditionCells(condition: Condition): StatusCells {
@@ -39,11 +51,13 @@ export function conditionCells(condition: Condition): StatusCells {
 }
 
 /** The Ready condition of an object's status. */
-export const readyCondition = (conditions: readonly Condition[] | undefined): Condition | undefined => conditions?.find((c) => c.type === ConditionType.Ready);
+export const readyCondition = (conditions: readonly Condition[] | undefined): Condition | undefined =>
+  conditions?.find((c) => c.type === ConditionType.Ready);
 
 /** `summary: step i/n current step`. */
 export function operationText(operation: NonNullable<ClusterProgress['operation']>): string {
-  const step = operation.steps > 0 ? ` step ${operation.step}/${operation.steps}${operation.currentStep ? ` ${operation.currentStep}` : ''}` : '';
+  const step =
+    operation.steps > 0 ? ` step ${operation.step}/${operation.steps}${operation.currentStep ? ` ${operation.currentStep}` : ''}` : '';
   return `${operation.summary}:${step}`.replace(/:$/, '');
 }
 
@@ -60,7 +74,9 @@ export function clusterCellsFromProgress(progress: ClusterProgress): StatusCells
     case 'Held':
       return notOk(ConditionReason.Held, progress.held ?? 'waiting for a new spec');
     case 'Blocked':
-      return first ? notOk(ConditionReason.StepFailed, blockedText(first), first.since) : notOk(ConditionReason.StepFailed, 'an operation is blocked');
+      return first
+        ? notOk(ConditionReason.StepFailed, blockedText(first), first.since)
+        : notOk(ConditionReason.StepFailed, 'an operation is blocked');
     case 'Paused':
       return notOk(ConditionReason.Paused, progress.operation ? `${operationText(progress.operation)} (paused)` : 'paused');
     default:

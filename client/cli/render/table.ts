@@ -4,7 +4,11 @@ import { visibleLength } from './colors.ts';
  * Aligns rows under headers, kubectl style: columns two spaces apart, the last one unpadded (it
  * holds the long messages), no trailing spaces. Cells may carry ANSI styles.
  */
-export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[], styleHeader: (text: string) => string = (t) => t): string[] {
+export function renderTable(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  styleHeader: (text: string) => string = (t) => t,
+): string[] {
   const all = [headers, ...rows];
   const widths = headers.map((_, column) => Math.max(...all.map((row) => visibleLength(row[column] ?? ''))));
   const line = (row: readonly string[]): string =>

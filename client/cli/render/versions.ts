@@ -1,4 +1,8 @@
-const parts = (version: string): number[] => version.replace(/^v/, '').split('.').map((n) => Number.parseInt(n, 10) || 0);
+const parts = (version: string): number[] =>
+  version
+    .replace(/^v/, '')
+    .split('.')
+    .map((n) => Number.parseInt(n, 10) || 0);
 
 function compare(a: string, b: string): number {
   const [x, y] = [parts(a), parts(b)];

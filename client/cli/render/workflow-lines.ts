@@ -42,14 +42,18 @@ export function progressLines(ref: ClusterRef, progress: ClusterProgress, now: D
   }
   if (progress.deleteRequested && progress.phase !== 'Deleted') {
     const after = progress.blocked.length > 0 ? 'the blocked operation is retried or aborted' : 'the running operation ends';
-    lines.push(`${label('Delete')}${colors.yellow('requested')}: the cluster is deleted once ${progress.operation ? after : 'the workflow gets to it'}`);
+    lines.push(
+      `${label('Delete')}${colors.yellow('requested')}: the cluster is deleted once ${progress.operation ? after : 'the workflow gets to it'}`,
+    );
   }
   if (progress.phase === 'Held') {
     lines.push(`${label('Held')}${colors.yellow(progress.held ?? 'waiting for a new spec')}`);
     lines.push(`${more}a new spec goes on (kubectl apply or patch); ${cli('plan')} shows what the current one would do`);
   }
   if (progress.recent.length > 0) {
-    const recent = progress.recent.slice(-3).map((r) => `${r.summary} (${r.outcome === 'Succeeded' ? colors.green(r.outcome) : colors.yellow(r.outcome)})`);
+    const recent = progress.recent
+      .slice(-3)
+      .map((r) => `${r.summary} (${r.outcome === 'Succeeded' ? colors.green(r.outcome) : colors.yellow(r.outcome)})`);
     lines.push(`${label('Recent')}${recent.join(' · ')}`);
   }
   return lines;
@@ -64,12 +68,18 @@ export function workflowLines(ref: ClusterRef, workflow: WorkflowView, now: Date
         `${more}the Capstan controller starts it once the Cluster's spec is valid (its conditions say why not)`,
       ];
     case 'closed':
-      return [`${label('Workflow')}${workflow.workflowId} ${workflow.status === 'COMPLETED' ? 'completed' : colors.red(workflow.status.toLowerCase())}${workflow.closeTime ? ` ${since(workflow.closeTime, now)} ago` : ''}`];
+      return [
+        `${label('Workflow')}${workflow.workflowId} ${workflow.status === 'COMPLETED' ? 'completed' : colors.red(workflow.status.toLowerCase())}${workflow.closeTime ? ` ${since(workflow.closeTime, now)} ago` : ''}`,
+      ];
     case 'running': {
       const p = workflow.progress;
       const generation = p.generation === undefined ? '' : ` · generation ${p.generation}`;
       const endpoint = p.controlPlaneEndpoint ? [`${label('Endpoint')}${p.controlPlaneEndpoint}`] : [];
-      return [`${label('Workflow')}${workflow.workflowId} · ${phaseText(p.phase, colors)}${generation} · ${p.operations} operation${p.operations === 1 ? '' : 's'}`, ...endpoint, ...progressLines(ref, p, now, colors)];
+      return [
+        `${label('Workflow')}${workflow.workflowId} · ${phaseText(p.phase, colors)}${generation} · ${p.operations} operation${p.operations === 1 ? '' : 's'}`,
+        ...endpoint,
+        ...progressLines(ref, p, now, colors),
+      ];
     }
   }
 }

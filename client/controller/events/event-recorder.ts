@@ -18,7 +18,10 @@ const remembered = 500;
  * `capstan-controller`. A repeat of the same Event on the same object raises its count and
  * lastTimestamp instead of adding another, as client-go's recorder does.
  */
-export function createEventRecorder(kubeConfig: KubeConfig, options: { readonly component: string; readonly instance: string; readonly logger: Logger }): EventRecorder {
+export function createEventRecorder(
+  kubeConfig: KubeConfig,
+  options: { readonly component: string; readonly instance: string; readonly logger: Logger },
+): EventRecorder {
   const api = kubeConfig.makeApiClient(CoreV1Api);
   const seen = new Map<string, { name: string; count: number }>();
   return {
@@ -66,7 +69,9 @@ export function createEventRecorder(kubeConfig: KubeConfig, options: { readonly 
         if (seen.size > remembered) seen.delete(seen.keys().next().value ?? '');
       } catch (error) {
         seen.delete(key);
-        options.logger.warn(`could not record Event ${event.reason} on ${object.kind ?? ''} ${namespace}/${name}: ${error instanceof Error ? error.message : String(error)}`);
+        options.logger.warn(
+          `could not record Event ${event.reason} on ${object.kind ?? ''} ${namespace}/${name}: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     },
   };

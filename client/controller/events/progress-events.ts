@@ -50,7 +50,8 @@ function finishedEvent(entry: Recent): EventSpec {
  * the running one included) when the workflow reports it, else found by comparing `recent`.
  */
 function finishedSince(previous: ClusterProgress, next: ClusterProgress): Recent[] {
-  const finished = (p: ClusterProgress): number | undefined => (typeof p.operations === 'number' ? p.operations - (p.operation ? 1 : 0) : undefined);
+  const finished = (p: ClusterProgress): number | undefined =>
+    typeof p.operations === 'number' ? p.operations - (p.operation ? 1 : 0) : undefined;
   const [before, after] = [finished(previous), finished(next)];
   if (before === undefined || after === undefined || after < before) return newEntries(previous.recent, next.recent);
   return next.recent.slice(Math.max(next.recent.length - (after - before), 0));

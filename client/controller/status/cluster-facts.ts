@@ -27,7 +27,10 @@ export interface Blocker {
 export function blockerOf(facts: ClusterFacts): Blocker | undefined {
   if (facts.spec && !facts.spec.valid) return { reason: facts.spec.reason, message: facts.spec.message };
   if (facts.paused) {
-    return { reason: ConditionReason.Paused, message: 'the Cluster is paused (spec.paused or the cluster.x-k8s.io/paused annotation): no operation starts until it is resumed' };
+    return {
+      reason: ConditionReason.Paused,
+      message: 'the Cluster is paused (spec.paused or the cluster.x-k8s.io/paused annotation): no operation starts until it is resumed',
+    };
   }
   if (facts.workflow.state === 'ended') {
     return {
@@ -36,7 +39,10 @@ export function blockerOf(facts: ClusterFacts): Blocker | undefined {
     };
   }
   if (facts.workflow.state === 'unknown' && facts.workflow.error !== undefined) {
-    return { reason: ConditionReason.TemporalUnavailable, message: `cannot reach Temporal to find the cluster workflow: ${facts.workflow.error}` };
+    return {
+      reason: ConditionReason.TemporalUnavailable,
+      message: `cannot reach Temporal to find the cluster workflow: ${facts.workflow.error}`,
+    };
   }
   const blocked = facts.progress?.blocked ?? [];
   const first = blocked[0];
@@ -47,6 +53,7 @@ export function blockerOf(facts: ClusterFacts): Blocker | undefined {
       message: `step "${first.step}" of ${first.workflowId} failed: ${first.errorType}: ${first.message}${more}; \`capstan retry ${facts.name}\` runs it again, \`capstan abort ${facts.name}\` ends the operation`,
     };
   }
-  if (facts.progress?.phase === 'Held') return { reason: ConditionReason.Held, message: facts.progress.held ?? 'the cluster workflow waits for a new spec' };
+  if (facts.progress?.phase === 'Held')
+    return { reason: ConditionReason.Held, message: facts.progress.held ?? 'the cluster workflow waits for a new spec' };
   return undefined;
 }

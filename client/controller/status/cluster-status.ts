@@ -31,26 +31,38 @@ export function clusterStatus(facts: ClusterFacts, stored: ClusterStatus | undef
   const machines = machinesOf(facts.progress);
   const controlPlanes = machines.filter((m) => m.role === 'control-plane');
   const readyControlPlanes = controlPlanes.filter((m) => m.ready).length;
-  const wasInitialized = stored?.conditions?.some((c: Condition) => c.type === ConditionType.ControlPlaneInitialized && c.status === 'True') ?? false;
+  const wasInitialized =
+    stored?.conditions?.some((c: Condition) => c.type === ConditionType.ControlPlaneInitialized && c.status === 'True') ?? false;
   const initialized = wasInitialized || readyControlPlanes > 0;
   // A majority of etcd members answering: the control plane can take writes.
   const available = controlPlanes.length > 0 && readyControlPlanes > controlPlanes.length / 2;
   const infrastructure = initialized || machines.some((m) => m.phase === 'Running');
   const operation = operationOf(facts.progress);
   const blocker = blockerOf(facts);
-  const provisioning = operation?.kind === 'provision' ? { reason: ConditionReason.Provisioning, message: describeStep(operation) } : undefined;
+  const provisioning =
+    operation?.kind === 'provision' ? { reason: ConditionReason.Provisioning, message: describeStep(operation) } : undefined;
   const waiting = blocker ?? provisioning;
   const cpCount = `${readyControlPlanes}/${controlPlanes.length} control-plane machines ready`;
 
   const conditions: ConditionDraft[] = [];
-  conditions.push(infrastructure ? isTrue(ConditionType.InfrastructureReady) : isFalse(ConditionType.InfrastructureReady, waiting?.reason ?? ConditionReason.Pending, waiting?.message));
   conditions.push(
-    initialized ? isTrue(ConditionType.ControlPlaneInitialized) : isFalse(ConditionType.ControlPlaneInitialized, waiting?.reason ?? ConditionReason.WaitingForControlPlane, waiting?.message),
+    infrastructure
+      ? isTrue(ConditionType.InfrastructureReady)
+      : isFalse(ConditionType.InfrastructureReady, waiting?.reason ?? ConditionReason.Pending, waiting?.message),
+  );
+  conditions.push(
+    initialized
+      ? isTrue(ConditionType.ControlPlaneInitialized)
+      : isFalse(ConditionType.ControlPlaneInitialized, waiting?.reason ?? ConditionReason.WaitingForControlPlane, waiting?.message),
   );
   conditions.push(
     available
       ? isTrue(ConditionType.ControlPlaneAvailable, undefined, cpCount)
-      : isFalse(ConditionType.ControlPlaneAvailable, waiting?.reason ?? ConditionReason.WaitingForControlPlane, waiting?.message ?? cpCount),
+      : isFalse(
+          ConditionType.ControlPlaneAvailable,
+          waiting?.reason ?? ConditionReason.WaitingForControlPlane,
+          waiting?.message ?? cpCount,
+        ),
   );
   const rolling = operation ? rollingOutReason(operation.kind, operation.summary) : undefined;
   conditions.push(
@@ -58,12 +70,22 @@ export function clusterStatus(facts: ClusterFacts, stored: ClusterStatus | undef
       ? isTrue(ConditionType.RollingOut, rolling, `${operation.summary}: ${describeStep(operation)}`)
       : isFalse(ConditionType.RollingOut, ConditionReason.NotRollingOut),
   );
-  conditions.push(facts.deleting ? isTrue(ConditionType.Deleting, ConditionReason.Deleting, deletingMessage(facts)) : isFalse(ConditionType.Deleting, ConditionReason.NotDeleting));
-  conditions.push(facts.paused ? isTrue(ConditionType.Paused, ConditionReason.Paused) : isFalse(ConditionType.Paused, ConditionReason.NotPaused));
   conditions.push(
-    blocker?.reason === ConditionReason.StepFailed ? isTrue(ConditionType.Blocked, blocker.reason, blocker.message) : isFalse(ConditionType.Blocked, ConditionReason.NotBlocked),
+    facts.deleting
+      ? isTrue(ConditionType.Deleting, ConditionReason.Deleting, deletingMessage(facts))
+      : isFalse(ConditionType.Deleting, ConditionReason.NotDeleting),
   );
-  conditions.unshift(readyCondition(facts, { available, blocker, provisioning, machines: machines.map((m) => ({ name: m.name, ready: m.ready })) }));
+  conditions.push(
+    facts.paused ? isTrue(ConditionType.Paused, ConditionReason.Paused) : isFalse(ConditionType.Paused, ConditionReason.NotPaused),
+  );
+  conditions.push(
+    blocker?.reason === ConditionReason.StepFailed
+      ? isTrue(ConditionType.Blocked, blocker.reason, blocker.message)
+      : isFalse(ConditionType.Blocked, ConditionReason.NotBlocked),
+  );
+  conditions.unshift(
+    readyCondition(facts, { available, blocker, provisioning, machines: machines.map((m) => ({ name: m.name, ready: m.ready })) }),
+  );
 
   const phase = facts.deleting
     ? 'Deleting'
@@ -105,7 +127,12 @@ function deletingMessage(facts: ClusterFacts): string {
 
 function readyCondition(
   facts: ClusterFacts,
-  at: { available: boolean; blocker: { reason: string; message: string } | undefined; provisioning: { reason: string; message: string } | undefined; machines: { name: string; ready: boolean }[] },
+  at: {
+    available: boolean;
+    blocker: { reason: string; message: string } | undefined;
+    provisioning: { reason: string; message: string } | undefined;
+    machines: { name: string; ready: boolean }[];
+  },
 ): ConditionDraft {
   if (facts.deleting) return isFalse(ConditionType.Ready, ConditionReason.Deleting, 'the Cluster is being deleted');
   // A pause alone does not make a working cluster unready (the Paused condition says it); anything else that holds it does.
@@ -113,10 +140,17 @@ function readyCondition(
   if (at.blocker && !paused) return isFalse(ConditionType.Ready, at.blocker.reason, at.blocker.message);
   if (facts.progress === undefined) {
     if (paused) return isFalse(ConditionType.Ready, paused.reason, paused.message);
-    return isFalse(ConditionType.Ready, ConditionReason.Pending, facts.workflow.state === 'running' ? 'waiting for the cluster workflow to report progress' : 'the cluster workflow has not started yet');
+    return isFalse(
+      ConditionType.Ready,
+      ConditionReason.Pending,
+      facts.workflow.state === 'running'
+        ? 'waiting for the cluster workflow to report progress'
+        : 'the cluster workflow has not started yet',
+    );
   }
   if (!at.available) {
-    const why = at.provisioning ?? paused ?? { reason: ConditionReason.WaitingForControlPlane, message: 'the control plane has no etcd quorum of Ready machines' };
+    const why = at.provisioning ??
+      paused ?? { reason: ConditionReason.WaitingForControlPlane, message: 'the control plane has no etcd quorum of Ready machines' };
     return isFalse(ConditionType.Ready, why.reason, why.message);
   }
   const notReady = at.machines.filter((m) => !m.ready).map((m) => m.name);

@@ -29,7 +29,11 @@ export function clip(message: string): string {
  * CAPI's condition bookkeeping: `lastTransitionTime` changes only when a condition's status
  * does (so a steady status writes nothing new); severity only on False conditions.
  */
-export function withTransitionTimes(existing: readonly Condition[] | undefined, drafts: readonly ConditionDraft[], now: string): Condition[] {
+export function withTransitionTimes(
+  existing: readonly Condition[] | undefined,
+  drafts: readonly ConditionDraft[],
+  now: string,
+): Condition[] {
   return drafts.map((draft) => {
     const previous = existing?.find((c) => c.type === draft.type);
     const severity = draft.status === 'False' ? (severities[draft.reason ?? ''] ?? 'Info') : undefined;
@@ -53,4 +57,9 @@ export const isTrue = (type: string, reason?: string, message?: string): Conditi
 });
 
 /** A False condition with its reason. */
-export const isFalse = (type: string, reason: string, message?: string): ConditionDraft => ({ type, status: 'False', reason, ...(message ? { message } : {}) });
+export const isFalse = (type: string, reason: string, message?: string): ConditionDraft => ({
+  type,
+  status: 'False',
+  reason,
+  ...(message ? { message } : {}),
+});

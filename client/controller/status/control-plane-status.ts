@@ -4,7 +4,15 @@ import { numberAt, type RawObject } from '../raw-object.ts';
 import { blockerOf, type ClusterFacts } from './cluster-facts.ts';
 import { isFalse, isTrue, type ConditionDraft } from './conditions.ts';
 import { operationStatus } from './operation-status.ts';
-import { controlPlaneKinds, describeStep, machinesOf, oldestVersion, operationOf, touchesControlPlane, type ProgressMachine } from './progress-view.ts';
+import {
+  controlPlaneKinds,
+  describeStep,
+  machinesOf,
+  oldestVersion,
+  operationOf,
+  touchesControlPlane,
+  type ProgressMachine,
+} from './progress-view.ts';
 import { issuesOf } from './spec-verdict.ts';
 import type { StatusDraft } from './status-draft.ts';
 
@@ -18,7 +26,10 @@ export interface WantedVersions {
 export function isAtWantedVersions(machine: ProgressMachine, wanted: WantedVersions): boolean {
   if (machine.upToDate !== undefined) return machine.upToDate;
   if (machine.kubernetesVersion === '') return false;
-  return (wanted.kubernetes === undefined || machine.kubernetesVersion === wanted.kubernetes) && (wanted.talos === undefined || machine.talosVersion === wanted.talos);
+  return (
+    (wanted.kubernetes === undefined || machine.kubernetesVersion === wanted.kubernetes) &&
+    (wanted.talos === undefined || machine.talosVersion === wanted.talos)
+  );
 }
 
 /**
@@ -39,14 +50,29 @@ export function controlPlaneStatus(tcp: RawObject, facts: ClusterFacts, wanted: 
 
   const conditions: ConditionDraft[] = [];
   if (own.length > 0) conditions.push(isFalse(ConditionType.Ready, ConditionReason.InvalidSpec, own.join('; ')));
-  else if (blocker && blocker.reason !== ConditionReason.Paused && (touched || blocker.reason !== ConditionReason.StepFailed)) conditions.push(isFalse(ConditionType.Ready, blocker.reason, blocker.message));
-  else if (!available) conditions.push(isFalse(ConditionType.Ready, ConditionReason.WaitingForControlPlane, `${ready}/${machines.length} control-plane machines ready`));
-  else if (ready < desiredReplicas) conditions.push(isFalse(ConditionType.Ready, ConditionReason.WaitingForMachines, `${ready}/${desiredReplicas} control-plane machines ready`));
+  else if (blocker && blocker.reason !== ConditionReason.Paused && (touched || blocker.reason !== ConditionReason.StepFailed))
+    conditions.push(isFalse(ConditionType.Ready, blocker.reason, blocker.message));
+  else if (!available)
+    conditions.push(
+      isFalse(ConditionType.Ready, ConditionReason.WaitingForControlPlane, `${ready}/${machines.length} control-plane machines ready`),
+    );
+  else if (ready < desiredReplicas)
+    conditions.push(
+      isFalse(ConditionType.Ready, ConditionReason.WaitingForMachines, `${ready}/${desiredReplicas} control-plane machines ready`),
+    );
   else conditions.push(isTrue(ConditionType.Ready));
-  conditions.push(available ? isTrue('Available') : isFalse('Available', ConditionReason.WaitingForControlPlane, `${ready}/${machines.length} control-plane machines ready`));
+  conditions.push(
+    available
+      ? isTrue('Available')
+      : isFalse('Available', ConditionReason.WaitingForControlPlane, `${ready}/${machines.length} control-plane machines ready`),
+  );
   conditions.push(
     operation && touched && operation.kind !== 'provision' && operation.kind !== 'delete'
-      ? isTrue(ConditionType.RollingOut, operation.kind === 'upgrade' ? ConditionReason.Upgrading : ConditionReason.RollingOut, `${operation.summary}: ${describeStep(operation)}`)
+      ? isTrue(
+          ConditionType.RollingOut,
+          operation.kind === 'upgrade' ? ConditionReason.Upgrading : ConditionReason.RollingOut,
+          `${operation.summary}: ${describeStep(operation)}`,
+        )
       : isFalse(ConditionType.RollingOut, ConditionReason.NotRollingOut),
   );
   const version = oldestVersion(machines.map((m) => m.kubernetesVersion));

@@ -26,17 +26,33 @@ export function deploymentStatus(md: RawObject, facts: ClusterFacts, wanted: Wan
   const own = issuesOf(facts.spec, 'MachineDeployment', facts.namespace, name);
   const blocker = blockerOf(facts);
 
-  const phase = blocked ? 'Failed' : machines.length < desired ? 'ScalingUp' : machines.length > desired ? 'ScalingDown' : ready < desired ? 'ScalingUp' : 'Running';
+  const phase = blocked
+    ? 'Failed'
+    : machines.length < desired
+      ? 'ScalingUp'
+      : machines.length > desired
+        ? 'ScalingDown'
+        : ready < desired
+          ? 'ScalingUp'
+          : 'Running';
   const conditions: ConditionDraft[] = [];
   if (own.length > 0) conditions.push(isFalse(ConditionType.Ready, ConditionReason.InvalidSpec, own.join('; ')));
-  else if (blocker && blocker.reason !== ConditionReason.Paused && (touched || blocker.reason !== ConditionReason.StepFailed)) conditions.push(isFalse(ConditionType.Ready, blocker.reason, blocker.message));
-  else if (ready < desired) conditions.push(isFalse(ConditionType.Ready, ConditionReason.WaitingForMachines, `${ready}/${desired} machines ready`));
+  else if (blocker && blocker.reason !== ConditionReason.Paused && (touched || blocker.reason !== ConditionReason.StepFailed))
+    conditions.push(isFalse(ConditionType.Ready, blocker.reason, blocker.message));
+  else if (ready < desired)
+    conditions.push(isFalse(ConditionType.Ready, ConditionReason.WaitingForMachines, `${ready}/${desired} machines ready`));
   else conditions.push(isTrue(ConditionType.Ready));
-  conditions.push(ready >= desired ? isTrue('Available') : isFalse('Available', ConditionReason.WaitingForMachines, `${ready}/${desired} machines ready`));
+  conditions.push(
+    ready >= desired ? isTrue('Available') : isFalse('Available', ConditionReason.WaitingForMachines, `${ready}/${desired} machines ready`),
+  );
   const rolling = touched && operation !== undefined && operation.kind !== 'provision' && operation.kind !== 'delete';
   conditions.push(
     rolling
-      ? isTrue(ConditionType.RollingOut, operation.kind === 'upgrade' ? ConditionReason.Upgrading : ConditionReason.RollingOut, `${operation.summary}: ${describeStep(operation)}`)
+      ? isTrue(
+          ConditionType.RollingOut,
+          operation.kind === 'upgrade' ? ConditionReason.Upgrading : ConditionReason.RollingOut,
+          `${operation.summary}: ${describeStep(operation)}`,
+        )
       : isFalse(ConditionType.RollingOut, ConditionReason.NotRollingOut),
   );
   const op = operationStatus(facts.progress, (o) => (o === operation ? touched : concernsDeployment(o, name)));

@@ -55,7 +55,9 @@ export function machineObjects(cluster: OwningCluster, facts: ClusterFacts, want
           name: machine.name,
           namespace: cluster.namespace,
           labels,
-          ownerReferences: [{ apiVersion: Watched.Cluster.apiVersion, kind: Watched.Cluster.kind, name: cluster.name, uid: cluster.uid, controller: true }],
+          ownerReferences: [
+            { apiVersion: Watched.Cluster.apiVersion, kind: Watched.Cluster.kind, name: cluster.name, uid: cluster.uid, controller: true },
+          ],
         },
         spec: { clusterName: cluster.name, bootstrap: {}, ...(version ? { version } : {}) },
       },
@@ -78,22 +80,40 @@ function machineStatus(machine: ProgressMachine, clusterDeleting: boolean): Stat
   const joined = machine.phase === 'Running' || machine.phase === 'Deleting';
   const fields: MachineStatus = {
     phase,
-    ...(machine.address ? { addresses: [{ type: 'InternalIP', address: machine.address }, { type: 'Hostname', address: machine.name }] } : {}),
+    ...(machine.address
+      ? {
+          addresses: [
+            { type: 'InternalIP', address: machine.address },
+            { type: 'Hostname', address: machine.name },
+          ],
+        }
+      : {}),
     ...(joined ? { nodeRef: { apiVersion: 'v1', kind: 'Node', name: machine.name } } : {}),
     ...(joined && machine.kubernetesVersion
-      ? { nodeInfo: { kubeletVersion: machine.kubernetesVersion, ...(machine.talosVersion ? { osImage: `Talos (${machine.talosVersion})` } : {}), operatingSystem: 'linux' } }
+      ? {
+          nodeInfo: {
+            kubeletVersion: machine.kubernetesVersion,
+            ...(machine.talosVersion ? { osImage: `Talos (${machine.talosVersion})` } : {}),
+            operatingSystem: 'linux',
+          },
+        }
       : {}),
     bootstrapReady: machine.phase !== 'Provisioning',
     infrastructureReady: machine.address !== undefined || machine.vm !== undefined,
     ...(machine.vm ? { proxmox: { node: machine.vm.node, vmid: machine.vm.vmid } } : {}),
     ...(machine.talosVersion ? { talosVersion: machine.talosVersion } : {}),
   };
-  const ready = machine.ready && phase === 'Running'
-    ? isTrue(ConditionType.Ready, undefined, machine.activity)
-    : isFalse(
-        ConditionType.Ready,
-        phase === 'Deleting' ? ConditionReason.Deleting : phase === 'Provisioning' ? ConditionReason.Provisioning : ConditionReason.NodeNotReady,
-        machine.activity,
-      );
+  const ready =
+    machine.ready && phase === 'Running'
+      ? isTrue(ConditionType.Ready, undefined, machine.activity)
+      : isFalse(
+          ConditionType.Ready,
+          phase === 'Deleting'
+            ? ConditionReason.Deleting
+            : phase === 'Provisioning'
+              ? ConditionReason.Provisioning
+              : ConditionReason.NodeNotReady,
+          machine.activity,
+        );
   return { fields, conditions: [ready] };
 }

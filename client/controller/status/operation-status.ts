@@ -15,7 +15,10 @@ export interface OperationRef {
  * kind, child workflow, state and step, and why it waits when a step is blocked); else the last
  * finished one that concerned it, and how it ended.
  */
-export function operationStatus(progress: ClusterProgress | undefined, concerns: (operation: OperationRef) => boolean): OperationStatus | undefined {
+export function operationStatus(
+  progress: ClusterProgress | undefined,
+  concerns: (operation: OperationRef) => boolean,
+): OperationStatus | undefined {
   const operation = operationOf(progress);
   if (operation) {
     if (!concerns(operation)) return undefined;
@@ -25,11 +28,17 @@ export function operationStatus(progress: ClusterProgress | undefined, concerns:
       workflowId: operation.workflowId,
       state: blocked ? 'Blocked' : 'Running',
       step: describeStep(operation),
-      ...(blocked ? { blockedReason: ConditionReason.StepFailed, blockedMessage: `${blocked.step}: ${blocked.errorType}: ${blocked.message}` } : {}),
+      ...(blocked
+        ? { blockedReason: ConditionReason.StepFailed, blockedMessage: `${blocked.step}: ${blocked.errorType}: ${blocked.message}` }
+        : {}),
     };
   }
   const last = progress?.recent.findLast(concerns);
   if (!last) return undefined;
   const succeeded = last.outcome === 'Succeeded';
-  return { name: last.kind, state: succeeded ? 'Succeeded' : 'Failed', step: succeeded ? last.summary : `${last.summary}: ${last.outcome}` };
+  return {
+    name: last.kind,
+    state: succeeded ? 'Succeeded' : 'Failed',
+    step: succeeded ? last.summary : `${last.summary}: ${last.outcome}`,
+  };
 }

@@ -23,7 +23,13 @@ export function operationOf(progress: ClusterProgress | undefined): ProgressOper
 }
 
 /** Operations that change the control plane (and so show on the TalosControlPlane). */
-export const controlPlaneKinds: ReadonlySet<string> = new Set(['provision', 'upgrade', 'scale-control-plane', 'rollout-control-plane', 'delete']);
+export const controlPlaneKinds: ReadonlySet<string> = new Set([
+  'provision',
+  'upgrade',
+  'scale-control-plane',
+  'rollout-control-plane',
+  'delete',
+]);
 /** Operations that change one MachineDeployment. */
 const deploymentOperations = new Set(['scale-machine-deployment', 'rollout-machine-deployment']);
 
@@ -36,15 +42,27 @@ export function touchesControlPlane(operation: ProgressOperation | undefined): b
  * Whether the running operation touches a MachineDeployment: as concernsDeployment says, or,
  * for a scale or rollout that names none, when it works on one of the deployment's machines.
  */
-export function touchesDeployment(operation: ProgressOperation | undefined, deployment: string, machines: readonly ProgressMachine[]): boolean {
+export function touchesDeployment(
+  operation: ProgressOperation | undefined,
+  deployment: string,
+  machines: readonly ProgressMachine[],
+): boolean {
   if (operation === undefined) return false;
   if (concernsDeployment(operation, deployment)) return true;
-  return deploymentOperations.has(operation.kind) && operation.deployment === undefined && machines.some((m) => m.deployment === deployment && m.activity !== undefined);
+  return (
+    deploymentOperations.has(operation.kind) &&
+    operation.deployment === undefined &&
+    machines.some((m) => m.deployment === deployment && m.activity !== undefined)
+  );
 }
 
 /** Whether a (running or finished) operation concerns a MachineDeployment: cluster-wide ones do, a scale or rollout only its own. */
-export function concernsDeployment(operation: { readonly kind: string; readonly summary: string; readonly deployment?: string | undefined }, deployment: string): boolean {
-  if (!deploymentOperations.has(operation.kind)) return operation.kind !== 'scale-control-plane' && operation.kind !== 'rollout-control-plane';
+export function concernsDeployment(
+  operation: { readonly kind: string; readonly summary: string; readonly deployment?: string | undefined },
+  deployment: string,
+): boolean {
+  if (!deploymentOperations.has(operation.kind))
+    return operation.kind !== 'scale-control-plane' && operation.kind !== 'rollout-control-plane';
   if (operation.deployment !== undefined) return operation.deployment === deployment;
   // Summaries name the deployment as a word: `scale md-0 2 → 3`, `roll out md-0 (2 machines)`, `repair md-0: ...`.
   return operation.summary.split(/[\s():]+/).includes(deployment);
@@ -52,7 +70,11 @@ export function concernsDeployment(operation: { readonly kind: string; readonly 
 
 /** The oldest of some `v1.33.4`-style versions (empty ones ignored), or undefined. */
 export function oldestVersion(versions: readonly string[]): string | undefined {
-  const parse = (v: string): number[] => v.replace(/^v/, '').split('.').map((n) => Number.parseInt(n, 10) || 0);
+  const parse = (v: string): number[] =>
+    v
+      .replace(/^v/, '')
+      .split('.')
+      .map((n) => Number.parseInt(n, 10) || 0);
   let oldest: string | undefined;
   for (const version of versions) {
     if (version === '') continue;

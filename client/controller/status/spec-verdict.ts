@@ -27,5 +27,7 @@ export function specVerdict(result: MappingResult): SpecVerdict {
 /** The verdict's problems about one object, described; empty when it is fine. */
 export function issuesOf(verdict: SpecVerdict | undefined, kind: string, namespace: string, name: string): string[] {
   if (verdict === undefined || verdict.valid) return [];
-  return verdict.errors.filter((e) => e.object.kind === kind && e.object.namespace === namespace && e.object.name === name).map(describeIssue);
+  return verdict.errors
+    .filter((e) => e.object.kind === kind && e.object.namespace === namespace && e.object.name === name)
+    .map(describeIssue);
 }

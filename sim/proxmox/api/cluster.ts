@@ -57,17 +57,35 @@ function resources(ctx: SimContext, type: string | undefined): JsonObject[] {
     if (type === undefined || type === 'node') {
       const memory = nodeMemory(ctx, node);
       result.push({
-        id: `node/${node.name}`, type: 'node', node: node.name, status: 'online', cpu: nodeCpu(ctx, node), maxcpu: node.cpus,
-        mem: memory.used, maxmem: memory.total, disk: Math.floor(rootfsBytes * 0.1), maxdisk: rootfsBytes, uptime: nodeUptime(node),
-        level: '', 'cgroup-mode': 2,
+        id: `node/${node.name}`,
+        type: 'node',
+        node: node.name,
+        status: 'online',
+        cpu: nodeCpu(ctx, node),
+        maxcpu: node.cpus,
+        mem: memory.used,
+        maxmem: memory.total,
+        disk: Math.floor(rootfsBytes * 0.1),
+        maxdisk: rootfsBytes,
+        uptime: nodeUptime(node),
+        level: '',
+        'cgroup-mode': 2,
       });
     }
     if (type === undefined || type === 'storage') {
       for (const storage of ctx.state.storages) {
         const entry = storageEntry(ctx, storage, node);
         result.push({
-          id: `storage/${node.name}/${storage.name}`, type: 'storage', node: node.name, storage: storage.name, status: 'available',
-          disk: entry.used, maxdisk: entry.total, content: entry.content, plugintype: entry.type, shared: entry.shared,
+          id: `storage/${node.name}/${storage.name}`,
+          type: 'storage',
+          node: node.name,
+          storage: storage.name,
+          status: 'available',
+          disk: entry.used,
+          maxdisk: entry.total,
+          content: entry.content,
+          plugintype: entry.type,
+          shared: entry.shared,
         });
       }
     }

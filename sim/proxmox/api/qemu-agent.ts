@@ -15,7 +15,16 @@ import type { Route } from '../http/router.ts';
 import { apiRoute } from './api-context.ts';
 import type { ApiContext } from './api-context.ts';
 
-const statistics = { 'rx-bytes': 0, 'rx-dropped': 0, 'rx-errs': 0, 'rx-packets': 0, 'tx-bytes': 0, 'tx-dropped': 0, 'tx-errs': 0, 'tx-packets': 0 };
+const statistics = {
+  'rx-bytes': 0,
+  'rx-dropped': 0,
+  'rx-errs': 0,
+  'rx-packets': 0,
+  'tx-bytes': 0,
+  'tx-dropped': 0,
+  'tx-errs': 0,
+  'tx-packets': 0,
+};
 
 // fe80::/64 address from the MAC (EUI-64), as the guest kernel would configure it.
 function linkLocal(mac: string): string {
@@ -47,9 +56,21 @@ function interfaces(vm: VmState): JsonValue {
 
 const answers: Record<string, (vm: VmState) => JsonValue> = {
   'network-get-interfaces': interfaces,
-  'get-osinfo': () => ({ id: 'talos', name: 'Talos', 'pretty-name': 'Talos (simulated)', 'kernel-release': '6.12.57-talos', 'kernel-version': '#1 SMP', machine: 'x86_64', version: 'simulated', 'version-id': 'simulated' }),
+  'get-osinfo': () => ({
+    id: 'talos',
+    name: 'Talos',
+    'pretty-name': 'Talos (simulated)',
+    'kernel-release': '6.12.57-talos',
+    'kernel-version': '#1 SMP',
+    machine: 'x86_64',
+    version: 'simulated',
+    'version-id': 'simulated',
+  }),
   'get-host-name': (vm) => ({ 'host-name': vm.config['name'] ?? `vm${vm.vmid}` }),
-  info: () => ({ version: '9.2.0', supported_commands: Object.keys(answers).map((name) => ({ name, enabled: true, 'success-response': true })) }),
+  info: () => ({
+    version: '9.2.0',
+    supported_commands: Object.keys(answers).map((name) => ({ name, enabled: true, 'success-response': true })),
+  }),
   ping: () => ({}),
 };
 

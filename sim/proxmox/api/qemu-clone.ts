@@ -63,7 +63,14 @@ export const qemuCloneRoutes: Route<ApiContext>[] = [
       if (existing?.node === p.node) throw pveDie(`unable to create VM ${p.newid}: config file already exists`);
       // The worker writes a config holding only `lock: clone` first; on another node's id pmxcfs refuses it.
       if (existing === undefined) {
-        sim.state.vms[String(p.newid)] = { vmid: p.newid, node: p.node, config: { lock: 'clone' }, pending: {}, pendingDelete: [], status: 'stopped' };
+        sim.state.vms[String(p.newid)] = {
+          vmid: p.newid,
+          node: p.node,
+          config: { lock: 'clone' },
+          pending: {},
+          pendingDelete: [],
+          status: 'stopped',
+        };
       }
       return startTask(sim, {
         node: p.node,

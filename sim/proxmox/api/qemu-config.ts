@@ -121,7 +121,14 @@ export const qemuConfigRoutes: Route<ApiContext>[] = [
         type: TaskType.config,
         id: String(params.vmid),
         user,
-        op: { kind: 'config', vmid: params.vmid, set: { ...update.change.set }, delete: [...update.change.delete], force: update.change.force, summary: update.summary },
+        op: {
+          kind: 'config',
+          vmid: params.vmid,
+          set: { ...update.change.set },
+          delete: [...update.change.delete],
+          force: update.change.force,
+          summary: update.summary,
+        },
       });
       const delay = params.background_delay;
       if (delay === undefined) return task.upid;

@@ -14,7 +14,12 @@ const numbered = (prefix: string, count: number): string[] => Array.from({ lengt
 
 /** PVE::QemuServer::Drive::valid_drive_names, in PVE's order. */
 export const validDriveNames = [
-  ...numbered('ide', 4), ...numbered('sata', 6), ...numbered('scsi', 31), ...numbered('virtio', 16), 'efidisk0', 'tpmstate0',
+  ...numbered('ide', 4),
+  ...numbered('sata', 6),
+  ...numbered('scsi', 31),
+  ...numbered('virtio', 16),
+  'efidisk0',
+  'tpmstate0',
 ];
 
 /** The resize route. */

@@ -92,7 +92,13 @@ export const taskRoutes: Route<ApiContext>[] = [
   apiRoute({
     method: 'GET',
     path: '/nodes/{node}/tasks/{upid}/log',
-    params: { node: nodeParam, upid: upidParam, start: optional(int({ min: 0 })), limit: optional(int({ min: 0 })), download: optional(bool()) },
+    params: {
+      node: nodeParam,
+      upid: upidParam,
+      start: optional(int({ min: 0 })),
+      limit: optional(int({ min: 0 })),
+      download: optional(bool()),
+    },
     handle: ({ sim }, p) => {
       const task = findTask(sim, p.node, p.upid);
       const lines = task.log.length === 0 ? ['no content'] : task.log;

@@ -20,16 +20,19 @@ export interface ConfigKeySpec {
 
 type Check = ConfigKeySpec['check'];
 
-const asString = (check: (raw: string) => { ok: true; value: number | boolean | string } | { ok: false; message: string }): Check => (raw) => {
-  const result = check(raw);
-  if (!result.ok) return result;
-  const value = typeof result.value === 'boolean' ? (result.value ? '1' : '0') : String(result.value);
-  return { ok: true, value };
-};
+const asString =
+  (check: (raw: string) => { ok: true; value: number | boolean | string } | { ok: false; message: string }): Check =>
+  (raw) => {
+    const result = check(raw);
+    if (!result.ok) return result;
+    const value = typeof result.value === 'boolean' ? (result.value ? '1' : '0') : String(result.value);
+    return { ok: true, value };
+  };
 
 const anyString: Check = (raw) => ({ ok: true, value: raw });
 const formatted = (error: (raw: string) => string | undefined): Check => str({ format: error });
-const integer = (min?: number, max?: number): Check => asString(int({ ...(min === undefined ? {} : { min }), ...(max === undefined ? {} : { max }) }));
+const integer = (min?: number, max?: number): Check =>
+  asString(int({ ...(min === undefined ? {} : { min }), ...(max === undefined ? {} : { max }) }));
 const boolean: Check = asString(bool());
 const number: Check = (raw) =>
   /^-?\d+(?:\.\d+)?$/.test(raw) ? { ok: true, value: raw } : { ok: false, message: `type check ('number') failed - got '${raw}'` };
@@ -45,7 +48,9 @@ const memoryCheck: Check = (raw) =>
     : { ok: false, message: `invalid format - format error\ncurrent: type check ('integer') failed - got '${raw}'` };
 const agentCheck: Check = (raw) => {
   const first = raw.split(',')[0]?.replace(/^enabled=/, '') ?? '';
-  return bool()(first).ok ? { ok: true, value: raw } : { ok: false, message: `invalid format - format error\nenabled: type check ('boolean') failed - got '${first}'` };
+  return bool()(first).ok
+    ? { ok: true, value: raw }
+    : { ok: false, message: `invalid format - format error\nenabled: type check ('boolean') failed - got '${first}'` };
 };
 const driveCheck: Check = (raw) =>
   raw.split(',')[0]?.includes('=') === true && !/^(?:file|volume)=/.test(raw)
@@ -84,7 +89,11 @@ const plainKeys: Record<string, ConfigKeySpec> = {
   keyboard: spec('string', anyString),
   kvm: spec('bool', boolean),
   localtime: spec('bool', boolean),
-  lock: spec('string', oneOf(['backup', 'clone', 'create', 'migrate', 'rollback', 'snapshot', 'snapshot-delete', 'suspending', 'suspended']), true),
+  lock: spec(
+    'string',
+    oneOf(['backup', 'clone', 'create', 'migrate', 'rollback', 'snapshot', 'snapshot-delete', 'suspending', 'suspended']),
+    true,
+  ),
   machine: spec('string', anyString),
   memory: spec('string', memoryCheck),
   migrate_downtime: spec('number', number),
@@ -93,7 +102,10 @@ const plainKeys: Record<string, ConfigKeySpec> = {
   nameserver: spec('string', anyString, true),
   numa: spec('bool', boolean),
   onboot: spec('bool', boolean, true),
-  ostype: spec('string', oneOf(['other', 'wxp', 'w2k', 'w2k3', 'w2k8', 'wvista', 'win7', 'win8', 'win10', 'win11', 'l24', 'l26', 'solaris'])),
+  ostype: spec(
+    'string',
+    oneOf(['other', 'wxp', 'w2k', 'w2k3', 'w2k8', 'wvista', 'win7', 'win8', 'win10', 'win11', 'l24', 'l26', 'solaris']),
+  ),
   protection: spec('bool', boolean, true),
   reboot: spec('bool', boolean),
   rng0: spec('string', anyString),
@@ -124,7 +136,10 @@ const families: [RegExp, ConfigKeySpec][] = [
   [/^(?:scsi(?:[0-9]|[12][0-9]|30)|virtio(?:[0-9]|1[0-5]))$/, spec('string', driveCheck, true)],
   [/^(?:ide[0-3]|sata[0-5])$/, spec('string', driveCheck)],
   [/^unused(?:\d|[1-9]\d|1\d\d|2[0-4]\d|25[0-5])$/, spec('string', anyString, true)],
-  [/^(?:serial[0-3]|parallel[0-2]|usb(?:[0-9]|1[0-4])|hostpci(?:[0-9]|1[0-5])|numa[0-7]|virtiofs[0-9]|audio0|ivshmem)$/, spec('string', anyString)],
+  [
+    /^(?:serial[0-3]|parallel[0-2]|usb(?:[0-9]|1[0-4])|hostpci(?:[0-9]|1[0-5])|numa[0-7]|virtiofs[0-9]|audio0|ivshmem)$/,
+    spec('string', anyString),
+  ],
 ];
 
 /** The spec of a config key, if PVE knows it. */
@@ -143,10 +158,21 @@ function allConfigKeys(): string[] {
   const numbered = (prefix: string, count: number): string[] => Array.from({ length: count }, (_, i) => `${prefix}${i}`);
   return [
     ...Object.keys(plainKeys),
-    ...numbered('net', 32), ...numbered('ipconfig', 32), ...numbered('scsi', 31), ...numbered('virtio', 16),
-    ...numbered('ide', 4), ...numbered('sata', 6), ...numbered('unused', 256), ...numbered('serial', 4),
-    ...numbered('parallel', 3), ...numbered('usb', 15), ...numbered('hostpci', 16), ...numbered('numa', 8),
-    ...numbered('virtiofs', 10), 'audio0', 'ivshmem',
+    ...numbered('net', 32),
+    ...numbered('ipconfig', 32),
+    ...numbered('scsi', 31),
+    ...numbered('virtio', 16),
+    ...numbered('ide', 4),
+    ...numbered('sata', 6),
+    ...numbered('unused', 256),
+    ...numbered('serial', 4),
+    ...numbered('parallel', 3),
+    ...numbered('usb', 15),
+    ...numbered('hostpci', 16),
+    ...numbered('numa', 8),
+    ...numbered('virtiofs', 10),
+    'audio0',
+    'ivshmem',
   ];
 }
 

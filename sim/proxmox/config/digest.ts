@@ -12,7 +12,9 @@ export function configFileText(vm: VmState): string {
   const pending = Object.keys(vm.pending).length > 0 || vm.pendingDelete.length > 0;
   return [
     ...lines(vm.config),
-    ...(pending ? ['', '[PENDING]', ...lines(vm.pending), ...(vm.pendingDelete.length > 0 ? [`delete: ${vm.pendingDelete.join(',')}`] : [])] : []),
+    ...(pending
+      ? ['', '[PENDING]', ...lines(vm.pending), ...(vm.pendingDelete.length > 0 ? [`delete: ${vm.pendingDelete.join(',')}`] : [])]
+      : []),
     '',
   ].join('\n');
 }

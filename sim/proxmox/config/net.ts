@@ -4,8 +4,20 @@ import type { Random } from '../../common/random.ts';
 import { parsePropertyString } from './property-string.ts';
 
 const models = [
-  'e1000', 'e1000-82540em', 'e1000-82544gc', 'e1000-82545em', 'e1000e', 'i82551', 'i82557b', 'i82559er',
-  'ne2k_isa', 'ne2k_pci', 'pcnet', 'rtl8139', 'virtio', 'vmxnet3',
+  'e1000',
+  'e1000-82540em',
+  'e1000-82544gc',
+  'e1000-82545em',
+  'e1000e',
+  'i82551',
+  'i82557b',
+  'i82559er',
+  'ne2k_isa',
+  'ne2k_pci',
+  'pcnet',
+  'rtl8139',
+  'virtio',
+  'vmxnet3',
 ];
 
 const macPattern = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/i;
@@ -27,11 +39,13 @@ export function parseNet(value: string): NetDevice | { error: string } {
     else if (models.includes(key)) [model, mac] = [key, v];
     else if (key === 'model') model = v;
     else if (key === 'macaddr') mac = v;
-    else if (key === '') return { error: `format error\nmodel: value '${v}' does not have a value in the enumeration '${models.join(', ')}'` };
+    else if (key === '')
+      return { error: `format error\nmodel: value '${v}' does not have a value in the enumeration '${models.join(', ')}'` };
     else options.push([key, v]);
   }
   if (model === undefined) return { error: 'format error\nmodel: property is missing and it is not optional' };
-  if (!models.includes(model)) return { error: `format error\nmodel: value '${model}' does not have a value in the enumeration '${models.join(', ')}'` };
+  if (!models.includes(model))
+    return { error: `format error\nmodel: value '${model}' does not have a value in the enumeration '${models.join(', ')}'` };
   if (mac !== undefined && !macPattern.test(mac)) return { error: `format error\nmacaddr: value does not look like a valid MAC address` };
   return { model, ...(mac === undefined ? {} : { mac }), options };
 }

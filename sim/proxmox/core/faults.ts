@@ -60,7 +60,11 @@ export interface FaultState extends ProxmoxFaults {
   takeTaskFailure(type: TaskType, vmids: readonly number[]): string | undefined;
 }
 
-const transientReasons = ['got timeout', 'cluster not ready - no quorum?', "can't lock file '/var/lock/qemu-server/lock-{vmid}.conf' - got timeout"];
+const transientReasons = [
+  'got timeout',
+  'cluster not ready - no quorum?',
+  "can't lock file '/var/lock/qemu-server/lock-{vmid}.conf' - got timeout",
+];
 
 /** Fault state, logging every change and every fired fault as `fault.injected`. */
 export function createFaults(random: Random, events: EventLogWriter): FaultState {
@@ -75,8 +79,7 @@ export function createFaults(random: Random, events: EventLogWriter): FaultState
     events.append({ type: 'fault.injected', ...(vmid === undefined ? {} : { vmid }), detail });
   };
   const pathMatches = (relPath: string): boolean =>
-    rateOptions.paths === undefined ||
-    rateOptions.paths.some((p) => (typeof p === 'string' ? relPath.startsWith(p) : p.test(relPath)));
+    rateOptions.paths === undefined || rateOptions.paths.some((p) => (typeof p === 'string' ? relPath.startsWith(p) : p.test(relPath)));
 
   return {
     set5xxRate: (r, options = {}) => {

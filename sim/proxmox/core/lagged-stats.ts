@@ -36,7 +36,8 @@ export function createLaggedStats(): LaggedStats {
         };
         const list = history.get(vm.vmid) ?? [];
         const last = list.at(-1)?.sample;
-        if (last !== undefined && last.name === sample.name && last.status === sample.status && last.startedAt === sample.startedAt) continue;
+        if (last !== undefined && last.name === sample.name && last.status === sample.status && last.startedAt === sample.startedAt)
+          continue;
         list.push({ at: now, sample });
         if (list.length > keepPerVm) list.shift();
         history.set(vm.vmid, list);

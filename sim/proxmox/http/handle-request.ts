@@ -27,7 +27,12 @@ export async function handleRequest(
   }
 }
 
-async function serve(sim: SimContext, routes: readonly Route<ApiContext>[], request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function serve(
+  sim: SimContext,
+  routes: readonly Route<ApiContext>[],
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   const method = request.method ?? 'GET';
   if (!knownMethods.has(method)) throw transportError(501, `method '${method}' not available`);
   checkFraming(request, method);

@@ -13,19 +13,22 @@ const missing = 'property is missing and it is not optional';
 const notInSchema = 'property is not defined in schema and the schema does not allow additional properties';
 
 function fromCheck<T>(check: Check<T>, isOptional: boolean) {
-  return z.string().optional().transform((raw, ctx): T | undefined => {
-    if (raw === undefined) {
-      if (isOptional) return undefined;
-      ctx.addIssue(missing);
-      return z.NEVER;
-    }
-    const result = check(raw);
-    if (!result.ok) {
-      ctx.addIssue(result.message);
-      return z.NEVER;
-    }
-    return result.value;
-  });
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx): T | undefined => {
+      if (raw === undefined) {
+        if (isOptional) return undefined;
+        ctx.addIssue(missing);
+        return z.NEVER;
+      }
+      const result = check(raw);
+      if (!result.ok) {
+        ctx.addIssue(result.message);
+        return z.NEVER;
+      }
+      return result.value;
+    });
 }
 
 /** A required parameter. */

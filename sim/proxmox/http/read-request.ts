@@ -81,7 +81,9 @@ export function checkFraming(request: IncomingMessage, method: string): void {
   if (transferEncoding !== undefined) {
     throw transportError(
       501,
-      transferEncoding.toLowerCase() === 'chunked' ? 'chunked transfer encoding not supported' : `Unknown transfer encoding '${transferEncoding}'`,
+      transferEncoding.toLowerCase() === 'chunked'
+        ? 'chunked transfer encoding not supported'
+        : `Unknown transfer encoding '${transferEncoding}'`,
     );
   }
   const length = Number(request.headers['content-length'] ?? '0');

@@ -14,14 +14,27 @@ import type { TaskDefinition, TaskLog } from './task-definition.ts';
 type CloneOp = Extract<TaskOp, { kind: 'clone' }>;
 
 // Keys that never travel to a clone (snapshot state, unused volumes, the template flag).
-const skippedKeys = /^(?:template|lock|snapshots|parent|snaptime|vmstate|snapstate|runningcpu|runningmachine|running-nets-host-mtu|unused\d+)$/;
+const skippedKeys =
+  /^(?:template|lock|snapshots|parent|snaptime|vmstate|snapstate|runningcpu|runningmachine|running-nets-host-mtu|unused\d+)$/;
 
 /** The qmclone steps for one clone. */
 export function cloneTask(op: CloneOp, node: string): TaskDefinition {
   return {
     steps: [
-      { wait: 'clone', fraction: 0.3, run: (ctx, _task, log) => { copyDisks(ctx, op, node, log); } },
-      { wait: 'clone', fraction: 0.7, run: (ctx) => { finishClone(ctx, op); } },
+      {
+        wait: 'clone',
+        fraction: 0.3,
+        run: (ctx, _task, log) => {
+          copyDisks(ctx, op, node, log);
+        },
+      },
+      {
+        wait: 'clone',
+        fraction: 0.7,
+        run: (ctx) => {
+          finishClone(ctx, op);
+        },
+      },
     ],
     // PVE removes the half-made VM (config and new volumes) when the worker fails.
     cleanup: (ctx) => {

@@ -28,7 +28,11 @@ function removeVm(ctx: SimContext, op: DestroyOp, node: string, log: TaskLog): v
     if (volume.volname.startsWith('base-')) continue;
     const storage = ctx.state.storages.find((s) => s.name === volume.storage);
     const name = volume.volname.split('/').at(-1) ?? volume.volname;
-    log(storage !== undefined && storageType(storage) === 'lvmthin' ? `  Logical volume "${name}" successfully removed.` : 'Removing image: 100% complete...done.');
+    log(
+      storage !== undefined && storageType(storage) === 'lvmthin'
+        ? `  Logical volume "${name}" successfully removed.`
+        : 'Removing image: 100% complete...done.',
+    );
   }
   if (op.purge) log(`purging VM ${op.vmid} from related configurations..`);
   Reflect.deleteProperty(ctx.state.vms, String(op.vmid));
@@ -41,8 +45,18 @@ function removeVm(ctx: SimContext, op: DestroyOp, node: string, log: TaskLog): v
 export function destroyTask(op: DestroyOp, node: string): TaskDefinition {
   return {
     steps: [
-      { wait: 'generic', run: (ctx) => { lockForDestroy(ctx, node, op.vmid); } },
-      { wait: 'destroy', run: (ctx, _task, log) => { removeVm(ctx, op, node, log); } },
+      {
+        wait: 'generic',
+        run: (ctx) => {
+          lockForDestroy(ctx, node, op.vmid);
+        },
+      },
+      {
+        wait: 'destroy',
+        run: (ctx, _task, log) => {
+          removeVm(ctx, op, node, log);
+        },
+      },
     ],
   };
 }

@@ -59,9 +59,27 @@ export function powerTask(op: PowerOp, node: string): TaskDefinition {
     case 'start':
       return { steps: [startStep] };
     case 'stop':
-      return { steps: [{ wait: 'stop', run: (ctx) => { stop(ctx, node, op.vmid); } }] };
+      return {
+        steps: [
+          {
+            wait: 'stop',
+            run: (ctx) => {
+              stop(ctx, node, op.vmid);
+            },
+          },
+        ],
+      };
     case 'shutdown':
-      return { steps: [{ wait: 'shutdown', run: (ctx, task, log) => { shutdown(ctx, node, op, task, log); } }] };
+      return {
+        steps: [
+          {
+            wait: 'shutdown',
+            run: (ctx, task, log) => {
+              shutdown(ctx, node, op, task, log);
+            },
+          },
+        ],
+      };
     case 'reboot':
       return {
         steps: [

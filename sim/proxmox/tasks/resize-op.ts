@@ -46,5 +46,14 @@ function resize(ctx: SimContext, op: ResizeOp, node: string, log: TaskLog): void
 
 /** The resize task. */
 export function resizeTask(op: ResizeOp, node: string): TaskDefinition {
-  return { steps: [{ wait: 'resize', run: (ctx, _task, log) => { resize(ctx, op, node, log); } }] };
+  return {
+    steps: [
+      {
+        wait: 'resize',
+        run: (ctx, _task, log) => {
+          resize(ctx, op, node, log);
+        },
+      },
+    ],
+  };
 }

@@ -38,11 +38,14 @@ export interface SimMachineConfig {
 }
 
 /** The outcome of reading a config: the config, or Talos-style error texts. */
-export type ParsedConfig = { readonly ok: true; readonly config: SimMachineConfig } | { readonly ok: false; readonly parseError?: string; readonly errors: readonly string[] };
+export type ParsedConfig =
+  | { readonly ok: true; readonly config: SimMachineConfig }
+  | { readonly ok: false; readonly parseError?: string; readonly errors: readonly string[] };
 
 type Obj = Record<string, unknown>;
 const isObj = (value: unknown): value is Obj => typeof value === 'object' && value !== null && !Array.isArray(value);
-const at = (root: unknown, path: string): unknown => path.split('.').reduce<unknown>((value, key) => (isObj(value) ? value[key] : undefined), root);
+const at = (root: unknown, path: string): unknown =>
+  path.split('.').reduce<unknown>((value, key) => (isObj(value) ? value[key] : undefined), root);
 const str = (root: unknown, path: string): string | undefined => {
   const value = at(root, path);
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -76,7 +79,8 @@ export function parseMachineConfig(raw: string): ParsedConfig {
   const errors: string[] = [];
   if (at(main, 'version') !== 'v1alpha1') errors.push(`unknown config version ${JSON.stringify(at(main, 'version'))}`);
   const rawType = str(main, 'machine.type');
-  const machineType = rawType === 'controlplane' || rawType === 'init' ? 'controlplane' : rawType === 'worker' || rawType === 'join' ? 'worker' : undefined;
+  const machineType =
+    rawType === 'controlplane' || rawType === 'init' ? 'controlplane' : rawType === 'worker' || rawType === 'join' ? 'worker' : undefined;
   if (machineType === undefined) errors.push(`unknown machine type ${JSON.stringify(rawType ?? '')}`);
   const cp = machineType === 'controlplane';
   const machineToken = str(main, 'machine.token');
@@ -85,14 +89,16 @@ export function parseMachineConfig(raw: string): ParsedConfig {
   const clusterName = str(main, 'cluster.clusterName');
   if (cp && clusterName === undefined) errors.push('cluster.clusterName is required');
   const endpoint = str(main, 'cluster.controlPlane.endpoint');
-  if (endpoint === undefined || !/^https:\/\/[^/\s]+(?::\d+)?\/?$/.test(endpoint)) errors.push('cluster.controlPlane.endpoint must be an https:// URL');
+  if (endpoint === undefined || !/^https:\/\/[^/\s]+(?::\d+)?\/?$/.test(endpoint))
+    errors.push('cluster.controlPlane.endpoint must be an https:// URL');
   const k8sCa = readCa(main, 'cluster.ca', cp, errors);
   const etcdCa = cp ? readCa(main, 'cluster.etcd.ca', true, errors) : undefined;
   const clusterToken = str(main, 'cluster.token');
   if (clusterToken === undefined || !tokenPattern.test(clusterToken)) errors.push('cluster.token must look like abcdef.0123456789abcdef');
   const installImage = str(main, 'machine.install.image');
   const kubeletImage = str(main, 'machine.kubelet.image');
-  if (kubeletImage !== undefined && versionOfImage(kubeletImage) === undefined) errors.push(`machine.kubelet.image ${JSON.stringify(kubeletImage)} has no version tag`);
+  if (kubeletImage !== undefined && versionOfImage(kubeletImage) === undefined)
+    errors.push(`machine.kubelet.image ${JSON.stringify(kubeletImage)} has no version tag`);
   const sans = at(main, 'machine.certSANs');
   if (errors.length > 0 || !machineType || !machineToken || !osCa || !endpoint || !k8sCa || !clusterToken) return { ok: false, errors };
   const hostname = str(main, 'machine.network.hostname');

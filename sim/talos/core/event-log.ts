@@ -35,7 +35,8 @@ export const TalosEventType = {
 export type TalosEventType = (typeof TalosEventType)[keyof typeof TalosEventType];
 
 /** A JSON value in an event's detail. */
-export type EventDetailValue = string | number | boolean | null | readonly EventDetailValue[] | { readonly [key: string]: EventDetailValue };
+export type EventDetailValue =
+  string | number | boolean | null | readonly EventDetailValue[] | { readonly [key: string]: EventDetailValue };
 
 /** One recorded state change. */
 export interface TalosSimEvent {
@@ -76,7 +77,9 @@ export function createTalosEventLog(file?: string): TalosEventLogWriter {
   return {
     list: (filter) => {
       const types = filter?.type === undefined ? undefined : ([] as TalosEventType[]).concat(filter.type);
-      return events.filter((e) => (types === undefined || types.includes(e.type)) && (filter?.cluster === undefined || e.cluster === filter.cluster));
+      return events.filter(
+        (e) => (types === undefined || types.includes(e.type)) && (filter?.cluster === undefined || e.cluster === filter.cluster),
+      );
     },
     subscribe: store.subscribe,
     append: store.append,

@@ -84,7 +84,13 @@ export function createTalosFaults(events: TalosEventLogWriter, changed: () => vo
           else upgradeFailures.set(t, left);
         },
       ),
-    takeHang: (address) => take(address, 'never-comes-back', (t) => hangs.has(t), (t) => hangs.delete(t)),
+    takeHang: (address) =>
+      take(
+        address,
+        'never-comes-back',
+        (t) => hangs.has(t),
+        (t) => hangs.delete(t),
+      ),
     bootFactor: (address) => slow.get(address) ?? slow.get('all') ?? 1,
     etcdUnhealthy: (address) => unhealthy.has(address),
   };

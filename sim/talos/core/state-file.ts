@@ -9,8 +9,19 @@ import type { SimMachineConfig } from '../config/machine-config.ts';
 import { registerConfig } from './clusters.ts';
 import type { TalosContext } from './context.ts';
 
-const etcd = z.object({ state: z.enum(['empty', 'member', 'left']), etcdClusterId: z.string().optional(), memberId: z.string().optional() });
-const member = z.object({ id: z.string(), vmid: z.number(), address: z.string(), hostname: z.string(), learner: z.boolean(), addedAt: z.number() });
+const etcd = z.object({
+  state: z.enum(['empty', 'member', 'left']),
+  etcdClusterId: z.string().optional(),
+  memberId: z.string().optional(),
+});
+const member = z.object({
+  id: z.string(),
+  vmid: z.number(),
+  address: z.string(),
+  hostname: z.string(),
+  learner: z.boolean(),
+  addedAt: z.number(),
+});
 const fileSchema = z.object({
   version: z.literal(1),
   nodes: z.array(
@@ -29,7 +40,17 @@ const fileSchema = z.object({
     z.object({
       key: z.string(),
       name: z.string(),
-      etcdClusters: z.array(z.object({ id: z.string(), createdAt: z.number(), bootstrappedBy: z.string(), members: z.array(member), leaderId: z.string().optional(), quorum: z.boolean(), revision: z.number() })),
+      etcdClusters: z.array(
+        z.object({
+          id: z.string(),
+          createdAt: z.number(),
+          bootstrappedBy: z.string(),
+          members: z.array(member),
+          leaderId: z.string().optional(),
+          quorum: z.boolean(),
+          revision: z.number(),
+        }),
+      ),
     }),
   ),
 });
@@ -45,13 +66,26 @@ export function saveState(ctx: TalosContext, file: string): void {
       bootVersion: node.bootVersion,
       talosVersion: node.talosVersion,
       ...(node.config === undefined ? {} : { config: node.config.raw }),
-      staged: { ...(node.staged.config === undefined ? {} : { config: node.staged.config.raw }), ...(node.staged.upgradeImage === undefined ? {} : { upgradeImage: node.staged.upgradeImage }) },
+      staged: {
+        ...(node.staged.config === undefined ? {} : { config: node.staged.config.raw }),
+        ...(node.staged.upgradeImage === undefined ? {} : { upgradeImage: node.staged.upgradeImage }),
+      },
       etcd: node.etcd,
     })),
     clusters: [...ctx.clusters.values()].map((cluster) => ({
       key: cluster.key,
       name: cluster.name,
-      etcdClusters: cluster.etcdClusters.map((ec) => ({ ...ec, members: ec.members.map((m) => ({ id: m.id, vmid: m.vmid, address: m.address, hostname: m.hostname, learner: m.learner, addedAt: m.addedAt })) })),
+      etcdClusters: cluster.etcdClusters.map((ec) => ({
+        ...ec,
+        members: ec.members.map((m) => ({
+          id: m.id,
+          vmid: m.vmid,
+          address: m.address,
+          hostname: m.hostname,
+          learner: m.learner,
+          addedAt: m.addedAt,
+        })),
+      })),
     })),
   };
   mkdirSync(dirname(file), { recursive: true });
@@ -81,7 +115,10 @@ export function loadState(ctx: TalosContext, file: string): void {
       bootVersion: saved.bootVersion,
       talosVersion: saved.talosVersion,
       ...(applied === undefined ? {} : { config: applied }),
-      staged: { ...(staged === undefined ? {} : { config: staged }), ...(saved.staged.upgradeImage === undefined ? {} : { upgradeImage: saved.staged.upgradeImage }) },
+      staged: {
+        ...(staged === undefined ? {} : { config: staged }),
+        ...(saved.staged.upgradeImage === undefined ? {} : { upgradeImage: saved.staged.upgradeImage }),
+      },
       etcd: saved.etcd,
       epoch: 0,
     });

@@ -32,6 +32,10 @@ export function bootstrapEtcd(ctx: TalosContext, node: SimNode, request: { reado
   const existing = cluster.etcdClusters.map((other) => other.id);
   cluster.etcdClusters.push(ec);
   if (existing.length === 0) recordEtcd(ctx, cluster, 'etcd.bootstrapped', ec, member);
-  else recordEtcd(ctx, cluster, 'etcd.split-brain', ec, member, { existingEtcdClusters: existing.join(','), etcdClusters: existing.length + 1 });
+  else
+    recordEtcd(ctx, cluster, 'etcd.split-brain', ec, member, {
+      existingEtcdClusters: existing.join(','),
+      etcdClusters: existing.length + 1,
+    });
   ctx.changed();
 }

@@ -8,18 +8,38 @@ import { servicesReady } from '../node/lifecycle.ts';
 import { hasQuorum, hexId, memberReachable, primaryEtcd, sortedMembers, voters } from './etcd-view.ts';
 
 /** Records an etcd event about a cluster (and optionally a member). */
-export function recordEtcd(ctx: TalosContext, cluster: SimCluster, type: Parameters<TalosContext['events']['append']>[0]['type'], ec: EtcdClusterState, member?: EtcdMemberState, detail: Record<string, string | number | boolean> = {}): void {
+export function recordEtcd(
+  ctx: TalosContext,
+  cluster: SimCluster,
+  type: Parameters<TalosContext['events']['append']>[0]['type'],
+  ec: EtcdClusterState,
+  member?: EtcdMemberState,
+  detail: Record<string, string | number | boolean> = {},
+): void {
   ctx.events.append({
     type,
     cluster: cluster.name,
     ...(member === undefined ? {} : { vmid: member.vmid, address: member.address, hostname: member.hostname }),
-    detail: { etcdCluster: ec.id, ...(member === undefined ? {} : { memberId: hexId(member.id), learner: member.learner }), members: ec.members.length, voters: voters(ec).length, ...detail },
+    detail: {
+      etcdCluster: ec.id,
+      ...(member === undefined ? {} : { memberId: hexId(member.id), learner: member.learner }),
+      members: ec.members.length,
+      voters: voters(ec).length,
+      ...detail,
+    },
   });
 }
 
 /** Adds a node to an etcd cluster (as a learner unless it bootstraps it). */
 export function addMember(ctx: TalosContext, ec: EtcdClusterState, node: SimNode, learner: boolean): EtcdMemberState {
-  const member: EtcdMemberState = { id: ctx.random.uint64(), vmid: node.vmid, address: node.address, hostname: hostnameOf(node), learner, addedAt: Date.now() };
+  const member: EtcdMemberState = {
+    id: ctx.random.uint64(),
+    vmid: node.vmid,
+    address: node.address,
+    hostname: hostnameOf(node),
+    learner,
+    addedAt: Date.now(),
+  };
   ec.members.push(member);
   ec.revision += 1;
   node.etcd = { state: 'member', etcdClusterId: ec.id, memberId: member.id };
@@ -71,7 +91,9 @@ export function reconcileEtcd(ctx: TalosContext): void {
       if (quorum !== ec.quorum) {
         ec.quorum = quorum;
         const unreachable = ec.members.filter((m) => !m.learner && !memberReachable(ctx, ec, m)).map((m) => m.hostname);
-        recordEtcd(ctx, cluster, quorum ? 'etcd.quorum-restored' : 'etcd.quorum-lost', ec, undefined, { unreachable: unreachable.join(',') });
+        recordEtcd(ctx, cluster, quorum ? 'etcd.quorum-restored' : 'etcd.quorum-lost', ec, undefined, {
+          unreachable: unreachable.join(','),
+        });
       }
       if (!quorum) {
         // Without quorum etcd has no leader; a new one is elected when quorum returns.
@@ -83,7 +105,8 @@ export function reconcileEtcd(ctx: TalosContext): void {
     }
   }
   for (const node of ctx.nodes.values()) {
-    if (node.config?.machineType !== 'controlplane' || node.etcd.state !== 'empty' || node.joinPending === true || !servicesReady(node)) continue;
+    if (node.config?.machineType !== 'controlplane' || node.etcd.state !== 'empty' || node.joinPending === true || !servicesReady(node))
+      continue;
     const cluster = clusterOf(ctx, node);
     const ec = primaryEtcd(cluster);
     if (cluster !== undefined && ec !== undefined && ec.quorum) scheduleJoin(ctx, cluster, node);

@@ -16,7 +16,8 @@ export function requireControlPlane(node: SimNode, api: string): void {
 function local(ctx: TalosContext, node: SimNode): { ec: EtcdClusterState; self: EtcdMemberState } {
   const ec = etcdClusterOfNode(ctx, node);
   const self = ec?.members.find((m) => m.id === node.etcd.memberId);
-  if (ec === undefined || self === undefined) throw rpcError.unavailable('etcd is not running on this node: failed to dial 127.0.0.1:2379: connection refused');
+  if (ec === undefined || self === undefined)
+    throw rpcError.unavailable('etcd is not running on this node: failed to dial 127.0.0.1:2379: connection refused');
   return { ec, self };
 }
 
@@ -43,7 +44,8 @@ function assertRemovable(ctx: TalosContext, ec: EtcdClusterState, member: EtcdMe
   if (member.learner) return;
   const rest = voters(ec).filter((m) => m.id !== member.id);
   const up = rest.filter((m) => memberReachable(ctx, ec, m)).length;
-  if (rest.length === 0 || up <= rest.length / 2) throw rpcError.failedPrecondition('etcdserver: re-configuration failed due to not enough started members');
+  if (rest.length === 0 || up <= rest.length / 2)
+    throw rpcError.failedPrecondition('etcdserver: re-configuration failed due to not enough started members');
 }
 
 function remove(ctx: TalosContext, ec: EtcdClusterState, member: EtcdMemberState, type: 'etcd.member-removed' | 'etcd.member-left'): void {

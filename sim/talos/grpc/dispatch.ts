@@ -12,7 +12,8 @@ import { allowed } from './roles.ts';
 import { failureMetadata, resolveTarget, routeOf } from './routing.ts';
 
 /** What the server writes: a unary response, or the stream's common.Data messages. */
-export type CallResult = { readonly kind: 'unary'; readonly response: { messages: Reply[] } } | { readonly kind: 'stream'; readonly messages: Reply[] };
+export type CallResult =
+  { readonly kind: 'unary'; readonly response: { messages: Reply[] } } | { readonly kind: 'stream'; readonly messages: Reply[] };
 
 /** A call as the server hands it over. */
 export interface IncomingCall {

@@ -22,8 +22,12 @@ export type LocalMethod =
   | { readonly kind: 'stream'; run(ctx: TalosContext, node: SimNode, request: DecodedRequest): Promise<Buffer[]> };
 
 const applyModes: readonly ApplyMode[] = ['REBOOT', 'AUTO', 'NO_REBOOT', 'STAGED', 'TRY'];
-const unary = (run: (ctx: TalosContext, node: SimNode, request: DecodedRequest) => Reply | Promise<Reply>): LocalMethod => ({ kind: 'unary', run });
-const chunks = (data: Buffer, size = 64 * 1024): Buffer[] => Array.from({ length: Math.max(1, Math.ceil(data.length / size)) }, (_, i) => data.subarray(i * size, (i + 1) * size));
+const unary = (run: (ctx: TalosContext, node: SimNode, request: DecodedRequest) => Reply | Promise<Reply>): LocalMethod => ({
+  kind: 'unary',
+  run,
+});
+const chunks = (data: Buffer, size = 64 * 1024): Buffer[] =>
+  Array.from({ length: Math.max(1, Math.ceil(data.length / size)) }, (_, i) => data.subarray(i * size, (i + 1) * size));
 
 /** The methods, with the try-mode rollback timers they share. */
 export function createLocalMethods(): Readonly<Record<string, LocalMethod>> {
@@ -38,7 +42,9 @@ export function createLocalMethods(): Readonly<Record<string, LocalMethod>> {
         dryRun: boolField(request, 'dryRun'),
         ...(tryTimeoutMs === undefined ? {} : { tryTimeoutMs }),
       };
-      return node.stage === 'maintenance' ? applyInMaintenance(ctx, node, applyRequest) : applyConfigured(ctx, node, applyRequest, pendingTry);
+      return node.stage === 'maintenance'
+        ? applyInMaintenance(ctx, node, applyRequest)
+        : applyConfigured(ctx, node, applyRequest, pendingTry);
     }),
     Bootstrap: unary((ctx, node, request) => {
       bootstrapEtcd(ctx, node, { recoverEtcd: boolField(request, 'recoverEtcd') });
@@ -80,7 +86,10 @@ export function createLocalMethods(): Readonly<Record<string, LocalMethod>> {
         actorId: reset(ctx, node, {
           graceful: boolField(request, 'graceful'),
           reboot: boolField(request, 'reboot'),
-          partitions: messagesField(request, 'systemPartitionsToWipe').map((p) => ({ label: stringField(p, 'label'), wipe: boolField(p, 'wipe') })),
+          partitions: messagesField(request, 'systemPartitionsToWipe').map((p) => ({
+            label: stringField(p, 'label'),
+            wipe: boolField(p, 'wipe'),
+          })),
           userDisks: Array.isArray(request['userDisksToWipe']) ? request['userDisksToWipe'].map(String) : [],
           mode: mode === 'SYSTEM_DISK' || mode === 'USER_DISKS' ? mode : 'ALL',
         }),
@@ -90,7 +99,11 @@ export function createLocalMethods(): Readonly<Record<string, LocalMethod>> {
     Shutdown: unary((ctx, node) => ({ actorId: shutdown(ctx, node) })),
     Upgrade: unary((ctx, node, request) => ({
       ack: 'Upgrade request received',
-      actorId: upgradeNode(ctx, node, { image: stringField(request, 'image'), stage: boolField(request, 'stage'), force: boolField(request, 'force') }),
+      actorId: upgradeNode(ctx, node, {
+        image: stringField(request, 'image'),
+        stage: boolField(request, 'stage'),
+        force: boolField(request, 'force'),
+      }),
     })),
     Version: unary((_ctx, node) => versionOf(node)),
   };

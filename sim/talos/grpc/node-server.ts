@@ -28,9 +28,21 @@ function toServiceError(error: unknown): Partial<ServiceError> {
 
 const isIp = (value: string): boolean => /^\d{1,3}(\.\d{1,3}){3}$/.test(value) || value.includes(':');
 
-async function credentialsFor(ctx: TalosContext, node: SimNode, mode: 'maintenance' | 'configured'): Promise<{ pair: CertAndKey; caPem?: string }> {
+async function credentialsFor(
+  ctx: TalosContext,
+  node: SimNode,
+  mode: 'maintenance' | 'configured',
+): Promise<{ pair: CertAndKey; caPem?: string }> {
   const hostname = hostnameOf(node);
-  if (mode === 'maintenance') return { pair: await selfSigned({ commonName: 'maintenance-service.talos.dev', dnsNames: [hostname], ipAddresses: [node.address], usage: 'server' }) };
+  if (mode === 'maintenance')
+    return {
+      pair: await selfSigned({
+        commonName: 'maintenance-service.talos.dev',
+        dnsNames: [hostname],
+        ipAddresses: [node.address],
+        usage: 'server',
+      }),
+    };
   const config = node.config;
   const caKey = osCaKeyFor(ctx, node);
   if (config === undefined || caKey === undefined) throw new Error('no OS CA key for the apid certificate');
@@ -61,33 +73,47 @@ export function createNodeNetwork(getContext: () => TalosContext): NodeNetwork &
     const ctx = getContext();
     dispatch ??= createDispatcher(ctx);
     const run = dispatch;
-    const incoming = (method: string, call: ServerUnaryCall<DecodedRequest, unknown> | ServerWritableStream<DecodedRequest, unknown>): Promise<IncomingCall> => {
+    const incoming = (
+      method: string,
+      call: ServerUnaryCall<DecodedRequest, unknown> | ServerWritableStream<DecodedRequest, unknown>,
+    ): Promise<IncomingCall> => {
       if (node.epoch !== epoch) return Promise.reject(new TalosRpcError(status.UNAVAILABLE, 'connection closed: the node is going down'));
       const peer = call.getAuthContext().sslPeerCertificate;
-      return Promise.resolve({ method, request: call.request, metadata: call.metadata, roles: node.stage === 'maintenance' ? null : rolesOf(peer?.raw) });
+      return Promise.resolve({
+        method,
+        request: call.request,
+        metadata: call.metadata,
+        roles: node.stage === 'maintenance' ? null : rolesOf(peer?.raw),
+      });
     };
     const entries = Object.entries(machineService).map(([method, definition]): [string, UntypedHandleCall] => {
       if (definition.responseStream) {
-        return [method, (call: ServerWritableStream<DecodedRequest, unknown>) => {
+        return [
+          method,
+          (call: ServerWritableStream<DecodedRequest, unknown>) => {
+            incoming(method, call)
+              .then((c) => run(node, c))
+              .then((result) => {
+                for (const message of result.kind === 'stream' ? result.messages : result.response.messages) call.write(message);
+                call.end();
+              })
+              .catch((error: unknown) => call.emit('error', toServiceError(error)));
+          },
+        ];
+      }
+      return [
+        method,
+        (call: ServerUnaryCall<DecodedRequest, unknown>, callback: (error: Partial<ServiceError> | null, value?: unknown) => void) => {
           incoming(method, call)
             .then((c) => run(node, c))
             .then((result) => {
-              for (const message of result.kind === 'stream' ? result.messages : result.response.messages) call.write(message);
-              call.end();
+              callback(null, result.kind === 'unary' ? result.response : { messages: result.messages });
             })
-            .catch((error: unknown) => call.emit('error', toServiceError(error)));
-        }];
-      }
-      return [method, (call: ServerUnaryCall<DecodedRequest, unknown>, callback: (error: Partial<ServiceError> | null, value?: unknown) => void) => {
-        incoming(method, call)
-          .then((c) => run(node, c))
-          .then((result) => {
-            callback(null, result.kind === 'unary' ? result.response : { messages: result.messages });
-          })
-          .catch((error: unknown) => {
-            callback(toServiceError(error));
-          });
-      }];
+            .catch((error: unknown) => {
+              callback(toServiceError(error));
+            });
+        },
+      ];
     });
     return Object.fromEntries(entries);
   };
@@ -108,7 +134,11 @@ export function createNodeNetwork(getContext: () => TalosContext): NodeNetwork &
         const ctx = getContext();
         const { pair, caPem } = await credentialsFor(ctx, node, mode);
         if (node.epoch !== epoch || ctx.stopped()) return false;
-        const credentials = ServerCredentials.createSsl(caPem === undefined ? null : Buffer.from(caPem), [{ private_key: Buffer.from(pair.keyPem), cert_chain: Buffer.from(pair.certPem) }], caPem !== undefined);
+        const credentials = ServerCredentials.createSsl(
+          caPem === undefined ? null : Buffer.from(caPem),
+          [{ private_key: Buffer.from(pair.keyPem), cert_chain: Buffer.from(pair.certPem) }],
+          caPem !== undefined,
+        );
         const server = new Server({ 'grpc.max_receive_message_length': maxMessage, 'grpc.max_send_message_length': maxMessage });
         server.addService(machineService, handlers(node, epoch));
         await new Promise<void>((resolve, reject) => {

@@ -7,7 +7,13 @@ import { loadSync } from '@grpc/proto-loader';
 export const protoDir = fileURLToPath(new URL('../proto', import.meta.url));
 
 // longs as decimal strings keep uint64 etcd ids exact; enums as names read like Talos' Go code.
-const definitions = loadSync(['machine/machine.proto'], { includeDirs: [protoDir], longs: String, enums: String, defaults: true, oneofs: true });
+const definitions = loadSync(['machine/machine.proto'], {
+  includeDirs: [protoDir],
+  longs: String,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+});
 
 /** machine.MachineService as grpc-js serves it. */
 export const machineService = definitions['machine.MachineService'] as ServiceDefinition;

@@ -8,9 +8,13 @@ import { TalosRpcError, rpcError } from '../core/rpc-error.ts';
 import type { SimNode } from '../core/state.ts';
 
 /** Where a call goes. */
-export type Route = { readonly kind: 'local' } | { readonly kind: 'one'; readonly target: string } | { readonly kind: 'many'; readonly targets: readonly string[] };
+export type Route =
+  | { readonly kind: 'local' }
+  | { readonly kind: 'one'; readonly target: string }
+  | { readonly kind: 'many'; readonly targets: readonly string[] };
 
-const values = (metadata: Metadata, key: string): string[] => metadata.get(key).map((v) => (typeof v === 'string' ? v : v.toString('utf8')));
+const values = (metadata: Metadata, key: string): string[] =>
+  metadata.get(key).map((v) => (typeof v === 'string' ? v : v.toString('utf8')));
 
 /** Reads the routing headers; several `node` values are refused as apid does. */
 export function routeOf(metadata: Metadata): Route {
@@ -29,11 +33,15 @@ export function resolveTarget(ctx: TalosContext, from: SimNode, target: string):
   const host = target.replace(/^\[(.*)\](?::\d+)?$/, '$1').replace(/^([^:]+):\d+$/, '$1');
   const node = nodeAt(ctx, host);
   if (node?.stage !== 'running') {
-    throw rpcError.unavailable(`connection error: desc = "transport: Error while dialing: dial tcp ${host}:50000: connect: connection refused"`);
+    throw rpcError.unavailable(
+      `connection error: desc = "transport: Error while dialing: dial tcp ${host}:50000: connect: connection refused"`,
+    );
   }
   // apid dials with its own certificate and checks the target's against its CA: other clusters fail the handshake.
   if (node.config?.osCa.certPem !== from.config?.osCa.certPem) {
-    throw rpcError.unavailable('connection error: desc = "transport: authentication handshake failed: tls: failed to verify certificate: x509: certificate signed by unknown authority"');
+    throw rpcError.unavailable(
+      'connection error: desc = "transport: authentication handshake failed: tls: failed to verify certificate: x509: certificate signed by unknown authority"',
+    );
   }
   return node;
 }
@@ -49,5 +57,9 @@ export function failureMetadata(target: string, error: unknown): Record<string, 
   const code = error instanceof TalosRpcError ? error.code : status.UNKNOWN;
   const message = error instanceof Error ? error.message : String(error);
   const name = goCodeNames[code] ?? 'Unknown';
-  return { hostname: target, error: `rpc error: code = ${name.replace(/^Ok$/, 'OK')} desc = ${message}`, status: { code, message, details: [] } };
+  return {
+    hostname: target,
+    error: `rpc error: code = ${name.replace(/^Ok$/, 'OK')} desc = ${message}`,
+    status: { code, message, details: [] },
+  };
 }

@@ -48,7 +48,11 @@ export function createEndpointProxy(host: string, port: number, targetHost: stri
       const listener = server;
       if (listener === undefined) return;
       server = undefined;
-      const closed = new Promise<void>((resolve) => listener.close(() => { resolve(); }));
+      const closed = new Promise<void>((resolve) =>
+        listener.close(() => {
+          resolve();
+        }),
+      );
       for (const socket of sockets) socket.destroy();
       sockets.clear();
       await closed;

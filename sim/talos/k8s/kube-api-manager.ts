@@ -54,17 +54,33 @@ export function createKubeApiManager(ctx: TalosContext, starter: KubeApiserverSt
     const host = endpoint.hostname;
     const serving = await issueCertificate(ca, {
       commonName: 'kube-apiserver',
-      dnsNames: ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', 'localhost', ...(isIp(host) ? [] : [host])],
+      dnsNames: [
+        'kubernetes',
+        'kubernetes.default',
+        'kubernetes.default.svc',
+        'kubernetes.default.svc.cluster.local',
+        'localhost',
+        ...(isIp(host) ? [] : [host]),
+      ],
       ipAddresses: ['127.0.0.1', '10.0.0.1', '10.96.0.1', ...(isIp(host) ? [host] : [])],
       usage: 'server',
     });
     const port = await freePort();
     const safeName = cluster.key.replace(/[^a-zA-Z0-9.-]/g, '-');
-    entry.apiserver = await starter({ clusterName: cluster.name, bindAddress: '127.0.0.1', port, servingCertPem: serving.certPem, servingKeyPem: serving.keyPem, clientCaPem: cluster.k8sCa.certPem, dataDir: join(dataDir, 'clusters', safeName) });
+    entry.apiserver = await starter({
+      clusterName: cluster.name,
+      bindAddress: '127.0.0.1',
+      port,
+      servingCertPem: serving.certPem,
+      servingKeyPem: serving.keyPem,
+      clientCaPem: cluster.k8sCa.certPem,
+      dataDir: join(dataDir, 'clusters', safeName),
+    });
     if (ctx.stopped()) return;
     cluster.apiserverUrl = entry.apiserver.url;
     if (host.startsWith('127.')) entry.proxy = createEndpointProxy(host, Number(endpoint.port || 443), '127.0.0.1', port);
-    else warn(cluster, `endpoint ${cluster.endpoint} is outside 127.0.0.0/8: the Kubernetes API is only reachable at ${entry.apiserver.url}`);
+    else
+      warn(cluster, `endpoint ${cluster.endpoint} is outside 127.0.0.0/8: the Kubernetes API is only reachable at ${entry.apiserver.url}`);
     const client = await issueCertificate(ca, { commonName: 'capstan-talos-sim', organizations: ['system:masters'], usage: 'client' });
     entry.agent = startClusterAgent(ctx, cluster, kubeApis(entry.apiserver.url, cluster.k8sCa.certPem, client), workload);
     reconcile();

@@ -12,7 +12,10 @@ const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64
 export async function adminKubeconfig(config: SimMachineConfig): Promise<string> {
   const caKey = config.k8sCa.keyPem;
   if (caKey === undefined) throw rpcError.unimplemented('kubeconfig is only available on control plane nodes');
-  const client = await issueCertificate({ certPem: config.k8sCa.certPem, keyPem: caKey }, { commonName: 'admin', organizations: ['system:masters'], usage: 'client' });
+  const client = await issueCertificate(
+    { certPem: config.k8sCa.certPem, keyPem: caKey },
+    { commonName: 'admin', organizations: ['system:masters'], usage: 'client' },
+  );
   const name = config.clusterName ?? 'talos';
   const user = `admin@${name}`;
   return stringify({

@@ -14,8 +14,15 @@ function scaled(value: number | string | undefined, total: number): number | und
 }
 
 /** The status the disruption controller would write for this budget. */
-export function pdbStatus(pdb: V1PodDisruptionBudget, pods: readonly V1Pod[], disruptedTimeoutMs: number, now = Date.now()): V1PodDisruptionBudgetStatus {
-  const matched = pods.filter((p) => p.metadata?.namespace === pdb.metadata?.namespace && selectorMatches(pdb.spec?.selector, p.metadata?.labels));
+export function pdbStatus(
+  pdb: V1PodDisruptionBudget,
+  pods: readonly V1Pod[],
+  disruptedTimeoutMs: number,
+  now = Date.now(),
+): V1PodDisruptionBudgetStatus {
+  const matched = pods.filter(
+    (p) => p.metadata?.namespace === pdb.metadata?.namespace && selectorMatches(pdb.spec?.selector, p.metadata?.labels),
+  );
   const disrupted: Record<string, Date> = {};
   for (const [name, at] of Object.entries(pdb.status?.disruptedPods ?? {})) {
     const pod = matched.find((p) => p.metadata?.name === name);
@@ -23,7 +30,8 @@ export function pdbStatus(pdb: V1PodDisruptionBudget, pods: readonly V1Pod[], di
   }
   const expectedPods = matched.length;
   const maxUnavailable = scaled(pdb.spec?.maxUnavailable, expectedPods);
-  const desiredHealthy = maxUnavailable === undefined ? (scaled(pdb.spec?.minAvailable, expectedPods) ?? 0) : Math.max(0, expectedPods - maxUnavailable);
+  const desiredHealthy =
+    maxUnavailable === undefined ? (scaled(pdb.spec?.minAvailable, expectedPods) ?? 0) : Math.max(0, expectedPods - maxUnavailable);
   const currentHealthy = matched.filter((p) => live(p) && disrupted[p.metadata?.name ?? ''] === undefined && podReady(p)).length;
   const disruptionsAllowed = Math.max(0, currentHealthy - desiredHealthy);
   const allowed = disruptionsAllowed > 0 ? 'True' : 'False';
@@ -50,7 +58,14 @@ export function pdbStatus(pdb: V1PodDisruptionBudget, pods: readonly V1Pod[], di
 }
 
 const comparable = (status: V1PodDisruptionBudgetStatus | undefined): string =>
-  JSON.stringify([status?.observedGeneration, status?.currentHealthy, status?.desiredHealthy, status?.expectedPods, status?.disruptionsAllowed, Object.keys(status?.disruptedPods ?? {}).sort()]);
+  JSON.stringify([
+    status?.observedGeneration,
+    status?.currentHealthy,
+    status?.desiredHealthy,
+    status?.expectedPods,
+    status?.disruptionsAllowed,
+    Object.keys(status?.disruptedPods ?? {}).sort(),
+  ]);
 
 /** Writes every budget whose status is stale; conflicts (an eviction just changed it) wait for the next pass. */
 export async function reconcilePdbs(apis: KubeApis, pods: readonly V1Pod[], disruptedTimeoutMs: number): Promise<void> {
@@ -59,6 +74,12 @@ export async function reconcilePdbs(apis: KubeApis, pods: readonly V1Pod[], disr
     const status = pdbStatus(pdb, pods, disruptedTimeoutMs);
     if (comparable(status) === comparable(pdb.status)) continue;
     pdb.status = status;
-    await ignoring([404, 409], () => apis.policy.replaceNamespacedPodDisruptionBudgetStatus({ namespace: pdb.metadata?.namespace ?? 'default', name: pdb.metadata?.name ?? '', body: pdb }));
+    await ignoring([404, 409], () =>
+      apis.policy.replaceNamespacedPodDisruptionBudgetStatus({
+        namespace: pdb.metadata?.namespace ?? 'default',
+        name: pdb.metadata?.name ?? '',
+        body: pdb,
+      }),
+    );
   }
 }

@@ -42,36 +42,53 @@ function podIp(uid: string): string {
 
 function withReadiness(pod: V1Pod, ready: boolean, hostIP: string): V1Pod {
   const now = new Date();
-  const keep = (pod.status?.conditions ?? []).filter((c) => !['PodScheduled', 'Initialized', 'ContainersReady', 'Ready', 'PodReadyToStartContainers'].includes(c.type));
+  const keep = (pod.status?.conditions ?? []).filter(
+    (c) => !['PodScheduled', 'Initialized', 'ContainersReady', 'Ready', 'PodReadyToStartContainers'].includes(c.type),
+  );
   const condition = (type: string, status: boolean): V1PodCondition => {
     const previous = pod.status?.conditions?.find((c) => c.type === type);
     const value = status ? 'True' : 'False';
-    return { type, status: value, lastTransitionTime: previous?.status === value ? previous.lastTransitionTime ?? now : now };
+    return { type, status: value, lastTransitionTime: previous?.status === value ? (previous.lastTransitionTime ?? now) : now };
   };
   const startedAt = pod.status?.startTime ?? now;
   pod.status = {
-      phase: 'Running',
-      hostIP,
-      hostIPs: [{ ip: hostIP }],
-      podIP: pod.status?.podIP ?? podIp(pod.metadata?.uid ?? ''),
-      startTime: startedAt,
-      conditions: [condition('PodReadyToStartContainers', true), condition('Initialized', true), condition('Ready', ready), condition('ContainersReady', ready), condition('PodScheduled', true), ...keep],
-      containerStatuses: (pod.spec?.containers ?? []).map((c) => ({
-        name: c.name,
-        image: c.image ?? '',
-        imageID: '',
-        containerID: `containerd://${(pod.metadata?.uid ?? '').replace(/-/g, '')}`,
-        ready,
-        started: true,
-        restartCount: 0,
-        state: { running: { startedAt } },
-      })),
+    phase: 'Running',
+    hostIP,
+    hostIPs: [{ ip: hostIP }],
+    podIP: pod.status?.podIP ?? podIp(pod.metadata?.uid ?? ''),
+    startTime: startedAt,
+    conditions: [
+      condition('PodReadyToStartContainers', true),
+      condition('Initialized', true),
+      condition('Ready', ready),
+      condition('ContainersReady', ready),
+      condition('PodScheduled', true),
+      ...keep,
+    ],
+    containerStatuses: (pod.spec?.containers ?? []).map((c) => ({
+      name: c.name,
+      image: c.image ?? '',
+      imageID: '',
+      containerID: `containerd://${(pod.metadata?.uid ?? '').replace(/-/g, '')}`,
+      ready,
+      started: true,
+      restartCount: 0,
+      state: { running: { startedAt } },
+    })),
   };
   return pod;
 }
 
 /** One pass over every pod. */
-export async function reconcilePods(ctx: TalosContext, apis: KubeApis, cluster: SimCluster, memory: PodMemory, views: readonly KubeletView[], nodes: readonly V1Node[], pods: readonly V1Pod[]): Promise<void> {
+export async function reconcilePods(
+  ctx: TalosContext,
+  apis: KubeApis,
+  cluster: SimCluster,
+  memory: PodMemory,
+  views: readonly KubeletView[],
+  nodes: readonly V1Node[],
+  pods: readonly V1Pod[],
+): Promise<void> {
   const now = Date.now();
   const kubeletUp = (nodeName: string): boolean => {
     const node = nodes.find((n) => n.metadata?.name === nodeName);
@@ -91,22 +108,42 @@ export async function reconcilePods(ctx: TalosContext, apis: KubeApis, cluster: 
       if (!memory.recorded.has(uid)) {
         memory.recorded.add(uid);
         const evicted = pod.status?.conditions?.some((c) => c.type === 'DisruptionTarget' && c.reason === 'EvictionByEvictionAPI') === true;
-        ctx.events.append({ type: evicted ? 'pod.evicted' : 'pod.deleted', cluster: cluster.name, ...(nodeName ? { hostname: nodeName } : {}), detail: { namespace, pod: name } });
+        ctx.events.append({
+          type: evicted ? 'pod.evicted' : 'pod.deleted',
+          cluster: cluster.name,
+          ...(nodeName ? { hostname: nodeName } : {}),
+          detail: { namespace, pod: name },
+        });
       }
       if (nodeName === undefined || kubeletUp(nodeName)) {
-        await ignoring([404, 409], () => apis.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0, body: { gracePeriodSeconds: 0, preconditions: { uid } } }));
+        await ignoring([404, 409], () =>
+          apis.core.deleteNamespacedPod({
+            name,
+            namespace,
+            gracePeriodSeconds: 0,
+            body: { gracePeriodSeconds: 0, preconditions: { uid } },
+          }),
+        );
       }
       continue;
     }
     if (nodeName !== undefined && !nodes.some((n) => n.metadata?.name === nodeName)) {
       // The pod garbage collector removes pods bound to Nodes that no longer exist.
-      await ignoring([404, 409], () => apis.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0, body: { gracePeriodSeconds: 0, preconditions: { uid } } }));
+      await ignoring([404, 409], () =>
+        apis.core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0, body: { gracePeriodSeconds: 0, preconditions: { uid } } }),
+      );
       continue;
     }
     if (nodeName === undefined) {
       const target = pickNode(pod, nodes, pods);
       if (target !== undefined) {
-        await ignoring([404, 409], () => apis.core.createNamespacedPodBinding({ name, namespace, body: { metadata: { name }, target: { apiVersion: 'v1', kind: 'Node', name: target } } }));
+        await ignoring([404, 409], () =>
+          apis.core.createNamespacedPodBinding({
+            name,
+            namespace,
+            body: { metadata: { name }, target: { apiVersion: 'v1', kind: 'Node', name: target } },
+          }),
+        );
       }
       continue;
     }

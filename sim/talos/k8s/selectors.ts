@@ -32,7 +32,9 @@ export function podReady(pod: V1Pod): boolean {
 
 function tolerated(pod: V1Pod, taint: V1Taint): boolean {
   return (pod.spec?.tolerations ?? []).some(
-    (t) => (t.operator === 'Exists' && (t.key === undefined || t.key === taint.key)) || (t.key === taint.key && (t.value ?? '') === (taint.value ?? '')),
+    (t) =>
+      (t.operator === 'Exists' && (t.key === undefined || t.key === taint.key)) ||
+      (t.key === taint.key && (t.value ?? '') === (taint.value ?? '')),
   );
 }
 

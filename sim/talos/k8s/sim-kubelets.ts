@@ -52,7 +52,14 @@ export function kubeletViews(ctx: TalosContext, cluster: SimCluster): KubeletVie
 
 function condition(type: string, status: string, reason: string, message: string, previous: V1NodeCondition | undefined): V1NodeCondition {
   const now = new Date();
-  return { type, status, reason, message, lastHeartbeatTime: now, lastTransitionTime: previous?.status === status ? previous.lastTransitionTime ?? now : now };
+  return {
+    type,
+    status,
+    reason,
+    message,
+    lastHeartbeatTime: now,
+    lastTransitionTime: previous?.status === status ? (previous.lastTransitionTime ?? now) : now,
+  };
 }
 
 function desiredStatus(view: KubeletView | undefined, now: number): 'True' | 'False' | 'Unknown' {
@@ -64,8 +71,18 @@ function conditions(ready: 'True' | 'False' | 'Unknown', previous: readonly V1No
   const prev = (type: string) => previous.find((c) => c.type === type);
   const unknown = ready === 'Unknown';
   const pressure = (type: string, reason: string) =>
-    condition(type, unknown ? 'Unknown' : 'False', unknown ? 'NodeStatusUnknown' : reason, unknown ? 'Kubelet stopped posting node status.' : '', prev(type));
-  const readyReason = { True: ['KubeletReady', 'kubelet is posting ready status'], False: ['KubeletNotReady', 'container runtime network not ready: NetworkReady=false'], Unknown: ['NodeStatusUnknown', 'Kubelet stopped posting node status.'] }[ready];
+    condition(
+      type,
+      unknown ? 'Unknown' : 'False',
+      unknown ? 'NodeStatusUnknown' : reason,
+      unknown ? 'Kubelet stopped posting node status.' : '',
+      prev(type),
+    );
+  const readyReason = {
+    True: ['KubeletReady', 'kubelet is posting ready status'],
+    False: ['KubeletNotReady', 'container runtime network not ready: NetworkReady=false'],
+    Unknown: ['NodeStatusUnknown', 'Kubelet stopped posting node status.'],
+  }[ready];
   return [
     pressure('MemoryPressure', 'KubeletHasSufficientMemory'),
     pressure('DiskPressure', 'KubeletHasNoDiskPressure'),
@@ -75,7 +92,13 @@ function conditions(ready: 'True' | 'False' | 'Unknown', previous: readonly V1No
 }
 
 function newNode(view: KubeletView, ready: 'True' | 'False' | 'Unknown'): V1Node {
-  const labels: Record<string, string> = { 'kubernetes.io/hostname': view.name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'beta.kubernetes.io/os': 'linux', 'beta.kubernetes.io/arch': 'amd64' };
+  const labels: Record<string, string> = {
+    'kubernetes.io/hostname': view.name,
+    'kubernetes.io/os': 'linux',
+    'kubernetes.io/arch': 'amd64',
+    'beta.kubernetes.io/os': 'linux',
+    'beta.kubernetes.io/arch': 'amd64',
+  };
   if (view.controlPlane) labels['node-role.kubernetes.io/control-plane'] = '';
   const resources = { cpu: '2', memory: '4026532Ki', pods: '110', 'ephemeral-storage': '10Gi' };
   return {
@@ -84,7 +107,10 @@ function newNode(view: KubeletView, ready: 'True' | 'False' | 'Unknown'): V1Node
     metadata: { name: view.name, labels, annotations: { [managedAnnotation]: String(view.vmid) } },
     spec: { taints: view.taintControlPlane ? [cpTaint] : [] },
     status: {
-      addresses: [{ type: 'InternalIP', address: view.address }, { type: 'Hostname', address: view.name }],
+      addresses: [
+        { type: 'InternalIP', address: view.address },
+        { type: 'Hostname', address: view.name },
+      ],
       capacity: resources,
       allocatable: resources,
       conditions: conditions(ready, []),
@@ -114,7 +140,12 @@ export async function reconcileKubelets(ctx: TalosContext, apis: KubeApis, clust
   let created = false;
   const views = kubeletViews(ctx, cluster);
   const now = Date.now();
-  const record = (type: 'k8s.node-registered' | 'k8s.node-ready' | 'k8s.node-not-ready', view: KubeletView | undefined, name: string, detail: Record<string, string>) => {
+  const record = (
+    type: 'k8s.node-registered' | 'k8s.node-ready' | 'k8s.node-not-ready',
+    view: KubeletView | undefined,
+    name: string,
+    detail: Record<string, string>,
+  ) => {
     ctx.events.append({ type, cluster: cluster.name, hostname: name, ...(view ? { vmid: view.vmid, address: view.address } : {}), detail });
   };
   for (const view of views) {

@@ -24,7 +24,10 @@ const webLabels = { app: 'web' };
 const pause = 'registry.k8s.io/pause:3.10';
 
 function webTemplate(): V1PodTemplateSpec {
-  return { metadata: { labels: { ...webLabels, 'pod-template-hash': templateHash } }, spec: { containers: [{ name: 'web', image: pause }], terminationGracePeriodSeconds: 30 } };
+  return {
+    metadata: { labels: { ...webLabels, 'pod-template-hash': templateHash } },
+    spec: { containers: [{ name: 'web', image: pause }], terminationGracePeriodSeconds: 30 },
+  };
 }
 
 async function createOrGet<T>(create: () => Promise<T>, read: () => Promise<T>): Promise<T> {
@@ -58,7 +61,16 @@ export async function ensureWorkload(apis: KubeApis, options: WorkloadOptions = 
       name: rsName,
       namespace: 'default',
       labels: { ...webLabels, 'pod-template-hash': templateHash },
-      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', uid: created.metadata?.uid ?? '', controller: true, blockOwnerDeletion: true }],
+      ownerReferences: [
+        {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          name: 'web',
+          uid: created.metadata?.uid ?? '',
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
     },
     spec: { replicas, selector: { matchLabels: { ...webLabels, 'pod-template-hash': templateHash } }, template: webTemplate() },
   };
@@ -69,7 +81,10 @@ export async function ensureWorkload(apis: KubeApis, options: WorkloadOptions = 
   await ignoring([409], () =>
     apis.policy.createNamespacedPodDisruptionBudget({
       namespace: 'default',
-      body: { metadata: { name: 'web', namespace: 'default' }, spec: { minAvailable: options.minAvailable ?? 1, selector: { matchLabels: webLabels } } },
+      body: {
+        metadata: { name: 'web', namespace: 'default' },
+        spec: { minAvailable: options.minAvailable ?? 1, selector: { matchLabels: webLabels } },
+      },
     }),
   );
   const proxyLabels = { 'k8s-app': 'kube-proxy' };
@@ -77,7 +92,10 @@ export async function ensureWorkload(apis: KubeApis, options: WorkloadOptions = 
     metadata: { name: 'kube-proxy', namespace: 'kube-system', labels: proxyLabels },
     spec: {
       selector: { matchLabels: proxyLabels },
-      template: { metadata: { labels: proxyLabels }, spec: { containers: [{ name: 'kube-proxy', image: 'registry.k8s.io/kube-proxy:v1.34.1' }], tolerations: [{ operator: 'Exists' }] } },
+      template: {
+        metadata: { labels: proxyLabels },
+        spec: { containers: [{ name: 'kube-proxy', image: 'registry.k8s.io/kube-proxy:v1.34.1' }], tolerations: [{ operator: 'Exists' }] },
+      },
     },
   };
   const ds = await createOrGet(

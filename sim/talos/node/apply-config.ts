@@ -44,7 +44,12 @@ function recordConfigured(ctx: TalosContext, node: SimNode, config: SimMachineCo
     address: node.address,
     hostname: hostnameOf(node),
     ...clusterField(ctx, node),
-    detail: { mode, machineType: config.machineType, talosVersion: config.talosVersion ?? node.talosVersion, kubernetesVersion: config.kubernetesVersion ?? '' },
+    detail: {
+      mode,
+      machineType: config.machineType,
+      talosVersion: config.talosVersion ?? node.talosVersion,
+      kubernetesVersion: config.kubernetesVersion ?? '',
+    },
   });
 }
 
@@ -55,7 +60,8 @@ export function applyInMaintenance(ctx: TalosContext, node: SimNode, request: Ap
     throw rpcError.unimplemented(`apply configuration --mode='${flagName(request.mode)}' is not supported in maintenance mode`);
   }
   const config = parse(request);
-  if (request.dryRun) return { warnings: [], mode: 'REBOOT', modeDetails: 'Node is running in maintenance mode and does not have a config yet' };
+  if (request.dryRun)
+    return { warnings: [], mode: 'REBOOT', modeDetails: 'Node is running in maintenance mode and does not have a config yet' };
   node.config = config;
   registerConfig(ctx, config);
   recordConfigured(ctx, node, config, request.mode);
@@ -69,7 +75,8 @@ export function applyInMaintenance(ctx: TalosContext, node: SimNode, request: Ap
 
 function assertCompatible(current: SimMachineConfig, next: SimMachineConfig): void {
   const errors: string[] = [];
-  if (current.machineType !== next.machineType) errors.push(`machine type can't be changed from ${current.machineType} to ${next.machineType}`);
+  if (current.machineType !== next.machineType)
+    errors.push(`machine type can't be changed from ${current.machineType} to ${next.machineType}`);
   if (clusterKeyOf(current) !== clusterKeyOf(next)) errors.push("cluster name and OS CA can't be changed on a configured node");
   if (errors.length > 0) throw rpcError.invalidArgument(validationMessage({ ok: false, errors }));
 }
@@ -86,7 +93,8 @@ export function applyConfigured(ctx: TalosContext, node: SimNode, request: Apply
   const current = node.config;
   if (current === undefined) throw rpcError.failedPrecondition('node is not configured');
   const newest = atLeast(node.talosVersion, 1, 14);
-  if (request.mode === 'REBOOT' && newest) throw rpcError.unimplemented('apply configuration --mode=reboot is not supported, use --mode=auto');
+  if (request.mode === 'REBOOT' && newest)
+    throw rpcError.unimplemented('apply configuration --mode=reboot is not supported, use --mode=auto');
   const config = parse(request);
   assertCompatible(current, config);
   const mode: ApplyMode = request.mode === 'AUTO' ? 'NO_REBOOT' : request.mode;
@@ -110,11 +118,18 @@ export function applyConfigured(ctx: TalosContext, node: SimNode, request: Apply
       const timeout = request.tryTimeoutMs ?? 60_000 * ctx.scale;
       applyLive(ctx, node, config, mode);
       const epoch = node.epoch;
-      pendingTry.set(node.vmid, ctx.timers.after(timeout, () => {
-        pendingTry.delete(node.vmid);
-        if (node.epoch === epoch && node.config === config) applyLive(ctx, node, current, 'TRY rollback');
-      }));
-      return { warnings: [], mode, modeDetails: `Applied configuration in try mode, it will be rolled back in ${Math.round(timeout / 1000)}s unless confirmed` };
+      pendingTry.set(
+        node.vmid,
+        ctx.timers.after(timeout, () => {
+          pendingTry.delete(node.vmid);
+          if (node.epoch === epoch && node.config === config) applyLive(ctx, node, current, 'TRY rollback');
+        }),
+      );
+      return {
+        warnings: [],
+        mode,
+        modeDetails: `Applied configuration in try mode, it will be rolled back in ${Math.round(timeout / 1000)}s unless confirmed`,
+      };
     }
     default:
       applyLive(ctx, node, config, mode);
@@ -127,7 +142,13 @@ function configDiff(before: string, after: string): string {
   if (before === after) return 'No changes.';
   const old = new Set(before.split('\n'));
   const next = new Set(after.split('\n'));
-  const removed = before.split('\n').filter((line) => !next.has(line)).map((line) => `-${line}`);
-  const added = after.split('\n').filter((line) => !old.has(line)).map((line) => `+${line}`);
+  const removed = before
+    .split('\n')
+    .filter((line) => !next.has(line))
+    .map((line) => `-${line}`);
+  const added = after
+    .split('\n')
+    .filter((line) => !old.has(line))
+    .map((line) => `+${line}`);
   return ['--- a', '+++ b', ...removed, ...added].join('\n');
 }

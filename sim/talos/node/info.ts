@@ -43,7 +43,15 @@ function services(ctx: TalosContext, node: SimNode): Service[] {
   if (node.stage === 'maintenance') return ['apid', 'machined', 'udevd'].map(running);
   const ready = servicesReady(node);
   const starting = (id: string): Service => (ready ? running(id) : { id, state: 'Starting', healthy: false, message: 'Starting service' });
-  const list = [running('apid'), running('containerd'), starting('cri'), starting('kubelet'), running('machined'), running('syslogd'), running('udevd')];
+  const list = [
+    running('apid'),
+    running('containerd'),
+    starting('cri'),
+    starting('kubelet'),
+    running('machined'),
+    running('syslogd'),
+    running('udevd'),
+  ];
   if (node.config?.machineType === 'controlplane') list.push(etcdService(ctx, node), running('trustd'));
   return list.sort((a, b) => a.id.localeCompare(b.id));
 }

@@ -11,7 +11,12 @@ import type { NodeStage, SimNode } from '../core/state.ts';
 /** Which boot is happening: its duration comes from the timing of the same name. */
 export type BootKind = 'boot' | 'install' | 'reboot' | 'upgrade';
 
-function record(ctx: TalosContext, node: SimNode, type: 'node.up' | 'node.down' | 'node.maintenance', detail: Record<string, string> = {}): void {
+function record(
+  ctx: TalosContext,
+  node: SimNode,
+  type: 'node.up' | 'node.down' | 'node.maintenance',
+  detail: Record<string, string> = {},
+): void {
   ctx.events.append({
     type,
     vmid: node.vmid,
@@ -36,13 +41,28 @@ export function powerOn(ctx: TalosContext, vm: SimVmInfo): void {
   if (vm.address === null) return;
   const other = nodeAt(ctx, vm.address);
   if (other !== undefined && other.vmid !== vm.vmid && other.stage !== 'down') {
-    ctx.events.append({ type: 'sim.warning', vmid: vm.vmid, address: vm.address, detail: { message: `address ${vm.address} is already used by VM ${other.vmid}: no Talos node started` } });
+    ctx.events.append({
+      type: 'sim.warning',
+      vmid: vm.vmid,
+      address: vm.address,
+      detail: { message: `address ${vm.address} is already used by VM ${other.vmid}: no Talos node started` },
+    });
     return;
   }
   let node = ctx.nodes.get(vm.vmid);
   if (node === undefined) {
     const bootVersion = bootVersionOf(vm) ?? ctx.bootVersion;
-    node = { vmid: vm.vmid, address: vm.address, pveNode: vm.node, stage: 'down', bootVersion, talosVersion: bootVersion, staged: {}, etcd: { state: 'empty' }, epoch: 0 };
+    node = {
+      vmid: vm.vmid,
+      address: vm.address,
+      pveNode: vm.node,
+      stage: 'down',
+      bootVersion,
+      talosVersion: bootVersion,
+      staged: {},
+      etcd: { state: 'empty' },
+      epoch: 0,
+    };
     ctx.nodes.set(vm.vmid, node);
   }
   node.address = vm.address;
@@ -82,7 +102,14 @@ export function startBoot(ctx: TalosContext, node: SimNode, kind: BootKind, befo
     if (ctx.faults.takeHang(node.address)) {
       node.stage = 'down';
       record(ctx, node, 'node.down', { reason: `${kind} never finished` });
-      if (kind === 'upgrade') ctx.events.append({ type: 'upgrade.failed', vmid: node.vmid, address: node.address, hostname: hostnameOf(node), detail: { reason: 'the node never came back' } });
+      if (kind === 'upgrade')
+        ctx.events.append({
+          type: 'upgrade.failed',
+          vmid: node.vmid,
+          address: node.address,
+          hostname: hostnameOf(node),
+          detail: { reason: 'the node never came back' },
+        });
       ctx.changed();
       return;
     }
@@ -129,7 +156,10 @@ function enterMaintenance(ctx: TalosContext, node: SimNode): void {
  */
 export function comeUp(ctx: TalosContext, node: SimNode): void {
   // A member that left or was removed has its etcd data wiped: it joins afresh after a boot.
-  if (node.etcd.state === 'left' || (node.etcd.state === 'member' && etcdClusterOfNode(ctx, node)?.members.some((m) => m.id === node.etcd.memberId) !== true)) {
+  if (
+    node.etcd.state === 'left' ||
+    (node.etcd.state === 'member' && etcdClusterOfNode(ctx, node)?.members.some((m) => m.id === node.etcd.memberId) !== true)
+  ) {
     node.etcd = { state: 'empty' };
   }
   if (osCaKeyFor(ctx, node) === undefined) {

@@ -25,7 +25,13 @@ function powerOffVm(ctx: TalosContext, node: SimNode): void {
         if (!response.ok) throw new Error(`${response.status} ${response.statusText} ${await response.text()}`);
       })
       .catch((error: unknown) => {
-        if (!ctx.stopped()) ctx.events.append({ type: 'sim.warning', vmid: node.vmid, address: node.address, detail: { message: `could not power off VM ${node.vmid}: ${String(error)}` } });
+        if (!ctx.stopped())
+          ctx.events.append({
+            type: 'sim.warning',
+            vmid: node.vmid,
+            address: node.address,
+            detail: { message: `could not power off VM ${node.vmid}: ${String(error)}` },
+          });
       });
   });
 }
@@ -49,8 +55,10 @@ export function shutdown(ctx: TalosContext, node: SimNode): string {
 
 /** Reset: optionally leave etcd, wipe partitions (STATE = config, EPHEMERAL = etcd data), then reboot or halt. */
 export function reset(ctx: TalosContext, node: SimNode, request: ResetRequest): string {
-  if (request.mode === 'USER_DISKS' && request.partitions.length > 0) throw rpcError.invalidArgument('wipe mode USER_DISKS does not allow wiping system partitions');
-  if (request.mode === 'SYSTEM_DISK' && request.userDisks.length > 0) throw rpcError.invalidArgument('wipe mode SYSTEM_DISK does not allow wiping user disks');
+  if (request.mode === 'USER_DISKS' && request.partitions.length > 0)
+    throw rpcError.invalidArgument('wipe mode USER_DISKS does not allow wiping system partitions');
+  if (request.mode === 'SYSTEM_DISK' && request.userDisks.length > 0)
+    throw rpcError.invalidArgument('wipe mode SYSTEM_DISK does not allow wiping user disks');
   if (request.graceful && node.config?.machineType === 'controlplane' && node.etcd.state === 'member') leaveCluster(ctx, node);
   const wipeAll = request.mode !== 'USER_DISKS' && request.partitions.length === 0;
   const wiped = new Set(wipeAll ? ['STATE', 'EPHEMERAL', 'META'] : request.partitions.filter((p) => p.wipe).map((p) => p.label));

@@ -17,7 +17,12 @@ export interface UpgradeRequest {
   readonly force: boolean;
 }
 
-function record(ctx: TalosContext, node: SimNode, type: 'upgrade.started' | 'upgrade.finished' | 'upgrade.rolled-back', detail: Record<string, string | boolean>): void {
+function record(
+  ctx: TalosContext,
+  node: SimNode,
+  type: 'upgrade.started' | 'upgrade.finished' | 'upgrade.rolled-back',
+  detail: Record<string, string | boolean>,
+): void {
   ctx.events.append({ type, vmid: node.vmid, address: node.address, hostname: hostnameOf(node), ...clusterField(ctx, node), detail });
 }
 
@@ -27,10 +32,13 @@ function validateEtcd(ctx: TalosContext, node: SimNode): void {
   if (ec === undefined) return; // etcd not running anywhere yet: nothing to protect
   if (!hasQuorum(ctx, ec)) throw rpcError.unavailable('failed to acquire upgrade mutex: etcdserver: no leader');
   const prefix = 'error validating etcd for upgrade: ';
-  if (ec.members.length === 2) throw rpcError.failedPrecondition(`${prefix}etcd member count(2) is insufficient to maintain quorum if upgrade commences`);
+  if (ec.members.length === 2)
+    throw rpcError.failedPrecondition(`${prefix}etcd member count(2) is insufficient to maintain quorum if upgrade commences`);
   const sick = ec.members.find((m) => !memberReachable(ctx, ec, m));
   if (sick !== undefined) {
-    throw rpcError.failedPrecondition(`${prefix}etcd member ${hexId(sick.id)} is not healthy; all members must be healthy to perform an upgrade: context deadline exceeded`);
+    throw rpcError.failedPrecondition(
+      `${prefix}etcd member ${hexId(sick.id)} is not healthy; all members must be healthy to perform an upgrade: context deadline exceeded`,
+    );
   }
 }
 
@@ -53,13 +61,21 @@ export function performUpgrade(ctx: TalosContext, node: SimNode, image: string, 
 /** Handles Upgrade; returns the actor id the reply carries. */
 export function upgradeNode(ctx: TalosContext, node: SimNode, request: UpgradeRequest): string {
   if (versionOfImage(request.image) === undefined) {
-    throw rpcError.unknown(`error validating installer image ${JSON.stringify(request.image)}: failed to resolve a Talos version from the image tag`);
+    throw rpcError.unknown(
+      `error validating installer image ${JSON.stringify(request.image)}: failed to resolve a Talos version from the image tag`,
+    );
   }
   if (node.config?.machineType === 'controlplane' && !request.force) validateEtcd(ctx, node);
   const actorId = ctx.random.uuid();
   if (request.stage) {
     node.staged.upgradeImage = request.image;
-    record(ctx, node, 'upgrade.started', { from: node.talosVersion, to: versionOfImage(request.image) ?? '', image: request.image, actorId, staged: true });
+    record(ctx, node, 'upgrade.started', {
+      from: node.talosVersion,
+      to: versionOfImage(request.image) ?? '',
+      image: request.image,
+      actorId,
+      staged: true,
+    });
     return actorId;
   }
   performUpgrade(ctx, node, request.image, actorId);

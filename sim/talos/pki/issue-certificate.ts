@@ -36,7 +36,8 @@ const skewMs = 10_000;
 async function newKeyPair(algorithm: Algorithm): Promise<{ keys: webcrypto.CryptoKeyPair; keyPem: string }> {
   const keys = (await globalThis.crypto.subtle.generateKey(keyParams[algorithm], true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const keyObject = KeyObject.from(keys.privateKey);
-  const keyPem = algorithm === 'ed25519' ? keyObject.export({ type: 'pkcs8', format: 'pem' }) : keyObject.export({ type: 'sec1', format: 'pem' });
+  const keyPem =
+    algorithm === 'ed25519' ? keyObject.export({ type: 'pkcs8', format: 'pem' }) : keyObject.export({ type: 'sec1', format: 'pem' });
   return { keys, keyPem: keyPem.toString() };
 }
 
@@ -48,8 +49,12 @@ function name(spec: Pick<LeafSpec, 'commonName' | 'organizations'>): x509.JsonNa
 }
 
 function leafExtensions(spec: LeafSpec, ca: boolean): x509.Extension[] {
-  const usages = { server: ['1.3.6.1.5.5.7.3.1'], client: ['1.3.6.1.5.5.7.3.2'], both: ['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.2'] }[spec.usage];
-  const flags = ca ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.digitalSignature : x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment;
+  const usages = { server: ['1.3.6.1.5.5.7.3.1'], client: ['1.3.6.1.5.5.7.3.2'], both: ['1.3.6.1.5.5.7.3.1', '1.3.6.1.5.5.7.3.2'] }[
+    spec.usage
+  ];
+  const flags = ca
+    ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.digitalSignature
+    : x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment;
   const extensions: x509.Extension[] = [
     new x509.BasicConstraintsExtension(ca, undefined, true),
     // KeyUsageFlags is typed as an enum but holds bit flags: an OR of members is a valid value.
@@ -75,7 +80,13 @@ const serial = (): string => {
 export async function issueCertificate(ca: { readonly certPem: string; readonly keyPem: string }, spec: LeafSpec): Promise<CertAndKey> {
   const caKey = createPrivateKey(opensslKeyPem(ca.keyPem));
   const algorithm: Algorithm = caKey.asymmetricKeyType === 'ed25519' ? 'ed25519' : 'ecdsa';
-  const signingKey = await globalThis.crypto.subtle.importKey('pkcs8', caKey.export({ type: 'pkcs8', format: 'der' }), keyParams[algorithm], false, ['sign']);
+  const signingKey = await globalThis.crypto.subtle.importKey(
+    'pkcs8',
+    caKey.export({ type: 'pkcs8', format: 'der' }),
+    keyParams[algorithm],
+    false,
+    ['sign'],
+  );
   const caCert = new x509.X509Certificate(ca.certPem);
   const { keys, keyPem } = await newKeyPair(algorithm);
   const now = Date.now();

@@ -25,13 +25,23 @@ afterAll(async () => {
 
 /** Tests share `default` (no namespace controller runs) and keep to address ranges of their own. */
 function request(owner: string, addresses: string[], poolName = 'alpha') {
-  return { namespace: 'default', cluster: 'alpha', poolName, pool: { addresses, prefix: 24, gateway: '127.0.50.1', dnsServers: ['127.0.0.53'] }, owner };
+  return {
+    namespace: 'default',
+    cluster: 'alpha',
+    poolName,
+    pool: { addresses, prefix: 24, gateway: '127.0.50.1', dnsServers: ['127.0.0.53'] },
+    owner,
+  };
 }
 
 async function addressesOf(owner: string): Promise<string[]> {
   const api = cluster!.kubeConfig.makeApiClient(CustomObjectsApi);
   const list = (await api.listNamespacedCustomObject({
-    group: ipamGroup, version: ipamVersion, namespace: 'default', plural: 'ipaddresses', labelSelector: `ipam.capstan.dev/claim=${owner}`,
+    group: ipamGroup,
+    version: ipamVersion,
+    namespace: 'default',
+    plural: 'ipaddresses',
+    labelSelector: `ipam.capstan.dev/claim=${owner}`,
   })) as { items: Array<{ spec: { address: string } }> };
   return list.items.map((item) => item.spec.address);
 }

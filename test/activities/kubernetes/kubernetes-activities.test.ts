@@ -8,7 +8,15 @@ import { KubernetesSecretStore } from '../../../activities/kubernetes/secret-sto
 import { startManagementCluster, type ManagementCluster } from '../../../embedded/servers/management-cluster.ts';
 import { makeTempDir } from '../../../embedded/servers/temp-dir.ts';
 import {
-  createBudget, ensureNamespace, podExists, registerNode, reportNodeStatus, runPod, setDisruptionsAllowed, startFakeKubelet, workloadApis,
+  createBudget,
+  ensureNamespace,
+  podExists,
+  registerNode,
+  reportNodeStatus,
+  runPod,
+  setDisruptionsAllowed,
+  startFakeKubelet,
+  workloadApis,
 } from './workload-fixtures.ts';
 import { kubeconfigSecret } from '../../../api/cluster-secrets.ts';
 import type { ClusterRef } from '../../../api/cluster-ref.ts';
@@ -60,10 +68,13 @@ describe('SecretStore on Kubernetes Secrets', () => {
 
   it('reports a missing Secret or key as non-retryable SecretNotFound', async () => {
     await expect(secrets.read({ namespace: 'default', name: 'nope', key: 'value' })).rejects.toMatchObject({
-      type: ErrorType.SecretNotFound, nonRetryable: true, message: 'Secret default/nope does not exist',
+      type: ErrorType.SecretNotFound,
+      nonRetryable: true,
+      message: 'Secret default/nope does not exist',
     });
     await expect(secrets.read({ namespace: 'default', name: 'store-test', key: 'zzz' })).rejects.toMatchObject({
-      type: ErrorType.SecretNotFound, message: 'Secret default/store-test has no key "zzz"',
+      type: ErrorType.SecretNotFound,
+      message: 'Secret default/store-test has no key "zzz"',
     });
   });
 
@@ -84,7 +95,10 @@ describe('workload node operations', () => {
     expect(await waiting).toMatchObject({ name: 'ready-1', kubeletVersion: 'v1.34.1', osImage: 'Talos (v1.12.4)' });
     const byLabel = { cluster, node: { labelSelector: 'capstan.dev/machine=ready-1' } };
     expect(await run(activities.kubernetesWaitForNodeReady, byLabel)).toMatchObject({ name: 'ready-1' });
-    expect(await run(activities.kubernetesNodeVersions, byLabel)).toMatchObject({ kubeletVersion: 'v1.34.1', containerRuntimeVersion: 'containerd://2.1.4' });
+    expect(await run(activities.kubernetesNodeVersions, byLabel)).toMatchObject({
+      kubeletVersion: 'v1.34.1',
+      containerRuntimeVersion: 'containerd://2.1.4',
+    });
     expect(await run(activities.kubernetesNodeVersions, node('absent'))).toBeUndefined();
   });
 
@@ -95,15 +109,17 @@ describe('workload node operations', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     await reportNodeStatus(apis, 'upgraded-1', true, 'v1.35.0');
     expect(await waiting).toMatchObject({ name: 'upgraded-1', kubeletVersion: 'v1.35.0' });
-    await expect(run(activities.kubernetesWaitForNodeReady, { ...node('upgraded-1'), kubeletVersion: 'v1.36.0', timeoutSeconds: 0.3 })).rejects.toThrow(
-      'kubelet v1.35.0, waiting for v1.36.0',
-    );
+    await expect(
+      run(activities.kubernetesWaitForNodeReady, { ...node('upgraded-1'), kubeletVersion: 'v1.36.0', timeoutSeconds: 0.3 }),
+    ).rejects.toThrow('kubelet v1.35.0, waiting for v1.36.0');
   });
 
   it('gives up on a node that stays NotReady with a retryable NodeNotReady naming why', async () => {
     await registerNode(apis, 'never-ready');
     await reportNodeStatus(apis, 'never-ready', false);
-    const failure = await run(activities.kubernetesWaitForNodeReady, { ...node('never-ready'), timeoutSeconds: 1 }).catch((error: unknown) => error);
+    const failure = await run(activities.kubernetesWaitForNodeReady, { ...node('never-ready'), timeoutSeconds: 1 }).catch(
+      (error: unknown) => error,
+    );
     expect(failure).toMatchObject({ type: ErrorType.NodeNotReady, nonRetryable: false });
     expect((failure as Error).message).toMatch(/node never-ready not Ready after 1s: Ready=False \(KubeletNotReady/);
   });
@@ -143,7 +159,10 @@ describe('workload node operations', () => {
       expect(await draining).toEqual({
         found: true,
         evicted: ['apps/batch-1', 'apps/web-1'],
-        skipped: [{ pod: 'apps/agent-1', reason: 'daemonset' }, { pod: 'apps/static-1', reason: 'mirror' }],
+        skipped: [
+          { pod: 'apps/agent-1', reason: 'daemonset' },
+          { pod: 'apps/static-1', reason: 'mirror' },
+        ],
       });
     } finally {
       await stopKubelet();

@@ -25,14 +25,27 @@ export async function reportNodeStatus({ core }: Apis, name: string, ready: bool
       name,
       body: {
         status: {
-          conditions: [{
-            type: 'Ready', status: ready ? 'True' : 'False', reason: ready ? 'KubeletReady' : 'KubeletNotReady',
-            message: ready ? 'kubelet is posting ready status' : 'container runtime network not ready',
-            lastHeartbeatTime: now, lastTransitionTime: now,
-          }],
+          conditions: [
+            {
+              type: 'Ready',
+              status: ready ? 'True' : 'False',
+              reason: ready ? 'KubeletReady' : 'KubeletNotReady',
+              message: ready ? 'kubelet is posting ready status' : 'container runtime network not ready',
+              lastHeartbeatTime: now,
+              lastTransitionTime: now,
+            },
+          ],
           nodeInfo: {
-            kubeletVersion, osImage: 'Talos (v1.12.4)', kernelVersion: '6.12.40-talos', containerRuntimeVersion: 'containerd://2.1.4',
-            kubeProxyVersion: kubeletVersion, operatingSystem: 'linux', architecture: 'amd64', machineID: name, systemUUID: name, bootID: name,
+            kubeletVersion,
+            osImage: 'Talos (v1.12.4)',
+            kernelVersion: '6.12.40-talos',
+            containerRuntimeVersion: 'containerd://2.1.4',
+            kubeProxyVersion: kubeletVersion,
+            operatingSystem: 'linux',
+            architecture: 'amd64',
+            machineID: name,
+            systemUUID: name,
+            bootID: name,
           },
         },
       },
@@ -51,10 +64,18 @@ export async function ensureNamespace({ core }: Apis, namespace: string): Promis
 export type PodKind = 'plain' | 'daemonset' | 'mirror';
 
 /** Creates a pod bound to the node and reports it Running and Ready, as its kubelet would. */
-export async function runPod({ core }: Apis, namespace: string, name: string, node: string, kind: PodKind = 'plain', labels: Record<string, string> = {}) {
-  const ownerReferences = kind === 'daemonset'
-    ? [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'node-agent', uid: randomUUID(), controller: true }]
-    : undefined;
+export async function runPod(
+  { core }: Apis,
+  namespace: string,
+  name: string,
+  node: string,
+  kind: PodKind = 'plain',
+  labels: Record<string, string> = {},
+) {
+  const ownerReferences =
+    kind === 'daemonset'
+      ? [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'node-agent', uid: randomUUID(), controller: true }]
+      : undefined;
   const annotations = kind === 'mirror' ? { 'kubernetes.io/config.mirror': randomUUID() } : undefined;
   await core.createNamespacedPod({
     namespace,
@@ -88,7 +109,10 @@ export async function setDisruptionsAllowed({ policy }: Apis, namespace: string,
       namespace,
       body: {
         status: {
-          disruptionsAllowed, currentHealthy: 1 + disruptionsAllowed, desiredHealthy: 1, expectedPods: 1 + disruptionsAllowed,
+          disruptionsAllowed,
+          currentHealthy: 1 + disruptionsAllowed,
+          desiredHealthy: 1,
+          expectedPods: 1 + disruptionsAllowed,
           observedGeneration: budget.metadata?.generation ?? 1,
         },
       },
@@ -122,5 +146,8 @@ export function startFakeKubelet({ core }: Apis, intervalMs = 100): () => Promis
 
 /** Whether a pod still exists. */
 export async function podExists({ core }: Apis, namespace: string, name: string): Promise<boolean> {
-  return core.readNamespacedPod({ name, namespace }).then(() => true, () => false);
+  return core.readNamespacedPod({ name, namespace }).then(
+    () => true,
+    () => false,
+  );
 }

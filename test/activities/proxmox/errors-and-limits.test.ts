@@ -9,9 +9,17 @@ describe('classifyProxmoxError', () => {
     [new ProxmoxNetworkError('GET', '/version', new Error('ECONNREFUSED')), ErrorType.ProxmoxUnavailable, false],
     [new ProxmoxApiError('GET', '/version', 401, 'Authentication failed!'), ErrorType.ProxmoxPermissionDenied, true],
     [new ProxmoxApiError('POST', '/x', 403, 'Permission check failed (/vms/100, VM.Clone)'), ErrorType.ProxmoxPermissionDenied, true],
-    [new ProxmoxApiError('POST', '/x', 400, 'Parameter verification failed.', { cores: 'type check failed' }), ErrorType.ProxmoxInvalidRequest, true],
+    [
+      new ProxmoxApiError('POST', '/x', 400, 'Parameter verification failed.', { cores: 'type check failed' }),
+      ErrorType.ProxmoxInvalidRequest,
+      true,
+    ],
     [new ProxmoxApiError('POST', '/x', 500, 'VM is locked (backup)'), ErrorType.ProxmoxLocked, false],
-    [new ProxmoxApiError('POST', '/x', 500, "can't clone VM to node 'pve2' (VM uses local storage)"), ErrorType.ProxmoxInvalidRequest, true],
+    [
+      new ProxmoxApiError('POST', '/x', 500, "can't clone VM to node 'pve2' (VM uses local storage)"),
+      ErrorType.ProxmoxInvalidRequest,
+      true,
+    ],
     [new ProxmoxApiError('GET', '/x', 503, 'Service Unavailable'), ErrorType.ProxmoxUnavailable, false],
   ])('%s → %s (non-retryable: %s)', (error, type, nonRetryable) => {
     const failure = classifyProxmoxError(error);

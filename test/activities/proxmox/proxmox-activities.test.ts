@@ -105,7 +105,10 @@ describe('Proxmox activities against the simulator', () => {
 
     const staleRef = { vmid: 4242, node: otherRef.node };
     expect(await run(activities.proxmoxDestroyVm, failed, staleRef)).toEqual({ destroyed: false, reason: 'vmid-reused-by-another-vm' });
-    await expect(run(activities.proxmoxConfigureVm, failed, staleRef)).rejects.toMatchObject({ type: ErrorType.ProxmoxVmNotOwned, nonRetryable: true });
+    await expect(run(activities.proxmoxConfigureVm, failed, staleRef)).rejects.toMatchObject({
+      type: ErrorType.ProxmoxVmNotOwned,
+      nonRetryable: true,
+    });
     expect(vmsNamed(other.machine)).toHaveLength(1);
     await run(activities.proxmoxDestroyVm, other, otherRef);
   });
@@ -119,7 +122,10 @@ describe('Proxmox activities against the simulator', () => {
   });
 
   it('refuses a missing template, an impossible memory size and an invalid spec for good', async () => {
-    await expect(create(machine({ templateVmid: 777 }))).rejects.toMatchObject({ type: ErrorType.ProxmoxTemplateNotFound, nonRetryable: true });
+    await expect(create(machine({ templateVmid: 777 }))).rejects.toMatchObject({
+      type: ErrorType.ProxmoxTemplateNotFound,
+      nonRetryable: true,
+    });
     await expect(run(activities.proxmoxChooseNode, machine({ memoryMiB: 10_000_000 }))).rejects.toMatchObject({
       type: ErrorType.ProxmoxNoCapacity,
       nonRetryable: false,
@@ -152,7 +158,10 @@ describe('Proxmox activities against the simulator', () => {
     sim.faults.freeStorage('ceph');
 
     sim.faults.set5xxRate(1);
-    await expect(run(activities.proxmoxChooseNode, spec)).rejects.toMatchObject({ type: ErrorType.ProxmoxUnavailable, nonRetryable: false });
+    await expect(run(activities.proxmoxChooseNode, spec)).rejects.toMatchObject({
+      type: ErrorType.ProxmoxUnavailable,
+      nonRetryable: false,
+    });
     sim.faults.set5xxRate(0);
     await run(activities.proxmoxDestroyVm, spec, ref);
   });

@@ -61,7 +61,11 @@ describe('planVmConfig', () => {
 
   it('changes nothing on a VM that already matches, whatever order PVE gives tags in', () => {
     const current = {
-      cores: 2, sockets: 1, memory: '4096', agent: '1', onboot: 1,
+      cores: 2,
+      sockets: 1,
+      memory: '4096',
+      agent: '1',
+      onboot: 1,
       net0: 'virtio=BC:24:11:AA:BB:CC,bridge=vmbr0',
       ipconfig0: 'ip=127.0.10.11/24,gw=127.0.10.1',
       nameserver: '127.0.0.53',
@@ -69,7 +73,9 @@ describe('planVmConfig', () => {
       description: `${ownerMarker(spec)}\noperator notes`,
     };
     expect(planVmConfig(spec, current)).toEqual({});
-    expect(planVmConfig(MachineVmSpec.parse({ ...input, tags: ['zeta', 'alpha'] }), { ...current, tags: 'zeta;capstan;alpha' })).toEqual({});
+    expect(planVmConfig(MachineVmSpec.parse({ ...input, tags: ['zeta', 'alpha'] }), { ...current, tags: 'zeta;capstan;alpha' })).toEqual(
+      {},
+    );
   });
 });
 

@@ -31,7 +31,10 @@ function run<A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A)
 
 describe('cluster config activities', () => {
   it('creates one secrets bundle even when two workers race, and keeps it afterwards', async () => {
-    const results = await Promise.all([run(activities.talosEnsureClusterSecrets, cluster), run(activities.talosEnsureClusterSecrets, cluster)]);
+    const results = await Promise.all([
+      run(activities.talosEnsureClusterSecrets, cluster),
+      run(activities.talosEnsureClusterSecrets, cluster),
+    ]);
     expect(results.filter((r) => r.created)).toHaveLength(1);
     const first = await secrets.read(secretsBundleSecret(cluster));
     expect(await run(activities.talosEnsureClusterSecrets, cluster)).toEqual({ created: false });

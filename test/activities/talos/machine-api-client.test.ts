@@ -53,7 +53,10 @@ describe('gRPC status classification', () => {
   });
 
   it('turns grpc-js ServiceErrors into TalosCallErrors and anything else into retryable failures', () => {
-    const serviceError = Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14, details: 'No connection established' });
+    const serviceError = Object.assign(new Error('14 UNAVAILABLE: No connection established'), {
+      code: 14,
+      details: 'No connection established',
+    });
     const converted = toCallError(serviceError, '/machine.MachineService/Version');
     expect(converted).toMatchObject({ code: 14, details: 'No connection established', call: 'machine.MachineService/Version' });
     expect(classifyTalosError(new Error('socket hang up'))).toBeInstanceOf(ApplicationFailure);
@@ -88,7 +91,7 @@ describe('transport', () => {
 });
 
 describe('per-node replies', () => {
-  it('reads a direct reply (no metadata) as the dialled node\'s success', () => {
+  it("reads a direct reply (no metadata) as the dialled node's success", () => {
     const results = nodeResults(call, { messages: [{ metadata: null }] });
     expect(results).toEqual([{ ok: true, node: undefined, value: { metadata: null } }]);
     expect(singleNode(call, results)).toEqual({ metadata: null });
@@ -98,11 +101,21 @@ describe('per-node replies', () => {
     const results = nodeResults(call, {
       messages: [
         { metadata: { hostname: '10.0.0.2', error: '' } },
-        { metadata: { hostname: '10.0.0.3', error: 'etcd data directory is not empty', status: { code: status.ALREADY_EXISTS, message: 'x' } } },
+        {
+          metadata: {
+            hostname: '10.0.0.3',
+            error: 'etcd data directory is not empty',
+            status: { code: status.ALREADY_EXISTS, message: 'x' },
+          },
+        },
         { metadata: { hostname: '10.0.0.4', error: 'connection refused' } },
       ],
     });
-    expect(results.map((r) => [r.node, r.ok])).toEqual([['10.0.0.2', true], ['10.0.0.3', false], ['10.0.0.4', false]]);
+    expect(results.map((r) => [r.node, r.ok])).toEqual([
+      ['10.0.0.2', true],
+      ['10.0.0.3', false],
+      ['10.0.0.4', false],
+    ]);
     const [, exists, refused] = results;
     expect(exists?.ok === false && exists.error).toMatchObject({ code: status.ALREADY_EXISTS, node: '10.0.0.3' });
     // An apid that sends only the text leaves the code UNKNOWN: retryable, never a false success.
@@ -144,7 +157,11 @@ describe('talosconfig credentials', () => {
     // As talosctl writes it: siderolabs/crypto's label, which OpenSSL 3 refuses unless relabelled.
     const talosctlKey = client.key.replace(/(BEGIN|END) PRIVATE KEY/g, '$1 ED25519 PRIVATE KEY');
     const text = renderTalosconfig({
-      contextName: 'prod', endpoints: ['10.0.0.2'], nodes: ['10.0.0.2'], caCrt: bundle.certs.os.crt, client: { crt: client.crt, key: talosctlKey },
+      contextName: 'prod',
+      endpoints: ['10.0.0.2'],
+      nodes: ['10.0.0.2'],
+      caCrt: bundle.certs.os.crt,
+      client: { crt: client.crt, key: talosctlKey },
     });
     const context = parseTalosconfig(text);
     expect(context).toMatchObject({ name: 'prod', endpoints: ['10.0.0.2'], nodes: ['10.0.0.2'] });
@@ -193,7 +210,9 @@ describe('kubeconfig archive', () => {
 
 describe('atomic snapshot files', () => {
   const dir = mkdtempSync(join(tmpdir(), 'capstan-snapshot-'));
-  afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   async function* chunks(fail: boolean) {
     await Promise.resolve();

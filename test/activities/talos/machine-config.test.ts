@@ -90,11 +90,7 @@ describe('renderMachineConfig', () => {
 describe('validateMachineConfig', () => {
   it('rejects a config a patch broke, naming the path and the problem', async () => {
     const failure = await expectFailure(
-      () =>
-        renderMachineConfig(
-          controlPlaneInput({ strategicPatches: ['cluster:\n  network:\n    podSubnets: [10.244.0.0]\n'] }),
-          bundle,
-        ),
+      () => renderMachineConfig(controlPlaneInput({ strategicPatches: ['cluster:\n  network:\n    podSubnets: [10.244.0.0]\n'] }), bundle),
       ErrorType.InvalidMachineConfig,
     );
     expect(failure.message).toBe('invalid machine config: cluster.network.podSubnets[0]: must be a CIDR');

@@ -35,7 +35,9 @@ describe('strategicPatches (Talos merge rules)', () => {
 
   it('merges machine.network.interfaces by interface name and appends new ones', () => {
     const { interfaces } = main({
-      strategicPatches: ['machine:\n  network:\n    interfaces:\n      - {interface: eth0, mtu: 9000, addresses: [10.20.0.5/24]}\n      - {interface: eth1, dhcp: true}\n'],
+      strategicPatches: [
+        'machine:\n  network:\n    interfaces:\n      - {interface: eth0, mtu: 9000, addresses: [10.20.0.5/24]}\n      - {interface: eth1, dhcp: true}\n',
+      ],
     }).machine.network;
     expect(interfaces).toEqual([
       {
@@ -180,11 +182,20 @@ describe('configPatches (RFC 6902)', () => {
       'configPatches[2] (replace /machine/install/disk): path not found',
     ],
     [[{ op: 'test', path: '/machine/type', value: 'worker' }], 'configPatches[0] (test /machine/type): test failed: value differs'],
-    [[{ op: 'add', path: '/machine/certSANs/7', value: 'x' }], 'configPatches[0] (add /machine/certSANs/7): index 7 is out of range (length 1)'],
-    [[{ op: 'add', path: 'machine/type', value: 'x' }], 'configPatches[0] (add machine/type): a JSON pointer must be empty or start with /'],
+    [
+      [{ op: 'add', path: '/machine/certSANs/7', value: 'x' }],
+      'configPatches[0] (add /machine/certSANs/7): index 7 is out of range (length 1)',
+    ],
+    [
+      [{ op: 'add', path: 'machine/type', value: 'x' }],
+      'configPatches[0] (add machine/type): a JSON pointer must be empty or start with /',
+    ],
     [[{ op: 'replace', path: '/machine/type' }], 'configPatches[0] (replace /machine/type): replace needs a value'],
     [[{ path: '/machine/type' }], 'configPatches[0]: op: Invalid option: expected one of "add"|"remove"|"replace"|"move"|"copy"|"test"'],
-    ['{op: add}', 'configPatches[0]: expected a list of RFC 6902 operations ({op, path, value}); a partial config belongs in strategicPatches'],
+    [
+      '{op: add}',
+      'configPatches[0]: expected a list of RFC 6902 operations ({op, path, value}); a partial config belongs in strategicPatches',
+    ],
   ])('names the failing operation: %j', async (configPatches, message) => {
     expect(await patchMessage({ configPatches })).toBe(message);
   });

@@ -15,8 +15,7 @@ beforeAll(async () => {
   bundle = await generateSecretsBundle({ now: fixedNow });
 });
 
-const publicKeyOf = (keyPem: string) =>
-  createPublicKey(createPrivateKey(keyPem)).export({ type: 'spki', format: 'der' }).toString('hex');
+const publicKeyOf = (keyPem: string) => createPublicKey(createPrivateKey(keyPem)).export({ type: 'spki', format: 'der' }).toString('hex');
 
 describe('generateSecretsBundle', () => {
   it.each([

@@ -36,7 +36,11 @@ describe('Talos activities without a node', () => {
 
   it('needs the machine config and talosconfig Secrets, and says which is missing', async () => {
     const missingConfig = await run(talos.talosApplyConfig, { cluster, machine: 'alpha-cp-9', address: unreachable });
-    expect(missingConfig).toMatchObject({ type: ErrorType.SecretNotFound, nonRetryable: true, message: 'Secret default/alpha-cp-9-bootstrap-data does not exist' });
+    expect(missingConfig).toMatchObject({
+      type: ErrorType.SecretNotFound,
+      nonRetryable: true,
+      message: 'Secret default/alpha-cp-9-bootstrap-data does not exist',
+    });
     const missingTalosconfig = await run(talos.talosVersion, { cluster: { namespace: 'default', name: 'beta' }, address: unreachable });
     expect(missingTalosconfig).toMatchObject({ type: ErrorType.SecretNotFound, message: 'Secret default/beta-talosconfig does not exist' });
   });
@@ -44,7 +48,10 @@ describe('Talos activities without a node', () => {
   it('refuses a malformed talosconfig for good', async () => {
     const gamma = { namespace: 'default', name: 'gamma' };
     await secrets.write(talosconfigSecret(gamma), 'context: gamma\ncontexts: {}\n');
-    expect(await run(talos.talosVersion, { cluster: gamma, address: unreachable })).toMatchObject({ type: ErrorType.InvalidTalosconfig, nonRetryable: true });
+    expect(await run(talos.talosVersion, { cluster: gamma, address: unreachable })).toMatchObject({
+      type: ErrorType.InvalidTalosconfig,
+      nonRetryable: true,
+    });
   });
 
   it('stops waiting for apid at its timeout, retryably', async () => {
@@ -54,7 +61,13 @@ describe('Talos activities without a node', () => {
   });
 
   it('bootstraps nothing without control-plane addresses, and retries when the chosen node is down', async () => {
-    expect(await run(talos.talosBootstrap, { cluster, controlPlaneAddresses: [] })).toMatchObject({ type: ErrorType.TalosInvalidConfig, nonRetryable: true });
-    expect(await run(talos.talosBootstrap, { cluster, controlPlaneAddresses: [unreachable] })).toMatchObject({ type: ErrorType.TalosUnavailable, nonRetryable: false });
+    expect(await run(talos.talosBootstrap, { cluster, controlPlaneAddresses: [] })).toMatchObject({
+      type: ErrorType.TalosInvalidConfig,
+      nonRetryable: true,
+    });
+    expect(await run(talos.talosBootstrap, { cluster, controlPlaneAddresses: [unreachable] })).toMatchObject({
+      type: ErrorType.TalosUnavailable,
+      nonRetryable: false,
+    });
   });
 });

@@ -36,11 +36,25 @@ const hostname = (address: string) => `epsilon-${address.split('.').at(-1) ?? ''
 beforeAll(async () => {
   stack = await startTalosStack('client');
   bundle = await newBundle();
-  await secrets.write(talosconfigSecret(cluster), await generateTalosconfig(bundle, { contextName: 'epsilon', endpoints: controlPlanes, now: new Date() }));
-  const machines = [...controlPlanes.map((a) => ({ address: a, type: 'controlplane' as const })), { address: workerAddress, type: 'worker' as const }];
+  await secrets.write(
+    talosconfigSecret(cluster),
+    await generateTalosconfig(bundle, { contextName: 'epsilon', endpoints: controlPlanes, now: new Date() }),
+  );
+  const machines = [
+    ...controlPlanes.map((a) => ({ address: a, type: 'controlplane' as const })),
+    { address: workerAddress, type: 'worker' as const },
+  ];
   for (const [i, m] of machines.entries()) {
     await createVm(stack.proxmox, { vmid: 700 + i, name: hostname(m.address), address: m.address });
-    const config = machineConfig(bundle, { type: m.type, cluster: 'epsilon', endpoint, hostname: hostname(m.address), address: m.address, kubernetes: '1.34.2', talos: 'v1.11.5' });
+    const config = machineConfig(bundle, {
+      type: m.type,
+      cluster: 'epsilon',
+      endpoint,
+      hostname: hostname(m.address),
+      address: m.address,
+      kubernetes: '1.34.2',
+      talos: 'v1.11.5',
+    });
     await secrets.write(machineConfigSecret('default', hostname(m.address)), config);
   }
 }, 180_000);
@@ -51,7 +65,9 @@ afterAll(async () => {
 describe('Talos client and activities against simulated nodes', () => {
   it('applies configs in maintenance mode, then reaches every node over mTLS', async () => {
     for (const address of [...controlPlanes, workerAddress]) {
-      expect(await run(talos.talosApplyConfig, { ...node(address), machine: hostname(address) })).toMatchObject({ outcome: 'applied-in-maintenance' });
+      expect(await run(talos.talosApplyConfig, { ...node(address), machine: hostname(address) })).toMatchObject({
+        outcome: 'applied-in-maintenance',
+      });
     }
     for (const address of [...controlPlanes, workerAddress]) {
       expect(await run(talos.talosWaitForApid, node(address))).toMatchObject({ tag: 'v1.11.5' });
@@ -63,8 +79,13 @@ describe('Talos client and activities against simulated nodes', () => {
   });
 
   it('bootstraps etcd exactly once; a second Bootstrap gets AlreadyExists from the node', async () => {
-    expect(await run(talos.talosBootstrap, { cluster, controlPlaneAddresses: controlPlanes })).toEqual({ outcome: 'bootstrapped', node: controlPlanes[0] });
-    expect(await run(talos.talosBootstrap, { cluster, controlPlaneAddresses: controlPlanes })).toMatchObject({ outcome: 'already-bootstrapped' });
+    expect(await run(talos.talosBootstrap, { cluster, controlPlaneAddresses: controlPlanes })).toEqual({
+      outcome: 'bootstrapped',
+      node: controlPlanes[0],
+    });
+    expect(await run(talos.talosBootstrap, { cluster, controlPlaneAddresses: controlPlanes })).toMatchObject({
+      outcome: 'already-bootstrapped',
+    });
     const client = new TalosMachineClient(controlPlanes[0]!, await clusterCredentials(secrets, cluster));
     try {
       await expect(client.bootstrap()).rejects.toMatchObject({ code: 6 }); // ALREADY_EXISTS
@@ -84,15 +105,19 @@ describe('Talos client and activities against simulated nodes', () => {
   });
 
   it('lists the three members once the other control planes joined', async () => {
-    const members = await eventually(async () => {
-      const list = await run(talos.talosEtcdMembers, node(controlPlanes[0]!));
-      if (list.length !== 3 || list.some((m) => m.isLearner)) throw new Error(`members: ${JSON.stringify(list)}`);
-      return list;
-    }, 30_000, 200);
+    const members = await eventually(
+      async () => {
+        const list = await run(talos.talosEtcdMembers, node(controlPlanes[0]!));
+        if (list.length !== 3 || list.some((m) => m.isLearner)) throw new Error(`members: ${JSON.stringify(list)}`);
+        return list;
+      },
+      30_000,
+      200,
+    );
     expect(members.map((m) => m.hostname).sort()).toEqual(controlPlanes.map(hostname).sort());
   });
 
-  it('fetches a kubeconfig that works against the cluster\'s real kube-apiserver, where nodes get Ready', async () => {
+  it("fetches a kubeconfig that works against the cluster's real kube-apiserver, where nodes get Ready", async () => {
     await run(talos.talosFetchKubeconfig, node(controlPlanes[0]!));
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromString(await secrets.read(kubeconfigSecret(cluster)));
@@ -108,24 +133,30 @@ describe('Talos client and activities against simulated nodes', () => {
     kubeConfig.loadFromString(await secrets.read(kubeconfigSecret(cluster)));
     const core = kubeConfig.makeApiClient(CoreV1Api);
     // The simulator schedules PDB-covered pods and a DaemonSet's pods on the nodes.
-    const busy = await eventually(async () => {
-      const pods = (await core.listPodForAllNamespaces()).items;
-      const movable = pods.find(
-        (p) =>
-          p.spec?.nodeName &&
-          !p.metadata?.annotations?.['kubernetes.io/config.mirror'] &&
-          !p.metadata?.ownerReferences?.some((o) => o.kind === 'DaemonSet'),
-      );
-      if (!movable?.spec?.nodeName) throw new Error('no workload pods yet');
-      return movable.spec.nodeName;
-    }, 30_000, 200);
+    const busy = await eventually(
+      async () => {
+        const pods = (await core.listPodForAllNamespaces()).items;
+        const movable = pods.find(
+          (p) =>
+            p.spec?.nodeName &&
+            !p.metadata?.annotations?.['kubernetes.io/config.mirror'] &&
+            !p.metadata?.ownerReferences?.some((o) => o.kind === 'DaemonSet'),
+        );
+        if (!movable?.spec?.nodeName) throw new Error('no workload pods yet');
+        return movable.spec.nodeName;
+      },
+      30_000,
+      200,
+    );
     const drained = await run(kubernetes.kubernetesDrainNode, { cluster, node: { name: busy }, timeoutSeconds: 60 });
     expect(drained.found).toBe(true);
     expect(drained.evicted.length).toBeGreaterThan(0);
     expect(drained.skipped.map((s) => s.reason)).toContain('daemonset');
     const left = (await core.listPodForAllNamespaces({ fieldSelector: `spec.nodeName=${busy}` })).items;
     expect(
-      left.every((p) => p.metadata?.annotations?.['kubernetes.io/config.mirror'] ?? p.metadata?.ownerReferences?.some((o) => o.kind === 'DaemonSet')),
+      left.every(
+        (p) => p.metadata?.annotations?.['kubernetes.io/config.mirror'] ?? p.metadata?.ownerReferences?.some((o) => o.kind === 'DaemonSet'),
+      ),
     ).toBe(true);
     await run(kubernetes.kubernetesUncordonNode, { cluster, node: { name: busy } });
   });
@@ -134,20 +165,34 @@ describe('Talos client and activities against simulated nodes', () => {
     const leaving = controlPlanes[2]!;
     await run(talos.talosEtcdForfeitLeadership, node(leaving));
     expect(await run(talos.talosEtcdLeaveCluster, node(leaving))).toEqual({ left: true });
-    await eventually(async () => (await run(talos.talosEtcdMembers, node(controlPlanes[0]!))).length === 2 || Promise.reject(new Error('still 3')));
-    await expect(run(talos.talosUpgrade, { ...node(controlPlanes[0]!), image: 'ghcr.io/siderolabs/installer:v1.12.1' })).rejects.toMatchObject({
+    await eventually(
+      async () => (await run(talos.talosEtcdMembers, node(controlPlanes[0]!))).length === 2 || Promise.reject(new Error('still 3')),
+    );
+    await expect(
+      run(talos.talosUpgrade, { ...node(controlPlanes[0]!), image: 'ghcr.io/siderolabs/installer:v1.12.1' }),
+    ).rejects.toMatchObject({
       message: expect.stringMatching(/etcd|member|quorum/i) as unknown,
     });
-    expect(await run(talos.talosUpgrade, { ...node(controlPlanes[1]!), image: 'ghcr.io/siderolabs/installer:v1.12.1', force: true })).toMatchObject({
+    expect(
+      await run(talos.talosUpgrade, { ...node(controlPlanes[1]!), image: 'ghcr.io/siderolabs/installer:v1.12.1', force: true }),
+    ).toMatchObject({
       api: 'legacy',
     });
-    await eventually(async () => (await run(talos.talosVersion, node(controlPlanes[1]!))).tag === 'v1.12.1' || Promise.reject(new Error('not yet')), 30_000, 200);
+    await eventually(
+      async () => (await run(talos.talosVersion, node(controlPlanes[1]!))).tag === 'v1.12.1' || Promise.reject(new Error('not yet')),
+      30_000,
+      200,
+    );
   });
 
   it('rolls a failed upgrade back to the old version', async () => {
     stack.talos.faults.failNextUpgrade(workerAddress);
     await run(talos.talosUpgrade, { ...node(workerAddress), image: 'ghcr.io/siderolabs/installer:v1.12.1' });
-    await eventually(async () => stack.talos.events.list().some((e) => e.type === 'upgrade.rolled-back') || Promise.reject(new Error('no rollback yet')), 30_000, 200);
+    await eventually(
+      async () => stack.talos.events.list().some((e) => e.type === 'upgrade.rolled-back') || Promise.reject(new Error('no rollback yet')),
+      30_000,
+      200,
+    );
     expect((await run(talos.talosWaitForApid, node(workerAddress))).tag).toBe('v1.11.5');
   });
 

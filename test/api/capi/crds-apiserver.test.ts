@@ -33,7 +33,15 @@ function resourceOf(kind: string): { group: string; version: string; plural: str
 /** Server-side apply, refusing unknown fields: an accepted manifest was stored as written, nothing pruned. */
 async function apply(document: Manifest): Promise<Record<string, unknown>> {
   return (await objects.patchNamespacedCustomObject(
-    { ...resourceOf(document.kind), namespace, name: document.metadata.name, body: document, fieldManager: 'capstan-test', fieldValidation: 'Strict', force: true },
+    {
+      ...resourceOf(document.kind),
+      namespace,
+      name: document.metadata.name,
+      body: document,
+      fieldManager: 'capstan-test',
+      fieldValidation: 'Strict',
+      force: true,
+    },
     setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
   )) as Record<string, unknown>;
 }
@@ -78,36 +86,60 @@ describe('the CAPI CRDs on a real kube-apiserver', () => {
 
   type Edit = (documents: Manifest[]) => Manifest;
   it.each<[string, Edit, RegExp]>([
-    ['an even control plane (CEL rule)', (d) => {
-      const tcp = manifest(d, 'TalosControlPlane', 'demo-control-plane');
-      at(tcp, 'spec').replicas = 4;
-      return tcp;
-    }, /^422: .*spec\.replicas: Invalid value: .*must be odd/],
-    ['a strategy CAPI does not know', (d) => {
-      const md = manifest(d, 'MachineDeployment', 'demo-md-0');
-      at(md, 'spec').strategy = { type: 'Sideways' };
-      return md;
-    }, /^422: .*spec\.strategy\.type: Unsupported value: "Sideways"/],
-    ['a VM smaller than Talos boots in', (d) => {
-      const template = manifest(d, 'ProxmoxMachineTemplate', 'demo-workers');
-      at(template, 'spec.template.spec').memoryMiB = 512;
-      return template;
-    }, /spec\.template\.spec\.memoryMiB.*greater than or equal to 1024/],
-    ['a Kubernetes version that is not a release', (d) => {
-      const tcp = manifest(d, 'TalosControlPlane', 'demo-control-plane');
-      at(tcp, 'spec').version = '1.34';
-      return tcp;
-    }, /spec\.version.*should match/],
-    ['a field no provider has (strict field validation)', (d) => {
-      const cluster = manifest(d, 'ProxmoxCluster', 'demo');
-      at(cluster, 'spec').ipv4Pool = { addresses: ['10.0.0.10-10.0.0.20'] };
-      return cluster;
-    }, /^400: .*unknown field "spec\.ipv4Pool"/],
-    ['a surge that is neither a count nor a percentage', (d) => {
-      const md = manifest(d, 'MachineDeployment', 'demo-md-0');
-      at(md, 'spec').strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: true } };
-      return md;
-    }, /spec\.strategy\.rollingUpdate\.maxSurge/],
+    [
+      'an even control plane (CEL rule)',
+      (d) => {
+        const tcp = manifest(d, 'TalosControlPlane', 'demo-control-plane');
+        at(tcp, 'spec').replicas = 4;
+        return tcp;
+      },
+      /^422: .*spec\.replicas: Invalid value: .*must be odd/,
+    ],
+    [
+      'a strategy CAPI does not know',
+      (d) => {
+        const md = manifest(d, 'MachineDeployment', 'demo-md-0');
+        at(md, 'spec').strategy = { type: 'Sideways' };
+        return md;
+      },
+      /^422: .*spec\.strategy\.type: Unsupported value: "Sideways"/,
+    ],
+    [
+      'a VM smaller than Talos boots in',
+      (d) => {
+        const template = manifest(d, 'ProxmoxMachineTemplate', 'demo-workers');
+        at(template, 'spec.template.spec').memoryMiB = 512;
+        return template;
+      },
+      /spec\.template\.spec\.memoryMiB.*greater than or equal to 1024/,
+    ],
+    [
+      'a Kubernetes version that is not a release',
+      (d) => {
+        const tcp = manifest(d, 'TalosControlPlane', 'demo-control-plane');
+        at(tcp, 'spec').version = '1.34';
+        return tcp;
+      },
+      /spec\.version.*should match/,
+    ],
+    [
+      'a field no provider has (strict field validation)',
+      (d) => {
+        const cluster = manifest(d, 'ProxmoxCluster', 'demo');
+        at(cluster, 'spec').ipv4Pool = { addresses: ['10.0.0.10-10.0.0.20'] };
+        return cluster;
+      },
+      /^400: .*unknown field "spec\.ipv4Pool"/,
+    ],
+    [
+      'a surge that is neither a count nor a percentage',
+      (d) => {
+        const md = manifest(d, 'MachineDeployment', 'demo-md-0');
+        at(md, 'spec').strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: true } };
+        return md;
+      },
+      /spec\.strategy\.rollingUpdate\.maxSurge/,
+    ],
   ])('reject %s at apply time', async (_name, edit, expected) => {
     const documents = demoManifests();
     const invalid = edit(documents);
@@ -115,7 +147,7 @@ describe('the CAPI CRDs on a real kube-apiserver', () => {
     expect(await rejection(invalid)).toMatch(expected);
   });
 
-  it('serve Machines the way `kubectl get machines -o wide` shows CAPI\'s', async () => {
+  it("serve Machines the way `kubectl get machines -o wide` shows CAPI's", async () => {
     const machine = {
       apiVersion: 'cluster.x-k8s.io/v1beta1',
       kind: 'Machine',
@@ -125,12 +157,17 @@ describe('the CAPI CRDs on a real kube-apiserver', () => {
     await objects.createNamespacedCustomObject({ ...resourceOf('Machine'), namespace, body: machine });
     await objects.patchNamespacedCustomObjectStatus(
       {
-        ...resourceOf('Machine'), namespace, name: machine.metadata.name,
+        ...resourceOf('Machine'),
+        namespace,
+        name: machine.metadata.name,
         body: {
           status: {
             phase: 'Running',
             nodeRef: { kind: 'Node', name: 'demo-md-0-x7k2p' },
-            addresses: [{ type: 'InternalIP', address: '10.10.10.23' }, { type: 'Hostname', address: 'demo-md-0-x7k2p' }],
+            addresses: [
+              { type: 'InternalIP', address: '10.10.10.23' },
+              { type: 'Hostname', address: 'demo-md-0-x7k2p' },
+            ],
             nodeInfo: { kubeletVersion: 'v1.33.4', osImage: 'Talos (v1.11.5)' },
             proxmox: { node: 'pve2', vmid: 1042 },
             talosVersion: 'v1.11.5',
@@ -146,10 +183,26 @@ describe('the CAPI CRDs on a real kube-apiserver', () => {
     )) as { columnDefinitions: Array<{ name: string; priority: number }>; rows: Array<{ cells: unknown[] }> };
     const names = table.columnDefinitions.map((c) => c.name);
     const cells = Object.fromEntries(names.map((name, i) => [name, table.rows[0]?.cells[i]]));
-    expect(table.columnDefinitions.filter((c) => c.priority === 0).map((c) => c.name)).toEqual(['Name', 'Cluster', 'NodeName', 'ProviderID', 'Phase', 'Age', 'Version']);
+    expect(table.columnDefinitions.filter((c) => c.priority === 0).map((c) => c.name)).toEqual([
+      'Name',
+      'Cluster',
+      'NodeName',
+      'ProviderID',
+      'Phase',
+      'Age',
+      'Version',
+    ]);
     expect(cells).toMatchObject({
-      Name: 'demo-md-0-x7k2p', Cluster: 'demo', NodeName: 'demo-md-0-x7k2p', ProviderID: machine.spec.providerID, Phase: 'Running', Version: 'v1.33.4',
-      'Proxmox-Node': 'pve2', VMID: 1042, Address: '10.10.10.23', Talos: 'v1.11.5',
+      Name: 'demo-md-0-x7k2p',
+      Cluster: 'demo',
+      NodeName: 'demo-md-0-x7k2p',
+      ProviderID: machine.spec.providerID,
+      Phase: 'Running',
+      Version: 'v1.33.4',
+      'Proxmox-Node': 'pve2',
+      VMID: 1042,
+      Address: '10.10.10.23',
+      Talos: 'v1.11.5',
     });
   });
 
@@ -157,9 +210,15 @@ describe('the CAPI CRDs on a real kube-apiserver', () => {
     const documents = demoManifests();
     await apply(manifest(documents, 'MachineDeployment', 'demo-md-0'));
     await apply(manifest(documents, 'TalosControlPlane', 'demo-control-plane'));
-    const scale = (await objects.getNamespacedCustomObjectScale({ ...resourceOf('MachineDeployment'), namespace, name: 'demo-md-0' })) as { spec: { replicas: number } };
+    const scale = (await objects.getNamespacedCustomObjectScale({ ...resourceOf('MachineDeployment'), namespace, name: 'demo-md-0' })) as {
+      spec: { replicas: number };
+    };
     expect(scale.spec.replicas).toBe(2);
-    const tcpScale = (await objects.getNamespacedCustomObjectScale({ ...resourceOf('TalosControlPlane'), namespace, name: 'demo-control-plane' })) as { spec: { replicas: number } };
+    const tcpScale = (await objects.getNamespacedCustomObjectScale({
+      ...resourceOf('TalosControlPlane'),
+      namespace,
+      name: 'demo-control-plane',
+    })) as { spec: { replicas: number } };
     expect(tcpScale.spec.replicas).toBe(3);
   });
 });
