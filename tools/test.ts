@@ -1,4 +1,4 @@
-// `npm test`: installs the toolchain if needed, type-checks and lints, runs vitest, then proves
+// `npm test`: installs the toolchain if needed, type-checks, checks the format, lints, runs vitest, then proves
 // no server outlived it. Arguments go to vitest and skip the static checks (a focused run).
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -20,6 +20,7 @@ const vitestArgs = process.argv.slice(2);
 if (vitestArgs.length === 0) {
   for (const [what, command, args] of [
     ['type check', bin('tsc'), ['--noEmit']],
+    ['format check (npm run format fixes it)', bin('prettier'), ['--check', '--log-level', 'warn', '**/*.{ts,js}']],
     ['lint', bin('eslint'), ['.']],
   ] as const) {
     console.log(`${what}: ${[command, ...args].join(' ')}`);

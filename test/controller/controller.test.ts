@@ -136,19 +136,17 @@ describe('the controller, applying a cluster', () => {
     await stack.patch('MachineDeployment', ns, 'demo-md-0', { metadata: { labels: { team: 'platform' } } });
     await stack.remove('Machine', ns, 'demo-cp-1');
     // Another writer scribbles on the status: the controller puts its own back.
-    await stack.management.kubeConfig
-      .makeApiClient(CustomObjectsApi)
-      .patchNamespacedCustomObjectStatus(
-        {
-          group: 'cluster.x-k8s.io',
-          version: 'v1beta1',
-          namespace: ns,
-          plural: 'clusters',
-          name: 'demo',
-          body: { status: { phase: 'Failed' } },
-        },
-        setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
-      );
+    await stack.management.kubeConfig.makeApiClient(CustomObjectsApi).patchNamespacedCustomObjectStatus(
+      {
+        group: 'cluster.x-k8s.io',
+        version: 'v1beta1',
+        namespace: ns,
+        plural: 'clusters',
+        name: 'demo',
+        body: { status: { phase: 'Failed' } },
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
     await eventually(async () => {
       expect((await stack.get('Cluster', ns, 'demo'))?.status?.['phase']).toBe('Provisioned');
       expect((await stack.get('Machine', ns, 'demo-cp-1'))?.status?.['phase']).toBe('Running');
