@@ -1,6 +1,8 @@
 // A small HTTP control endpoint for a running simulator (npm start): read nodes, clusters and
 // events, and switch faults on and off with curl, e.g.
 //   curl -X POST localhost:<port>/faults/failNextUpgrade -d '{"target":"127.0.10.21"}'
+//   curl -X POST localhost:<port>/faults/deleteNode -d '{"target":"127.0.10.21"}'
+//   curl -X POST localhost:<port>/faults/kubeletFails -d '{"target":"127.0.10.21","failing":true}'
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +15,8 @@ const faultBodies = {
   neverComesBack: z.object({ target: z.string() }),
   slowBoot: z.object({ target: z.string(), factor: z.number().positive() }),
   etcdMemberUnhealthy: z.object({ target: z.string(), unhealthy: z.boolean().optional() }),
+  deleteNode: z.object({ target: z.string() }),
+  kubeletFails: z.object({ target: z.string(), failing: z.boolean().optional() }),
   clear: z.object({}),
 } as const;
 
@@ -34,7 +38,7 @@ async function readJson(request: IncomingMessage): Promise<unknown> {
   return text.trim() === '' ? {} : (JSON.parse(text) as unknown);
 }
 
-function applyFault(sim: TalosSim, name: keyof typeof faultBodies, body: unknown): void {
+async function applyFault(sim: TalosSim, name: keyof typeof faultBodies, body: unknown): Promise<void> {
   const faults = sim.faults;
   if (name === 'failNextUpgrade') {
     const b = faultBodies.failNextUpgrade.parse(body);
@@ -46,10 +50,14 @@ function applyFault(sim: TalosSim, name: keyof typeof faultBodies, body: unknown
   } else if (name === 'etcdMemberUnhealthy') {
     const b = faultBodies.etcdMemberUnhealthy.parse(body);
     faults.etcdMemberUnhealthy(b.target, b.unhealthy ?? true);
+  } else if (name === 'deleteNode') await faults.deleteNode(faultBodies.deleteNode.parse(body).target);
+  else if (name === 'kubeletFails') {
+    const b = faultBodies.kubeletFails.parse(body);
+    faults.kubeletFails(b.target, b.failing ?? true);
   } else faults.clear();
 }
 
-/** Serves GET /nodes, /clusters, /events[?type=] and POST /faults/<name> on a loopback port. */
+/** Serves GET /nodes, /clusters, /events[?type=] and POST /faults/<name> (a fault that cannot be applied → 400 with the reason) on a loopback port. */
 export async function startTalosControlServer(
   sim: TalosSim,
   options: { readonly host?: string; readonly port?: number } = {},
@@ -64,8 +72,8 @@ export async function startTalosControlServer(
       send(response, 200, sim.events.list(type === undefined ? {} : { type }));
     } else if (request.method === 'POST' && fault !== undefined && fault in faultBodies) {
       readJson(request)
-        .then((body) => {
-          applyFault(sim, fault as keyof typeof faultBodies, body);
+        .then((body) => applyFault(sim, fault as keyof typeof faultBodies, body))
+        .then(() => {
           send(response, 200, { ok: true });
         })
         .catch((error: unknown) => {

@@ -1,7 +1,8 @@
 // startTalosSim: turns the Proxmox simulator's VMs into Talos nodes and wires state, faults,
 // apid servers, etcd housekeeping and the per-cluster Kubernetes APIs together.
 import { VmHookEvent } from '../proxmox/index.ts';
-import { forgetEmptyClusters } from './core/clusters.ts';
+import { clusterField, clusterOf, forgetEmptyClusters } from './core/clusters.ts';
+import { nodeAt } from './core/context.ts';
 import type { TalosContext } from './core/context.ts';
 import { createTalosEventLog } from './core/event-log.ts';
 import type { TalosEventLog } from './core/event-log.ts';
@@ -9,12 +10,13 @@ import { createTalosFaults } from './core/faults.ts';
 import { loadState, saveState } from './core/state-file.ts';
 import type { TalosFaults } from './core/faults.ts';
 import { createRandom } from '../common/random.ts';
+import { hostnameOf } from './core/state.ts';
 import type { SimCluster, SimNode } from './core/state.ts';
 import { createTimers } from '../common/timers.ts';
 import { reconcileEtcd } from './etcd/etcd-reconcile.ts';
 import { createNodeNetwork } from './grpc/node-server.ts';
 import { createKubeApiManager } from './k8s/kube-api-manager.ts';
-import { powerOff, powerOn, retryAwaitingCerts } from './node/lifecycle.ts';
+import { followMigration, powerOff, powerOn, retryAwaitingCerts, servicesReady } from './node/lifecycle.ts';
 import type { TalosSimOptions } from './options.ts';
 import { defaultTalosTiming } from './timing.ts';
 import type { TalosSimTiming } from './timing.ts';
@@ -56,8 +58,29 @@ export function startTalosSim(options: TalosSimOptions): Promise<TalosSim> {
     nodes,
     clusters,
     events,
-    faults: createTalosFaults(events, () => {
-      ctx.changed();
+    faults: createTalosFaults(events, {
+      changed: () => {
+        ctx.changed();
+      },
+      deleteNode: async (address) => {
+        const node = nodeAt(ctx, address);
+        const cluster = node === undefined ? undefined : clusterOf(ctx, node);
+        if (node === undefined || cluster === undefined) throw new Error(`no configured Talos node at ${address}`);
+        await kube.deleteNode(cluster, hostnameOf(node));
+      },
+      kubeletChanged: (address, failing) => {
+        const node = nodeAt(ctx, address);
+        // Talos restarts a kubelet that recovers; a restarted kubelet registers its Node again.
+        if (node !== undefined && !failing) delete node.kubeletRegisteredEpoch;
+        if (node !== undefined && failing && servicesReady(node)) node.kubeletStoppedAt = Date.now();
+        events.append({
+          type: failing ? 'k8s.kubelet-stopped' : 'k8s.kubelet-started',
+          address,
+          ...(node === undefined ? {} : { vmid: node.vmid, hostname: hostnameOf(node), ...clusterField(ctx, node) }),
+          detail: { reason: failing ? 'fault: the kubelet stopped posting node status' : 'fault cleared: the kubelet was restarted' },
+        });
+        kube.poke();
+      },
     }),
     timers,
     random: createRandom(options.seed ?? Math.floor(Math.random() * 2 ** 31)),
@@ -122,6 +145,9 @@ export function startTalosSim(options: TalosSimOptions): Promise<TalosSim> {
     }),
     options.proxmox.on(VmHookEvent.destroyed, (vm) => {
       if (!stopped) powerOff(ctx, vm.vmid, 'vm-destroyed');
+    }),
+    options.proxmox.on(VmHookEvent.migrated, (vm) => {
+      if (!stopped) followMigration(ctx, vm);
     }),
   ];
   return Promise.resolve({

@@ -25,6 +25,11 @@ export interface TalosSimTiming {
   readonly controllerInterval: number;
   /** How long the apiserver keeps an eviction in a PDB's disruptedPods (2 min in Kubernetes). */
   readonly disruptedPodTimeout: number;
+  /**
+   * A kubelet silent this long → its Node goes Ready=Unknown (kube-controller-manager
+   * --node-monitor-grace-period: 50 s since Kubernetes 1.32, 40 s before).
+   */
+  readonly nodeMonitorGracePeriod: number;
 }
 
 /** Realistic durations. */
@@ -40,4 +45,5 @@ export const defaultTalosTiming: TalosSimTiming = {
   podStart: 3_000,
   controllerInterval: 1_000,
   disruptedPodTimeout: 120_000,
+  nodeMonitorGracePeriod: 50_000,
 };

@@ -27,8 +27,13 @@ export class TestTalosClient {
     this.client = new Client(`${address}:50000`, creds);
   }
 
-  /** A unary call; `route` sets the node / nodes routing metadata. */
-  unary(method: string, request: Record<string, unknown> = {}, route: { node?: string; nodes?: readonly string[] } = {}): Promise<Message> {
+  /** A unary call; `route` sets the node / nodes routing metadata; the deadline defaults to 10 s. */
+  unary(
+    method: string,
+    request: Record<string, unknown> = {},
+    route: { node?: string; nodes?: readonly string[] } = {},
+    deadlineMs = 10_000,
+  ): Promise<Message> {
     const definition = service[method];
     if (definition === undefined) throw new Error(`no method ${method}`);
     const metadata = new Metadata();
@@ -41,7 +46,7 @@ export class TestTalosClient {
         definition.responseDeserialize,
         request,
         metadata,
-        { deadline: Date.now() + 10_000 },
+        { deadline: Date.now() + deadlineMs },
         (error, value) => {
           if (error) reject(error);
           else resolve(value as Message);

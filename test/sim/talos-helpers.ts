@@ -2,6 +2,7 @@
 // through the Proxmox HTTP API, and realistic machine configs from Capstan's own generator (test
 // code may use it; the simulator may not).
 import { credentials } from '@grpc/grpc-js';
+import { parseAllDocuments } from 'yaml';
 import type { ChannelCredentials } from '@grpc/grpc-js';
 import { generateSecretsBundle } from '../../activities/talos/generate-secrets-bundle.ts';
 import { renderMachineConfig } from '../../activities/talos/render-machine-config.ts';
@@ -117,6 +118,17 @@ export function machineConfig(
     },
     bundle,
   ).yaml;
+}
+
+/** A machine config whose kubelet registers its Node with this `--provider-id` (`machine.kubelet.extraArgs`). */
+export function withProviderId(config: string, providerId: string): string {
+  const documents = parseAllDocuments(config);
+  const list = Array.isArray(documents) ? documents : [documents];
+  // The v1alpha1 document is the one without a `kind`.
+  const main = list.find((d) => d.get('version') !== undefined && d.get('kind') === undefined);
+  if (main === undefined) throw new Error('no v1alpha1 document in the machine config');
+  main.setIn(['machine', 'kubelet', 'extraArgs', 'provider-id'], providerId);
+  return list.map((d) => d.toString()).join('---\n');
 }
 
 /** mTLS client credentials: the OS CA and a client certificate with these roles. */

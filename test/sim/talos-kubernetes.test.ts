@@ -209,7 +209,11 @@ describe('nodes and pods', () => {
     await eventually(async () => {
       const n = await node(w1.name);
       expect(ready(n)).toBe('Unknown');
-      expect(n.spec?.taints).toEqual([expect.objectContaining({ key: 'node.kubernetes.io/unreachable' })]);
+      // The node lifecycle controller's pair: NoSchedule from the condition, NoExecute for taint-based eviction.
+      expect(n.spec?.taints?.map((t) => `${t.key}:${t.effect}`)).toEqual([
+        'node.kubernetes.io/unreachable:NoSchedule',
+        'node.kubernetes.io/unreachable:NoExecute',
+      ]);
     });
     expect(stack.talos.events.list({ type: 'k8s.node-not-ready' }).at(-1)).toMatchObject({ hostname: w1.name });
     await vmPower(stack.proxmox, w1.vmid, 'start');

@@ -2,7 +2,6 @@
 import { duration, effectiveLock } from '../core/context.ts';
 import type { SimContext } from '../core/context.ts';
 import type { VmState } from '../core/state.ts';
-import { bootDiskBytes, cpuCount, memoryBytes } from '../core/vm-metrics.ts';
 import type { JsonObject } from '../http/json-value.ts';
 import { optional, str } from '../http/params.ts';
 import { optionalVmidParam } from '../http/pve-formats.ts';
@@ -13,37 +12,36 @@ import type { ApiContext } from './api-context.ts';
 import { nodeCpu, nodeMemory, nodeUptime, rootfsBytes } from './node-metrics.ts';
 import { storageEntry } from './storage-view.ts';
 
-// Config-derived fields (node, tags, lock, template) are current; stats come from the lagging samples.
+// As PVE::API2Tools::extract_vm_stats builds it: id, vmid, node and type always; everything else
+// (name, status, template, sizes, uptime) from the RRD sample pvestatd wrote a few seconds ago, so
+// a VM without a sample yet is `status: unknown` and nothing more. `lock` and `tags` are read from
+// the current config and only listed when set (get_guest_config_properties).
 function guestResource(ctx: SimContext, vm: VmState, at: number): JsonObject {
   const lock = effectiveLock(ctx, vm);
-  const base: JsonObject = {
-    id: `qemu/${vm.vmid}`,
-    type: 'qemu',
-    vmid: vm.vmid,
-    node: vm.node,
-    template: vm.config['template'] === '1' ? 1 : 0,
-    tags: vm.config['tags'],
-    lock,
-  };
+  const base: JsonObject = { id: `qemu/${vm.vmid}`, vmid: vm.vmid, node: vm.node, type: 'qemu', status: 'unknown' };
+  const current = { tags: vm.config['tags'], lock };
   const sample = ctx.stats.view(vm.vmid, at);
-  if (sample === undefined) return { ...base, status: 'unknown' };
+  if (sample === undefined) return { ...base, ...current };
   const running = sample.status === 'running';
-  const maxmem = memoryBytes(vm.config);
   return {
     ...base,
+    uptime: running && sample.startedAt !== undefined ? Math.max(0, Math.floor((at - sample.startedAt) / 1000)) : 0,
     name: sample.name,
     status: sample.status,
-    maxcpu: cpuCount(vm.config),
+    template: sample.template ? 1 : 0,
+    maxcpu: sample.maxcpu,
     cpu: running ? 0.012 : 0,
-    maxmem,
-    mem: running ? Math.floor(maxmem * 0.3) : 0,
-    maxdisk: bootDiskBytes(vm.config),
+    maxmem: sample.maxmem,
+    mem: running ? Math.floor(sample.maxmem * 0.3) : 0,
+    maxdisk: sample.maxdisk,
     disk: 0,
-    uptime: running && sample.startedAt !== undefined ? Math.max(0, Math.floor((at - sample.startedAt) / 1000)) : 0,
     netin: 0,
     netout: 0,
     diskread: 0,
     diskwrite: 0,
+    // PVE 9 keeps VM stats under `pve-vm-9.0` RRD keys, which add the host-side memory of the QEMU process.
+    memhost: running ? Math.floor(sample.maxmem * 0.32) : 0,
+    ...current,
   };
 }
 
@@ -51,7 +49,12 @@ function resources(ctx: SimContext, type: string | undefined): JsonObject[] {
   const result: JsonObject[] = [];
   if (type === undefined || type === 'vm') {
     const at = Date.now() - duration(ctx, 'resourcesLag');
-    for (const vm of Object.values(ctx.state.vms)) result.push(guestResource(ctx, vm, at));
+    // `sort keys %$idlist`: Perl sorts the vmids as strings ("1000" before "101").
+    const vmids = Object.keys(ctx.state.vms).sort();
+    for (const vmid of vmids) {
+      const vm = ctx.state.vms[vmid];
+      if (vm !== undefined) result.push(guestResource(ctx, vm, at));
+    }
   }
   for (const node of ctx.state.nodes) {
     if (type === undefined || type === 'node') {

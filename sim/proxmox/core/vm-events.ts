@@ -60,7 +60,9 @@ export function vmDestroyed(ctx: SimContext, vm: VmState): void {
 
 /** The VM moved to another node. */
 export function vmMigrated(ctx: SimContext, vm: VmState, from: string): void {
-  record(ctx, 'vm.migrated', infoOf(ctx, vm), { from, to: vm.node });
+  const info = infoOf(ctx, vm);
+  record(ctx, 'vm.migrated', info, { from, to: vm.node, online: vm.status === 'running' });
+  ctx.hooks.emit('vm-migrated', info);
 }
 
 /** Starts a VM in place (shared by qmstart, qmreboot and the reload path). */

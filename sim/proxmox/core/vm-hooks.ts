@@ -1,9 +1,10 @@
 // Power-state hooks for the Talos simulator: it brings a node's endpoint up when its VM
-// starts and tears it down when the VM stops or is destroyed.
+// starts, tears it down when the VM stops or is destroyed, and follows a VM that migrates (a
+// guest keeps running through an online migration; Talos' power-off requests must go to its new node).
 import type { SimVmInfo } from './vm-info.ts';
 
 /** The hook events a VM emits. */
-export const VmHookEvent = { started: 'vm-started', stopped: 'vm-stopped', destroyed: 'vm-destroyed' } as const;
+export const VmHookEvent = { started: 'vm-started', stopped: 'vm-stopped', destroyed: 'vm-destroyed', migrated: 'vm-migrated' } as const;
 /** One of {@link VmHookEvent}. */
 export type VmHookEvent = (typeof VmHookEvent)[keyof typeof VmHookEvent];
 

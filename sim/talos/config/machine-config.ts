@@ -26,6 +26,8 @@ export interface SimMachineConfig {
   readonly kubeletImage?: string;
   /** From the kubelet image tag. */
   readonly kubernetesVersion?: string;
+  /** The kubelet's `--provider-id` (`machine.kubelet.extraArgs`, else `extraConfig.providerID`): the Node's spec.providerID. */
+  readonly kubeletProviderId?: string;
   /** Control-plane configs carry it; `talosctl gen config` leaves it out of worker configs. */
   readonly clusterName?: string;
   readonly clusterId?: string;
@@ -51,6 +53,16 @@ const str = (root: unknown, path: string): string | undefined => {
   return typeof value === 'string' && value !== '' ? value : undefined;
 };
 const tokenPattern = /^[a-z0-9]{6}\.[a-z0-9]{16}$/;
+
+// A kubelet flag from extraArgs wins over the kubelet config file; Talos ≥ 1.12 also takes a list
+// of values per flag, of which the kubelet's flag parser keeps the last.
+function providerIdOf(main: unknown): string | undefined {
+  const arg = at(main, 'machine.kubelet.extraArgs.provider-id');
+  const values = Array.isArray(arg) ? arg : [arg];
+  const last: unknown = values.at(-1);
+  if (typeof last === 'string' && last !== '') return last;
+  return str(main, 'machine.kubelet.extraConfig.providerID');
+}
 
 function readCa(root: unknown, path: string, needKey: boolean, errors: string[]): ConfigCa | undefined {
   const certPem = pemFromBase64(str(root, `${path}.crt`));
@@ -105,6 +117,7 @@ export function parseMachineConfig(raw: string): ParsedConfig {
   const clusterId = str(main, 'cluster.id');
   const talosVersion = versionOfImage(installImage);
   const kubernetesVersion = versionOfImage(kubeletImage);
+  const kubeletProviderId = providerIdOf(main);
   return {
     ok: true,
     config: {
@@ -118,6 +131,7 @@ export function parseMachineConfig(raw: string): ParsedConfig {
       ...(talosVersion === undefined ? {} : { talosVersion }),
       ...(kubeletImage === undefined ? {} : { kubeletImage }),
       ...(kubernetesVersion === undefined ? {} : { kubernetesVersion }),
+      ...(kubeletProviderId === undefined ? {} : { kubeletProviderId }),
       ...(clusterName === undefined ? {} : { clusterName }),
       ...(clusterId === undefined ? {} : { clusterId }),
       endpoint: endpoint.replace(/\/$/, ''),

@@ -1,5 +1,7 @@
 // Run-time fault injection for the Talos simulator. Targets are node addresses (127.x.y.z) or
-// 'all'; every change and every fired fault is logged as `fault.injected`.
+// 'all'; every change and every fired fault is logged as `fault.injected`. Some faults change
+// reality behind an orchestrator's back (a Node deleted, a kubelet that stops posting): what
+// they do is the simulator's, given as `FaultEffects`.
 import type { TalosEventLogWriter } from './event-log.ts';
 
 /** A node address, or `'all'` for every node. */
@@ -13,10 +15,34 @@ export interface TalosFaults {
   neverComesBack(target: FaultTarget): void;
   /** Every boot of the target takes `factor` times longer (1 undoes it). */
   slowBoot(target: FaultTarget, factor: number): void;
-  /** The target's etcd member reports unhealthy (it stops counting for quorum and fails upgrade checks), or healthy again. */
+  /**
+   * The target's etcd member is cut off from its peers: it stops counting for quorum, fails upgrade
+   * checks and its EtcdStatus reports no leader — or it is healthy again.
+   */
   etcdMemberUnhealthy(target: string, unhealthy?: boolean): void;
+  /**
+   * `kubectl delete node`: the Node of the machine at `address` is deleted from its cluster's
+   * kube-apiserver. Its running kubelet does not register again until it restarts (next boot).
+   * Rejects like kubectl when the API does not answer or the Node does not exist.
+   */
+  deleteNode(address: string): Promise<void>;
+  /**
+   * The kubelet at `address` stops posting node status (true) or is restarted and posts again
+   * (false): the Node goes Ready=Unknown after the node-monitor grace period, and back to Ready.
+   */
+  kubeletFails(address: string, failing?: boolean): void;
   /** Removes every fault. */
   clear(): void;
+}
+
+/** What the simulator does when a fault changes reality (wired in sim.ts). */
+export interface FaultEffects {
+  /** Re-evaluates derived state (etcd health changed). */
+  changed(): void;
+  /** Deletes the Node of the machine at `address`. */
+  deleteNode(address: string): Promise<void>;
+  /** A kubelet stopped or started posting. */
+  kubeletChanged(address: string, failing: boolean): void;
 }
 
 /** The simulator's side of the faults. */
@@ -27,14 +53,23 @@ export interface TalosFaultState extends TalosFaults {
   takeHang(address: string): boolean;
   bootFactor(address: string): number;
   etcdUnhealthy(address: string): boolean;
+  /** Whether the kubelet at this address has stopped posting. */
+  kubeletFailing(address: string): boolean;
+  /**
+   * The machine at `address` is gone (its VM destroyed): faults that belong to that machine (a
+   * failing kubelet, an unhealthy etcd member) end with it, so a new VM that gets the address
+   * boots healthy. Faults aimed at an address for the future (upgrade failures, hangs) stay.
+   */
+  machineGone(address: string): void;
 }
 
-/** Fault state that logs to `events`; `changed` runs after a change that alters etcd health. */
-export function createTalosFaults(events: TalosEventLogWriter, changed: () => void): TalosFaultState {
+/** Fault state that logs to `events` and acts through `effects`. */
+export function createTalosFaults(events: TalosEventLogWriter, effects: FaultEffects): TalosFaultState {
   const upgradeFailures = new Map<FaultTarget, number>();
   const hangs = new Set<FaultTarget>();
   const slow = new Map<FaultTarget, number>();
   const unhealthy = new Set<string>();
+  const failingKubelets = new Set<string>();
   const log = (detail: Record<string, string | number | boolean>, address?: string): void => {
     events.append({ type: 'fault.injected', ...(address === undefined || address === 'all' ? {} : { address }), detail });
   };
@@ -63,15 +98,29 @@ export function createTalosFaults(events: TalosEventLogWriter, changed: () => vo
       if (value) unhealthy.add(target);
       else unhealthy.delete(target);
       log({ fault: value ? 'etcd-unhealthy' : 'etcd-healthy', target }, target);
-      changed();
+      effects.changed();
+    },
+    deleteNode: (address) => {
+      log({ fault: 'delete-node', target: address }, address);
+      return effects.deleteNode(address);
+    },
+    kubeletFails: (address, failing = true) => {
+      if (failingKubelets.has(address) === failing) return;
+      if (failing) failingKubelets.add(address);
+      else failingKubelets.delete(address);
+      log({ fault: failing ? 'kubelet-fails' : 'kubelet-recovers', target: address }, address);
+      effects.kubeletChanged(address, failing);
     },
     clear: () => {
       upgradeFailures.clear();
       hangs.clear();
       slow.clear();
       unhealthy.clear();
+      const recovered = [...failingKubelets];
+      failingKubelets.clear();
       log({ fault: 'clear' });
-      changed();
+      for (const address of recovered) effects.kubeletChanged(address, false);
+      effects.changed();
     },
     takeUpgradeFailure: (address) =>
       take(
@@ -93,5 +142,10 @@ export function createTalosFaults(events: TalosEventLogWriter, changed: () => vo
       ),
     bootFactor: (address) => slow.get(address) ?? slow.get('all') ?? 1,
     etcdUnhealthy: (address) => unhealthy.has(address),
+    kubeletFailing: (address) => failingKubelets.has(address),
+    machineGone: (address) => {
+      const ended = [failingKubelets.delete(address) && 'kubelet-fails', unhealthy.delete(address) && 'etcd-unhealthy'].filter(Boolean);
+      if (ended.length > 0) log({ fault: 'machine-gone', target: address, ended: ended.join(',') }, address);
+    },
   };
 }

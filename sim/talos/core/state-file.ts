@@ -49,6 +49,7 @@ const fileSchema = z.object({
           leaderId: z.string().optional(),
           quorum: z.boolean(),
           revision: z.number(),
+          raftTerm: z.number().optional(),
         }),
       ),
     }),
@@ -127,7 +128,8 @@ export function loadState(ctx: TalosContext, file: string): void {
     const cluster = ctx.clusters.get(saved.key);
     if (cluster === undefined) continue;
     cluster.name = saved.name;
-    cluster.etcdClusters = saved.etcdClusters;
+    // State files written before raft terms were kept start at the term a fresh cluster has.
+    cluster.etcdClusters = saved.etcdClusters.map((ec) => ({ ...ec, raftTerm: ec.raftTerm ?? 2 }));
   }
   // Every node is down until its VM is replayed: quorum is re-evaluated from there.
   for (const cluster of ctx.clusters.values()) for (const ec of cluster.etcdClusters) ec.quorum = false;

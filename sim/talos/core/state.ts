@@ -36,6 +36,14 @@ export interface SimNode {
   /** A worker waiting for trustd: no control plane of its cluster holds the OS CA key yet. */
   awaitingCerts?: boolean;
   joinPending?: boolean;
+  /** The VM's SMBIOS uuid at this boot (`smbios1: uuid=…`): what /sys/class/dmi/id/product_uuid reads. */
+  systemUuid?: string;
+  /** The boot (epoch) in which the kubelet registered its Node: a running kubelet registers once, never again. */
+  kubeletRegisteredEpoch?: number;
+  /** The kubelet saw the node shut down gracefully and posted "node is shutting down" before it stopped. */
+  shuttingDown?: boolean;
+  /** When the kubelet last stopped posting (node down, kubelet failed): its last heartbeat. */
+  kubeletStoppedAt?: number;
 }
 
 /** One etcd member. */
@@ -60,6 +68,8 @@ export interface EtcdClusterState {
   /** Quorum as last evaluated (events fire on changes). */
   quorum: boolean;
   revision: number;
+  /** The raft term: one more with every leader elected (pre-vote keeps it while there is no quorum). */
+  raftTerm: number;
 }
 
 /** A Talos cluster as the simulator knows it from applied configs. */

@@ -26,6 +26,8 @@ export function bootstrapEtcd(ctx: TalosContext, node: SimNode, request: { reado
     members: [],
     quorum: true,
     revision: 1,
+    // A fresh member campaigns once and wins: etcd reports raft term 2 right after bootstrap.
+    raftTerm: 2,
   };
   const member = addMember(ctx, ec, node, false);
   ec.leaderId = member.id;

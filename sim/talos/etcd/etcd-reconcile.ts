@@ -52,6 +52,7 @@ function electLeader(ctx: TalosContext, cluster: SimCluster, ec: EtcdClusterStat
   const next = sortedMembers(ec).find((m) => !m.learner && memberReachable(ctx, ec, m));
   if (next === undefined || next.id === ec.leaderId) return;
   ec.leaderId = next.id;
+  ec.raftTerm += 1;
   recordEtcd(ctx, cluster, 'etcd.leader-changed', ec, next);
 }
 

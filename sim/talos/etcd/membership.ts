@@ -8,9 +8,10 @@ import type { EtcdClusterState, EtcdMemberState, SimNode } from '../core/state.t
 import { recordEtcd } from './etcd-reconcile.ts';
 import { etcdClusterOfNode, hasQuorum, memberReachable, primaryEtcd, sortedMembers, voters } from './etcd-view.ts';
 
-/** Throws Talos' Unimplemented answer on a worker. */
+/** Throws Talos' Unimplemented answer on a worker, or on a node without a machine type yet (machinehelper.CheckControlplane). */
 export function requireControlPlane(node: SimNode, api: string): void {
-  if (node.config?.machineType !== 'controlplane') throw rpcError.unimplemented(`${api} is only available on control plane nodes`);
+  if (node.config === undefined) throw rpcError.unimplemented(`machine type is not set, cannot use ${api} API`);
+  if (node.config.machineType !== 'controlplane') throw rpcError.unimplemented(`${api} is only available on control plane nodes`);
 }
 
 function local(ctx: TalosContext, node: SimNode): { ec: EtcdClusterState; self: EtcdMemberState } {
@@ -87,6 +88,8 @@ export function forfeitLeadership(ctx: TalosContext, node: SimNode): string {
   const next = sortedMembers(ec).find((m) => m.id !== self.id && !m.learner && memberReachable(ctx, ec, m));
   if (next === undefined) return '';
   ec.leaderId = next.id;
+  // MoveLeader makes the target campaign at once: a new term.
+  ec.raftTerm += 1;
   const cluster = clusterOf(ctx, node);
   if (cluster !== undefined) recordEtcd(ctx, cluster, 'etcd.leader-changed', ec, next, { forfeitedBy: self.hostname });
   return next.hostname;

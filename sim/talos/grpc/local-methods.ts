@@ -3,6 +3,7 @@ import type { TalosContext } from '../core/context.ts';
 import { rpcError } from '../core/rpc-error.ts';
 import type { SimNode } from '../core/state.ts';
 import { bootstrapEtcd } from '../etcd/bootstrap.ts';
+import { localEtcdStatus } from '../etcd/etcd-status.ts';
 import { forfeitLeadership, leaveCluster, listMembers, removeMemberById, requireControlPlane, snapshot } from '../etcd/membership.ts';
 import { kubeconfigArchive } from '../k8s/kubeconfig.ts';
 import { applyConfigured, applyInMaintenance } from '../node/apply-config.ts';
@@ -26,6 +27,11 @@ const unary = (run: (ctx: TalosContext, node: SimNode, request: DecodedRequest) 
   kind: 'unary',
   run,
 });
+// A call that never gets an answer: the client's deadline (or cancel) ends it, as with a dial that waits for a listener.
+const unanswered = (): Promise<never> =>
+  new Promise<never>(() => {
+    // Nothing to do: grpc-js ends the call with DEADLINE_EXCEEDED or CANCELLED.
+  });
 const chunks = (data: Buffer, size = 64 * 1024): Buffer[] =>
   Array.from({ length: Math.max(1, Math.ceil(data.length / size)) }, (_, i) => data.subarray(i * size, (i + 1) * size));
 
@@ -70,6 +76,10 @@ export function createLocalMethods(): Readonly<Record<string, LocalMethod>> {
     }),
     EtcdForfeitLeadership: unary((ctx, node) => ({ member: forfeitLeadership(ctx, node) })),
     EtcdSnapshot: { kind: 'stream', run: (ctx, node) => Promise.resolve(chunks(snapshot(ctx, node))) },
+    EtcdStatus: unary((ctx, node) => {
+      const memberStatus = localEtcdStatus(ctx, node);
+      return memberStatus === undefined ? unanswered() : { memberStatus };
+    }),
     Hostname: unary((_ctx, node) => hostnameReply(node)),
     Kubeconfig: {
       kind: 'stream',

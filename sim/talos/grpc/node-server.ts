@@ -20,6 +20,7 @@ export const apidPort = 50000;
 const maxMessage = 32 * 1024 * 1024;
 // Replies to the call that caused a reboot must leave before the listener goes away.
 const flushMs = 40;
+const lateSessionSweepsMs = [100, 1_000] as const;
 
 function toServiceError(error: unknown): Partial<ServiceError> {
   if (error instanceof TalosRpcError) return { code: error.code, details: error.message };
@@ -124,6 +125,14 @@ export function createNodeNetwork(getContext: () => TalosContext): NodeNetwork &
     servers.delete(vmid);
     await new Promise((resolve) => setTimeout(resolve, flushMs));
     server.forceShutdown();
+    // A TLS handshake already under way when the listener closed still becomes a session of this
+    // server afterwards, and forceShutdown has already run: end such stragglers too, as a powered-off
+    // machine would.
+    for (const after of lateSessionSweepsMs) {
+      setTimeout(() => {
+        server.forceShutdown();
+      }, after).unref();
+    }
   };
 
   return {

@@ -8,6 +8,8 @@ const reader = 'os:reader';
 const etcdBackup = 'os:etcd:backup';
 
 const readers = [admin, operator, reader] as const;
+// The etcd reads a backup job may make (machined.go: EtcdMemberList, EtcdStatus, EtcdAlarmList).
+const etcdReaders = [admin, operator, reader, etcdBackup] as const;
 
 /** The roles allowed to call each MachineService method the simulator serves. */
 export const methodRoles: Readonly<Record<string, readonly string[]>> = {
@@ -15,9 +17,10 @@ export const methodRoles: Readonly<Record<string, readonly string[]>> = {
   Bootstrap: [admin],
   EtcdForfeitLeadership: [admin],
   EtcdLeaveCluster: [admin],
-  EtcdMemberList: readers,
+  EtcdMemberList: etcdReaders,
   EtcdRemoveMemberByID: [admin],
   EtcdSnapshot: [admin, operator, etcdBackup],
+  EtcdStatus: etcdReaders,
   Hostname: readers,
   Kubeconfig: [admin],
   Reboot: [admin, operator],

@@ -3,12 +3,14 @@
 // controller, each pass level-triggered from what the API lists.
 import type { TalosContext } from '../core/context.ts';
 import type { SimCluster } from '../core/state.ts';
+import { httpStatusOf } from './kube-client.ts';
 import type { KubeApis } from './kube-client.ts';
 import { reconcilePdbs } from './pdb-controller.ts';
 import { reconcilePods } from './pod-lifecycle.ts';
 import type { PodMemory } from './pod-lifecycle.ts';
 import { reconcilePodOwners } from './pod-owners.ts';
-import { kubeletViews, reconcileKubelets } from './sim-kubelets.ts';
+import { kubeletViews } from './kubelet-views.ts';
+import { newKubeletMemory, reconcileKubelets, recordNodeEvent } from './sim-kubelets.ts';
 import { ensureWorkload } from './workloads.ts';
 import type { Workload, WorkloadOptions } from './workloads.ts';
 
@@ -16,6 +18,8 @@ import type { Workload, WorkloadOptions } from './workloads.ts';
 export interface ClusterAgent {
   /** Runs one pass now (tests and callers that want quick reactions). */
   poke(): void;
+  /** `kubectl delete node <name>`, recorded as `k8s.node-deleted`; rejects like kubectl when it cannot. */
+  deleteNode(name: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -29,11 +33,12 @@ export function startClusterAgent(ctx: TalosContext, cluster: SimCluster, apis: 
   let workload: Workload | undefined;
   let lastError: string | undefined;
   const memory: PodMemory = { boundSince: new Map(), recorded: new Set() };
+  const kubelets = newKubeletMemory();
 
   const pass = async (): Promise<void> => {
     workload ??= await ensureWorkload(apis, workloadOptions);
     const views = kubeletViews(ctx, cluster);
-    await reconcileKubelets(ctx, apis, cluster);
+    await reconcileKubelets(ctx, apis, cluster, kubelets);
     const nodes = (await apis.core.listNode()).items;
     const pods = (await apis.core.listPodForAllNamespaces()).items;
     await reconcilePodOwners(apis, ctx.random, workload, views, nodes, pods);
@@ -69,7 +74,27 @@ export function startClusterAgent(ctx: TalosContext, cluster: SimCluster, apis: 
   };
   const running = loop();
 
+  const deleteNode = async (name: string): Promise<void> => {
+    if (!available()) throw new Error(`the Kubernetes API of cluster ${cluster.name} at ${cluster.endpoint} does not answer`);
+    try {
+      const node = await apis.core.readNode({ name });
+      const uid = node.metadata?.uid ?? '';
+      await apis.core.deleteNode({ name, body: { preconditions: { uid } } });
+      // Recorded here, once: the next pass sees this uid gone and knows it was already told.
+      kubelets.deleted.add(uid);
+      kubelets.known.delete(name);
+      kubelets.lastPosted.delete(name);
+      const view = kubeletViews(ctx, cluster).find((v) => v.name === name);
+      recordNodeEvent(ctx, cluster, 'k8s.node-deleted', name, view, { by: 'fault' });
+      wake?.();
+    } catch (error) {
+      if (httpStatusOf(error) === 404) throw new Error(`nodes "${name}" not found`, { cause: error });
+      throw error;
+    }
+  };
+
   return {
+    deleteNode,
     poke: () => wake?.(),
     stop: async () => {
       state.stopped = true;

@@ -129,6 +129,14 @@ export function createKubeApiManager(ctx: TalosContext, starter: KubeApiserverSt
 
   return {
     reconcile,
+    /** Deletes a Node of a cluster the way `kubectl delete node` does. */
+    deleteNode: async (cluster: SimCluster, name: string): Promise<void> => {
+      const entry = entries.get(cluster.key);
+      await entry?.starting;
+      const agent = entry?.agent;
+      if (agent === undefined) throw new Error(`cluster ${cluster.name} has no Kubernetes API yet (not bootstrapped)`);
+      await agent.deleteNode(name);
+    },
     /** Nudges every agent to run a pass now. */
     poke: () => {
       for (const entry of entries.values()) entry.agent?.poke();

@@ -7,8 +7,8 @@ import type { SimCluster } from '../core/state.ts';
 import { ignoring } from './kube-client.ts';
 import type { KubeApis } from './kube-client.ts';
 import { live, nodeReady, podReady, schedulable } from './selectors.ts';
-import { managedAnnotation } from './sim-kubelets.ts';
-import type { KubeletView } from './sim-kubelets.ts';
+import { managedAnnotation } from './kubelet-views.ts';
+import type { KubeletView } from './kubelet-views.ts';
 
 /** Memory the pod reconciler keeps between passes. */
 export interface PodMemory {
@@ -149,11 +149,15 @@ export async function reconcilePods(
     }
     if (!memory.boundSince.has(uid)) memory.boundSince.set(uid, now);
     const up = kubeletUp(nodeName);
-    const hostIP = nodes.find((n) => n.metadata?.name === nodeName)?.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? '';
+    const node = nodes.find((n) => n.metadata?.name === nodeName);
+    const hostIP = node?.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? '';
     const started = pod.status?.phase === 'Running';
     const due = now - (memory.boundSince.get(uid) ?? now) >= ctx.ms('podStart');
-    if ((!started && up && due) || (started && podReady(pod) !== up)) {
-      await ignoring([404, 409], () => apis.core.replaceNamespacedPodStatus({ name, namespace, body: withReadiness(pod, up, hostIP) }));
+    // A silent kubelet's pods keep what it last posted until the node lifecycle controller finds
+    // the Node not Ready and marks them NotReady (MarkPodsNotReady).
+    const ready = up || (node !== undefined && nodeReady(node) && podReady(pod));
+    if ((!started && up && due) || (started && podReady(pod) !== ready)) {
+      await ignoring([404, 409], () => apis.core.replaceNamespacedPodStatus({ name, namespace, body: withReadiness(pod, ready, hostIP) }));
     }
   }
 }

@@ -6,7 +6,7 @@ import type { Random } from '../../common/random.ts';
 import { ignoring } from './kube-client.ts';
 import type { KubeApis } from './kube-client.ts';
 import { live, podReady } from './selectors.ts';
-import type { KubeletView } from './sim-kubelets.ts';
+import type { KubeletView } from './kubelet-views.ts';
 import type { Workload } from './workloads.ts';
 
 const alphabet = 'bcdfghjklmnpqrstvwxz2456789';

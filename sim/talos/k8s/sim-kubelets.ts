@@ -1,97 +1,34 @@
-// The simulated kubelets (and the node-lifecycle controller's part): register a Node per joined
-// machine, report Ready after a delay, keep nodeInfo versions current, mark Nodes whose machine
-// is gone or down Unknown, and keep the not-ready / unreachable taints in step.
-import type { V1Node, V1NodeCondition, V1Taint } from '@kubernetes/client-node';
-import { clusterOf } from '../core/clusters.ts';
+// The simulated kubelets (and the node lifecycle controller's part): a kubelet registers its
+// Node once per run (spec.providerID only then, as initialNode does) and posts Ready after a
+// delay; a Node whose kubelet falls silent goes Unknown after the node-monitor grace period;
+// taints follow. Nodes deleted through the API are noticed and recorded; their kubelets do not
+// register again before they restart (kubelet_node_status.go: registrationCompleted).
+import type { V1Node } from '@kubernetes/client-node';
 import type { TalosContext } from '../core/context.ts';
-import { hostnameOf } from '../core/state.ts';
 import type { SimCluster } from '../core/state.ts';
-import { servicesReady } from '../node/lifecycle.ts';
-import { ignoring } from './kube-client.ts';
+import { httpStatusOf, ignoring } from './kube-client.ts';
 import type { KubeApis } from './kube-client.ts';
+import { kubeletViews, managedAnnotation, nodeInfo } from './kubelet-views.ts';
+import type { KubeletView } from './kubelet-views.ts';
+import { lifecycleTaints, nodeConditions, readySays, readyStatusOf, taintsDiffer } from './node-conditions.ts';
+import type { NodeHealth } from './node-conditions.ts';
 
-/** The kubelet of one machine of the cluster, as the simulator sees it. */
-export interface KubeletView {
-  readonly name: string;
-  readonly vmid: number;
-  readonly address: string;
-  readonly controlPlane: boolean;
-  readonly kubeletVersion: string;
-  readonly talosVersion: string;
-  /** The kubelet runs and reaches the API. */
-  readonly up: boolean;
-  /** When it reports Ready (after `nodeReady`). */
-  readonly readyAt: number;
-  readonly taintControlPlane: boolean;
+/** What the kubelets' side keeps between passes (one per cluster agent). */
+export interface KubeletMemory {
+  /** When each Node's kubelet was last seen posting: the lifecycle controller's probe time. */
+  readonly lastPosted: Map<string, number>;
+  /** Managed Nodes (name → uid) on the last pass, to notice deletions. */
+  readonly known: Map<string, string>;
+  /** uids of Node deletions already recorded. */
+  readonly deleted: Set<string>;
 }
 
-/** Marks Nodes the simulator owns, so Nodes a test adds by hand are left alone. */
-export const managedAnnotation = 'sim.capstan.dev/vmid';
-// The node-lifecycle controller's taints (kube-apiserver's TaintNodesByCondition adds not-ready to new Nodes).
-const unreachable: V1Taint = { key: 'node.kubernetes.io/unreachable', effect: 'NoSchedule' };
-const notReady: V1Taint = { key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' };
-const cpTaint: V1Taint = { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' };
-const defaultKubelet = 'v1.34.1';
+/** An empty memory. */
+export const newKubeletMemory = (): KubeletMemory => ({ lastPosted: new Map(), known: new Map(), deleted: new Set() });
 
-/** Views of every configured machine of the cluster. */
-export function kubeletViews(ctx: TalosContext, cluster: SimCluster): KubeletView[] {
-  return [...ctx.nodes.values()]
-    .filter((node) => node.config !== undefined && clusterOf(ctx, node) === cluster)
-    .map((node) => ({
-      name: hostnameOf(node),
-      vmid: node.vmid,
-      address: node.address,
-      controlPlane: node.config?.machineType === 'controlplane',
-      kubeletVersion: node.config?.kubernetesVersion ?? defaultKubelet,
-      talosVersion: node.talosVersion,
-      up: servicesReady(node),
-      readyAt: (node.servicesReadyAt ?? 0) + ctx.ms('nodeReady') * ctx.faults.bootFactor(node.address),
-      taintControlPlane: node.config?.machineType === 'controlplane' && !node.config.allowSchedulingOnControlPlanes,
-    }));
-}
+const cpTaint = { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' };
 
-function condition(type: string, status: string, reason: string, message: string, previous: V1NodeCondition | undefined): V1NodeCondition {
-  const now = new Date();
-  return {
-    type,
-    status,
-    reason,
-    message,
-    lastHeartbeatTime: now,
-    lastTransitionTime: previous?.status === status ? (previous.lastTransitionTime ?? now) : now,
-  };
-}
-
-function desiredStatus(view: KubeletView | undefined, now: number): 'True' | 'False' | 'Unknown' {
-  if (view?.up !== true) return 'Unknown';
-  return now >= view.readyAt ? 'True' : 'False';
-}
-
-function conditions(ready: 'True' | 'False' | 'Unknown', previous: readonly V1NodeCondition[]): V1NodeCondition[] {
-  const prev = (type: string) => previous.find((c) => c.type === type);
-  const unknown = ready === 'Unknown';
-  const pressure = (type: string, reason: string) =>
-    condition(
-      type,
-      unknown ? 'Unknown' : 'False',
-      unknown ? 'NodeStatusUnknown' : reason,
-      unknown ? 'Kubelet stopped posting node status.' : '',
-      prev(type),
-    );
-  const readyReason = {
-    True: ['KubeletReady', 'kubelet is posting ready status'],
-    False: ['KubeletNotReady', 'container runtime network not ready: NetworkReady=false'],
-    Unknown: ['NodeStatusUnknown', 'Kubelet stopped posting node status.'],
-  }[ready];
-  return [
-    pressure('MemoryPressure', 'KubeletHasSufficientMemory'),
-    pressure('DiskPressure', 'KubeletHasNoDiskPressure'),
-    pressure('PIDPressure', 'KubeletHasSufficientPID'),
-    condition('Ready', ready, readyReason[0] ?? '', readyReason[1] ?? '', prev('Ready')),
-  ];
-}
-
-function newNode(view: KubeletView, ready: 'True' | 'False' | 'Unknown'): V1Node {
+function newNode(view: KubeletView, health: NodeHealth): V1Node {
   const labels: Record<string, string> = {
     'kubernetes.io/hostname': view.name,
     'kubernetes.io/os': 'linux',
@@ -105,7 +42,7 @@ function newNode(view: KubeletView, ready: 'True' | 'False' | 'Unknown'): V1Node
     apiVersion: 'v1',
     kind: 'Node',
     metadata: { name: view.name, labels, annotations: { [managedAnnotation]: String(view.vmid) } },
-    spec: { taints: view.taintControlPlane ? [cpTaint] : [] },
+    spec: { taints: view.taintControlPlane ? [cpTaint] : [], ...(view.providerId === undefined ? {} : { providerID: view.providerId }) },
     status: {
       addresses: [
         { type: 'InternalIP', address: view.address },
@@ -113,76 +50,149 @@ function newNode(view: KubeletView, ready: 'True' | 'False' | 'Unknown'): V1Node
       ],
       capacity: resources,
       allocatable: resources,
-      conditions: conditions(ready, []),
+      conditions: nodeConditions(health, []),
       nodeInfo: nodeInfo(view),
     },
   };
 }
 
-function nodeInfo(view: KubeletView): NonNullable<NonNullable<V1Node['status']>['nodeInfo']> {
-  return {
-    architecture: 'amd64',
-    bootID: `sim-${view.vmid}`,
-    containerRuntimeVersion: 'containerd://2.1.4',
-    kernelVersion: '6.12.48-talos',
-    kubeProxyVersion: view.kubeletVersion,
-    kubeletVersion: view.kubeletVersion,
-    machineID: `sim-${view.vmid}`,
-    operatingSystem: 'linux',
-    osImage: `Talos (${view.talosVersion})`,
-    systemUUID: `sim-${view.vmid}`,
-  };
+const postedHealth = (view: KubeletView, now: number): NodeHealth => (now >= view.readyAt ? 'ready' : 'starting');
+
+/** What the Node should say now, or undefined to leave it as the kubelet last posted it. */
+function healthOf(
+  ctx: TalosContext,
+  memory: KubeletMemory,
+  name: string,
+  view: KubeletView | undefined,
+  now: number,
+): NodeHealth | undefined {
+  if (view?.up === true) {
+    memory.lastPosted.set(name, now);
+    return postedHealth(view, now);
+  }
+  // The grace period runs from the kubelet's last heartbeat; for a machine that is gone, from the
+  // last pass that saw it post, or when the controller first saw the Node (nodeHealthMap's probe timestamp).
+  const last = view?.silentSince ?? memory.lastPosted.get(name) ?? now;
+  memory.lastPosted.set(name, last);
+  if (now - last >= ctx.ms('nodeMonitorGracePeriod')) return 'unknown';
+  return view?.shuttingDown === true ? 'shutting-down' : undefined;
 }
 
-/** Registers, updates and marks Nodes; records readiness changes. */
-export async function reconcileKubelets(ctx: TalosContext, apis: KubeApis, cluster: SimCluster): Promise<void> {
-  const registered = (await apis.core.listNode()).items;
+type NodeEventType = 'k8s.node-registered' | 'k8s.node-ready' | 'k8s.node-not-ready' | 'k8s.node-deleted';
+
+/** Records a Node event of the cluster. */
+export function recordNodeEvent(
+  ctx: TalosContext,
+  cluster: SimCluster,
+  type: NodeEventType,
+  name: string,
+  view: Pick<KubeletView, 'vmid' | 'address'> | undefined,
+  detail: Record<string, string>,
+): void {
+  ctx.events.append({ type, cluster: cluster.name, hostname: name, ...(view ? { vmid: view.vmid, address: view.address } : {}), detail });
+}
+
+async function register(ctx: TalosContext, apis: KubeApis, cluster: SimCluster, views: readonly KubeletView[], nodes: readonly V1Node[]) {
   let created = false;
-  const views = kubeletViews(ctx, cluster);
   const now = Date.now();
-  const record = (
-    type: 'k8s.node-registered' | 'k8s.node-ready' | 'k8s.node-not-ready',
-    view: KubeletView | undefined,
-    name: string,
-    detail: Record<string, string>,
-  ) => {
-    ctx.events.append({ type, cluster: cluster.name, hostname: name, ...(view ? { vmid: view.vmid, address: view.address } : {}), detail });
-  };
   for (const view of views) {
-    if (!view.up || registered.some((n) => n.metadata?.name === view.name)) continue;
-    const ready = desiredStatus(view, now);
-    await ignoring([409], () => apis.core.createNode({ body: newNode(view, ready) }));
-    created = true;
-    record('k8s.node-registered', view, view.name, { kubeletVersion: view.kubeletVersion });
-    if (ready === 'True') record('k8s.node-ready', view, view.name, { kubeletVersion: view.kubeletVersion });
+    if (!view.up || view.registered) continue;
+    if (!nodes.some((n) => n.metadata?.name === view.name)) {
+      const health = postedHealth(view, now);
+      await ignoring([409], () => apis.core.createNode({ body: newNode(view, health) }));
+      created = true;
+      const detail = { kubeletVersion: view.kubeletVersion, ...(view.providerId === undefined ? {} : { providerID: view.providerId }) };
+      recordNodeEvent(ctx, cluster, 'k8s.node-registered', view.name, view, detail);
+      if (health === 'ready') recordNodeEvent(ctx, cluster, 'k8s.node-ready', view.name, view, { kubeletVersion: view.kubeletVersion });
+    }
+    // "Node was previously registered" counts too: either way this run is done registering.
+    const node = ctx.nodes.get(view.vmid);
+    if (node !== undefined) node.kubeletRegisteredEpoch = node.epoch;
   }
-  // Listed again: admission (TaintNodesByCondition) has just added the not-ready taint to new Nodes.
-  const nodes = created ? (await apis.core.listNode()).items : registered;
+  return created;
+}
+
+// A Node update that lost a race (deleted or changed meanwhile) is settled on the next pass.
+async function unlessRaced(call: () => Promise<V1Node>): Promise<V1Node | undefined> {
+  try {
+    return await call();
+  } catch (error) {
+    const code = httpStatusOf(error);
+    if (code === 404 || code === 409) return undefined;
+    throw error;
+  }
+}
+
+/** Records the managed Nodes that disappeared since the last pass (kubectl delete node, a controller). */
+function noticeDeletions(
+  ctx: TalosContext,
+  cluster: SimCluster,
+  memory: KubeletMemory,
+  views: readonly KubeletView[],
+  nodes: readonly V1Node[],
+) {
+  const uids = new Set(nodes.map((n) => n.metadata?.uid));
+  for (const [name, uid] of memory.known) {
+    if (uids.has(uid)) continue;
+    memory.known.delete(name);
+    memory.lastPosted.delete(name);
+    if (memory.deleted.has(uid)) continue;
+    memory.deleted.add(uid);
+    recordNodeEvent(
+      ctx,
+      cluster,
+      'k8s.node-deleted',
+      name,
+      views.find((v) => v.name === name),
+      { by: 'api' },
+    );
+  }
+}
+
+/** Registers, updates and marks Nodes; records registrations, deletions and readiness changes. */
+export async function reconcileKubelets(ctx: TalosContext, apis: KubeApis, cluster: SimCluster, memory: KubeletMemory): Promise<void> {
+  const listed = (await apis.core.listNode()).items;
+  const views = kubeletViews(ctx, cluster);
+  noticeDeletions(ctx, cluster, memory, views, listed);
+  // Listed again after creating: admission (TaintNodesByCondition) has just added the not-ready taint to new Nodes.
+  const nodes = (await register(ctx, apis, cluster, views, listed)) ? (await apis.core.listNode()).items : listed;
+  const now = Date.now();
   for (const node of nodes) {
     const name = node.metadata?.name ?? '';
-    if (node.metadata?.annotations?.[managedAnnotation] === undefined) continue;
+    const uid = node.metadata?.uid ?? '';
+    if (node.metadata?.annotations?.[managedAnnotation] === undefined || memory.deleted.has(uid)) continue;
+    memory.known.set(name, uid);
     const view = views.find((v) => v.name === name);
-    const ready = desiredStatus(view, now);
+    const health = healthOf(ctx, memory, name, view, now);
     const previous = node.status?.conditions ?? [];
-    const wasReady = previous.find((c) => c.type === 'Ready')?.status;
-    const taints = (node.spec?.taints ?? []).filter((t) => t.key !== unreachable.key && t.key !== notReady.key);
-    if (ready === 'Unknown') taints.push(unreachable);
-    if (ready === 'False') taints.push(notReady);
-    let current = node;
-    const taintKeys = (list: readonly V1Taint[]) => list.map((t) => `${t.key}:${t.effect}`).join(',');
-    if (taintKeys(taints) !== taintKeys(node.spec?.taints ?? [])) {
+    const wasReady = previous.find((c) => c.type === 'Ready');
+    let current: V1Node | undefined = node;
+    const taints = health === undefined ? undefined : lifecycleTaints(health, node.spec?.taints ?? []);
+    if (taints !== undefined && taintsDiffer(taints, node.spec?.taints ?? [])) {
       node.spec ??= {};
       node.spec.taints = taints;
-      current = await apis.core.replaceNode({ name, body: node });
+      current = await unlessRaced(() => apis.core.replaceNode({ name, body: node }));
+      if (current === undefined) continue;
     }
-    const info = view === undefined ? node.status?.nodeInfo : nodeInfo(view);
-    const infoChanged = info?.kubeletVersion !== node.status?.nodeInfo?.kubeletVersion || info?.osImage !== node.status?.nodeInfo?.osImage;
-    if (wasReady === ready && !infoChanged) continue;
-    current.status ??= {};
-    current.status.conditions = conditions(ready, previous);
-    if (info !== undefined) current.status.nodeInfo = info;
-    await apis.core.replaceNodeStatus({ name, body: current });
-    if (ready === 'True' && wasReady !== 'True') record('k8s.node-ready', view, name, { kubeletVersion: info?.kubeletVersion ?? '' });
-    if (ready !== 'True' && wasReady === 'True') record('k8s.node-not-ready', view, name, { status: ready });
+    const info = view?.up === true ? nodeInfo(view) : undefined;
+    const was = node.status?.nodeInfo;
+    const infoChanged =
+      info !== undefined &&
+      (info.kubeletVersion !== was?.kubeletVersion ||
+        info.osImage !== was.osImage ||
+        info.bootID !== was.bootID ||
+        info.systemUUID !== was.systemUUID);
+    const conditionChanged = health !== undefined && !readySays(health, wasReady);
+    if (!conditionChanged && !infoChanged) continue;
+    const body = current;
+    body.status ??= {};
+    if (health !== undefined) body.status.conditions = nodeConditions(health, previous);
+    if (info !== undefined) body.status.nodeInfo = info;
+    if ((await unlessRaced(() => apis.core.replaceNodeStatus({ name, body }))) === undefined) continue;
+    const ready = health === undefined ? undefined : readyStatusOf(health);
+    if (ready === 'True' && wasReady?.status !== 'True')
+      recordNodeEvent(ctx, cluster, 'k8s.node-ready', name, view, { kubeletVersion: info?.kubeletVersion ?? '' });
+    if (ready !== undefined && ready !== 'True' && wasReady?.status === 'True')
+      recordNodeEvent(ctx, cluster, 'k8s.node-not-ready', name, view, { status: ready });
   }
 }

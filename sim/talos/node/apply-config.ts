@@ -82,6 +82,10 @@ function assertCompatible(current: SimMachineConfig, next: SimMachineConfig): vo
 }
 
 function applyLive(ctx: TalosContext, node: SimNode, config: SimMachineConfig, mode: string): void {
+  // Talos restarts the kubelet when its spec changes, and a restarted kubelet registers its Node again.
+  const previous = node.config;
+  if (previous?.kubeletImage !== config.kubeletImage || previous?.kubeletProviderId !== config.kubeletProviderId)
+    delete node.kubeletRegisteredEpoch;
   node.config = config;
   registerConfig(ctx, config);
   recordConfigured(ctx, node, config, mode);

@@ -43,11 +43,21 @@ function services(ctx: TalosContext, node: SimNode): Service[] {
   if (node.stage === 'maintenance') return ['apid', 'machined', 'udevd'].map(running);
   const ready = servicesReady(node);
   const starting = (id: string): Service => (ready ? running(id) : { id, state: 'Starting', healthy: false, message: 'Starting service' });
+  // A kubelet that stopped posting is hung as far as Talos can tell: its healthz probe times out.
+  const kubelet: Service =
+    ready && ctx.faults.kubeletFailing(node.address)
+      ? {
+          id: 'kubelet',
+          state: 'Running',
+          healthy: false,
+          message: 'Get "http://127.0.0.1:10248/healthz": context deadline exceeded',
+        }
+      : starting('kubelet');
   const list = [
     running('apid'),
     running('containerd'),
     starting('cri'),
-    starting('kubelet'),
+    kubelet,
     running('machined'),
     running('syslogd'),
     running('udevd'),

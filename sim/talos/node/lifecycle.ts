@@ -36,6 +36,13 @@ function bootVersionOf(vm: SimVmInfo): string | undefined {
   return undefined;
 }
 
+/** The SMBIOS system uuid QEMU gives the guest (`smbios1: uuid=…`), lower case as Linux reads product_uuid. */
+function systemUuidOf(vm: SimVmInfo): string | undefined {
+  const smbios = vm.config['smbios1'];
+  const match = typeof smbios === 'string' ? /(?:^|,)uuid=([0-9a-fA-F-]{36})(?:,|$)/.exec(smbios) : null;
+  return match?.[1]?.toLowerCase();
+}
+
 /** A VM started: its node boots (into maintenance, or with the config it kept on disk). */
 export function powerOn(ctx: TalosContext, vm: SimVmInfo): void {
   if (vm.address === null) return;
@@ -67,6 +74,9 @@ export function powerOn(ctx: TalosContext, vm: SimVmInfo): void {
   }
   node.address = vm.address;
   node.pveNode = vm.node;
+  const systemUuid = systemUuidOf(vm);
+  if (systemUuid === undefined) delete node.systemUuid;
+  else node.systemUuid = systemUuid;
   takeDown(ctx, node, 'booting', 'power-on', { silent: true });
   startBoot(ctx, node, 'boot');
 }
@@ -76,13 +86,32 @@ export function powerOff(ctx: TalosContext, vmid: number, reason: 'vm-stopped' |
   const node = ctx.nodes.get(vmid);
   if (node === undefined) return;
   takeDown(ctx, node, 'down', reason);
-  if (reason === 'vm-destroyed') ctx.nodes.delete(vmid);
+  if (reason === 'vm-destroyed') {
+    ctx.nodes.delete(vmid);
+    ctx.faults.machineGone(node.address);
+  }
   ctx.changed();
 }
+
+/** The VM moved to another Proxmox node (online: the guest never noticed); power requests go there now. */
+export function followMigration(ctx: TalosContext, vm: SimVmInfo): void {
+  const node = ctx.nodes.get(vm.vmid);
+  if (node !== undefined) node.pveNode = vm.node;
+}
+
+// Power lost under the guest (a hard stop, a destroyed VM): nothing inside gets to react.
+const abrupt: ReadonlySet<string> = new Set(['vm-stopped', 'vm-destroyed']);
 
 /** Ends the current boot: apid stops (after the running reply got out) and the stage changes. */
 export function takeDown(ctx: TalosContext, node: SimNode, stage: NodeStage, reason: string, options: { silent?: boolean } = {}): void {
   const wasUp = node.stage === 'running' || node.stage === 'maintenance';
+  // Talos shuts down through its logind shim, so the kubelet's graceful node shutdown posts
+  // Ready=False "node is shutting down" before it stops; a power cut gives it no chance.
+  // (A kubelet already silent keeps what it last said: a Talos Shutdown's VM power-off comes after it.)
+  if (servicesReady(node) && !ctx.faults.kubeletFailing(node.address)) {
+    node.shuttingDown = !abrupt.has(reason);
+    node.kubeletStoppedAt = Date.now();
+  }
   node.epoch += 1;
   node.stage = stage;
   delete node.upAt;
