@@ -6,12 +6,13 @@ import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SecretsBundle } from '../../activities/talos/secrets-bundle.ts';
 import {
+  AdminClients,
+  applyInMaintenance,
   clientCredentials,
   createVm,
   decodeWire,
   eventually,
   failure,
-  insecure,
   machineConfig,
   newBundle,
   startTalosStack,
@@ -28,12 +29,8 @@ const worker = { vmid: 321, name: 'status-w-1', address: `${net}.21` };
 const [cp1, cp2, cp3] = cps as [(typeof cps)[0], (typeof cps)[0], (typeof cps)[0]];
 let stack: TalosStack;
 let bundle: SecretsBundle;
-const admins = new Map<string, TestTalosClient>();
-const admin = (address: string): TestTalosClient => {
-  const existing = admins.get(address);
-  if (existing === undefined) throw new Error(`no client for ${address}`);
-  return existing;
-};
+const admins = new AdminClients();
+const admin = (address: string): TestTalosClient => admins.get(address);
 
 /** EtcdMemberStatus as proto-loader decodes it (uint64/int64 as strings). */
 interface MemberStatus {
@@ -62,22 +59,13 @@ const cluster = () => stack.talos.clusters()[0];
 
 async function configure(vm: { vmid: number; name: string; address: string }, type: 'controlplane' | 'worker'): Promise<void> {
   await createVm(stack.proxmox, vm);
-  await eventually(() => {
-    expect(stack.talos.nodes().find((n) => n.vmid === vm.vmid)?.stage).toBe('maintenance');
-  });
   const data = Buffer.from(machineConfig(bundle, { type, cluster: 'status', endpoint, hostname: vm.name, address: vm.address }));
-  const anonymous = new TestTalosClient(vm.address, insecure());
-  await anonymous.unary('ApplyConfiguration', { data });
-  anonymous.close();
-  admins.set(vm.address, new TestTalosClient(vm.address, await clientCredentials(bundle)));
-  await eventually(() => {
-    expect(stack.talos.nodes().find((n) => n.vmid === vm.vmid)?.stage).toBe('running');
-  });
+  admins.set(vm.address, await applyInMaintenance(stack, vm, data, bundle));
 }
 
 beforeAll(async () => {
-  // Promotion takes 0.5 s here, long enough to see a learner's status.
-  [stack, bundle] = await Promise.all([startTalosStack('etcd-status', { timing: { learnerPromotion: 50_000 } }), newBundle()]);
+  // Promotion takes 1.5 s here: long enough to see a learner's status between grpc-js reconnect attempts.
+  [stack, bundle] = await Promise.all([startTalosStack('etcd-status', { timing: { learnerPromotion: 150_000 } }), newBundle()]);
   await Promise.all([...cps.map((vm) => configure(vm, 'controlplane')), configure(worker, 'worker')]);
   await eventually(() => admin(cp1.address).unary('Bootstrap'));
   await eventually(async () => {
@@ -86,7 +74,7 @@ beforeAll(async () => {
   }, 20_000);
 });
 afterAll(async () => {
-  for (const client of admins.values()) client.close();
+  admins.closeAll();
   await stack.stop();
 });
 

@@ -6,20 +6,19 @@ import { status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SecretsBundle } from '../../activities/talos/secrets-bundle.ts';
 import {
-  clientCredentials,
+  AdminClients,
+  applyInMaintenance,
   createVm,
   decodeWire,
   eventually,
   failure,
-  insecure,
   machineConfig,
   newBundle,
   startTalosStack,
-  TestTalosClient,
   vmPower,
   wireBytes,
 } from './talos-helpers.ts';
-import type { Message, TalosStack } from './talos-helpers.ts';
+import type { Message, TalosStack, TestTalosClient } from './talos-helpers.ts';
 
 const net = '127.0.202';
 const vip = `${net}.10`;
@@ -29,12 +28,8 @@ const worker = { vmid: 221, name: 'etcd-w-1', address: `${net}.21` };
 const [cp1, cp2, cp3] = cps as [(typeof cps)[0], (typeof cps)[0], (typeof cps)[0]];
 let stack: TalosStack;
 let bundle: SecretsBundle;
-const admins = new Map<string, TestTalosClient>();
-const admin = (address: string): TestTalosClient => {
-  const existing = admins.get(address);
-  if (existing === undefined) throw new Error(`no client for ${address}`);
-  return existing;
-};
+const admins = new AdminClients();
+const admin = (address: string): TestTalosClient => admins.get(address);
 type Member = { id: string; hostname: string; peerUrls: string[]; clientUrls: string[]; isLearner: boolean };
 const members = async (address: string, queryLocal = false): Promise<Member[]> =>
   ((await admin(address).unary('EtcdMemberList', { queryLocal })).messages?.[0]?.['members'] ?? []) as Member[];
@@ -52,17 +47,8 @@ const apiAnswers = (): Promise<boolean> =>
 
 async function configure(vm: { vmid: number; name: string; address: string }, type: 'controlplane' | 'worker'): Promise<void> {
   await createVm(stack.proxmox, vm);
-  await eventually(() => {
-    expect(stack.talos.nodes().find((n) => n.vmid === vm.vmid)?.stage).toBe('maintenance');
-  });
   const data = Buffer.from(machineConfig(bundle, { type, cluster: 'etcd', endpoint, hostname: vm.name, address: vm.address }));
-  const anonymous = new TestTalosClient(vm.address, insecure());
-  await anonymous.unary('ApplyConfiguration', { data });
-  anonymous.close();
-  admins.set(vm.address, new TestTalosClient(vm.address, await clientCredentials(bundle)));
-  await eventually(() => {
-    expect(stack.talos.nodes().find((n) => n.vmid === vm.vmid)?.stage).toBe('running');
-  });
+  admins.set(vm.address, await applyInMaintenance(stack, vm, data, bundle));
 }
 
 beforeAll(async () => {
@@ -71,7 +57,7 @@ beforeAll(async () => {
   await Promise.all([...cps.map((vm) => configure(vm, 'controlplane')), configure(worker, 'worker')]);
 });
 afterAll(async () => {
-  for (const client of admins.values()) client.close();
+  admins.closeAll();
   await stack.stop();
 });
 

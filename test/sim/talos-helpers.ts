@@ -2,6 +2,7 @@
 // through the Proxmox HTTP API, and realistic machine configs from Capstan's own generator (test
 // code may use it; the simulator may not).
 import { credentials } from '@grpc/grpc-js';
+import { expect } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import type { ChannelCredentials } from '@grpc/grpc-js';
 import { generateSecretsBundle } from '../../activities/talos/generate-secrets-bundle.ts';
@@ -16,6 +17,8 @@ import { createSimKubeApiservers } from '../../embedded/servers/sim-kube-apiserv
 import type { SimKubeApiservers } from '../../embedded/servers/sim-kube-apiservers.ts';
 import { delay as sleep } from '../../embedded/servers/managed-process.ts';
 import { makeTempDir } from '../../embedded/servers/temp-dir.ts';
+import { eventually } from '../../embedded/servers/eventually.ts';
+import { TestTalosClient } from './talos-grpc-client.ts';
 
 /** Proxmox sim, Talos sim and the apiserver starter of one test file. */
 export interface TalosStack {
@@ -84,6 +87,55 @@ export async function createVm(sim: ProxmoxSim, vm: { vmid: number; name: string
   await task(sim, await pve(sim, 'POST', `/nodes/pve1/qemu/${vm.vmid}/status/start`));
 }
 
+/** Waits until the VM's simulated node is at this stage ("maintenance" and "running" mean apid answers). */
+export async function waitForStage(stack: TalosStack, vmid: number, stage: string, timeoutMs?: number): Promise<void> {
+  await eventually(() => {
+    expect(stack.talos.nodes().find((n) => n.vmid === vmid)?.stage).toBe(stage);
+  }, timeoutMs);
+}
+
+/**
+ * What an operator does with talosctl to a VM that just started: wait for maintenance mode, apply
+ * the config over --insecure, wait until the node runs. Returns an os:admin client of the node.
+ */
+export async function applyInMaintenance(
+  stack: TalosStack,
+  vm: { vmid: number; address: string },
+  config: Buffer,
+  bundle: SecretsBundle,
+): Promise<TestTalosClient> {
+  await waitForStage(stack, vm.vmid, 'maintenance');
+  const anonymous = new TestTalosClient(vm.address, insecure());
+  try {
+    await anonymous.unary('ApplyConfiguration', { data: config });
+  } finally {
+    anonymous.close();
+  }
+  const admin = new TestTalosClient(vm.address, await clientCredentials(bundle));
+  await waitForStage(stack, vm.vmid, 'running');
+  return admin;
+}
+
+/** os:admin clients by node address, closed together. */
+export class AdminClients {
+  private readonly clients = new Map<string, TestTalosClient>();
+
+  set(address: string, client: TestTalosClient): void {
+    this.clients.set(address, client);
+  }
+
+  get(address: string): TestTalosClient {
+    const client = this.clients.get(address);
+    if (client === undefined) throw new Error(`no admin client for ${address}`);
+    return client;
+  }
+
+  closeAll(): void {
+    for (const client of this.clients.values()) client.close();
+    this.clients.clear();
+  }
+}
+
 /** Stops (hard) or destroys a VM through the API. */
 export async function vmPower(sim: ProxmoxSim, vmid: number, action: 'start' | 'stop' | 'destroy'): Promise<void> {
   if (action === 'destroy') await task(sim, await pve(sim, 'DELETE', `/nodes/pve1/qemu/${vmid}`));
@@ -142,7 +194,8 @@ export async function clientCredentials(bundle: SecretsBundle, roles: readonly s
 export const insecure = (): ChannelCredentials => credentials.createSsl(null, null, null, { rejectUnauthorized: false });
 
 export { delay as sleep } from '../../embedded/servers/managed-process.ts';
-export { eventually } from '../../embedded/servers/eventually.ts';
+export { eventually };
 
-export { decodeWire, failure, TestTalosClient, untarGz, wireBytes } from './talos-grpc-client.ts';
+export { decodeWire, failure, untarGz, wireBytes } from './talos-grpc-client.ts';
+export { TestTalosClient };
 export type { Message, RpcFailure } from './talos-grpc-client.ts';

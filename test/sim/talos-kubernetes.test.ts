@@ -9,19 +9,18 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SecretsBundle } from '../../activities/talos/secrets-bundle.ts';
 import {
-  clientCredentials,
+  AdminClients,
+  applyInMaintenance,
   createVm,
   eventually,
   failure,
-  insecure,
   machineConfig,
   newBundle,
   startTalosStack,
-  TestTalosClient,
   untarGz,
   vmPower,
 } from './talos-helpers.ts';
-import type { TalosStack } from './talos-helpers.ts';
+import type { TalosStack, TestTalosClient } from './talos-helpers.ts';
 
 const net = '127.0.203';
 const cp = { vmid: 231, name: 'kube-cp-1', address: `${net}.11` };
@@ -32,12 +31,8 @@ let stack: TalosStack;
 let bundle: SecretsBundle;
 let core: CoreV1Api;
 let policy: PolicyV1Api;
-const admins = new Map<string, TestTalosClient>();
-const admin = (address: string): TestTalosClient =>
-  admins.get(address) ??
-  (() => {
-    throw new Error(address);
-  })();
+const admins = new AdminClients();
+const admin = (address: string): TestTalosClient => admins.get(address);
 const configOf = (vm: typeof cp, type: 'controlplane' | 'worker', versions: { kubernetes?: string } = {}) =>
   Buffer.from(machineConfig(bundle, { type, cluster: 'kube', endpoint, hostname: vm.name, address: vm.address, ...versions }));
 const node = async (name: string): Promise<V1Node> => core.readNode({ name });
@@ -65,16 +60,7 @@ const cordon = (name: string, unschedulable: boolean): Promise<unknown> =>
 
 async function configure(vm: typeof cp, type: 'controlplane' | 'worker'): Promise<void> {
   await createVm(stack.proxmox, vm);
-  await eventually(() => {
-    expect(stack.talos.nodes().find((n) => n.vmid === vm.vmid)?.stage).toBe('maintenance');
-  });
-  const anonymous = new TestTalosClient(vm.address, insecure());
-  await anonymous.unary('ApplyConfiguration', { data: configOf(vm, type) });
-  anonymous.close();
-  admins.set(vm.address, new TestTalosClient(vm.address, await clientCredentials(bundle)));
-  await eventually(() => {
-    expect(stack.talos.nodes().find((n) => n.vmid === vm.vmid)?.stage).toBe('running');
-  });
+  admins.set(vm.address, await applyInMaintenance(stack, vm, configOf(vm, type), bundle));
 }
 
 beforeAll(async () => {
@@ -90,7 +76,7 @@ beforeAll(async () => {
   );
 }, 180_000);
 afterAll(async () => {
-  for (const client of admins.values()) client.close();
+  admins.closeAll();
   await stack.stop();
 });
 

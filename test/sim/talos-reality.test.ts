@@ -13,20 +13,19 @@ import { defaultTalosTiming, startTalosControlServer } from '../../sim/talos/ind
 import type { TalosControlServer, TalosEventType } from '../../sim/talos/index.ts';
 import { pveClient, waitForTask } from './proxmox-helpers.ts';
 import {
-  clientCredentials,
+  AdminClients,
+  applyInMaintenance,
   createVm,
   eventually,
   failure,
-  insecure,
   machineConfig,
   newBundle,
   sleep,
   startTalosStack,
-  TestTalosClient,
   untarGz,
   withProviderId,
 } from './talos-helpers.ts';
-import type { Message, TalosStack } from './talos-helpers.ts';
+import type { Message, TalosStack, TestTalosClient } from './talos-helpers.ts';
 
 const net = '127.0.206';
 const endpoint = `https://${net}.10:6443`;
@@ -42,12 +41,8 @@ let pve: Proxmox.Api;
 let core: CoreV1Api;
 let control: TalosControlServer;
 const uuids = new Map<number, string>();
-const admins = new Map<string, TestTalosClient>();
-const admin = (address: string): TestTalosClient => {
-  const existing = admins.get(address);
-  if (existing === undefined) throw new Error(`no client for ${address}`);
-  return existing;
-};
+const admins = new AdminClients();
+const admin = (address: string): TestTalosClient => admins.get(address);
 const providerIdOf = (machine: Vm) => `proxmox://${uuids.get(machine.vmid) ?? ''}`;
 const configOf = (machine: Vm, type: 'controlplane' | 'worker', providerId = providerIdOf(machine)) =>
   Buffer.from(
@@ -85,16 +80,7 @@ async function configure(machine: Vm, type: 'controlplane' | 'worker'): Promise<
   // The smbios1 uuid PVE gave the clone, read back as Capstan does before it renders the config.
   const smbios = String((await pve.nodes.$('pve1').qemu.$(machine.vmid).config.$get()).smbios1);
   uuids.set(machine.vmid, /uuid=([0-9a-f-]{36})/.exec(smbios)?.[1] ?? '');
-  await eventually(() => {
-    expect(stack.talos.nodes().find((n) => n.vmid === machine.vmid)?.stage).toBe('maintenance');
-  });
-  const anonymous = new TestTalosClient(machine.address, insecure());
-  await anonymous.unary('ApplyConfiguration', { data: configOf(machine, type) });
-  anonymous.close();
-  admins.set(machine.address, new TestTalosClient(machine.address, await clientCredentials(bundle)));
-  await eventually(() => {
-    expect(stack.talos.nodes().find((n) => n.vmid === machine.vmid)?.stage).toBe('running');
-  });
+  admins.set(machine.address, await applyInMaintenance(stack, machine, configOf(machine, type), bundle));
 }
 
 beforeAll(async () => {
@@ -121,7 +107,7 @@ beforeAll(async () => {
   }, 30_000);
 }, 180_000);
 afterAll(async () => {
-  for (const client of admins.values()) client.close();
+  admins.closeAll();
   await control.stop();
   await stack.stop();
 });

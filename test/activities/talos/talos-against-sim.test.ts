@@ -13,7 +13,16 @@ import type { SecretsBundle } from '../../../activities/talos/secrets-bundle.ts'
 import { createTalosActivities } from '../../../activities/talos/talos-activities.ts';
 import { generateTalosconfig } from '../../../activities/talos/talosconfig.ts';
 import { MemorySecretStore } from '../../fixtures/memory-secret-store.ts';
-import { createVm, eventually, machineConfig, newBundle, startTalosStack, vmPower, type TalosStack } from '../../sim/talos-helpers.ts';
+import {
+  createVm,
+  eventually,
+  machineConfig,
+  newBundle,
+  startTalosStack,
+  vmPower,
+  waitForStage,
+  type TalosStack,
+} from '../../sim/talos-helpers.ts';
 import { kubeconfigSecret, machineConfigSecret, talosconfigSecret } from '../../../api/cluster-secrets.ts';
 import type { ClusterRef } from '../../../api/cluster-ref.ts';
 
@@ -57,6 +66,9 @@ beforeAll(async () => {
     });
     await secrets.write(machineConfigSecret('default', hostname(m.address)), config);
   }
+  // A workflow retries an apply that finds the node still booting; these calls run once, so they
+  // start when maintenance mode answers (under load the last VM's boot can outlast the setup).
+  for (const i of machines.keys()) await waitForStage(stack, 700 + i, 'maintenance', 60_000);
 }, 180_000);
 afterAll(async () => {
   await stack.stop();
