@@ -29,6 +29,37 @@ export interface MachineProgress extends Pick<ObservedMachine, 'name' | 'role' |
   readonly vm?: { readonly node: string; readonly vmid: number };
   /** Built from the current machine shape and versions (false: a rollout or upgrade will replace or upgrade it). */
   readonly upToDate?: boolean;
+  /** `proxmox://<smbios uuid>` once its VM exists. */
+  readonly providerID?: string;
+  /** Its conditions as the last observation found them (the same its Machine object carries). */
+  readonly conditions?: readonly MachineConditionView[];
+}
+
+/** One machine condition (CAPI v1beta2 names: InfrastructureReady, BootstrapConfigReady, NodeReady, NodeHealthy, EtcdMemberHealthy, Ready, HealthCheckSucceeded). */
+export interface MachineConditionView {
+  readonly type: string;
+  readonly status: 'True' | 'False' | 'Unknown';
+  readonly reason: string;
+  readonly message?: string;
+}
+
+/** Whether a part of the cluster serves, and why not. */
+export interface Availability {
+  readonly available: boolean;
+  /** CamelCase reason, e.g. `EtcdQuorumLost`, `NotEnoughReadyWorkers`. */
+  readonly reason: string;
+  readonly message: string;
+}
+
+/** One MachineHealthCheck as the last evaluation found it. */
+export interface HealthCheckProgress {
+  readonly name: string;
+  readonly expectedMachines: number;
+  readonly currentHealthy: number;
+  readonly remediationAllowed: boolean;
+  /** Why remediation is held back, when it is. */
+  readonly message?: string;
+  readonly unhealthy: readonly { readonly machine: string; readonly reason: string; readonly message: string }[];
 }
 
 /** A run that waits for an operator: send `retry` or `abort` to its workflow id. */
@@ -70,6 +101,12 @@ export interface ClusterProgress {
   readonly operations: number;
   /** The last operations (up to 10) and how they ended, newest last. */
   readonly recent: readonly { readonly kind: string; readonly summary: string; readonly outcome: string }[];
+  /** When the infrastructure was last observed (ISO); machines, conditions and availability are as of then. */
+  readonly observedAt?: string;
+  /** Whether the control plane (etcd quorum, Kubernetes API) and the workers (every MachineDeployment within maxUnavailable) serve. */
+  readonly availability?: { readonly controlPlane: Availability; readonly workers: Availability };
+  /** The cluster's MachineHealthChecks as last evaluated. */
+  readonly healthChecks?: readonly HealthCheckProgress[];
 }
 export const clusterProgressQuery = defineQuery<ClusterProgress>('clusterProgress');
 

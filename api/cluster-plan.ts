@@ -37,6 +37,13 @@ export type ControlPlaneStep =
   | { readonly kind: 'remove-etcd-member'; readonly machine: string }
   | { readonly kind: 'delete-machine'; readonly machine: string };
 
+/** A VM carrying the cluster's owner marker that no Machine claims. */
+export interface StrayVmRef {
+  readonly name: string;
+  readonly node: string;
+  readonly vmid: number;
+}
+
 /** A batch of a rolling-update preview, with placeholder names for the machines it creates. */
 export interface PreviewBatch {
   readonly create: readonly string[];
@@ -46,6 +53,7 @@ export interface PreviewBatch {
 /** The operations the cluster workflow runs, one at a time, each as a child workflow. */
 export type OperationKind =
   | 'provision'
+  | 'repair'
   | 'delete'
   | 'upgrade'
   | 'scale-control-plane'
@@ -56,7 +64,11 @@ export type OperationKind =
 
 /** The chosen operation with what its workflow needs (hops, control-plane steps, batches, machines). */
 export type Operation =
-  | { readonly operation: 'none' | 'provision' | 'delete' }
+  | { readonly operation: 'none' | 'delete' }
+  /** Builds the cluster from nothing; machines an earlier attempt left (none of them ever bootstrapped etcd) go first. */
+  | { readonly operation: 'provision'; readonly leftovers: readonly string[] }
+  /** Removes what failed or interrupted operations left: machines that never joined, machines being deleted, stray VMs. */
+  | { readonly operation: 'repair'; readonly machines: readonly string[]; readonly strayVms: readonly StrayVmRef[] }
   | { readonly operation: 'upgrade'; readonly from: ClusterVersions; readonly to: ClusterVersions; readonly hops: readonly UpgradeHop[] }
   | {
       readonly operation: 'scale-control-plane' | 'rollout-control-plane';

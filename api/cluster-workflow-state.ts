@@ -1,32 +1,34 @@
 import type { ClusterProgress } from './cluster-messages.ts';
 import type { DesiredClusterInput } from './desired-cluster.ts';
-import type { ObservedCluster } from './observed-cluster.ts';
 
 /** The type name the cluster workflow is registered and started under (`cluster/<ns>/<name>`). */
 export const clusterWorkflowType = 'clusterWorkflow';
 
-/** Everything the cluster workflow carries across continue-as-new: plain JSON only. */
+/**
+ * Everything the cluster workflow carries across continue-as-new: plain JSON only, and no
+ * inventory — the machines are in the management cluster and are observed again after every
+ * continue-as-new.
+ */
 export interface ClusterWorkflowState {
   readonly namespace: string;
   readonly name: string;
   /** The latest desired state received (the latest signal wins). */
   desired?: DesiredClusterInput;
-  observed: ObservedCluster;
   deleting: boolean;
-  /** The spec (as JSON) the workflow settled on: nothing to do, refused, or aborted. It waits for another. */
-  settled?: string;
-  /** Why the settled spec is not carried out (a refusal or an operator's abort). */
-  held?: string;
+  /** An operator's abort (or an operation that cannot converge) holds the cluster until its spec changes. */
+  hold?: { readonly spec: string; readonly reason: string };
   /** Operations started so far: numbers their workflow ids. */
   operations: number;
   recent: ClusterProgress['recent'];
+  /** When each stray VM (by `<node>/<vmid>`) was first seen: destroyed once the grace period has passed. */
+  strays: Record<string, string>;
   /** Continue-as-new past this many history events (between operations); default 8,000. */
   historyLimit?: number;
 }
 
 /** The state a new cluster workflow starts from (what signalWithStart passes). */
 export function newClusterState(namespace: string, name: string): ClusterWorkflowState {
-  return { namespace, name, observed: { machines: [], bootstrapped: false }, deleting: false, operations: 0, recent: [] };
+  return { namespace, name, deleting: false, operations: 0, recent: [], strays: {} };
 }
 
 /** The cluster workflow's signature, so clients type their handles without importing workflow code. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HealthCheck } from './health-check.ts';
 import { Ipv4PoolSpec } from './ipam.ts';
 import { JsonPatchOperation } from './talos/machine-config-input.ts';
 import { VmIdRange } from './proxmox.ts';
@@ -123,6 +124,12 @@ export const DesiredCluster = z.object({
     .default({ strategicPatches: [], configPatches: [] }),
   versionCatalog: VersionCatalog,
   paused: z.boolean().default(false),
+  /** The cluster's MachineHealthChecks: which machines are remediated, and when remediation stops. */
+  healthChecks: z.array(HealthCheck).default([]),
+  /** How often the cluster workflow observes the infrastructure when nothing else happens (Cluster annotation `capstan.dev/observe-interval`). */
+  observeIntervalSeconds: z.number().int().min(5).default(60),
+  /** How long a VM with the cluster's owner marker and no Machine may stay before it is destroyed (Cluster annotation `capstan.dev/stray-vm-grace`). */
+  strayVmGraceSeconds: z.number().int().min(0).default(600),
 });
 export type DesiredCluster = z.infer<typeof DesiredCluster>;
 export type DesiredClusterInput = z.input<typeof DesiredCluster>;

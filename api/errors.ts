@@ -71,6 +71,11 @@ export const ErrorType = {
   InvalidDesiredCluster: 'InvalidDesiredCluster',
   /** An operator aborted the run (or a run it waited for); the message is their reason. */
   OperationAborted: 'OperationAborted',
+  /**
+   * Observed just before an etcd membership change: it would lose quorum now (a member went
+   * unhealthy since the plan was made). Clears by itself when the member recovers; checked again.
+   */
+  EtcdQuorumAtRisk: 'EtcdQuorumAtRisk',
 } as const;
 
 export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];
@@ -104,6 +109,7 @@ export const nonRetryableErrorTypes: readonly ErrorType[] = [
  * one of these shows why, and tries the step again on its own every little while.
  */
 export const selfClearingErrorTypes: readonly ErrorType[] = [
+  ErrorType.EtcdQuorumAtRisk,
   ErrorType.IpPoolExhausted,
   ErrorType.ProxmoxNoCapacity,
   ErrorType.ProxmoxStorageFull,

@@ -10,7 +10,7 @@ export type MachineRole = z.infer<typeof MachineRole>;
 export const ObservedMachinePhase = z.enum(['Provisioning', 'Running', 'Deleting', 'Failed']);
 export type ObservedMachinePhase = z.infer<typeof ObservedMachinePhase>;
 
-/** What Capstan knows of one machine, kept by the cluster workflow as plain JSON. */
+/** One machine as the planners see it: derived from an observation (plan/observed-cluster.ts), plain JSON. */
 export const ObservedMachine = z.object({
   name: z.string(),
   role: MachineRole,
@@ -29,10 +29,14 @@ export const ObservedMachine = z.object({
   address: z.string().optional(),
   /** The address with its prefix, gateway and DNS, to render the machine's config again. */
   staticAddress: StaticAddress.optional(),
+  /** `proxmox://<smbios uuid>`: set once its VM was cloned, so a VM missing later was deleted. */
+  providerID: z.string().optional(),
+  /** A control plane's place in etcd as observed: a member or not; absent when etcd could not be asked. */
+  etcdMember: z.boolean().optional(),
 });
 export type ObservedMachine = z.infer<typeof ObservedMachine>;
 
-/** What Capstan knows of a cluster as a whole. */
+/** The cluster as the planners see it, derived from one observation. */
 export const ObservedCluster = z.object({
   machines: z.array(ObservedMachine),
   /** etcd was bootstrapped (exactly once, ever). */

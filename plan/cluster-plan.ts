@@ -7,14 +7,17 @@ import { previewRollout } from './rollout-preview.ts';
 import { isUpToDate } from './rollout.ts';
 import { planScale } from './scale.ts';
 import { shapeHash } from './shape-hash.ts';
-import type { ClusterPlan, OperationKind, PreviewBatch } from '../api/cluster-plan.ts';
+import type { ClusterPlan, OperationKind, PreviewBatch, StrayVmRef } from '../api/cluster-plan.ts';
+import { describeRepair, planRepair } from './repair.ts';
 
-/** What the planner looks at. */
+/** What the planner looks at: the spec, and the cluster as one observation found it. */
 export interface ClusterPlanInput {
   readonly desired: DesiredCluster;
   readonly observed: ObservedCluster;
   /** The Cluster object is being deleted (it has a deletionTimestamp). */
   readonly deleting?: boolean;
+  /** VMs with the cluster's owner marker that no Machine claims, past their grace period. */
+  readonly strayVms?: readonly StrayVmRef[];
 }
 
 const refusedPlan = (operation: OperationKind, reason: string): ClusterPlan => ({ ok: false, operation, reason });
@@ -60,24 +63,6 @@ function planDeployment(
       summary: `roll out ${md.name} (${plural(md.replicas, 'machine')})`,
       steps,
     };
-  }
-  // Machines left half-deleted or failed by an aborted operation are cleaned up (and replaced).
-  const leftovers = group.filter((m) => m.phase === 'Deleting' || m.phase === 'Failed');
-  if (leftovers.length > 0) {
-    const scale = scaleDeployment(
-      md.name,
-      live.filter((m) => m.phase !== 'Failed'),
-      md.replicas,
-      md.deletePolicy,
-      seed,
-    );
-    return scale.ok
-      ? {
-          ...scale,
-          summary: `repair ${md.name}: remove ${leftovers.map((m) => m.name).join(', ')}`,
-          steps: [...leftovers.map((m) => `delete ${m.name}`), ...scale.steps],
-        }
-      : scale;
   }
   return live.length === md.replicas ? undefined : scaleDeployment(md.name, live, md.replicas, md.deletePolicy, seed);
 }
@@ -151,7 +136,7 @@ function planControlPlane(desired: DesiredCluster, machines: readonly ObservedMa
   };
 }
 
-function choose({ desired, observed, deleting }: ClusterPlanInput): ClusterPlan {
+function choose({ desired, observed, deleting, strayVms = [] }: ClusterPlanInput): ClusterPlan {
   const { machines } = observed;
   const cluster = `${desired.namespace}/${desired.name}`;
   if (deleting) return { ok: true, operation: 'delete', summary: `delete ${cluster}`, steps: deleteSteps(machines) };
@@ -160,7 +145,15 @@ function choose({ desired, observed, deleting }: ClusterPlanInput): ClusterPlan 
     if (bad) return refusedPlan('provision', bad);
     const workers = desired.machineDeployments.reduce((n, md) => n + md.replicas, 0);
     const summary = `provision ${cluster}: ${plural(desired.controlPlane.replicas, 'control-plane machine')}, ${plural(workers, 'worker')}`;
-    return { ok: true, operation: 'provision', summary, steps: provisionSteps(desired) };
+    // Nothing built before etcd was bootstrapped can be trusted to join it: an earlier attempt's machines go first.
+    const leftovers = machines.map((m) => m.name);
+    const steps = [...leftovers.map((name) => `remove ${name}, left by an earlier attempt`), ...provisionSteps(desired)];
+    return { ok: true, operation: 'provision', leftovers, summary, steps };
+  }
+  const repair = planRepair(machines, strayVms);
+  if (repair) {
+    const steps = describeRepair(repair);
+    return { ok: true, operation: 'repair', ...repair, summary: `repair ${cluster}: ${steps.join(', ')}`, steps };
   }
   if (!machines.some((m) => m.role === 'control-plane' && m.phase !== 'Deleting')) {
     return refusedPlan(

@@ -20,7 +20,9 @@ export interface ControlPlaneTarget {
   readonly maxSurge?: IntOrPercent;
 }
 
-const isMember = (m: ObservedMachine): boolean => m.role === 'control-plane';
+/** An etcd member as observed; a control plane whose membership could not be observed counts as one (the safe side). */
+const isMember = (m: ObservedMachine): boolean => m.role === 'control-plane' && m.etcdMember !== false;
+const isControlPlane = (m: ObservedMachine): boolean => m.role === 'control-plane';
 const member = (m: ObservedMachine): EtcdMemberHealth => ({ name: m.name, healthy: m.phase !== 'Deleting' && !isUnhealthy(m) });
 const created = (m: ObservedMachine): number => Date.parse(m.createdAt) || 0;
 /** Removal order: machines already being deleted, unhealthy, outdated, then oldest. */
@@ -40,7 +42,7 @@ class Sequence {
   private added = 0;
 
   constructor(machines: readonly ObservedMachine[]) {
-    this.members = machines.map(member);
+    this.members = machines.filter(isMember).map(member);
   }
 
   add(): string | undefined {
@@ -56,6 +58,11 @@ class Sequence {
   }
 
   remove(name: string): string | undefined {
+    // A machine that never joined etcd (or left it) only has its machine to delete.
+    if (!this.members.some((m) => m.name === name)) {
+      this.steps.push({ kind: 'delete-machine', machine: name });
+      return undefined;
+    }
     const unsafe = checkRemoval(this.members, name);
     if (unsafe) return unsafe;
     const gone = this.members.find((m) => m.name === name);
@@ -76,7 +83,7 @@ function result(sequence: Sequence, failure: string | undefined): ControlPlanePl
 
 /** Refusals every control-plane change shares: lost quorum, or an unhealthy member that would stay. */
 function refusePreconditions(machines: readonly ObservedMachine[], leaving: readonly ObservedMachine[]): string | undefined {
-  const lost = quorumLost(machines.map(member));
+  const lost = quorumLost(machines.filter(isMember).map(member));
   if (lost) return lost;
   const staying = machines.filter((m) => !leaving.includes(m) && isUnhealthy(m));
   const first = staying[0];
@@ -90,7 +97,7 @@ function refusePreconditions(machines: readonly ObservedMachine[], leaving: read
  * then outdated, then the oldest members, each leaving etcd explicitly before its machine goes.
  */
 export function planControlPlaneScale(target: ControlPlaneTarget, machines: readonly ObservedMachine[]): ControlPlanePlan {
-  const all = machines.filter(isMember);
+  const all = machines.filter(isControlPlane);
   const live = all.filter((m) => m.phase !== 'Deleting');
   if (live.length === 0) return refuse('there is no control-plane machine to scale from; the cluster needs provisioning');
   const ordered = [...all].sort(removalOrder(target));
@@ -112,7 +119,7 @@ export function planControlPlaneScale(target: ControlPlaneTarget, machines: read
 export function planControlPlaneRollout(target: ControlPlaneTarget, machines: readonly ObservedMachine[]): ControlPlanePlan {
   const surge = target.maxSurge ?? 1;
   if (surge !== 0 && surge !== 1) return refuse(`control-plane maxSurge must be 0 or 1, not ${surge}`);
-  const all = machines.filter(isMember);
+  const all = machines.filter(isControlPlane);
   if (surge === 0 && all.length < 3)
     return refuse('control-plane maxSurge 0 needs at least 3 replicas: a smaller etcd cannot lose a member first');
   const ordered = [...all].sort(removalOrder(target));

@@ -39,3 +39,18 @@ export function checkRemoval(members: readonly EtcdMemberHealth[], name: string)
   }
   return undefined;
 }
+
+/** The etcd members among observed machines: control planes observed as members (healthy when Ready). */
+export function observedMembers(
+  machines: readonly {
+    readonly role: string;
+    readonly name: string;
+    readonly etcdMember?: boolean | undefined;
+    readonly ready: boolean;
+    readonly phase: string;
+  }[],
+): EtcdMemberHealth[] {
+  return machines
+    .filter((m) => m.role === 'control-plane' && m.etcdMember !== false)
+    .map((m) => ({ name: m.name, healthy: m.ready && m.phase !== 'Deleting' }));
+}

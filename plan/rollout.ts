@@ -1,5 +1,6 @@
 import type { DeletePolicy, IntOrPercent } from '../api/desired-cluster.ts';
 import type { ObservedMachine } from '../api/observed-cluster.ts';
+import { percentOf as percent, scaledValue as scaled } from './int-or-percent.ts';
 import { refuse, type Refusal } from './result.ts';
 import { orderForDeletion } from './scale.ts';
 
@@ -7,15 +8,6 @@ import { orderForDeletion } from './scale.ts';
 export interface Fenceposts {
   readonly maxSurge: number;
   readonly maxUnavailable: number;
-}
-
-const percent = (value: IntOrPercent): number | undefined => (typeof value === 'string' ? Number(value.slice(0, -1)) : undefined);
-
-/** An int-or-percent as a count, as Kubernetes' GetScaledValueFromIntOrPercent does it. */
-function scaled(value: IntOrPercent, replicas: number, roundUp: boolean): number {
-  const p = percent(value);
-  if (p === undefined) return value as number;
-  return roundUp ? Math.ceil((p * replicas) / 100) : Math.floor((p * replicas) / 100);
 }
 
 /**

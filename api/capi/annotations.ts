@@ -22,3 +22,17 @@ export const talosVersionAnnotation = 'capstan.dev/talos-version';
 
 /** On a TalosControlPlane: the Image Factory schematic ID whose installer every machine uses. */
 export const talosSchematicAnnotation = 'capstan.dev/talos-schematic';
+
+/**
+ * On a Cluster: how often its workflow observes the infrastructure when nothing else happens (a
+ * duration, `30s`, `2m`; at least 5s; 60s when absent). Shorter shows changes sooner and costs
+ * more activities and history.
+ */
+export const observeIntervalAnnotation = 'capstan.dev/observe-interval';
+
+/**
+ * On a Cluster: how long a VM carrying the cluster's owner marker but recorded by no Machine may
+ * stay before it is destroyed (a duration, `10m`; 10m when absent). Such a VM is adopted when a
+ * Machine's intent matches it.
+ */
+export const strayVmGraceAnnotation = 'capstan.dev/stray-vm-grace';

@@ -21,6 +21,8 @@ export const ConditionType = {
   InfrastructureReady: 'InfrastructureReady',
   ControlPlaneInitialized: 'ControlPlaneInitialized',
   ControlPlaneAvailable: 'ControlPlaneAvailable',
+  /** Every MachineDeployment has enough available machines (CAPI v1beta2's name). */
+  WorkersAvailable: 'WorkersAvailable',
   RollingOut: 'RollingOut',
   Deleting: 'Deleting',
   Paused: 'Paused',

@@ -30,8 +30,10 @@ export const NodeInfo = z.object({
 
 /**
  * Machine status: CAPI's fields (phase, addresses, nodeRef, nodeInfo, conditions), plus where its
- * VM runs in Proxmox and which Talos it runs. Capstan has no ProxmoxMachine objects: one Machine
- * per VM carries what CAPMOX's ProxmoxMachine status would.
+ * VM runs in Proxmox and which Talos it runs, so `kubectl get machines -o wide` answers without a
+ * second lookup of the ProxmoxMachine. Conditions are a map keyed by `type`: the observer
+ * (`capstan-observer`) and the health checks (`capstan-health`) each own their types under
+ * server-side apply.
  */
 export const MachineStatus = z.object({
   phase: MachinePhase.optional(),
@@ -55,9 +57,15 @@ export type MachineStatus = z.infer<typeof MachineStatus>;
 /** The object as the API server stores it (the CRD's schema). */
 export const MachineResource = z.object({ spec: MachineSpec, status: MachineStatus.optional() });
 
-/** A Machine as read from the API server: Capstan creates one per VM and users only read them. */
+/**
+ * A Machine as read from the API server: Capstan writes one per machine before its VM is cloned
+ * (the intent) and removes it only after the VM is gone; users read them, and may delete them.
+ */
 export const Machine = MachineResource.extend(ObjectEnvelope);
 export type Machine = z.infer<typeof Machine>;
+
+/** Held by every Machine until Capstan has destroyed its VM (CAPI's name, so `kubectl delete` waits the same way). */
+export const machineFinalizer = 'machine.cluster.x-k8s.io';
 
 /**
  * The Machine CRD. `kubectl get ma` reads like CAPI's (cluster, node name, provider ID, phase, age,

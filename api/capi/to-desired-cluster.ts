@@ -5,6 +5,8 @@ import { pausedAnnotation, talosSchematicAnnotation } from './annotations.ts';
 import { defaultVersionCatalog } from './default-version-catalog.ts';
 import { Kinds, findObject, resolveReference, type ClusterObjects } from './mapping/cluster-objects.ts';
 import { deploymentsOf } from './mapping/deployments.ts';
+import { clusterTimings } from './mapping/cluster-timings.ts';
+import { healthChecksOf } from './mapping/health-checks.ts';
 import { describeIssue, newIssueLog, parseAt, type IssueLog, type MappingIssue, type ObjectKey } from './mapping/issues.ts';
 import { machineFromTemplate, type TemplateMachine } from './mapping/machine-shape.ts';
 import { clusterInfrastructure } from './mapping/network.ts';
@@ -35,7 +37,8 @@ const key = (kind: string, namespace: string, name: string): ObjectKey => ({ kin
 
 /**
  * Maps one cluster's CAPI objects (Cluster → TalosControlPlane → ProxmoxMachineTemplate,
- * ProxmoxCluster, and the MachineDeployments naming the cluster with their templates) onto
+ * ProxmoxCluster, the MachineDeployments naming the cluster with their templates, and the
+ * MachineHealthChecks naming it) onto
  * DesiredCluster. Pure: the controller passes what its informers hold. Errors name the object and
  * field to fix; fields Capstan accepts but does not act on come back as warnings.
  */
@@ -127,6 +130,8 @@ function mapCluster(
   const templates = [cpMachine, ...deployments.map((d) => d.machine)].filter((t): t is TemplateMachine => t !== undefined);
   const allowedNodes = proxmox ? placement(proxmox.spec.allowedNodes, templates, proxmoxKey, log) : undefined;
   const vmIdRange = sharedVmIdRange(templates, namespace, log);
+  const healthChecks = healthChecksOf(namespace, name, objects, log);
+  const timings = clusterTimings(cluster.metadata.annotations, clusterKey, log);
   const schematicId = tcp?.metadata.annotations?.[talosSchematicAnnotation];
   if (schematicId !== undefined && !/^[0-9a-f]{64}$/.test(schematicId)) {
     log.errors.push({
@@ -155,6 +160,8 @@ function mapCluster(
     talos: { strategicPatches: [], configPatches: [], ...(schematicId ? { schematicId } : {}) },
     versionCatalog: catalog,
     paused,
+    healthChecks,
+    ...timings,
   });
   if (!result.success) {
     // Every field was checked where it was written; what is left is a gap in those checks.

@@ -59,6 +59,14 @@ export const MachineConfigInput = z.strictObject({
   installerImage: z.string().regex(/^[^\s:]+(:\d+)?\/[^\s]+:[^\s/]+$/, 'must be a tagged image reference'),
   installDisk: z.string().startsWith('/dev/').default('/dev/sda'),
   hostname: z.string().min(1).max(253).optional(),
+  /**
+   * The Node's `spec.providerID` (`proxmox://<smbios uuid>`), set through the kubelet's
+   * `--provider-id` flag as Talos users on Proxmox do; absent until the VM exists.
+   */
+  providerID: z
+    .string()
+    .regex(/^[a-z][a-z0-9+.-]*:\/\/\S+$/, 'must look like proxmox://<uuid>')
+    .optional(),
   network: StaticNetwork.optional(),
   dnsDomain: z.string().min(1).default('cluster.local'),
   podSubnets: z.array(cidr).min(1).default(['10.244.0.0/16']),

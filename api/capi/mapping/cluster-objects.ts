@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { Cluster } from '../cluster.ts';
 import { bootstrapGroup, capiGroup, controlPlaneGroup, groupOf, infrastructureGroup } from '../groups.ts';
 import { MachineDeployment } from '../machine-deployment.ts';
+import { MachineHealthCheck } from '../machine-health-check.ts';
 import type { ObjectReference } from '../meta.ts';
 import { ProxmoxCluster } from '../proxmox-cluster.ts';
 import { ProxmoxMachineTemplate } from '../proxmox-machine-template.ts';
@@ -24,6 +25,8 @@ export interface ClusterObjects {
   readonly talosConfigTemplates: readonly unknown[];
   /** Only the ConfigMaps a Cluster names as its version catalog are read. */
   readonly configMaps?: readonly unknown[];
+  /** Those whose `spec.clusterName` is the cluster become its health checks. */
+  readonly machineHealthChecks?: readonly unknown[];
 }
 
 /** How the mapping finds and validates one kind. */
@@ -55,6 +58,7 @@ export const Kinds = {
     schema: TalosConfigTemplate,
   }),
   ConfigMap: kind({ kind: 'ConfigMap', group: '', list: 'configMaps', schema: ConfigMap }),
+  MachineHealthCheck: kind({ kind: 'MachineHealthCheck', group: capiGroup, list: 'machineHealthChecks', schema: MachineHealthCheck }),
 };
 
 interface Named {
@@ -149,6 +153,7 @@ export function objectsFromManifests(documents: readonly unknown[], namespace = 
     proxmoxMachineTemplates: [],
     talosConfigTemplates: [],
     configMaps: [],
+    machineHealthChecks: [],
   };
   for (const document of documents) {
     const {

@@ -17,7 +17,10 @@ const mdUnsupported: readonly UnsupportedField[] = [
   { path: 'spec.rolloutAfter', reason: 'change the template to roll machines out' },
   { path: 'spec.minReadySeconds', reason: 'a machine counts as available once its Node is Ready' },
   { path: 'spec.progressDeadlineSeconds', reason: 'a stuck rollout blocks and says why instead' },
-  { path: 'spec.strategy.remediation', reason: 'Capstan does not remediate machines automatically' },
+  {
+    path: 'spec.strategy.remediation',
+    reason: "a MachineHealthCheck's maxUnhealthy / unhealthyRange bounds remediation; Capstan replaces unhealthy workers itself",
+  },
   { path: 'spec.template.spec.failureDomain', reason: "Capstan spreads machines over the ProxmoxCluster's allowedNodes" },
   { path: 'spec.template.spec.nodeVolumeDetachTimeout', reason: 'Capstan deletes the VM once the node is drained' },
   { path: 'spec.template.spec.nodeDeletionTimeout', reason: 'Capstan deletes the Node object itself' },

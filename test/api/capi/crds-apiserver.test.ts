@@ -1,12 +1,14 @@
 import { ApiException, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capiCrds } from '../../../api/capi/crds.ts';
 import { objectsFromManifests, toDesiredCluster } from '../../../api/capi/to-desired-cluster.ts';
 import { capstanCrds } from '../../../api/crds.ts';
 import { applyCrds } from '../../../client/kubernetes/apply-crds.ts';
 import { startManagementCluster, type ManagementCluster } from '../../../embedded/servers/management-cluster.ts';
 import { makeTempDir } from '../../../embedded/servers/temp-dir.ts';
 import { at, demoManifests, loadManifests, manifest, type Manifest } from './manifests.ts';
+
+/** The demo cluster's MachineHealthChecks, a fresh copy each call. */
+const healthChecks = (): Manifest[] => loadManifests('health-checks.yaml');
 
 const namespace = 'default';
 const dataDir = makeTempDir('capi-crds');
@@ -25,7 +27,7 @@ afterAll(async () => {
 });
 
 function resourceOf(kind: string): { group: string; version: string; plural: string } {
-  const crd = capiCrds.find((c) => c.spec.names.kind === kind);
+  const crd = capstanCrds.find((c) => c.spec.names.kind === kind);
   if (!crd) throw new Error(`no CRD for ${kind}`);
   return { group: crd.spec.group, version: crd.spec.versions[0]?.name ?? '', plural: crd.spec.names.plural };
 }
@@ -220,5 +222,105 @@ describe('the CAPI CRDs on a real kube-apiserver', () => {
       name: 'demo-control-plane',
     })) as { spec: { replicas: number } };
     expect(tcpScale.spec.replicas).toBe(3);
+  });
+
+  it('store MachineHealthChecks as CAPI does: defaults filled in, `kubectl get mhc` columns, and what they map to', async () => {
+    for (const document of healthChecks()) await apply(document);
+    const stored = (await list('MachineHealthCheck')) as Manifest[];
+    const controlPlane = stored.find((m) => m.metadata.name === 'demo-control-plane');
+    // CAPI's defaulting webhook writes both; the schema's defaults do it here.
+    expect(controlPlane?.spec).toMatchObject({ maxUnhealthy: '100%', nodeStartupTimeout: '10m0s', unhealthyRange: '[1-1]' });
+    const table = (await objects.getNamespacedCustomObject(
+      { ...resourceOf('MachineHealthCheck'), namespace, name: 'demo-workers' },
+      setHeaderOptions('Accept', 'application/json;as=Table;v=v1;g=meta.k8s.io'),
+    )) as { columnDefinitions: Array<{ name: string }>; rows: Array<{ cells: unknown[] }> };
+    expect(table.columnDefinitions.map((c) => c.name)).toEqual([
+      'Name',
+      'Cluster',
+      'ExpectedMachines',
+      'MaxUnhealthy',
+      'CurrentHealthy',
+      'Age',
+    ]);
+    expect(table.rows[0]?.cells.slice(0, 4)).toEqual(['demo-workers', 'demo', null, '40%']);
+    const mapped = toDesiredCluster({ namespace, name: 'demo' }, { ...objectsFromManifests(demoManifests()), machineHealthChecks: stored });
+    expect(mapped.ok && mapped.desired.healthChecks.map((c) => [c.name, c.nodeStartupTimeoutSeconds])).toEqual([
+      ['demo-control-plane', 600],
+      ['demo-workers', 1200],
+    ]);
+  });
+
+  type MhcEdit = (spec: Record<string, unknown>) => void;
+  it.each<[string, MhcEdit, RegExp]>([
+    [
+      'an unhealthyRange that is not [min-max]',
+      (spec) => {
+        spec.unhealthyRange = '1-3';
+      },
+      /^422: .*spec\.unhealthyRange: Invalid value: "1-3": spec\.unhealthyRange in body should match/,
+    ],
+    [
+      'an unhealthyRange whose minimum is above its maximum (CEL rule)',
+      (spec) => {
+        spec.unhealthyRange = '[3-1]';
+      },
+      /^422: .*spec\.unhealthyRange: Invalid value: .*must be \[min-max\] with min not above max/,
+    ],
+    [
+      'a nodeStartupTimeout under 30s (CEL rule)',
+      (spec) => {
+        spec.nodeStartupTimeout = '10s';
+      },
+      /^422: .*spec\.nodeStartupTimeout: Invalid value: .*must be 0 \(no startup check\) or at least 30s/,
+    ],
+    [
+      'a nodeStartupTimeout that is no duration',
+      (spec) => {
+        spec.nodeStartupTimeout = 'ten minutes';
+      },
+      /^422: .*spec\.nodeStartupTimeout: Invalid value: "ten minutes": spec\.nodeStartupTimeout in body should match/,
+    ],
+    [
+      'a maxUnhealthy that is neither a count nor a percentage (CEL rule)',
+      (spec) => {
+        spec.maxUnhealthy = 'half';
+      },
+      /^422: .*spec\.maxUnhealthy: Invalid value: .*must be a count or a percentage like 40%/,
+    ],
+    [
+      'an empty selector (CEL rule)',
+      (spec) => {
+        spec.selector = {};
+      },
+      /^422: .*spec\.selector: Invalid value: .*must not be empty/,
+    ],
+    [
+      "a selector naming another cluster's Machines (CEL rule)",
+      (spec) => {
+        spec.selector = { matchLabels: { 'cluster.x-k8s.io/cluster-name': 'prod' } };
+      },
+      /^422: .*spec: Invalid value: .*must be spec\.clusterName/,
+    ],
+    [
+      'a MachineHealthCheck without a cluster',
+      (spec) => {
+        delete spec.clusterName;
+      },
+      /^422: .*spec\.clusterName: Required value/,
+    ],
+  ])('refuse a MachineHealthCheck with %s at apply time', async (_name, edit, expected) => {
+    const mhc = manifest(healthChecks(), 'MachineHealthCheck', 'demo-workers');
+    mhc.metadata.name = 'demo-workers-invalid';
+    edit(at(mhc, 'spec'));
+    expect(await rejection(mhc)).toMatch(expected);
+  });
+
+  it('accept the nodeStartupTimeouts CAPI accepts: 0 (off) and 30s', async () => {
+    for (const timeout of ['0', '30s']) {
+      const mhc = manifest(healthChecks(), 'MachineHealthCheck', 'demo-workers');
+      mhc.metadata.name = `demo-workers-${timeout.replace(/\D/g, '')}`;
+      at(mhc, 'spec').nodeStartupTimeout = timeout;
+      expect(await rejection(mhc)).toBeUndefined();
+    }
   });
 });

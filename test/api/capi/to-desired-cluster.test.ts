@@ -117,6 +117,9 @@ describe('toDesiredCluster', () => {
       talos: { strategicPatches: [], configPatches: [] },
       versionCatalog: defaultVersionCatalog,
       paused: false,
+      healthChecks: [],
+      observeIntervalSeconds: 60,
+      strayVmGraceSeconds: 600,
     });
   });
 
