@@ -1,7 +1,9 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import { createInventoryActivities } from './inventory/inventory-activities.ts';
 import { createIpamActivities } from './ipam/ipam-activities.ts';
 import { createKubernetesActivities } from './kubernetes/kubernetes-activities.ts';
 import { KubernetesSecretStore } from './kubernetes/secret-store.ts';
+import { createObserveActivities } from './observe/observe-activities.ts';
 import { createProxmoxActivities } from './proxmox/proxmox-activities.ts';
 import { ProxmoxClient, type ProxmoxConnection } from './proxmox/proxmox-client.ts';
 import { createClusterConfigActivities } from './talos/cluster-config-activities.ts';
@@ -10,7 +12,7 @@ import { createTalosActivities } from './talos/talos-activities.ts';
 /** What the lifecycle activities talk to. */
 export interface LifecycleDeps {
   readonly proxmox: ProxmoxConnection;
-  /** The management cluster: IP address claims and every cluster Secret live there. */
+  /** The management cluster: the inventory (Machines, ProxmoxMachines, MachineSets), IP address claims and every cluster Secret live there. */
   readonly managementCluster: KubeConfig;
   /** How often long waits poll (tests shorten it). */
   readonly pollMs?: number;
@@ -22,9 +24,12 @@ export interface LifecycleDeps {
 export function createLifecycleActivities(deps: LifecycleDeps) {
   const secrets = new KubernetesSecretStore(deps.managementCluster);
   const polling = deps.pollMs === undefined ? {} : { pollMs: deps.pollMs };
+  const proxmox = new ProxmoxClient(deps.proxmox);
   return {
-    ...createProxmoxActivities({ client: new ProxmoxClient(deps.proxmox) }),
+    ...createProxmoxActivities({ client: proxmox }),
     ...createIpamActivities(deps.managementCluster),
+    ...createInventoryActivities(deps.managementCluster),
+    ...createObserveActivities({ proxmox, managementCluster: deps.managementCluster }),
     ...createClusterConfigActivities({ secrets }),
     ...createTalosActivities({ secrets, ...polling, ...(deps.snapshotDir === undefined ? {} : { snapshotDir: deps.snapshotDir }) }),
     ...createKubernetesActivities({ secrets, ...polling }),

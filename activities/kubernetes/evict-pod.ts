@@ -40,3 +40,20 @@ export async function evictPod(core: CoreV1Api, pod: V1Pod): Promise<EvictionOut
     throw classifyKubernetesError(error, `evicting pod ${namespace}/${name}`);
   }
 }
+
+/**
+ * Deletes a pod gracefully, past its PodDisruptionBudgets: only for pods on an unreachable node,
+ * which serve nothing a budget could protect (Kubernetes' own taint-based eviction deletes them
+ * the same way after five minutes). The grace period still applies.
+ */
+export async function deletePodOnUnreachableNode(core: CoreV1Api, pod: V1Pod): Promise<EvictionOutcome> {
+  const name = pod.metadata?.name ?? '';
+  const namespace = pod.metadata?.namespace ?? '';
+  try {
+    await core.deleteNamespacedPod({ name, namespace });
+    return { kind: 'evicted' };
+  } catch (error) {
+    if (httpStatusOf(error) === 404) return { kind: 'gone' };
+    throw classifyKubernetesError(error, `deleting pod ${namespace}/${name} on an unreachable node`);
+  }
+}

@@ -25,6 +25,11 @@ export interface SecretStore {
   createIfAbsent(ref: SecretKeyRef, value: string, meta?: SecretMeta): Promise<boolean>;
   /** Deletes the whole Secret; false when it was already gone. */
   remove(namespace: string, name: string): Promise<boolean>;
+  /**
+   * Sets an annotation unless the Secret already has it (a durable fact is recorded once, with its
+   * first time); returns the value it holds now, or undefined when the Secret does not exist.
+   */
+  annotateOnce(namespace: string, name: string, key: string, value: string): Promise<string | undefined>;
 }
 
 /** A SecretStore over Kubernetes Secrets (the management cluster's). */
@@ -99,6 +104,26 @@ export class KubernetesSecretStore implements SecretStore {
     } catch (error) {
       if (isNotFound(error)) return false;
       throw classifyKubernetesError(error, `deleting Secret ${namespace}/${name}`);
+    }
+  }
+
+  async annotateOnce(namespace: string, name: string, key: string, value: string): Promise<string | undefined> {
+    for (let attempt = 0; ; attempt++) {
+      const secret = await this.get({ namespace, name, key: '' });
+      if (!secret) return undefined;
+      const held = secret.metadata?.annotations?.[key];
+      if (held !== undefined) return held;
+      try {
+        // resourceVersion makes the patch a precondition: a concurrent first writer wins, we read theirs.
+        await this.api.patchNamespacedSecret(
+          { name, namespace, body: { metadata: { annotations: { [key]: value }, resourceVersion: secret.metadata?.resourceVersion } } },
+          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+        );
+        return value;
+      } catch (error) {
+        if ((httpStatusOf(error) === 409 || isNotFound(error)) && attempt < 3) continue;
+        throw classifyKubernetesError(error, `annotating Secret ${namespace}/${name}`);
+      }
     }
   }
 

@@ -1,14 +1,21 @@
+import { randomUUID } from 'node:crypto';
 import { ErrorType } from '../../api/errors.ts';
 import type { MachineVmSpec, VmRef } from '../../api/proxmox.ts';
 import { failure } from '../failure.ts';
 import { classified, classifyProxmoxError, classifyTaskFailure } from './classify-error.ts';
 import type { CloneLimiter } from './clone-limiter.ts';
-import { findMachineVm, locateVmid } from './locate-vm.ts';
+import { findMachineVm, locateVmid, readConfig, type LocatedVm } from './locate-vm.ts';
 import { ProxmoxApiError } from './proxmox-api-error.ts';
 import type { ProxmoxClient } from './proxmox-client.ts';
-import { PveNextId, PveVmConfig, PveVmResources, Upid } from './pve-schemas.ts';
-import { ownerMarker, vmidCandidates } from './vm-identity.ts';
-import { waitForTask } from './wait-for-task.ts';
+import { PveNextId, PveVmConfig, PveVmResources, Upid, UpidOrNull } from './pve-schemas.ts';
+import { normalizeTags } from './vm-config-plan.ts';
+import { capstanTag, clusterTag, hasTag, ownerMarker, providerIdOf, vmidCandidates } from './vm-identity.ts';
+import { expectTaskOk, waitForTask } from './wait-for-task.ts';
+
+/** The machine's VM and its providerID (`proxmox://<smbios1 uuid>`), for its Machine, ProxmoxMachine and Node. */
+export interface EnsuredVm extends VmRef {
+  readonly providerID: string;
+}
 
 /** Where a template lives and which storage its disk is on. */
 interface Template {
@@ -22,23 +29,64 @@ const alreadyExists = /already exists|config file already exists/;
  * Makes sure the machine has exactly one VM, cloning the template onto `node` only when no VM
  * of the machine exists anywhere. Safe to run twice or concurrently for one machine.
  */
-export async function ensureVm(client: ProxmoxClient, limiter: CloneLimiter, spec: MachineVmSpec, node: string): Promise<VmRef> {
+export async function ensureVm(client: ProxmoxClient, limiter: CloneLimiter, spec: MachineVmSpec, node: string): Promise<EnsuredVm> {
   const existing = await findMachineVm(client, spec);
-  if (existing) return { vmid: existing.vmid, node: existing.node };
+  if (existing) return identify(client, spec, existing, existing.config);
   const template = await findTemplate(client, spec.templateVmid);
   for (const vmid of vmidCandidates(spec, spec.vmIdRange)) {
     if (!(await isFreeVmid(client, vmid))) {
       const holder = await holderOf(client, vmid, spec);
-      if (holder) return holder;
+      if (holder) return identify(client, spec, holder);
       continue;
     }
     const cloned = await limiter.run(spec.storage ?? template.storage, () => cloneTemplate(client, spec, template, node, vmid));
-    if (cloned) return cloned;
+    if (cloned) return identify(client, spec, cloned);
     // Someone took the VMID between our check and our clone: look at who, like any taken VMID.
     const holder = await holderOf(client, vmid, spec);
-    if (holder) return holder;
+    if (holder) return identify(client, spec, holder);
   }
   throw failure(ErrorType.ProxmoxNoCapacity, `no free VMID for ${spec.machine} in ${spec.vmIdRange.start}-${spec.vmIdRange.end}`);
+}
+
+/**
+ * Tags a fresh clone for its cluster at once (so an observation finds it even if the configure step
+ * never runs) and reads its providerID from `smbios1`; a VM without a SMBIOS uuid gets one, since
+ * the Node's providerID must be stable for the VM's life.
+ */
+async function identify(client: ProxmoxClient, spec: MachineVmSpec, ref: VmRef, known?: LocatedVm['config']): Promise<EnsuredVm> {
+  for (let attempt = 0; ; attempt += 1) {
+    const config = attempt === 0 && known ? known : await classified(() => readConfig(client, ref));
+    if (!config) throw failure(ErrorType.ProxmoxLocked, `VM ${ref.vmid} of ${spec.machine} is not visible on ${ref.node} yet`);
+    const { changes, providerID } = identityChanges(spec, config);
+    if (Object.keys(changes).length === 0) return { vmid: ref.vmid, node: ref.node, providerID };
+    let upid: string | null;
+    try {
+      // The digest makes PVE refuse the write if the config changed since we read it (a concurrent ensure): read again.
+      upid = await client.post(`/nodes/${ref.node}/qemu/${ref.vmid}/config`, UpidOrNull, { ...changes, digest: config.digest });
+    } catch (error) {
+      if (error instanceof ProxmoxApiError && digestMismatch.test(error.reason) && attempt < 3) continue;
+      throw classifyProxmoxError(error);
+    }
+    if (upid !== null) await expectTaskOk(client, upid, `tagging VM ${ref.vmid} for ${spec.cluster}`);
+    return { vmid: ref.vmid, node: ref.node, providerID };
+  }
+}
+
+const digestMismatch = /checksum mismatch|digest/i;
+
+/** The tags and SMBIOS uuid a VM still needs, and the providerID it has (or gets). */
+function identityChanges(spec: MachineVmSpec, config: LocatedVm['config']): { changes: Record<string, string>; providerID: string } {
+  const changes: Record<string, string> = {};
+  const tag = clusterTag(spec.cluster);
+  if (!hasTag(config.tags, tag) || !hasTag(config.tags, capstanTag)) {
+    changes['tags'] = normalizeTags([...(config.tags ?? '').split(/[;, ]/), capstanTag, tag]);
+  }
+  const providerID = providerIdOf(config.smbios1);
+  if (providerID !== undefined) return { changes, providerID };
+  const uuid = randomUUID();
+  const rest = (config.smbios1 ?? '').split(',').filter((part) => part !== '' && !part.startsWith('uuid='));
+  changes['smbios1'] = [`uuid=${uuid}`, ...rest].join(',');
+  return { changes, providerID: `proxmox://${uuid}` };
 }
 
 async function findTemplate(client: ProxmoxClient, vmid: number): Promise<Template> {

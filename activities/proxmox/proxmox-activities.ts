@@ -5,7 +5,7 @@ import { chooseNode } from './choose-node.ts';
 import { CloneLimiter } from './clone-limiter.ts';
 import { configureVm } from './configure-vm.ts';
 import { destroyVm } from './destroy-vm.ts';
-import { ensureVm } from './ensure-vm.ts';
+import { ensureVm, type EnsuredVm } from './ensure-vm.ts';
 import type { ProxmoxClient } from './proxmox-client.ts';
 import { startVm } from './start-vm.ts';
 import { waitForVmAddress } from './wait-for-address.ts';
@@ -24,8 +24,8 @@ export function createProxmoxActivities(deps: ProxmoxActivityDeps) {
   return {
     /** Picks an allowed node with enough free memory. */
     proxmoxChooseNode: (spec: MachineVmSpecInput): Promise<string> => chooseNode(client, parse(spec)),
-    /** Finds or clones the machine's VM. */
-    proxmoxEnsureVm: (spec: MachineVmSpecInput, node: string): Promise<VmRef> => ensureVm(client, limiter, parse(spec), node),
+    /** Finds or clones the machine's VM, tagged for its cluster; returns where it is and its providerID (`proxmox://<smbios uuid>`). */
+    proxmoxEnsureVm: (spec: MachineVmSpecInput, node: string): Promise<EnsuredVm> => ensureVm(client, limiter, parse(spec), node),
     /** Sets cores, memory, network, static address, tags and disk size. */
     proxmoxConfigureVm: (spec: MachineVmSpecInput, ref: VmRef): Promise<VmRef> => configureVm(client, parse(spec), ref),
     /** Powers the VM on. */

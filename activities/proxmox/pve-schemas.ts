@@ -65,6 +65,8 @@ export const PveVmConfig = z.looseObject({
   ipconfig0: z.string().optional(),
   nameserver: z.string().optional(),
   onboot: z.coerce.number().optional(),
+  /** `uuid=<uuid>,…`: the VM's SMBIOS uuid, which the guest reports as its system UUID (the providerID). */
+  smbios1: z.string().optional(),
   digest: z.string().optional(),
 });
 

@@ -1,5 +1,5 @@
 import type { MachineVmSpec } from '../../api/proxmox.ts';
-import { capstanTag, ownerMarker } from './vm-identity.ts';
+import { capstanTag, clusterTag, ownerMarker } from './vm-identity.ts';
 
 /** The config keys as PVE returns them (strings and numbers). */
 export type CurrentVmConfig = Readonly<Record<string, unknown>>;
@@ -16,7 +16,7 @@ export function planVmConfig(spec: MachineVmSpec, current: CurrentVmConfig): Rec
     memory: String(spec.memoryMiB),
     net0: desiredNet0(spec, asString(current['net0'])),
     ipconfig0: `ip=${spec.address.ip}/${spec.address.prefix}${spec.address.gateway ? `,gw=${spec.address.gateway}` : ''}`,
-    tags: normalizeTags([capstanTag, ...spec.tags]),
+    tags: normalizeTags([capstanTag, clusterTag(spec.cluster), ...spec.tags]),
     description: desiredDescription(spec, asString(current['description'])),
     agent: '1',
     onboot: '1',

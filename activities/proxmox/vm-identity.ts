@@ -5,6 +5,16 @@ import type { MachineVmSpec, VmIdRange } from '../../api/proxmox.ts';
 export const capstanTag = 'capstan';
 
 /**
+ * The tag every VM of one cluster carries (`capstan-c-<first 10 hex of sha256("<namespace>/<name>")>`):
+ * PVE tags allow only lower case, digits and `_-+.`, so the cluster's name goes in hashed. One
+ * `/cluster/resources?type=vm` call then finds every VM of a cluster on any node; ownership is
+ * still decided by name and description marker (a tag is easy to copy or edit by hand).
+ */
+export function clusterTag(cluster: string): string {
+  return `capstan-c-${createHash('sha256').update(cluster).digest('hex').slice(0, 10)}`;
+}
+
+/**
  * The line in a VM's description that says which machine it belongs to. Names are not unique
  * in Proxmox, so a VM is ours only when both its name and this marker match (CAPMOX #856).
  */
@@ -21,6 +31,17 @@ export interface VmIdentity {
 
 /** How a VM relates to a machine: ours, someone else's, or still being cloned (unknown yet). */
 export type Ownership = 'ours' | 'foreign' | 'cloning';
+
+/** Whether a VM's config (or its `/cluster/resources` entry) carries a tag; PVE separates tags by `;`, `,` or spaces. */
+export function hasTag(tags: string | undefined, tag: string): boolean {
+  return (tags ?? '').split(/[;, ]/).some((t) => t.trim().toLowerCase() === tag);
+}
+
+/** `proxmox://<uuid>` from a VM's `smbios1` (`uuid=…,manufacturer=…`), as CAPMOX derives the providerID; undefined without a uuid. */
+export function providerIdOf(smbios1: string | undefined): string | undefined {
+  const uuid = /(?:^|,)uuid=([0-9a-fA-F-]{32,36})(?:,|$)/.exec(smbios1 ?? '')?.[1];
+  return uuid === undefined ? undefined : `proxmox://${uuid.toLowerCase()}`;
+}
 
 /** Decides ownership from the name and the description marker. */
 export function ownershipOf(config: VmIdentity, spec: Pick<MachineVmSpec, 'cluster' | 'machine'>): Ownership {

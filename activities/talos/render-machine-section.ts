@@ -43,6 +43,8 @@ export function renderMachineSection(input: ResolvedMachineConfigInput, bundle: 
     certSANs: [...input.certSANs],
     kubelet: {
       image: kubernetesImages(input.kubernetesVersion).kubelet,
+      // The Node's spec.providerID: how Machines and Nodes find each other, as CAPI matches them.
+      ...(input.providerID === undefined ? {} : { extraArgs: { 'provider-id': input.providerID } }),
       defaultRuntimeSeccompProfileEnabled: true,
       disableManifestsDirectory: true,
     },

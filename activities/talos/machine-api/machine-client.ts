@@ -61,6 +61,11 @@ export class TalosMachineClient {
     return this.unary<M.EtcdMembersReply>(machine, 'EtcdMemberList', { queryLocal: options?.queryLocal ?? false }, routing, options);
   }
 
+  /** The local etcd member's status (id, leader, raft index, errors): health as `talosctl etcd status` shows it. */
+  etcdStatus(routing: TalosRouting = local, options?: TalosCallOptions) {
+    return this.unary<M.EtcdStatusReply>(machine, 'EtcdStatus', {}, routing, options);
+  }
+
   /** Removes a member whose node is gone; an unknown id is NOT_FOUND. */
   etcdRemoveMemberById(memberId: string, routing: TalosRouting = local, options?: TalosCallOptions) {
     return this.unary<M.NodeReplyMessage>(machine, 'EtcdRemoveMemberByID', { memberId }, routing, options);

@@ -81,6 +81,25 @@ export interface EtcdMembersReply extends NodeReplyMessage {
   readonly members: readonly EtcdMember[];
 }
 
+/** `machine.EtcdMemberStatus`; ids and counters are uint64/int64, kept as decimal strings. */
+export interface EtcdMemberStatus {
+  readonly memberId: string;
+  readonly protocolVersion: string;
+  readonly dbSize: string;
+  readonly dbSizeInUse: string;
+  readonly leader: string;
+  readonly raftIndex: string;
+  readonly raftTerm: string;
+  readonly raftAppliedIndex: string;
+  readonly errors: readonly string[];
+  readonly isLearner: boolean;
+}
+
+/** `machine.EtcdStatus`: the local member's status. */
+export interface EtcdStatusReply extends NodeReplyMessage {
+  readonly memberStatus?: EtcdMemberStatus | null;
+}
+
 /** `machine.EtcdForfeitLeadership`: `member` is the new leader. */
 export interface EtcdForfeitLeadershipReply extends NodeReplyMessage {
   readonly member: string;

@@ -7,6 +7,8 @@ import { singleNode } from '../machine-api/node-replies.ts';
 import { hasCode } from '../machine-api/talos-call-error.ts';
 import { activityCallOptions, clusterCredentials, withClient, type TalosActivityDeps } from './talos-session.ts';
 import type { ClusterRef } from '../../../api/cluster-ref.ts';
+import { secretsBundleSecret } from '../../../api/cluster-secrets.ts';
+import { InventoryAnnotation } from '../../../api/inventory.ts';
 
 /** The cluster and the addresses of every control-plane node that exists so far. */
 export interface BootstrapEtcdInput {
@@ -33,16 +35,27 @@ export async function bootstrapEtcd(deps: TalosActivityDeps, input: BootstrapEtc
   if (target === undefined) throw failure(ErrorType.TalosInvalidConfig, 'bootstrap needs at least one control-plane address');
   const credentials = await clusterCredentials(deps.secrets, input.cluster);
   const running = await nodeWithEtcdMembers(addresses, credentials);
-  if (running) return { outcome: 'already-bootstrapped', node: running };
+  if (running) return recorded(deps, input.cluster, { outcome: 'already-bootstrapped', node: running });
   try {
     await withClient(target, credentials, async (client) =>
       singleNode('machine.MachineService/Bootstrap', await client.bootstrap(undefined, activityCallOptions())),
     );
-    return { outcome: 'bootstrapped', node: target };
   } catch (error) {
-    if (hasCode(error, status.ALREADY_EXISTS)) return { outcome: 'already-bootstrapped', node: target };
+    if (hasCode(error, status.ALREADY_EXISTS)) return recorded(deps, input.cluster, { outcome: 'already-bootstrapped', node: target });
     throw classifyTalosError(error, `bootstrapping etcd on ${target}`);
   }
+  return recorded(deps, input.cluster, { outcome: 'bootstrapped', node: target });
+}
+
+/**
+ * Records on the cluster's Talos secrets Secret that etcd was bootstrapped (the first time is kept):
+ * the durable fact an observation reads, so a cluster whose control planes are all down is still
+ * known as initialized and is never bootstrapped a second time.
+ */
+async function recorded(deps: TalosActivityDeps, cluster: ClusterRef, result: BootstrapEtcdResult): Promise<BootstrapEtcdResult> {
+  const bundle = secretsBundleSecret(cluster);
+  await deps.secrets.annotateOnce(bundle.namespace, bundle.name, InventoryAnnotation.etcdBootstrapped, new Date().toISOString());
+  return result;
 }
 
 // Nodes whose etcd is not running yet fail the call; only a positive answer is evidence.

@@ -182,6 +182,28 @@ describe('workload node operations', () => {
     expect(await podExists(apis, apps, 'db-1')).toBe(true);
   });
 
+  it('on an unreachable node, deletes pods past their budget and stops waiting once their grace period is over; not on a live one', async () => {
+    await registerNode(apis, 'lost-1');
+    await reportNodeStatus(apis, 'lost-1', 'Unknown');
+    await runPod(apis, apps, 'orphan-1', 'lost-1', 'plain', { app: 'lost' }, 3);
+    await createBudget(apis, apps, 'lost', 'lost', 0);
+    // No kubelet runs here: the deleted pod stays Terminating, as on a destroyed VM. The drain
+    // waits out its grace period even past its own timeout: the pod is sure to count as gone then.
+    expect(await run(activities.kubernetesDrainNode, { ...node('lost-1'), timeoutSeconds: 1 })).toEqual({
+      found: true,
+      evicted: ['apps/orphan-1'],
+      skipped: [{ pod: 'apps/orphan-1', reason: 'terminating-on-unreachable-node' }],
+    });
+    expect(await podExists(apis, apps, 'orphan-1')).toBe(true);
+
+    await registerNode(apis, 'live-1');
+    await reportNodeStatus(apis, 'live-1', true);
+    await runPod(apis, apps, 'stuck-1', 'live-1', 'plain', {}, 1);
+    const failure = await run(activities.kubernetesDrainNode, { ...node('live-1'), timeoutSeconds: 4 }).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ type: ErrorType.DrainIncomplete, nonRetryable: false });
+    expect((failure as Error).message).toMatch(/apps\/stuck-1 still terminating/);
+  });
+
   it('deletes a node, and deleting it again is harmless', async () => {
     await registerNode(apis, 'delete-1');
     expect(await run(activities.kubernetesDeleteNode, node('delete-1'))).toEqual({ deleted: true });

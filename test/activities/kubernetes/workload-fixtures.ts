@@ -18,7 +18,13 @@ export async function registerNode({ core }: Apis, name: string, labels: Record<
 }
 
 /** Reports the node's Ready condition and versions through the status subresource. */
-export async function reportNodeStatus({ core }: Apis, name: string, ready: boolean, kubeletVersion = 'v1.33.4'): Promise<void> {
+/** `ready: 'Unknown'` is what the node controller writes once the kubelet stops posting status. */
+export async function reportNodeStatus(
+  { core }: Apis,
+  name: string,
+  ready: boolean | 'Unknown',
+  kubeletVersion = 'v1.33.4',
+): Promise<void> {
   const now = new Date().toISOString();
   await core.patchNodeStatus(
     {
@@ -28,9 +34,14 @@ export async function reportNodeStatus({ core }: Apis, name: string, ready: bool
           conditions: [
             {
               type: 'Ready',
-              status: ready ? 'True' : 'False',
-              reason: ready ? 'KubeletReady' : 'KubeletNotReady',
-              message: ready ? 'kubelet is posting ready status' : 'container runtime network not ready',
+              status: ready === 'Unknown' ? 'Unknown' : ready ? 'True' : 'False',
+              reason: ready === 'Unknown' ? 'NodeStatusUnknown' : ready ? 'KubeletReady' : 'KubeletNotReady',
+              message:
+                ready === 'Unknown'
+                  ? 'Kubelet stopped posting node status.'
+                  : ready
+                    ? 'kubelet is posting ready status'
+                    : 'container runtime network not ready',
               lastHeartbeatTime: now,
               lastTransitionTime: now,
             },
@@ -71,6 +82,7 @@ export async function runPod(
   node: string,
   kind: PodKind = 'plain',
   labels: Record<string, string> = {},
+  terminationGracePeriodSeconds?: number,
 ) {
   const ownerReferences =
     kind === 'daemonset'
@@ -81,7 +93,7 @@ export async function runPod(
     namespace,
     body: {
       metadata: { name, labels, ownerReferences, annotations },
-      spec: { nodeName: node, containers: [{ name: 'main', image: 'registry.k8s.io/pause:3.10' }] },
+      spec: { nodeName: node, terminationGracePeriodSeconds, containers: [{ name: 'main', image: 'registry.k8s.io/pause:3.10' }] },
     },
   });
   // Pending pods are evicted without asking their budget: report them Running and Ready.

@@ -5,6 +5,7 @@ import { ErrorType } from '../../../api/errors.ts';
 import type { MachineVmSpecInput, VmRef } from '../../../api/proxmox.ts';
 import { createProxmoxActivities } from '../../../activities/proxmox/proxmox-activities.ts';
 import { ProxmoxClient } from '../../../activities/proxmox/proxmox-client.ts';
+import { clusterTag } from '../../../activities/proxmox/vm-identity.ts';
 import { startProxmoxSim, type ProxmoxSim } from '../../../sim/proxmox/index.ts';
 
 let sim: ProxmoxSim;
@@ -56,6 +57,18 @@ async function create(spec: MachineVmSpecInput): Promise<VmRef> {
 const vmsNamed = (name: string) => sim.vms().filter((vm) => vm.name === name);
 
 describe('Proxmox activities against the simulator', () => {
+  it('tags a fresh clone for its cluster at once and returns its providerID from smbios1, the same on a retry', async () => {
+    const spec = machine();
+    const node = await run(activities.proxmoxChooseNode, spec);
+    const ensured = await run(activities.proxmoxEnsureVm, spec, node);
+    const [vm] = vmsNamed(spec.machine);
+    const uuid = /uuid=([0-9a-f-]+)/.exec(String(vm?.config['smbios1']))?.[1];
+    expect(ensured.providerID).toBe(`proxmox://${uuid}`);
+    expect(vm?.tags).toEqual(expect.arrayContaining(['capstan', clusterTag('default/alpha')]));
+    expect(await run(activities.proxmoxEnsureVm, spec, node)).toEqual(ensured);
+    await run(activities.proxmoxDestroyVm, spec, ensured);
+  });
+
   it('creates, configures, starts, reads the address of and destroys a machine', async () => {
     const spec = machine();
     const ref = await create(spec);

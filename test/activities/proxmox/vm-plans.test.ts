@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MachineVmSpec, type MachineVmSpecInput } from '../../../api/proxmox.ts';
 import { pickNode } from '../../../activities/proxmox/choose-node.ts';
 import { planDiskResize, planVmConfig } from '../../../activities/proxmox/vm-config-plan.ts';
-import { ownerMarker, ownershipOf, vmidCandidates } from '../../../activities/proxmox/vm-identity.ts';
+import { clusterTag, hasTag, ownerMarker, ownershipOf, providerIdOf, vmidCandidates } from '../../../activities/proxmox/vm-identity.ts';
 
 const input: MachineVmSpecInput = {
   cluster: 'default/alpha',
@@ -31,6 +31,33 @@ describe('vmidCandidates', () => {
   });
 });
 
+describe('clusterTag, hasTag and providerIdOf', () => {
+  it('tags a cluster with the first 10 hex of sha256("<namespace>/<name>"), in what PVE allows in a tag', () => {
+    expect(clusterTag('default/alpha')).toMatch(/^capstan-c-[0-9a-f]{10}$/);
+    expect(clusterTag('default/alpha')).not.toBe(clusterTag('other/alpha'));
+    expect(clusterTag('default/alpha')).toBe(clusterTag('default/alpha'));
+  });
+
+  it.each([
+    ['capstan;capstan-c-0123456789', true],
+    ['capstan, capstan-c-0123456789', true],
+    ['Capstan-C-0123456789', true],
+    ['capstan;capstan-c-0123456789x', false],
+    [undefined, false],
+  ])('finds the tag in %j: %s', (tags, expected) => {
+    expect(hasTag(tags, 'capstan-c-0123456789')).toBe(expected);
+  });
+
+  it.each([
+    ['uuid=0B9F6A4E-1111-2222-3333-444455556666', 'proxmox://0b9f6a4e-1111-2222-3333-444455556666'],
+    ['manufacturer=UHJveG1veA==,uuid=0b9f6a4e-1111-2222-3333-444455556666,product=eA==', 'proxmox://0b9f6a4e-1111-2222-3333-444455556666'],
+    ['manufacturer=UHJveG1veA==', undefined],
+    [undefined, undefined],
+  ])('reads the providerID from smbios1 %j', (smbios1, expected) => {
+    expect(providerIdOf(smbios1)).toBe(expected);
+  });
+});
+
 describe('ownershipOf', () => {
   it.each([
     ['ours', { name: 'alpha-cp-1', description: `${ownerMarker(spec)}\nnotes` }],
@@ -52,7 +79,7 @@ describe('planVmConfig', () => {
       net0: 'virtio=BC:24:11:AA:BB:CC,bridge=vmbr0',
       ipconfig0: 'ip=127.0.10.11/24,gw=127.0.10.1',
       nameserver: '127.0.0.53',
-      tags: 'capstan',
+      tags: `capstan;${clusterTag('default/alpha')}`,
       description: ownerMarker(spec),
       agent: '1',
       onboot: '1',
@@ -69,13 +96,16 @@ describe('planVmConfig', () => {
       net0: 'virtio=BC:24:11:AA:BB:CC,bridge=vmbr0',
       ipconfig0: 'ip=127.0.10.11/24,gw=127.0.10.1',
       nameserver: '127.0.0.53',
-      tags: 'capstan',
+      tags: `capstan;${clusterTag('default/alpha')}`,
       description: `${ownerMarker(spec)}\noperator notes`,
     };
     expect(planVmConfig(spec, current)).toEqual({});
-    expect(planVmConfig(MachineVmSpec.parse({ ...input, tags: ['zeta', 'alpha'] }), { ...current, tags: 'zeta;capstan;alpha' })).toEqual(
-      {},
-    );
+    expect(
+      planVmConfig(MachineVmSpec.parse({ ...input, tags: ['zeta', 'alpha'] }), {
+        ...current,
+        tags: `zeta;${clusterTag('default/alpha')};capstan;alpha`,
+      }),
+    ).toEqual({});
   });
 });
 

@@ -181,6 +181,42 @@ describe('replies from the wire', () => {
     });
   });
 
+  it('EtcdStatus: member_status=2 {member_id=10, protocol_version=1, leader=4, raft_index=5, errors=8, is_learner=9}', () => {
+    const w = protobuf.Writer.create();
+    w.uint32((1 << 3) | 2).fork(); // EtcdStatusResponse.messages
+    w.uint32((2 << 3) | 2)
+      .fork() // EtcdStatus.member_status
+      .uint32((1 << 3) | 2)
+      .string('3.5.0')
+      .uint32((4 << 3) | 0)
+      .uint64('18446744073709551557')
+      .uint32((5 << 3) | 0)
+      .uint64(42)
+      .uint32((8 << 3) | 2)
+      .string('etcdserver: no leader')
+      .uint32((9 << 3) | 0)
+      .bool(true)
+      .uint32((10 << 3) | 0)
+      .uint64('18446744073709551557')
+      .ldelim();
+    w.ldelim();
+    expect(decode(machine, 'EtcdStatus', w.finish())).toMatchObject({
+      messages: [
+        {
+          memberStatus: {
+            memberId: '18446744073709551557',
+            protocolVersion: '3.5.0',
+            leader: '18446744073709551557',
+            raftIndex: '42',
+            errors: ['etcdserver: no leader'],
+            isLearner: true,
+          },
+        },
+      ],
+    });
+    expect(method(machine, 'EtcdStatus').path).toBe('/machine.MachineService/EtcdStatus');
+  });
+
   it('a failed node in a fan-out reply: metadata.error=2 and status=3 {code=1, message=2}', () => {
     const w = protobuf.Writer.create();
     metadata(

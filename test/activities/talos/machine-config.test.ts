@@ -68,6 +68,16 @@ describe('renderMachineConfig', () => {
     expect(documents[0]).toMatchObject({ machine: { ca: { key: '' } }, cluster: { ca: { key: '' } } });
   });
 
+  it("sets the Node's providerID through the kubelet's --provider-id, as Talos users on Proxmox do", () => {
+    const providerID = 'proxmox://0b9f6a4e-1111-2222-3333-444455556666';
+    const { documents } = renderMachineConfig({ ...workerInput(), providerID }, bundle);
+    const machine = (documents[0] as { machine: { kubelet: JsonObject } }).machine;
+    expect(machine.kubelet['extraArgs']).toEqual({ 'provider-id': providerID });
+    const without = (renderMachineConfig(workerInput(), bundle).documents[0] as { machine: { kubelet: JsonObject } }).machine;
+    expect(without.kubelet['extraArgs']).toBeUndefined();
+    expect(() => renderMachineConfig({ ...workerInput(), providerID: 'not a provider id' }, bundle)).toThrow(/providerID/);
+  });
+
   it('is deterministic for a given bundle and input', () => {
     expect(renderMachineConfig(controlPlaneInput(), bundle).yaml).toBe(renderMachineConfig(controlPlaneInput(), bundle).yaml);
   });
