@@ -1,15 +1,18 @@
-import { clusterKey } from '../api/cluster-ref.ts';
 import { upsertSearchAttributes } from '@temporalio/workflow';
+import { clusterKey } from '../api/cluster-ref.ts';
 import type { CreateMachineInput, CreatedMachine } from '../api/machine-operations.ts';
 import { CapstanCluster, CapstanOperation } from '../api/search-attributes.ts';
+import { machineConfig } from '../plan/machine-spec.ts';
 import { calls, waits } from './activity-profiles.ts';
-import { machineConfig } from './machine-inputs.ts';
-import { abortsAsFailure, OperationRunner } from './operation/operation-runner.ts';
+import { abortsAsFailure } from './operation/operation-failures.ts';
+import { OperationRunner } from './operation/operation-runner.ts';
 
 const steps = [
+  'record the machine',
   'allocate address',
   'choose Proxmox node',
   'clone VM',
+  'record the VM',
   'configure VM',
   'render machine config',
   'start VM',
@@ -21,8 +24,10 @@ const steps = [
 ] as const;
 
 /**
- * Builds one machine: address → VM → config → Talos → Kubernetes node Ready. Every step is an
- * idempotent activity, so the workflow resumes from any step after a crash or a retry.
+ * Builds one machine: its intent (Machine + ProxmoxMachine) first, then address → VM (recorded on
+ * the ProxmoxMachine and Machine with its providerID) → config → Talos → Kubernetes node Ready.
+ * Every step is an idempotent activity, so the workflow resumes from any step after a crash or a
+ * retry, and whatever happens to the run, the next observation finds the machine and its VM.
  */
 export async function createMachineWorkflow(input: CreateMachineInput): Promise<CreatedMachine> {
   return abortsAsFailure(() => createMachineSteps(input));
@@ -37,16 +42,18 @@ async function createMachineSteps(input: CreateMachineInput): Promise<CreatedMac
   const planned = input.bootstrap ? steps : steps.filter((s) => s !== 'bootstrap etcd' && s !== 'fetch kubeconfig');
   const run = new OperationRunner('create-machine', `create ${input.role} ${machine}`, planned, { reportTo: input.reportTo, machine });
 
+  await run.step('record the machine', () => calls.inventoryRecordIntent(input.intent));
   const address = await run.step('allocate address', () =>
     calls.ipamAllocate({ namespace: cluster.namespace, cluster: cluster.name, ...input.pool, owner: machine }),
   );
   const vmSpec = { ...input.vm, cluster: clusterKey(cluster), machine, address };
   const node = await run.step('choose Proxmox node', () => calls.proxmoxChooseNode(vmSpec));
-  let vm = await run.step('clone VM', () => waits.proxmoxEnsureVm(vmSpec, node));
+  const cloned = await run.step('clone VM', () => waits.proxmoxEnsureVm(vmSpec, node));
+  let vm = { node: cloned.node, vmid: cloned.vmid };
+  await run.step('record the VM', () => calls.inventoryRecordVm({ cluster, machine, ...vm, providerID: cloned.providerID }));
   vm = await run.step('configure VM', () => waits.proxmoxConfigureVm(vmSpec, vm));
-  await run.step('render machine config', () =>
-    calls.talosRenderMachineConfig(cluster, machine, machineConfig(input.config, machine, address)),
-  );
+  const config = machineConfig(input.config, machine, address, cloned.providerID);
+  await run.step('render machine config', () => calls.talosRenderMachineConfig(cluster, machine, config));
   vm = await run.step('start VM', () => waits.proxmoxStartVm(vmSpec, vm));
   const talosNode = { cluster, address: address.ip };
   await run.step('apply machine config', () => calls.talosApplyConfig({ ...talosNode, machine }));
@@ -57,5 +64,5 @@ async function createMachineSteps(input: CreateMachineInput): Promise<CreatedMac
   }
   const ready = await run.step('wait for node Ready', () => waits.kubernetesWaitForNodeReady({ cluster, node: { name: machine } }));
   run.succeed();
-  return { machine, address, vm, kubeletVersion: ready.kubeletVersion };
+  return { machine, address, vm, providerID: cloned.providerID, kubeletVersion: ready.kubeletVersion };
 }

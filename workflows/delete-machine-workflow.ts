@@ -1,16 +1,19 @@
-import { clusterKey } from '../api/cluster-ref.ts';
 import { ActivityFailure, ApplicationFailure, upsertSearchAttributes } from '@temporalio/workflow';
+import { clusterKey } from '../api/cluster-ref.ts';
 import { ErrorType } from '../api/errors.ts';
 import type { DeleteMachineInput } from '../api/machine-operations.ts';
 import { CapstanCluster, CapstanOperation } from '../api/search-attributes.ts';
 import { calls, waits } from './activity-profiles.ts';
-import { abortsAsFailure, OperationRunner } from './operation/operation-runner.ts';
+import { abortsAsFailure } from './operation/operation-failures.ts';
+import { OperationRunner } from './operation/operation-runner.ts';
 
 /**
- * Removes one machine: cordon → drain (bounded, PDBs respected) → leave etcd (control planes)
- * → destroy the VM → delete the Node → release the address. The Node goes after the VM, as in
- * CAPI: a kubelet still running would register it again. Each step is idempotent: a VM already
- * gone, a Node never registered or a cluster never bootstrapped are all fine.
+ * Removes one machine: its Machine is marked as deleting first (so an interrupted delete is found
+ * and finished by the next observation), then cordon → drain (bounded, PDBs respected) → leave
+ * etcd (control planes) → destroy the VM → delete the Node → release the address and config, and
+ * last the Machine and ProxmoxMachine. The Node goes after the VM, as in CAPI: a kubelet still
+ * running would register it again. Each step is idempotent: a VM already gone, a Node never
+ * registered or a cluster never bootstrapped are all fine.
  */
 export async function deleteMachineWorkflow(input: DeleteMachineInput): Promise<void> {
   return abortsAsFailure(() => deleteMachineSteps(input));
@@ -22,19 +25,22 @@ async function deleteMachineSteps(input: DeleteMachineInput): Promise<void> {
     { key: CapstanCluster, value: clusterKey(cluster) },
     { key: CapstanOperation, value: 'delete-machine' },
   ]);
-  const inCluster = !input.clusterDeleting;
+  const inCluster = !input.detached;
   const controlPlane = inCluster && input.role === 'control-plane' && input.address !== undefined && !input.etcdLeft;
   const steps = [
+    'mark the machine as deleting',
     ...(inCluster ? ['cordon node', 'drain node'] : []),
     ...(controlPlane ? ['forfeit etcd leadership', 'leave etcd'] : []),
     'destroy VM',
     ...(inCluster ? ['delete node'] : []),
     'release address',
     'remove machine config',
+    'remove the machine',
   ];
   const run = new OperationRunner('delete-machine', `delete ${input.role} ${machine}`, steps, { reportTo: input.reportTo, machine });
   const node = { cluster, node: { name: machine } };
 
+  await run.step('mark the machine as deleting', () => calls.inventoryRequestDelete(cluster, machine));
   if (inCluster) {
     await run.step('cordon node', () => calls.kubernetesCordonNode(node).catch(unlessNoCluster(false)));
     await run.step('drain node', () =>
@@ -50,6 +56,7 @@ async function deleteMachineSteps(input: DeleteMachineInput): Promise<void> {
   if (inCluster) await run.step('delete node', () => calls.kubernetesDeleteNode(node).catch(unlessNoCluster(undefined)));
   await run.step('release address', () => calls.ipamRelease({ namespace: cluster.namespace, owner: machine }));
   await run.step('remove machine config', () => calls.talosRemoveMachineConfig(cluster, machine));
+  await run.step('remove the machine', () => calls.inventoryRelease(cluster, machine));
   run.succeed();
 }
 

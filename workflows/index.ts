@@ -7,3 +7,4 @@ export { clusterWorkflow } from './cluster-workflow.ts';
 export { upgradeWorkflow } from './upgrade-workflow.ts';
 export { controlPlaneWorkflow } from './control-plane-workflow.ts';
 export { machineDeploymentWorkflow } from './machine-deployment-workflow.ts';
+export { repairWorkflow } from './repair-workflow.ts';

@@ -4,7 +4,7 @@ import type { ObservedCluster } from '../api/observed-cluster.ts';
 import { waits } from './activity-profiles.ts';
 import { currentVersions } from './operation/current-versions.ts';
 import { upgradeKubernetesInPlace, upgradeTalosInPlace } from './operation/in-place-upgrades.ts';
-import { clusterRef, operationLabel, type OperationScope } from './operation/operation-scope.ts';
+import { clusterRef, observeAgain, operationLabel, type OperationScope } from './operation/operation-scope.ts';
 import { reconcileDeployment } from './operation/reconcile-deployment.ts';
 import { runControlPlaneSteps } from './operation/run-control-plane-steps.ts';
 import { refusalFailure } from './operation/refusal-failure.ts';
@@ -37,6 +37,8 @@ export async function upgradeWorkflow(input: UpgradeOperation): Promise<Operatio
 
 async function runHop(scope: OperationScope, hop: UpgradeHop): Promise<void> {
   const { desired, state } = scope;
+  // Each hop starts from the cluster as it is now (a machine may have failed or been replaced since the plan).
+  await observeAgain(scope);
   const versions = (): DesiredCluster => currentVersions(desired, state.machines());
   switch (hop.kind) {
     case 'snapshot-etcd': {

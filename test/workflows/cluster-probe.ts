@@ -42,7 +42,8 @@ export class ClusterProbe {
         if (current.phase === 'Held') return current;
         if (current.phase !== 'Idle' || current.operations < operations) {
           throw new Error(
-            `still ${current.phase} after ${current.operations} operations: ${current.operation?.summary ?? ''} ${current.operation?.currentStep ?? ''}`,
+            `still ${current.phase} after ${current.operations} operations: ${current.operation?.summary ?? ''} ${current.operation?.currentStep ?? ''}` +
+              current.blocked.map((b) => `\nblocked ${b.workflowId} at ${b.step}: ${b.errorType}: ${b.message}`).join(''),
           );
         }
         return current;

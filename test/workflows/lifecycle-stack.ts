@@ -1,16 +1,18 @@
-// Everything a lifecycle workflow test runs against: a management cluster with the IPAM CRDs,
+// Everything a lifecycle workflow test runs against: a management cluster with Capstan's CRDs,
 // the Proxmox and Talos simulators (real kube-apiservers for workload clusters), the
-// time-skipping test server and a worker with Capstan's real activities and workflows.
+// time-skipping test server (or the dev server, for what the test server does not do) and a worker
+// with Capstan's real activities and workflows.
 import { fileURLToPath } from 'node:url';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { ipamCrds } from '../../api/ipam.ts';
+import { capstanCrds } from '../../api/crds.ts';
 import { applyCrds } from '../../client/kubernetes/apply-crds.ts';
 import { startProxmoxSim, type ProxmoxSim } from '../../sim/proxmox/index.ts';
 import { startTalosSim, type TalosSim } from '../../sim/talos/index.ts';
 import { createLifecycleActivities } from '../../activities/lifecycle-activities.ts';
 import { startManagementCluster, type ManagementCluster } from '../../embedded/servers/management-cluster.ts';
 import { createSimKubeApiservers } from '../../embedded/servers/sim-kube-apiservers.ts';
+import { startTemporalDevServer } from '../../embedded/servers/temporal-dev-server.ts';
 import { makeTempDir } from '../../embedded/servers/temp-dir.ts';
 import { createTimeSkippingEnvironment } from '../harness/time-skipping.ts';
 
@@ -27,8 +29,15 @@ export interface LifecycleStack {
   stop(): Promise<void>;
 }
 
+/**
+ * Which Temporal server: the time-skipping test server by default; the dev server (the real
+ * server's code) where the test server falls short — it never tells a parent that its child was
+ * terminated or reset (temporalio/sdk-java#2921).
+ */
+export type LifecycleServer = 'time-skipping' | 'dev-server';
+
 /** Starts the stack; stop it in afterAll. */
-export async function startLifecycleStack(label: string): Promise<LifecycleStack> {
+export async function startLifecycleStack(label: string, server: LifecycleServer = 'time-skipping'): Promise<LifecycleStack> {
   const dir = makeTempDir(label);
   const stops: Array<() => Promise<void>> = [];
   const stop = async (): Promise<void> => {
@@ -38,14 +47,14 @@ export async function startLifecycleStack(label: string): Promise<LifecycleStack
   try {
     const management = await startManagementCluster({ dataDir: `${dir.path}/management`, ephemeral: true });
     stops.push(() => management.stop());
-    await applyCrds(management.kubeConfig, ipamCrds);
+    await applyCrds(management.kubeConfig, capstanCrds);
     const proxmox = await startProxmoxSim({ scale: 0.002, seed: 3 });
     stops.push(() => proxmox.stop());
     const kube = createSimKubeApiservers({ dataDir: `${dir.path}/sim-kube` });
     stops.push(() => kube.stop());
     const talos = await startTalosSim({ proxmox, startKubeApiserver: kube.start, dataDir: `${dir.path}/talos`, scale: 0.01, seed: 5 });
     stops.push(() => talos.stop());
-    const env = await createTimeSkippingEnvironment();
+    const env = server === 'time-skipping' ? await createTimeSkippingEnvironment() : await devServerEnvironment(stops);
     stops.push(() => env.teardown());
     const snapshotDir = `${dir.path}/etcd-snapshots`;
     const activities = createLifecycleActivities({
@@ -71,4 +80,10 @@ export async function startLifecycleStack(label: string): Promise<LifecycleStack
     await stop();
     throw error;
   }
+}
+
+async function devServerEnvironment(stops: Array<() => Promise<void>>): Promise<TestWorkflowEnvironment> {
+  const devServer = await startTemporalDevServer();
+  stops.push(() => devServer.stop());
+  return TestWorkflowEnvironment.createFromExistingServer({ address: devServer.address, namespace: devServer.namespace });
 }

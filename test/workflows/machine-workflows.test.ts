@@ -3,6 +3,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { assertHistoryClean } from '../harness/history-hygiene.ts';
 import { invariantViolations } from '../harness/invariants.ts';
+import { inventoryViolations } from '../harness/inventory-invariant.ts';
 import { startLifecycleStack, type LifecycleStack } from './lifecycle-stack.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateMachineInput, CreatedMachine } from '../../api/machine-operations.ts';
@@ -45,6 +46,18 @@ function machineInput(machine: string, role: 'control-plane' | 'worker', bootstr
     cluster,
     machine,
     role,
+    ...(role === 'worker' ? { deployment: 'md-0' } : {}),
+    intent: {
+      cluster,
+      machine,
+      role,
+      ...(role === 'worker' ? { deployment: 'md-0' } : {}),
+      kubernetesVersion: 'v1.34.2',
+      talosVersion: 'v1.11.5',
+      shapeHash: 'c0ffee0123456789',
+      bootstrap,
+      vm,
+    },
     pool,
     vm,
     config: {
@@ -101,6 +114,7 @@ describe('machine workflows against the Proxmox and Talos simulators', () => {
     await assertHistoryClean(env, 'cluster/default/delta/machine/delta-w-1/delete', [proxmox.token.secret]);
     expect(proxmox.vms().filter((v) => v.name === 'delta-w-1')).toEqual([]);
     expect(invariantViolations(proxmox.events.list(), talos.events.list(), { cluster: 'delta' })).toEqual([]);
+    expect(await inventoryViolations(management.kubeConfig, proxmox.vms(), { cluster: 'delta' })).toEqual([]);
     const addresses = (await management.kubeConfig.makeApiClient(CustomObjectsApi).listNamespacedCustomObject({
       group: 'ipam.cluster.x-k8s.io',
       version: 'v1beta1',

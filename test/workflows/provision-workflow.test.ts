@@ -1,12 +1,11 @@
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DesiredClusterInput } from '../../api/desired-cluster.ts';
 import { KubernetesSecretStore } from '../../activities/kubernetes/secret-store.ts';
-import { CustomObjectsApi } from '@kubernetes/client-node';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import type { deleteClusterWorkflow, provisionWorkflow } from '../../workflows/index.ts';
-import type { ProvisionResult } from '../../workflows/provision-workflow.ts';
+import { inventoryViolations } from '../harness/inventory-invariant.ts';
 import { simDesiredCluster, simMachineShape } from '../fixtures/desired-cluster.ts';
 import { assertHistoryClean } from '../harness/history-hygiene.ts';
 import { invariantViolations } from '../harness/invariants.ts';
@@ -25,16 +24,74 @@ afterAll(async () => {
 const shape = simMachineShape;
 const desired = (overrides: Partial<DesiredClusterInput> = {}): DesiredClusterInput => simDesiredCluster('zeta', 85, overrides);
 
+const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+const empty = { machines: [], bootstrapped: false };
+const provision = (spec: DesiredClusterInput) => ({ desired: spec, observed: empty, summary: `provision ${spec.name}`, leftovers: [] });
+
+interface RecordedMachine {
+  readonly machine: string;
+  readonly role: string;
+  readonly address: { ip: string; prefix: number; dns: string[] };
+  readonly vm: { readonly node: string; readonly vmid: number };
+  readonly providerID: string;
+  readonly bootstrap: boolean;
+}
+
+/** The machines of a cluster as its Machine and ProxmoxMachine objects record them (what the workflows wrote). */
+async function recordedMachines(cluster: string): Promise<RecordedMachine[]> {
+  const api = stack.management.kubeConfig.makeApiClient(CustomObjectsApi);
+  const list = async (group: string, version: string, plural: string) =>
+    (
+      (await api.listNamespacedCustomObject({
+        group,
+        version,
+        namespace: 'default',
+        plural,
+        labelSelector: `cluster.x-k8s.io/cluster-name=${cluster}`,
+      })) as {
+        items: {
+          metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+          spec: Record<string, unknown>;
+          status?: Record<string, unknown>;
+        }[];
+      }
+    ).items;
+  const machines = await list('cluster.x-k8s.io', 'v1beta1', 'machines');
+  const infra = await list('infrastructure.cluster.x-k8s.io', 'v1alpha1', 'proxmoxmachines');
+  const addresses = await list('ipam.cluster.x-k8s.io', 'v1beta1', 'ipaddresses');
+  const addressOf = (owner: string): string =>
+    text(addresses.find((a) => (a.spec['claimRef'] as { name?: string } | undefined)?.name === owner)?.spec['address']);
+  return machines
+    .map((m) => {
+      const pm = infra.find((p) => p.metadata.name === m.metadata.name);
+      const ip = addressOf(m.metadata.name);
+      return {
+        machine: m.metadata.name,
+        role: m.metadata.labels?.['cluster.x-k8s.io/control-plane'] === undefined ? 'worker' : 'control-plane',
+        address: { ip, prefix: 24, dns: [] },
+        vm: { node: text(pm?.spec['target']), vmid: Number(pm?.spec['virtualMachineID'] ?? 0) },
+        providerID: text(m.spec['providerID']),
+        bootstrap: m.metadata.annotations?.['capstan.dev/bootstraps-etcd'] === 'true',
+      };
+    })
+    .sort((a, b) => Number(b.bootstrap) - Number(a.bootstrap) || (a.role === b.role ? 0 : a.role === 'control-plane' ? -1 : 1));
+}
+
 describe('provision and delete workflows', () => {
-  let provisioned: ProvisionResult;
+  let provisioned: RecordedMachine[];
 
   it('builds a cluster of three control planes and two workers, all Ready, with its Secrets', async () => {
-    const result = await stack.env.client.workflow.execute<typeof provisionWorkflow>('provisionWorkflow', {
+    const outcome = await stack.env.client.workflow.execute<typeof provisionWorkflow>('provisionWorkflow', {
       taskQueue: stack.taskQueue,
       workflowId: 'cluster/default/zeta/provision/1',
-      args: [desired({ controlPlane: { replicas: 3, machine: shape } })],
+      args: [provision(desired({ controlPlane: { replicas: 3, machine: shape } }))],
     });
-    provisioned = result;
+    expect(outcome).toEqual({ outcome: 'Succeeded' });
+    // What the run built is recorded in the management cluster, not handed back.
+    const result = { endpoint: '127.0.85.10', machines: await recordedMachines('zeta') };
+    provisioned = result.machines;
+    expect(result.machines.every((m) => /^proxmox:\/\/[0-9a-f-]{36}$/.test(m.providerID))).toBe(true);
+    expect(await inventoryViolations(stack.management.kubeConfig, stack.proxmox.vms(), { cluster: 'zeta' })).toEqual([]);
     // The provision and its five machine children.
     expect(await assertHistoryClean(stack.env, 'cluster/default/zeta/provision/1', [stack.proxmox.token.secret])).toHaveLength(6);
     await saveHistoryIfAsked(stack.env, 'cluster/default/zeta/provision/1', 'provision-3cp-2w');
@@ -43,7 +100,6 @@ describe('provision and delete workflows', () => {
       `cluster/default/zeta/machine/${result.machines[0]?.machine ?? ''}/create`,
       'create-machine-bootstrap',
     );
-    expect(result.endpoint).toBe('127.0.85.10');
     expect(result.machines.map((m) => m.role)).toEqual(['control-plane', 'control-plane', 'control-plane', 'worker', 'worker']);
     expect(new Set(result.machines.map((m) => m.address.ip)).size).toBe(5);
     const etcd = stack.talos.clusters().find((c) => c.name === 'zeta');
@@ -82,7 +138,7 @@ describe('provision and delete workflows', () => {
   });
 
   it('deletes the cluster leaving no VM, address or Secret behind, even with a VM already gone', async () => {
-    const [firstWorker] = provisioned.machines.filter((m) => m.role === 'worker');
+    const [firstWorker] = provisioned.filter((m) => m.role === 'worker');
     const deletionStart = stack.talos.events.list().at(-1)?.seq ?? 0;
     // A VM someone already removed by hand must not stop the delete (omni #2702).
     await new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') }).run(
@@ -103,10 +159,11 @@ describe('provision and delete workflows', () => {
     await stack.env.client.workflow.execute<typeof deleteClusterWorkflow>('deleteClusterWorkflow', {
       taskQueue: stack.taskQueue,
       workflowId: 'cluster/default/zeta/delete/1',
-      args: [desired({ controlPlane: { replicas: 3, machine: shape } }), provisioned.machines],
+      args: [{ desired: desired({ controlPlane: { replicas: 3, machine: shape } }), observed: empty, summary: 'delete zeta' }],
     });
     await assertHistoryClean(stack.env, 'cluster/default/zeta/delete/1', [stack.proxmox.token.secret]);
     expect(stack.proxmox.vms().filter((vm) => vm.name?.startsWith('zeta-'))).toEqual([]);
+    expect(await recordedMachines('zeta')).toEqual([]);
     expect(
       invariantViolations(stack.proxmox.events.list(), stack.talos.events.list(), {
         cluster: 'zeta',
@@ -134,7 +191,7 @@ describe('provision and delete workflows', () => {
       stack.env.client.workflow.execute<typeof provisionWorkflow>('provisionWorkflow', {
         taskQueue: stack.taskQueue,
         workflowId: 'cluster/default/eta/provision/1',
-        args: [desired({ name: 'eta', kubernetesVersion: 'v1.35.0' })],
+        args: [provision(desired({ name: 'eta', kubernetesVersion: 'v1.35.0' }))],
       }),
     ).rejects.toMatchObject({
       cause: {

@@ -14,7 +14,7 @@ export const layers = {
   api: { values: [] },
   plan: { values: ['api'] },
   runtime: { values: ['api'] },
-  activities: { values: ['api', 'runtime'] },
+  activities: { values: ['api', 'plan', 'runtime'] },
   workflows: { values: ['api', 'plan'], types: ['activities'] },
   workers: { values: ['api', 'plan', 'activities', 'workflows', 'runtime'] },
   client: { values: ['api', 'plan', 'runtime'] },

@@ -1,6 +1,8 @@
 import type { BlockedRun, ClusterProgress, MachineProgress, RunProgress } from '../../api/cluster-messages.ts';
 import type { DesiredCluster } from '../../api/desired-cluster.ts';
 import type { ObservedCluster, ObservedMachine } from '../../api/observed-cluster.ts';
+import type { ClusterObservation } from '../../api/observation.ts';
+import { machineConditions } from '../../plan/machine-conditions.ts';
 import { isUpToDate } from '../../plan/rollout.ts';
 import { shapeHash } from '../../plan/shape-hash.ts';
 
@@ -9,6 +11,8 @@ export interface ProgressFacts {
   readonly cluster: string;
   readonly generation?: number | undefined;
   readonly observed: ObservedCluster;
+  /** The observation `observed` was derived from: each machine's conditions come from it. */
+  readonly observation?: ClusterObservation | undefined;
   readonly deleted: boolean;
   readonly held?: string | undefined;
   /** The running operation: its workflow id and kind. */
@@ -47,6 +51,17 @@ export function clusterProgress(facts: ProgressFacts): ClusterProgress {
       `${r.progress.summary}: ${r.progress.currentStep} (${r.progress.step}/${r.progress.steps})${r.progress.phase === 'Running' ? '' : `, ${r.progress.phase}`}`,
     );
   }
+  const observation = facts.observation;
+  const conditionsOf = (name: string): Pick<MachineProgress, 'conditions'> => {
+    const raw = observation?.machines.find((m) => m.name === name);
+    if (!observation || !raw) return {};
+    return {
+      conditions: machineConditions(raw, {
+        kubernetesApi: observation.kubernetesApi,
+        etcdMembersKnown: observation.etcdMembers !== undefined,
+      }),
+    };
+  };
   const machines: MachineProgress[] = facts.observed.machines.map((m) => ({
     name: m.name,
     role: m.role,
@@ -58,7 +73,9 @@ export function clusterProgress(facts: ProgressFacts): ClusterProgress {
     ...(m.vm ? { vm: { node: m.vm.node, vmid: m.vm.vmid } } : {}),
     ...(facts.desired ? { upToDate: upToDate(facts.desired, m) } : {}),
     ...(m.address ? { address: m.address } : {}),
+    ...(m.providerID === undefined ? {} : { providerID: m.providerID }),
     ...(activity.has(m.name) ? { activity: activity.get(m.name) ?? '' } : {}),
+    ...conditionsOf(m.name),
   }));
   // Machines being built are not observed until their run ends: show them from their reports.
   for (const [name, doing] of activity) {

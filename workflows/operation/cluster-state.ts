@@ -1,8 +1,9 @@
 import type { ObservedCluster, ObservedMachine } from '../../api/observed-cluster.ts';
 
 /**
- * The cluster as an operation changes it, machine by machine, so that whatever happens (success,
- * abort) the operation hands back an account of every VM it created or removed.
+ * An operation's view of the cluster: the observation it was planned from, replaced by a new
+ * observation wherever the operation decides something, and kept current in between with what the
+ * operation's own steps did. A cache, never the record: the inventory is in the management cluster.
  */
 export class ClusterState {
   private current: ObservedCluster;
@@ -28,6 +29,11 @@ export class ClusterState {
     return this.machines((m) => m.role === 'control-plane' && m.phase !== 'Deleting' && m.address !== undefined);
   }
 
+  /** A new observation replaces everything this view held. */
+  replace(observed: ObservedCluster): void {
+    this.current = observed;
+  }
+
   put(machine: ObservedMachine): void {
     const others = this.current.machines.filter((m) => m.name !== machine.name);
     this.current = { ...this.current, machines: [...others, machine] };
@@ -40,9 +46,5 @@ export class ClusterState {
 
   remove(name: string): void {
     this.current = { ...this.current, machines: this.current.machines.filter((m) => m.name !== name) };
-  }
-
-  set(change: Partial<ObservedCluster>): void {
-    this.current = { ...this.current, ...change };
   }
 }

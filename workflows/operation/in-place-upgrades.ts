@@ -2,7 +2,7 @@ import type { DesiredCluster } from '../../api/desired-cluster.ts';
 import type { ObservedMachine } from '../../api/observed-cluster.ts';
 import { talosInstallerImage } from '../../api/talos/installer-image.ts';
 import { calls, slowCalls, waits } from '../activity-profiles.ts';
-import { createMachineInput, drainTimeoutOf, machineConfig } from '../machine-inputs.ts';
+import { createMachineInput, drainTimeoutOf, machineConfig } from '../../plan/machine-spec.ts';
 import { clusterRef, type OperationScope } from './operation-scope.ts';
 
 /**
@@ -26,6 +26,7 @@ export async function upgradeTalosInPlace(scope: OperationScope, machine: Observ
     await waits.kubernetesWaitForNodeReady(node);
     if (machine.role === 'control-plane') await waits.talosWaitForEtcdMember({ ...talosNode, member: machine.name });
     await calls.kubernetesUncordonNode(node);
+    await calls.inventoryRecordVersions(cluster, machine.name, { talosVersion: to });
     scope.state.update(machine.name, { talosVersion: to });
   });
 }
@@ -53,10 +54,11 @@ export async function upgradeKubernetesInPlace(
     await calls.talosRenderMachineConfig(
       cluster,
       machine.name,
-      machineConfig({ ...spec.config, kubernetesVersion: to }, machine.name, address),
+      machineConfig({ ...spec.config, kubernetesVersion: to }, machine.name, address, machine.providerID),
     );
     await calls.talosApplyConfig({ cluster, address: address.ip, machine: machine.name, mode: 'no-reboot' });
     await waits.kubernetesWaitForNodeReady({ cluster, node: { name: machine.name }, kubeletVersion: to });
+    await calls.inventoryRecordVersions(cluster, machine.name, { kubernetesVersion: to });
     scope.state.update(machine.name, { kubernetesVersion: to });
   });
 }

@@ -11,7 +11,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { runProgressSignal } from '../../api/cluster-messages.ts';
-import { ErrorType, selfClearingErrorTypes } from '../../api/errors.ts';
+import type { ErrorType } from '../../api/errors.ts';
+import { selfClearingErrorTypes } from '../../api/errors.ts';
 import { CapstanPhase } from '../../api/search-attributes.ts';
 import {
   abortUpdate,
@@ -22,32 +23,10 @@ import {
   type BlockedStep,
   type OperationProgress,
 } from '../../api/operation-messages.ts';
+import { abortedChild, OperationAborted, PreconditionFailed } from './operation-failures.ts';
 
 /** How often a step blocked on a self-clearing failure (a full IP pool) is tried again unasked. */
 const selfClearingRecheck = '1 minute';
-
-/** Thrown out of `step()` when an operator aborts; the operation ends without further steps. */
-export class OperationAborted extends Error {
-  constructor(readonly reason: string) {
-    super(`aborted: ${reason}`);
-    this.name = 'OperationAborted';
-  }
-
-  /** How a child run ends when aborted: its parent's step sees this and aborts too. */
-  toFailure(): ApplicationFailure {
-    return ApplicationFailure.create({ type: ErrorType.OperationAborted, message: this.reason, nonRetryable: true });
-  }
-}
-
-/** Runs a child workflow's body so that an operator's abort ends it as an OperationAborted failure. */
-export async function abortsAsFailure<T>(body: () => Promise<T>): Promise<T> {
-  try {
-    return await body();
-  } catch (error) {
-    if (error instanceof OperationAborted) throw error.toFailure();
-    throw error;
-  }
-}
 
 /** Where an operation reports its progress, besides its own query. */
 export interface RunnerOptions {
@@ -92,18 +71,28 @@ export class OperationRunner {
     this.publish();
   }
 
-  /** Runs one step; blocks on failure until retried (re-runs `run`) or aborted (throws OperationAborted). */
-  async step<T>(name: string, run: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one step; blocks on failure until retried (re-runs `run`) or aborted (throws
+   * OperationAborted). An uncounted step (an observation before a decision) does not move "step i
+   * of n", but blocks, retries and aborts the same way.
+   */
+  async step<T>(name: string, run: () => Promise<T>, options: { readonly counted?: boolean } = {}): Promise<T> {
     await condition(() => !this.paused || this.decision !== undefined);
     this.takeAbort();
-    // A rollout decides its batches as it goes: the planned count can turn out short.
-    const step = this.progress.step + 1;
-    this.progress = { ...this.progress, step, steps: Math.max(step, this.progress.steps), currentStep: name, phase: 'Running' };
-    this.publish();
+    if (options.counted ?? true) {
+      // A rollout decides its batches as it goes: the planned count can turn out short.
+      const step = this.progress.step + 1;
+      this.progress = { ...this.progress, step, steps: Math.max(step, this.progress.steps), currentStep: name, phase: 'Running' };
+      this.publish();
+    }
     for (;;) {
       try {
         return await run();
       } catch (error) {
+        if (error instanceof PreconditionFailed) {
+          await this.block(name, error);
+          continue;
+        }
         if (isCancellation(error) || !(error instanceof ActivityFailure || error instanceof ChildWorkflowFailure)) throw error;
         const aborted = abortedChild(error);
         if (aborted !== undefined) {
@@ -122,12 +111,12 @@ export class OperationRunner {
     this.publish();
   }
 
-  private async block(name: string, error: ActivityFailure | ChildWorkflowFailure): Promise<void> {
-    const cause = error.cause instanceof ApplicationFailure ? error.cause : undefined;
+  private async block(name: string, error: ActivityFailure | ChildWorkflowFailure | PreconditionFailed): Promise<void> {
+    const cause = error instanceof PreconditionFailed ? undefined : error.cause instanceof ApplicationFailure ? error.cause : undefined;
     const blocked: BlockedStep = {
       step: name,
-      errorType: cause?.type ?? error.cause?.name ?? 'Unknown',
-      message: cause?.message ?? error.cause?.message ?? error.message,
+      errorType: error instanceof PreconditionFailed ? error.type : (cause?.type ?? error.cause?.name ?? 'Unknown'),
+      message: error instanceof PreconditionFailed ? error.message : (cause?.message ?? error.cause?.message ?? error.message),
       since: new Date().toISOString(),
       retryable: true,
     };
@@ -188,11 +177,4 @@ export class OperationRunner {
       .signal(runProgressSignal, report)
       .catch(() => undefined);
   }
-}
-
-/** The operator's reason when a child run was aborted (its parent aborts with it). */
-function abortedChild(error: ActivityFailure | ChildWorkflowFailure): string | undefined {
-  if (!(error instanceof ChildWorkflowFailure)) return undefined;
-  const cause = error.cause;
-  return cause instanceof ApplicationFailure && cause.type === ErrorType.OperationAborted ? cause.message : undefined;
 }

@@ -1,10 +1,13 @@
 import { uuid4, workflowInfo } from '@temporalio/workflow';
+import type { ClusterRef } from '../../api/cluster-ref.ts';
 import type { DesiredCluster } from '../../api/desired-cluster.ts';
+import type { ClusterObservation } from '../../api/observation.ts';
+import { observedCluster } from '../../plan/observed-cluster.ts';
+import { calls } from '../activity-profiles.ts';
 import type { ClusterState } from './cluster-state.ts';
 import type { OperationRunner } from './operation-runner.ts';
-import type { ClusterRef } from '../../api/cluster-ref.ts';
 
-/** What the parts of an operation share: the spec, the cluster as it changes, the runner, and who watches. */
+/** What the parts of an operation share: the spec, its view of the cluster, the runner, and who watches. */
 export interface OperationScope {
   readonly desired: DesiredCluster;
   readonly state: ClusterState;
@@ -12,8 +15,20 @@ export interface OperationScope {
   readonly reportTo?: string | undefined;
 }
 
-export function clusterRef(desired: DesiredCluster): ClusterRef {
+export function clusterRef(desired: Pick<DesiredCluster, 'namespace' | 'name'>): ClusterRef {
   return { namespace: desired.namespace, name: desired.name };
+}
+
+/**
+ * Observes the cluster again and makes that the operation's view: a decision is made on what is
+ * there now. An observation that keeps failing (Proxmox unreachable) blocks the operation like any step.
+ */
+export async function observeAgain(scope: OperationScope): Promise<ClusterObservation> {
+  const observation = await scope.run.step('observe the cluster', () => calls.observeCluster(clusterRef(scope.desired)), {
+    counted: false,
+  });
+  scope.state.replace(observedCluster(observation));
+  return observation;
 }
 
 /**

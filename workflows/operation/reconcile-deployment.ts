@@ -4,15 +4,16 @@ import { rolloutStep } from '../../plan/rollout.ts';
 import { planScale } from '../../plan/scale.ts';
 import { shapeHash } from '../../plan/shape-hash.ts';
 import { createMachineChild, deleteMachineChild } from './machine-children.ts';
-import { newMachineName, operationLabel, type OperationScope } from './operation-scope.ts';
+import { newMachineName, observeAgain, operationLabel, type OperationScope } from './operation-scope.ts';
+import { toDelete } from '../../plan/machine-spec.ts';
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /**
  * Brings one MachineDeployment to the spec in `versions`, one batch per step: a RollingUpdate
  * asks `rolloutStep` after every batch (CAPI's maxSurge/maxUnavailable arithmetic on what is
- * Ready now); InPlace groups and removed deployments only scale. Creates and deletes of a batch
- * run in parallel, each as a machine child workflow.
+ * Ready now, observed again before every batch); InPlace groups and removed deployments only
+ * scale. Creates and deletes of a batch run in parallel, each as a machine child workflow.
  */
 export async function reconcileDeployment(scope: OperationScope, versions: DesiredCluster, deployment: string): Promise<void> {
   const md = versions.machineDeployments.find((d) => d.name === deployment);
@@ -20,14 +21,10 @@ export async function reconcileDeployment(scope: OperationScope, versions: Desir
   const seed = `${operationLabel()}/${deployment}`;
   // A rollout of n machines needs at most 2n + 2 batches; more means it cannot progress.
   const inGroup = () => scope.state.machines((m) => m.role === 'worker' && m.deployment === deployment);
-  // First what an aborted operation left: half-deleted machines, and failed ones (replaced below).
-  for (const leftover of inGroup().filter((m) => m.phase === 'Deleting' || m.phase === 'Failed')) {
-    await scope.run.step(`delete ${leftover.name} (${leftover.phase === 'Failed' ? 'failed' : 'left half-deleted'})`, () =>
-      deleteMachineChild(scope, leftover),
-    );
-  }
   const limit = 2 * (inGroup().length + replicas) + 2;
   for (let batch = 1; batch <= limit; batch += 1) {
+    // Each batch is decided on what is there now, not on what the last one was meant to do.
+    await observeAgain(scope);
     const group = inGroup();
     const decision =
       md?.strategy.type === 'RollingUpdate'
@@ -65,7 +62,7 @@ export async function reconcileDeployment(scope: OperationScope, versions: Desir
         ...names.map((name) => createMachineChild(scope, versions, { name, role: 'worker', deployment, bootstrap: false })),
         ...decision.delete.map((name) => {
           const machine = scope.state.machine(name);
-          return machine ? deleteMachineChild(scope, machine) : Promise.resolve();
+          return machine ? deleteMachineChild(scope, toDelete(machine)) : Promise.resolve();
         }),
       ]),
     );

@@ -1,11 +1,14 @@
-import type { DesiredCluster } from '../../api/desired-cluster.ts';
-import { refusalFailure } from './refusal-failure.ts';
-import type { ObservedMachine } from '../../api/observed-cluster.ts';
-import { calls, waits } from '../activity-profiles.ts';
-import { describeControlPlaneStep } from '../../plan/control-plane.ts';
-import { createMachineChild, deleteMachineChild, updateTalosconfigEndpoints } from './machine-children.ts';
-import { clusterRef, newMachineName, operationLabel, type OperationScope } from './operation-scope.ts';
 import type { ControlPlaneStep, MachineRef } from '../../api/cluster-plan.ts';
+import type { DesiredCluster } from '../../api/desired-cluster.ts';
+import { ErrorType } from '../../api/errors.ts';
+import type { ObservedMachine } from '../../api/observed-cluster.ts';
+import { describeControlPlaneStep } from '../../plan/control-plane.ts';
+import { checkAddition, checkRemoval, observedMembers } from '../../plan/etcd-quorum.ts';
+import { toDelete } from '../../plan/machine-spec.ts';
+import { calls, waits } from '../activity-profiles.ts';
+import { createMachineChild, deleteMachineChild, updateTalosconfigEndpoints } from './machine-children.ts';
+import { clusterRef, newMachineName, observeAgain, operationLabel, type OperationScope } from './operation-scope.ts';
+import { PreconditionFailed } from './operation-failures.ts';
 
 /** A control-plane change's steps, as plain names for the runner's step count. */
 export function controlPlaneStepNames(steps: readonly ControlPlaneStep[]): string[] {
@@ -15,7 +18,9 @@ export function controlPlaneStepNames(steps: readonly ControlPlaneStep[]): strin
 /**
  * Carries out planned control-plane steps one by one (each a runner step: it blocks, retries,
  * pauses): snapshot, create and wait until the new member votes, move leadership, leave or
- * remove the etcd member explicitly, then delete the machine. `versions` is what new machines run.
+ * remove the etcd member explicitly, then delete the machine. Every etcd membership change is
+ * checked against etcd as observed right before it, not as planned: a member that went unhealthy
+ * since blocks the step until it is back (or the operator decides). `versions` is what new machines run.
  */
 export async function runControlPlaneSteps(
   scope: OperationScope,
@@ -26,27 +31,38 @@ export async function runControlPlaneSteps(
   const cluster = clusterRef(scope.desired);
   const created: string[] = [];
   const nameOf = (ref: MachineRef): string => ('name' in ref ? ref.name : (created[ref.created - 1] ?? ''));
-  const known = (name: string): ObservedMachine => {
+  const addressOf = (name: string): string => {
     const machine = state.machine(name);
-    if (!machine?.address) throw refusalFailure(`control-plane machine ${name} has no known address`);
-    return machine;
+    if (!machine?.address) throw new PreconditionFailed(ErrorType.TalosUnavailable, `control-plane machine ${name} has no address`);
+    return machine.address;
   };
   // A member that stays: the one etcd calls about others go through.
   const peer = (except?: string): string => {
     const other = state.controlPlanes().find((m) => m.name !== except && m.phase === 'Running' && m.ready);
-    return other?.address ?? known(except ?? '').address ?? '';
+    if (!other?.address)
+      throw new PreconditionFailed(ErrorType.EtcdQuorumAtRisk, `no healthy control plane besides ${except ?? 'none'} answers`);
+    return other.address;
+  };
+  const safely = async (check: (members: ReturnType<typeof observedMembers>) => string | undefined): Promise<void> => {
+    await observeAgain(scope);
+    const unsafe = check(observedMembers(state.machines()));
+    if (unsafe) throw new PreconditionFailed(ErrorType.EtcdQuorumAtRisk, unsafe);
   };
 
   for (const step of steps) {
     const name = describeControlPlaneStep(step);
     switch (step.kind) {
       case 'snapshot-etcd':
-        await run.step(name, () => waits.talosBackupEtcd({ cluster, address: peer(), label: operationLabel() }));
+        await run.step(name, async () => {
+          await observeAgain(scope);
+          await waits.talosBackupEtcd({ cluster, address: peer(), label: operationLabel() });
+        });
         break;
       case 'create-machine': {
         const machine = newMachineName(versions, 'cp');
         created.push(machine);
         await run.step(name, async () => {
+          await safely(checkAddition);
           await createMachineChild(scope, versions, { name: machine, role: 'control-plane', bootstrap: false });
           await updateTalosconfigEndpoints(scope);
         });
@@ -58,22 +74,29 @@ export async function runControlPlaneSteps(
         break;
       }
       case 'forfeit-leadership':
-        await run.step(name, () => calls.talosEtcdForfeitLeadership({ cluster, address: known(step.machine).address ?? '' }));
+        await run.step(name, async () => {
+          await safely((members) => checkRemoval(members, step.machine));
+          await calls.talosEtcdForfeitLeadership({ cluster, address: addressOf(step.machine) });
+        });
         break;
       case 'leave-etcd':
-        await run.step(name, () => calls.talosEtcdLeaveCluster({ cluster, address: known(step.machine).address ?? '' }));
+        await run.step(name, async () => {
+          await safely((members) => checkRemoval(members, step.machine));
+          await calls.talosEtcdLeaveCluster({ cluster, address: addressOf(step.machine) });
+        });
         break;
       case 'remove-etcd-member':
         await run.step(name, async () => {
+          await safely((members) => checkRemoval(members, step.machine));
           const address = peer(step.machine);
           const member = (await calls.talosEtcdMembers({ cluster, address })).find((m) => m.hostname === step.machine);
           if (member) await calls.talosEtcdRemoveMember({ cluster, address, memberId: member.id });
         });
         break;
       case 'delete-machine': {
-        const machine = state.machine(step.machine);
         await run.step(name, async () => {
-          if (machine) await deleteMachineChild(scope, machine, { etcdLeft: true });
+          const machine: ObservedMachine | undefined = state.machine(step.machine);
+          if (machine) await deleteMachineChild(scope, toDelete(machine), { etcdLeft: true });
           await updateTalosconfigEndpoints(scope);
         });
         break;

@@ -4,7 +4,8 @@ import { DesiredCluster } from '../../api/desired-cluster.ts';
 import { ErrorType } from '../../api/errors.ts';
 import { CapstanCluster, CapstanOperation } from '../../api/search-attributes.ts';
 import { ClusterState } from './cluster-state.ts';
-import { OperationAborted, OperationRunner } from './operation-runner.ts';
+import { OperationAborted } from './operation-failures.ts';
+import { OperationRunner } from './operation-runner.ts';
 import type { OperationScope } from './operation-scope.ts';
 import { clusterKey } from '../../api/cluster-ref.ts';
 
@@ -17,8 +18,8 @@ export interface OperationDeclaration {
 
 /**
  * The frame every cluster operation shares: validates the spec, tags the run (CapstanCluster,
- * CapstanOperation), runs the body with an OperationRunner, and hands back the cluster as it
- * left it — after success and after an operator's abort alike.
+ * CapstanOperation), runs the body with an OperationRunner, and says how it ended. What it built
+ * or removed is in the management cluster's inventory, found by the next observation.
  */
 export async function runOperation(
   input: OperationInput,
@@ -40,9 +41,9 @@ export async function runOperation(
   try {
     await body({ desired, state, run, reportTo: input.reportTo });
   } catch (error) {
-    if (error instanceof OperationAborted) return { observed: state.observed, outcome: 'Aborted', reason: error.reason };
+    if (error instanceof OperationAborted) return { outcome: 'Aborted', reason: error.reason };
     throw error;
   }
   run.succeed();
-  return { observed: state.observed, outcome: 'Succeeded' };
+  return { outcome: 'Succeeded' };
 }

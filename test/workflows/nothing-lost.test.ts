@@ -1,0 +1,178 @@
+// Nothing is lost on any failure: a wrong template fixed in the spec (no abort needed), a first
+// control plane whose config cannot be rendered fixed the same way, an operation terminated in
+// the middle of a batch, one aborted in the middle of a batch, and a delete while an operation is
+// blocked. After each, the VMs carrying
+// the cluster's marker are exactly its ProxmoxMachines, and the final delete leaves nothing.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deleteClusterSignal, desiredClusterSignal, type ClusterProgress } from '../../api/cluster-messages.ts';
+import { abortUpdate, pauseUpdate } from '../../api/operation-messages.ts';
+import type { DesiredClusterInput } from '../../api/desired-cluster.ts';
+import { eventually } from '../../embedded/servers/eventually.ts';
+import { simDesiredCluster, simMachineShape } from '../fixtures/desired-cluster.ts';
+import { invariantViolations } from '../harness/invariants.ts';
+import { inventoryViolations } from '../harness/inventory-invariant.ts';
+import { ClusterProbe, startClusterWorkflow, type ClusterHandle } from './cluster-probe.ts';
+import { startLifecycleStack, type LifecycleStack } from './lifecycle-stack.ts';
+
+let stack: LifecycleStack;
+beforeAll(async () => {
+  // The dev server: the time-skipping test server never tells a parent its child was terminated.
+  stack = await startLifecycleStack('nothing-lost', 'dev-server');
+}, 300_000);
+afterAll(async () => {
+  await stack.stop();
+});
+
+const inventoryOf = (cluster: string) => inventoryViolations(stack.management.kubeConfig, stack.proxmox.vms(), { cluster });
+const vmsOf = (cluster: string) => stack.proxmox.vms().filter((vm) => vm.name?.startsWith(`${cluster}-`));
+const running = (p: ClusterProgress) => p.machines.filter((m) => m.phase === 'Running' && m.ready);
+
+/** One cluster's workflow, its probe and its spec, changed one generation at a time. */
+async function startCluster(name: string, net: number, overrides: Partial<DesiredClusterInput>) {
+  let spec = simDesiredCluster(name, net, { observeIntervalSeconds: 5, ...overrides });
+  const handle: ClusterHandle = await startClusterWorkflow(stack.env.client, stack.taskQueue, spec);
+  const probe = new ClusterProbe(handle);
+  const change = async (next: Partial<DesiredClusterInput>): Promise<void> => {
+    spec = { ...spec, ...next, generation: spec.generation + 1 };
+    await handle.signal(desiredClusterSignal, spec);
+  };
+  const remove = async (): Promise<void> => {
+    const from = stack.talos.events.list().at(-1)?.seq ?? 0;
+    await handle.signal(deleteClusterSignal);
+    expect(await handle.result()).toEqual({ deleted: true });
+    expect(vmsOf(name)).toEqual([]);
+    expect(await inventoryOf(name)).toEqual([]);
+    expect(
+      invariantViolations(stack.proxmox.events.list(), stack.talos.events.list(), { cluster: name, deletedAfterTalosEvent: from }),
+    ).toEqual([]);
+  };
+  return { handle, probe, change, remove, spec: () => spec };
+}
+
+/** The running operation's workflow id, once one of its machines is half-built (its VM being started). */
+function halfBuilt(probe: ClusterProbe): Promise<string> {
+  return eventually(
+    async () => {
+      const p = await probe.progress();
+      const building = p.machines.filter((m) => m.phase === 'Provisioning' && m.activity?.includes('start VM'));
+      if (!p.operation || building.length === 0) throw new Error('no machine half-built yet');
+      return p.operation.workflowId;
+    },
+    60_000,
+    100,
+  );
+}
+
+describe('nothing is lost', { timeout: 600_000 }, () => {
+  it('a wrong template blocks at the clone; fixing it in the spec provisions, without an abort', async () => {
+    const c = await startCluster('lambda', 90, { controlPlane: { replicas: 1, machine: { ...simMachineShape, templateVmid: 9999 } } });
+    const blocked = await c.probe.blocked();
+    expect(blocked).toMatchObject({ step: 'clone VM', errorType: 'ProxmoxTemplateNotFound' });
+    expect((await c.probe.progress()).phase).toBe('Blocked');
+    await c.change({ controlPlane: { replicas: 1, machine: simMachineShape } });
+    const done = await c.probe.settled(2);
+    expect(done.recent.map((r) => [r.kind, r.outcome.split(':')[0]])).toEqual([
+      ['provision', 'Superseded'],
+      ['provision', 'Succeeded'],
+    ]);
+    expect(running(done)).toHaveLength(3);
+    expect(await inventoryOf('lambda')).toEqual([]);
+    await c.remove();
+  });
+
+  it('a first control plane whose config cannot be rendered is built again once the patch is fixed', async () => {
+    const badPatch = [{ op: 'replace' as const, path: '/machine/nonexistent/field', value: 'x' }];
+    const c = await startCluster('mu', 91, { talos: { strategicPatches: [], configPatches: badPatch } });
+    const blocked = await c.probe.blocked();
+    expect(blocked).toMatchObject({ step: 'render machine config', errorType: 'InvalidConfigPatch' });
+    await c.change({ talos: { strategicPatches: [], configPatches: [] } });
+    const done = await c.probe.settled(2);
+    expect(done.bootstrapped).toBe(true);
+    expect(running(done)).toHaveLength(3);
+    expect(invariantViolations(stack.proxmox.events.list(), stack.talos.events.list(), { cluster: 'mu' })).toEqual([]);
+    expect(await inventoryOf('mu')).toEqual([]);
+    await c.remove();
+  });
+
+  it('an operation terminated in the middle of a batch leaves machines the next plan finds and finishes', async () => {
+    const c = await startCluster('nu', 92, {});
+    await c.probe.settled(1);
+    await c.change({ machineDeployments: [{ name: 'md-0', replicas: 4, machine: simMachineShape }] });
+    const scaling = await halfBuilt(c.probe);
+    await stack.env.client.workflow.getHandle(scaling).terminate('an operator ended it from the Web UI');
+    const done = await c.probe.settled(3);
+    expect(done.recent.at(1)?.outcome).toMatch(/^Terminated/);
+    expect(done.machines.filter((m) => m.role === 'worker' && m.ready)).toHaveLength(4);
+    expect(invariantViolations(stack.proxmox.events.list(), stack.talos.events.list(), { cluster: 'nu' })).toEqual([]);
+    expect(await inventoryOf('nu')).toEqual([]);
+    await c.remove();
+  });
+
+  it('an operation reset to its start from the Web UI in the middle of a batch ends with every machine built once', async () => {
+    const c = await startCluster('pi', 95, {});
+    await c.probe.settled(1);
+    await c.change({ machineDeployments: [{ name: 'md-0', replicas: 4, machine: simMachineShape }] });
+    const scaling = await halfBuilt(c.probe);
+    const { runId } = await stack.env.client.workflow.getHandle(scaling).describe();
+    const history = await stack.env.client.workflow.getHandle(scaling).fetchHistory();
+    const firstTask = (history.events ?? []).find((e) => e.workflowTaskCompletedEventAttributes);
+    await stack.env.client.workflowService.resetWorkflowExecution({
+      namespace: stack.env.namespace ?? 'default',
+      workflowExecution: { workflowId: scaling, runId },
+      reason: 'an operator reset it from the Web UI',
+      workflowTaskFinishEventId: firstTask?.eventId,
+      requestId: randomUUID(),
+    });
+    const done = await eventually(
+      async () => {
+        const p = await c.probe.progress();
+        const workers = p.machines.filter((m) => m.role === 'worker');
+        if (p.phase !== 'Idle' || workers.length !== 4 || !workers.every((m) => m.ready)) throw new Error(`still ${p.phase}`);
+        return p;
+      },
+      300_000,
+      500,
+    );
+    expect(done.machines.filter((m) => m.role === 'worker')).toHaveLength(4);
+    expect(invariantViolations(stack.proxmox.events.list(), stack.talos.events.list(), { cluster: 'pi' })).toEqual([]);
+    expect(await inventoryOf('pi')).toEqual([]);
+    await c.remove();
+  });
+
+  it('an operation paused and aborted in the middle of a batch holds the cluster; the next spec plans from what was built', async () => {
+    const c = await startCluster('omicron', 94, {});
+    await c.probe.settled(1);
+    await c.change({ machineDeployments: [{ name: 'md-0', replicas: 4, machine: simMachineShape }] });
+    const scaling = await halfBuilt(c.probe);
+    const operation = stack.env.client.workflow.getHandle(scaling);
+    await operation.executeUpdate(pauseUpdate);
+    await operation.executeUpdate(abortUpdate, { args: ['the rack is being rewired'] });
+    const held = await c.probe.held(120_000);
+    expect(held.held).toMatch(/aborted: the rack is being rewired/);
+    expect(await inventoryOf('omicron')).toEqual([]);
+    await c.change({ machineDeployments: [{ name: 'md-0', replicas: 3, machine: simMachineShape }] });
+    const done = await eventually(
+      async () => {
+        const p = await c.probe.progress();
+        const workers = p.machines.filter((m) => m.role === 'worker');
+        if (p.phase !== 'Idle' || workers.length !== 3 || !workers.every((m) => m.ready)) throw new Error(`still ${p.phase}`);
+        return p;
+      },
+      300_000,
+      500,
+    );
+    expect(done.recent.at(1)?.outcome).toMatch(/^Aborted: the rack is being rewired/);
+    expect(invariantViolations(stack.proxmox.events.list(), stack.talos.events.list(), { cluster: 'omicron' })).toEqual([]);
+    expect(await inventoryOf('omicron')).toEqual([]);
+    await c.remove();
+  });
+
+  it('deleting a cluster while an operation is blocked ends the operation and deletes everything', async () => {
+    const c = await startCluster('xi', 93, {});
+    await c.probe.settled(1);
+    await c.change({ machineDeployments: [{ name: 'md-0', replicas: 3, machine: { ...simMachineShape, templateVmid: 9999 } }] });
+    await c.probe.blocked();
+    await c.remove();
+  });
+});

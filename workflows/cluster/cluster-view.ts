@@ -1,0 +1,122 @@
+import { upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import type { ClusterProgress, HealthCheckProgress, RunProgress } from '../../api/cluster-messages.ts';
+import type { ClusterWorkflowState } from '../../api/cluster-workflow-state.ts';
+import { clusterKey } from '../../api/cluster-ref.ts';
+import { DesiredCluster } from '../../api/desired-cluster.ts';
+import type { HealthCheckResult } from '../../api/health-check.ts';
+import type { ClusterObservation } from '../../api/observation.ts';
+import type { ObservedCluster } from '../../api/observed-cluster.ts';
+import { CapstanPhase } from '../../api/search-attributes.ts';
+import { controlPlaneAvailability, workersAvailability } from '../../plan/availability.ts';
+import { observedCluster } from '../../plan/observed-cluster.ts';
+import { clusterProgress } from './cluster-progress.ts';
+
+/** The operation the cluster workflow runs now. */
+export interface RunningOperation {
+  readonly workflowId: string;
+  readonly kind: string;
+  readonly summary: string;
+  readonly deployment?: string | undefined;
+}
+
+/**
+ * What the cluster workflow holds in memory between observations (never across continue-as-new):
+ * the latest observation, the runs reporting to it, the running operation, and what it last told
+ * the operator. Answers `clusterProgress` and keeps the Web UI's search attribute and memo current.
+ */
+export class ClusterView {
+  observation: ClusterObservation | undefined;
+  observed: ObservedCluster = { machines: [], bootstrapped: false };
+  operation: RunningOperation | undefined;
+  /** Why nothing runs: a refused plan, an invalid spec, an observation that failed. */
+  refusal: string | undefined;
+  health: readonly HealthCheckResult[] = [];
+  deferred: readonly { readonly machine: string; readonly why: string }[] = [];
+  readonly runs = new Map<string, RunProgress>();
+  private published = '';
+
+  constructor(private readonly state: ClusterWorkflowState) {}
+
+  observe(observation: ClusterObservation): void {
+    this.observation = observation;
+    this.observed = observedCluster(observation);
+  }
+
+  /** The running operation's runs are over and what it left was observed: the cluster is idle again. */
+  finishOperation(): void {
+    if (this.operation === undefined) return;
+    this.operation = undefined;
+    this.runs.clear();
+    this.publish();
+  }
+
+  report(run: RunProgress): void {
+    this.runs.set(run.workflowId, run);
+    this.publish();
+  }
+
+  /** Some run of the running operation waits for an operator. */
+  blocked(): boolean {
+    return [...this.runs.values()].some((r) => r.progress.phase === 'Blocked');
+  }
+
+  progress(deleted = false): ClusterProgress {
+    const desired = DesiredCluster.safeParse(this.state.desired).data;
+    const held = this.state.hold?.reason ?? this.refusal;
+    const base = clusterProgress({
+      cluster: clusterKey(this.state),
+      generation: this.state.desired?.generation,
+      observed: this.observed,
+      observation: this.observation,
+      deleted,
+      held,
+      operation: this.operation,
+      runs: this.runs,
+      recent: this.state.recent,
+      operations: this.state.operations,
+      deleteRequested: this.state.deleting,
+      desired,
+    });
+    const observation = this.observation;
+    if (!observation) return base;
+    return {
+      ...base,
+      observedAt: observation.at,
+      availability: {
+        controlPlane: controlPlaneAvailability(observation, this.observed),
+        workers: desired
+          ? workersAvailability(desired, this.observed)
+          : { available: false, reason: 'InvalidSpec', message: 'the spec is not valid' },
+      },
+      healthChecks: this.health.map((h) => this.healthProgress(h)),
+    };
+  }
+
+  // The UI lists runs by these: CapstanPhase for filtering, the memo for the one-line summary.
+  publish(deleted = false): void {
+    const now = this.progress(deleted);
+    const summary = now.operation
+      ? `${now.operation.summary}, step ${now.operation.step}/${now.operation.steps}`
+      : (now.held ?? (deleted ? 'deleted' : 'up to date'));
+    if (`${now.phase}/${summary}` === this.published) return;
+    this.published = `${now.phase}/${summary}`;
+    upsertSearchAttributes([{ key: CapstanPhase, value: now.phase }]);
+    upsertMemo({ summary, phase: now.phase });
+  }
+
+  private healthProgress(result: HealthCheckResult): HealthCheckProgress {
+    const waits = new Map(this.deferred.map((d) => [d.machine, d.why]));
+    return {
+      name: result.name,
+      expectedMachines: result.targets.length,
+      currentHealthy: result.currentHealthy,
+      remediationAllowed: result.remediationAllowed,
+      ...(result.message === undefined ? {} : { message: result.message }),
+      unhealthy: result.unhealthy.map((u) => ({
+        machine: u.machine,
+        reason: u.reason,
+        message: waits.has(u.machine) ? `${u.message}; remediation waits: ${waits.get(u.machine) ?? ''}` : u.message,
+      })),
+    };
+  }
+}
