@@ -26,5 +26,6 @@ export async function gatherClusterObjects(
     proxmoxMachineTemplates: informers.list('ProxmoxMachineTemplate', namespace),
     talosConfigTemplates: informers.list('TalosConfigTemplate', namespace),
     configMaps: configMap === undefined ? [] : [configMap],
+    machineHealthChecks: informers.list('MachineHealthCheck', namespace),
   };
 }

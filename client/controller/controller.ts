@@ -68,10 +68,12 @@ export interface Controller {
 }
 
 /**
- * The Capstan controller: informers over the seven CAPI kinds feed a per-cluster work queue;
- * the Lease holder reconciles (finalizer, pause, validate and map, signalWithStart the cluster
- * workflow, delete), polls each cluster workflow's progress, and writes status, Machines and
- * Events back. It makes no infrastructure call itself.
+ * The Capstan controller: informers over the seven kinds users write (kinds.ts) feed a
+ * per-cluster work queue; the Lease holder reconciles (finalizer, pause, validate and map,
+ * signalWithStart the cluster workflow, delete), polls each cluster workflow's progress, and
+ * writes the status of Clusters, TalosControlPlanes and MachineDeployments and Events back. It
+ * makes no infrastructure call and writes no inventory: Machines, MachineSets, ProxmoxMachines and
+ * MachineHealthCheck status are the cluster workflow's.
  */
 export function createController(options: ControllerOptions): Controller {
   const logger = options.logger ?? consoleLogger;

@@ -7,9 +7,6 @@ import type { RawObject } from './raw-object.ts';
  */
 export const clusterFinalizer = 'cluster.cluster.x-k8s.io';
 
-/** CAPI's Machine finalizer. Capstan puts none on its Machines; one found there (by hand, by a CAPI install) is removed with the cluster. */
-export const machineFinalizer = 'machine.cluster.x-k8s.io';
-
 /** Whether an object carries a finalizer. */
 export function hasFinalizer(object: RawObject, finalizer: string): boolean {
   return object.metadata?.finalizers?.includes(finalizer) ?? false;

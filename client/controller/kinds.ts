@@ -1,6 +1,6 @@
 import { clusterCrd } from '../../api/capi/cluster.ts';
 import { machineDeploymentCrd } from '../../api/capi/machine-deployment.ts';
-import { machineCrd } from '../../api/capi/machine.ts';
+import { machineHealthCheckCrd } from '../../api/capi/machine-health-check.ts';
 import { proxmoxClusterCrd } from '../../api/capi/proxmox-cluster.ts';
 import { proxmoxMachineTemplateCrd } from '../../api/capi/proxmox-machine-template.ts';
 import { talosConfigTemplateCrd } from '../../api/capi/talos-config-template.ts';
@@ -16,18 +16,23 @@ export interface WatchedKind {
   readonly apiVersion: string;
 }
 
-function watched(crd: CrdManifest): WatchedKind {
+/** Where a CRD's kind is served. */
+export function watched(crd: CrdManifest): WatchedKind {
   const { group, names, versions } = crd.spec;
   const version = versions[0]?.name ?? '';
   return { kind: names.kind, group, version, plural: names.plural, apiVersion: `${group}/${version}` };
 }
 
-/** The seven kinds the controller watches, from the CRDs api/ generates (one source of names). */
+/**
+ * The seven kinds the controller watches: those users write, from the CRDs api/ generates (one
+ * source of names). Machines, MachineSets and ProxmoxMachines are not among them: the cluster
+ * workflow writes them and the controller decides nothing from them.
+ */
 export const Watched = {
   Cluster: watched(clusterCrd),
   TalosControlPlane: watched(talosControlPlaneCrd),
   MachineDeployment: watched(machineDeploymentCrd),
-  Machine: watched(machineCrd),
+  MachineHealthCheck: watched(machineHealthCheckCrd),
   ProxmoxCluster: watched(proxmoxClusterCrd),
   ProxmoxMachineTemplate: watched(proxmoxMachineTemplateCrd),
   TalosConfigTemplate: watched(talosConfigTemplateCrd),

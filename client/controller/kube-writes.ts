@@ -2,19 +2,18 @@ import { ApiException, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOpti
 import { Watched, type WatchedKindName } from './kinds.ts';
 import type { RawObject } from './raw-object.ts';
 
-/** Everything the controller writes to (or reads past the caches from) the management cluster. */
+/**
+ * Everything the controller writes to (or reads past the caches from) the management cluster:
+ * status and finalizers of the objects users write, nothing else (Events go through the recorder).
+ */
 export interface KubeWrites {
   /** Server-side apply of a status, under the controller's field manager, forced: the controller owns status. An object gone meanwhile needs none. */
   applyStatus(kind: WatchedKindName, namespace: string, name: string, status: Record<string, unknown>): Promise<void>;
-  /** Server-side apply of an object the controller owns (Machines): metadata it sets and spec. */
-  applyObject(kind: WatchedKindName, object: { readonly metadata: { readonly name: string; readonly namespace: string } }): Promise<void>;
   /**
    * Replaces the finalizer list, only if the object is still at the resourceVersion the list was
    * read from (a stale cache gets 409 and a retry). Undefined when the object is gone.
    */
   setFinalizers(kind: WatchedKindName, object: RawObject, finalizers: readonly string[]): Promise<RawObject | undefined>;
-  /** Deletes an object; one that is already gone is fine. */
-  deleteObject(kind: WatchedKindName, namespace: string, name: string): Promise<void>;
   /** A ConfigMap (a cluster's version catalog), or undefined when there is none. */
   readConfigMap(namespace: string, name: string): Promise<unknown>;
 }
@@ -48,10 +47,6 @@ export function createKubeWrites(kubeConfig: KubeConfig, fieldManager: string): 
         if (!notFound(error)) throw error;
       }
     },
-    async applyObject(kind, object) {
-      const { namespace, name } = object.metadata;
-      await objects.patchNamespacedCustomObject({ ...resource(kind), namespace, name, body: object, fieldManager, force: true }, apply);
-    },
     async setFinalizers(kind, object, finalizers) {
       const { namespace = '', name = '', resourceVersion } = object.metadata ?? {};
       // A merge patch carrying resourceVersion is a precondition.
@@ -69,13 +64,6 @@ export function createKubeWrites(kubeConfig: KubeConfig, fieldManager: string): 
       } catch (error) {
         if (notFound(error)) return undefined;
         throw error;
-      }
-    },
-    async deleteObject(kind, namespace, name) {
-      try {
-        await objects.deleteNamespacedCustomObject({ ...resource(kind), namespace, name });
-      } catch (error) {
-        if (!notFound(error)) throw error;
       }
     },
     async readConfigMap(namespace, name) {

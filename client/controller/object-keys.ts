@@ -7,10 +7,11 @@ import { clusterKey } from '../../api/cluster-ref.ts';
 export type ObjectLookup = (kind: WatchedKindName, namespace: string) => readonly RawObject[];
 
 /**
- * The clusters an object belongs to: a Cluster itself; a TalosControlPlane, MachineDeployment,
- * ProxmoxCluster or Machine by `spec.clusterName`, the `cluster.x-k8s.io/cluster-name` label or
- * the Clusters that reference it; a template by the objects that reference it (one template may
- * serve several clusters). Pure: the caches are passed in.
+ * The clusters an object belongs to: a Cluster itself; a TalosControlPlane, MachineDeployment or
+ * ProxmoxCluster by `spec.clusterName`, the `cluster.x-k8s.io/cluster-name` label or the Clusters
+ * that reference it; a MachineHealthCheck by `spec.clusterName` alone (as CAPI reads it); a
+ * template by the objects that reference it (one template may serve several clusters). Pure: the
+ * caches are passed in.
  */
 export function clusterKeysOf(kind: WatchedKindName, object: RawObject, lookup: ObjectLookup): string[] {
   const namespace = object.metadata?.namespace;
@@ -38,9 +39,11 @@ export function clusterKeysOf(kind: WatchedKindName, object: RawObject, lookup: 
       clustersReferencing('spec.infrastructureRef', 'ProxmoxCluster');
       break;
     case 'MachineDeployment':
-    case 'Machine':
       byName(stringAt(object, 'spec.clusterName'));
       byName(object.metadata?.labels?.[clusterNameLabel]);
+      break;
+    case 'MachineHealthCheck':
+      byName(stringAt(object, 'spec.clusterName'));
       break;
     case 'ProxmoxMachineTemplate':
       for (const tcp of lookup('TalosControlPlane', namespace)) {

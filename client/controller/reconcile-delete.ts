@@ -1,8 +1,5 @@
-import { clusterNameLabel } from '../../api/capi/annotations.ts';
 import { clusterWorkflowId } from '../../api/ids.ts';
 import { EventReason } from './events/event-spec.ts';
-import { machineFinalizer } from './finalizers.ts';
-import { stringAt } from './raw-object.ts';
 import type { ReconcileDeps, ReconcileScope } from './reconcile-deps.ts';
 import { writeClusterStatuses } from './reconcile-status.ts';
 import type { HandlerResult } from './work-queue.ts';
@@ -13,7 +10,8 @@ const deleteRecheckMs = 30_000;
 /**
  * The deletion path. Does not map the spec: `kubectl delete -f` removes the other objects at the
  * same time, and the cluster workflow already has the desired state. Signals deleteCluster once,
- * waits for the workflow to end, then removes the Machines and the finalizer. A cluster without
+ * waits for the workflow to end (it deletes the VMs and their Machines), then removes the
+ * finalizer. A cluster without
  * a workflow (never valid) lets go at once. A paused cluster waits, as in CAPI. A workflow that
  * ended abnormally keeps the finalizer: its VMs may still exist and nothing knows them any more.
  */
@@ -66,18 +64,13 @@ export async function reconcileDelete(scope: ReconcileScope, deps: ReconcileDeps
   }
 }
 
-/** The workflow deleted everything (or there never was one): drop the Machines, then let the Cluster go. */
+/**
+ * The workflow deleted everything (or there never was one): let the Cluster go. The workflow
+ * removed each Machine, MachineSet and ProxmoxMachine once its VM was gone; the controller
+ * writes none of them.
+ */
 async function finishDeletion(scope: ReconcileScope, deps: ReconcileDeps): Promise<void> {
-  const { namespace, name, cluster } = scope;
-  const machines = deps.informers
-    .list('Machine', namespace)
-    .filter((m) => m.metadata?.labels?.[clusterNameLabel] === name || stringAt(m, 'spec.clusterName') === name);
-  for (const machine of machines) {
-    const finalizers = machine.metadata?.finalizers ?? [];
-    const kept = finalizers.filter((f) => f !== deps.finalizer && f !== machineFinalizer);
-    if (kept.length !== finalizers.length) await deps.kube.setFinalizers('Machine', machine, kept);
-    await deps.kube.deleteObject('Machine', namespace, machine.metadata?.name ?? '');
-  }
+  const { cluster } = scope;
   const released = await deps.kube.setFinalizers(
     'Cluster',
     cluster,

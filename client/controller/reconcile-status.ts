@@ -1,5 +1,4 @@
 import { isDeepStrictEqual } from 'node:util';
-import { clusterNameLabel } from '../../api/capi/annotations.ts';
 import type { ClusterStatus } from '../../api/capi/cluster.ts';
 import { isDeleting } from './finalizers.ts';
 import type { WatchedKindName } from './kinds.ts';
@@ -9,7 +8,6 @@ import type { ClusterFacts } from './status/cluster-facts.ts';
 import { clusterStatus } from './status/cluster-status.ts';
 import { controlPlaneStatus } from './status/control-plane-status.ts';
 import { deploymentStatus } from './status/deployment-status.ts';
-import { machineObjects, type MachineObject } from './status/machine-objects.ts';
 import type { SpecVerdict } from './status/spec-verdict.ts';
 import { finishStatus, type StatusDraft } from './status/status-draft.ts';
 
@@ -23,9 +21,10 @@ export interface WantedState {
 
 /**
  * Writes back everything a reconcile knows (CAPI's deferred status patch): the Cluster's, its
- * TalosControlPlane's and MachineDeployments' status, and the Machine objects. Each status is
- * server-side applied whole under the controller's field manager, and only when it differs
- * from what is stored, so a steady cluster costs no writes.
+ * TalosControlPlane's and MachineDeployments' status. Each status is server-side applied whole
+ * under the controller's field manager, and only when it differs from what is stored, so a
+ * steady cluster costs no writes. Machines, MachineSets, ProxmoxMachines and the status of
+ * MachineHealthChecks are the cluster workflow's to write: it observes them.
  */
 export async function writeClusterStatuses(
   scope: ReconcileScope,
@@ -67,12 +66,6 @@ export async function writeClusterStatuses(
     const versions = { kubernetes: wanted?.deployments.get(md.metadata?.name ?? '') ?? wanted?.kubernetes, talos: wanted?.talos };
     writes.push(writeStatus(deps, 'MachineDeployment', md, deploymentStatus(md, facts, versions), now));
   }
-  if (record.progress) {
-    const uid = cluster.metadata?.uid ?? '';
-    const kubernetesOf = (machine: { role: string; deployment?: string }): string | undefined =>
-      machine.role === 'control-plane' ? wanted?.kubernetes : (wanted?.deployments.get(machine.deployment ?? '') ?? wanted?.kubernetes);
-    writes.push(syncMachines(deps, scope, machineObjects({ namespace, name, uid }, facts, kubernetesOf), now));
-  }
   await settleAll(writes);
 }
 
@@ -81,46 +74,6 @@ async function writeStatus(deps: ReconcileDeps, kind: WatchedKindName, object: R
   const status = finishStatus(draft, object.status, now);
   if (isDeepStrictEqual(object.status ?? {}, status)) return;
   await deps.kube.applyStatus(kind, object.metadata?.namespace ?? '', object.metadata?.name ?? '', status);
-}
-
-/**
- * Makes the cluster's Machine objects match the machines its workflow knows: creates and
- * updates them, and deletes those whose machine is gone (the Machines are a mirror; deleting
- * one by hand deletes no VM, and the next sync brings it back).
- */
-async function syncMachines(deps: ReconcileDeps, scope: ReconcileScope, desired: readonly MachineObject[], now: string): Promise<void> {
-  const { namespace, name } = scope;
-  const existing = deps.informers
-    .list('Machine', namespace)
-    .filter((m) => m.metadata?.labels?.[clusterNameLabel] === name || stringAt(m, 'spec.clusterName') === name);
-  const wanted = new Set(desired.map((d) => d.name));
-  const writes = desired.map(async (machine) => {
-    const current = existing.find((m) => m.metadata?.name === machine.name);
-    if (!current || !objectMatches(current, machine)) await deps.kube.applyObject('Machine', machine.object);
-    const status = finishStatus(machine.status, current?.status, now);
-    const stored = { ...((current?.status as Record<string, unknown> | undefined) ?? {}) };
-    delete stored['lastUpdated'];
-    if (current && isDeepStrictEqual(stored, status)) return;
-    await deps.kube.applyStatus('Machine', namespace, machine.name, { ...status, lastUpdated: now });
-  });
-  for (const machine of existing) {
-    const owned = machine.metadata?.ownerReferences?.some((o) => o.kind === 'Cluster' && o.name === name) ?? false;
-    if (!owned || wanted.has(machine.metadata?.name ?? '')) continue;
-    writes.push(deps.kube.deleteObject('Machine', namespace, machine.metadata?.name ?? ''));
-  }
-  await settleAll(writes);
-}
-
-/** Whether a stored Machine already has the labels, owner and spec the controller sets. */
-function objectMatches(current: RawObject, machine: MachineObject): boolean {
-  const labels = current.metadata?.labels ?? {};
-  const { metadata, spec } = machine.object;
-  return (
-    Object.entries(metadata.labels).every(([k, v]) => labels[k] === v) &&
-    (current.metadata?.ownerReferences?.some((o) => o.uid === metadata.ownerReferences[0]?.uid) ?? false) &&
-    stringAt(current, 'spec.clusterName') === spec.clusterName &&
-    stringAt(current, 'spec.version') === spec.version
-  );
 }
 
 /** Runs writes together; the first failure is rethrown once all have ended (the reconcile retries). */

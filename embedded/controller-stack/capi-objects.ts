@@ -2,8 +2,20 @@
 // does, read, patch and delete the CAPI objects, and read Events and Secrets.
 import { ApiException, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import type { Condition } from '../../api/capi/conditions.ts';
-import { Watched, type WatchedKindName } from '../../client/controller/kinds.ts';
+import { machineSetCrd } from '../../api/capi/machine-set.ts';
+import { machineCrd } from '../../api/capi/machine.ts';
+import { proxmoxMachineCrd } from '../../api/capi/proxmox-machine.ts';
+import { Watched, watched } from '../../client/controller/kinds.ts';
 import type { Manifest } from '../manifest.ts';
+
+/** The kinds a user reaches: those the controller watches, plus the inventory the cluster workflow writes. */
+export const CapiKinds = {
+  ...Watched,
+  Machine: watched(machineCrd),
+  MachineSet: watched(machineSetCrd),
+  ProxmoxMachine: watched(proxmoxMachineCrd),
+} as const;
+export type CapiKindName = keyof typeof CapiKinds;
 
 /** A stored object, as JSON. */
 export type StoredObject = Record<string, unknown> & {
@@ -24,11 +36,11 @@ export type StoredObject = Record<string, unknown> & {
 export interface CapiObjects {
   /** Server-side applies manifests into a namespace (created if needed), in order. */
   apply(namespace: string, documents: readonly Manifest[]): Promise<void>;
-  get(kind: WatchedKindName, namespace: string, name: string): Promise<StoredObject | undefined>;
-  list(kind: WatchedKindName, namespace: string): Promise<StoredObject[]>;
+  get(kind: CapiKindName, namespace: string, name: string): Promise<StoredObject | undefined>;
+  list(kind: CapiKindName, namespace: string): Promise<StoredObject[]>;
   /** Merge-patches an object (`kubectl patch --type merge`). */
-  patch(kind: WatchedKindName, namespace: string, name: string, body: object): Promise<void>;
-  remove(kind: WatchedKindName, namespace: string, name: string): Promise<void>;
+  patch(kind: CapiKindName, namespace: string, name: string, body: object): Promise<void>;
+  remove(kind: CapiKindName, namespace: string, name: string): Promise<void>;
   /** `Type Reason: message` of the Events on an object, oldest first. */
   events(namespace: string, kind: string, name: string): Promise<string[]>;
   /** A Secret's data, decoded; undefined when there is no such Secret. */
@@ -36,7 +48,11 @@ export interface CapiObjects {
 }
 
 const notFound = (error: unknown): boolean => error instanceof ApiException && error.code === 404;
-const resource = (kind: WatchedKindName) => ({ group: Watched[kind].group, version: Watched[kind].version, plural: Watched[kind].plural });
+const resource = (kind: CapiKindName) => ({
+  group: CapiKinds[kind].group,
+  version: CapiKinds[kind].version,
+  plural: CapiKinds[kind].plural,
+});
 
 /** CapiObjects over an admin kubeconfig. */
 export function capiObjects(kubeConfig: KubeConfig): CapiObjects {
@@ -63,7 +79,7 @@ export function capiObjects(kubeConfig: KubeConfig): CapiObjects {
         const body = { ...document, metadata: { ...document.metadata, namespace } };
         await objects.patchNamespacedCustomObject(
           {
-            ...resource(document.kind as WatchedKindName),
+            ...resource(document.kind as CapiKindName),
             namespace,
             name: document.metadata.name,
             body,

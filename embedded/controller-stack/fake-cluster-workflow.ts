@@ -1,7 +1,8 @@
 // A stand-in for the cluster workflow, registered under the same name ('clusterWorkflow') so the
 // controller's tests need no simulators: it records every signal, answers `clusterProgress` as if
-// the desired state were reached at once (every machine Ready), lets a test script progress, and
-// holds a delete until the test lets it finish.
+// the desired state were reached at once (every machine Ready, control plane and workers
+// available, each health check content), lets a test script progress, and holds a delete until
+// the test lets it finish. Like the real one, it writes no objects the controller would read.
 import { condition, defineQuery, defineSignal, setHandler } from '@temporalio/workflow';
 import {
   clusterProgressQuery,
@@ -37,6 +38,7 @@ export function scriptedMachines(desired: DesiredClusterInput): MachineProgress[
     talosVersion: desired.talosVersion,
     address: `10.0.${role === 'control-plane' ? 0 : 1}.${index + 10}`,
     ...(deployment ? { deployment } : {}),
+    conditions: [{ type: 'Ready', status: 'True', reason: 'Ready' }],
   });
   const controlPlanes = Array.from({ length: desired.controlPlane.replicas }, (_, i) =>
     machine(`${desired.name}-cp-${i}`, 'control-plane', i),
@@ -93,6 +95,22 @@ export async function clusterWorkflow(input: ClusterWorkflowState): Promise<{ re
       deleteRequested: deleting,
       operations: (desired ? 1 : 0) + (deleting ? 1 : 0),
       recent: desired ? [{ kind: 'provision', summary: `provision ${input.name}`, outcome: 'Succeeded' }] : [],
+      ...(desired
+        ? {
+            observedAt: '2025-01-01T00:00:00.000Z',
+            availability: {
+              controlPlane: { available: true, reason: 'EtcdQuorumHealthy', message: 'every etcd member is healthy' },
+              workers: { available: true, reason: 'EnoughReadyWorkers', message: 'every MachineDeployment is within maxUnavailable' },
+            },
+            healthChecks: (desired.healthChecks ?? []).map((check) => ({
+              name: check.name,
+              expectedMachines: 0,
+              currentHealthy: 0,
+              remediationAllowed: true,
+              unhealthy: [],
+            })),
+          }
+        : {}),
     };
     return { ...base, ...(override ?? {}) };
   });

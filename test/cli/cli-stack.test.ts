@@ -7,8 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capiCrds } from '../../api/capi/crds.ts';
 import { toDesiredCluster } from '../../api/capi/to-desired-cluster.ts';
+import { capstanCrds } from '../../api/crds.ts';
 import { desiredClusterSignal } from '../../api/cluster-messages.ts';
 import type { DesiredCluster } from '../../api/desired-cluster.ts';
 import type { CliClients } from '../../client/cli/context.ts';
@@ -37,7 +37,7 @@ const dir = makeTempDir('cli-stack');
 
 beforeAll(async () => {
   stack = await startLifecycleStack('cli');
-  await applyCrds(stack.management.kubeConfig, capiCrds);
+  await applyCrds(stack.management.kubeConfig, capstanCrds);
   objects = stack.management.kubeConfig.makeApiClient(CustomObjectsApi);
   const server = stack.management.kubeConfig.getCurrentCluster()?.server ?? '';
   clients = {
@@ -149,21 +149,26 @@ describe('capstan on the stack', () => {
     expect(described.code).toBe(0);
     console.info(`capstan describe cluster kappa:\n${described.out}`);
     const lines = described.out.split('\n');
-    expect(lines[0]).toMatch(/^NAME +READY +SEVERITY +REASON +SINCE +VERSION +TALOS +MESSAGE$/);
+    expect(lines[0]).toMatch(/^NAME +READY +SEVERITY +REASON +SINCE +VERSION +TALOS +VM +MESSAGE$/);
     expect(lines[1]).toMatch(/^Cluster\/kappa +True +v1\.33\.4 +v1\.11\.5$/);
     expect(lines[2]).toMatch(/^├─ClusterInfrastructure - ProxmoxCluster\/kappa\b/);
     expect(lines[3]).toMatch(/^├─ControlPlane - TalosControlPlane\/kappa-control-plane +True +v1\.33\.4 +v1\.11\.5$/);
     const cp = done.machines.find((m) => m.role === 'control-plane')?.name ?? '';
-    expect(lines[4]).toMatch(new RegExp(`^│ └─Machine/${cp} +True +v1\\.33\\.4 +v1\\.11\\.5$`));
+    expect(lines[4]).toMatch(new RegExp(`^│ └─Machine/${cp} +True +v1\\.33\\.4 +v1\\.11\\.5 +\\S+/\\d+$`));
     expect(lines[5]).toBe('└─Workers');
     expect(lines[6]).toMatch(/^ {2}└─MachineDeployment\/kappa-md-0 +True +v1\.33\.4 +v1\.11\.5$/);
     const workers = done.machines
       .filter((m) => m.role === 'worker')
       .map((m) => m.name)
       .sort();
-    expect(lines.slice(7, 9)).toEqual([
-      expect.stringMatching(new RegExp(`^ {4}├─Machine/${workers[0] ?? ''} +True +v1\\.33\\.4 +v1\\.11\\.5`)),
-      expect.stringMatching(new RegExp(`^ {4}└─Machine/${workers[1] ?? ''} +True`)),
+    // Under the MachineDeployment, its MachineSet (one template revision) and the set's Machines, each with its VM.
+    const below = lines.slice(7, lines.indexOf(''));
+    expect(
+      below.filter((l) => l.includes('MachineSet/')).every((l) => /MachineSet\/kappa-md-0-\S+ +True +v1\.33\.4 +v1\.11\.5$/.test(l)),
+    ).toBe(true);
+    expect(below.filter((l) => l.includes('Machine/'))).toEqual([
+      expect.stringMatching(new RegExp(`├─Machine/${workers[0] ?? ''} +True +v1\\.33\\.4 +v1\\.11\\.5 +\\S+/\\d+$`)),
+      expect.stringMatching(new RegExp(`└─Machine/${workers[1] ?? ''} +True +v1\\.33\\.4 +v1\\.11\\.5 +\\S+/\\d+$`)),
     ]);
     expect(described.out).toContain('Workflow   cluster/default/kappa · Idle · generation 1 · 1 operation');
 
@@ -301,7 +306,9 @@ describe('capstan on the stack', () => {
     expect(described.out).toMatch(/^Blocked {4}drain node: DrainBlockedByPdb since \d+s$/m);
     expect(described.out).toContain(`           run ${run}\n           fix the cause, then capstan retry kappa\n`);
     expect(lineOf(described.out, `Machine/${victim}`)).toMatch(
-      new RegExp(`Machine/${victim} +False +Error +StepFailed +\\d+s +v1\\.33\\.4 +v1\\.11\\.5 +blocked at drain node: .*guard-budget`),
+      new RegExp(
+        `Machine/${victim} +False +Error +StepFailed +\\d+s +v1\\.33\\.4 +v1\\.11\\.5 +\\S+/\\d+ +blocked at drain node: .*guard-budget`,
+      ),
     );
 
     // Pause and resume reach the running operation (the scale-down), not the blocked machine run.

@@ -2,6 +2,8 @@
 import type { Condition } from '../../api/capi/conditions.ts';
 import type { Cluster } from '../../api/capi/cluster.ts';
 import type { MachineDeployment } from '../../api/capi/machine-deployment.ts';
+import type { MachineHealthCheck } from '../../api/capi/machine-health-check.ts';
+import type { MachineSet } from '../../api/capi/machine-set.ts';
 import type { Machine } from '../../api/capi/machine.ts';
 import type { TalosControlPlane } from '../../api/capi/talos-control-plane.ts';
 import type { ClusterProgress, MachineProgress } from '../../api/cluster-messages.ts';
@@ -153,6 +155,8 @@ export function kappaCrs(options: { readonly status: boolean; readonly version?:
     cluster,
     controlPlane,
     machineDeployments: [md],
+    machineSets: [],
+    machineHealthChecks: [],
     machines: options.status
       ? [
           machineObject('kappa-cp-a1', { 'cluster.x-k8s.io/control-plane': '' }, condition('Ready', 'True', 800)),
@@ -164,5 +168,60 @@ export function kappaCrs(options: { readonly status: boolean; readonly version?:
           ),
         ]
       : [],
+  };
+}
+
+/** A MachineSet of kappa-md-0 at a template revision, as the cluster workflow records it. */
+export function machineSet(name: string, revision: number, replicas: number, version = 'v1.33.4'): MachineSet {
+  return {
+    metadata: {
+      name,
+      namespace: 'default',
+      labels: { 'cluster.x-k8s.io/cluster-name': 'kappa', 'cluster.x-k8s.io/deployment-name': 'kappa-md-0' },
+      annotations: { 'machinedeployment.clusters.x-k8s.io/revision': String(revision) },
+    },
+    spec: {
+      clusterName: 'kappa',
+      replicas,
+      selector: { matchLabels: { 'cluster.x-k8s.io/set-name': name } },
+      template: { spec: { clusterName: 'kappa', version, bootstrap: {} } },
+    },
+  };
+}
+
+/** A worker Machine of a MachineSet, as the observer writes it: CAPI v1beta2 conditions, where its VM runs. */
+export function setMachine(name: string, set: string, conditions: Condition[], version = 'v1.33.4'): Machine {
+  return {
+    metadata: {
+      name,
+      namespace: 'default',
+      labels: {
+        'cluster.x-k8s.io/cluster-name': 'kappa',
+        'cluster.x-k8s.io/deployment-name': 'kappa-md-0',
+        'cluster.x-k8s.io/set-name': set,
+      },
+    },
+    spec: { clusterName: 'kappa', bootstrap: {}, version, providerID: `proxmox://${name}` },
+    status: {
+      phase: 'Running',
+      nodeInfo: { kubeletVersion: version },
+      talosVersion: 'v1.11.5',
+      proxmox: { node: 'pve2', vmid: 2000 + Number.parseInt(name.slice(-1), 10) },
+      conditions,
+    },
+  };
+}
+
+/** A MachineHealthCheck of kappa, with the status the cluster workflow writes when `status` is given. */
+export function healthCheck(name: string, status?: MachineHealthCheck['status']): MachineHealthCheck {
+  return {
+    metadata: { name, namespace: 'default' },
+    spec: {
+      clusterName: 'kappa',
+      selector: { matchLabels: { 'cluster.x-k8s.io/deployment-name': 'kappa-md-0' } },
+      maxUnhealthy: '40%',
+      nodeStartupTimeout: '10m0s',
+    },
+    ...(status ? { status } : {}),
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Condition } from '../../api/capi/conditions.ts';
+import type { ClusterProgress } from '../../api/cluster-messages.ts';
 import { objectsFromManifests, toDesiredCluster } from '../../api/capi/to-desired-cluster.ts';
 import type { ClusterFacts } from '../../client/controller/status/cluster-facts.ts';
 import { clusterStatus } from '../../client/controller/status/cluster-status.ts';
@@ -34,6 +35,7 @@ describe('clusterStatus', () => {
       InfrastructureReady: 'True',
       ControlPlaneInitialized: 'True',
       ControlPlaneAvailable: 'True',
+      WorkersAvailable: 'True',
       RollingOut: 'False NotRollingOut',
       Deleting: 'False NotDeleting',
       Paused: 'False NotPaused',
@@ -105,7 +107,7 @@ describe('clusterStatus', () => {
     );
     expect(conditions(f)).toMatchObject({ Blocked: 'True StepFailed', Ready: 'False StepFailed', RollingOut: 'True Upgrading' });
     expect(message(f, 'Blocked')).toBe(
-      'step "wait for node demo-cp-a Ready" of cluster/default/demo/upgrade/3 failed: NodeNotReady: never Ready in 10m; `capstan retry demo` runs it again, `capstan abort demo` ends the operation',
+      'step "wait for node demo-cp-a Ready" of cluster/default/demo/upgrade/3 failed: NodeNotReady: never Ready in 10m; `capstan retry demo` runs it again once the cause is fixed; a corrected spec (kubectl apply or patch) replaces the blocked operation; `capstan abort demo` ends it',
     );
     expect(fields(f)['operation']).toMatchObject({
       state: 'Blocked',
@@ -153,7 +155,7 @@ describe('clusterStatus', () => {
       idleProgress({ phase: 'Running', deleteRequested: true, operation: operation('upgrade', 'upgrade v1.33.4 → v1.34.2') }),
       { deleting: true, spec: undefined },
     );
-    expect(message(behindUpgrade, 'Deleting')).toBe('waits for "upgrade v1.33.4 → v1.34.2" to end first');
+    expect(message(behindUpgrade, 'Deleting')).toBe('waits for "upgrade v1.33.4 → v1.34.2" to end at its next safe point');
   });
 
   it('reports a workflow that ended abnormally as Failed, with how to go on', () => {
@@ -192,6 +194,63 @@ describe('clusterStatus', () => {
       ControlPlaneInitialized: 'True',
       Ready: 'False WaitingForControlPlane',
     });
+  });
+
+  const up = { available: true, reason: 'EtcdQuorumHealthy', message: '3/3 etcd members healthy' };
+  const workersUp = { available: true, reason: 'EnoughReadyWorkers', message: 'md-0: 2/2 available' };
+  it.each<[string, NonNullable<ClusterProgress['availability']>, Record<string, string>, string | undefined]>([
+    [
+      'both serve',
+      { controlPlane: up, workers: workersUp },
+      { ControlPlaneAvailable: 'True EtcdQuorumHealthy', WorkersAvailable: 'True EnoughReadyWorkers', Ready: 'True' },
+      undefined,
+    ],
+    [
+      'etcd lost its quorum',
+      {
+        controlPlane: { available: false, reason: 'EtcdQuorumLost', message: '1 of 3 etcd members healthy' },
+        workers: workersUp,
+      },
+      { ControlPlaneAvailable: 'False EtcdQuorumLost', WorkersAvailable: 'True EnoughReadyWorkers', Ready: 'False EtcdQuorumLost' },
+      '1 of 3 etcd members healthy',
+    ],
+    [
+      'a MachineDeployment is beyond its maxUnavailable',
+      {
+        controlPlane: up,
+        workers: { available: false, reason: 'NotEnoughReadyWorkers', message: 'md-0: 0/2 available, maxUnavailable 0' },
+      },
+      {
+        ControlPlaneAvailable: 'True EtcdQuorumHealthy',
+        WorkersAvailable: 'False NotEnoughReadyWorkers',
+        Ready: 'False NotEnoughReadyWorkers',
+      },
+      'md-0: 0/2 available, maxUnavailable 0',
+    ],
+  ])(
+    "takes ControlPlaneAvailable and WorkersAvailable from the workflow's observation when %s; Ready needs both",
+    (_, availability, expected, readyMessage) => {
+      const f = facts(idleProgress({ availability }));
+      expect(conditions(f)).toMatchObject(expected);
+      expect(message(f, 'Ready')).toBe(readyMessage);
+      expect(message(f, 'ControlPlaneAvailable')).toBe(availability.controlPlane.message);
+      expect(message(f, 'WorkersAvailable')).toBe(availability.workers.message);
+      expect(fields(f)['controlPlaneReady']).toBe(availability.controlPlane.available);
+    },
+  );
+
+  it('stays Ready with an unready worker the observation finds within maxUnavailable, as CAPI v1beta2 sums Ready up', () => {
+    const progress = idleProgress({ availability: { controlPlane: up, workers: workersUp } });
+    const oneDown = { ...progress, machines: progress.machines.map((m) => (m.name === 'demo-md-0-b' ? { ...m, ready: false } : m)) };
+    expect(conditions(facts(oneDown))).toMatchObject({ WorkersAvailable: 'True EnoughReadyWorkers', Ready: 'True' });
+  });
+
+  it('judges workers from their machines until the workflow reports availability', () => {
+    const progress = idleProgress();
+    const oneDown = { ...progress, machines: progress.machines.map((m) => (m.name === 'demo-md-0-b' ? { ...m, ready: false } : m)) };
+    expect(conditions(facts(oneDown))).toMatchObject({ WorkersAvailable: 'False WaitingForMachines', Ready: 'False WaitingForMachines' });
+    expect(message(facts(oneDown), 'WorkersAvailable')).toBe('1/2 worker machines ready');
+    expect(conditions(facts(undefined))).toMatchObject({ WorkersAvailable: 'False Pending' });
   });
 
   it('reports the oldest control-plane version mid-upgrade', () => {

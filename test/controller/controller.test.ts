@@ -9,10 +9,10 @@ import { objectsFromManifests, toDesiredCluster } from '../../api/capi/to-desire
 import { clusterWorkflowId } from '../../api/ids.ts';
 import type { Controller } from '../../client/controller/controller.ts';
 import { fakeFinishDeleteSignal, fakeProgressSignal } from '../../embedded/controller-stack/fake-cluster-workflow.ts';
-import { demoManifests, manifest, type Manifest } from '../api/capi/manifests.ts';
+import { demoManifests, loadManifests, manifest, type Manifest } from '../api/capi/manifests.ts';
 import { eventually } from '../../embedded/servers/eventually.ts';
 import { startProcess } from '../../embedded/servers/managed-process.ts';
-import { conditionOf, messageOf } from '../../embedded/controller-stack/capi-objects.ts';
+import { conditionOf, messageOf, type StoredObject } from '../../embedded/controller-stack/capi-objects.ts';
 import { startControllerStack, type ControllerStack } from '../../embedded/controller-stack/controller-stack.ts';
 
 let stack: ControllerStack;
@@ -46,10 +46,36 @@ function mapped(namespace: string, documents: readonly Manifest[], generation = 
 
 const timeout = 30_000;
 
+/** Creates a Machine as the cluster workflow's activities do: server-side applied under their own field manager. */
+async function writeMachineAsTheWorkflow(namespace: string, name: string): Promise<void> {
+  await stack.management.kubeConfig.makeApiClient(CustomObjectsApi).patchNamespacedCustomObject(
+    {
+      group: 'cluster.x-k8s.io',
+      version: 'v1beta1',
+      namespace,
+      plural: 'machines',
+      name,
+      body: {
+        apiVersion: 'cluster.x-k8s.io/v1beta1',
+        kind: 'Machine',
+        metadata: { name, labels: { 'cluster.x-k8s.io/cluster-name': 'demo', 'cluster.x-k8s.io/control-plane': '' } },
+        spec: { clusterName: 'demo', bootstrap: { dataSecretName: `${name}-bootstrap-data` }, version: 'v1.33.4' },
+      },
+      fieldManager: 'capstan-inventory',
+      force: true,
+    },
+    setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
+  );
+}
+
+/** The field managers that wrote an object. */
+const managersOf = (object: StoredObject | undefined): string[] =>
+  ((object?.metadata as { managedFields?: { manager: string }[] } | undefined)?.managedFields ?? []).map((f) => f.manager).sort();
+
 describe('the controller, applying a cluster', () => {
   const ns = 'apply';
 
-  it('adds the finalizer, starts the cluster workflow once with the mapped desired state, and writes status, Machines and Events', async () => {
+  it('adds the finalizer, starts the cluster workflow once with the mapped desired state, and writes status and Events', async () => {
     // In the file's order, Cluster first: the workflow must not start before the MachineDeployments arrived.
     const documents = demoManifests();
     await stack.apply(ns, documents);
@@ -72,6 +98,7 @@ describe('the controller, applying a cluster', () => {
       InfrastructureReady: 'True',
       ControlPlaneInitialized: 'True',
       ControlPlaneAvailable: 'True',
+      WorkersAvailable: 'True',
       RollingOut: 'False',
       Deleting: 'False',
       Paused: 'False',
@@ -102,39 +129,18 @@ describe('the controller, applying a cluster', () => {
       selector: 'cluster.x-k8s.io/cluster-name=demo,cluster.x-k8s.io/deployment-name=demo-md-1',
     });
 
-    const machines = await eventually(async () => {
-      const list = await stack.list('Machine', ns);
-      expect(list).toHaveLength(9);
-      expect(list.every((m) => m.status?.['phase'] === 'Running')).toBe(true);
-      return list;
-    }, timeout);
-    const cp0 = machines.find((m) => m.metadata.name === 'demo-cp-0');
-    expect(cp0?.metadata.labels).toEqual({ 'cluster.x-k8s.io/cluster-name': 'demo', 'cluster.x-k8s.io/control-plane': '' });
-    expect(cp0?.metadata.ownerReferences?.[0]?.uid).toBe(cluster.metadata.uid);
-    expect(cp0?.['spec']).toEqual({ clusterName: 'demo', bootstrap: {}, version: 'v1.33.4' });
-    expect(cp0?.status).toMatchObject({
-      nodeRef: { kind: 'Node', name: 'demo-cp-0' },
-      nodeInfo: { kubeletVersion: 'v1.33.4', osImage: 'Talos (v1.11.5)' },
-      addresses: [
-        { type: 'InternalIP', address: '10.0.0.10' },
-        { type: 'Hostname', address: 'demo-cp-0' },
-      ],
-      talosVersion: 'v1.11.5',
-    });
-    expect(
-      machines
-        .filter((m) => m.metadata.labels?.['cluster.x-k8s.io/deployment-name'] === 'demo-md-0')
-        .map((m) => m.metadata.name)
-        .sort(),
-    ).toEqual(['demo-demo-md-0-0', 'demo-demo-md-0-1']);
+    expect(conditionOf(cluster, 'WorkersAvailable')).toBe('True EnoughReadyWorkers');
+    expect(messageOf(cluster, 'ControlPlaneAvailable')).toBe('every etcd member is healthy');
+    // The cluster workflow writes the Machines (intent before each VM); the controller writes none.
+    expect(await stack.list('Machine', ns)).toEqual([]);
     expect(await stack.events(ns, 'Cluster', 'demo')).toContain(
       `Normal ClusterWorkflowStarted: started cluster/${ns}/demo with generation 1`,
     );
   });
 
-  it('starts nothing for status-only and metadata-only changes, and brings back a Machine deleted by hand', async () => {
+  it("starts nothing for status-only and metadata-only changes, and leaves the workflow's Machines alone", async () => {
+    await writeMachineAsTheWorkflow(ns, 'demo-cp-0');
     await stack.patch('MachineDeployment', ns, 'demo-md-0', { metadata: { labels: { team: 'platform' } } });
-    await stack.remove('Machine', ns, 'demo-cp-1');
     // Another writer scribbles on the status: the controller puts its own back.
     await stack.management.kubeConfig.makeApiClient(CustomObjectsApi).patchNamespacedCustomObjectStatus(
       {
@@ -149,9 +155,11 @@ describe('the controller, applying a cluster', () => {
     );
     await eventually(async () => {
       expect((await stack.get('Cluster', ns, 'demo'))?.status?.['phase']).toBe('Provisioned');
-      expect((await stack.get('Machine', ns, 'demo-cp-1'))?.status?.['phase']).toBe('Running');
     }, timeout);
     expect((await stack.received(ns, 'demo')).desired).toHaveLength(1);
+    const machine = await stack.get('Machine', ns, 'demo-cp-0');
+    expect(managersOf(machine)).toEqual(['capstan-inventory']);
+    expect(machine?.status).toBeUndefined();
   });
 
   it('signals a spec change once, and the new machines show up', async () => {
@@ -163,7 +171,6 @@ describe('the controller, applying a cluster', () => {
     }, timeout);
     expect(received.desired[1]?.machineDeployments?.find((d) => d.name === 'demo-md-0')?.replicas).toBe(3);
     await eventually(async () => {
-      expect(await stack.list('Machine', ns)).toHaveLength(10);
       expect((await stack.get('MachineDeployment', ns, 'demo-md-0'))?.status).toMatchObject({
         replicas: 3,
         readyReplicas: 3,
@@ -173,6 +180,84 @@ describe('the controller, applying a cluster', () => {
     }, timeout);
     expect((await stack.received(ns, 'demo')).desired).toHaveLength(2);
     expect(await stack.events(ns, 'Cluster', 'demo')).toContain(`Normal DesiredStateSent: signalled cluster/${ns}/demo with generation 1`);
+  });
+
+  it('hands a MachineHealthCheck and each change of it to the workflow, and refuses external remediation by name', async () => {
+    const desiredBefore = (await stack.received(ns, 'demo')).desired.length;
+    const lastHealthChecks = async (count: number) => {
+      const r = await stack.received(ns, 'demo');
+      expect(r.desired).toHaveLength(count);
+      return r.desired.at(-1)?.healthChecks;
+    };
+    await stack.apply(ns, [manifest(loadManifests('health-checks.yaml'), 'MachineHealthCheck', 'demo-workers')]);
+    expect(await eventually(() => lastHealthChecks(desiredBefore + 1), timeout)).toEqual([
+      {
+        name: 'demo-workers',
+        selector: { matchLabels: { 'cluster.x-k8s.io/deployment-name': 'demo-md-0' }, matchExpressions: [] },
+        unhealthyConditions: [
+          { type: 'Ready', status: 'Unknown', timeoutSeconds: 300 },
+          { type: 'Ready', status: 'False', timeoutSeconds: 300 },
+        ],
+        maxUnhealthy: '40%',
+        nodeStartupTimeoutSeconds: 1200,
+      },
+    ]);
+
+    await stack.patch('MachineHealthCheck', ns, 'demo-workers', { spec: { maxUnhealthy: 1 } });
+    expect((await eventually(() => lastHealthChecks(desiredBefore + 2), timeout))?.[0]?.maxUnhealthy).toBe(1);
+
+    await stack.patch('MachineHealthCheck', ns, 'demo-workers', {
+      spec: {
+        remediationTemplate: { apiVersion: 'infrastructure.cluster.x-k8s.io/v1alpha1', kind: 'Metal3RemediationTemplate', name: 'reboot' },
+      },
+    });
+    await eventually(async () => {
+      const c = await stack.get('Cluster', ns, 'demo');
+      expect(conditionOf(c, 'Ready')).toBe('False InvalidSpec');
+      expect(messageOf(c, 'Ready')).toMatch(
+        new RegExp(
+          `^MachineHealthCheck ${ns}/demo-workers spec\\.remediationTemplate: external remediation is not supported: Capstan remediates by itself`,
+        ),
+      );
+    }, timeout);
+    await stack.patch('MachineHealthCheck', ns, 'demo-workers', { spec: { remediationTemplate: null } });
+    await eventually(async () => {
+      expect(conditionOf(await stack.get('Cluster', ns, 'demo'), 'Ready')).toBe('True');
+    }, timeout);
+    // The same health check as before the bad edit: nothing new to send.
+    expect((await stack.received(ns, 'demo')).desired).toHaveLength(desiredBefore + 2);
+
+    await stack.remove('MachineHealthCheck', ns, 'demo-workers');
+    expect(await eventually(() => lastHealthChecks(desiredBefore + 3), timeout)).toEqual([]);
+  });
+
+  it("sends the Cluster's observe interval, and shows the workers' availability as the workflow observed it", async () => {
+    const before = (await stack.received(ns, 'demo')).desired.length;
+    await stack.patch('Cluster', ns, 'demo', { metadata: { annotations: { 'capstan.dev/observe-interval': '30s' } } });
+    await eventually(async () => {
+      const r = await stack.received(ns, 'demo');
+      expect(r.desired).toHaveLength(before + 1);
+      expect(r.desired.at(-1)?.observeIntervalSeconds).toBe(30);
+    }, timeout);
+
+    const handle = stack.client.workflow.getHandle(clusterWorkflowId(ns, 'demo'));
+    await handle.signal(fakeProgressSignal, {
+      availability: {
+        controlPlane: { available: true, reason: 'EtcdQuorumHealthy', message: 'every etcd member is healthy' },
+        workers: { available: false, reason: 'NotEnoughReadyWorkers', message: 'demo-md-1: 2 of 4 available, maxUnavailable 1' },
+      },
+    });
+    await eventually(async () => {
+      const c = await stack.get('Cluster', ns, 'demo');
+      expect(conditionOf(c, 'WorkersAvailable')).toBe('False NotEnoughReadyWorkers');
+      expect(messageOf(c, 'WorkersAvailable')).toBe('demo-md-1: 2 of 4 available, maxUnavailable 1');
+      expect(conditionOf(c, 'ControlPlaneAvailable')).toBe('True EtcdQuorumHealthy');
+      expect(conditionOf(c, 'Ready')).toBe('False NotEnoughReadyWorkers');
+    }, timeout);
+    await handle.signal(fakeProgressSignal, null);
+    await eventually(async () => {
+      expect(conditionOf(await stack.get('Cluster', ns, 'demo'), 'Ready')).toBe('True');
+    }, timeout);
   });
 
   it("turns the workflow's progress into conditions and Events: an operation starts, blocks, resumes, succeeds", async () => {
@@ -228,13 +313,13 @@ describe('the controller, applying a cluster', () => {
     const events = await stack.events(ns, 'Cluster', 'demo');
     expect(events.filter((e) => e.includes(' Operation'))).toEqual([
       `Normal OperationStarted: upgrade v1.33.4 → v1.34.2 (${upgrade.workflowId})`,
-      `Warning OperationBlocked: step "wait for node demo-cp-0 Ready" of ${upgrade.workflowId} failed: NodeNotReady: not Ready after 10m; \`capstan retry demo\` runs it again, \`capstan abort demo\` ends the operation`,
+      `Warning OperationBlocked: step "wait for node demo-cp-0 Ready" of ${upgrade.workflowId} failed: NodeNotReady: not Ready after 10m; \`capstan retry demo\` runs it again once the cause is fixed; a corrected spec (kubectl apply or patch) replaces the blocked operation; \`capstan abort demo\` ends it`,
       'Normal OperationSucceeded: upgrade v1.33.4 → v1.34.2',
     ]);
     await handle.signal(fakeProgressSignal, null);
   });
 
-  it('deletes: signals deleteCluster, keeps the finalizer until the workflow has finished, then lets the Cluster and its Machines go', async () => {
+  it('deletes: signals deleteCluster, keeps the finalizer until the workflow has finished, then lets the Cluster go', async () => {
     await stack.remove('Cluster', ns, 'demo');
     await eventually(async () => {
       expect((await stack.received(ns, 'demo')).deletes).toBe(1);
@@ -243,7 +328,6 @@ describe('the controller, applying a cluster', () => {
       expect(c?.status?.['phase']).toBe('Deleting');
       expect(conditionOf(c, 'Deleting')).toBe('True Deleting');
       expect(messageOf(c, 'Deleting')).toBe('delete workers (1/4)');
-      expect((await stack.list('Machine', ns)).map((m) => m.status?.['phase'])).toEqual(Array.from({ length: 10 }, () => 'Deleting'));
     }, timeout);
     // Held by the workflow: still there a few polls later.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -252,8 +336,10 @@ describe('the controller, applying a cluster', () => {
     await stack.client.workflow.getHandle(clusterWorkflowId(ns, 'demo')).signal(fakeFinishDeleteSignal);
     await eventually(async () => {
       expect(await stack.get('Cluster', ns, 'demo')).toBeUndefined();
-      expect(await stack.list('Machine', ns)).toEqual([]);
     }, timeout);
+    // Deleting Machines is the workflow's (after their VMs): the controller touched none, not even at the end.
+    expect(managersOf(await stack.get('Machine', ns, 'demo-cp-0'))).toEqual(['capstan-inventory']);
+    await stack.remove('Machine', ns, 'demo-cp-0');
     expect(await stack.client.workflow.getHandle(clusterWorkflowId(ns, 'demo')).result()).toEqual({ deleted: true });
     expect((await stack.received(ns, 'demo')).deletes).toBe(1);
   });

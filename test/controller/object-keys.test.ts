@@ -49,9 +49,18 @@ describe('clusterKeysOf: which clusters an object wakes', () => {
       ['default/demo'],
     ],
     [
-      'a Machine, by its cluster-name label',
-      'Machine',
-      { metadata: { name: 'demo-cp-0', namespace: 'default', labels: { 'cluster.x-k8s.io/cluster-name': 'demo' } } },
+      'a MachineHealthCheck, by spec.clusterName',
+      'MachineHealthCheck',
+      { metadata: { name: 'demo-workers', namespace: 'default' }, spec: { clusterName: 'demo', selector: {} } },
+      ['default/demo'],
+    ],
+    [
+      'a MachineHealthCheck, not by a label that names another cluster',
+      'MachineHealthCheck',
+      {
+        metadata: { name: 'demo-workers', namespace: 'default', labels: { 'cluster.x-k8s.io/cluster-name': 'other' } },
+        spec: { clusterName: 'demo' },
+      },
       ['default/demo'],
     ],
     [

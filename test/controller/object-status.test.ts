@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { RawObject } from '../../client/controller/raw-object.ts';
 import { controlPlaneStatus } from '../../client/controller/status/control-plane-status.ts';
 import { deploymentStatus } from '../../client/controller/status/deployment-status.ts';
-import { machineObjects } from '../../client/controller/status/machine-objects.ts';
-import { finishStatus } from '../../client/controller/status/status-draft.ts';
 import { facts, idleProgress, machine, operation } from './progress-builders.ts';
 
 const tcp: RawObject = {
@@ -14,7 +12,6 @@ const md = (replicas: number): RawObject => ({
   metadata: { name: 'md-0', namespace: 'default', generation: 5 },
   spec: { clusterName: 'demo', replicas },
 });
-const now = '2025-01-01T00:00:00Z';
 
 describe('controlPlaneStatus', () => {
   it('counts replicas as CACPPT does, updated ones against the wanted versions', () => {
@@ -43,6 +40,46 @@ describe('controlPlaneStatus', () => {
   it("prefers the workflow's own up-to-date verdict when it gives one", () => {
     const progress = idleProgress({ machines: [machine('demo-cp-a', { upToDate: false }), machine('demo-cp-b', { upToDate: true })] });
     expect(controlPlaneStatus(tcp, facts(progress), { kubernetes: 'v1.33.4' }).fields['updatedReplicas']).toBe(1);
+  });
+
+  it("counts from the machines' observed conditions where the workflow gives them, and takes Available from its etcd verdict", () => {
+    const observed = (ready: 'True' | 'False', upToDate: 'True' | 'False') => [
+      { type: 'Ready', status: ready, reason: ready === 'True' ? 'Ready' : 'NodeNotReady' },
+      { type: 'UpToDate', status: upToDate, reason: upToDate === 'True' ? 'UpToDate' : 'NotUpToDate' },
+    ];
+    const progress = idleProgress({
+      machines: [
+        // The workflow's flag says Ready; the Machine's condition from the last observation does not.
+        machine('demo-cp-a', { conditions: observed('False', 'True') }),
+        machine('demo-cp-b', { conditions: observed('True', 'False') }),
+        machine('demo-cp-c'),
+      ],
+      availability: {
+        controlPlane: { available: true, reason: 'EtcdQuorumHealthy', message: '2 of 3 etcd members healthy' },
+        workers: { available: true, reason: 'EnoughReadyWorkers', message: '' },
+      },
+    });
+    const { fields, conditions } = controlPlaneStatus(tcp, facts(progress), { kubernetes: 'v1.33.4', talos: 'v1.11.5' });
+    expect(fields).toMatchObject({ replicas: 3, readyReplicas: 2, updatedReplicas: 2, unavailableReplicas: 1, ready: true });
+    expect(conditions.find((c) => c.type === 'Available')).toEqual({
+      type: 'Available',
+      status: 'True',
+      reason: 'EtcdQuorumHealthy',
+      message: '2 of 3 etcd members healthy',
+    });
+    const lost = idleProgress({
+      availability: {
+        controlPlane: { available: false, reason: 'EtcdQuorumLost', message: '1 of 3 etcd members healthy' },
+        workers: { available: true, reason: 'EnoughReadyWorkers', message: '' },
+      },
+    });
+    const down = controlPlaneStatus(tcp, facts(lost), {});
+    expect(down.fields['ready']).toBe(false);
+    expect(down.conditions.map((c) => `${c.type}=${c.status} ${c.reason ?? ''}`)).toEqual([
+      'Ready=False EtcdQuorumLost',
+      'Available=False EtcdQuorumLost',
+      'RollingOut=False NotRollingOut',
+    ]);
   });
 
   it('shows an upgrade on the control plane, and not a MachineDeployment scale', () => {
@@ -126,6 +163,25 @@ describe('deploymentStatus', () => {
     });
   });
 
+  it('counts ready, available and updated machines from their observed conditions, where the workflow gives them', () => {
+    const progress = idleProgress({
+      machines: [
+        machine('w-a', { deployment: 'md-0', conditions: [{ type: 'Ready', status: 'False', reason: 'NodeNotReady' }] }),
+        machine('w-b', {
+          deployment: 'md-0',
+          conditions: [
+            { type: 'Ready', status: 'True', reason: 'Ready' },
+            { type: 'UpToDate', status: 'False', reason: 'NotUpToDate' },
+          ],
+        }),
+        machine('w-c', { deployment: 'md-0', conditions: [{ type: 'NodeReady', status: 'True', reason: 'NodeReady' }] }),
+      ],
+    });
+    const { fields, conditions } = deploymentStatus(md(3), facts(progress), { kubernetes: 'v1.33.4' });
+    expect(fields).toMatchObject({ replicas: 3, readyReplicas: 2, availableReplicas: 2, updatedReplicas: 2, unavailableReplicas: 1 });
+    expect(conditions.find((c) => c.type === 'Available')).toMatchObject({ status: 'False', message: '2/3 machines available' });
+  });
+
   it('shows a scale of this MachineDeployment, found by the machines it works on', () => {
     const progress = idleProgress({
       phase: 'Running',
@@ -164,82 +220,5 @@ describe('deploymentStatus', () => {
         {},
       ).fields['operation'],
     ).toMatchObject({ name: 'provision' });
-  });
-});
-
-describe('machineObjects', () => {
-  const owner = { namespace: 'default', name: 'demo', uid: 'uid-1' };
-
-  it('makes a CAPI Machine per machine: labels, owner, spec, status with node and Proxmox placement', () => {
-    const progress = idleProgress({
-      machines: [
-        machine('demo-cp-a', { vm: { node: 'pve2', vmid: 1042 }, address: '10.10.10.21' }),
-        machine('demo-md-0-a', { deployment: 'md-0', address: '10.10.10.31', ready: false }),
-        machine('demo-md-0-b', {
-          deployment: 'md-0',
-          phase: 'Provisioning',
-          ready: false,
-          kubernetesVersion: '',
-          talosVersion: '',
-          address: undefined,
-          activity: 'create: clone VM (2/11)',
-        }),
-      ],
-    });
-    const objects = machineObjects(owner, facts(progress), (m) => (m.role === 'worker' ? 'v1.33.1' : 'v1.33.4'));
-    expect(objects.map((o) => o.object.metadata.labels)).toEqual([
-      { 'cluster.x-k8s.io/cluster-name': 'demo', 'cluster.x-k8s.io/control-plane': '' },
-      { 'cluster.x-k8s.io/cluster-name': 'demo', 'cluster.x-k8s.io/deployment-name': 'md-0' },
-      { 'cluster.x-k8s.io/cluster-name': 'demo', 'cluster.x-k8s.io/deployment-name': 'md-0' },
-    ]);
-    expect(objects[0]?.object).toEqual({
-      apiVersion: 'cluster.x-k8s.io/v1beta1',
-      kind: 'Machine',
-      metadata: {
-        name: 'demo-cp-a',
-        namespace: 'default',
-        labels: { 'cluster.x-k8s.io/cluster-name': 'demo', 'cluster.x-k8s.io/control-plane': '' },
-        ownerReferences: [{ apiVersion: 'cluster.x-k8s.io/v1beta1', kind: 'Cluster', name: 'demo', uid: 'uid-1', controller: true }],
-      },
-      spec: { clusterName: 'demo', bootstrap: {}, version: 'v1.33.4' },
-    });
-    const statuses = objects.map((o) => finishStatus(o.status, undefined, now));
-    expect(statuses[0]).toEqual({
-      phase: 'Running',
-      addresses: [
-        { type: 'InternalIP', address: '10.10.10.21' },
-        { type: 'Hostname', address: 'demo-cp-a' },
-      ],
-      nodeRef: { apiVersion: 'v1', kind: 'Node', name: 'demo-cp-a' },
-      nodeInfo: { kubeletVersion: 'v1.33.4', osImage: 'Talos (v1.11.5)', operatingSystem: 'linux' },
-      bootstrapReady: true,
-      infrastructureReady: true,
-      proxmox: { node: 'pve2', vmid: 1042 },
-      talosVersion: 'v1.11.5',
-      conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }],
-    });
-    expect(statuses[1]).toMatchObject({ phase: 'Provisioned', conditions: [{ type: 'Ready', status: 'False', reason: 'NodeNotReady' }] });
-    // Still being built: the version it will get, no node yet.
-    expect(objects[2]?.object.spec.version).toBe('v1.33.1');
-    expect(statuses[2]).toEqual({
-      phase: 'Provisioning',
-      bootstrapReady: false,
-      infrastructureReady: false,
-      conditions: [
-        {
-          type: 'Ready',
-          status: 'False',
-          severity: 'Info',
-          lastTransitionTime: now,
-          reason: 'Provisioning',
-          message: 'create: clone VM (2/11)',
-        },
-      ],
-    });
-  });
-
-  it('shows every machine as Deleting while the cluster is deleted', () => {
-    const objects = machineObjects(owner, facts(idleProgress(), { deleting: true }), () => undefined);
-    expect(objects.map((o) => o.status.fields['phase'])).toEqual(['Deleting', 'Deleting', 'Deleting', 'Deleting', 'Deleting']);
   });
 });

@@ -37,7 +37,7 @@ describe('progressEvents', () => {
         type: 'Warning',
         reason: 'OperationBlocked',
         message:
-          'step "wait for node demo-cp-a Ready" of cluster/default/demo/upgrade/3 failed: NodeNotReady: never Ready; `capstan retry demo` runs it again, `capstan abort demo` ends the operation',
+          'step "wait for node demo-cp-a Ready" of cluster/default/demo/upgrade/3 failed: NodeNotReady: never Ready; `capstan retry demo` runs it again once the cause is fixed; a corrected spec (kubectl apply or patch) replaces the blocked operation; `capstan abort demo` ends it',
       },
     ]);
     expect(progressEvents(blocked, running, 'demo')).toEqual([

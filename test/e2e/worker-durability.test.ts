@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TaskQueue } from '../../api/task-queues.ts';
-import { ipamCrds } from '../../api/ipam.ts';
+import { capstanCrds } from '../../api/crds.ts';
 import { applyCrds } from '../../client/kubernetes/apply-crds.ts';
 import { startProxmoxSim, type ProxmoxSim } from '../../sim/proxmox/index.ts';
 import { startTalosSim, type TalosSim } from '../../sim/talos/index.ts';
@@ -32,7 +32,7 @@ let talos: TalosSim;
 beforeAll(async () => {
   temporal = await startTemporalDevServer();
   management = await startManagementCluster({ dataDir: `${dir.path}/management`, ephemeral: true });
-  await applyCrds(management.kubeConfig, ipamCrds);
+  await applyCrds(management.kubeConfig, capstanCrds);
   proxmox = await startProxmoxSim({ scale: 0.01, seed: 9 });
   kube = createSimKubeApiservers({ dataDir: `${dir.path}/sim-kube` });
   talos = await startTalosSim({ proxmox, startKubeApiserver: kube.start, dataDir: `${dir.path}/talos`, scale: 0.02, seed: 9 });

@@ -1,7 +1,9 @@
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
-import { clusterNameLabel, versionCatalogAnnotation } from '../../../api/capi/annotations.ts';
+import { versionCatalogAnnotation } from '../../../api/capi/annotations.ts';
 import type { Cluster } from '../../../api/capi/cluster.ts';
 import type { MachineDeployment } from '../../../api/capi/machine-deployment.ts';
+import type { MachineHealthCheck } from '../../../api/capi/machine-health-check.ts';
+import type { MachineSet } from '../../../api/capi/machine-set.ts';
 import type { Machine } from '../../../api/capi/machine.ts';
 import type { ProxmoxCluster } from '../../../api/capi/proxmox-cluster.ts';
 import type { ClusterObjects } from '../../../api/capi/to-desired-cluster.ts';
@@ -21,7 +23,11 @@ export interface ClusterCrs {
   readonly infrastructure?: ProxmoxCluster | undefined;
   readonly controlPlane?: TalosControlPlane | undefined;
   readonly machineDeployments: readonly MachineDeployment[];
+  /** One per MachineDeployment and template revision, as the cluster workflow records them. */
+  readonly machineSets: readonly MachineSet[];
+  /** The inventory the cluster workflow keeps: one per machine, written before its VM. */
   readonly machines: readonly Machine[];
+  readonly machineHealthChecks: readonly MachineHealthCheck[];
 }
 
 /** Reads custom objects of one namespace; a missing object or an unserved kind reads as absent. */
@@ -62,25 +68,34 @@ export class ObjectReader {
 const byName = (a: { metadata: { name: string } }, b: { metadata: { name: string } }): number =>
   a.metadata.name.localeCompare(b.metadata.name);
 
-/** The Cluster and what hangs off it (control plane, infrastructure, MachineDeployments, Machines); undefined without a Cluster. */
+/**
+ * The Cluster and what hangs off it (control plane, infrastructure, MachineDeployments, their
+ * MachineSets, Machines, MachineHealthChecks); undefined without a Cluster. Objects belong to the
+ * cluster by `spec.clusterName`, as CAPI's do.
+ */
 export async function readClusterCrs(kube: KubeAccess, ref: ClusterRef): Promise<ClusterCrs | undefined> {
   const reader = new ObjectReader(kube, ref.namespace);
   const cluster = await reader.get<Cluster>(Resources.Cluster, ref.name);
   if (!cluster) return undefined;
   const cpName = cluster.spec.controlPlaneRef?.name;
   const infraName = cluster.spec.infrastructureRef?.name;
-  const [controlPlane, infrastructure, deployments, machines] = await Promise.all([
+  const [controlPlane, infrastructure, deployments, machineSets, machines, healthChecks] = await Promise.all([
     cpName ? reader.get<TalosControlPlane>(Resources.TalosControlPlane, cpName) : undefined,
     infraName ? reader.get<ProxmoxCluster>(Resources.ProxmoxCluster, infraName) : undefined,
     reader.list<MachineDeployment>(Resources.MachineDeployment),
-    reader.list<Machine>(Resources.Machine, `${clusterNameLabel}=${ref.name}`),
+    reader.list<MachineSet>(Resources.MachineSet),
+    reader.list<Machine>(Resources.Machine),
+    reader.list<MachineHealthCheck>(Resources.MachineHealthCheck),
   ]);
+  const ours = <T extends { spec: { clusterName: string } }>(objects: T[]): T[] => objects.filter((o) => o.spec.clusterName === ref.name);
   return {
     cluster,
     controlPlane,
     infrastructure,
-    machineDeployments: deployments.filter((md) => md.spec.clusterName === ref.name).sort(byName),
-    machines: machines.sort(byName),
+    machineDeployments: ours(deployments).sort(byName),
+    machineSets: ours(machineSets).sort(byName),
+    machines: ours(machines).sort(byName),
+    machineHealthChecks: ours(healthChecks).sort(byName),
   };
 }
 
@@ -93,19 +108,36 @@ export async function clusterNames(kube: KubeAccess, namespace: string): Promise
 /** Everything the mapping to DesiredCluster may read in the cluster's namespace (as the controller's caches hold it). */
 export async function readMappingObjects(kube: KubeAccess, ref: ClusterRef): Promise<ClusterObjects> {
   const reader = new ObjectReader(kube, ref.namespace);
-  const [clusters, talosControlPlanes, machineDeployments, proxmoxClusters, proxmoxMachineTemplates, talosConfigTemplates] =
-    await Promise.all([
-      reader.list(Resources.Cluster),
-      reader.list(Resources.TalosControlPlane),
-      reader.list(Resources.MachineDeployment),
-      reader.list(Resources.ProxmoxCluster),
-      reader.list(Resources.ProxmoxMachineTemplate),
-      reader.list(Resources.TalosConfigTemplate),
-    ]);
+  const [
+    clusters,
+    talosControlPlanes,
+    machineDeployments,
+    proxmoxClusters,
+    proxmoxMachineTemplates,
+    talosConfigTemplates,
+    machineHealthChecks,
+  ] = await Promise.all([
+    reader.list(Resources.Cluster),
+    reader.list(Resources.TalosControlPlane),
+    reader.list(Resources.MachineDeployment),
+    reader.list(Resources.ProxmoxCluster),
+    reader.list(Resources.ProxmoxMachineTemplate),
+    reader.list(Resources.TalosConfigTemplate),
+    reader.list(Resources.MachineHealthCheck),
+  ]);
   const cluster = clusters.find((c) => (c as Cluster).metadata.name === ref.name) as Cluster | undefined;
   const catalog = cluster?.metadata.annotations?.[versionCatalogAnnotation];
   const configMaps = catalog ? await readConfigMap(kube, ref.namespace, catalog) : [];
-  return { clusters, talosControlPlanes, machineDeployments, proxmoxClusters, proxmoxMachineTemplates, talosConfigTemplates, configMaps };
+  return {
+    clusters,
+    talosControlPlanes,
+    machineDeployments,
+    proxmoxClusters,
+    proxmoxMachineTemplates,
+    talosConfigTemplates,
+    configMaps,
+    machineHealthChecks,
+  };
 }
 
 async function readConfigMap(kube: KubeAccess, namespace: string, name: string): Promise<unknown[]> {

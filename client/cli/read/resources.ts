@@ -1,5 +1,7 @@
 import { clusterCrd } from '../../../api/capi/cluster.ts';
 import { machineDeploymentCrd } from '../../../api/capi/machine-deployment.ts';
+import { machineHealthCheckCrd } from '../../../api/capi/machine-health-check.ts';
+import { machineSetCrd } from '../../../api/capi/machine-set.ts';
 import { machineCrd } from '../../../api/capi/machine.ts';
 import { proxmoxClusterCrd } from '../../../api/capi/proxmox-cluster.ts';
 import { proxmoxMachineTemplateCrd } from '../../../api/capi/proxmox-machine-template.ts';
@@ -26,6 +28,8 @@ export const Resources = {
   TalosControlPlane: resourceOf(talosControlPlaneCrd),
   MachineDeployment: resourceOf(machineDeploymentCrd),
   Machine: resourceOf(machineCrd),
+  MachineSet: resourceOf(machineSetCrd),
+  MachineHealthCheck: resourceOf(machineHealthCheckCrd),
   ProxmoxCluster: resourceOf(proxmoxClusterCrd),
   ProxmoxMachineTemplate: resourceOf(proxmoxMachineTemplateCrd),
   TalosConfigTemplate: resourceOf(talosConfigTemplateCrd),

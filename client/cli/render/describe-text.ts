@@ -7,7 +7,7 @@ import { flattenTree, type TreeNode } from './tree.ts';
 import { workflowLines } from './workflow-lines.ts';
 import type { ClusterRef } from '../../../api/cluster-ref.ts';
 
-const headers = ['NAME', 'READY', 'SEVERITY', 'REASON', 'SINCE', 'VERSION', 'TALOS', 'MESSAGE'];
+const headers = ['NAME', 'READY', 'SEVERITY', 'REASON', 'SINCE', 'VERSION', 'TALOS', 'VM', 'MESSAGE'];
 
 function readyText(row: DescribeRow, colors: Palette): string {
   if (row.ready === 'True') return colors.green(row.ready);
@@ -26,6 +26,7 @@ export function treeTable(tree: TreeNode<DescribeRow>, now: Date, colors: Palett
     since(row.since, now),
     row.version,
     row.talos,
+    row.vm,
     row.message,
   ]);
   return renderTable(headers, rows, colors.bold);

@@ -1,8 +1,10 @@
 import { controlPlaneLabel, deploymentNameLabel } from '../../../api/capi/annotations.ts';
 import { ConditionReason, ConditionType, type Condition } from '../../../api/capi/conditions.ts';
+import type { MachineHealthCheck } from '../../../api/capi/machine-health-check.ts';
+import { machineSetNameLabel, machineSetRevisionAnnotation, type MachineSet } from '../../../api/capi/machine-set.ts';
 import type { Machine } from '../../../api/capi/machine.ts';
 import type { MachineDeployment } from '../../../api/capi/machine-deployment.ts';
-import type { BlockedRun, ClusterProgress, MachineProgress } from '../../../api/cluster-messages.ts';
+import type { BlockedRun, ClusterProgress, HealthCheckProgress, MachineProgress } from '../../../api/cluster-messages.ts';
 import type { ClusterCrs } from '../read/cluster-objects.ts';
 import {
   clusterCellsFromProgress,
@@ -25,6 +27,8 @@ export interface DescribeRow extends StatusCells {
   /** Kubernetes version. */
   readonly version: string;
   readonly talos: string;
+  /** Where a machine's VM runs: `<proxmox node>/<vmid>`. */
+  readonly vm: string;
   /** A condition shown under its object (`--show-conditions`), not an object. */
   readonly condition?: boolean;
 }
@@ -38,18 +42,33 @@ export interface DescribeInput {
   readonly showConditions?: boolean;
 }
 
-/** One machine as both sources know it. */
+/** One machine: its Machine object (the inventory) and what the workflow says it is doing. */
 interface MachineEntry {
   readonly name: string;
   readonly role: 'control-plane' | 'worker';
   readonly deployment?: string | undefined;
+  /** The MachineSet it belongs to, when its object names one. */
+  readonly machineSet?: string | undefined;
   readonly object?: Machine | undefined;
   readonly progress?: MachineProgress | undefined;
   readonly blocked?: BlockedRun | undefined;
 }
 
+const row = (name: string, cells: StatusCells, extra: Partial<Pick<DescribeRow, 'version' | 'talos' | 'vm'>> = {}): DescribeRow => ({
+  name,
+  ...cells,
+  version: extra.version ?? '',
+  talos: extra.talos ?? '',
+  vm: extra.vm ?? '',
+});
+
 const machineOfRun = (workflowId: string): string | undefined => /\/machine\/([^/]+)\/[^/]+$/.exec(workflowId)?.[1];
 
+/**
+ * The machines to draw: the Machine objects when any exist (the inventory is the truth), each
+ * with what the workflow adds (its current step, a blocked run); the workflow's own list only
+ * before the first Machine is recorded.
+ */
 function machineEntries(crs: ClusterCrs | undefined, progress: ClusterProgress | undefined): MachineEntry[] {
   const blocked = new Map(
     (progress?.blocked ?? []).flatMap((run) => {
@@ -57,52 +76,85 @@ function machineEntries(crs: ClusterCrs | undefined, progress: ClusterProgress |
       return m ? [[m, run] as const] : [];
     }),
   );
-  const entries = new Map<string, MachineEntry>();
-  for (const object of crs?.machines ?? []) {
-    const labels = object.metadata.labels ?? {};
-    const name = object.metadata.name;
-    entries.set(name, {
-      name,
-      role: controlPlaneLabel in labels ? 'control-plane' : 'worker',
-      deployment: labels[deploymentNameLabel],
-      object,
-      blocked: blocked.get(name),
-    });
-  }
-  for (const machine of progress?.machines ?? []) {
-    const known = entries.get(machine.name);
-    entries.set(machine.name, {
-      name: machine.name,
-      role: machine.role,
-      deployment: machine.deployment ?? known?.deployment,
-      object: known?.object,
-      progress: machine,
-      blocked: blocked.get(machine.name),
-    });
-  }
-  return [...entries.values()].sort((a, b) => a.name.localeCompare(b.name));
+  const reported = new Map((progress?.machines ?? []).map((m) => [m.name, m]));
+  const objects = crs?.machines ?? [];
+  const entries: MachineEntry[] =
+    objects.length > 0
+      ? objects.map((object) => {
+          const labels = object.metadata.labels ?? {};
+          const name = object.metadata.name;
+          const machine = reported.get(name);
+          const owner = object.metadata.ownerReferences as { kind?: string; name?: string }[] | undefined;
+          return {
+            name,
+            role: controlPlaneLabel in labels ? 'control-plane' : (machine?.role ?? 'worker'),
+            deployment: labels[deploymentNameLabel] ?? machine?.deployment,
+            machineSet: labels[machineSetNameLabel] ?? owner?.find((o) => o.kind === 'MachineSet')?.name,
+            object,
+            progress: machine,
+            blocked: blocked.get(name),
+          };
+        })
+      : [...reported.values()].map((machine) => ({
+          name: machine.name,
+          role: machine.role,
+          deployment: machine.deployment,
+          progress: machine,
+          blocked: blocked.get(machine.name),
+        }));
+  return entries.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+// Conditions whose False is the normal state: they say nothing is wrong.
+const falseIsNormal: ReadonlySet<string> = new Set([
+  ConditionType.Paused,
+  ConditionType.Deleting,
+  ConditionType.RollingOut,
+  ConditionType.Blocked,
+  'Updating',
+]);
+
+/** A Machine's Ready condition, with the reason and message of its first False condition: what is actually wrong. */
+function machineConditionCells(conditions: readonly Condition[], ready: Condition): StatusCells {
+  const cells = conditionCells(ready);
+  const cause = conditions.find((c) => c.status === 'False' && c.type !== ConditionType.Ready && !falseIsNormal.has(c.type));
+  if (!cause) return cells;
+  return {
+    ...cells,
+    ...(ready.status === 'True' ? {} : { severity: cause.severity || cells.severity }),
+    reason: cause.reason ?? cells.reason,
+    message: cause.message ?? (cause.reason ? '' : cells.message),
+  };
 }
 
 function machineRow(entry: MachineEntry): DescribeRow {
-  const condition = readyCondition(entry.object?.status?.conditions);
+  const conditions = entry.object?.status?.conditions ?? [];
+  const ready = readyCondition(conditions);
   const fromProgress = entry.progress ? machineCellsFromProgress(entry.progress, entry.blocked) : undefined;
-  // The object's condition, except that a blocked step (live from the workflow) is always shown.
-  let cells = entry.blocked && fromProgress ? fromProgress : condition ? conditionCells(condition) : (fromProgress ?? unknown);
-  if (cells.message === '' && entry.progress?.activity) cells = { ...cells, message: entry.progress.activity };
+  // The object's conditions, except that a blocked step (live from the workflow) is always shown.
+  let cells = entry.blocked && fromProgress ? fromProgress : ready ? machineConditionCells(conditions, ready) : (fromProgress ?? unknown);
+  // What the workflow is doing to the machine now, when the conditions do not already say it.
+  const activity = entry.progress?.activity;
+  if (activity && !entry.blocked && !cells.message.includes(activity))
+    cells = { ...cells, message: cells.message === '' ? activity : `${cells.message} · ${activity}` };
   const status = entry.object?.status;
-  return {
-    name: `Machine/${entry.name}`,
-    ...cells,
-    version: entry.progress?.kubernetesVersion || status?.nodeInfo?.kubeletVersion || entry.object?.spec.version || '',
-    talos: entry.progress?.talosVersion || status?.talosVersion || '',
-  };
+  const vm = status?.proxmox ?? entry.progress?.vm;
+  return row(`Machine/${entry.name}`, cells, {
+    version: status?.nodeInfo?.kubeletVersion || entry.progress?.kubernetesVersion || entry.object?.spec.version || '',
+    talos: status?.talosVersion || entry.progress?.talosVersion || '',
+    vm: vm ? `${vm.node}/${vm.vmid}` : '',
+  });
 }
+
+const kubernetesOf = (m: MachineEntry): string | undefined =>
+  m.object?.status?.nodeInfo?.kubeletVersion || m.progress?.kubernetesVersion || undefined;
+const talosOf = (m: MachineEntry): string | undefined => m.object?.status?.talosVersion || m.progress?.talosVersion || undefined;
 
 function conditionRows(conditions: readonly Condition[] | undefined, show: boolean | undefined): TreeNode<DescribeRow>[] {
   if (!show) return [];
   return (conditions ?? [])
     .filter((c) => c.type !== ConditionType.Ready)
-    .map((c) => node({ name: c.type, ...conditionCells(c), version: '', talos: '', condition: true }));
+    .map((c) => node({ ...row(c.type, conditionCells(c)), condition: true }));
 }
 
 function deploymentCells(md: MachineDeployment | undefined, machines: readonly MachineEntry[]): StatusCells {
@@ -113,7 +165,10 @@ function deploymentCells(md: MachineDeployment | undefined, machines: readonly M
   return replicaCells(machines, wanted, ConditionReason.WaitingForMachines, 'machines');
 }
 
-const isReady = (m: MachineEntry): boolean => m.progress?.ready ?? readyCondition(m.object?.status?.conditions)?.status === 'True';
+const isReady = (m: MachineEntry): boolean => {
+  const condition = readyCondition(m.object?.status?.conditions);
+  return condition ? condition.status === 'True' : (m.progress?.ready ?? false);
+};
 
 /** Ready when every wanted machine is there and Ready; otherwise scaling, or waiting for the rest. */
 function replicaCells(machines: readonly MachineEntry[], wanted: number, waiting: string, noun: string): StatusCells {
@@ -138,18 +193,76 @@ function controlPlaneCells(crs: ClusterCrs | undefined, machines: readonly Machi
   );
 }
 
+const revisionOf = (set: MachineSet): number => Number(set.metadata.annotations?.[machineSetRevisionAnnotation] ?? 0);
+
+/** The MachineSets of a MachineDeployment, oldest revision first: during a rollout the old one and the new one. */
+function setsOf(crs: ClusterCrs | undefined, deployment: string): MachineSet[] {
+  return (crs?.machineSets ?? [])
+    .filter((set) => {
+      const owner = (set.metadata.ownerReferences as { kind?: string; name?: string }[] | undefined)?.find(
+        (o) => o.kind === 'MachineDeployment',
+      );
+      return (set.metadata.labels?.[deploymentNameLabel] ?? owner?.name) === deployment;
+    })
+    .sort((a, b) => revisionOf(a) - revisionOf(b) || a.metadata.name.localeCompare(b.metadata.name));
+}
+
+function machineSetNode(set: MachineSet, members: readonly MachineEntry[], showConditions: boolean | undefined): TreeNode<DescribeRow> {
+  const condition = readyCondition(set.status?.conditions);
+  const cells = condition
+    ? conditionCells(condition)
+    : replicaCells(members, set.spec.replicas ?? members.length, ConditionReason.WaitingForMachines, 'machines');
+  return node(
+    row(`MachineSet/${set.metadata.name}`, cells, {
+      version: versionChange(oldest(members.map(kubernetesOf)) || undefined, set.spec.template.spec.version),
+      talos: oldest(members.map(talosOf)),
+    }),
+    [...conditionRows(set.status?.conditions, showConditions), ...members.map((m) => node(machineRow(m)))],
+  );
+}
+
+/** `2/3 healthy · remediation allowed`, and which machines are unhealthy and why. */
+function healthCheckNode(
+  name: string,
+  mhc: MachineHealthCheck | undefined,
+  reported: HealthCheckProgress | undefined,
+): TreeNode<DescribeRow> {
+  const allowedCondition = mhc?.status?.conditions?.find((c) => c.type === 'RemediationAllowed');
+  const expected = mhc?.status?.expectedMachines ?? reported?.expectedMachines;
+  const healthy = mhc?.status?.currentHealthy ?? reported?.currentHealthy;
+  const allowed = allowedCondition ? allowedCondition.status === 'True' : reported?.remediationAllowed;
+  const counts = expected === undefined ? '' : `${healthy ?? 0}/${expected} healthy`;
+  const why = allowedCondition?.message ?? reported?.message;
+  const unhealthy = (reported?.unhealthy ?? []).map((u) => `${u.machine} ${u.reason}`);
+  const parts = [
+    counts,
+    allowed === undefined ? '' : allowed ? 'remediation allowed' : `remediation not allowed${why ? `: ${why}` : ''}`,
+    unhealthy.length > 0 ? `unhealthy: ${unhealthy.join(', ')}` : '',
+  ].filter((p) => p !== '');
+  const message = parts.join(' · ');
+  const cells = allowedCondition
+    ? { ...conditionCells(allowedCondition), message }
+    : allowed === undefined
+      ? unknown
+      : allowed
+        ? ok(message)
+        : notOk('TooManyUnhealthy', message);
+  return node(row(`MachineHealthCheck/${name}`, cells));
+}
+
 /**
  * The tree `capstan describe cluster` prints, as `clusterctl describe cluster` draws it:
- * Cluster → infrastructure, control plane (its Machines), Workers → MachineDeployments (their
- * Machines). Conditions come from the objects when they have them; what the cluster workflow
- * reports fills in the rest (objects not created yet, or a workflow without objects).
+ * Cluster → infrastructure, control plane (its Machines), Workers → MachineDeployments →
+ * MachineSets (their Machines), then the cluster's MachineHealthChecks. Machines and MachineSets
+ * are the inventory the cluster workflow records in the management cluster; what the workflow
+ * reports adds each machine's current step, and draws the machines before the first is recorded.
  */
 export function describeTree(input: DescribeInput): TreeNode<DescribeRow> {
   const { crs, progress, showConditions } = input;
   const machines = machineEntries(crs, progress);
   const controlPlanes = machines.filter((m) => m.role === 'control-plane');
-  const cpVersion = oldest(controlPlanes.map((m) => m.progress?.kubernetesVersion || m.object?.status?.nodeInfo?.kubeletVersion));
-  const cpTalos = oldest(controlPlanes.map((m) => m.progress?.talosVersion || m.object?.status?.talosVersion));
+  const cpVersion = oldest(controlPlanes.map(kubernetesOf));
+  const cpTalos = oldest(controlPlanes.map(talosOf));
 
   const clusterCondition = readyCondition(crs?.cluster.status?.conditions);
   const clusterCells = clusterCondition ? conditionCells(clusterCondition) : progress ? clusterCellsFromProgress(progress) : unknown;
@@ -170,22 +283,19 @@ export function describeTree(input: DescribeInput): TreeNode<DescribeRow> {
           : unknown;
     children.push(
       node(
-        { name: `ClusterInfrastructure - ProxmoxCluster/${infra.metadata.name}`, ...cells, version: '', talos: '' },
+        row(`ClusterInfrastructure - ProxmoxCluster/${infra.metadata.name}`, cells),
         conditionRows(infra.status?.conditions, showConditions),
       ),
     );
   }
 
   const tcp = crs?.controlPlane;
-  const cpName = tcp ? `ControlPlane - TalosControlPlane/${tcp.metadata.name}` : 'ControlPlane';
   children.push(
     node(
-      {
-        name: cpName,
-        ...controlPlaneCells(crs, controlPlanes),
+      row(tcp ? `ControlPlane - TalosControlPlane/${tcp.metadata.name}` : 'ControlPlane', controlPlaneCells(crs, controlPlanes), {
         version: tcp ? versionChange(tcp.status?.version ?? (cpVersion || undefined), tcp.spec.version) : cpVersion,
         talos: cpTalos,
-      },
+      }),
       [...conditionRows(tcp?.status?.conditions, showConditions), ...controlPlanes.map((m) => node(machineRow(m)))],
     ),
   );
@@ -197,20 +307,44 @@ export function describeTree(input: DescribeInput): TreeNode<DescribeRow> {
   const deployments = deploymentNames.map((name) => {
     const md = crs?.machineDeployments.find((d) => d.metadata.name === name);
     const members = workers.filter((m) => (m.deployment ?? '') === name);
+    const sets = setsOf(crs, name);
+    const setNames = new Set(sets.map((s) => s.metadata.name));
     const version = md?.spec.template.spec.version ?? oldest(members.map((m) => m.progress?.kubernetesVersion));
-    const row: DescribeRow = {
-      name: name === '' ? 'MachineDeployment/(none)' : `MachineDeployment/${name}`,
-      ...deploymentCells(md, members),
-      version: versionChange(
-        oldest(members.map((m) => m.progress?.kubernetesVersion || m.object?.status?.nodeInfo?.kubeletVersion)) || undefined,
-        version,
+    const mdRow = row(name === '' ? 'MachineDeployment/(none)' : `MachineDeployment/${name}`, deploymentCells(md, members), {
+      version: versionChange(oldest(members.map(kubernetesOf)) || undefined, version),
+      talos: oldest(members.map(talosOf)),
+    });
+    return node(mdRow, [
+      ...conditionRows(md?.status?.conditions, showConditions),
+      ...sets.map((set) =>
+        machineSetNode(
+          set,
+          members.filter((m) => m.machineSet === set.metadata.name),
+          showConditions,
+        ),
       ),
-      talos: oldest(members.map((m) => m.progress?.talosVersion || m.object?.status?.talosVersion)),
-    };
-    return node(row, [...conditionRows(md?.status?.conditions, showConditions), ...members.map((m) => node(machineRow(m)))]);
+      // Machines no recorded MachineSet holds (none recorded yet, or drawn from the workflow's report).
+      ...members.filter((m) => m.machineSet === undefined || !setNames.has(m.machineSet)).map((m) => node(machineRow(m))),
+    ]);
   });
-  if (deployments.length > 0) children.push(node({ name: 'Workers', ...none, version: '', talos: '' }, deployments));
+  if (deployments.length > 0) children.push(node(row('Workers', none), deployments));
+
+  const reportedChecks = new Map((progress?.healthChecks ?? []).map((c) => [c.name, c]));
+  const checkNames = [...new Set([...(crs?.machineHealthChecks ?? []).map((m) => m.metadata.name), ...reportedChecks.keys()])].sort();
+  if (checkNames.length > 0)
+    children.push(
+      node(
+        row('MachineHealthChecks', none),
+        checkNames.map((name) =>
+          healthCheckNode(
+            name,
+            crs?.machineHealthChecks.find((m) => m.metadata.name === name),
+            reportedChecks.get(name),
+          ),
+        ),
+      ),
+    );
 
   const clusterVersion = crs?.cluster.status?.version ?? cpVersion;
-  return node({ name: `Cluster/${input.ref.name}`, ...clusterCells, version: clusterVersion, talos: cpTalos }, children);
+  return node(row(`Cluster/${input.ref.name}`, clusterCells, { version: clusterVersion, talos: cpTalos }), children);
 }

@@ -38,13 +38,12 @@ export function progressLines(ref: ClusterRef, progress: ClusterProgress, now: D
   if (progress.blocked.length > 0) {
     const only = progress.blocked.length === 1;
     lines.push(`${more}fix the cause, then ${cli('retry')}${only ? '' : ` (all) or ${cli('retry', ' --run <run>')}`}`);
+    lines.push(`${more}or correct the spec (kubectl apply or patch): it replaces the blocked operation`);
     lines.push(`${more}or end the operation: ${cli('abort', ' --reason "<why>"')}`);
   }
   if (progress.deleteRequested && progress.phase !== 'Deleted') {
-    const after = progress.blocked.length > 0 ? 'the blocked operation is retried or aborted' : 'the running operation ends';
-    lines.push(
-      `${label('Delete')}${colors.yellow('requested')}: the cluster is deleted once ${progress.operation ? after : 'the workflow gets to it'}`,
-    );
+    const after = progress.operation ? 'the running operation ends at its next safe point' : 'the workflow gets to it';
+    lines.push(`${label('Delete')}${colors.yellow('requested')}: the cluster is deleted once ${after}`);
   }
   if (progress.phase === 'Held') {
     lines.push(`${label('Held')}${colors.yellow(progress.held ?? 'waiting for a new spec')}`);

@@ -1,5 +1,6 @@
 import type { ClusterProgress } from '../../../api/cluster-messages.ts';
 import { EventReason, type EventSpec } from './event-spec.ts';
+import { blockedRemedy } from '../../../api/blocked-remedy.ts';
 
 type Recent = ClusterProgress['recent'][number];
 
@@ -25,7 +26,7 @@ export function progressEvents(previous: ClusterProgress | undefined, next: Clus
     events.push({
       type: 'Warning',
       reason: EventReason.OperationBlocked,
-      message: `step "${b.step}" of ${b.workflowId} failed: ${b.errorType}: ${b.message}; \`capstan retry ${cluster}\` runs it again, \`capstan abort ${cluster}\` ends the operation`,
+      message: `step "${b.step}" of ${b.workflowId} failed: ${b.errorType}: ${b.message}; ${blockedRemedy(cluster)}`,
     });
   }
   for (const b of previous.blocked) {

@@ -2,6 +2,7 @@ import type { ClusterProgress } from '../../../api/cluster-messages.ts';
 import { ConditionReason } from '../../../api/capi/conditions.ts';
 import type { WorkflowState } from '../workflow-state.ts';
 import type { SpecVerdict } from './spec-verdict.ts';
+import { blockedRemedy } from '../../../api/blocked-remedy.ts';
 
 /** Everything one reconcile knows about a cluster: the inputs of every status it writes. */
 export interface ClusterFacts {
@@ -50,7 +51,7 @@ export function blockerOf(facts: ClusterFacts): Blocker | undefined {
     const more = blocked.length > 1 ? ` (and ${blocked.length - 1} more blocked)` : '';
     return {
       reason: ConditionReason.StepFailed,
-      message: `step "${first.step}" of ${first.workflowId} failed: ${first.errorType}: ${first.message}${more}; \`capstan retry ${facts.name}\` runs it again, \`capstan abort ${facts.name}\` ends the operation`,
+      message: `step "${first.step}" of ${first.workflowId} failed: ${first.errorType}: ${first.message}${more}; ${blockedRemedy(facts.name)}`,
     };
   }
   if (facts.progress?.phase === 'Held')

@@ -3,7 +3,8 @@ import type { ClusterStatus } from '../../../api/capi/cluster.ts';
 import { blockerOf, type ClusterFacts } from './cluster-facts.ts';
 import { isFalse, isTrue, type ConditionDraft } from './conditions.ts';
 import { operationStatus } from './operation-status.ts';
-import { describeStep, machinesOf, oldestVersion, operationOf } from './progress-view.ts';
+import { describeStep, isMachineReady, machinesOf, oldestVersion, operationOf } from './progress-view.ts';
+import type { Availability } from '../../../api/cluster-messages.ts';
 import type { StatusDraft } from './status-draft.ts';
 
 const rollingOutReasons: Readonly<Record<string, string>> = {
@@ -24,18 +25,21 @@ function rollingOutReason(kind: string, summary: string): string | undefined {
 
 /**
  * The Cluster's status from what the reconcile knows: CAPI's phase and conditions
- * (InfrastructureReady, ControlPlaneInitialized, ControlPlaneAvailable, RollingOut, Deleting,
- * Paused, Blocked, and Ready summing them up), the control plane's version and the operation.
+ * (InfrastructureReady, ControlPlaneInitialized, ControlPlaneAvailable, WorkersAvailable,
+ * RollingOut, Deleting, Paused, Blocked, and Ready summing them up), the control plane's version
+ * and the operation. Availability is the workflow's verdict from its last observation when it
+ * gives one; before that, it is judged from the machines' readiness.
  */
 export function clusterStatus(facts: ClusterFacts, stored: ClusterStatus | undefined): StatusDraft {
   const machines = machinesOf(facts.progress);
   const controlPlanes = machines.filter((m) => m.role === 'control-plane');
-  const readyControlPlanes = controlPlanes.filter((m) => m.ready).length;
+  const readyControlPlanes = controlPlanes.filter(isMachineReady).length;
   const wasInitialized =
     stored?.conditions?.some((c: Condition) => c.type === ConditionType.ControlPlaneInitialized && c.status === 'True') ?? false;
   const initialized = wasInitialized || readyControlPlanes > 0;
+  const observed = facts.progress?.availability;
   // A majority of etcd members answering: the control plane can take writes.
-  const available = controlPlanes.length > 0 && readyControlPlanes > controlPlanes.length / 2;
+  const available = observed ? observed.controlPlane.available : controlPlanes.length > 0 && readyControlPlanes > controlPlanes.length / 2;
   const infrastructure = initialized || machines.some((m) => m.phase === 'Running');
   const operation = operationOf(facts.progress);
   const blocker = blockerOf(facts);
@@ -56,14 +60,18 @@ export function clusterStatus(facts: ClusterFacts, stored: ClusterStatus | undef
       : isFalse(ConditionType.ControlPlaneInitialized, waiting?.reason ?? ConditionReason.WaitingForControlPlane, waiting?.message),
   );
   conditions.push(
-    available
-      ? isTrue(ConditionType.ControlPlaneAvailable, undefined, cpCount)
-      : isFalse(
-          ConditionType.ControlPlaneAvailable,
-          waiting?.reason ?? ConditionReason.WaitingForControlPlane,
-          waiting?.message ?? cpCount,
-        ),
+    observed
+      ? availabilityCondition(ConditionType.ControlPlaneAvailable, observed.controlPlane)
+      : available
+        ? isTrue(ConditionType.ControlPlaneAvailable, undefined, cpCount)
+        : isFalse(
+            ConditionType.ControlPlaneAvailable,
+            waiting?.reason ?? ConditionReason.WaitingForControlPlane,
+            waiting?.message ?? cpCount,
+          ),
   );
+  const workers = observed?.workers ?? workersFromMachines(facts, waiting);
+  conditions.push(availabilityCondition(ConditionType.WorkersAvailable, workers));
   const rolling = operation ? rollingOutReason(operation.kind, operation.summary) : undefined;
   conditions.push(
     operation && rolling
@@ -84,7 +92,15 @@ export function clusterStatus(facts: ClusterFacts, stored: ClusterStatus | undef
       : isFalse(ConditionType.Blocked, ConditionReason.NotBlocked),
   );
   conditions.unshift(
-    readyCondition(facts, { available, blocker, provisioning, machines: machines.map((m) => ({ name: m.name, ready: m.ready })) }),
+    readyCondition(facts, {
+      available,
+      controlPlane: observed?.controlPlane,
+      workers,
+      blocker,
+      provisioning,
+      // Without the workflow's verdict, every machine must be Ready; with it, the two availabilities decide (CAPI v1beta2).
+      notReady: observed ? [] : machines.filter((m) => !isMachineReady(m)).map((m) => m.name),
+    }),
   );
 
   const phase = facts.deleting
@@ -119,19 +135,42 @@ function deletingMessage(facts: ClusterFacts): string {
   const operation = operationOf(facts.progress);
   if (operation?.kind === 'delete') return describeStep(operation);
   if (operation) {
-    const blocked = (facts.progress?.blocked.length ?? 0) > 0 ? ', which is blocked: `capstan retry` or `capstan abort` it' : '';
-    return `waits for "${operation.summary}" to end first${blocked}`;
+    return `waits for "${operation.summary}" to end at its next safe point`;
   }
   return 'waiting for the cluster workflow to delete the cluster';
+}
+
+/** A condition that says what the workflow found, reason and message as it gave them. */
+function availabilityCondition(type: string, availability: Availability): ConditionDraft {
+  return availability.available
+    ? isTrue(type, availability.reason || undefined, availability.message || undefined)
+    : isFalse(type, availability.reason || ConditionReason.WaitingForMachines, availability.message || undefined);
+}
+
+/** Workers judged from their machines, until the workflow reports its own verdict: every worker Ready. */
+function workersFromMachines(facts: ClusterFacts, waiting: { reason: string; message: string } | undefined): Availability {
+  const workers = machinesOf(facts.progress).filter((m) => m.role === 'worker');
+  const ready = workers.filter(isMachineReady).length;
+  const message = `${ready}/${workers.length} worker machines ready`;
+  if (facts.progress === undefined || (workers.length === 0 && waiting))
+    return {
+      available: false,
+      reason: waiting?.reason ?? ConditionReason.Pending,
+      message: waiting?.message ?? 'no progress reported yet',
+    };
+  if (ready < workers.length) return { available: false, reason: ConditionReason.WaitingForMachines, message };
+  return { available: true, reason: '', message };
 }
 
 function readyCondition(
   facts: ClusterFacts,
   at: {
     available: boolean;
+    controlPlane: Availability | undefined;
+    workers: Availability;
     blocker: { reason: string; message: string } | undefined;
     provisioning: { reason: string; message: string } | undefined;
-    machines: { name: string; ready: boolean }[];
+    notReady: string[];
   },
 ): ConditionDraft {
   if (facts.deleting) return isFalse(ConditionType.Ready, ConditionReason.Deleting, 'the Cluster is being deleted');
@@ -150,10 +189,18 @@ function readyCondition(
   }
   if (!at.available) {
     const why = at.provisioning ??
-      paused ?? { reason: ConditionReason.WaitingForControlPlane, message: 'the control plane has no etcd quorum of Ready machines' };
+      paused ??
+      (at.controlPlane?.reason ? at.controlPlane : undefined) ?? {
+        reason: ConditionReason.WaitingForControlPlane,
+        message: 'the control plane has no etcd quorum of Ready machines',
+      };
     return isFalse(ConditionType.Ready, why.reason, why.message);
   }
-  const notReady = at.machines.filter((m) => !m.ready).map((m) => m.name);
-  if (notReady.length > 0) return isFalse(ConditionType.Ready, ConditionReason.WaitingForMachines, `not Ready: ${notReady.join(', ')}`);
+  if (at.notReady.length > 0)
+    return isFalse(ConditionType.Ready, ConditionReason.WaitingForMachines, `not Ready: ${at.notReady.join(', ')}`);
+  if (!at.workers.available) {
+    const why = at.provisioning ?? paused ?? at.workers;
+    return isFalse(ConditionType.Ready, why.reason || ConditionReason.WaitingForMachines, why.message);
+  }
   return isTrue(ConditionType.Ready);
 }

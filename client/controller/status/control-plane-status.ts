@@ -7,10 +7,13 @@ import { operationStatus } from './operation-status.ts';
 import {
   controlPlaneKinds,
   describeStep,
+  isMachineAvailable,
+  isMachineReady,
   machinesOf,
   oldestVersion,
   operationOf,
   touchesControlPlane,
+  upToDateCondition,
   type ProgressMachine,
 } from './progress-view.ts';
 import { issuesOf } from './spec-verdict.ts';
@@ -22,8 +25,10 @@ export interface WantedVersions {
   readonly talos?: string | undefined;
 }
 
-/** Whether a machine runs what the spec asks (the workflow's own verdict when it gives one). */
+/** Whether a machine runs what the spec asks (its UpToDate condition, or the workflow's own verdict, when given). */
 export function isAtWantedVersions(machine: ProgressMachine, wanted: WantedVersions): boolean {
+  const condition = upToDateCondition(machine);
+  if (condition !== undefined) return condition;
   if (machine.upToDate !== undefined) return machine.upToDate;
   if (machine.kubernetesVersion === '') return false;
   return (
@@ -35,12 +40,18 @@ export function isAtWantedVersions(machine: ProgressMachine, wanted: WantedVersi
 /**
  * A TalosControlPlane's status as CACPPT reports it (replicas, readyReplicas, updatedReplicas,
  * unavailableReplicas, initialized, ready, version, selector for `kubectl scale`) plus Ready,
- * Available and RollingOut conditions and the operation changing the control plane.
+ * Available and RollingOut conditions and the operation changing the control plane. Counts follow
+ * the machines' conditions as the workflow last observed them; Available follows its verdict on
+ * the control plane (etcd quorum) when it gives one.
  */
 export function controlPlaneStatus(tcp: RawObject, facts: ClusterFacts, wanted: WantedVersions): StatusDraft {
   const machines = machinesOf(facts.progress).filter((m) => m.role === 'control-plane');
-  const ready = machines.filter((m) => m.ready).length;
-  const available = machines.length > 0 && ready > machines.length / 2;
+  const ready = machines.filter(isMachineReady).length;
+  const unavailable = machines.filter((m) => !isMachineAvailable(m)).length;
+  // The workflow's verdict (etcd quorum, the API server) when it observed one; else a majority of Ready members.
+  const observed = facts.progress?.availability?.controlPlane;
+  const available = observed ? observed.available : machines.length > 0 && ready > machines.length / 2;
+  const readyCount = `${ready}/${machines.length} control-plane machines ready`;
   const initialized = ready > 0 || (tcp.status as { initialized?: boolean } | undefined)?.initialized === true;
   const operation = operationOf(facts.progress);
   const touched = touchesControlPlane(operation);
@@ -54,7 +65,7 @@ export function controlPlaneStatus(tcp: RawObject, facts: ClusterFacts, wanted: 
     conditions.push(isFalse(ConditionType.Ready, blocker.reason, blocker.message));
   else if (!available)
     conditions.push(
-      isFalse(ConditionType.Ready, ConditionReason.WaitingForControlPlane, `${ready}/${machines.length} control-plane machines ready`),
+      isFalse(ConditionType.Ready, observed?.reason ?? ConditionReason.WaitingForControlPlane, observed?.message ?? readyCount),
     );
   else if (ready < desiredReplicas)
     conditions.push(
@@ -63,8 +74,8 @@ export function controlPlaneStatus(tcp: RawObject, facts: ClusterFacts, wanted: 
   else conditions.push(isTrue(ConditionType.Ready));
   conditions.push(
     available
-      ? isTrue('Available')
-      : isFalse('Available', ConditionReason.WaitingForControlPlane, `${ready}/${machines.length} control-plane machines ready`),
+      ? isTrue('Available', observed?.reason, observed?.message)
+      : isFalse('Available', observed?.reason ?? ConditionReason.WaitingForControlPlane, observed?.message ?? readyCount),
   );
   conditions.push(
     operation && touched && operation.kind !== 'provision' && operation.kind !== 'delete'
@@ -84,7 +95,7 @@ export function controlPlaneStatus(tcp: RawObject, facts: ClusterFacts, wanted: 
       replicas: machines.length,
       readyReplicas: ready,
       updatedReplicas: machines.filter((m) => isAtWantedVersions(m, wanted)).length,
-      unavailableReplicas: machines.length - ready,
+      unavailableReplicas: unavailable,
       initialized,
       bootstrapped: initialized,
       ready: available,

@@ -5,20 +5,30 @@ import { blockerOf, type ClusterFacts } from './cluster-facts.ts';
 import { isFalse, isTrue, type ConditionDraft } from './conditions.ts';
 import { isAtWantedVersions, type WantedVersions } from './control-plane-status.ts';
 import { operationStatus } from './operation-status.ts';
-import { concernsDeployment, describeStep, machinesOf, operationOf, touchesDeployment } from './progress-view.ts';
+import {
+  concernsDeployment,
+  describeStep,
+  isMachineAvailable,
+  isMachineReady,
+  machinesOf,
+  operationOf,
+  touchesDeployment,
+} from './progress-view.ts';
 import { issuesOf } from './spec-verdict.ts';
 import type { StatusDraft } from './status-draft.ts';
 
 /**
  * A MachineDeployment's status as CAPI reports it (replicas, readyReplicas, availableReplicas,
- * updatedReplicas, unavailableReplicas, phase, selector for `kubectl scale`) plus Ready and
- * RollingOut conditions and the operation changing it.
+ * updatedReplicas, unavailableReplicas, phase, selector for `kubectl scale`) plus Ready,
+ * Available and RollingOut conditions and the operation changing it. Counts follow the machines'
+ * conditions as the workflow last observed them, where it gives them.
  */
 export function deploymentStatus(md: RawObject, facts: ClusterFacts, wanted: WantedVersions): StatusDraft {
   const name = md.metadata?.name ?? '';
   const all = machinesOf(facts.progress);
   const machines = all.filter((m) => m.role === 'worker' && m.deployment === name);
-  const ready = machines.filter((m) => m.ready).length;
+  const ready = machines.filter(isMachineReady).length;
+  const available = machines.filter(isMachineAvailable).length;
   const desired = numberAt(md, 'spec.replicas') ?? 1;
   const operation = operationOf(facts.progress);
   const touched = touchesDeployment(operation, name, all);
@@ -43,7 +53,9 @@ export function deploymentStatus(md: RawObject, facts: ClusterFacts, wanted: Wan
     conditions.push(isFalse(ConditionType.Ready, ConditionReason.WaitingForMachines, `${ready}/${desired} machines ready`));
   else conditions.push(isTrue(ConditionType.Ready));
   conditions.push(
-    ready >= desired ? isTrue('Available') : isFalse('Available', ConditionReason.WaitingForMachines, `${ready}/${desired} machines ready`),
+    available >= desired
+      ? isTrue('Available')
+      : isFalse('Available', ConditionReason.WaitingForMachines, `${available}/${desired} machines available`),
   );
   const rolling = touched && operation !== undefined && operation.kind !== 'provision' && operation.kind !== 'delete';
   conditions.push(
@@ -62,9 +74,9 @@ export function deploymentStatus(md: RawObject, facts: ClusterFacts, wanted: Wan
       selector: `${clusterNameLabel}=${facts.name},${deploymentNameLabel}=${name}`,
       replicas: machines.length,
       readyReplicas: ready,
-      availableReplicas: ready,
+      availableReplicas: available,
       updatedReplicas: machines.filter((m) => isAtWantedVersions(m, wanted)).length,
-      unavailableReplicas: Math.max(desired - ready, 0),
+      unavailableReplicas: Math.max(desired - available, 0),
       phase,
       ...(generation === undefined ? {} : { observedGeneration: generation }),
       ...(op ? { operation: op } : {}),

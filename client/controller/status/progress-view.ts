@@ -1,20 +1,35 @@
 import type { ClusterProgress, MachineProgress } from '../../../api/cluster-messages.ts';
 
-/**
- * Fields the controller shows when the cluster workflow's progress carries them (asked of the
- * workflow side; absent today): where a machine's VM runs, whether it matches the current spec,
- * and which MachineDeployment an operation changes.
- */
-export interface MachineExtras {
-  readonly vm?: { readonly node: string; readonly vmid: number };
-  readonly upToDate?: boolean;
-}
-export type ProgressMachine = MachineProgress & MachineExtras;
+/** A machine as the cluster workflow's progress reports it. */
+export type ProgressMachine = MachineProgress;
 export type ProgressOperation = NonNullable<ClusterProgress['operation']> & { readonly deployment?: string };
 
 /** The progress's machines with the optional extras typed. */
 export function machinesOf(progress: ClusterProgress | undefined): readonly ProgressMachine[] {
   return progress?.machines ?? [];
+}
+
+/** A machine's condition of a type, when the workflow's last observation gave its conditions. */
+function conditionOf(machine: ProgressMachine, type: string): NonNullable<ProgressMachine['conditions']>[number] | undefined {
+  return machine.conditions?.find((c) => c.type === type);
+}
+
+/** Ready as its Machine's Ready condition says (or NodeReady without one); the workflow's flag when it gave no conditions. */
+export function isMachineReady(machine: ProgressMachine): boolean {
+  const condition = conditionOf(machine, 'Ready') ?? conditionOf(machine, 'NodeReady');
+  return condition ? condition.status === 'True' : machine.ready;
+}
+
+/** Available as its Available condition says; a ready machine is available otherwise (Capstan has no minReadySeconds). */
+export function isMachineAvailable(machine: ProgressMachine): boolean {
+  const condition = conditionOf(machine, 'Available');
+  return condition ? condition.status === 'True' : isMachineReady(machine);
+}
+
+/** Its UpToDate condition, when the workflow gave one (CAPI v1beta2's name). */
+export function upToDateCondition(machine: ProgressMachine): boolean | undefined {
+  const condition = conditionOf(machine, 'UpToDate');
+  return condition ? condition.status === 'True' : undefined;
 }
 
 /** The running operation with its optional extras typed. */
