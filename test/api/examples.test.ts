@@ -51,6 +51,24 @@ describe('examples/demo (the npm start demo, in CAPI manifests)', () => {
     expect(result.desired.machineDeployments.map((md) => [md.name, md.replicas])).toEqual([['demo-md-0', 2]]);
   });
 
+  it('machine-health-check.yaml becomes a health check on the workers, in seconds, at most one remediated at a time', () => {
+    const check = readFileSync(new URL('../../examples/demo/machine-health-check.yaml', import.meta.url), 'utf8');
+    const result = toDesiredCluster({ namespace: 'default', name: 'demo' }, objectsFromManifests(documents(`${yaml}\n---\n${check}`)));
+    expect(result.ok ? result.warnings.map(describeIssue) : result.errors.map(describeIssue)).toEqual([]);
+    expect(result.ok && result.desired.healthChecks).toEqual([
+      {
+        name: 'demo-workers',
+        selector: { matchLabels: { 'cluster.x-k8s.io/deployment-name': 'demo-md-0' }, matchExpressions: [] },
+        unhealthyConditions: [
+          { type: 'Ready', status: 'Unknown', timeoutSeconds: 60 },
+          { type: 'Ready', status: 'False', timeoutSeconds: 60 },
+        ],
+        maxUnhealthy: 1,
+        nodeStartupTimeoutSeconds: 600,
+      },
+    ]);
+  });
+
   it('its upgrade patches plan three minors with Talos interleaved', () => {
     const patched = yaml
       .replace('version: v1.32.9\n  replicas: 3', 'version: v1.35.0\n  replicas: 3')
