@@ -76,6 +76,11 @@ export const ErrorType = {
    * unhealthy since the plan was made). Clears by itself when the member recovers; checked again.
    */
   EtcdQuorumAtRisk: 'EtcdQuorumAtRisk',
+  /**
+   * An operation met a cluster its plan does not fit (machines it waits for that nobody builds: a
+   * run reset or terminated left them). It ends; the cluster workflow observes and plans again.
+   */
+  PlanOutdated: 'PlanOutdated',
 } as const;
 
 export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];
@@ -83,6 +88,7 @@ export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];
 /** Failure types a retry policy must not retry: only a changed spec or an operator helps. */
 export const nonRetryableErrorTypes: readonly ErrorType[] = [
   ErrorType.InvalidDesiredCluster,
+  ErrorType.PlanOutdated,
   ErrorType.OperationAborted,
   ErrorType.ProxmoxInvalidRequest,
   ErrorType.ProxmoxPermissionDenied,

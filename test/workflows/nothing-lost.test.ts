@@ -128,7 +128,9 @@ describe('nothing is lost', { timeout: 600_000 }, () => {
       async () => {
         const p = await c.probe.progress();
         const workers = p.machines.filter((m) => m.role === 'worker');
-        if (p.phase !== 'Idle' || workers.length !== 4 || !workers.every((m) => m.ready)) throw new Error(`still ${p.phase}`);
+        if (p.phase !== 'Idle' || workers.length !== 4 || !workers.every((m) => m.ready)) {
+          throw new Error(`still ${p.phase} ${p.held ?? ''} ${JSON.stringify(p.recent.slice(-2))}`);
+        }
         return p;
       },
       300_000,

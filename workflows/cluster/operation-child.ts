@@ -1,4 +1,5 @@
 import {
+  ApplicationFailure,
   CancellationScope,
   ChildWorkflowFailure,
   condition,
@@ -8,6 +9,7 @@ import {
   TerminatedFailure,
 } from '@temporalio/workflow';
 import type { ClusterPlan } from '../../api/cluster-plan.ts';
+import { ErrorType } from '../../api/errors.ts';
 import type { OperationInput, OperationOutcome } from '../../api/cluster-operations.ts';
 import { controlPlaneWorkflow } from '../control-plane-workflow.ts';
 import { deleteClusterWorkflow } from '../delete-cluster-workflow.ts';
@@ -21,7 +23,8 @@ type Planned = Extract<ClusterPlan, { ok: true }>;
 /** How an operation ended, seen from the cluster workflow. */
 export interface OperationEnd {
   /** Terminated: someone ended the run (e.g. from the Web UI); nothing is held, the next plan starts from a new observation. */
-  readonly outcome: OperationOutcome['outcome'] | 'Failed' | 'Superseded' | 'Terminated';
+  /** Outdated: the plan no longer fit what the operation observed; the next plan starts from a new observation. */
+  readonly outcome: OperationOutcome['outcome'] | 'Failed' | 'Outdated' | 'Superseded' | 'Terminated';
   readonly reason?: string | undefined;
 }
 
@@ -50,6 +53,8 @@ export async function runOperationChild(
         if (isCancellation(error)) run.end = { outcome: 'Superseded' };
         else if (error instanceof ChildWorkflowFailure && error.cause instanceof TerminatedFailure)
           run.end = { outcome: 'Terminated', reason: error.cause.message };
+        else if (error instanceof ChildWorkflowFailure && isOutdated(error))
+          run.end = { outcome: 'Outdated', reason: error.cause?.message };
         else if (error instanceof ChildWorkflowFailure) run.end = { outcome: 'Failed', reason: error.cause?.message ?? error.message };
         else run.failure = error;
       },
@@ -96,4 +101,8 @@ function startOperation(workflowId: string, plan: Planned, input: OperationInput
     case 'none':
       return Promise.resolve({ outcome: 'Succeeded' });
   }
+}
+
+function isOutdated(error: ChildWorkflowFailure): boolean {
+  return error.cause instanceof ApplicationFailure && error.cause.type === ErrorType.PlanOutdated;
 }

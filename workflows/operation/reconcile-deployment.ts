@@ -1,5 +1,5 @@
 import type { DesiredCluster } from '../../api/desired-cluster.ts';
-import { refusalFailure } from './refusal-failure.ts';
+import { outdatedPlanFailure, refusalFailure } from './refusal-failure.ts';
 import { rolloutStep } from '../../plan/rollout.ts';
 import { planScale } from '../../plan/scale.ts';
 import { shapeHash } from '../../plan/shape-hash.ts';
@@ -45,8 +45,8 @@ export async function reconcileDeployment(scope: OperationScope, versions: Desir
     if (!decision.ok) throw refusalFailure(decision.reason);
     if (decision.done || (decision.create === 0 && decision.delete.length === 0)) {
       if (decision.done || group.every((m) => m.phase === 'Running' && m.ready)) return;
-      throw refusalFailure(
-        `the rollout of ${deployment} cannot go on: machines it waits for are not Ready (${group
+      throw outdatedPlanFailure(
+        `the rollout of ${deployment} cannot go on: machines it waits for are not Ready and nothing builds them (${group
           .filter((m) => !m.ready)
           .map((m) => m.name)
           .join(', ')})`,
