@@ -1,3 +1,4 @@
+import type { ClusterObservation } from './observation.ts';
 import type { ClusterProgress } from './cluster-messages.ts';
 import type { DesiredClusterInput } from './desired-cluster.ts';
 
@@ -22,6 +23,11 @@ export interface ClusterWorkflowState {
   recent: ClusterProgress['recent'];
   /** When each stray VM (by `<node>/<vmid>`) was first seen: destroyed once the grace period has passed. */
   strays: Record<string, string>;
+  /**
+   * The last observation, carried across continue-as-new as a cache only: the new run shows it
+   * until its own first observation (instead of an empty cluster) and never plans from it.
+   */
+  lastObservation?: ClusterObservation;
   /** Continue-as-new past this many history events (between operations); default 8,000. */
   historyLimit?: number;
 }

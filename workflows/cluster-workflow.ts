@@ -34,6 +34,8 @@ export async function clusterWorkflow(input: ClusterWorkflowState): ReturnType<C
 
   setHandler(desiredClusterSignal, (desired) => {
     state.desired = desired;
+    // A refusal was about the spec it replaces: the new one is planned at once.
+    view.refusal = undefined;
   });
   setHandler(deleteClusterSignal, () => {
     state.deleting = true;
@@ -68,7 +70,7 @@ export async function clusterWorkflow(input: ClusterWorkflowState): ReturnType<C
   for (;;) {
     if (tooLong()) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof clusterWorkflow>(state);
+      await continueAsNew<typeof clusterWorkflow>({ ...state, lastObservation: view.observation });
     }
     if (state.desired === undefined) {
       await condition(() => state.desired !== undefined || tooLong());

@@ -39,9 +39,21 @@ export class ProxmoxClient {
         : undefined;
   }
 
-  /** GET and parse `data` with `schema`. */
-  get<T extends z.ZodType>(path: string, schema: T, params: ProxmoxParams = {}): Promise<z.output<T>> {
-    return this.request('GET', path, schema, params);
+  /**
+   * GET and parse `data` with `schema`. A read is safe to repeat, so a 5xx or a network error is
+   * tried again twice, shortly, before it fails the activity: one busy moment of a PVE node
+   * should not cost a whole activity attempt (writes are left to the activity's idempotency).
+   */
+  async get<T extends z.ZodType>(path: string, schema: T, params: ProxmoxParams = {}): Promise<z.output<T>> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.request('GET', path, schema, params);
+      } catch (error) {
+        const transient = error instanceof ProxmoxNetworkError || (error instanceof ProxmoxApiError && error.status >= 500);
+        if (!transient || attempt >= readAttempts) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      }
+    }
   }
 
   /** POST form parameters and parse `data` with `schema`. */
@@ -92,6 +104,9 @@ export class ProxmoxClient {
     return parsed.data;
   }
 }
+
+/** How often a GET is tried before its failure is the activity's. */
+const readAttempts = 3;
 
 function encodeParams(params: ProxmoxParams): string {
   const search = new URLSearchParams();

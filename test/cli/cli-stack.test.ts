@@ -154,7 +154,7 @@ describe('capstan on the stack', () => {
     expect(lines[2]).toMatch(/^├─ClusterInfrastructure - ProxmoxCluster\/kappa\b/);
     expect(lines[3]).toMatch(/^├─ControlPlane - TalosControlPlane\/kappa-control-plane +True +v1\.33\.4 +v1\.11\.5$/);
     const cp = done.machines.find((m) => m.role === 'control-plane')?.name ?? '';
-    expect(lines[4]).toMatch(new RegExp(`^│ └─Machine/${cp} +True +v1\\.33\\.4 +v1\\.11\\.5 +\\S+/\\d+$`));
+    expect(lines[4]).toMatch(new RegExp(`^│ └─Machine/${cp} +True +Ready +\\S+ +v1\\.33\\.4 +v1\\.11\\.5 +\\S+/\\d+$`));
     expect(lines[5]).toBe('└─Workers');
     expect(lines[6]).toMatch(/^ {2}└─MachineDeployment\/kappa-md-0 +True +v1\.33\.4 +v1\.11\.5$/);
     const workers = done.machines

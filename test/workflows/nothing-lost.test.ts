@@ -15,6 +15,7 @@ import { inventoryViolations } from '../harness/inventory-invariant.ts';
 import { ClusterProbe, startClusterWorkflow, type ClusterHandle } from './cluster-probe.ts';
 import { startLifecycleStack, type LifecycleStack } from './lifecycle-stack.ts';
 
+// Networks 127.0.110–115: no other test file uses them (files run in parallel; a shared address mixes up TLS).
 let stack: LifecycleStack;
 beforeAll(async () => {
   // The dev server: the time-skipping test server never tells a parent its child was terminated.
@@ -66,7 +67,7 @@ function halfBuilt(probe: ClusterProbe): Promise<string> {
 
 describe('nothing is lost', { timeout: 600_000 }, () => {
   it('a wrong template blocks at the clone; fixing it in the spec provisions, without an abort', async () => {
-    const c = await startCluster('lambda', 90, { controlPlane: { replicas: 1, machine: { ...simMachineShape, templateVmid: 9999 } } });
+    const c = await startCluster('lambda', 110, { controlPlane: { replicas: 1, machine: { ...simMachineShape, templateVmid: 9999 } } });
     const blocked = await c.probe.blocked();
     expect(blocked).toMatchObject({ step: 'clone VM', errorType: 'ProxmoxTemplateNotFound' });
     expect((await c.probe.progress()).phase).toBe('Blocked');
@@ -83,7 +84,7 @@ describe('nothing is lost', { timeout: 600_000 }, () => {
 
   it('a first control plane whose config cannot be rendered is built again once the patch is fixed', async () => {
     const badPatch = [{ op: 'replace' as const, path: '/machine/nonexistent/field', value: 'x' }];
-    const c = await startCluster('mu', 91, { talos: { strategicPatches: [], configPatches: badPatch } });
+    const c = await startCluster('mu', 111, { talos: { strategicPatches: [], configPatches: badPatch } });
     const blocked = await c.probe.blocked();
     expect(blocked).toMatchObject({ step: 'render machine config', errorType: 'InvalidConfigPatch' });
     await c.change({ talos: { strategicPatches: [], configPatches: [] } });
@@ -96,7 +97,7 @@ describe('nothing is lost', { timeout: 600_000 }, () => {
   });
 
   it('an operation terminated in the middle of a batch leaves machines the next plan finds and finishes', async () => {
-    const c = await startCluster('nu', 92, {});
+    const c = await startCluster('nu', 112, {});
     await c.probe.settled(1);
     await c.change({ machineDeployments: [{ name: 'md-0', replicas: 4, machine: simMachineShape }] });
     const scaling = await halfBuilt(c.probe);
@@ -110,7 +111,7 @@ describe('nothing is lost', { timeout: 600_000 }, () => {
   });
 
   it('an operation reset to its start from the Web UI in the middle of a batch ends with every machine built once', async () => {
-    const c = await startCluster('pi', 95, {});
+    const c = await startCluster('pi', 115, {});
     await c.probe.settled(1);
     await c.change({ machineDeployments: [{ name: 'md-0', replicas: 4, machine: simMachineShape }] });
     const scaling = await halfBuilt(c.probe);
@@ -143,7 +144,7 @@ describe('nothing is lost', { timeout: 600_000 }, () => {
   });
 
   it('an operation paused and aborted in the middle of a batch holds the cluster; the next spec plans from what was built', async () => {
-    const c = await startCluster('omicron', 94, {});
+    const c = await startCluster('omicron', 114, {});
     await c.probe.settled(1);
     await c.change({ machineDeployments: [{ name: 'md-0', replicas: 4, machine: simMachineShape }] });
     const scaling = await halfBuilt(c.probe);
@@ -171,7 +172,7 @@ describe('nothing is lost', { timeout: 600_000 }, () => {
   });
 
   it('deleting a cluster while an operation is blocked ends the operation and deletes everything', async () => {
-    const c = await startCluster('xi', 93, {});
+    const c = await startCluster('xi', 113, {});
     await c.probe.settled(1);
     await c.change({ machineDeployments: [{ name: 'md-0', replicas: 3, machine: { ...simMachineShape, templateVmid: 9999 } }] });
     await c.probe.blocked();

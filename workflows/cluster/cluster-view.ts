@@ -20,8 +20,8 @@ export interface RunningOperation {
 }
 
 /**
- * What the cluster workflow holds in memory between observations (never across continue-as-new):
- * the latest observation, the runs reporting to it, the running operation, and what it last told
+ * What the cluster workflow holds in memory between observations (across continue-as-new only as
+ * a cache shown until the new run's first observation): the latest observation, the runs reporting to it, the running operation, and what it last told
  * the operator. Answers `clusterProgress` and keeps the Web UI's search attribute and memo current.
  */
 export class ClusterView {
@@ -35,7 +35,10 @@ export class ClusterView {
   readonly runs = new Map<string, RunProgress>();
   private published = '';
 
-  constructor(private readonly state: ClusterWorkflowState) {}
+  constructor(private readonly state: ClusterWorkflowState) {
+    if (state.lastObservation) this.observe(state.lastObservation);
+    delete state.lastObservation;
+  }
 
   observe(observation: ClusterObservation): void {
     this.observation = observation;
