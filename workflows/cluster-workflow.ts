@@ -65,14 +65,17 @@ export async function clusterWorkflow(input: ClusterWorkflowState): ReturnType<C
     await condition(() => spec() !== seen || tooLong(), intervalSeconds * 1000);
   };
 
+  const continueIfTooLong = async (): Promise<void> => {
+    if (!tooLong()) return;
+    await condition(allHandlersFinished);
+    await continueAsNew<typeof clusterWorkflow>({ ...state, lastObservation: view.observation });
+  };
+
   let last = '';
   let repeats = 0;
   for (;;) {
-    if (tooLong()) {
-      await condition(allHandlersFinished);
-      await continueAsNew<typeof clusterWorkflow>({ ...state, lastObservation: view.observation });
-    }
     if (state.desired === undefined) {
+      await continueIfTooLong();
       await condition(() => state.desired !== undefined || tooLong());
       continue;
     }
@@ -83,6 +86,9 @@ export async function clusterWorkflow(input: ClusterWorkflowState): ReturnType<C
     const observed = await observeAndHeal(view, state, desired, !held() && !state.deleting);
     // An operation shows as running until the cluster it left has been observed.
     view.finishOperation();
+    // Only here, just after an observation: the next run starts from what was just seen, never
+    // from a view older than the last operation.
+    await continueIfTooLong();
     if (observed === 'remediating') continue;
     if (observed === 'failed') {
       await idle(interval);

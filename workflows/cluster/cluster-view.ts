@@ -20,9 +20,10 @@ export interface RunningOperation {
 }
 
 /**
- * What the cluster workflow holds in memory between observations (across continue-as-new only as
- * a cache shown until the new run's first observation): the latest observation, the runs reporting to it, the running operation, and what it last told
- * the operator. Answers `clusterProgress` and keeps the Web UI's search attribute and memo current.
+ * What the cluster workflow holds in memory between observations: the latest observation (carried
+ * across continue-as-new as a cache, shown until the new run observes), the runs reporting to it,
+ * the running operation, and what it last told the operator. Answers `clusterProgress` and keeps
+ * the Web UI's search attribute and memo current.
  */
 export class ClusterView {
   observation: ClusterObservation | undefined;
