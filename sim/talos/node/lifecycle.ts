@@ -206,7 +206,11 @@ export function comeUp(ctx: TalosContext, node: SimNode): void {
     record(ctx, node, 'node.up');
     const epoch = node.epoch;
     ctx.timers.after(servicesDelay, () => {
-      if (node.epoch === epoch) ctx.changed();
+      if (node.epoch !== epoch) return;
+      // Timers run on the monotonic clock and Date.now() on the wall clock: this can fire a
+      // millisecond before servicesReadyAt, and nothing else may come to join etcd afterwards.
+      node.servicesReadyAt = Math.min(node.servicesReadyAt ?? now, Date.now());
+      ctx.changed();
     });
     ctx.changed();
   });
