@@ -167,8 +167,8 @@ describe('capstan on the stack', () => {
       below.filter((l) => l.includes('MachineSet/')).every((l) => /MachineSet\/kappa-md-0-\S+ +True +v1\.33\.4 +v1\.11\.5$/.test(l)),
     ).toBe(true);
     expect(below.filter((l) => l.includes('Machine/'))).toEqual([
-      expect.stringMatching(new RegExp(`├─Machine/${workers[0] ?? ''} +True +v1\\.33\\.4 +v1\\.11\\.5 +\\S+/\\d+$`)),
-      expect.stringMatching(new RegExp(`└─Machine/${workers[1] ?? ''} +True +v1\\.33\\.4 +v1\\.11\\.5 +\\S+/\\d+$`)),
+      expect.stringMatching(new RegExp(`├─Machine/${workers[0] ?? ''} +True +Ready +\\S+ +v1\\.33\\.4 +v1\\.11\\.5 +\\S+/\\d+$`)),
+      expect.stringMatching(new RegExp(`└─Machine/${workers[1] ?? ''} +True +Ready +\\S+ +v1\\.33\\.4 +v1\\.11\\.5 +\\S+/\\d+$`)),
     ]);
     expect(described.out).toContain('Workflow   cluster/default/kappa · Idle · generation 1 · 1 operation');
 
