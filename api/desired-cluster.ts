@@ -28,7 +28,7 @@ export const RolloutStrategy = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('RollingUpdate'),
     maxSurge: IntOrPercent.default(1),
-    maxUnavailable: IntOrPercent.default(0),
+    maxUnavailable: IntOrPercent.refine((v) => typeof v === 'number' || Number(v.slice(0, -1)) <= 100, 'must be at most 100%').default(0),
   }),
   z.object({ type: z.literal('InPlace') }),
 ]);

@@ -4,7 +4,7 @@ import { ipamGroup, ipamVersion, Ipv4PoolSpec, type IpAddressSpec, type Ipv4Pool
 import type { StaticAddress } from '../../api/proxmox.ts';
 import { failure } from '../failure.ts';
 import { expandPool } from './ipv4-pool.ts';
-import { formatIpv4, parseIpv4 } from './ipv4.ts';
+import { formatIpv4, parseIpv4 } from '../../api/ipv4.ts';
 
 /** Who asks for an address, from which pool. */
 export interface IpRequest {

@@ -10,6 +10,7 @@ import { healthChecksOf } from './mapping/health-checks.ts';
 import { describeIssue, newIssueLog, parseAt, type IssueLog, type MappingIssue, type ObjectKey } from './mapping/issues.ts';
 import { machineFromTemplate, type TemplateMachine } from './mapping/machine-shape.ts';
 import { clusterInfrastructure } from './mapping/network.ts';
+import { poolFitsCluster } from './mapping/pool-size.ts';
 import { placement, sharedVmIdRange } from './mapping/placement.ts';
 import { controlPlaneStrategy } from './mapping/rollout.ts';
 import { talosPatchesFrom } from './mapping/talos-patches.ts';
@@ -140,6 +141,8 @@ function mapCluster(
       message: 'must be an Image Factory schematic ID (64 lowercase hex digits)',
     });
   }
+
+  if (infrastructure && controlPlane && proxmox) poolFitsCluster(infrastructure, controlPlane, deployments, proxmoxKey, log);
 
   if (!clusterName || !controlPlane || !versions || !catalog || !infrastructure || !allowedNodes || log.errors.length > 0) return undefined;
   const paused = cluster.spec.paused === true || cluster.metadata.annotations?.[pausedAnnotation] !== undefined;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { poolAddresses } from '../../ipv4-pool.ts';
 import type { DesiredClusterInput } from '../../desired-cluster.ts';
 import type { Cluster } from '../cluster.ts';
 import type { ApiEndpoint } from '../meta.ts';
@@ -119,6 +120,13 @@ export function clusterInfrastructure(
     if (pool.prefix > 32) error(proxmoxKey, 'spec.ipv4Config.prefix', `must be at most 32 for IPv4, not ${pool.prefix}`);
     if (pool.gateway !== undefined && !isIpv4(pool.gateway))
       error(proxmoxKey, 'spec.ipv4Config.gateway', `must be an IPv4 address, not ${pool.gateway}`);
+    if (log.errors.length === errorsBefore) {
+      // Well-formed entries can still describe no usable pool: a range written backwards, an
+      // address outside the gateway's subnet. The allocator would find out only at the first machine.
+      const usable = poolAddresses(pool);
+      if (!Array.isArray(usable))
+        error(proxmoxKey, usable.entry === undefined ? 'spec.ipv4Config' : `spec.ipv4Config.addresses[${usable.entry}]`, usable.message);
+    }
     if (pool.metric !== undefined)
       log.warnings.push({
         object: proxmoxKey,

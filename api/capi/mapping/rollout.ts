@@ -68,6 +68,14 @@ export function deploymentStrategy(
     case 'RollingUpdate': {
       const maxSurge = strategy?.rollingUpdate?.maxSurge ?? 1;
       const maxUnavailable = strategy?.rollingUpdate?.maxUnavailable ?? 0;
+      if (typeof maxUnavailable === 'string' && /^\d+%$/.test(maxUnavailable) && Number(maxUnavailable.slice(0, -1)) > 100) {
+        log.errors.push({
+          object,
+          path: 'spec.strategy.rollingUpdate.maxUnavailable',
+          message: `must be at most 100%, not ${maxUnavailable}: no more machines than there are can be unavailable`,
+        });
+        return undefined;
+      }
       if (isZero(maxSurge) && isZero(maxUnavailable)) {
         log.errors.push({
           object,

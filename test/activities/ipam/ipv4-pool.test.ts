@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Ipv4PoolSpec, type Ipv4PoolSpecInput } from '../../../api/ipam.ts';
 import { expandPool } from '../../../activities/ipam/ipv4-pool.ts';
-import { formatIpv4 } from '../../../activities/ipam/ipv4.ts';
+import { formatIpv4 } from '../../../api/ipv4.ts';
 import { ErrorType } from '../../../api/errors.ts';
 
 const expand = (pool: Ipv4PoolSpecInput) => expandPool(Ipv4PoolSpec.parse(pool)).map(formatIpv4);

@@ -541,6 +541,42 @@ describe('toDesiredCluster refuses what it cannot build, naming the object and f
       'ProxmoxCluster default/demo spec.allowedNodes: is required when no ProxmoxMachineTemplate sets sourceNode: name the Proxmox VE nodes VMs may run on',
     ],
     [
+      'an address range written backwards',
+      (d) => {
+        proxmox(d)['ipv4Config'] = { addresses: ['127.0.100.40-127.0.100.11'], prefix: 24, gateway: '127.0.100.1' };
+      },
+      'ProxmoxCluster default/demo spec.ipv4Config.addresses[0]: "127.0.100.40-127.0.100.11" ends before it starts: write 127.0.100.11-127.0.100.40',
+    ],
+    [
+      "addresses outside the gateway's subnet",
+      (d) => {
+        proxmox(d)['ipv4Config'] = { addresses: ['127.0.101.11-127.0.101.40'], prefix: 24, gateway: '127.0.100.1' };
+      },
+      "ProxmoxCluster default/demo spec.ipv4Config: address 127.0.101.11 is not in the gateway's subnet 127.0.100.0/24",
+    ],
+    [
+      'a pool too small for the machines and a rollout',
+      (d) => {
+        proxmox(d)['ipv4Config'] = { addresses: ['127.0.100.11-127.0.100.14'], prefix: 24, gateway: '127.0.100.1' };
+      },
+      'ProxmoxCluster default/demo spec.ipv4Config.addresses: holds 4 usable addresses, but the cluster needs 10 (9 machines, 1 more while the control plane rolls out): widen the pool or lower the replicas',
+    ],
+    [
+      'a pool too small once the endpoint comes from it too',
+      (d) => {
+        proxmox(d)['ipv4Config'] = { addresses: ['127.0.100.11-127.0.100.20'], prefix: 24, gateway: '127.0.100.1' };
+        delete proxmox(d)['controlPlaneEndpoint'];
+      },
+      'ProxmoxCluster default/demo spec.ipv4Config.addresses: holds 10 usable addresses, but the cluster needs 11 (9 machines, 1 more while the control plane rolls out, 1 for the control-plane endpoint)',
+    ],
+    [
+      'maxUnavailable over 100%',
+      (d) => {
+        md0(d)['strategy'] = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '150%' } };
+      },
+      'MachineDeployment default/demo-md-0 spec.strategy.rollingUpdate.maxUnavailable: must be at most 100%, not 150%',
+    ],
+    [
       'a catalog ConfigMap that does not exist',
       (d) => {
         manifest(d, 'Cluster', 'demo').metadata.annotations = { 'capstan.dev/version-catalog': 'versions' };
