@@ -68,7 +68,10 @@ export type DesiredControlPlane = z.infer<typeof DesiredControlPlane>;
 
 /** A group of identical workers, as a CAPI MachineDeployment. */
 export const DesiredMachineDeployment = z.object({
-  name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS label'),
+  name: z
+    .string()
+    .max(63, 'must be at most 63 characters: it is the value of the cluster.x-k8s.io/deployment-name label')
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS label'),
   replicas: z.number().int().min(0),
   machine: MachineShape,
   /** Kubernetes version of this group's kubelets; the cluster's when absent. */
@@ -91,7 +94,10 @@ export const SecretRef = z.object({ name: z.string().min(1) });
  */
 export const DesiredCluster = z.object({
   namespace: z.string().min(1),
-  name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS label'),
+  name: z
+    .string()
+    .max(63, 'must be at most 63 characters: it is the value of the cluster.x-k8s.io/cluster-name label')
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS label'),
   /** metadata.generation of the Cluster object this was mapped from. */
   generation: z.number().int().min(0),
   kubernetesVersion: Version,

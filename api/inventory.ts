@@ -5,6 +5,7 @@
 import type { ClusterRef } from './cluster-ref.ts';
 import type { MachineRole } from './observed-cluster.ts';
 import type { MachineVmSpecInput } from './proxmox.ts';
+import { boundedName } from './bounded-name.ts';
 
 /** Capstan's annotations on a Machine: what it was built for, beyond CAPI's fields. */
 export const InventoryAnnotation = {
@@ -43,7 +44,7 @@ export interface VmRecord {
   readonly providerID: string;
 }
 
-/** The MachineSet a worker of this deployment and shape belongs to. */
+/** The MachineSet a worker of this deployment and shape belongs to (also a label value: at most 63 characters). */
 export function machineSetName(deployment: string, shapeHash: string): string {
-  return `${deployment}-${shapeHash.slice(0, 5)}`;
+  return boundedName(deployment, `-${shapeHash.slice(0, 5)}`);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundedName } from './bounded-name.ts';
 import { defineCrd } from './crd/define-crd.ts';
 
 /**
@@ -13,6 +14,12 @@ export const Ipv4PoolSpec = z.object({
 });
 export type Ipv4PoolSpec = z.infer<typeof Ipv4PoolSpec>;
 export type Ipv4PoolSpecInput = z.input<typeof Ipv4PoolSpec>;
+
+/**
+ * The owner of a cluster's control-plane endpoint address: `<cluster>-control-plane-endpoint`, cut
+ * with a hash when longer than a label value may be (it labels the address it holds).
+ */
+export const endpointClaimName = (cluster: string): string => boundedName(cluster, '-control-plane-endpoint');
 
 /** CAPI's IPAM contract group: users' tooling already knows these kinds. */
 export const ipamGroup = 'ipam.cluster.x-k8s.io';

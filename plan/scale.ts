@@ -1,6 +1,6 @@
 import type { DeletePolicy } from '../api/desired-cluster.ts';
 import type { ObservedMachine } from '../api/observed-cluster.ts';
-import { fnv1a64 } from './hash.ts';
+import { fnv1a64 } from '../api/hash.ts';
 
 /** Not serving: failed, not Ready, or still provisioning. Such machines are always deleted first. */
 export function isUnhealthy(machine: ObservedMachine): boolean {

@@ -1,5 +1,5 @@
 import type { MachineShape } from '../api/desired-cluster.ts';
-import { fnv1a64, stableStringify } from './hash.ts';
+import { fnv1a64, stableStringify } from '../api/hash.ts';
 
 /**
  * The hash a machine records of the shape it was built from (ObservedMachine.shapeHash): a machine

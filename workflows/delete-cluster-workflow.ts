@@ -6,6 +6,7 @@ import { calls } from './activity-profiles.ts';
 import { deleteMachineChild } from './operation/machine-children.ts';
 import { clusterRef, observeAgain } from './operation/operation-scope.ts';
 import { runOperation } from './operation/run-operation.ts';
+import { endpointClaimName } from '../api/ipam.ts';
 
 /** A planned delete; the machines come from a fresh observation, not from the plan. */
 export interface DeleteClusterOperation extends OperationInput {
@@ -44,7 +45,7 @@ export async function deleteClusterWorkflow(input: DeleteClusterOperation): Prom
       ),
     );
     await run.step('release the control-plane endpoint', () =>
-      calls.ipamRelease({ namespace: desired.namespace, owner: `${desired.name}-control-plane-endpoint` }),
+      calls.ipamRelease({ namespace: desired.namespace, owner: endpointClaimName(desired.name) }),
     );
     await run.step('remove the cluster objects and Secrets', async () => {
       await calls.inventoryReleaseAll(cluster);

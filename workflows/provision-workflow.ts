@@ -7,6 +7,7 @@ import { createMachineChild, deleteMachineChild, updateTalosconfigEndpoints } fr
 import { clusterRef, newMachineName } from './operation/operation-scope.ts';
 import { refusalFailure } from './operation/refusal-failure.ts';
 import { runOperation } from './operation/run-operation.ts';
+import { endpointClaimName } from '../api/ipam.ts';
 
 /** Workers of one MachineDeployment built at once: enough to be quick, few enough for Proxmox. */
 const workerConcurrency = 3;
@@ -51,7 +52,7 @@ export async function provisionWorkflow(input: ProvisionOperation): Promise<Oper
           cluster: desired.name,
           poolName: desired.network.poolName,
           pool: desired.network.ipv4Pool,
-          owner: `${desired.name}-control-plane-endpoint`,
+          owner: endpointClaimName(desired.name),
         };
         const fixed = desired.network.controlPlaneEndpoint?.host;
         const address = fixed ? await calls.ipamReserve(request, fixed) : await calls.ipamAllocate(request);

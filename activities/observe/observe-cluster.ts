@@ -32,6 +32,7 @@ import {
 } from './observed-status.ts';
 import { listEtcdMembers, probeEtcdMember, probeVersion, shortProblem, type TalosAnswer } from './talos-probes.ts';
 import { nodeObservation, readWorkloadNodes } from './workload-nodes.ts';
+import { endpointClaimName } from '../../api/ipam.ts';
 
 /** What the observer talks to, and how patient it is with what may not answer. */
 export interface ObserverDeps {
@@ -47,7 +48,7 @@ export interface ObserverDeps {
 
 /** The owner name of the cluster's control-plane endpoint address in IPAM. */
 export function endpointOwner(cluster: ClusterRef): string {
-  return `${cluster.name}-control-plane-endpoint`;
+  return endpointClaimName(cluster.name);
 }
 
 interface ClusterSecrets {

@@ -6,7 +6,7 @@ import { MachineConditionType } from '../../api/capi/machine-conditions.ts';
 import { ProxmoxMachineConditionType } from '../../api/capi/proxmox-machine.ts';
 import type { MachineConditionView } from '../../api/cluster-messages.ts';
 import type { MachineObservation } from '../../api/observation.ts';
-import { stableStringify } from '../../plan/hash.ts';
+import { stableStringify } from '../../api/hash.ts';
 import { stampConditions } from '../../plan/machine-conditions.ts';
 import { selectorString, type KubeObject } from '../inventory/objects.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MachineShape } from '../../api/desired-cluster.ts';
-import { fnv1a64, stableStringify } from '../../plan/hash.ts';
+import { fnv1a64, stableStringify } from '../../api/hash.ts';
 import { shapeHash } from '../../plan/shape-hash.ts';
 
 describe('shapeHash', () => {

@@ -6,6 +6,7 @@ import { observedCluster } from '../../plan/observed-cluster.ts';
 import { calls } from '../activity-profiles.ts';
 import type { ClusterState } from './cluster-state.ts';
 import type { OperationRunner } from './operation-runner.ts';
+import { boundedName } from '../../api/bounded-name.ts';
 
 /** What the parts of an operation share: the spec, its view of the cluster, the runner, and who watches. */
 export interface OperationScope {
@@ -33,11 +34,12 @@ export async function observeAgain(scope: OperationScope): Promise<ClusterObserv
 
 /**
  * A new machine's name, `<cluster>-<group>-<5 hex>` (drawn from the workflow's seeded random
- * source); a group already named after the cluster (`demo-md-0`) is not prefixed twice.
+ * source); a group already named after the cluster (`demo-md-0`) is not prefixed twice. It is the
+ * node's hostname, so a long cluster or group name is cut with a hash to 63 characters.
  */
 export function newMachineName(desired: Pick<DesiredCluster, 'name'>, group: string): string {
   const suffix = group.startsWith(`${desired.name}-`) ? group.slice(desired.name.length + 1) : group;
-  return `${desired.name}-${suffix}-${uuid4().slice(0, 5)}`;
+  return boundedName(`${desired.name}-${suffix}`, `-${uuid4().slice(0, 5)}`);
 }
 
 /** A label that names this operation, e.g. for its etcd snapshot. */

@@ -618,3 +618,29 @@ describe('toDesiredCluster refuses what it cannot build, naming the object and f
     ]);
   });
 });
+
+describe('cluster names at the limit', () => {
+  const renamed = (name: string): Manifest[] => {
+    const documents = demoManifests();
+    manifest(documents, 'Cluster', 'demo').metadata.name = name;
+    for (const document of documents.filter((d) => d.kind === 'MachineDeployment')) {
+      at(document, 'spec')['clusterName'] = name;
+      at(document, 'spec.template.spec')['clusterName'] = name;
+    }
+    return documents;
+  };
+
+  it('maps a 63-character name, the most the cluster-name label holds', () => {
+    const name = `c${'x'.repeat(61)}z`;
+    const { desired } = mapped(renamed(name), { namespace: 'default', name });
+    expect(desired.name).toBe(name);
+    expect(desired.machineDeployments.length).toBeGreaterThan(0);
+  });
+
+  it('refuses a longer one, naming the field and the limit', () => {
+    const name = `c${'x'.repeat(62)}z`;
+    expect(errorsOf(renamed(name), { namespace: 'default', name })).toContain(
+      `Cluster default/${name} metadata.name: must be at most 63 characters: it is the value of the cluster.x-k8s.io/cluster-name label`,
+    );
+  });
+});
