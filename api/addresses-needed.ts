@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import type { IntOrPercent, RolloutStrategy } from './desired-cluster.ts';
+import type { RolloutStrategy } from './desired-cluster.ts';
+import { scaledValue } from './int-or-percent.ts';
 
 type Strategy = z.input<typeof RolloutStrategy>;
 
@@ -13,8 +14,7 @@ export interface AddressesNeeded {
 function surgeOf(strategy: Strategy | undefined, replicas: number): number {
   if (strategy === undefined) return 1;
   if (strategy.type !== 'RollingUpdate') return 0;
-  const surge: IntOrPercent = strategy.maxSurge ?? 1;
-  return typeof surge === 'number' ? surge : Math.ceil((Number(surge.slice(0, -1)) * replicas) / 100);
+  return scaledValue(strategy.maxSurge ?? 1, replicas, true);
 }
 
 /**

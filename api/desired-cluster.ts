@@ -4,6 +4,7 @@ import { Ipv4PoolSpec } from './ipam.ts';
 import { JsonPatchOperation } from './talos/machine-config-input.ts';
 import { VmIdRange } from './proxmox.ts';
 import { Version, VersionCatalog } from './versions.ts';
+import { percentOf } from './int-or-percent.ts';
 
 /** An absolute count or a percentage (`25%`), as in Kubernetes Deployments. */
 export const IntOrPercent = z.union([z.number().int().min(0), z.string().regex(/^\d+%$/, 'must be a count or a percentage like 25%')]);
@@ -28,7 +29,7 @@ export const RolloutStrategy = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('RollingUpdate'),
     maxSurge: IntOrPercent.default(1),
-    maxUnavailable: IntOrPercent.refine((v) => typeof v === 'number' || Number(v.slice(0, -1)) <= 100, 'must be at most 100%').default(0),
+    maxUnavailable: IntOrPercent.refine((v) => (percentOf(v) ?? 0) <= 100, 'must be at most 100%').default(0),
   }),
   z.object({ type: z.literal('InPlace') }),
 ]);

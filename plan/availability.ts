@@ -3,7 +3,7 @@ import type { DesiredCluster } from '../api/desired-cluster.ts';
 import type { ClusterObservation } from '../api/observation.ts';
 import type { ObservedCluster } from '../api/observed-cluster.ts';
 import { quorum } from './etcd-quorum.ts';
-import { scaledDown } from './int-or-percent.ts';
+import { scaledDown } from '../api/int-or-percent.ts';
 
 const available = (message: string): Availability => ({ available: true, reason: 'Available', message });
 const unavailable = (reason: string, message: string): Availability => ({ available: false, reason, message });

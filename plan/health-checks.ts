@@ -1,7 +1,7 @@
 import type { HealthCheck, HealthCheckResult, UnhealthyReason } from '../api/health-check.ts';
 import type { ClusterObservation, MachineObservation } from '../api/observation.ts';
 import { matchesSelector } from './label-selector.ts';
-import { scaledDown } from './int-or-percent.ts';
+import { scaledDown } from '../api/int-or-percent.ts';
 
 type Verdict =
   | { readonly state: 'healthy' }

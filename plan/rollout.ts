@@ -1,6 +1,6 @@
 import type { DeletePolicy, IntOrPercent } from '../api/desired-cluster.ts';
 import type { ObservedMachine } from '../api/observed-cluster.ts';
-import { percentOf as percent, scaledValue as scaled } from './int-or-percent.ts';
+import { percentOf as percent, scaledValue as scaled } from '../api/int-or-percent.ts';
 import { refuse, type Refusal } from './result.ts';
 import { orderForDeletion } from './scale.ts';
 

@@ -3,6 +3,7 @@ import type { MachineDeployment } from '../machine-deployment.ts';
 import type { IntOrString } from '../meta.ts';
 import type { TalosControlPlane } from '../talos-control-plane.ts';
 import type { IssueLog, ObjectKey } from './issues.ts';
+import { percentOf } from '../../int-or-percent.ts';
 
 const onDeleteMessage =
   'OnDelete is not supported: Capstan replaces or upgrades machines itself; use RollingUpdate (new VMs) or InPlace (Talos upgrade in place)';
@@ -68,7 +69,7 @@ export function deploymentStrategy(
     case 'RollingUpdate': {
       const maxSurge = strategy?.rollingUpdate?.maxSurge ?? 1;
       const maxUnavailable = strategy?.rollingUpdate?.maxUnavailable ?? 0;
-      if (typeof maxUnavailable === 'string' && /^\d+%$/.test(maxUnavailable) && Number(maxUnavailable.slice(0, -1)) > 100) {
+      if (typeof maxUnavailable === 'string' && /^\d+%$/.test(maxUnavailable) && (percentOf(maxUnavailable) ?? 0) > 100) {
         log.errors.push({
           object,
           path: 'spec.strategy.rollingUpdate.maxUnavailable',

@@ -1,4 +1,4 @@
-import type { IntOrPercent } from '../api/desired-cluster.ts';
+import type { IntOrPercent } from './desired-cluster.ts';
 
 /** The percentage of a `25%`-style value; undefined for a plain count. */
 export const percentOf = (value: IntOrPercent): number | undefined => (typeof value === 'string' ? Number(value.slice(0, -1)) : undefined);
