@@ -28,7 +28,7 @@ export function startClusterWorkflow(
 
 /** Waits on the progress query of one cluster workflow. */
 export class ClusterProbe {
-  constructor(private readonly handle: Pick<ClusterHandle, 'query'>) {}
+  constructor(private readonly handle: Pick<ClusterHandle, 'query' | 'result'>) {}
 
   progress(): Promise<ClusterProgress> {
     return this.handle.query(clusterProgressQuery);
@@ -40,12 +40,7 @@ export class ClusterProbe {
       async () => {
         const current = await this.progress();
         if (current.phase === 'Held') return current;
-        if (current.phase !== 'Idle' || current.operations < operations) {
-          throw new Error(
-            `still ${current.phase} after ${current.operations} operations: ${current.operation?.summary ?? ''} ${current.operation?.currentStep ?? ''}` +
-              current.blocked.map((b) => `\nblocked ${b.workflowId} at ${b.step}: ${b.errorType}: ${b.message}`).join(''),
-          );
-        }
+        if (current.phase !== 'Idle' || current.operations < operations) throw new Error(`still ${whereItIs(current)}`);
         return current;
       },
       timeoutMs,
@@ -53,6 +48,26 @@ export class ClusterProbe {
     );
     if (now.phase === 'Held') throw new Error(`held: ${now.held ?? ''}`);
     return now;
+  }
+
+  /**
+   * The workflow's result once the cluster is deleted; if it has not ended within the timeout, fails
+   * with where the deletion stands instead of leaving the test to hang.
+   */
+  async deleted(timeoutMs = 240_000): Promise<unknown> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => {
+        resolve('timeout');
+      }, timeoutMs);
+    });
+    try {
+      const ended = await Promise.race([this.handle.result(), timedOut]);
+      if (ended !== 'timeout') return ended;
+      throw new Error(`not deleted after ${timeoutMs} ms: ${whereItIs(await this.progress())}`);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Until some run under the cluster is blocked; returns the first. */
@@ -80,4 +95,12 @@ export class ClusterProbe {
       500,
     );
   }
+}
+
+function whereItIs(progress: ClusterProgress): string {
+  const operation = progress.operation ? `${progress.operation.summary} ${progress.operation.currentStep}` : 'no operation';
+  const blocked = progress.blocked.map((b) => `\nblocked ${b.workflowId} at ${b.step}: ${b.errorType}: ${b.message}`).join('');
+  const held = progress.held ? `\nheld: ${progress.held}` : '';
+  const recent = progress.recent.map((r) => `\n${r.kind} ${r.summary}: ${r.outcome}`).join('');
+  return `${progress.phase} after ${progress.operations} operations: ${operation}${held}${blocked}${recent}`;
 }

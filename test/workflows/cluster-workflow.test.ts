@@ -246,7 +246,7 @@ describe('cluster workflow', { timeout: 600_000 }, () => {
     // It continued as new between operations, carrying desired and observed state along.
     expect((await handle.describe()).runId).not.toBe(handle.signaledRunId);
     await handle.signal(deleteClusterSignal);
-    expect(await handle.result()).toEqual({ deleted: true });
+    expect(await probe.deleted()).toEqual({ deleted: true });
     expect(stack.proxmox.vms().filter((vm) => vm.name?.startsWith(`${cluster}-`))).toEqual([]);
     expect(violations([], before)).toEqual([]);
     await assertHistoryClean(stack.env, workflowId, [stack.proxmox.token.secret]);

@@ -145,7 +145,7 @@ describe('control-plane operations', { timeout: 600_000 }, () => {
   it('deletes the cluster', async () => {
     const before = stack.talos.events.list().at(-1)?.seq ?? 0;
     await handle.signal(deleteClusterSignal);
-    expect(await handle.result()).toEqual({ deleted: true });
+    expect(await probe.deleted()).toEqual({ deleted: true });
     expect(stack.proxmox.vms().filter((vm) => vm.name?.startsWith(`${cluster}-`))).toEqual([]);
     expect(violations(before)).toEqual([]);
     await saveHistoryIfAsked(stack.env, workflowId, 'cluster');

@@ -211,7 +211,7 @@ describe('observing and remediating', { timeout: 600_000 }, () => {
   it('deletes the cluster, leaving nothing behind', async () => {
     const from = stack.talos.events.list().at(-1)?.seq ?? 0;
     await handle.signal(deleteClusterSignal);
-    expect(await handle.result()).toEqual({ deleted: true });
+    expect(await probe.deleted()).toEqual({ deleted: true });
     expect(stack.proxmox.vms().filter((vm) => vm.name?.startsWith(`${cluster}-`))).toEqual([]);
     expect(invariantViolations(stack.proxmox.events.list(), stack.talos.events.list(), { cluster, deletedAfterTalosEvent: from })).toEqual(
       [],
