@@ -120,7 +120,7 @@ export function createController(options: ControllerOptions): Controller {
     onProgress: (key, previous, next) => {
       const { namespace, name } = parseClusterKey(key);
       const cluster = informers.get('Cluster', namespace, name);
-      if (cluster) for (const event of progressEvents(previous, next, name)) void events.record(cluster, event);
+      if (cluster) for (const event of progressEvents(previous, next, { namespace, name })) void events.record(cluster, event);
       queue.add(key);
     },
     onWorkflowChange: (key) => {

@@ -70,8 +70,9 @@ async function tellSpecProblems(scope: ReconcileScope, result: MappingResult, ve
       for (const entry of told) if (entry.startsWith('spec:')) told.delete(entry);
       told.add(key);
       const invalid = verdict.reason === 'InvalidSpec';
+      // Both want the operator: a missing object is as much a reason nothing starts as a wrong one.
       await deps.events.record(scope.cluster, {
-        type: invalid ? 'Warning' : 'Normal',
+        type: 'Warning',
         reason: invalid ? EventReason.InvalidSpec : EventReason.ReferenceNotFound,
         message: `${verdict.message}${invalid ? '; nothing is started until the manifests are fixed' : ''}`,
       });

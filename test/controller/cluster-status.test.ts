@@ -107,7 +107,7 @@ describe('clusterStatus', () => {
     );
     expect(conditions(f)).toMatchObject({ Blocked: 'True StepFailed', Ready: 'False StepFailed', RollingOut: 'True Upgrading' });
     expect(message(f, 'Blocked')).toBe(
-      'step "wait for node demo-cp-a Ready" of cluster/default/demo/upgrade/3 failed: NodeNotReady: never Ready in 10m; `capstan retry demo` runs it again once the cause is fixed; a corrected spec (kubectl apply or patch) replaces the blocked operation; `capstan abort demo` ends it',
+      'step "wait for node demo-cp-a Ready" of cluster/default/demo/upgrade/3 failed: NodeNotReady: never Ready in 10m; `capstan retry demo` runs it again once the cause is fixed; a corrected spec (kubectl apply or patch) replaces the blocked operation; `capstan abort demo --reason "<why>"` ends it',
     );
     expect(fields(f)['operation']).toMatchObject({
       state: 'Blocked',

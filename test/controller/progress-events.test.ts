@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { newEntries, progressEvents } from '../../client/controller/events/progress-events.ts';
 import { idleProgress, operation } from './progress-builders.ts';
 
+const demo = { namespace: 'default', name: 'demo' };
+
 const upgrade = operation('upgrade', 'upgrade v1.33.4 → v1.34.2');
 const blockedRun = {
   workflowId: upgrade.workflowId,
@@ -14,11 +16,11 @@ const provisioned = idleProgress().recent;
 
 describe('progressEvents', () => {
   it('says nothing on the first poll (a new leader must not repeat old news)', () => {
-    expect(progressEvents(undefined, idleProgress({ phase: 'Blocked', operation: upgrade, blocked: [blockedRun] }), 'demo')).toEqual([]);
+    expect(progressEvents(undefined, idleProgress({ phase: 'Blocked', operation: upgrade, blocked: [blockedRun] }), demo)).toEqual([]);
   });
 
   it('says nothing when nothing changed', () => {
-    expect(progressEvents(idleProgress(), idleProgress(), 'demo')).toEqual([]);
+    expect(progressEvents(idleProgress(), idleProgress(), demo)).toEqual([]);
   });
 
   it('follows an operation from start through a blocked step and a retry to its end', () => {
@@ -29,25 +31,25 @@ describe('progressEvents', () => {
       operations: 2,
       recent: [...provisioned, { kind: 'upgrade', summary: upgrade.summary, outcome: 'Succeeded' }],
     });
-    expect(progressEvents(idle, running, 'demo')).toEqual([
+    expect(progressEvents(idle, running, demo)).toEqual([
       { type: 'Normal', reason: 'OperationStarted', message: 'upgrade v1.33.4 → v1.34.2 (cluster/default/demo/upgrade/3)' },
     ]);
-    expect(progressEvents(running, blocked, 'demo')).toEqual([
+    expect(progressEvents(running, blocked, demo)).toEqual([
       {
         type: 'Warning',
         reason: 'OperationBlocked',
         message:
-          'step "wait for node demo-cp-a Ready" of cluster/default/demo/upgrade/3 failed: NodeNotReady: never Ready; `capstan retry demo` runs it again once the cause is fixed; a corrected spec (kubectl apply or patch) replaces the blocked operation; `capstan abort demo` ends it',
+          'step "wait for node demo-cp-a Ready" of cluster/default/demo/upgrade/3 failed: NodeNotReady: never Ready; `capstan retry demo` runs it again once the cause is fixed; a corrected spec (kubectl apply or patch) replaces the blocked operation; `capstan abort demo --reason "<why>"` ends it',
       },
     ]);
-    expect(progressEvents(blocked, running, 'demo')).toEqual([
+    expect(progressEvents(blocked, running, demo)).toEqual([
       {
         type: 'Normal',
         reason: 'OperationResumed',
         message: 'step "wait for node demo-cp-a Ready" of cluster/default/demo/upgrade/3 runs again',
       },
     ]);
-    expect(progressEvents(running, done, 'demo')).toEqual([
+    expect(progressEvents(running, done, demo)).toEqual([
       { type: 'Normal', reason: 'OperationSucceeded', message: 'upgrade v1.33.4 → v1.34.2' },
     ]);
   });
@@ -60,7 +62,7 @@ describe('progressEvents', () => {
       operations: 3,
       recent: [...provisioned, { kind: 'scale-machine-deployment', summary: 'scale md-0 2 → 3', outcome: 'Failed: no storage' }],
     });
-    expect(progressEvents(before, after, 'demo').map((e) => `${e.type} ${e.reason}: ${e.message}`)).toEqual([
+    expect(progressEvents(before, after, demo).map((e) => `${e.type} ${e.reason}: ${e.message}`)).toEqual([
       'Warning OperationFailed: scale md-0 2 → 3: Failed: no storage',
       'Normal OperationStarted: roll out md-0 (2 machines) (cluster/default/demo/rollout-machine-deployment/3)',
     ]);
@@ -71,19 +73,19 @@ describe('progressEvents', () => {
     const full = Array.from({ length: 10 }, () => same);
     const before = idleProgress({ operations: 12, recent: full });
     const after = idleProgress({ operations: 14, recent: full });
-    expect(progressEvents(before, after, 'demo').map((e) => e.reason)).toEqual(['OperationFailed', 'OperationFailed']);
+    expect(progressEvents(before, after, demo).map((e) => e.reason)).toEqual(['OperationFailed', 'OperationFailed']);
     // Without the counter (an older workflow), the list alone cannot tell: nothing is said rather than something wrong.
     const withoutCounter = (p: typeof before): typeof before =>
       JSON.parse(JSON.stringify({ ...p, operations: undefined })) as typeof before;
-    expect(progressEvents(withoutCounter(before), withoutCounter(after), 'demo')).toEqual([]);
+    expect(progressEvents(withoutCounter(before), withoutCounter(after), demo)).toEqual([]);
   });
 
   it('warns when the workflow holds a spec, once per reason', () => {
     const held = idleProgress({ phase: 'Held', held: 'upgrade refused: skew' });
-    expect(progressEvents(idleProgress(), held, 'demo')).toEqual([
+    expect(progressEvents(idleProgress(), held, demo)).toEqual([
       { type: 'Warning', reason: 'OperationHeld', message: 'upgrade refused: skew' },
     ]);
-    expect(progressEvents(held, held, 'demo')).toEqual([]);
+    expect(progressEvents(held, held, demo)).toEqual([]);
   });
 });
 

@@ -1,6 +1,7 @@
 import type { ClusterProgress } from '../../../api/cluster-messages.ts';
 import { EventReason, type EventSpec } from './event-spec.ts';
 import { blockedRemedy } from '../../../api/blocked-remedy.ts';
+import type { ClusterRef } from '../../../api/cluster-ref.ts';
 
 type Recent = ClusterProgress['recent'][number];
 
@@ -10,7 +11,7 @@ type Recent = ClusterProgress['recent'][number];
  * two polls is not lost), a step blocked or resumed, the workflow held a spec. Nothing on the
  * first poll: a controller that starts (or takes over) must not repeat what was said before.
  */
-export function progressEvents(previous: ClusterProgress | undefined, next: ClusterProgress, cluster: string): EventSpec[] {
+export function progressEvents(previous: ClusterProgress | undefined, next: ClusterProgress, cluster: ClusterRef): EventSpec[] {
   if (previous === undefined) return [];
   const events: EventSpec[] = [];
   for (const finished of finishedSince(previous, next)) events.push(finishedEvent(finished));

@@ -51,7 +51,7 @@ export function blockerOf(facts: ClusterFacts): Blocker | undefined {
     const more = blocked.length > 1 ? ` (and ${blocked.length - 1} more blocked)` : '';
     return {
       reason: ConditionReason.StepFailed,
-      message: `step "${first.step}" of ${first.workflowId} failed: ${first.errorType}: ${first.message}${more}; ${blockedRemedy(facts.name)}`,
+      message: `step "${first.step}" of ${first.workflowId} failed: ${first.errorType}: ${first.message}${more}; ${blockedRemedy(facts)}`,
     };
   }
   if (facts.progress?.phase === 'Held')
