@@ -96,6 +96,19 @@ describe('IPAM on the management cluster', () => {
     for (const owner of ['alpha-control-plane-endpoint', 'machine-1']) await ipam.ipamRelease({ namespace: 'default', owner });
   });
 
+  it('turns an API refusal into one typed sentence, never a raw ApiException dump', async () => {
+    const ipam = createIpamActivities(cluster!.kubeConfig);
+    const owner = `x${'y'.repeat(70)}`; // too long for the claim label the API server requires to be valid
+    const refused = await ipam.ipamAllocate(request(owner, ['127.0.50.60-127.0.50.61'])).then(
+      () => undefined,
+      (error: unknown) => error as { type?: string; message: string; nonRetryable?: boolean },
+    );
+    expect(refused?.type).toBe(ErrorType.KubernetesInvalidRequest);
+    expect(refused?.nonRetryable).toBe(true);
+    expect(refused?.message).toMatch(new RegExp(`^allocating the address claim default/${owner}: .*must be no more than 63 characters`));
+    expect(refused?.message).not.toMatch(/HTTP-Code|Headers|audit-id/);
+  });
+
   it('keeps allocations across a restart of the management cluster and of the worker', async () => {
     const before = createIpamActivities(cluster!.kubeConfig);
     const pool = ['127.0.50.60-127.0.50.69'];
