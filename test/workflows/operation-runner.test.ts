@@ -15,6 +15,8 @@ const taskQueue = 'operation-runner';
 /** Per workflow: how many times each step ran, and whether step b is broken. */
 const calls = new Map<string, Record<string, number>>();
 const broken = new Set<string>();
+/** Workflows whose step b takes a while before failing, as a slow API call does. */
+const slow = new Set<string>();
 
 beforeAll(async () => {
   env = await createTimeSkippingEnvironment();
@@ -29,6 +31,7 @@ beforeAll(async () => {
         const counts = calls.get(id) ?? {};
         counts[name] = (counts[name] ?? 0) + 1;
         calls.set(id, counts);
+        if (name === 'b' && slow.has(id)) await new Promise((resolve) => setTimeout(resolve, 1_000));
         if (name === 'b' && broken.has(id)) {
           throw id.startsWith('self-clearing')
             ? ApplicationFailure.create({ type: 'IpPoolExhausted', message: 'IP pool default/alpha is exhausted' })
@@ -99,6 +102,18 @@ describe('OperationRunner', () => {
     expect(await handle.executeUpdate(abortUpdate, { args: ['storage will not be freed'] })).toEqual({ aborted: 'step b' });
     expect(await handle.result()).toEqual(['a', 'aborted: storage will not be freed']);
     expect(calls.get('aborted')?.['c']).toBeUndefined();
+  });
+
+  it('aborts a step that is still retrying by itself, without waiting for it to block', async () => {
+    broken.add('aborted-while-retrying');
+    slow.add('aborted-while-retrying');
+    const handle = await env.client.workflow.start('threeStepOperationWorkflow', { taskQueue, workflowId: 'aborted-while-retrying' });
+    await expect.poll(() => calls.get('aborted-while-retrying')?.['b'] ?? 0, { timeout: 20_000 }).toBeGreaterThan(0);
+    expect((await handle.query(progressQuery)).phase).toBe('Running');
+    expect(await handle.executeUpdate(abortUpdate, { args: ['the node is being replaced'] })).toEqual({ aborted: 'step b' });
+    expect(await handle.result()).toEqual(['a', 'aborted: the node is being replaced']);
+    expect(calls.get('aborted-while-retrying')?.['b']).toBeLessThan(3); // it never reached its last attempt
+    expect((await handle.query(progressQuery)).phase).toBe('Aborted');
   });
 
   it('holds between steps while paused', async () => {

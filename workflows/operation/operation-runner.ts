@@ -1,6 +1,7 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   ChildWorkflowFailure,
   condition,
   getExternalWorkflowHandle,
@@ -40,12 +41,16 @@ export interface RunnerOptions {
  * Runs an operation's steps in order with the operator controls every Capstan operation has:
  * a step that fails for good blocks (CapstanPhase=Blocked, reason in the progress query) until
  * `retry` re-runs exactly that step or `abort` ends the operation; `pause` holds it between
- * steps. Create one per operation workflow, before the first step.
+ * steps. `abort` also ends a step that is still running — retrying by itself, or waiting on a
+ * machine — by cancelling it: what it built is recorded and the next plan finds it. Create one per
+ * operation workflow, before the first step.
  */
 export class OperationRunner {
   private progress: OperationProgress;
   private decision: 'retry' | { abort: string } | undefined;
   private paused = false;
+  /** The running step's scope, cancelled by an abort. */
+  private running: CancellationScope | undefined;
 
   constructor(
     operation: string,
@@ -62,7 +67,8 @@ export class OperationRunner {
     });
     setHandler(abortUpdate, (reason: string) => ({ aborted: this.decide({ abort: reason }) }), {
       validator: (reason: string) => {
-        if (this.progress.phase !== 'Blocked' && !this.paused) throw new Error('only a blocked or paused operation can be aborted');
+        const phase = this.progress.phase;
+        if (phase !== 'Blocked' && phase !== 'Running' && phase !== 'Paused') throw new Error(`nothing to abort: the operation is ${phase}`);
         if (reason.trim() === '') throw new Error('say why the operation is aborted: the reason goes on the cluster status');
       },
     });
@@ -86,9 +92,13 @@ export class OperationRunner {
       this.publish();
     }
     for (;;) {
+      const scope = new CancellationScope();
+      this.running = scope;
       try {
-        return await run();
+        return await scope.run(run);
       } catch (error) {
+        // Cancelled by our own abort (not by the parent's cancellation, which has no decision).
+        if (isCancellation(error)) this.takeAbort();
         if (error instanceof PreconditionFailed) {
           await this.block(name, error);
           continue;
@@ -101,6 +111,8 @@ export class OperationRunner {
           throw new OperationAborted(aborted);
         }
         await this.block(name, error);
+      } finally {
+        this.running = undefined;
       }
     }
   }
@@ -143,6 +155,7 @@ export class OperationRunner {
   /** Records the operator's decision for the blocked (or paused) step; answers with that step. */
   private decide(decision: 'retry' | { abort: string }): string {
     this.decision = decision;
+    if (decision !== 'retry') this.running?.cancel();
     return this.progress.currentStep;
   }
 

@@ -54,7 +54,7 @@ export async function retryCommand(ctx: CliContext, name: string, options: { rea
   return 0;
 }
 
-/** `capstan abort <name> --reason`: ends the blocked runs (or `--run`), or the paused operation, leaving what is done described. */
+/** `capstan abort <name> --reason`: ends the blocked runs (or `--run`), or the running or paused operation, leaving what is done described. */
 export async function abortCommand(
   ctx: CliContext,
   name: string,
@@ -68,20 +68,17 @@ export async function abortCommand(
       `the reason goes on the cluster status and explains the held cluster, e.g. ${cli('abort', ref, ' --reason "the guard pod must stay until Monday"')}`,
     );
   const { temporal, progress } = await runningCluster(ctx.clients, ref, 'abort');
+  // Blocked runs first (a blocked machine run ends its operation); otherwise the operation itself,
+  // whether it waits, retries by itself or is paused: its running step is cancelled.
   const runs =
     options.run !== undefined
       ? [options.run]
       : progress.blocked.length > 0
         ? progress.blocked.map((b) => b.workflowId)
-        : progress.phase === 'Paused' && progress.operation
+        : progress.operation
           ? [progress.operation.workflowId]
           : [];
-  if (runs.length === 0) {
-    const hint = progress.operation
-      ? `only a blocked or paused operation can be aborted; ${cli('pause', ref)} holds it before its next step`
-      : nextStepHint(ref, progress);
-    throw new CliError(`nothing to abort: ${doingText(ref, progress)}`, hint);
-  }
+  if (runs.length === 0) throw new CliError(`nothing to abort: ${doingText(ref, progress)}`, nextStepHint(ref, progress));
   for (const run of runs) {
     const { aborted } = await send(temporal, run, 'abort', (h) => h.executeUpdate(abortUpdate, { args: [reason] }));
     ctx.io.stdout.write(`aborted ${run}${aborted ? ` at "${aborted}"` : ''}\n`);
