@@ -16,6 +16,8 @@ const sources: Record<string, string> = {
   fixtures: fileURLToPath(new URL('../fixtures/operation-workflows.ts', import.meta.url)),
 };
 const bundles: Record<string, WorkflowBundleWithSourceMap> = {};
+/** The id each history ran under (written by saveHistoryIfAsked); a machine's own run has none recorded. */
+const workflowIds = JSON.parse(readFileSync(new URL('./workflow-ids.json', import.meta.url), 'utf8')) as Record<string, string>;
 
 beforeAll(async () => {
   for (const [name, workflowsPath] of Object.entries(sources)) bundles[name] = await bundleWorkflowCode({ workflowsPath });
@@ -29,7 +31,7 @@ describe('saved histories replay against the current workflow code', () => {
   it.each(files)('%s', async (file) => {
     const history = historyFromJSON(JSON.parse(readFileSync(new URL(file, dir), 'utf8')));
     const bundle = file.startsWith('operation-') ? bundles['fixtures'] : bundles['production'];
-    await Worker.runReplayHistory({ workflowBundle: bundle! }, history, file);
+    await Worker.runReplayHistory({ workflowBundle: bundle! }, history, workflowIds[file] ?? file);
     expect(history.events?.length).toBeGreaterThan(10);
   });
 });

@@ -28,7 +28,7 @@ export function startClusterWorkflow(
 
 /** Waits on the progress query of one cluster workflow. */
 export class ClusterProbe {
-  constructor(private readonly handle: Pick<ClusterHandle, 'query' | 'result'>) {}
+  constructor(private readonly handle: Pick<ClusterHandle, 'query' | 'describe' | 'fetchHistory' | 'client' | 'workflowId'>) {}
 
   progress(): Promise<ClusterProgress> {
     return this.handle.query(clusterProgressQuery);
@@ -51,23 +51,30 @@ export class ClusterProbe {
   }
 
   /**
-   * The workflow's result once the cluster is deleted; if it has not ended within the timeout, fails
-   * with where the deletion stands instead of leaving the test to hang.
+   * The workflow's result once the cluster is deleted. It watches the latest run's status rather
+   * than awaiting `result()` across the chain of continued-as-new runs: that long poll once never
+   * returned from the time-skipping server although the run had completed. If the run has not ended
+   * within the timeout, fails with where the deletion stands.
    */
   async deleted(timeoutMs = 240_000): Promise<unknown> {
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => {
-        resolve('timeout');
-      }, timeoutMs);
-    });
+    const handle = this.handle;
+    let closed: Awaited<ReturnType<ClusterHandle['describe']>>;
     try {
-      const ended = await Promise.race([this.handle.result(), timedOut]);
-      if (ended !== 'timeout') return ended;
-      throw new Error(`not deleted after ${timeoutMs} ms: ${whereItIs(await this.progress())}`);
-    } finally {
-      clearTimeout(timer);
+      closed = await eventually(
+        async () => {
+          const description = await handle.describe();
+          if (description.status.name === 'RUNNING') throw new Error('still running');
+          return description;
+        },
+        timeoutMs,
+        250,
+      );
+    } catch {
+      const events = (await handle.fetchHistory()).events ?? [];
+      const tail = events.slice(-6).map((e) => `${String(e.eventId)} ${String(e.eventType)}`);
+      throw new Error(`not deleted after ${timeoutMs} ms (last events ${tail.join(', ')}): ${whereItIs(await this.progress())}`);
     }
+    return handle.client.getHandle(handle.workflowId, closed.runId).result();
   }
 
   /** Until some run under the cluster is blocked; returns the first. */
