@@ -4,6 +4,7 @@ import { createIpamActivities } from './ipam/ipam-activities.ts';
 import { createKubernetesActivities } from './kubernetes/kubernetes-activities.ts';
 import { KubernetesSecretStore } from './kubernetes/secret-store.ts';
 import { createObserveActivities } from './observe/observe-activities.ts';
+import { createPreflightActivities } from './preflight/preflight-activities.ts';
 import { createProxmoxActivities } from './proxmox/proxmox-activities.ts';
 import { ProxmoxClient, type ProxmoxConnection } from './proxmox/proxmox-client.ts';
 import { createClusterConfigActivities } from './talos/cluster-config-activities.ts';
@@ -30,6 +31,7 @@ export function createLifecycleActivities(deps: LifecycleDeps) {
     ...createIpamActivities(deps.managementCluster),
     ...createInventoryActivities(deps.managementCluster),
     ...createObserveActivities({ proxmox, managementCluster: deps.managementCluster }),
+    ...createPreflightActivities({ proxmox }),
     ...createClusterConfigActivities({ secrets }),
     ...createTalosActivities({ secrets, ...polling, ...(deps.snapshotDir === undefined ? {} : { snapshotDir: deps.snapshotDir }) }),
     ...createKubernetesActivities({ secrets, ...polling }),

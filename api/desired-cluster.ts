@@ -50,6 +50,19 @@ export const TalosPatches = z.object({
 });
 export type TalosPatches = z.infer<typeof TalosPatches>;
 
+/**
+ * The objects a group of machines was mapped from, so a refusal found later (a template VM that is
+ * gone, a patch that does not apply) names what to fix. Not part of the machine shape: renaming a
+ * template alone rolls nothing out.
+ */
+export const GroupSources = z.object({
+  /** The ProxmoxMachineTemplate's name. */
+  template: z.string().min(1),
+  /** The TalosControlPlane's or TalosConfigTemplate's name. */
+  config: z.string().min(1),
+});
+export type GroupSources = z.infer<typeof GroupSources>;
+
 /** The control plane: an odd number of etcd members, changed one machine at a time. */
 export const DesiredControlPlane = z.object({
   replicas: z
@@ -64,6 +77,7 @@ export const DesiredControlPlane = z.object({
   nodeDrainTimeoutSeconds: z.number().int().min(1).default(600),
   /** Patches for control-plane machines only (TalosControlPlane `controlPlaneConfig.controlplane`). */
   talos: TalosPatches.optional(),
+  sources: GroupSources.optional(),
 });
 export type DesiredControlPlane = z.infer<typeof DesiredControlPlane>;
 
@@ -83,6 +97,7 @@ export const DesiredMachineDeployment = z.object({
   nodeDrainTimeoutSeconds: z.number().int().min(1).default(600),
   /** Patches for this group's workers only (its TalosConfigTemplate). */
   talos: TalosPatches.optional(),
+  sources: GroupSources.optional(),
 });
 export type DesiredMachineDeployment = z.infer<typeof DesiredMachineDeployment>;
 
@@ -109,6 +124,8 @@ export const DesiredCluster = z.object({
     allowedNodes: z.array(z.string().min(1)).min(1),
     vmIdRange: VmIdRange.optional(),
     credentialsRef: SecretRef.optional(),
+    /** The ProxmoxCluster's name, for messages. */
+    source: z.string().min(1).optional(),
   }),
   network: z.object({
     /** The ProxmoxCluster whose `ipv4Config` this is; names the IP pool. */

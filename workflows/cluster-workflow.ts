@@ -10,6 +10,7 @@ import { planCluster } from '../plan/cluster-plan.ts';
 import { ClusterView } from './cluster/cluster-view.ts';
 import { observeAndHeal, straysPastGrace } from './cluster/observe-and-heal.ts';
 import { runOperationChild } from './cluster/operation-child.ts';
+import { refuseBeforeBuilding } from './cluster/preflight.ts';
 
 /** Continue-as-new well before Temporal's limits (50K events, 50 MB), between operations. */
 const defaultHistoryLimit = 8_000;
@@ -121,9 +122,20 @@ export async function clusterWorkflow(input: ClusterWorkflowState): ReturnType<C
       view.publish();
       continue;
     }
+    const refusal = await refuseBeforeBuilding(view, state, desired, plan);
+    if (refusal) {
+      // Not a hold: fixing Proxmox (a template, a node) is seen at the next observation, no new spec needed.
+      view.refusal = refusal;
+      repeats = 0;
+      last = '';
+      view.publish();
+      await idle(interval);
+      continue;
+    }
     const end = await runOperation(state, view, desired, plan);
     if (plan.operation === 'delete' && end.outcome === 'Succeeded') {
-      view.publish(true);
+      view.deleted = true;
+      view.publish();
       return { deleted: true };
     }
     if (end.outcome === 'Aborted' || end.outcome === 'Failed') {

@@ -9,6 +9,8 @@ import type { ProxmoxClient } from './proxmox-client.ts';
 export interface NodeMemory {
   readonly node: string;
   readonly online: boolean;
+  /** False for a name Proxmox does not know at all (a typo), which no wait will fix. */
+  readonly exists?: boolean;
   readonly totalMiB: number;
   /** Sum of the configured memory of every non-template VM on the node, running or not. */
   readonly assignedMiB: number;
@@ -33,10 +35,12 @@ export function pickNode(nodes: readonly NodeMemory[], allowed: readonly string[
 /** Reads the allowed nodes' memory from Proxmox and picks one, or fails retryably when none fits. */
 export async function chooseNode(client: ProxmoxClient, spec: MachineVmSpec): Promise<string> {
   const nodes = await classified(async () => {
-    const online = new Set((await client.get('/nodes', PveNodeList)).filter((n) => n.status !== 'offline').map((n) => n.node));
+    const listed = await client.get('/nodes', PveNodeList);
+    const known = new Set(listed.map((n) => n.node));
+    const online = new Set(listed.filter((n) => n.status !== 'offline').map((n) => n.node));
     return Promise.all(
       spec.allowedNodes.map(async (node): Promise<NodeMemory> => {
-        if (!online.has(node)) return { node, online: false, totalMiB: 0, assignedMiB: 0 };
+        if (!online.has(node)) return { node, online: false, exists: known.has(node), totalMiB: 0, assignedMiB: 0 };
         const [status, vms] = await Promise.all([
           client.get(`/nodes/${node}/status`, PveNodeStatus),
           client.get(`/nodes/${node}/qemu`, PveQemuList),
@@ -48,6 +52,10 @@ export async function chooseNode(client: ProxmoxClient, spec: MachineVmSpec): Pr
   });
   const chosen = pickNode(nodes, spec.allowedNodes, spec.memoryMiB);
   if (chosen) return chosen;
-  const summary = nodes.map((n) => (n.online ? `${n.node}: ${Math.floor(n.totalMiB - n.assignedMiB)} MiB free` : `${n.node}: offline`));
+  const summary = nodes.map((n) =>
+    n.online
+      ? `${n.node}: ${Math.floor(n.totalMiB - n.assignedMiB)} MiB free`
+      : `${n.node}: ${n.exists === false ? 'no such node' : 'offline'}`,
+  );
   throw failure(ErrorType.ProxmoxNoCapacity, `no allowed node has ${spec.memoryMiB} MiB free for ${spec.machine} (${summary.join(', ')})`);
 }

@@ -17,6 +17,11 @@ export const Null = z.null();
 /** GET /nodes */
 export const PveNodeList = z.array(z.object({ node: z.string(), status: z.string().optional() }));
 
+/** GET /nodes with each node's size (absent while a node is offline): maxmem in bytes, maxcpu logical CPUs. */
+export const PveNodeResources = z.array(
+  z.object({ node: z.string(), status: z.string().optional(), maxcpu: z.number().optional(), maxmem: z.number().optional() }),
+);
+
 /** GET /nodes/{node}/status (memory in bytes) */
 export const PveNodeStatus = z.object({
   memory: z.object({ total: z.number(), used: z.number(), free: z.number() }),

@@ -124,7 +124,10 @@ function mapCluster(
       'spec.controlPlaneConfig.controlplane',
       log,
     );
-    if (replicas !== undefined && strategy && talos && cpMachine) controlPlane = { replicas, machine: cpMachine.shape, strategy, talos };
+    if (replicas !== undefined && strategy && talos && cpMachine) {
+      const sources = { template: cpMachine.template, config: tcp.metadata.name };
+      controlPlane = { replicas, machine: cpMachine.shape, strategy, talos, sources };
+    }
   }
 
   const deployments = deploymentsOf(namespace, name, objects, versions?.kubernetes, versions?.talos, log);
@@ -144,7 +147,8 @@ function mapCluster(
 
   if (infrastructure && controlPlane && proxmox) poolFitsCluster(infrastructure, controlPlane, deployments, proxmoxKey, log);
 
-  if (!clusterName || !controlPlane || !versions || !catalog || !infrastructure || !allowedNodes || log.errors.length > 0) return undefined;
+  if (!clusterName || !controlPlane || !versions || !catalog || !infrastructure || !proxmox || !allowedNodes || log.errors.length > 0)
+    return undefined;
   const paused = cluster.spec.paused === true || cluster.metadata.annotations?.[pausedAnnotation] !== undefined;
   const result = DesiredCluster.safeParse({
     namespace,
@@ -158,6 +162,7 @@ function mapCluster(
       allowedNodes,
       ...(vmIdRange ? { vmIdRange } : {}),
       ...(infrastructure.credentialsRef ? { credentialsRef: infrastructure.credentialsRef } : {}),
+      source: proxmox.metadata.name,
     },
     network: infrastructure.network,
     talos: { strategicPatches: [], configPatches: [], ...(schematicId ? { schematicId } : {}) },

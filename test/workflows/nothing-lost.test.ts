@@ -1,8 +1,9 @@
-// Nothing is lost on any failure: a wrong template fixed in the spec (no abort needed), a first
-// control plane whose config cannot be rendered fixed the same way, an operation terminated in
-// the middle of a batch, one aborted in the middle of a batch, and a delete while an operation is
-// blocked. After each, the VMs carrying
-// the cluster's marker are exactly its ProxmoxMachines, and the final delete leaves nothing.
+// Nothing is lost on any failure: a wrong template and a patch that cannot apply refused before
+// any VM is built and fixed in the spec, a blocked clone superseded by a new spec (no abort
+// needed), an operation terminated or reset in the middle of a batch, one aborted in the middle of
+// a batch, and a delete while an operation is blocked or the cluster is refused. After each, the
+// VMs carrying the cluster's marker are exactly its ProxmoxMachines, and the final delete leaves
+// nothing.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deleteClusterSignal, desiredClusterSignal, type ClusterProgress } from '../../api/cluster-messages.ts';
@@ -15,7 +16,7 @@ import { inventoryViolations } from '../harness/inventory-invariant.ts';
 import { ClusterProbe, startClusterWorkflow, type ClusterHandle } from './cluster-probe.ts';
 import { startLifecycleStack, type LifecycleStack } from './lifecycle-stack.ts';
 
-// Networks 127.0.110–115: no other test file uses them (files run in parallel; a shared address mixes up TLS).
+// Networks 127.0.110–119: no other test file uses them (files run in parallel; a shared address mixes up TLS).
 let stack: LifecycleStack;
 beforeAll(async () => {
   // The dev server: the time-skipping test server never tells a parent its child was terminated.
@@ -41,7 +42,7 @@ async function startCluster(name: string, net: number, overrides: Partial<Desire
   const remove = async (): Promise<void> => {
     const from = stack.talos.events.list().at(-1)?.seq ?? 0;
     await handle.signal(deleteClusterSignal);
-    expect(await handle.result()).toEqual({ deleted: true });
+    expect(await probe.deleted()).toEqual({ deleted: true });
     expect(vmsOf(name)).toEqual([]);
     expect(await inventoryOf(name)).toEqual([]);
     expect(
@@ -66,33 +67,62 @@ function halfBuilt(probe: ClusterProbe): Promise<string> {
 }
 
 describe('nothing is lost', { timeout: 600_000 }, () => {
-  it('a wrong template blocks at the clone; fixing it in the spec provisions, without an abort', async () => {
-    const c = await startCluster('lambda', 110, { controlPlane: { replicas: 1, machine: { ...simMachineShape, templateVmid: 9999 } } });
-    const blocked = await c.probe.blocked();
-    expect(blocked).toMatchObject({ step: 'clone VM', errorType: 'ProxmoxTemplateNotFound' });
-    expect((await c.probe.progress()).phase).toBe('Blocked');
+  it('a wrong template is refused before any VM is built; fixing it in the spec provisions', async () => {
+    const c = await startCluster('lambda', 110, {
+      controlPlane: {
+        replicas: 1,
+        machine: { ...simMachineShape, templateVmid: 9999 },
+        sources: { template: 'lambda-cp', config: 'lambda' },
+      },
+    });
+    const held = await c.probe.held();
+    expect(held.held).toBe(
+      'provision refused before anything was built: ProxmoxMachineTemplate default/lambda-cp spec.template.spec.templateID: VM 9999 does not exist in the Proxmox VE cluster: set the VMID of the Talos template to clone',
+    );
+    expect(held.operations).toBe(0);
+    expect(vmsOf('lambda')).toEqual([]);
     await c.change({ controlPlane: { replicas: 1, machine: simMachineShape } });
-    const done = await c.probe.settled(2);
-    expect(done.recent.map((r) => [r.kind, r.outcome.split(':')[0]])).toEqual([
-      ['provision', 'Superseded'],
-      ['provision', 'Succeeded'],
-    ]);
+    const done = await c.probe.settled(1);
+    expect(done.recent.map((r) => [r.kind, r.outcome])).toEqual([['provision', 'Succeeded']]);
     expect(running(done)).toHaveLength(3);
     expect(await inventoryOf('lambda')).toEqual([]);
     await c.remove();
   });
 
-  it('a first control plane whose config cannot be rendered is built again once the patch is fixed', async () => {
+  it('a patch whose path does not exist is refused before any VM is built; fixing it provisions', async () => {
     const badPatch = [{ op: 'replace' as const, path: '/machine/nonexistent/field', value: 'x' }];
     const c = await startCluster('mu', 111, { talos: { strategicPatches: [], configPatches: badPatch } });
-    const blocked = await c.probe.blocked();
-    expect(blocked).toMatchObject({ step: 'render machine config', errorType: 'InvalidConfigPatch' });
+    const held = await c.probe.held();
+    expect(held.held).toMatch(
+      /^provision refused before anything was built: the TalosControlPlane of \S+ spec\.controlPlaneConfig\.controlplane\.configPatches\[0\] \(replace \/machine\/nonexistent\/field\): .+: fix the patch or remove it/,
+    );
+    expect(vmsOf('mu')).toEqual([]);
     await c.change({ talos: { strategicPatches: [], configPatches: [] } });
-    const done = await c.probe.settled(2);
+    const done = await c.probe.settled(1);
     expect(done.bootstrapped).toBe(true);
     expect(running(done)).toHaveLength(3);
     expect(invariantViolations(stack.proxmox.events.list(), stack.talos.events.list(), { cluster: 'mu' })).toEqual([]);
     expect(await inventoryOf('mu')).toEqual([]);
+    await c.remove();
+  });
+
+  it('a clone Proxmox refuses blocks the step; a new spec supersedes it without an abort', async () => {
+    const c = await startCluster('rho', 116, {});
+    await c.probe.settled(1);
+    stack.proxmox.faults.failNextTask({ type: 'qmclone', message: "can't clone VM to node 'pve2' (VM uses local storage)" });
+    await c.change({ machineDeployments: [{ name: 'md-0', replicas: 3, machine: simMachineShape }] });
+    expect(await c.probe.blocked()).toMatchObject({ step: 'clone VM', errorType: 'ProxmoxInvalidRequest' });
+    expect((await c.probe.progress()).phase).toBe('Blocked');
+    await c.change({ machineDeployments: [{ name: 'md-0', replicas: 2, machine: simMachineShape }] });
+    const done = await c.probe.settled(2);
+    expect(done.recent.slice(0, 2).map((r) => [r.kind, r.outcome.split(':')[0]])).toEqual([
+      ['provision', 'Succeeded'],
+      ['scale-machine-deployment', 'Superseded'],
+    ]);
+    // The machine whose clone was refused is recorded; a repair removes it.
+    expect(done.recent.slice(2).map((r) => [r.kind, r.outcome])).toEqual(done.recent.slice(2).map(() => ['repair', 'Succeeded']));
+    expect(done.machines.filter((m) => m.role === 'worker' && m.ready)).toHaveLength(2);
+    expect(await inventoryOf('rho')).toEqual([]);
     await c.remove();
   });
 
@@ -174,8 +204,43 @@ describe('nothing is lost', { timeout: 600_000 }, () => {
   it('deleting a cluster while an operation is blocked ends the operation and deletes everything', async () => {
     const c = await startCluster('xi', 113, {});
     await c.probe.settled(1);
-    await c.change({ machineDeployments: [{ name: 'md-0', replicas: 3, machine: { ...simMachineShape, templateVmid: 9999 } }] });
+    stack.proxmox.faults.failNextTask({ type: 'qmclone', message: "can't clone VM to node 'pve2' (VM uses local storage)" });
+    await c.change({ machineDeployments: [{ name: 'md-0', replicas: 3, machine: simMachineShape }] });
     await c.probe.blocked();
+    await c.remove();
+  });
+
+  it('a provision aborted at its first control plane builds no worker, and the held cluster deletes', async () => {
+    const c = await startCluster('tau', 118, {});
+    stack.proxmox.faults.failNextTask({ type: 'qmclone', message: "can't clone VM to node 'pve2' (VM uses local storage)" });
+    const blocked = await c.probe.blocked();
+    expect(blocked.step).toBe('clone VM');
+    await stack.env.client.workflow.getHandle(blocked.workflowId).executeUpdate(abortUpdate, { args: ['the template is being rebuilt'] });
+    const held = await c.probe.held(120_000);
+    expect(held.held).toMatch(/aborted: the template is being rebuilt/);
+    expect(held.bootstrapped).toBe(false);
+    expect(held.machines.filter((m) => m.role === 'worker')).toEqual([]);
+    expect(vmsOf('tau').filter((vm) => vm.name?.startsWith('tau-md-0'))).toEqual([]);
+    await c.remove();
+  });
+
+  it('a cluster whose name is at the 63-character limit provisions and deletes without a trace', async () => {
+    const name = `upsilon-${'x'.repeat(54)}z`;
+    expect(name).toHaveLength(63);
+    const c = await startCluster(name, 119, { machineDeployments: [{ name: 'md-0', replicas: 1, machine: simMachineShape }] });
+    const done = await c.probe.settled(1);
+    expect(running(done)).toHaveLength(2);
+    const machines = done.machines.map((m) => m.name);
+    expect(machines.every((m) => m.length <= 63)).toBe(true);
+    expect(stack.proxmox.vms().filter((vm) => machines.includes(vm.name ?? ''))).toHaveLength(2);
+    expect(await inventoryOf(name)).toEqual([]);
+    await c.remove();
+    expect(stack.proxmox.vms().filter((vm) => machines.includes(vm.name ?? ''))).toEqual([]);
+  });
+
+  it('a cluster refused before anything was built is deleted at once', async () => {
+    const c = await startCluster('sigma', 117, { proxmox: { allowedNodes: ['pve1', 'pve9'] } });
+    expect((await c.probe.held()).held).toContain('spec.allowedNodes[1]: pve9 is not a node of this Proxmox VE cluster');
     await c.remove();
   });
 });

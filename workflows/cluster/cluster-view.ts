@@ -33,6 +33,8 @@ export class ClusterView {
   refusal: string | undefined;
   health: readonly HealthCheckResult[] = [];
   deferred: readonly { readonly machine: string; readonly why: string }[] = [];
+  /** The cluster is gone: a query of the closed workflow says so instead of showing the last operation. */
+  deleted = false;
   readonly runs = new Map<string, RunProgress>();
   private published = '';
 
@@ -64,7 +66,8 @@ export class ClusterView {
     return [...this.runs.values()].some((r) => r.progress.phase === 'Blocked');
   }
 
-  progress(deleted = false): ClusterProgress {
+  progress(): ClusterProgress {
+    const deleted = this.deleted;
     const desired = DesiredCluster.safeParse(this.state.desired).data;
     const held = this.state.hold?.reason ?? this.refusal;
     const base = clusterProgress({
@@ -97,8 +100,9 @@ export class ClusterView {
   }
 
   // The UI lists runs by these: CapstanPhase for filtering, the memo for the one-line summary.
-  publish(deleted = false): void {
-    const now = this.progress(deleted);
+  publish(): void {
+    const deleted = this.deleted;
+    const now = this.progress();
     const summary = now.operation
       ? `${now.operation.summary}, step ${now.operation.step}/${now.operation.steps}`
       : (now.held ?? (deleted ? 'deleted' : 'up to date'));

@@ -120,6 +120,7 @@ function mapDeployment(
       deletePolicy: rollout.deletePolicy,
       ...(drainTimeout === undefined ? {} : { nodeDrainTimeoutSeconds: drainTimeout }),
       talos: talosPatches,
+      ...(config ? { sources: { template: machine.template, config: config.metadata.name } } : {}),
     },
   };
 }

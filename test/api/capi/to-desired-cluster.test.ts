@@ -79,6 +79,7 @@ describe('toDesiredCluster', () => {
             { op: 'add', path: '/machine/kubelet/extraArgs', value: { 'rotate-server-certificates': 'true' } },
           ],
         },
+        sources: { template: 'demo-control-plane', config: 'demo-control-plane' },
       },
       machineDeployments: [
         {
@@ -90,6 +91,7 @@ describe('toDesiredCluster', () => {
           deletePolicy: 'Oldest',
           nodeDrainTimeoutSeconds: 300,
           talos: workerPatches,
+          sources: { template: 'demo-workers', config: 'demo-workers' },
         },
         {
           name: 'demo-md-1',
@@ -100,12 +102,14 @@ describe('toDesiredCluster', () => {
           deletePolicy: 'Random',
           nodeDrainTimeoutSeconds: 600,
           talos: workerPatches,
+          sources: { template: 'demo-workers', config: 'demo-workers' },
         },
       ],
       proxmox: {
         allowedNodes: ['pve1', 'pve2', 'pve3'],
         vmIdRange: { start: 1000, end: 1999 },
         credentialsRef: { name: 'demo-proxmox-credentials' },
+        source: 'demo',
       },
       network: {
         poolName: 'demo',
