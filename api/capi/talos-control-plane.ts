@@ -21,7 +21,11 @@ export const TalosControlPlaneSpec = z.object({
     .int()
     .min(1)
     .max(7)
-    .meta({ 'x-kubernetes-validations': [{ rule: 'self % 2 == 1', message: 'must be odd (1, 3, 5 or 7) to keep an etcd quorum' }] })
+    .meta({
+      // The enum makes the API server name the value it refuses (a CEL rule's message shows only "integer").
+      enum: [1, 3, 5, 7],
+      'x-kubernetes-validations': [{ rule: 'self % 2 == 1', message: 'must be odd (1, 3, 5 or 7) to keep an etcd quorum' }],
+    })
     .optional(),
   /** Kubernetes version of the control plane, `v1.34.2`; patch it to upgrade. */
   version: Version,

@@ -95,7 +95,17 @@ describe('the CAPI CRDs on a real kube-apiserver', () => {
         at(tcp, 'spec').replicas = 4;
         return tcp;
       },
-      /^422: .*spec\.replicas: Invalid value: .*must be odd/,
+      // The enum names the refused value; the CEL rule says why (its message shows only the type).
+      /^422: .*spec\.replicas: Unsupported value: 4: supported values: "1", "3", "5", "7".*spec\.replicas: Invalid value: .*must be odd/,
+    ],
+    [
+      'replicas that are not a number',
+      (d) => {
+        const tcp = manifest(d, 'TalosControlPlane', 'demo-control-plane');
+        at(tcp, 'spec').replicas = 'three';
+        return tcp;
+      },
+      /\.spec\.replicas: expected numeric \(int or float\), got string/,
     ],
     [
       'a strategy CAPI does not know',
