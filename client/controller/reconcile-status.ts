@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ClusterStatus } from '../../api/capi/cluster.ts';
+import { claiming } from './cluster-claims.ts';
 import { isDeleting } from './finalizers.ts';
 import type { WatchedKindName } from './kinds.ts';
 import { stringAt, type RawObject } from './raw-object.ts';
@@ -61,8 +62,7 @@ export async function writeClusterStatuses(
       ),
     );
 
-  for (const md of deps.informers.list('MachineDeployment', namespace)) {
-    if (stringAt(md, 'spec.clusterName') !== name) continue;
+  for (const md of claiming('MachineDeployment', deps.informers.list('MachineDeployment', namespace), name)) {
     const versions = { kubernetes: wanted?.deployments.get(md.metadata?.name ?? '') ?? wanted?.kubernetes, talos: wanted?.talos };
     writes.push(writeStatus(deps, 'MachineDeployment', md, deploymentStatus(md, facts, versions), now));
   }

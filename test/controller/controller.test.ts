@@ -12,7 +12,7 @@ import { fakeFinishDeleteSignal, fakeProgressSignal } from '../../embedded/contr
 import { demoManifests, loadManifests, manifest, type Manifest } from '../api/capi/manifests.ts';
 import { eventually } from '../../embedded/servers/eventually.ts';
 import { startProcess } from '../../embedded/servers/managed-process.ts';
-import { conditionOf, messageOf, type StoredObject } from '../../embedded/controller-stack/capi-objects.ts';
+import { CapiKinds, conditionOf, messageOf, type CapiKindName, type StoredObject } from '../../embedded/controller-stack/capi-objects.ts';
 import { startControllerStack, type ControllerStack } from '../../embedded/controller-stack/controller-stack.ts';
 
 let stack: ControllerStack;
@@ -46,20 +46,38 @@ function mapped(namespace: string, documents: readonly Manifest[], generation = 
 
 const timeout = 30_000;
 
-/** Creates a Machine as the cluster workflow's activities do: server-side applied under their own field manager. */
-async function writeMachineAsTheWorkflow(namespace: string, name: string): Promise<void> {
+/** Writes inventory as the cluster workflow's activities do: server-side applied under their own field manager, with their finalizer. */
+async function writeAsTheWorkflow(namespace: string, kind: 'Machine' | 'MachineSet' | 'ProxmoxMachine', name: string): Promise<void> {
+  const inventory = {
+    Machine: {
+      finalizer: 'machine.cluster.x-k8s.io',
+      labels: { 'cluster.x-k8s.io/control-plane': '' },
+      spec: { clusterName: 'demo', bootstrap: { dataSecretName: `${name}-bootstrap-data` }, version: 'v1.33.4' },
+    },
+    MachineSet: {
+      finalizer: 'cluster.x-k8s.io/machineset',
+      labels: { 'cluster.x-k8s.io/deployment-name': 'demo-md-0' },
+      spec: {
+        clusterName: 'demo',
+        selector: { matchLabels: { 'cluster.x-k8s.io/set-name': name } },
+        template: { metadata: { labels: { 'cluster.x-k8s.io/set-name': name } }, spec: { clusterName: 'demo', bootstrap: {} } },
+      },
+    },
+    ProxmoxMachine: { finalizer: 'proxmoxmachine.infrastructure.cluster.x-k8s.io', labels: {}, spec: {} },
+  }[kind];
+  const { group, version, plural, apiVersion } = CapiKinds[kind];
   await stack.management.kubeConfig.makeApiClient(CustomObjectsApi).patchNamespacedCustomObject(
     {
-      group: 'cluster.x-k8s.io',
-      version: 'v1beta1',
+      group,
+      version,
       namespace,
-      plural: 'machines',
+      plural,
       name,
       body: {
-        apiVersion: 'cluster.x-k8s.io/v1beta1',
-        kind: 'Machine',
-        metadata: { name, labels: { 'cluster.x-k8s.io/cluster-name': 'demo', 'cluster.x-k8s.io/control-plane': '' } },
-        spec: { clusterName: 'demo', bootstrap: { dataSecretName: `${name}-bootstrap-data` }, version: 'v1.33.4' },
+        apiVersion,
+        kind,
+        metadata: { name, labels: { 'cluster.x-k8s.io/cluster-name': 'demo', ...inventory.labels }, finalizers: [inventory.finalizer] },
+        spec: inventory.spec,
       },
       fieldManager: 'capstan-inventory',
       force: true,
@@ -67,6 +85,10 @@ async function writeMachineAsTheWorkflow(namespace: string, name: string): Promi
     setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
   );
 }
+
+/** The names of a kind's objects in a namespace. */
+const namesOf = async (kind: CapiKindName, namespace: string): Promise<string[]> =>
+  (await stack.list(kind, namespace)).map((o) => o.metadata.name).sort();
 
 /** The field managers that wrote an object. */
 const managersOf = (object: StoredObject | undefined): string[] =>
@@ -139,7 +161,7 @@ describe('the controller, applying a cluster', () => {
   });
 
   it("starts nothing for status-only and metadata-only changes, and leaves the workflow's Machines alone", async () => {
-    await writeMachineAsTheWorkflow(ns, 'demo-cp-0');
+    await writeAsTheWorkflow(ns, 'Machine', 'demo-cp-0');
     await stack.patch('MachineDeployment', ns, 'demo-md-0', { metadata: { labels: { team: 'platform' } } });
     // Another writer scribbles on the status: the controller puts its own back.
     await stack.management.kubeConfig.makeApiClient(CustomObjectsApi).patchNamespacedCustomObjectStatus(
@@ -319,7 +341,10 @@ describe('the controller, applying a cluster', () => {
     await handle.signal(fakeProgressSignal, null);
   });
 
-  it('deletes: signals deleteCluster, keeps the finalizer until the workflow has finished, then lets the Cluster go', async () => {
+  it('deletes: signals deleteCluster, keeps the finalizer and every object until the workflow has finished, then deletes them as CAPI does and lets the Cluster go', async () => {
+    // What the workflow would have left: inventory still under its finalizers.
+    await writeAsTheWorkflow(ns, 'MachineSet', 'demo-md-0-7f9c2');
+    await writeAsTheWorkflow(ns, 'ProxmoxMachine', 'demo-cp-0');
     await stack.remove('Cluster', ns, 'demo');
     await eventually(async () => {
       expect((await stack.received(ns, 'demo')).deletes).toBe(1);
@@ -333,13 +358,25 @@ describe('the controller, applying a cluster', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect((await stack.get('Cluster', ns, 'demo'))?.metadata.finalizers).toEqual(['cluster.cluster.x-k8s.io']);
 
+    // Deleting Machines is the workflow's (after their VMs): while it runs the controller touches none, and deletes nothing.
+    expect(managersOf(await stack.get('Machine', ns, 'demo-cp-0'))).toEqual(['capstan-inventory']);
+    expect(await namesOf('MachineDeployment', ns)).toEqual(['demo-md-0', 'demo-md-1']);
+    expect(await namesOf('TalosControlPlane', ns)).toEqual(['demo-control-plane']);
+    expect(await namesOf('ProxmoxCluster', ns)).toEqual(['demo']);
+
     await stack.client.workflow.getHandle(clusterWorkflowId(ns, 'demo')).signal(fakeFinishDeleteSignal);
     await eventually(async () => {
       expect(await stack.get('Cluster', ns, 'demo')).toBeUndefined();
     }, timeout);
-    // Deleting Machines is the workflow's (after their VMs): the controller touched none, not even at the end.
-    expect(managersOf(await stack.get('Machine', ns, 'demo-cp-0'))).toEqual(['capstan-inventory']);
-    await stack.remove('Machine', ns, 'demo-cp-0');
+    // No garbage collector runs here: the controller deleted every descendant itself before letting the Cluster go,
+    // lifting the workflow's finalizers from what it had left. The templates stay, as CAPI leaves them.
+    for (const kind of ['MachineDeployment', 'MachineSet', 'Machine', 'ProxmoxMachine', 'TalosControlPlane', 'ProxmoxCluster'] as const)
+      expect(await stack.list(kind, ns), kind).toEqual([]);
+    expect(await namesOf('ProxmoxMachineTemplate', ns)).toEqual(['demo-control-plane', 'demo-workers']);
+    expect(await namesOf('TalosConfigTemplate', ns)).toEqual(['demo-workers']);
+    expect(await stack.events(ns, 'Cluster', 'demo')).toContain(
+      'Normal ClusterDeleted: the cluster workflow deleted the cluster; finalizer removed',
+    );
     expect(await stack.client.workflow.getHandle(clusterWorkflowId(ns, 'demo')).result()).toEqual({ deleted: true });
     expect((await stack.received(ns, 'demo')).deletes).toBe(1);
   });
@@ -394,6 +431,10 @@ describe('the controller, given a manifest it cannot map', () => {
     await eventually(async () => {
       expect(await stack.get('Cluster', ns, 'never')).toBeUndefined();
     }, timeout);
+    // Its infrastructureRef names the ProxmoxCluster cluster demo uses too: that one stays, as does everything of demo's.
+    expect(await namesOf('ProxmoxCluster', ns)).toEqual(['demo']);
+    expect(await namesOf('TalosControlPlane', ns)).toEqual(['demo-control-plane']);
+    expect(await namesOf('MachineDeployment', ns)).toEqual(['demo-md-0', 'demo-md-1']);
   });
 });
 
