@@ -1,11 +1,11 @@
 import { ApiException, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import { ClusterKinds, type ClusterKindName, type WatchedKindName } from './kinds.ts';
-import type { RawObject } from './raw-object.ts';
+import type { OwnerReference, RawObject } from './raw-object.ts';
 
 /**
  * Everything the controller writes to (or reads past the caches from) the management cluster:
- * status and finalizers of the objects users write, and the deletes that finish a Cluster's
- * delete (Events go through the recorder).
+ * status, finalizers and owner references of the objects users write, and the deletes that finish
+ * a Cluster's delete (Events go through the recorder).
  */
 export interface KubeWrites {
   /** Server-side apply of a status, under the controller's field manager, forced: the controller owns status. An object gone meanwhile needs none. */
@@ -15,6 +15,12 @@ export interface KubeWrites {
    * read from (a stale cache gets 409 and a retry). Undefined when the object is gone.
    */
   setFinalizers(kind: ClusterKindName, object: RawObject, finalizers: readonly string[]): Promise<RawObject | undefined>;
+  /**
+   * Server-side applies one owner reference under the controller's field manager. The list is
+   * keyed by uid, so references others wrote stay; the one the controller wrote before (a Cluster
+   * deleted and made again) is replaced. An object gone meanwhile needs none.
+   */
+  applyOwnerReference(kind: WatchedKindName, object: RawObject, owner: OwnerReference): Promise<void>;
   /** The objects of a kind in a namespace that match a label selector, read from the API server. */
   list(kind: ClusterKindName, namespace: string, labelSelector: string): Promise<RawObject[]>;
   /** Deletes this very object (a uid precondition spares a newer one of the same name); gone already is fine. */
@@ -78,6 +84,8 @@ export function createKubeWrites(kubeConfig: KubeConfig, fieldManager: string): 
         throw error;
       }
     },
+    applyOwnerReference: (kind, object, owner) =>
+      applyFields(kind, object.metadata?.namespace ?? '', object.metadata?.name ?? '', { metadata: { ownerReferences: [owner] } }),
     async list(kind, namespace, labelSelector) {
       const list = (await objects.listNamespacedCustomObject({ ...resource(kind), namespace, labelSelector })) as { items: RawObject[] };
       return list.items;

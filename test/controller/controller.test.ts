@@ -160,6 +160,21 @@ describe('the controller, applying a cluster', () => {
     );
   });
 
+  it('makes the Cluster the owner of its TalosControlPlane, ProxmoxCluster and MachineDeployments, as CAPI does', async () => {
+    const uid = (await stack.get('Cluster', ns, 'demo'))?.metadata.uid;
+    const owner = { apiVersion: 'cluster.x-k8s.io/v1beta1', kind: 'Cluster', name: 'demo', uid };
+    const controller = { ...owner, controller: true, blockOwnerDeletion: true };
+    await eventually(async () => {
+      expect((await stack.get('TalosControlPlane', ns, 'demo-control-plane'))?.metadata.ownerReferences).toEqual([controller]);
+      expect((await stack.get('ProxmoxCluster', ns, 'demo'))?.metadata.ownerReferences).toEqual([controller]);
+      for (const md of ['demo-md-0', 'demo-md-1'])
+        expect((await stack.get('MachineDeployment', ns, md))?.metadata.ownerReferences).toEqual([owner]);
+    }, timeout);
+    // Templates may serve several clusters: CAPI gives them no owner.
+    for (const kind of ['ProxmoxMachineTemplate', 'TalosConfigTemplate'] as const)
+      for (const template of await stack.list(kind, ns)) expect(template.metadata.ownerReferences).toBeUndefined();
+  });
+
   it("starts nothing for status-only and metadata-only changes, and leaves the workflow's Machines alone", async () => {
     await writeAsTheWorkflow(ns, 'Machine', 'demo-cp-0');
     await stack.patch('MachineDeployment', ns, 'demo-md-0', { metadata: { labels: { team: 'platform' } } });
