@@ -192,6 +192,8 @@ export function createController(options: ControllerOptions): Controller {
       const { namespace, name } = cluster.metadata ?? {};
       if (namespace && name) queue.add(clusterKey({ namespace: namespace, name: name }));
     }
+    // And the clusters objects name that do not exist: their orphans were listed before this replica led.
+    for (const keys of objectKeys.values()) for (const key of keys) queue.add(key);
   };
 
   const startLeading = async (myTerm: number): Promise<void> => {

@@ -2,7 +2,7 @@
 // workflow standing in for the real one: what a user sees after `kubectl apply`, a patch, a bad
 // manifest, a pause, a delete, and what two replicas do.
 import { fileURLToPath } from 'node:url';
-import { CoordinationV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { CoordinationV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { objectsFromManifests, toDesiredCluster } from '../../api/capi/to-desired-cluster.ts';
@@ -89,6 +89,14 @@ async function writeAsTheWorkflow(namespace: string, kind: 'Machine' | 'MachineS
 /** The names of a kind's objects in a namespace. */
 const namesOf = async (kind: CapiKindName, namespace: string): Promise<string[]> =>
   (await stack.list(kind, namespace)).map((o) => o.metadata.name).sort();
+
+/** `Type Reason: message (count)` of the Events on an object: a repeat raises the count instead of adding an Event. */
+async function eventCounts(namespace: string, kind: string, name: string): Promise<string[]> {
+  const list = await stack.management.kubeConfig
+    .makeApiClient(CoreV1Api)
+    .listNamespacedEvent({ namespace, fieldSelector: `involvedObject.kind=${kind},involvedObject.name=${name}` });
+  return list.items.map((e) => `${e.type ?? ''} ${e.reason ?? ''}: ${e.message ?? ''} (${e.count ?? 0})`);
+}
 
 /** The field managers that wrote an object. */
 const managersOf = (object: StoredObject | undefined): string[] =>
@@ -453,6 +461,75 @@ describe('the controller, given a manifest it cannot map', () => {
   });
 });
 
+describe('the controller, given objects whose Cluster does not exist', () => {
+  const ns = 'orphans';
+  const labelled = (documents: Manifest[]): void => {
+    for (const kind of ['TalosControlPlane', 'ProxmoxCluster'])
+      for (const document of documents.filter((d) => d.kind === kind))
+        (document.metadata as { labels?: Record<string, string> }).labels = { 'cluster.x-k8s.io/cluster-name': 'demo' };
+  };
+  const orphanCondition = (fix: string) => ({
+    type: 'Ready',
+    status: 'False',
+    severity: 'Warning',
+    reason: 'ReferenceNotFound',
+    message: `Cluster ${ns}/demo does not exist: apply it, or fix ${fix}`,
+    lastTransitionTime: expect.any(String) as unknown,
+  });
+
+  it('gives each Ready=False ReferenceNotFound and one Warning Event; applying the Cluster clears them', async () => {
+    const documents = demo(labelled);
+    await stack.apply(
+      ns,
+      documents.filter((d) => d.kind !== 'Cluster'),
+    );
+    const expected: [CapiKindName, string, string][] = [
+      ['MachineDeployment', 'demo-md-0', 'spec.clusterName'],
+      ['MachineDeployment', 'demo-md-1', 'spec.clusterName'],
+      ['TalosControlPlane', 'demo-control-plane', 'the cluster.x-k8s.io/cluster-name label'],
+      ['ProxmoxCluster', 'demo', 'the cluster.x-k8s.io/cluster-name label'],
+    ];
+    await eventually(async () => {
+      for (const [kind, name, fix] of expected) {
+        // Only the condition: nothing of a cluster that is not there.
+        expect((await stack.get(kind, ns, name))?.status, `${kind} ${name}`).toEqual({ conditions: [orphanCondition(fix)] });
+        expect(await eventCounts(ns, kind, name)).toEqual([
+          `Warning ReferenceNotFound: Cluster ${ns}/demo does not exist: apply it, or fix ${fix} (1)`,
+        ]);
+      }
+    }, timeout);
+    // Reconciled again (an edit wakes the cluster key): told once, not again.
+    await stack.patch('MachineDeployment', ns, 'demo-md-0', { metadata: { annotations: { touched: 'yes' } } });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await eventCounts(ns, 'MachineDeployment', 'demo-md-0')).toEqual([
+      `Warning ReferenceNotFound: Cluster ${ns}/demo does not exist: apply it, or fix spec.clusterName (1)`,
+    ]);
+    expect(
+      await stack.client.workflow
+        .getHandle(clusterWorkflowId(ns, 'demo'))
+        .describe()
+        .catch((e: unknown) => e),
+    ).toBeInstanceOf(WorkflowNotFoundError);
+
+    await stack.apply(
+      ns,
+      documents.filter((d) => d.kind === 'Cluster'),
+    );
+    await eventually(async () => {
+      expect(conditionOf(await stack.get('Cluster', ns, 'demo'), 'Ready')).toBe('True');
+      for (const md of ['demo-md-0', 'demo-md-1']) expect(conditionOf(await stack.get('MachineDeployment', ns, md), 'Ready')).toBe('True');
+      expect(conditionOf(await stack.get('TalosControlPlane', ns, 'demo-control-plane'), 'Ready')).toBe('True');
+      // Nothing else writes a ProxmoxCluster's status: with the orphan's condition, all of it is gone
+      // (an empty list may stay, as server-side apply leaves it).
+      const { conditions = [], ...rest } = (await stack.get('ProxmoxCluster', ns, 'demo'))?.status ?? {};
+      expect({ conditions, ...rest }).toEqual({ conditions: [] });
+    }, timeout);
+    expect(await eventCounts(ns, 'MachineDeployment', 'demo-md-0')).toEqual([
+      `Warning ReferenceNotFound: Cluster ${ns}/demo does not exist: apply it, or fix spec.clusterName (1)`,
+    ]);
+  });
+});
+
 describe('the controller, given a paused Cluster', () => {
   const ns = 'paused';
 
@@ -506,6 +583,15 @@ describe('the controller, when the cluster workflow ended abnormally', () => {
     await stack.patch('Cluster', ns, 'demo', { metadata: { finalizers: null } });
     await eventually(async () => {
       expect(await stack.get('Cluster', ns, 'demo')).toBeUndefined();
+    }, timeout);
+    // Nothing deleted the cluster's objects then: each says its Cluster is gone, and what to do.
+    await eventually(async () => {
+      expect(messageOf(await stack.get('MachineDeployment', ns, 'demo-md-0'), 'Ready')).toBe(
+        `Cluster ${ns}/demo does not exist: apply it, or fix spec.clusterName`,
+      );
+      expect(messageOf(await stack.get('TalosControlPlane', ns, 'demo-control-plane'), 'Ready')).toBe(
+        `Cluster ${ns}/demo does not exist: apply it, or delete this TalosControlPlane (its owner references name that Cluster)`,
+      );
     }, timeout);
   });
 });
