@@ -20,11 +20,11 @@ export interface Descendants {
 export interface CascadeDelete {
   readonly kind: ClusterKindName;
   readonly object: RawObject;
-  /** The finalizers to keep once ours are lifted; undefined when none of ours is on it. */
+  /** The finalizers to keep once the liftable ones are lifted; undefined when none of those is on it. */
   readonly keepFinalizers?: readonly string[];
   /** False when it is being deleted already. */
   readonly delete: boolean;
-  /** Finalizers of others that will hold it after our part is done. */
+  /** The finalizers that will still hold it: not ours to lift. */
   readonly heldBy: readonly string[];
 }
 
@@ -35,7 +35,7 @@ export interface CascadeDelete {
  * infrastructure cluster. Empty when nothing is left. Templates are not descendants: CAPI leaves
  * the ones a user applied, and so does this.
  */
-export function nextDeletes(left: Descendants, ours: readonly string[]): CascadeDelete[] {
+export function nextDeletes(left: Descendants, liftable: readonly string[]): CascadeDelete[] {
   const phases: [ClusterKindName, readonly RawObject[]][][] = [
     [
       ['MachineDeployment', left.machineDeployments],
@@ -47,15 +47,15 @@ export function nextDeletes(left: Descendants, ours: readonly string[]): Cascade
     [['ProxmoxCluster', left.infrastructure ? [left.infrastructure] : []]],
   ];
   for (const phase of phases) {
-    const deletes = phase.flatMap(([kind, objects]) => objects.map((object) => cascadeDelete(kind, object, ours)));
+    const deletes = phase.flatMap(([kind, objects]) => objects.map((object) => cascadeDelete(kind, object, liftable)));
     if (deletes.length > 0) return deletes;
   }
   return [];
 }
 
-function cascadeDelete(kind: ClusterKindName, object: RawObject, ours: readonly string[]): CascadeDelete {
+function cascadeDelete(kind: ClusterKindName, object: RawObject, liftable: readonly string[]): CascadeDelete {
   const finalizers = object.metadata?.finalizers ?? [];
-  const others = finalizers.filter((f) => !ours.includes(f));
+  const others = finalizers.filter((f) => !liftable.includes(f));
   return {
     kind,
     object,

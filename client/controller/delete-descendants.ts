@@ -2,18 +2,22 @@ import { clusterNameLabel } from '../../api/capi/annotations.ts';
 import { nextDeletes, type CascadeDelete, type Descendants } from './cascade-order.ts';
 import { claiming } from './cluster-claims.ts';
 import { isSharedReference, referencedName } from './cluster-references.ts';
-import { inventoryFinalizers } from './finalizers.ts';
 import type { ReconcileDeps, ReconcileScope } from './reconcile-deps.ts';
 
 /**
  * One step of a deleted Cluster's cascade, once its workflow has deleted the infrastructure:
- * observes what is left, lifts the cluster workflow's finalizers (nothing else would any more)
- * and deletes the objects CAPI's order asks for now. There is no garbage collector to rely on
- * (a management cluster without kube-controller-manager has none), so every object is deleted by
- * name. Returns the objects of this step; empty when nothing is left and the Cluster may go.
+ * observes what is left, lifts the finalizers it is given (the cluster workflow's, which nothing
+ * else would lift any more) and deletes the objects CAPI's order asks for now. There is no garbage
+ * collector to rely on (a management cluster without kube-controller-manager has none), so every
+ * object is deleted by name. Returns the objects of this step; empty when nothing is left and the
+ * Cluster may go.
  */
-export async function deleteDescendants(scope: ReconcileScope, deps: ReconcileDeps): Promise<readonly CascadeDelete[]> {
-  const deletes = nextDeletes(await observeDescendants(scope, deps), inventoryFinalizers);
+export async function deleteDescendants(
+  scope: ReconcileScope,
+  deps: ReconcileDeps,
+  liftable: readonly string[],
+): Promise<readonly CascadeDelete[]> {
+  const deletes = nextDeletes(await observeDescendants(scope, deps), liftable);
   await Promise.all(
     deletes.map(async (step) => {
       if (step.keepFinalizers) await deps.kube.setFinalizers(step.kind, step.object, step.keepFinalizers);

@@ -1,6 +1,8 @@
 import { clusterWorkflowId } from '../../api/ids.ts';
+import type { CascadeDelete } from './cascade-order.ts';
 import { deleteDescendants } from './delete-descendants.ts';
 import { EventReason } from './events/event-spec.ts';
+import { inventoryFinalizers } from './finalizers.ts';
 import type { ReconcileDeps, ReconcileScope } from './reconcile-deps.ts';
 import { writeClusterStatuses } from './reconcile-status.ts';
 import type { HandlerResult } from './work-queue.ts';
@@ -18,7 +20,8 @@ const cascadeRecheckMs = 1_000;
  * The deletion path. Does not map the spec: the cluster workflow already has the desired state.
  * Signals deleteCluster once, waits for the workflow to end (it deletes the VMs and their
  * Machines), deletes what is left of the cluster's objects, then removes the finalizer. A cluster
- * without a workflow (never valid) goes straight to its objects. A paused cluster waits, as in
+ * without a workflow (never valid) goes straight to its objects, but lifts no finalizer of the
+ * workflow's: nothing vouches that the VMs those record are gone. A paused cluster waits, as in
  * CAPI. A workflow that ended abnormally keeps the finalizer: its VMs may still exist and nothing
  * knows them any more.
  */
@@ -78,18 +81,20 @@ export async function reconcileDelete(scope: ReconcileScope, deps: ReconcileDeps
  */
 async function finishDeletion(scope: ReconcileScope, deps: ReconcileDeps): Promise<HandlerResult | undefined> {
   const { cluster, record } = scope;
-  const left = await deleteDescendants(scope, deps);
+  // Only a workflow that ran the delete vouches that no VM is left: without one, a Machine still
+  // under the workflow's finalizer may be the only record of a VM, and stays until someone looks.
+  const finished = record.workflow.state === 'completed';
+  const left = await deleteDescendants(scope, deps, finished ? inventoryFinalizers : []);
   if (left.length > 0) {
-    const held = left
-      .filter((step) => step.heldBy.length > 0)
-      .map((step) => `${step.kind} ${step.object.metadata?.name ?? ''} (${step.heldBy.join(', ')})`);
-    const told = `held:${held.join('; ')}`;
+    const held = left.filter((step) => step.heldBy.length > 0);
+    const told = `held:${held.map(describeHeld).join('; ')}`;
     if (held.length > 0 && !record.told.has(told)) {
       record.told.add(told);
+      const ours = held.some((step) => step.heldBy.some((f) => inventoryFinalizers.includes(f)));
       await deps.events.record(cluster, {
-        type: 'Normal',
+        type: ours ? 'Warning' : 'Normal',
         reason: EventReason.WaitingForDescendants,
-        message: `the Cluster goes once these are deleted; their finalizers are not Capstan's: ${held.join('; ')}`,
+        message: `the Cluster goes once these are deleted: ${held.map(describeHeld).join('; ')}${ours ? '; no cluster workflow deleted their VMs: check Proxmox for them, then remove those finalizers by hand' : ''}`,
       });
     }
     return { requeueAfterMs: cascadeRecheckMs };
@@ -108,4 +113,9 @@ async function finishDeletion(scope: ReconcileScope, deps: ReconcileDeps): Promi
     });
   deps.records.forget(scope.key);
   return undefined;
+}
+
+// `Machine demo-cp-0 (held by machine.cluster.x-k8s.io)`.
+function describeHeld(step: CascadeDelete): string {
+  return `${step.kind} ${step.object.metadata?.name ?? ''} (held by ${step.heldBy.join(', ')})`;
 }

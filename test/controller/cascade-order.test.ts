@@ -59,4 +59,12 @@ describe("nextDeletes: a deleted Cluster's objects, in CAPI's order", () => {
   ])('%s', (_what, left, expected) => {
     expect(described(left)).toEqual(expected);
   });
+
+  it("lifts nothing it is not given: without a workflow that ran the delete, the workflow's finalizers hold", () => {
+    const machine = all.machines[0];
+    if (!machine) throw new Error('no machine');
+    expect(nextDeletes({ ...none, machines: [machine] }, [])).toEqual([
+      { kind: 'Machine', object: machine, delete: true, heldBy: ['machine.cluster.x-k8s.io'] },
+    ]);
+  });
 });

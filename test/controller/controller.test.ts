@@ -47,20 +47,25 @@ function mapped(namespace: string, documents: readonly Manifest[], generation = 
 const timeout = 30_000;
 
 /** Writes inventory as the cluster workflow's activities do: server-side applied under their own field manager, with their finalizer. */
-async function writeAsTheWorkflow(namespace: string, kind: 'Machine' | 'MachineSet' | 'ProxmoxMachine', name: string): Promise<void> {
+async function writeAsTheWorkflow(
+  namespace: string,
+  kind: 'Machine' | 'MachineSet' | 'ProxmoxMachine',
+  name: string,
+  cluster = 'demo',
+): Promise<void> {
   const inventory = {
     Machine: {
       finalizer: 'machine.cluster.x-k8s.io',
       labels: { 'cluster.x-k8s.io/control-plane': '' },
-      spec: { clusterName: 'demo', bootstrap: { dataSecretName: `${name}-bootstrap-data` }, version: 'v1.33.4' },
+      spec: { clusterName: cluster, bootstrap: { dataSecretName: `${name}-bootstrap-data` }, version: 'v1.33.4' },
     },
     MachineSet: {
       finalizer: 'cluster.x-k8s.io/machineset',
       labels: { 'cluster.x-k8s.io/deployment-name': 'demo-md-0' },
       spec: {
-        clusterName: 'demo',
+        clusterName: cluster,
         selector: { matchLabels: { 'cluster.x-k8s.io/set-name': name } },
-        template: { metadata: { labels: { 'cluster.x-k8s.io/set-name': name } }, spec: { clusterName: 'demo', bootstrap: {} } },
+        template: { metadata: { labels: { 'cluster.x-k8s.io/set-name': name } }, spec: { clusterName: cluster, bootstrap: {} } },
       },
     },
     ProxmoxMachine: { finalizer: 'proxmoxmachine.infrastructure.cluster.x-k8s.io', labels: {}, spec: {} },
@@ -76,7 +81,7 @@ async function writeAsTheWorkflow(namespace: string, kind: 'Machine' | 'MachineS
       body: {
         apiVersion,
         kind,
-        metadata: { name, labels: { 'cluster.x-k8s.io/cluster-name': 'demo', ...inventory.labels }, finalizers: [inventory.finalizer] },
+        metadata: { name, labels: { 'cluster.x-k8s.io/cluster-name': cluster, ...inventory.labels }, finalizers: [inventory.finalizer] },
         spec: inventory.spec,
       },
       fieldManager: 'capstan-inventory',
@@ -458,6 +463,30 @@ describe('the controller, given a manifest it cannot map', () => {
     expect(await namesOf('ProxmoxCluster', ns)).toEqual(['demo']);
     expect(await namesOf('TalosControlPlane', ns)).toEqual(['demo-control-plane']);
     expect(await namesOf('MachineDeployment', ns)).toEqual(['demo-md-0', 'demo-md-1']);
+  });
+
+  it('keeps a Cluster without a workflow while a Machine of it still records a VM, says why, and lets go once an operator has', async () => {
+    const lone = { ...manifest(demo(kubeadm), 'Cluster', 'demo'), metadata: { name: 'lone' } };
+    await stack.apply(ns, [lone]);
+    await eventually(async () => {
+      expect((await stack.get('Cluster', ns, 'lone'))?.metadata.finalizers).toEqual(['cluster.cluster.x-k8s.io']);
+    }, timeout);
+    await writeAsTheWorkflow(ns, 'Machine', 'lone-cp-0', 'lone');
+    await stack.remove('Cluster', ns, 'lone');
+    await eventually(async () => {
+      expect(await stack.events(ns, 'Cluster', 'lone')).toContain(
+        'Warning WaitingForDescendants: the Cluster goes once these are deleted: Machine lone-cp-0 (held by machine.cluster.x-k8s.io); ' +
+          'no cluster workflow deleted their VMs: check Proxmox for them, then remove those finalizers by hand',
+      );
+    }, timeout);
+    // No workflow vouches that its VM is gone: the controller lifts no finalizer of the workflow's.
+    expect((await stack.get('Machine', ns, 'lone-cp-0'))?.metadata.finalizers).toEqual(['machine.cluster.x-k8s.io']);
+    expect((await stack.get('Cluster', ns, 'lone'))?.metadata.deletionTimestamp).toBeDefined();
+
+    await stack.patch('Machine', ns, 'lone-cp-0', { metadata: { finalizers: null } });
+    await eventually(async () => {
+      expect(await stack.get('Cluster', ns, 'lone')).toBeUndefined();
+    }, timeout);
   });
 });
 
