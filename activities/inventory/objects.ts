@@ -10,6 +10,7 @@ import { machineCrd } from '../../api/capi/machine.ts';
 import { proxmoxClusterCrd } from '../../api/capi/proxmox-cluster.ts';
 import { proxmoxMachineCrd } from '../../api/capi/proxmox-machine.ts';
 import { talosControlPlaneCrd } from '../../api/capi/talos-control-plane.ts';
+import type { OwnerReference } from '../../api/capi/meta.ts';
 import type { CrdManifest } from '../../api/crd/define-crd.ts';
 import { ErrorType } from '../../api/errors.ts';
 import { ipamCrds } from '../../api/ipam.ts';
@@ -57,15 +58,7 @@ export const Kinds = {
 } as const satisfies Record<string, KindRef>;
 export type KindName = keyof typeof Kinds;
 
-/** metav1.OwnerReference. */
-export interface OwnerReference {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly name: string;
-  readonly uid: string;
-  readonly controller?: boolean;
-  readonly blockOwnerDeletion?: boolean;
-}
+export type { OwnerReference };
 
 /** An object as the API server returns it, as JSON. */
 export interface KubeObject {

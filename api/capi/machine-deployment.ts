@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineCrd } from '../crd/define-crd.ts';
+import { immutableClusterName } from './cluster-name.ts';
 import { Conditions } from './conditions.ts';
 import { capiCategory, capiGroup, capiVersion } from './groups.ts';
 import { MachineSpec } from './machine-spec.ts';
@@ -28,7 +29,7 @@ export const MachineDeploymentStrategy = z.object({
 
 /** `cluster.x-k8s.io/v1beta1` MachineDeployment spec. */
 export const MachineDeploymentSpec = z.object({
-  clusterName: z.string().min(1),
+  clusterName: immutableClusterName('MachineDeployment'),
   /** CAPI defaults an absent count to 1. */
   replicas: z.number().int().min(0).optional(),
   selector: LabelSelector.optional(),

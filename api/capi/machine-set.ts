@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineCrd } from '../crd/define-crd.ts';
+import { immutableClusterName } from './cluster-name.ts';
 import { Conditions } from './conditions.ts';
 import { capiCategory, capiGroup, capiVersion } from './groups.ts';
 import { MachineSpec } from './machine-spec.ts';
@@ -16,7 +17,7 @@ export const machineSetFinalizer = 'cluster.x-k8s.io/machineset';
 
 /** `cluster.x-k8s.io/v1beta1` MachineSet spec: one per MachineDeployment and machine shape (template revision). */
 export const MachineSetSpec = z.object({
-  clusterName: z.string().min(1),
+  clusterName: immutableClusterName('MachineSet'),
   /** The machines of this revision Capstan intends to keep (Machines recorded and not being deleted). */
   replicas: z.number().int().min(0).optional(),
   minReadySeconds: z.number().int().min(0).optional(),

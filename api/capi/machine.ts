@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineCrd } from '../crd/define-crd.ts';
+import { immutableClusterName } from './cluster-name.ts';
 import { Conditions } from './conditions.ts';
 import { capiCategory, capiGroup, capiVersion } from './groups.ts';
 import { MachineSpec } from './machine-spec.ts';
@@ -54,8 +55,11 @@ export const MachineStatus = z.object({
 });
 export type MachineStatus = z.infer<typeof MachineStatus>;
 
-/** The object as the API server stores it (the CRD's schema). */
-export const MachineResource = z.object({ spec: MachineSpec, status: MachineStatus.optional() });
+/** The object as the API server stores it (the CRD's schema); a Machine's cluster never changes. */
+export const MachineResource = z.object({
+  spec: MachineSpec.extend({ clusterName: immutableClusterName('Machine') }),
+  status: MachineStatus.optional(),
+});
 
 /**
  * A Machine as read from the API server: Capstan writes one per machine before its VM is cloned

@@ -35,6 +35,16 @@ export const ObjectReference = z.object({
 });
 export type ObjectReference = z.infer<typeof ObjectReference>;
 
+/** metav1.OwnerReference: what a garbage collector follows from a dependent to its owner. */
+export interface OwnerReference {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly uid: string;
+  readonly controller?: boolean;
+  readonly blockOwnerDeletion?: boolean;
+}
+
 /** CAPI's APIEndpoint. An empty host means "not chosen yet" (CAPI writes `host: ""`, `port: 0`). */
 export const ApiEndpoint = z.object({
   host: z.string(),

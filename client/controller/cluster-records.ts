@@ -29,6 +29,8 @@ export interface ClusterRecord {
 /** Per-cluster records, created on first use. */
 export class ClusterRecords {
   readonly #records = new Map<string, ClusterRecord>();
+  // Kept apart from the records: a record is polled, and a cluster that does not exist has no workflow to poll.
+  readonly #orphanNotices = new Map<string, Set<string>>();
 
   /** The record of a cluster, new if there was none. */
   of(key: string): ClusterRecord {
@@ -55,8 +57,24 @@ export class ClusterRecords {
     this.#records.delete(key);
   }
 
+  /** What was told about the objects naming a cluster that does not exist, so a reconcile repeats none. */
+  orphanNotices(key: string): Set<string> {
+    let told = this.#orphanNotices.get(key);
+    if (!told) {
+      told = new Set();
+      this.#orphanNotices.set(key, told);
+    }
+    return told;
+  }
+
+  /** Forgets what was told about a cluster's orphans (the Cluster exists, or nothing names it any more). */
+  forgetOrphanNotices(key: string): void {
+    this.#orphanNotices.delete(key);
+  }
+
   /** Forgets every cluster. */
   clear(): void {
     for (const key of this.keys()) this.forget(key);
+    this.#orphanNotices.clear();
   }
 }

@@ -73,7 +73,8 @@ export interface Controller {
  * signalWithStart the cluster workflow, delete), polls each cluster workflow's progress, and
  * writes the status of Clusters, TalosControlPlanes and MachineDeployments and Events back. It
  * makes no infrastructure call and writes no inventory: Machines, MachineSets, ProxmoxMachines and
- * MachineHealthCheck status are the cluster workflow's.
+ * MachineHealthCheck status are the cluster workflow's; it only deletes what the workflow left
+ * of them once it has deleted its cluster, with the objects users applied for that cluster.
  */
 export function createController(options: ControllerOptions): Controller {
   const logger = options.logger ?? consoleLogger;
@@ -191,6 +192,8 @@ export function createController(options: ControllerOptions): Controller {
       const { namespace, name } = cluster.metadata ?? {};
       if (namespace && name) queue.add(clusterKey({ namespace: namespace, name: name }));
     }
+    // And the clusters objects name that do not exist: their orphans were listed before this replica led.
+    for (const keys of objectKeys.values()) for (const key of keys) queue.add(key);
   };
 
   const startLeading = async (myTerm: number): Promise<void> => {

@@ -1,4 +1,7 @@
 import { pausedAnnotation } from '../../api/capi/annotations.ts';
+import { machineSetFinalizer } from '../../api/capi/machine-set.ts';
+import { machineFinalizer } from '../../api/capi/machine.ts';
+import { proxmoxMachineFinalizer } from '../../api/capi/proxmox-machine.ts';
 import type { RawObject } from './raw-object.ts';
 
 /**
@@ -6,6 +9,13 @@ import type { RawObject } from './raw-object.ts';
  * and runbooks that know CAPI recognise what holds a deleting Cluster.
  */
 export const clusterFinalizer = 'cluster.cluster.x-k8s.io';
+
+/**
+ * The finalizers the cluster workflow puts on its inventory and lifts once a machine's VM is gone.
+ * After the workflow has finished deleting its cluster nothing else would lift them, so the
+ * controller does when it deletes what is left.
+ */
+export const inventoryFinalizers: readonly string[] = [machineSetFinalizer, machineFinalizer, proxmoxMachineFinalizer];
 
 /** Whether an object carries a finalizer. */
 export function hasFinalizer(object: RawObject, finalizer: string): boolean {

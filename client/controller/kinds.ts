@@ -1,7 +1,10 @@
 import { clusterCrd } from '../../api/capi/cluster.ts';
 import { machineDeploymentCrd } from '../../api/capi/machine-deployment.ts';
 import { machineHealthCheckCrd } from '../../api/capi/machine-health-check.ts';
+import { machineSetCrd } from '../../api/capi/machine-set.ts';
+import { machineCrd } from '../../api/capi/machine.ts';
 import { proxmoxClusterCrd } from '../../api/capi/proxmox-cluster.ts';
+import { proxmoxMachineCrd } from '../../api/capi/proxmox-machine.ts';
 import { proxmoxMachineTemplateCrd } from '../../api/capi/proxmox-machine-template.ts';
 import { talosConfigTemplateCrd } from '../../api/capi/talos-config-template.ts';
 import { talosControlPlaneCrd } from '../../api/capi/talos-control-plane.ts';
@@ -26,7 +29,7 @@ export function watched(crd: CrdManifest): WatchedKind {
 /**
  * The seven kinds the controller watches: those users write, from the CRDs api/ generates (one
  * source of names). Machines, MachineSets and ProxmoxMachines are not among them: the cluster
- * workflow writes them and the controller decides nothing from them.
+ * workflow writes them, and the controller only deletes what is left of them after a delete.
  */
 export const Watched = {
   Cluster: watched(clusterCrd),
@@ -41,3 +44,17 @@ export type WatchedKindName = keyof typeof Watched;
 
 /** Every watched kind's name, in the order informers start. */
 export const watchedKindNames = Object.keys(Watched) as WatchedKindName[];
+
+/**
+ * The inventory the cluster workflow writes. The controller watches none of it; it lists what is
+ * left of it only to finish a Cluster's delete (CAPI's Cluster controller deletes its descendants).
+ */
+export const Inventory = {
+  MachineSet: watched(machineSetCrd),
+  Machine: watched(machineCrd),
+  ProxmoxMachine: watched(proxmoxMachineCrd),
+} as const;
+
+/** Every kind the controller reads or writes: the watched ones and the inventory. */
+export const ClusterKinds = { ...Watched, ...Inventory } as const;
+export type ClusterKindName = keyof typeof ClusterKinds;

@@ -1,10 +1,11 @@
 import { ApiException, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
-import { Watched, type WatchedKindName } from './kinds.ts';
-import type { RawObject } from './raw-object.ts';
+import { ClusterKinds, type ClusterKindName, type WatchedKindName } from './kinds.ts';
+import type { OwnerReference, RawObject } from './raw-object.ts';
 
 /**
  * Everything the controller writes to (or reads past the caches from) the management cluster:
- * status and finalizers of the objects users write, nothing else (Events go through the recorder).
+ * status, finalizers and owner references of the objects users write, and the deletes that finish
+ * a Cluster's delete (Events go through the recorder).
  */
 export interface KubeWrites {
   /** Server-side apply of a status, under the controller's field manager, forced: the controller owns status. An object gone meanwhile needs none. */
@@ -13,7 +14,17 @@ export interface KubeWrites {
    * Replaces the finalizer list, only if the object is still at the resourceVersion the list was
    * read from (a stale cache gets 409 and a retry). Undefined when the object is gone.
    */
-  setFinalizers(kind: WatchedKindName, object: RawObject, finalizers: readonly string[]): Promise<RawObject | undefined>;
+  setFinalizers(kind: ClusterKindName, object: RawObject, finalizers: readonly string[]): Promise<RawObject | undefined>;
+  /**
+   * Server-side applies one owner reference under the controller's field manager. The list is
+   * keyed by uid, so references others wrote stay; the one the controller wrote before (a Cluster
+   * deleted and made again) is replaced. An object gone meanwhile needs none.
+   */
+  applyOwnerReference(kind: WatchedKindName, object: RawObject, owner: OwnerReference): Promise<void>;
+  /** The objects of a kind in a namespace that match a label selector, read from the API server. */
+  list(kind: ClusterKindName, namespace: string, labelSelector: string): Promise<RawObject[]>;
+  /** Deletes this very object (a uid precondition spares a newer one of the same name); gone already is fine. */
+  remove(kind: ClusterKindName, object: RawObject): Promise<void>;
   /** A ConfigMap (a cluster's version catalog), or undefined when there is none. */
   readConfigMap(namespace: string, name: string): Promise<unknown>;
 }
@@ -22,31 +33,38 @@ export interface KubeWrites {
 export function createKubeWrites(kubeConfig: KubeConfig, fieldManager: string): KubeWrites {
   const objects = kubeConfig.makeApiClient(CustomObjectsApi);
   const core = kubeConfig.makeApiClient(CoreV1Api);
-  const resource = (kind: WatchedKindName) => {
-    const { group, version, plural } = Watched[kind];
+  const resource = (kind: ClusterKindName) => {
+    const { group, version, plural } = ClusterKinds[kind];
     return { group, version, plural };
   };
   const apply = setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply);
   const notFound = (error: unknown): boolean => error instanceof ApiException && error.code === 404;
+  // Server-side apply of some fields, forced under the controller's field manager; an object gone meanwhile needs none.
+  const applyFields = async (
+    kind: ClusterKindName,
+    namespace: string,
+    name: string,
+    fields: { readonly status?: Record<string, unknown>; readonly metadata?: Record<string, unknown> },
+  ): Promise<void> => {
+    const { apiVersion } = ClusterKinds[kind];
+    const request = {
+      ...resource(kind),
+      namespace,
+      name,
+      body: { apiVersion, kind: ClusterKinds[kind].kind, ...fields, metadata: { name, namespace, ...fields.metadata } },
+      fieldManager,
+      force: true,
+    };
+    try {
+      await (fields.status === undefined
+        ? objects.patchNamespacedCustomObject(request, apply)
+        : objects.patchNamespacedCustomObjectStatus(request, apply));
+    } catch (error) {
+      if (!notFound(error)) throw error;
+    }
+  };
   return {
-    async applyStatus(kind, namespace, name, status) {
-      const { apiVersion } = Watched[kind];
-      try {
-        await objects.patchNamespacedCustomObjectStatus(
-          {
-            ...resource(kind),
-            namespace,
-            name,
-            body: { apiVersion, kind: Watched[kind].kind, metadata: { name, namespace }, status },
-            fieldManager,
-            force: true,
-          },
-          apply,
-        );
-      } catch (error) {
-        if (!notFound(error)) throw error;
-      }
-    },
+    applyStatus: (kind, namespace, name, status) => applyFields(kind, namespace, name, { status }),
     async setFinalizers(kind, object, finalizers) {
       const { namespace = '', name = '', resourceVersion } = object.metadata ?? {};
       // A merge patch carrying resourceVersion is a precondition.
@@ -64,6 +82,26 @@ export function createKubeWrites(kubeConfig: KubeConfig, fieldManager: string): 
       } catch (error) {
         if (notFound(error)) return undefined;
         throw error;
+      }
+    },
+    applyOwnerReference: (kind, object, owner) =>
+      applyFields(kind, object.metadata?.namespace ?? '', object.metadata?.name ?? '', { metadata: { ownerReferences: [owner] } }),
+    async list(kind, namespace, labelSelector) {
+      const list = (await objects.listNamespacedCustomObject({ ...resource(kind), namespace, labelSelector })) as { items: RawObject[] };
+      return list.items;
+    },
+    async remove(kind, object) {
+      const { namespace = '', name = '', uid } = object.metadata ?? {};
+      try {
+        await objects.deleteNamespacedCustomObject({
+          ...resource(kind),
+          namespace,
+          name,
+          ...(uid ? { body: { preconditions: { uid } } } : {}),
+        });
+      } catch (error) {
+        // 409: the uid precondition failed, so the object of that name is a newer one, not this.
+        if (!notFound(error) && !(error instanceof ApiException && error.code === 409)) throw error;
       }
     },
     async readConfigMap(namespace, name) {

@@ -1,4 +1,5 @@
 import { clusterNameLabel } from '../../api/capi/annotations.ts';
+import { claimsOf } from './cluster-claims.ts';
 import type { WatchedKindName } from './kinds.ts';
 import { stringAt, type RawObject } from './raw-object.ts';
 import { clusterKey } from '../../api/cluster-ref.ts';
@@ -7,9 +8,9 @@ import { clusterKey } from '../../api/cluster-ref.ts';
 export type ObjectLookup = (kind: WatchedKindName, namespace: string) => readonly RawObject[];
 
 /**
- * The clusters an object belongs to: a Cluster itself; a TalosControlPlane, MachineDeployment or
- * ProxmoxCluster by `spec.clusterName`, the `cluster.x-k8s.io/cluster-name` label or the Clusters
- * that reference it; a MachineHealthCheck by `spec.clusterName` alone (as CAPI reads it); a
+ * The clusters an object belongs to: a Cluster itself; a MachineDeployment by `spec.clusterName`
+ * or the `cluster.x-k8s.io/cluster-name` label; a TalosControlPlane or ProxmoxCluster by that
+ * label, a Cluster owner reference or the Clusters that reference it; a MachineHealthCheck by `spec.clusterName` alone (as CAPI reads it); a
  * template by the objects that reference it (one template may serve several clusters). Pure: the
  * caches are passed in.
  */
@@ -31,11 +32,11 @@ export function clusterKeysOf(kind: WatchedKindName, object: RawObject, lookup: 
       byName(name);
       break;
     case 'TalosControlPlane':
-      byName(object.metadata?.labels?.[clusterNameLabel]);
+      for (const claim of claimsOf(kind, object)) byName(claim.cluster);
       clustersReferencing('spec.controlPlaneRef', 'TalosControlPlane');
       break;
     case 'ProxmoxCluster':
-      byName(object.metadata?.labels?.[clusterNameLabel]);
+      for (const claim of claimsOf(kind, object)) byName(claim.cluster);
       clustersReferencing('spec.infrastructureRef', 'ProxmoxCluster');
       break;
     case 'MachineDeployment':

@@ -1,3 +1,7 @@
+import type { OwnerReference } from '../../api/capi/meta.ts';
+
+export type { OwnerReference };
+
 /**
  * An object as the informers hold it: raw JSON from the API server. The mapping validates specs
  * itself, so the controller reads only metadata and a few fields, defensively.
@@ -21,7 +25,7 @@ export interface RawMetadata {
   readonly annotations?: Readonly<Record<string, string>>;
   readonly finalizers?: readonly string[];
   readonly deletionTimestamp?: string | Date;
-  readonly ownerReferences?: readonly { readonly kind?: string; readonly name?: string; readonly uid?: string }[];
+  readonly ownerReferences?: readonly OwnerReference[];
 }
 
 /** The value at a dotted path of an object, or undefined when any step is missing. */

@@ -3,21 +3,24 @@ import { clusterWorkflowId } from '../../api/ids.ts';
 import { gatherClusterObjects } from './cluster-scope.ts';
 import { desiredHash } from './desired-hash.ts';
 import { EventReason } from './events/event-spec.ts';
+import { ownClusterObjects } from './own-cluster-objects.ts';
 import type { ReconcileDeps, ReconcileScope } from './reconcile-deps.ts';
 import { writeClusterStatuses } from './reconcile-status.ts';
 import { specVerdict, type SpecVerdict } from './status/spec-verdict.ts';
 import type { HandlerResult } from './work-queue.ts';
 
 /**
- * The normal path: map the cluster's objects onto a DesiredCluster; a spec that does not map
- * gets Ready=False/InvalidSpec and an Event and starts nothing; one that does is signalled to
- * the cluster workflow (signalWithStart) only when it differs from the last one sent (a new
- * cluster's first start waits until its objects stop arriving). A paused cluster's desired
- * state is sent too, with `paused: true`: the workflow then starts no operation, also none it
- * had already queued. Then status.
+ * The normal path: CAPI's owner references on the cluster's objects (not while paused, as in
+ * CAPI); then map them onto a DesiredCluster: a spec that does not map gets
+ * Ready=False/InvalidSpec and an Event and starts nothing; one that does is signalled to the
+ * cluster workflow (signalWithStart) only when it differs from the last one sent (a new cluster's
+ * first start waits until its objects stop arriving). A paused cluster's desired state is sent
+ * too, with `paused: true`: the workflow then starts no operation, also none it had already
+ * queued. Then status.
  */
 export async function reconcileNormal(scope: ReconcileScope, deps: ReconcileDeps): Promise<HandlerResult | undefined> {
   const { namespace, name, record } = scope;
+  if (!scope.paused) await ownClusterObjects(scope, deps);
   const objects = await gatherClusterObjects(scope.cluster, deps.informers, deps.kube);
   const result = toDesiredCluster({ namespace, name }, objects, deps.mapping);
   const verdict = specVerdict(result);

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ClusterStatus } from '../../api/capi/cluster.ts';
+import { claiming } from './cluster-claims.ts';
 import { isDeleting } from './finalizers.ts';
 import type { WatchedKindName } from './kinds.ts';
 import { stringAt, type RawObject } from './raw-object.ts';
@@ -8,6 +9,7 @@ import type { ClusterFacts } from './status/cluster-facts.ts';
 import { clusterStatus } from './status/cluster-status.ts';
 import { controlPlaneStatus } from './status/control-plane-status.ts';
 import { deploymentStatus } from './status/deployment-status.ts';
+import { hasOrphanStatus, noStatus } from './status/orphan-status.ts';
 import type { SpecVerdict } from './status/spec-verdict.ts';
 import { finishStatus, type StatusDraft } from './status/status-draft.ts';
 
@@ -21,7 +23,8 @@ export interface WantedState {
 
 /**
  * Writes back everything a reconcile knows (CAPI's deferred status patch): the Cluster's, its
- * TalosControlPlane's and MachineDeployments' status. Each status is server-side applied whole
+ * TalosControlPlane's and MachineDeployments' status, and takes the condition an orphan got off
+ * the objects that name the Cluster. Each status is server-side applied whole
  * under the controller's field manager, and only when it differs from what is stored, so a
  * steady cluster costs no writes. Machines, MachineSets, ProxmoxMachines and the status of
  * MachineHealthChecks are the cluster workflow's to write: it observes them.
@@ -61,16 +64,32 @@ export async function writeClusterStatuses(
       ),
     );
 
-  for (const md of deps.informers.list('MachineDeployment', namespace)) {
-    if (stringAt(md, 'spec.clusterName') !== name) continue;
+  for (const md of claiming('MachineDeployment', deps.informers.list('MachineDeployment', namespace), name)) {
     const versions = { kubernetes: wanted?.deployments.get(md.metadata?.name ?? '') ?? wanted?.kubernetes, talos: wanted?.talos };
     writes.push(writeStatus(deps, 'MachineDeployment', md, deploymentStatus(md, facts, versions), now));
   }
+
+  // The Cluster exists: an orphan's condition goes from what no status above rewrites.
+  const unwritten = [
+    ...claiming('TalosControlPlane', deps.informers.list('TalosControlPlane', namespace), name)
+      .filter((object) => object.metadata?.name !== tcp?.metadata?.name)
+      .map((object) => ['TalosControlPlane', object] as const),
+    ...claiming('ProxmoxCluster', deps.informers.list('ProxmoxCluster', namespace), name).map(
+      (object) => ['ProxmoxCluster', object] as const,
+    ),
+  ];
+  for (const [kind, object] of unwritten) if (hasOrphanStatus(object)) writes.push(writeStatus(deps, kind, object, noStatus, now));
   await settleAll(writes);
 }
 
 /** Applies a status unless the stored one is the same. */
-async function writeStatus(deps: ReconcileDeps, kind: WatchedKindName, object: RawObject, draft: StatusDraft, now: string): Promise<void> {
+export async function writeStatus(
+  deps: ReconcileDeps,
+  kind: WatchedKindName,
+  object: RawObject,
+  draft: StatusDraft,
+  now: string,
+): Promise<void> {
   const status = finishStatus(draft, object.status, now);
   if (isDeepStrictEqual(object.status ?? {}, status)) return;
   await deps.kube.applyStatus(kind, object.metadata?.namespace ?? '', object.metadata?.name ?? '', status);

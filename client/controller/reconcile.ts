@@ -2,12 +2,13 @@ import { hasFinalizer, isDeleting, isPaused } from './finalizers.ts';
 import type { ReconcileDeps, ReconcileScope } from './reconcile-deps.ts';
 import { reconcileDelete } from './reconcile-delete.ts';
 import { reconcileNormal } from './reconcile-normal.ts';
+import { reconcileOrphans } from './reconcile-orphans.ts';
 import type { HandlerResult } from './work-queue.ts';
 import { parseClusterKey } from '../../api/cluster-ref.ts';
 
 /**
- * One reconcile of one cluster, in CAPI's order: a Cluster that is gone needs nothing; the
- * finalizer goes on first (so a delete always waits for the cluster workflow); then the
+ * One reconcile of one cluster, in CAPI's order: a Cluster that is gone needs nothing but to tell
+ * the objects that still name it; the finalizer goes on first (so a delete always waits for the cluster workflow); then the
  * deletion path or the normal one (pause, validate and map, signal, status).
  */
 export async function reconcileCluster(key: string, deps: ReconcileDeps): Promise<HandlerResult | undefined> {
@@ -16,8 +17,9 @@ export async function reconcileCluster(key: string, deps: ReconcileDeps): Promis
   let cluster = deps.informers.get('Cluster', namespace, name);
   if (!cluster) {
     deps.records.forget(key);
-    return undefined;
+    return reconcileOrphans(key, deps);
   }
+  deps.records.forgetOrphanNotices(key);
   const deleting = isDeleting(cluster);
   if (deleting && !hasFinalizer(cluster, deps.finalizer)) return undefined;
   if (!deleting && !hasFinalizer(cluster, deps.finalizer)) {

@@ -2,19 +2,11 @@
 // does, read, patch and delete the CAPI objects, and read Events and Secrets.
 import { ApiException, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import type { Condition } from '../../api/capi/conditions.ts';
-import { machineSetCrd } from '../../api/capi/machine-set.ts';
-import { machineCrd } from '../../api/capi/machine.ts';
-import { proxmoxMachineCrd } from '../../api/capi/proxmox-machine.ts';
-import { Watched, watched } from '../../client/controller/kinds.ts';
+import { ClusterKinds } from '../../client/controller/kinds.ts';
 import type { Manifest } from '../manifest.ts';
 
 /** The kinds a user reaches: those the controller watches, plus the inventory the cluster workflow writes. */
-export const CapiKinds = {
-  ...Watched,
-  Machine: watched(machineCrd),
-  MachineSet: watched(machineSetCrd),
-  ProxmoxMachine: watched(proxmoxMachineCrd),
-} as const;
+export const CapiKinds = ClusterKinds;
 export type CapiKindName = keyof typeof CapiKinds;
 
 /** A stored object, as JSON. */

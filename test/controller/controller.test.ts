@@ -2,7 +2,7 @@
 // workflow standing in for the real one: what a user sees after `kubectl apply`, a patch, a bad
 // manifest, a pause, a delete, and what two replicas do.
 import { fileURLToPath } from 'node:url';
-import { CoordinationV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { CoordinationV1Api, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { objectsFromManifests, toDesiredCluster } from '../../api/capi/to-desired-cluster.ts';
@@ -12,7 +12,7 @@ import { fakeFinishDeleteSignal, fakeProgressSignal } from '../../embedded/contr
 import { demoManifests, loadManifests, manifest, type Manifest } from '../api/capi/manifests.ts';
 import { eventually } from '../../embedded/servers/eventually.ts';
 import { startProcess } from '../../embedded/servers/managed-process.ts';
-import { conditionOf, messageOf, type StoredObject } from '../../embedded/controller-stack/capi-objects.ts';
+import { CapiKinds, conditionOf, messageOf, type CapiKindName, type StoredObject } from '../../embedded/controller-stack/capi-objects.ts';
 import { startControllerStack, type ControllerStack } from '../../embedded/controller-stack/controller-stack.ts';
 
 let stack: ControllerStack;
@@ -46,26 +46,61 @@ function mapped(namespace: string, documents: readonly Manifest[], generation = 
 
 const timeout = 30_000;
 
-/** Creates a Machine as the cluster workflow's activities do: server-side applied under their own field manager. */
-async function writeMachineAsTheWorkflow(namespace: string, name: string): Promise<void> {
+/** Writes inventory as the cluster workflow's activities do: server-side applied under their own field manager, with their finalizer. */
+async function writeAsTheWorkflow(
+  namespace: string,
+  kind: 'Machine' | 'MachineSet' | 'ProxmoxMachine',
+  name: string,
+  cluster = 'demo',
+): Promise<void> {
+  const inventory = {
+    Machine: {
+      finalizer: 'machine.cluster.x-k8s.io',
+      labels: { 'cluster.x-k8s.io/control-plane': '' },
+      spec: { clusterName: cluster, bootstrap: { dataSecretName: `${name}-bootstrap-data` }, version: 'v1.33.4' },
+    },
+    MachineSet: {
+      finalizer: 'cluster.x-k8s.io/machineset',
+      labels: { 'cluster.x-k8s.io/deployment-name': 'demo-md-0' },
+      spec: {
+        clusterName: cluster,
+        selector: { matchLabels: { 'cluster.x-k8s.io/set-name': name } },
+        template: { metadata: { labels: { 'cluster.x-k8s.io/set-name': name } }, spec: { clusterName: cluster, bootstrap: {} } },
+      },
+    },
+    ProxmoxMachine: { finalizer: 'proxmoxmachine.infrastructure.cluster.x-k8s.io', labels: {}, spec: {} },
+  }[kind];
+  const { group, version, plural, apiVersion } = CapiKinds[kind];
   await stack.management.kubeConfig.makeApiClient(CustomObjectsApi).patchNamespacedCustomObject(
     {
-      group: 'cluster.x-k8s.io',
-      version: 'v1beta1',
+      group,
+      version,
       namespace,
-      plural: 'machines',
+      plural,
       name,
       body: {
-        apiVersion: 'cluster.x-k8s.io/v1beta1',
-        kind: 'Machine',
-        metadata: { name, labels: { 'cluster.x-k8s.io/cluster-name': 'demo', 'cluster.x-k8s.io/control-plane': '' } },
-        spec: { clusterName: 'demo', bootstrap: { dataSecretName: `${name}-bootstrap-data` }, version: 'v1.33.4' },
+        apiVersion,
+        kind,
+        metadata: { name, labels: { 'cluster.x-k8s.io/cluster-name': cluster, ...inventory.labels }, finalizers: [inventory.finalizer] },
+        spec: inventory.spec,
       },
       fieldManager: 'capstan-inventory',
       force: true,
     },
     setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
   );
+}
+
+/** The names of a kind's objects in a namespace. */
+const namesOf = async (kind: CapiKindName, namespace: string): Promise<string[]> =>
+  (await stack.list(kind, namespace)).map((o) => o.metadata.name).sort();
+
+/** `Type Reason: message (count)` of the Events on an object: a repeat raises the count instead of adding an Event. */
+async function eventCounts(namespace: string, kind: string, name: string): Promise<string[]> {
+  const list = await stack.management.kubeConfig
+    .makeApiClient(CoreV1Api)
+    .listNamespacedEvent({ namespace, fieldSelector: `involvedObject.kind=${kind},involvedObject.name=${name}` });
+  return list.items.map((e) => `${e.type ?? ''} ${e.reason ?? ''}: ${e.message ?? ''} (${e.count ?? 0})`);
 }
 
 /** The field managers that wrote an object. */
@@ -138,8 +173,23 @@ describe('the controller, applying a cluster', () => {
     );
   });
 
+  it('makes the Cluster the owner of its TalosControlPlane, ProxmoxCluster and MachineDeployments, as CAPI does', async () => {
+    const uid = (await stack.get('Cluster', ns, 'demo'))?.metadata.uid;
+    const owner = { apiVersion: 'cluster.x-k8s.io/v1beta1', kind: 'Cluster', name: 'demo', uid };
+    const controller = { ...owner, controller: true, blockOwnerDeletion: true };
+    await eventually(async () => {
+      expect((await stack.get('TalosControlPlane', ns, 'demo-control-plane'))?.metadata.ownerReferences).toEqual([controller]);
+      expect((await stack.get('ProxmoxCluster', ns, 'demo'))?.metadata.ownerReferences).toEqual([controller]);
+      for (const md of ['demo-md-0', 'demo-md-1'])
+        expect((await stack.get('MachineDeployment', ns, md))?.metadata.ownerReferences).toEqual([owner]);
+    }, timeout);
+    // Templates may serve several clusters: CAPI gives them no owner.
+    for (const kind of ['ProxmoxMachineTemplate', 'TalosConfigTemplate'] as const)
+      for (const template of await stack.list(kind, ns)) expect(template.metadata.ownerReferences).toBeUndefined();
+  });
+
   it("starts nothing for status-only and metadata-only changes, and leaves the workflow's Machines alone", async () => {
-    await writeMachineAsTheWorkflow(ns, 'demo-cp-0');
+    await writeAsTheWorkflow(ns, 'Machine', 'demo-cp-0');
     await stack.patch('MachineDeployment', ns, 'demo-md-0', { metadata: { labels: { team: 'platform' } } });
     // Another writer scribbles on the status: the controller puts its own back.
     await stack.management.kubeConfig.makeApiClient(CustomObjectsApi).patchNamespacedCustomObjectStatus(
@@ -319,7 +369,10 @@ describe('the controller, applying a cluster', () => {
     await handle.signal(fakeProgressSignal, null);
   });
 
-  it('deletes: signals deleteCluster, keeps the finalizer until the workflow has finished, then lets the Cluster go', async () => {
+  it('deletes: signals deleteCluster, keeps the finalizer and every object until the workflow has finished, then deletes them as CAPI does and lets the Cluster go', async () => {
+    // What the workflow would have left: inventory still under its finalizers.
+    await writeAsTheWorkflow(ns, 'MachineSet', 'demo-md-0-7f9c2');
+    await writeAsTheWorkflow(ns, 'ProxmoxMachine', 'demo-cp-0');
     await stack.remove('Cluster', ns, 'demo');
     await eventually(async () => {
       expect((await stack.received(ns, 'demo')).deletes).toBe(1);
@@ -333,13 +386,25 @@ describe('the controller, applying a cluster', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect((await stack.get('Cluster', ns, 'demo'))?.metadata.finalizers).toEqual(['cluster.cluster.x-k8s.io']);
 
+    // Deleting Machines is the workflow's (after their VMs): while it runs the controller touches none, and deletes nothing.
+    expect(managersOf(await stack.get('Machine', ns, 'demo-cp-0'))).toEqual(['capstan-inventory']);
+    expect(await namesOf('MachineDeployment', ns)).toEqual(['demo-md-0', 'demo-md-1']);
+    expect(await namesOf('TalosControlPlane', ns)).toEqual(['demo-control-plane']);
+    expect(await namesOf('ProxmoxCluster', ns)).toEqual(['demo']);
+
     await stack.client.workflow.getHandle(clusterWorkflowId(ns, 'demo')).signal(fakeFinishDeleteSignal);
     await eventually(async () => {
       expect(await stack.get('Cluster', ns, 'demo')).toBeUndefined();
     }, timeout);
-    // Deleting Machines is the workflow's (after their VMs): the controller touched none, not even at the end.
-    expect(managersOf(await stack.get('Machine', ns, 'demo-cp-0'))).toEqual(['capstan-inventory']);
-    await stack.remove('Machine', ns, 'demo-cp-0');
+    // No garbage collector runs here: the controller deleted every descendant itself before letting the Cluster go,
+    // lifting the workflow's finalizers from what it had left. The templates stay, as CAPI leaves them.
+    for (const kind of ['MachineDeployment', 'MachineSet', 'Machine', 'ProxmoxMachine', 'TalosControlPlane', 'ProxmoxCluster'] as const)
+      expect(await stack.list(kind, ns), kind).toEqual([]);
+    expect(await namesOf('ProxmoxMachineTemplate', ns)).toEqual(['demo-control-plane', 'demo-workers']);
+    expect(await namesOf('TalosConfigTemplate', ns)).toEqual(['demo-workers']);
+    expect(await stack.events(ns, 'Cluster', 'demo')).toContain(
+      'Normal ClusterDeleted: the cluster workflow deleted the cluster; finalizer removed',
+    );
     expect(await stack.client.workflow.getHandle(clusterWorkflowId(ns, 'demo')).result()).toEqual({ deleted: true });
     expect((await stack.received(ns, 'demo')).deletes).toBe(1);
   });
@@ -394,6 +459,103 @@ describe('the controller, given a manifest it cannot map', () => {
     await eventually(async () => {
       expect(await stack.get('Cluster', ns, 'never')).toBeUndefined();
     }, timeout);
+    // Its infrastructureRef names the ProxmoxCluster cluster demo uses too: that one stays, as does everything of demo's.
+    expect(await namesOf('ProxmoxCluster', ns)).toEqual(['demo']);
+    expect(await namesOf('TalosControlPlane', ns)).toEqual(['demo-control-plane']);
+    expect(await namesOf('MachineDeployment', ns)).toEqual(['demo-md-0', 'demo-md-1']);
+  });
+
+  it('keeps a Cluster without a workflow while a Machine of it still records a VM, says why, and lets go once an operator has', async () => {
+    const lone = { ...manifest(demo(kubeadm), 'Cluster', 'demo'), metadata: { name: 'lone' } };
+    await stack.apply(ns, [lone]);
+    await eventually(async () => {
+      expect((await stack.get('Cluster', ns, 'lone'))?.metadata.finalizers).toEqual(['cluster.cluster.x-k8s.io']);
+    }, timeout);
+    await writeAsTheWorkflow(ns, 'Machine', 'lone-cp-0', 'lone');
+    await stack.remove('Cluster', ns, 'lone');
+    await eventually(async () => {
+      expect(await stack.events(ns, 'Cluster', 'lone')).toContain(
+        'Warning WaitingForDescendants: the Cluster goes once these are deleted: Machine lone-cp-0 (held by machine.cluster.x-k8s.io); ' +
+          'no cluster workflow deleted their VMs: check Proxmox for them, then remove those finalizers by hand',
+      );
+    }, timeout);
+    // No workflow vouches that its VM is gone: the controller lifts no finalizer of the workflow's.
+    expect((await stack.get('Machine', ns, 'lone-cp-0'))?.metadata.finalizers).toEqual(['machine.cluster.x-k8s.io']);
+    expect((await stack.get('Cluster', ns, 'lone'))?.metadata.deletionTimestamp).toBeDefined();
+
+    await stack.patch('Machine', ns, 'lone-cp-0', { metadata: { finalizers: null } });
+    await eventually(async () => {
+      expect(await stack.get('Cluster', ns, 'lone')).toBeUndefined();
+    }, timeout);
+  });
+});
+
+describe('the controller, given objects whose Cluster does not exist', () => {
+  const ns = 'orphans';
+  const labelled = (documents: Manifest[]): void => {
+    for (const kind of ['TalosControlPlane', 'ProxmoxCluster'])
+      for (const document of documents.filter((d) => d.kind === kind))
+        (document.metadata as { labels?: Record<string, string> }).labels = { 'cluster.x-k8s.io/cluster-name': 'demo' };
+  };
+  const orphanCondition = (fix: string) => ({
+    type: 'Ready',
+    status: 'False',
+    severity: 'Warning',
+    reason: 'ReferenceNotFound',
+    message: `Cluster ${ns}/demo does not exist: apply it, or fix ${fix}`,
+    lastTransitionTime: expect.any(String) as unknown,
+  });
+
+  it('gives each Ready=False ReferenceNotFound and one Warning Event; applying the Cluster clears them', async () => {
+    const documents = demo(labelled);
+    await stack.apply(
+      ns,
+      documents.filter((d) => d.kind !== 'Cluster'),
+    );
+    const expected: [CapiKindName, string, string][] = [
+      ['MachineDeployment', 'demo-md-0', 'spec.clusterName'],
+      ['MachineDeployment', 'demo-md-1', 'spec.clusterName'],
+      ['TalosControlPlane', 'demo-control-plane', 'the cluster.x-k8s.io/cluster-name label'],
+      ['ProxmoxCluster', 'demo', 'the cluster.x-k8s.io/cluster-name label'],
+    ];
+    await eventually(async () => {
+      for (const [kind, name, fix] of expected) {
+        // Only the condition: nothing of a cluster that is not there.
+        expect((await stack.get(kind, ns, name))?.status, `${kind} ${name}`).toEqual({ conditions: [orphanCondition(fix)] });
+        expect(await eventCounts(ns, kind, name)).toEqual([
+          `Warning ReferenceNotFound: Cluster ${ns}/demo does not exist: apply it, or fix ${fix} (1)`,
+        ]);
+      }
+    }, timeout);
+    // Reconciled again (an edit wakes the cluster key): told once, not again.
+    await stack.patch('MachineDeployment', ns, 'demo-md-0', { metadata: { annotations: { touched: 'yes' } } });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await eventCounts(ns, 'MachineDeployment', 'demo-md-0')).toEqual([
+      `Warning ReferenceNotFound: Cluster ${ns}/demo does not exist: apply it, or fix spec.clusterName (1)`,
+    ]);
+    expect(
+      await stack.client.workflow
+        .getHandle(clusterWorkflowId(ns, 'demo'))
+        .describe()
+        .catch((e: unknown) => e),
+    ).toBeInstanceOf(WorkflowNotFoundError);
+
+    await stack.apply(
+      ns,
+      documents.filter((d) => d.kind === 'Cluster'),
+    );
+    await eventually(async () => {
+      expect(conditionOf(await stack.get('Cluster', ns, 'demo'), 'Ready')).toBe('True');
+      for (const md of ['demo-md-0', 'demo-md-1']) expect(conditionOf(await stack.get('MachineDeployment', ns, md), 'Ready')).toBe('True');
+      expect(conditionOf(await stack.get('TalosControlPlane', ns, 'demo-control-plane'), 'Ready')).toBe('True');
+      // Nothing else writes a ProxmoxCluster's status: with the orphan's condition, all of it is gone
+      // (an empty list may stay, as server-side apply leaves it).
+      const { conditions = [], ...rest } = (await stack.get('ProxmoxCluster', ns, 'demo'))?.status ?? {};
+      expect({ conditions, ...rest }).toEqual({ conditions: [] });
+    }, timeout);
+    expect(await eventCounts(ns, 'MachineDeployment', 'demo-md-0')).toEqual([
+      `Warning ReferenceNotFound: Cluster ${ns}/demo does not exist: apply it, or fix spec.clusterName (1)`,
+    ]);
   });
 });
 
@@ -450,6 +612,15 @@ describe('the controller, when the cluster workflow ended abnormally', () => {
     await stack.patch('Cluster', ns, 'demo', { metadata: { finalizers: null } });
     await eventually(async () => {
       expect(await stack.get('Cluster', ns, 'demo')).toBeUndefined();
+    }, timeout);
+    // Nothing deleted the cluster's objects then: each says its Cluster is gone, and what to do.
+    await eventually(async () => {
+      expect(messageOf(await stack.get('MachineDeployment', ns, 'demo-md-0'), 'Ready')).toBe(
+        `Cluster ${ns}/demo does not exist: apply it, or fix spec.clusterName`,
+      );
+      expect(messageOf(await stack.get('TalosControlPlane', ns, 'demo-control-plane'), 'Ready')).toBe(
+        `Cluster ${ns}/demo does not exist: apply it, or delete this TalosControlPlane (its owner references name that Cluster)`,
+      );
     }, timeout);
   });
 });

@@ -69,6 +69,18 @@ describe('clusterKeysOf: which clusters an object wakes', () => {
       { metadata: { name: 'x', namespace: 'default', labels: { 'cluster.x-k8s.io/cluster-name': 'other' } } },
       ['default/other'],
     ],
+    [
+      'a ProxmoxCluster nobody references, by its Cluster owner (so a Cluster that is gone wakes its orphans)',
+      'ProxmoxCluster',
+      {
+        metadata: {
+          name: 'x',
+          namespace: 'default',
+          ownerReferences: [{ apiVersion: 'cluster.x-k8s.io/v1beta1', kind: 'Cluster', name: 'gone', uid: 'uid-gone' }],
+        },
+      },
+      ['default/gone'],
+    ],
     ['a template nobody references', 'ProxmoxMachineTemplate', { metadata: { name: 'unused', namespace: 'default' } }, []],
     ['an object without a namespace', 'Cluster', { metadata: { name: 'demo' } }, []],
   ])('%s', (_what, kind, object, keys) => {

@@ -22,5 +22,7 @@ export const EventReason = {
   DesiredStateSent: 'DesiredStateSent',
   DeleteRequested: 'DeleteRequested',
   ClusterDeleted: 'ClusterDeleted',
+  /** A deleted Cluster's objects are held by finalizers of others; the Cluster waits for them. */
+  WaitingForDescendants: 'WaitingForDescendants',
   WorkflowEnded: 'WorkflowEnded',
 } as const;

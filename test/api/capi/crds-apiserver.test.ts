@@ -48,16 +48,23 @@ async function apply(document: Manifest): Promise<Record<string, unknown>> {
   )) as Record<string, unknown>;
 }
 
-/** Why the API server refused to create a manifest (its 4xx message, as kubectl prints it), or undefined when it took it. */
-async function rejection(document: Manifest): Promise<string | undefined> {
+/** Why the API server refused a write (its 4xx message, as kubectl prints it), or undefined when it took it. */
+async function refusal(write: () => Promise<unknown>): Promise<string | undefined> {
   try {
-    await objects.createNamespacedCustomObject({ ...resourceOf(document.kind), namespace, body: document, fieldValidation: 'Strict' });
+    await write();
     return undefined;
   } catch (error) {
     if (!(error instanceof ApiException)) throw error;
     const body: unknown = typeof error.body === 'string' ? JSON.parse(error.body) : error.body;
     return `${error.code}: ${(body as { message?: string }).message ?? ''}`;
   }
+}
+
+/** Why the API server refused to create a manifest, or undefined when it took it. */
+function rejection(document: Manifest): Promise<string | undefined> {
+  return refusal(() =>
+    objects.createNamespacedCustomObject({ ...resourceOf(document.kind), namespace, body: document, fieldValidation: 'Strict' }),
+  );
 }
 
 async function list(kind: string): Promise<unknown[]> {
@@ -323,6 +330,55 @@ describe('the CAPI CRDs on a real kube-apiserver', () => {
     mhc.metadata.name = 'demo-workers-invalid';
     edit(at(mhc, 'spec'));
     expect(await rejection(mhc)).toMatch(expected);
+  });
+
+  // CAPI's webhooks refuse it; re-applying a MachineDeployment under another cluster would otherwise move it and its machines.
+  it.each<[string, Manifest]>([
+    ['MachineDeployment', { ...manifest(demoManifests(), 'MachineDeployment', 'demo-md-0'), metadata: { name: 'moving-md' } }],
+    [
+      'MachineSet',
+      {
+        apiVersion: 'cluster.x-k8s.io/v1beta1',
+        kind: 'MachineSet',
+        metadata: { name: 'moving-ms' },
+        spec: {
+          clusterName: 'demo',
+          selector: { matchLabels: { 'cluster.x-k8s.io/set-name': 'moving-ms' } },
+          template: {
+            metadata: { labels: { 'cluster.x-k8s.io/set-name': 'moving-ms' } },
+            spec: { clusterName: 'demo', bootstrap: {} },
+          },
+        },
+      },
+    ],
+    [
+      'Machine',
+      {
+        apiVersion: 'cluster.x-k8s.io/v1beta1',
+        kind: 'Machine',
+        metadata: { name: 'moving-machine' },
+        spec: { clusterName: 'demo', bootstrap: {} },
+      },
+    ],
+  ])("refuse a change of a %s's spec.clusterName and keep the object as it was", async (kind, document) => {
+    const stored = await apply(document);
+    const moved = structuredClone(document);
+    at(moved, 'spec').clusterName = 'other';
+    expect(await refusal(() => apply(moved))).toBe(
+      `422: ${kind}.cluster.x-k8s.io "${document.metadata.name}" is invalid: spec.clusterName: Invalid value: "string": ` +
+        `spec.clusterName is immutable: a ${kind} stays with its cluster; create a new ${kind} for the other cluster instead`,
+    );
+    const after = (await objects.getNamespacedCustomObject({ ...resourceOf(kind), namespace, name: document.metadata.name })) as {
+      metadata: { resourceVersion: string };
+      spec: { clusterName: string };
+    };
+    expect(after.spec.clusterName).toBe('demo');
+    expect(after.metadata.resourceVersion).toBe((stored as { metadata: { resourceVersion: string } }).metadata.resourceVersion);
+
+    // An update that keeps the cluster passes the rule.
+    const relabelled = structuredClone(document);
+    relabelled.metadata.annotations = { team: 'platform' };
+    expect(await refusal(() => apply(relabelled))).toBeUndefined();
   });
 
   it('accept the nodeStartupTimeouts CAPI accepts: 0 (off) and 30s', async () => {

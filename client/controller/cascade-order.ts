@@ -1,0 +1,66 @@
+import type { ClusterKindName } from './kinds.ts';
+import { isDeleting } from './finalizers.ts';
+import type { RawObject } from './raw-object.ts';
+
+/** What is left of a deleting Cluster's objects in the management cluster, as observed. */
+export interface Descendants {
+  /** By `spec.clusterName`. */
+  readonly machineDeployments: readonly RawObject[];
+  /** By the `cluster.x-k8s.io/cluster-name` label the inventory carries. */
+  readonly machineSets: readonly RawObject[];
+  readonly machines: readonly RawObject[];
+  readonly proxmoxMachines: readonly RawObject[];
+  /** The TalosControlPlane `spec.controlPlaneRef` names, unless another Cluster uses it too. */
+  readonly controlPlane?: RawObject | undefined;
+  /** The ProxmoxCluster `spec.infrastructureRef` names, unless another Cluster uses it too. */
+  readonly infrastructure?: RawObject | undefined;
+}
+
+/** One object to take down: its finalizers to lift first, and whether it still needs deleting. */
+export interface CascadeDelete {
+  readonly kind: ClusterKindName;
+  readonly object: RawObject;
+  /** The finalizers to keep once the liftable ones are lifted; undefined when none of those is on it. */
+  readonly keepFinalizers?: readonly string[];
+  /** False when it is being deleted already. */
+  readonly delete: boolean;
+  /** The finalizers that will still hold it: not ours to lift. */
+  readonly heldBy: readonly string[];
+}
+
+/**
+ * What to delete now, in CAPI's order (its Cluster controller's reconcileDelete): the descendants
+ * first — MachineDeployments, MachineSets, Machines (here with their ProxmoxMachines, as no Machine
+ * controller deletes those) — and only when they are all gone the control plane, then the
+ * infrastructure cluster. Empty when nothing is left. Templates are not descendants: CAPI leaves
+ * the ones a user applied, and so does this.
+ */
+export function nextDeletes(left: Descendants, liftable: readonly string[]): CascadeDelete[] {
+  const phases: [ClusterKindName, readonly RawObject[]][][] = [
+    [
+      ['MachineDeployment', left.machineDeployments],
+      ['MachineSet', left.machineSets],
+      ['Machine', left.machines],
+      ['ProxmoxMachine', left.proxmoxMachines],
+    ],
+    [['TalosControlPlane', left.controlPlane ? [left.controlPlane] : []]],
+    [['ProxmoxCluster', left.infrastructure ? [left.infrastructure] : []]],
+  ];
+  for (const phase of phases) {
+    const deletes = phase.flatMap(([kind, objects]) => objects.map((object) => cascadeDelete(kind, object, liftable)));
+    if (deletes.length > 0) return deletes;
+  }
+  return [];
+}
+
+function cascadeDelete(kind: ClusterKindName, object: RawObject, liftable: readonly string[]): CascadeDelete {
+  const finalizers = object.metadata?.finalizers ?? [];
+  const others = finalizers.filter((f) => !liftable.includes(f));
+  return {
+    kind,
+    object,
+    ...(others.length < finalizers.length ? { keepFinalizers: others } : {}),
+    delete: !isDeleting(object),
+    heldBy: others,
+  };
+}
