@@ -68,7 +68,8 @@ export class OperationRunner {
     setHandler(abortUpdate, (reason: string) => ({ aborted: this.decide({ abort: reason }) }), {
       validator: (reason: string) => {
         const phase = this.progress.phase;
-        if (phase !== 'Blocked' && phase !== 'Running' && phase !== 'Paused') throw new Error(`nothing to abort: the operation is ${phase}`);
+        if (phase !== 'Blocked' && phase !== 'Running' && phase !== 'Paused')
+          throw new Error(`nothing to abort: the operation is ${phase}`);
         if (reason.trim() === '') throw new Error('say why the operation is aborted: the reason goes on the cluster status');
       },
     });
