@@ -345,7 +345,7 @@ describe('the controller, applying a cluster', () => {
       const c = await stack.get('Cluster', ns, 'demo');
       expect(conditionOf(c, 'Blocked')).toBe('True StepFailed');
       expect(conditionOf(c, 'Ready')).toBe('False StepFailed');
-      expect(messageOf(c, 'Blocked')).toContain('`capstan retry demo`');
+      expect(messageOf(c, 'Blocked')).toContain('`capstan retry demo -n apply`');
     }, timeout);
 
     const provisioned = { kind: 'provision', summary: 'provision demo', outcome: 'Succeeded' };
@@ -363,7 +363,7 @@ describe('the controller, applying a cluster', () => {
     const events = await stack.events(ns, 'Cluster', 'demo');
     expect(events.filter((e) => e.includes(' Operation'))).toEqual([
       `Normal OperationStarted: upgrade v1.33.4 → v1.34.2 (${upgrade.workflowId})`,
-      `Warning OperationBlocked: step "wait for node demo-cp-0 Ready" of ${upgrade.workflowId} failed: NodeNotReady: not Ready after 10m; \`capstan retry demo\` runs it again once the cause is fixed; a corrected spec (kubectl apply or patch) replaces the blocked operation; \`capstan abort demo\` ends it`,
+      `Warning OperationBlocked: step "wait for node demo-cp-0 Ready" of ${upgrade.workflowId} failed: NodeNotReady: not Ready after 10m; \`capstan retry demo -n apply\` runs it again once the cause is fixed; a corrected spec (kubectl apply or patch) replaces the blocked operation; \`capstan abort demo -n apply --reason "<why>"\` ends it`,
       'Normal OperationSucceeded: upgrade v1.33.4 → v1.34.2',
     ]);
     await handle.signal(fakeProgressSignal, null);
