@@ -111,3 +111,16 @@ describe('/cluster/resources?type=vm', () => {
     expect(new Set(uuids).size).toBe(3);
   });
 });
+
+describe('/cluster/status', () => {
+  it("lists the quorate cluster and each node with PVE's field types, read through a third-party client", async () => {
+    const status = (await api.cluster.status.$get()) as Resource[];
+    expect(status[0]).toEqual({ id: 'cluster', name: 'simulated', type: 'cluster', nodes: 3, quorate: 1, version: 4 });
+    expect(status.slice(1).map((n) => [n['id'], n['type'], n['nodeid'], n['online'], n['local']])).toEqual([
+      ['node/pve1', 'node', 1, 1, 1],
+      ['node/pve2', 'node', 2, 1, 0],
+      ['node/pve3', 'node', 3, 1, 0],
+    ]);
+    expect(status.slice(1).every((n) => typeof n['ip'] === 'string' && typeof n['level'] === 'string')).toBe(true);
+  });
+});

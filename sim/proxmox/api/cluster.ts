@@ -1,4 +1,4 @@
-// GET /cluster/resources (guest stats lag like pvestatd's) and GET /cluster/nextid.
+// GET /cluster/resources (guest stats lag like pvestatd's), GET /cluster/status and GET /cluster/nextid.
 import { duration, effectiveLock } from '../core/context.ts';
 import type { SimContext } from '../core/context.ts';
 import type { VmState } from '../core/state.ts';
@@ -99,6 +99,29 @@ function resources(ctx: SimContext, type: string | undefined): JsonObject[] {
   return result;
 }
 
+/** The corosync cluster's name the simulated nodes share. */
+const clusterName = 'simulated';
+
+// As PVE's cluster status lists it (booleans as 0/1): one `cluster` entry (quorate, node count,
+// config version), then one `node` entry per member with its corosync id and whether it is the
+// node answering. A client such as the Go PVE client reads it before anything else.
+function clusterStatus(sim: SimContext): JsonObject[] {
+  const nodes = sim.state.nodes;
+  return [
+    { id: 'cluster', name: clusterName, type: 'cluster', nodes: nodes.length, quorate: 1, version: nodes.length + 1 },
+    ...nodes.map((node, index) => ({
+      id: `node/${node.name}`,
+      name: node.name,
+      type: 'node',
+      ip: `127.0.0.${index + 1}`,
+      level: '',
+      local: index === 0 ? 1 : 0,
+      nodeid: index + 1,
+      online: 1,
+    })),
+  ];
+}
+
 /** Cluster routes. */
 export const clusterRoutes: Route<ApiContext>[] = [
   apiRoute({
@@ -107,6 +130,7 @@ export const clusterRoutes: Route<ApiContext>[] = [
     params: { type: optional(str({ enum: ['vm', 'storage', 'node', 'sdn'] })) },
     handle: ({ sim }, { type }) => resources(sim, type),
   }),
+  apiRoute({ method: 'GET', path: '/cluster/status', params: {}, handle: ({ sim }) => clusterStatus(sim) }),
   apiRoute({
     method: 'GET',
     path: '/cluster/nextid',
