@@ -63,6 +63,10 @@ export const GroupSources = z.object({
 });
 export type GroupSources = z.infer<typeof GroupSources>;
 
+/** What a drain still held after its timeout does: the step blocks (default), or the machine goes on without it (CAPI). */
+export const DrainTimeoutAction = z.enum(['Block', 'Proceed']);
+export type DrainTimeoutAction = z.infer<typeof DrainTimeoutAction>;
+
 /** The control plane: an odd number of etcd members, changed one machine at a time. */
 export const DesiredControlPlane = z.object({
   replicas: z
@@ -75,6 +79,8 @@ export const DesiredControlPlane = z.object({
   strategy: RolloutStrategy.default({ type: 'RollingUpdate', maxSurge: 1, maxUnavailable: 0 }),
   /** How long draining a node may wait on PodDisruptionBudgets before its step blocks (CAPI `nodeDrainTimeout`). */
   nodeDrainTimeoutSeconds: z.number().int().min(1).default(600),
+  /** Absent: Block. */
+  drainTimeoutAction: DrainTimeoutAction.optional(),
   /** Patches for control-plane machines only (TalosControlPlane `controlPlaneConfig.controlplane`). */
   talos: TalosPatches.optional(),
   sources: GroupSources.optional(),
@@ -95,6 +101,8 @@ export const DesiredMachineDeployment = z.object({
   deletePolicy: DeletePolicy.default('Random'),
   /** How long draining a node may wait on PodDisruptionBudgets before its step blocks (CAPI `nodeDrainTimeout`). */
   nodeDrainTimeoutSeconds: z.number().int().min(1).default(600),
+  /** Absent: Block. */
+  drainTimeoutAction: DrainTimeoutAction.optional(),
   /** Patches for this group's workers only (its TalosConfigTemplate). */
   talos: TalosPatches.optional(),
   sources: GroupSources.optional(),

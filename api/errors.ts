@@ -108,6 +108,9 @@ export const nonRetryableErrorTypes: readonly ErrorType[] = [
   ErrorType.SecretNotFound,
   ErrorType.KubernetesPermissionDenied,
   ErrorType.KubernetesInvalidRequest,
+  // The drain itself waited its whole nodeDrainTimeout: another attempt would only wait it again.
+  ErrorType.DrainBlockedByPdb,
+  ErrorType.DrainIncomplete,
 ];
 
 /**

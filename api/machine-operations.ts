@@ -55,6 +55,8 @@ export interface DeleteMachineInput {
   readonly vmSpec: MachineVmSpecInput;
   /** How long a drain may wait on PodDisruptionBudgets before the step blocks (default 600). */
   readonly drainTimeoutSeconds?: number;
+  /** What a drain still held at its timeout does (default Block). */
+  readonly drainTimeoutAction?: 'Block' | 'Proceed';
   /**
    * The machine is not part of a running cluster — the whole cluster is going, or it is a stray VM
    * or a machine that never joined: no drain, no etcd leave, no Node cleanup (as CAPI skips them).

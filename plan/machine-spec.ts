@@ -2,7 +2,7 @@
 // Talos patches and drain timeout, and from them the inputs of the machine workflows. Provision,
 // scale, rollouts, upgrades, remediation and delete all build and remove machines from here.
 import { clusterKey } from '../api/cluster-ref.ts';
-import type { DesiredCluster, MachineShape, TalosPatches } from '../api/desired-cluster.ts';
+import type { DesiredCluster, DrainTimeoutAction, MachineShape, TalosPatches } from '../api/desired-cluster.ts';
 import type { CreateMachineInput, DeleteMachineInput, MachineToCreate } from '../api/machine-operations.ts';
 import type { MachineRole, ObservedMachine } from '../api/observed-cluster.ts';
 import type { StaticAddress } from '../api/proxmox.ts';
@@ -22,6 +22,7 @@ export interface MachineSpec {
   /** The group's own Talos patches (TalosControlPlane's, or its TalosConfigTemplate's). */
   readonly patches: TalosPatches | undefined;
   readonly drainTimeoutSeconds: number;
+  readonly drainTimeoutAction: DrainTimeoutAction;
 }
 
 /** The spec's answer for one machine place (a worker of a deployment the spec no longer has gets the control plane's shape). */
@@ -35,6 +36,7 @@ export function machineSpecOf(desired: DesiredCluster, place: MachinePlace): Mac
     talosVersion: desired.talosVersion,
     patches: place.role === 'control-plane' ? desired.controlPlane.talos : group?.talos,
     drainTimeoutSeconds: group?.nodeDrainTimeoutSeconds ?? desired.controlPlane.nodeDrainTimeoutSeconds,
+    drainTimeoutAction: (place.role === 'worker' ? group?.drainTimeoutAction : desired.controlPlane.drainTimeoutAction) ?? 'Block',
   };
 }
 
@@ -113,9 +115,13 @@ export function machineConfig(
   };
 }
 
-/** How long draining this machine may wait on PodDisruptionBudgets: its group's `nodeDrainTimeoutSeconds`. */
-export function drainTimeoutOf(desired: DesiredCluster, machine: Pick<ObservedMachine, 'role' | 'deployment'>): number {
-  return machineSpecOf(desired, machine).drainTimeoutSeconds;
+/** How long draining this machine may wait on PodDisruptionBudgets (its group's `nodeDrainTimeoutSeconds`), and what then. */
+export function drainOf(
+  desired: DesiredCluster,
+  machine: Pick<ObservedMachine, 'role' | 'deployment'>,
+): { readonly timeoutSeconds: number; readonly onTimeout: DrainTimeoutAction } {
+  const spec = machineSpecOf(desired, machine);
+  return { timeoutSeconds: spec.drainTimeoutSeconds, onTimeout: spec.drainTimeoutAction };
 }
 
 /** A machine known only by what was observed of it (a stray VM has nothing more). */
@@ -139,6 +145,7 @@ export function deleteMachineInput(
     '',
   );
   const address = machine.address ?? { ip: '0.0.0.0', prefix: 32 };
+  const drain = drainOf(desired, machine);
   return {
     cluster: spec.cluster,
     machine: machine.name,
@@ -146,7 +153,8 @@ export function deleteMachineInput(
     ...(machine.vm ? { vm: machine.vm } : {}),
     ...(machine.address ? { address: machine.address.ip } : {}),
     vmSpec: { ...spec.vm, cluster: clusterKey(spec.cluster), machine: machine.name, address },
-    drainTimeoutSeconds: drainTimeoutOf(desired, machine),
+    drainTimeoutSeconds: drain.timeoutSeconds,
+    drainTimeoutAction: drain.onTimeout,
     ...options,
   };
 }

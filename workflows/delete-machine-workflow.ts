@@ -44,7 +44,9 @@ async function deleteMachineSteps(input: DeleteMachineInput): Promise<void> {
   if (inCluster) {
     await run.step('cordon node', () => calls.kubernetesCordonNode(node).catch(unlessNoCluster(false)));
     await run.step('drain node', () =>
-      waits.kubernetesDrainNode({ ...node, timeoutSeconds: input.drainTimeoutSeconds ?? 600 }).catch(unlessNoCluster(undefined)),
+      waits
+        .kubernetesDrainNode({ ...node, timeoutSeconds: input.drainTimeoutSeconds ?? 600, onTimeout: input.drainTimeoutAction ?? 'Block' })
+        .catch(unlessNoCluster(undefined)),
     );
   }
   if (controlPlane) {

@@ -14,12 +14,16 @@ export interface DrainResult {
   /** Pods whose eviction this drain requested, `namespace/name`. */
   readonly evicted: readonly string[];
   readonly skipped: readonly { readonly pod: string; readonly reason: SkipReason }[];
+  /** With proceedAtTimeout: the pods still on the node when the timeout came, `namespace/name`. */
+  readonly leftAtTimeout?: readonly string[];
 }
 
 /** How long to keep trying and how often. */
 export interface DrainTiming {
   readonly timeoutSeconds: number;
   readonly pollMs: number;
+  /** At the timeout, return (naming the pods left) instead of failing: Cluster API's nodeDrainTimeout. */
+  readonly proceedAtTimeout?: boolean;
 }
 
 interface Blocked {
@@ -30,9 +34,10 @@ interface Blocked {
 
 /**
  * Cordons the node, then evicts its pods (sparing DaemonSet and mirror pods) until none is
- * left, retrying evictions a PodDisruptionBudget refuses. At the timeout it fails with a
- * retryable DrainBlockedByPdb naming the budgets and pods, or DrainIncomplete when evicted pods
- * are still terminating. On an unreachable node (Ready=Unknown: a dead kubelet, a destroyed VM)
+ * left, retrying evictions a PodDisruptionBudget refuses. At the timeout it fails once (not
+ * retryable: it already waited its whole timeout) with DrainBlockedByPdb naming the budgets and
+ * pods, or DrainIncomplete when evicted pods are still terminating — or, when asked to proceed,
+ * returns the pods it left. On an unreachable node (Ready=Unknown: a dead kubelet, a destroyed VM)
  * pods serve nothing, so they are deleted past their budgets — otherwise replacing the last
  * workers of a budgeted app would wait forever on a budget only the replacements can satisfy —
  * and count as gone a second after their grace period: no kubelet will ever confirm them.
@@ -61,7 +66,11 @@ export async function drainNode(core: CoreV1Api, name: string, timing: DrainTimi
     }
     // Pods deleted on an unreachable node clear by themselves when their grace period ends: no timeout for those.
     const clearing = reachability.unreachable && blocked.length === 0 && remaining.every(isTerminating);
-    if (Date.now() >= deadline && !clearing) throw drainTimedOut(name, timing.timeoutSeconds, remaining, blocked);
+    if (Date.now() >= deadline && !clearing) {
+      if (timing.proceedAtTimeout)
+        return { found: true, evicted: [...evicted].sort(), skipped, leftAtTimeout: remaining.map(podKey).sort() };
+      throw drainTimedOut(name, timing.timeoutSeconds, remaining, blocked);
+    }
     Context.current().heartbeat({ node: name, remaining: remaining.map(podKey), blockedByPdb: blocked.map((b) => b.pod) });
     await Context.current().sleep(timing.pollMs);
   }

@@ -20,6 +20,8 @@ export interface KubernetesActivityDeps {
 export interface DrainNodeInput extends WorkloadNodeInput {
   /** How long PodDisruptionBudgets may hold the drain (default 600 s; CAPI's default is forever). */
   readonly timeoutSeconds?: number;
+  /** A drain still held at the timeout: fail naming what holds it (Block, the default), or return and let the caller go on (Proceed). */
+  readonly onTimeout?: 'Block' | 'Proceed';
 }
 
 /**
@@ -46,7 +48,7 @@ export function createKubernetesActivities(deps: KubernetesActivityDeps) {
     /** Cordons and drains the node through the Eviction API, honouring PodDisruptionBudgets up to a timeout. */
     kubernetesDrainNode: (input: DrainNodeInput): Promise<DrainResult> =>
       withNode(input, { found: false, evicted: [], skipped: [] }, (core, name) =>
-        drainNode(core, name, { timeoutSeconds: input.timeoutSeconds ?? 600, pollMs }),
+        drainNode(core, name, { timeoutSeconds: input.timeoutSeconds ?? 600, pollMs, proceedAtTimeout: input.onTimeout === 'Proceed' }),
       ),
     /** Deletes the Node object; repeating it is harmless. */
     kubernetesDeleteNode: (input: WorkloadNodeInput): Promise<{ readonly deleted: boolean }> =>

@@ -20,6 +20,14 @@ export const versionCatalogKey = 'catalog.yaml';
  */
 export const talosVersionAnnotation = 'capstan.dev/talos-version';
 
+/**
+ * On a MachineDeployment or TalosControlPlane: what happens when a drain is still held after
+ * nodeDrainTimeout — `block` (the default: the step blocks naming the PodDisruptionBudget, and an
+ * operator retries, aborts or fixes the budget) or `proceed` (the machine is deleted or upgraded
+ * without finishing its drain, as Cluster API does).
+ */
+export const drainTimeoutActionAnnotation = 'capstan.dev/drain-timeout-action';
+
 /** On a TalosControlPlane: the Image Factory schematic ID whose installer every machine uses. */
 export const talosSchematicAnnotation = 'capstan.dev/talos-schematic';
 

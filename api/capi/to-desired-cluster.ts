@@ -5,6 +5,7 @@ import { pausedAnnotation, talosSchematicAnnotation } from './annotations.ts';
 import { defaultVersionCatalog } from './default-version-catalog.ts';
 import { Kinds, findObject, resolveReference, type ClusterObjects } from './mapping/cluster-objects.ts';
 import { deploymentsOf } from './mapping/deployments.ts';
+import { drainTimeoutActionOf } from './mapping/drain-timeout-action.ts';
 import { clusterTimings } from './mapping/cluster-timings.ts';
 import { healthChecksOf } from './mapping/health-checks.ts';
 import { describeIssue, newIssueLog, parseAt, type IssueLog, type MappingIssue, type ObjectKey } from './mapping/issues.ts';
@@ -126,7 +127,15 @@ function mapCluster(
     );
     if (replicas !== undefined && strategy && talos && cpMachine) {
       const sources = { template: cpMachine.template, config: tcp.metadata.name };
-      controlPlane = { replicas, machine: cpMachine.shape, strategy, talos, sources };
+      const drainAction = drainTimeoutActionOf(tcp.metadata.annotations, tcpKey, log);
+      controlPlane = {
+        replicas,
+        machine: cpMachine.shape,
+        strategy,
+        talos,
+        sources,
+        ...(drainAction ? { drainTimeoutAction: drainAction } : {}),
+      };
     }
   }
 

@@ -2,7 +2,7 @@ import type { DesiredCluster } from '../../api/desired-cluster.ts';
 import type { ObservedMachine } from '../../api/observed-cluster.ts';
 import { talosInstallerImage } from '../../api/talos/installer-image.ts';
 import { calls, slowCalls, waits } from '../activity-profiles.ts';
-import { createMachineInput, drainTimeoutOf, machineConfig } from '../../plan/machine-spec.ts';
+import { createMachineInput, drainOf, machineConfig } from '../../plan/machine-spec.ts';
 import { clusterRef, type OperationScope } from './operation-scope.ts';
 
 /**
@@ -19,7 +19,7 @@ export async function upgradeTalosInPlace(scope: OperationScope, machine: Observ
     const running = await calls.talosVersion(talosNode);
     if (running.tag !== to) {
       await calls.kubernetesCordonNode(node);
-      await waits.kubernetesDrainNode({ ...node, timeoutSeconds: drainTimeoutOf(scope.desired, machine) });
+      await waits.kubernetesDrainNode({ ...node, ...drainOf(scope.desired, machine) });
       await slowCalls.talosUpgrade({ ...talosNode, image: talosInstallerImage(to, scope.desired.talos.schematicId) });
     }
     await waits.talosWaitForApid({ ...talosNode, expectedVersion: to, timeoutSeconds: 20 * 60 });

@@ -10,6 +10,7 @@ import { deploymentStrategy } from './rollout.ts';
 import { talosPatchesFrom } from './talos-patches.ts';
 import { reportUnsupported, type UnsupportedField } from './unsupported.ts';
 import { kubeletSkewProblem } from './versions.ts';
+import { drainTimeoutActionOf } from './drain-timeout-action.ts';
 
 // MachineDeployment fields with no counterpart in Capstan: accepted, reported, ignored.
 const mdUnsupported: readonly UnsupportedField[] = [
@@ -107,6 +108,7 @@ function mapDeployment(
   }
   const rollout = deploymentStrategy(md, mdKey, log);
   const drainTimeout = drainTimeoutSeconds(spec.nodeDrainTimeout, mdKey, log);
+  const drainAction = drainTimeoutActionOf(md.metadata.annotations, mdKey, log);
   if (log.errors.length > errorsBefore || !name || !machine || !talosPatches || !rollout) return undefined;
   return {
     name,
@@ -119,6 +121,7 @@ function mapDeployment(
       strategy: rollout.strategy,
       deletePolicy: rollout.deletePolicy,
       ...(drainTimeout === undefined ? {} : { nodeDrainTimeoutSeconds: drainTimeout }),
+      ...(drainAction === undefined ? {} : { drainTimeoutAction: drainAction }),
       talos: talosPatches,
       ...(config ? { sources: { template: machine.template, config: config.metadata.name } } : {}),
     },

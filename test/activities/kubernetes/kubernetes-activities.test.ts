@@ -172,14 +172,28 @@ describe('workload node operations', () => {
     expect(await podExists(apis, apps, 'static-1')).toBe(true);
   });
 
-  it('fails a drain a budget holds past the timeout with a retryable DrainBlockedByPdb naming budget and pod', async () => {
+  it('fails a drain a budget holds past the timeout once, with DrainBlockedByPdb naming budget and pod', async () => {
     await registerNode(apis, 'drain-2');
     await runPod(apis, apps, 'db-1', 'drain-2', 'plain', { app: 'db' });
     await createBudget(apis, apps, 'db-budget', 'db', 0);
     const failure = await run(activities.kubernetesDrainNode, { ...node('drain-2'), timeoutSeconds: 1 }).catch((error: unknown) => error);
-    expect(failure).toMatchObject({ type: ErrorType.DrainBlockedByPdb, nonRetryable: false });
+    // Not retryable: the drain already waited its whole timeout; another attempt would only wait it again.
+    expect(failure).toMatchObject({ type: ErrorType.DrainBlockedByPdb, nonRetryable: true });
     expect((failure as Error).message).toMatch(/PodDisruptionBudget db-budget .*apps\/db-1/);
     expect(await podExists(apis, apps, 'db-1')).toBe(true);
+  });
+
+  it('with onTimeout Proceed, returns at the timeout naming the pods a budget kept, as Cluster API goes on', async () => {
+    await registerNode(apis, 'drain-3');
+    await runPod(apis, apps, 'cache-1', 'drain-3', 'plain', { app: 'cache' });
+    await createBudget(apis, apps, 'cache-budget', 'cache', 0);
+    expect(await run(activities.kubernetesDrainNode, { ...node('drain-3'), timeoutSeconds: 1, onTimeout: 'Proceed' })).toEqual({
+      found: true,
+      evicted: [],
+      skipped: [],
+      leftAtTimeout: ['apps/cache-1'],
+    });
+    expect(await podExists(apis, apps, 'cache-1')).toBe(true);
   });
 
   it('on an unreachable node, deletes pods past their budget and stops waiting once their grace period is over; not on a live one', async () => {
@@ -200,7 +214,7 @@ describe('workload node operations', () => {
     await reportNodeStatus(apis, 'live-1', true);
     await runPod(apis, apps, 'stuck-1', 'live-1', 'plain', {}, 1);
     const failure = await run(activities.kubernetesDrainNode, { ...node('live-1'), timeoutSeconds: 4 }).catch((error: unknown) => error);
-    expect(failure).toMatchObject({ type: ErrorType.DrainIncomplete, nonRetryable: false });
+    expect(failure).toMatchObject({ type: ErrorType.DrainIncomplete, nonRetryable: true });
     expect((failure as Error).message).toMatch(/apps\/stuck-1 still terminating/);
   });
 

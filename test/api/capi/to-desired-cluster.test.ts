@@ -242,6 +242,19 @@ describe('toDesiredCluster', () => {
     ]);
   });
 
+  it('lets a drain held past its timeout proceed, as Cluster API does, where the annotation asks', () => {
+    const documents = demoManifests();
+    manifest(documents, 'MachineDeployment', 'demo-md-0').metadata.annotations = { 'capstan.dev/drain-timeout-action': 'proceed' };
+    manifest(documents, 'TalosControlPlane', 'demo-control-plane').metadata.annotations = { 'capstan.dev/drain-timeout-action': 'Block' };
+    const { desired } = mapped(documents);
+    expect(desired.machineDeployments.map((md) => md.drainTimeoutAction)).toEqual(['Proceed', undefined]);
+    expect(desired.controlPlane.drainTimeoutAction).toBe('Block');
+    manifest(documents, 'MachineDeployment', 'demo-md-1').metadata.annotations = { 'capstan.dev/drain-timeout-action': 'skip' };
+    expect(errorsOf(documents)).toEqual([
+      'MachineDeployment default/demo-md-1 metadata.annotations[capstan.dev/drain-timeout-action]: must be block (a drain still held after nodeDrainTimeout blocks its step, naming the PodDisruptionBudget) or proceed (the machine goes on without finishing its drain, as Cluster API does), not skip',
+    ]);
+  });
+
   it('reports every field it accepts but does not act on', () => {
     const { desired, warnings } = mapped(loadManifests('unsupported-fields.yaml'), { namespace: 'default', name: 'legacy' });
     expect(desired.talosVersion).toBe('v1.11.5');
