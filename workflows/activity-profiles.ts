@@ -17,8 +17,9 @@ export const waits = proxyActivities<LifecycleActivities>({
   retry: { ...retry, maximumInterval: '1 minute', maximumAttempts: 3 },
 });
 
-/** Calls that may take minutes without progress to report (a Talos upgrade pulls its installer first). */
+/** Calls that take minutes (a Talos upgrade pulls its installer first); they heartbeat while they wait. */
 export const slowCalls = proxyActivities<LifecycleActivities>({
   startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: '1 minute',
   retry: { ...retry, maximumInterval: '1 minute', maximumAttempts: 3 },
 });

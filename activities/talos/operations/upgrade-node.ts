@@ -12,6 +12,7 @@ import {
   type TalosActivityDeps,
   type TalosNodeRef,
 } from './talos-session.ts';
+import { readVersion } from './wait-for-apid.ts';
 
 /** Upgrade Talos on one node to an installer image. */
 export interface UpgradeNodeInput extends TalosNodeRef {
@@ -40,15 +41,42 @@ export interface UpgradeNodeResult {
 // talosctl's default: the installer runs from the system containerd namespace.
 const systemContainerd: ContainerdInstance = { driver: 'CRI', namespace: 'NS_SYSTEM' };
 
-/** Starts the upgrade; the node reboots (legacy) or waits for a reboot (lifecycle). */
+/** How often a call that waits on the node says it is still alive (the activity's heartbeat timeout is a minute). */
+const heartbeatEveryMs = 10_000;
+
+/** The version an installer image installs: its tag (`…/installer:v1.12.4` or an Image Factory URL). */
+export function installerTag(image: string): string | undefined {
+  const tag = image.slice(image.lastIndexOf(':') + 1);
+  return image.includes(':') && /^v\d+\.\d+\.\d+/.test(tag) ? tag : undefined;
+}
+
+/**
+ * Starts the upgrade; the node reboots (legacy) or waits for a reboot (lifecycle). A node that
+ * already runs the image's version is left alone: a retry after a lost reply (the node took the
+ * upgrade and rebooted before answering) must not upgrade it a second time.
+ */
 export async function upgradeNode(deps: TalosActivityDeps, input: UpgradeNodeInput): Promise<UpgradeNodeResult> {
   const credentials = await clusterCredentials(deps.secrets, input.cluster);
+  const target = installerTag(input.image);
+  if (target !== undefined && input.stage !== true) {
+    const running = await classifiedTalos(`reading the Talos version of ${input.address}`, () => readVersion(input.address, credentials));
+    if (running.tag === target) {
+      return { api: input.api ?? 'legacy', ack: `already running ${target}`, actorId: '', rebootRequired: false };
+    }
+  }
   if (input.api === 'lifecycle') return lifecycleUpgrade(input, credentials);
   const reply = await classifiedTalos(`upgrading ${input.address} to ${input.image}`, () =>
     withClient(input.address, credentials, async (client) => {
       const request = { image: input.image, stage: input.stage ?? false, force: input.force ?? false, preserve: false };
-      // The installer image is pulled and checked before the reply: give it time.
-      return singleNode('machine.MachineService/Upgrade', await client.upgrade(request, undefined, activityCallOptions(10 * 60_000)));
+      // The installer image is pulled and checked before the reply: give it time, and say so.
+      const alive = setInterval(() => {
+        heartbeat({ address: input.address, step: 'upgrade', image: input.image });
+      }, heartbeatEveryMs);
+      try {
+        return singleNode('machine.MachineService/Upgrade', await client.upgrade(request, undefined, activityCallOptions(10 * 60_000)));
+      } finally {
+        clearInterval(alive);
+      }
     }),
   );
   return { api: 'legacy', ack: reply.ack, actorId: reply.actorId, rebootRequired: input.stage ?? false };

@@ -195,6 +195,12 @@ describe('Talos client and activities against simulated nodes', () => {
       30_000,
       200,
     );
+    // A retry after a lost reply finds the node on the new version and does not upgrade it again.
+    const started = stack.talos.events.list().filter((e) => e.type === 'upgrade.started').length;
+    expect(
+      await run(talos.talosUpgrade, { ...node(controlPlanes[1]!), image: 'ghcr.io/siderolabs/installer:v1.12.1', force: true }),
+    ).toMatchObject({ ack: 'already running v1.12.1', rebootRequired: false });
+    expect(stack.talos.events.list().filter((e) => e.type === 'upgrade.started')).toHaveLength(started);
   });
 
   it('rolls a failed upgrade back to the old version', async () => {
