@@ -6,6 +6,8 @@ import type { RawObject } from './raw-object.ts';
 export interface Descendants {
   /** By `spec.clusterName`. */
   readonly machineDeployments: readonly RawObject[];
+  /** By `spec.clusterName`; CAPI's own controller makes the Cluster their owner, so they go with it. */
+  readonly machineHealthChecks?: readonly RawObject[];
   /** By the `cluster.x-k8s.io/cluster-name` label the inventory carries. */
   readonly machineSets: readonly RawObject[];
   readonly machines: readonly RawObject[];
@@ -32,12 +34,14 @@ export interface CascadeDelete {
  * What to delete now, in CAPI's order (its Cluster controller's reconcileDelete): the descendants
  * first — MachineDeployments, MachineSets, Machines (here with their ProxmoxMachines, as no Machine
  * controller deletes those) — and only when they are all gone the control plane, then the
- * infrastructure cluster. Empty when nothing is left. Templates are not descendants: CAPI leaves
- * the ones a user applied, and so does this.
+ * infrastructure cluster. MachineHealthChecks go in the first phase (CAPI's garbage collector
+ * removes them through the owner reference its MHC controller sets). Empty when nothing is left.
+ * Templates are not descendants: CAPI leaves the ones a user applied, and so does this.
  */
 export function nextDeletes(left: Descendants, liftable: readonly string[]): CascadeDelete[] {
   const phases: [ClusterKindName, readonly RawObject[]][][] = [
     [
+      ['MachineHealthCheck', left.machineHealthChecks ?? []],
       ['MachineDeployment', left.machineDeployments],
       ['MachineSet', left.machineSets],
       ['Machine', left.machines],

@@ -2,6 +2,7 @@ import { clusterNameLabel } from '../../api/capi/annotations.ts';
 import { nextDeletes, type CascadeDelete, type Descendants } from './cascade-order.ts';
 import { claiming } from './cluster-claims.ts';
 import { isSharedReference, referencedName } from './cluster-references.ts';
+import { stringAt } from './raw-object.ts';
 import type { ReconcileDeps, ReconcileScope } from './reconcile-deps.ts';
 
 /**
@@ -45,6 +46,9 @@ async function observeDescendants(scope: ReconcileScope, deps: ReconcileDeps): P
   // cache no longer holds when the Cluster goes can never be taken for an orphan of it afterwards.
   return {
     machineDeployments: claiming('MachineDeployment', deps.informers.list('MachineDeployment', namespace), name),
+    machineHealthChecks: deps.informers
+      .list('MachineHealthCheck', namespace)
+      .filter((check) => stringAt(check, 'spec.clusterName') === name),
     machineSets,
     machines,
     proxmoxMachines,

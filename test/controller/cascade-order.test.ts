@@ -9,6 +9,7 @@ const object = (name: string, metadata: Partial<NonNullable<RawObject['metadata'
 const none: Descendants = { machineDeployments: [], machineSets: [], machines: [], proxmoxMachines: [] };
 const all: Descendants = {
   machineDeployments: [object('demo-md-0')],
+  machineHealthChecks: [object('demo-workers')],
   machineSets: [object('demo-md-0-7f9c2', { finalizers: ['cluster.x-k8s.io/machineset'] })],
   machines: [object('demo-cp-0', { finalizers: ['machine.cluster.x-k8s.io'] })],
   proxmoxMachines: [object('demo-cp-0', { finalizers: ['proxmoxmachine.infrastructure.cluster.x-k8s.io'] })],
@@ -29,6 +30,7 @@ describe("nextDeletes: a deleted Cluster's objects, in CAPI's order", () => {
       'descendants first, lifting the workflow finalizers from what it left',
       all,
       [
+        'MachineHealthCheck demo-workers: delete',
         'MachineDeployment demo-md-0: delete',
         'MachineSet demo-md-0-7f9c2: lift → [] delete',
         'Machine demo-cp-0: lift → [] delete',

@@ -373,6 +373,7 @@ describe('the controller, applying a cluster', () => {
     // What the workflow would have left: inventory still under its finalizers.
     await writeAsTheWorkflow(ns, 'MachineSet', 'demo-md-0-7f9c2');
     await writeAsTheWorkflow(ns, 'ProxmoxMachine', 'demo-cp-0');
+    await stack.apply(ns, [manifest(loadManifests('health-checks.yaml'), 'MachineHealthCheck', 'demo-workers')]);
     await stack.remove('Cluster', ns, 'demo');
     await eventually(async () => {
       expect((await stack.received(ns, 'demo')).deletes).toBe(1);
@@ -398,8 +399,16 @@ describe('the controller, applying a cluster', () => {
     }, timeout);
     // No garbage collector runs here: the controller deleted every descendant itself before letting the Cluster go,
     // lifting the workflow's finalizers from what it had left. The templates stay, as CAPI leaves them.
-    for (const kind of ['MachineDeployment', 'MachineSet', 'Machine', 'ProxmoxMachine', 'TalosControlPlane', 'ProxmoxCluster'] as const)
-      expect(await stack.list(kind, ns), kind).toEqual([]);
+    const descendants = [
+      'MachineHealthCheck',
+      'MachineDeployment',
+      'MachineSet',
+      'Machine',
+      'ProxmoxMachine',
+      'TalosControlPlane',
+      'ProxmoxCluster',
+    ] as const;
+    for (const kind of descendants) expect(await stack.list(kind, ns), kind).toEqual([]);
     expect(await namesOf('ProxmoxMachineTemplate', ns)).toEqual(['demo-control-plane', 'demo-workers']);
     expect(await namesOf('TalosConfigTemplate', ns)).toEqual(['demo-workers']);
     expect(await stack.events(ns, 'Cluster', 'demo')).toContain(
