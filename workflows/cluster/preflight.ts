@@ -23,13 +23,23 @@ export async function refuseBeforeBuilding(
 ): Promise<string | undefined> {
   const input = preflightFor(desired, plan, view.observed.controlPlaneEndpoint);
   if (!input) return undefined;
+  const workflowId = operationWorkflowId(state.namespace, state.name, plan.operation, state.operations + 1);
   view.operation = {
-    workflowId: operationWorkflowId(state.namespace, state.name, plan.operation, state.operations + 1),
+    workflowId,
     kind: plan.operation,
     summary: plan.summary,
     deployment: 'deployment' in plan ? plan.deployment : undefined,
   };
-  view.publish();
+  // Shown as the operation's step 0 until its own run reports (under the same id) or it is refused.
+  const progress = {
+    operation: plan.operation,
+    summary: plan.summary,
+    step: 0,
+    steps: plan.steps.length,
+    currentStep: 'check before building',
+    phase: 'Running' as const,
+  };
+  view.report({ workflowId, progress });
   try {
     const { problems } = await calls.clusterPreflight(input);
     if (problems.length === 0) return undefined;
@@ -39,5 +49,6 @@ export async function refuseBeforeBuilding(
     return `${plan.operation} waits: the checks before building could not finish (${error.cause?.message ?? error.message}); they run again at the next observation`;
   } finally {
     view.operation = undefined;
+    view.runs.delete(workflowId);
   }
 }
