@@ -52,12 +52,19 @@ async function startCluster(name: string, net: number, overrides: Partial<Desire
   return { handle, probe, change, remove, spec: () => spec };
 }
 
-/** The running operation's workflow id, once one of its machines is half-built (its VM being started). */
+/** Steps of a machine build from its VM's start on: the VM exists, the machine is not done. */
+const afterTheClone = /start VM|apply machine config|wait for Talos API|wait for node Ready/;
+
+/**
+ * The running operation's workflow id, once one of its machines is half-built (its VM started, the
+ * node not yet Ready). The window is seconds wide; `start VM` alone lasts a few milliseconds in
+ * the simulator and a poll could miss it.
+ */
 function halfBuilt(probe: ClusterProbe): Promise<string> {
   return eventually(
     async () => {
       const p = await probe.progress();
-      const building = p.machines.filter((m) => m.phase === 'Provisioning' && m.activity?.includes('start VM'));
+      const building = p.machines.filter((m) => m.phase === 'Provisioning' && afterTheClone.test(m.activity ?? ''));
       if (!p.operation || building.length === 0) throw new Error('no machine half-built yet');
       return p.operation.workflowId;
     },
