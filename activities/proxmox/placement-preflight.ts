@@ -41,6 +41,9 @@ export function placementProblems(input: PreflightInput, nodes: readonly NodeCap
     });
   });
   const allowed = nodes.filter((n) => input.allowedNodes.includes(n.node));
+  // Offline nodes list no sizes: only the ones that do are judged.
+  const sized = allowed.filter((n) => n.memoryMiB !== undefined);
+  const counted = allowed.filter((n) => n.cpus !== undefined);
   const seen = new Set<string>();
   for (const group of cloning) {
     if (seen.has(group.templateObject)) continue; // one template shared by several groups is told once
@@ -60,7 +63,6 @@ export function placementProblems(input: PreflightInput, nodes: readonly NodeCap
         message: `VM ${vm.templateVmid} (${template.name ?? 'unnamed'} on ${template.node}) is not a template: convert it to a template or set another VMID`,
       });
     }
-    const sized = allowed.filter((n) => n.memoryMiB !== undefined);
     if (sized.length > 0 && !sized.some((n) => (n.memoryMiB ?? 0) >= vm.memoryMiB)) {
       problems.push({
         object: group.templateObject,
@@ -69,7 +71,6 @@ export function placementProblems(input: PreflightInput, nodes: readonly NodeCap
       });
     }
     const vcpus = vm.cores * vm.sockets;
-    const counted = allowed.filter((n) => n.cpus !== undefined);
     if (counted.length > 0 && !counted.some((n) => (n.cpus ?? 0) >= vcpus)) {
       problems.push({
         object: group.templateObject,
