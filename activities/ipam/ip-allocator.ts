@@ -19,7 +19,7 @@ export interface IpRequest {
 }
 
 interface KubeObject<Spec = unknown> {
-  metadata?: { name?: string; resourceVersion?: string; labels?: Record<string, string> };
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string; creationTimestamp?: string; labels?: Record<string, string> };
   spec?: Spec;
   status?: { addressRef?: { name: string } };
 }
@@ -31,7 +31,9 @@ const common = { group: ipamGroup, version: ipamVersion } as const;
 /**
  * Hands out pool addresses as IPAddressClaim/IPAddress objects in the management cluster. An
  * IPAddress is named after its address, so the apiserver refuses a second owner of one address
- * however many workers allocate at once; a claim binds to one address with an optimistic
+ * in a namespace however many workers allocate at once; across namespaces, an address held in
+ * another namespace is never offered, and of two created at the same moment the younger one
+ * gives way (see `firstHolder`). A claim binds to one address with an optimistic
  * (resourceVersion) update, so concurrent allocations for one owner agree on one address.
  */
 export class IpAllocator {
@@ -49,9 +51,10 @@ export class IpAllocator {
         if (bound) return bound;
         continue;
       }
-      const taken = new Set((await this.listAddresses(request.namespace)).map((a) => parseIpv4(a.spec?.address ?? '')));
+      const taken = new Set((await this.listAddressesEverywhere()).map((a) => parseIpv4(a.spec?.address ?? '')));
       const free = candidates.filter((c) => !taken.has(c));
       const created = await this.createFirstFree(request, pool, free);
+      if (created && !(await this.keepsAgainstOtherNamespaces(request, created))) continue;
       if (!created) {
         throw failure(
           ErrorType.IpPoolExhausted,
@@ -71,15 +74,19 @@ export class IpAllocator {
     if (numeric === undefined) throw failure(ErrorType.InvalidIpPool, `"${address}" is not an IPv4 address`);
     for (;;) {
       const claim = await this.getOrCreateClaim(request);
-      const existing = await this.getAddress(request.namespace, addressName(numeric));
-      if (existing && existing.spec?.claimRef.name !== request.owner) {
+      const holders = await this.holdersOf(numeric);
+      const mine = holders.find((h) => h.metadata?.namespace === request.namespace && h.spec?.claimRef.name === request.owner);
+      const first = firstHolder(holders);
+      if (first !== undefined && first !== mine) {
+        const where = first.metadata?.namespace === request.namespace ? '' : ` in namespace ${first.metadata?.namespace ?? '?'}`;
         throw failure(
           ErrorType.IpAddressConflict,
-          `${address} is already assigned to ${existing.spec?.claimRef.name ?? 'another owner'}; ${request.owner} cannot use it`,
+          `${address} is already assigned to ${first.spec?.claimRef.name ?? 'another owner'}${where}; ${request.owner} cannot use it`,
         );
       }
-      const created = existing ?? (await this.createFirstFree(request, pool, [numeric]));
+      const created = mine ?? (await this.createFirstFree(request, pool, [numeric]));
       if (!created) continue; // taken between our read and our create: look at who took it
+      if (!(await this.keepsAgainstOtherNamespaces(request, created))) continue; // the next look names the holder
       const bound = await this.bind(request, claim, created, pool);
       if (bound) return bound;
     }
@@ -201,6 +208,36 @@ export class IpAllocator {
     return this.getOrUndefined(() => this.api.getNamespacedCustomObject({ ...common, namespace, plural: 'ipaddresses', name }));
   }
 
+  /**
+   * Whether the address just created here stays ours: another namespace may have created the same
+   * address at the same moment (names are unique only per namespace). Both sides see both objects
+   * and agree on the first holder; the other one deletes its object and tries again.
+   */
+  private async keepsAgainstOtherNamespaces(request: IpRequest, created: KubeObject<IpAddressSpec>): Promise<boolean> {
+    const numeric = parseIpv4(created.spec?.address ?? '');
+    if (numeric === undefined) return true;
+    const holders = await this.holdersOf(numeric);
+    const first = firstHolder(holders);
+    if (first === undefined || first.metadata?.namespace === request.namespace) return true;
+    await this.deleteIfExists(request.namespace, 'ipaddresses', created.metadata?.name ?? '');
+    return false;
+  }
+
+  /** Every IPAddress object for one address, in any namespace. */
+  private async holdersOf(address: number): Promise<KubeObject<IpAddressSpec>[]> {
+    const list = (await this.api.listClusterCustomObject({
+      ...common,
+      plural: 'ipaddresses',
+      fieldSelector: `metadata.name=${addressName(address)}`,
+    })) as { items: KubeObject<IpAddressSpec>[] };
+    return list.items;
+  }
+
+  private async listAddressesEverywhere(): Promise<KubeObject<IpAddressSpec>[]> {
+    const list = (await this.api.listClusterCustomObject({ ...common, plural: 'ipaddresses' })) as { items: KubeObject<IpAddressSpec>[] };
+    return list.items;
+  }
+
   private async listAddresses(namespace: string, labelSelector?: string): Promise<KubeObject<IpAddressSpec>[]> {
     const list = (await this.api.listNamespacedCustomObject({
       ...common,
@@ -234,6 +271,19 @@ export class IpAllocator {
 /** `ipv4-10-0-0-5`: one object name per address is what makes double allocation impossible. */
 export function addressName(address: number): string {
   return `ipv4-${formatIpv4(address).replaceAll('.', '-')}`;
+}
+
+/** Of several objects for one address, the one that keeps it: the oldest, then by namespace (both sides agree). */
+function firstHolder(holders: readonly KubeObject<IpAddressSpec>[]): KubeObject<IpAddressSpec> | undefined {
+  const rank = (h: KubeObject<IpAddressSpec>): [number, string] => [
+    Date.parse(h.metadata?.creationTimestamp ?? '') || 0,
+    h.metadata?.namespace ?? '',
+  ];
+  return [...holders].sort((a, b) => {
+    const [ta, na] = rank(a);
+    const [tb, nb] = rank(b);
+    return ta !== tb ? ta - tb : na.localeCompare(nb);
+  })[0];
 }
 
 function poolRef(request: IpRequest): IpAddressSpec['poolRef'] {

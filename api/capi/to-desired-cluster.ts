@@ -11,6 +11,7 @@ import { healthChecksOf } from './mapping/health-checks.ts';
 import { describeIssue, newIssueLog, parseAt, type IssueLog, type MappingIssue, type ObjectKey } from './mapping/issues.ts';
 import { machineFromTemplate, type TemplateMachine } from './mapping/machine-shape.ts';
 import { clusterInfrastructure } from './mapping/network.ts';
+import { poolOverlaps, type ForeignPool } from './mapping/pool-overlap.ts';
 import { poolFitsCluster } from './mapping/pool-size.ts';
 import { placement, sharedVmIdRange } from './mapping/placement.ts';
 import { controlPlaneStrategy } from './mapping/rollout.ts';
@@ -20,6 +21,7 @@ import { resolveCatalog, resolveVersions } from './mapping/versions.ts';
 export type { ClusterObjects } from './mapping/cluster-objects.ts';
 export { objectsFromManifests } from './mapping/cluster-objects.ts';
 export { describeIssue, type MappingIssue, type ObjectKey } from './mapping/issues.ts';
+export type { ForeignPool } from './mapping/pool-overlap.ts';
 
 /**
  * The mapping's verdict: the workflows' input plus what was ignored, or every problem found (all
@@ -33,6 +35,8 @@ export type MappingResult =
 export interface MappingOptions {
   /** The catalog for clusters that name none; defaults to the one Capstan ships. */
   readonly defaultCatalog?: VersionCatalog;
+  /** ProxmoxClusters' pools in other namespaces: this cluster's pool must not share an address with them. */
+  readonly otherPools?: readonly ForeignPool[];
 }
 
 const key = (kind: string, namespace: string, name: string): ObjectKey => ({ kind, namespace, name });
@@ -50,7 +54,14 @@ export function toDesiredCluster(
   options: MappingOptions = {},
 ): MappingResult {
   const log = newIssueLog();
-  const desired = mapCluster(cluster.namespace, cluster.name, objects, options.defaultCatalog ?? defaultVersionCatalog, log);
+  const desired = mapCluster(
+    cluster.namespace,
+    cluster.name,
+    objects,
+    options.defaultCatalog ?? defaultVersionCatalog,
+    log,
+    options.otherPools ?? [],
+  );
   // Objects shared by several MachineDeployments (one template for all) would repeat their issues.
   const warnings = unique(log.warnings);
   if (desired === undefined || log.errors.length > 0) {
@@ -76,6 +87,7 @@ function mapCluster(
   objects: ClusterObjects,
   fallbackCatalog: VersionCatalog,
   log: IssueLog,
+  otherPools: readonly ForeignPool[],
 ): DesiredCluster | undefined {
   const clusterKey = key('Cluster', namespace, name);
   const cluster = findObject(objects, Kinds.Cluster, namespace, name, log);
@@ -155,6 +167,7 @@ function mapCluster(
   }
 
   if (infrastructure && controlPlane && proxmox) poolFitsCluster(infrastructure, controlPlane, deployments, proxmoxKey, log);
+  if (infrastructure) poolOverlaps(infrastructure.network.ipv4Pool, otherPools, proxmoxKey, proxmox?.metadata.creationTimestamp, log);
 
   if (!clusterName || !controlPlane || !versions || !catalog || !infrastructure || !proxmox || !allowedNodes || log.errors.length > 0)
     return undefined;

@@ -25,6 +25,7 @@ export interface RawMetadata {
   readonly annotations?: Readonly<Record<string, string>>;
   readonly finalizers?: readonly string[];
   readonly deletionTimestamp?: string | Date;
+  readonly creationTimestamp?: string | Date;
   readonly ownerReferences?: readonly OwnerReference[];
 }
 

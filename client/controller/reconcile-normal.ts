@@ -2,6 +2,7 @@ import { describeIssue, toDesiredCluster, type MappingResult } from '../../api/c
 import { clusterWorkflowId } from '../../api/ids.ts';
 import { gatherClusterObjects } from './cluster-scope.ts';
 import { desiredHash } from './desired-hash.ts';
+import { foreignPools } from './foreign-pools.ts';
 import { EventReason } from './events/event-spec.ts';
 import { ownClusterObjects } from './own-cluster-objects.ts';
 import type { ReconcileDeps, ReconcileScope } from './reconcile-deps.ts';
@@ -22,7 +23,7 @@ export async function reconcileNormal(scope: ReconcileScope, deps: ReconcileDeps
   const { namespace, name, record } = scope;
   if (!scope.paused) await ownClusterObjects(scope, deps);
   const objects = await gatherClusterObjects(scope.cluster, deps.informers, deps.kube);
-  const result = toDesiredCluster({ namespace, name }, objects, deps.mapping);
+  const result = toDesiredCluster({ namespace, name }, objects, { ...deps.mapping, otherPools: foreignPools(deps.informers, namespace) });
   const verdict = specVerdict(result);
   await tellSpecProblems(scope, result, verdict, deps);
 

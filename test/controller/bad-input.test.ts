@@ -8,7 +8,7 @@ import { clusterWorkflowId } from '../../api/ids.ts';
 import { conditionOf, messageOf } from '../../embedded/controller-stack/capi-objects.ts';
 import { startControllerStack, type ControllerStack } from '../../embedded/controller-stack/controller-stack.ts';
 import { eventually } from '../../embedded/servers/eventually.ts';
-import { at, demoManifests, manifest, type Manifest } from '../api/capi/manifests.ts';
+import { at, demoManifests, inOwnPool, manifest, type Manifest } from '../api/capi/manifests.ts';
 
 let stack: ControllerStack;
 beforeAll(async () => {
@@ -101,4 +101,41 @@ describe('bad input refused by the controller', () => {
       }, 30_000);
     },
   );
+});
+
+describe('a pool that overlaps another namespace', () => {
+  it('is refused naming the older pool, which keeps working; giving it its own addresses lets it go', async () => {
+    const pool = (documents: Manifest[]) => [
+      ...inOwnPool(documents, 'pool-first').filter((d) => d.kind !== 'Cluster'),
+      manifest(documents, 'Cluster', 'demo'),
+    ];
+    await stack.apply('pool-first', pool(demoManifests()));
+    await eventually(async () => {
+      expect(conditionOf(await stack.get('Cluster', 'pool-first', 'demo'), 'Ready')).toBe('True');
+    }, 30_000);
+
+    await stack.apply('pool-second', pool(demoManifests()));
+    const message =
+      'ProxmoxCluster pool-second/demo spec.ipv4Config.addresses: 10.10.11.20 and 40 more also belong to the pool of ProxmoxCluster pool-first/demo';
+    await eventually(async () => {
+      const cluster = await stack.get('Cluster', 'pool-second', 'demo');
+      expect(conditionOf(cluster, 'Ready')).toBe('False InvalidSpec');
+      expect(messageOf(cluster, 'Ready')).toContain(message);
+      expect(
+        (await stack.events('pool-second', 'Cluster', 'demo')).some((e) => e.startsWith('Warning InvalidSpec') && e.includes(message)),
+      ).toBe(true);
+    }, 30_000);
+    await expect(stack.client.workflow.getHandle(clusterWorkflowId('pool-second', 'demo')).describe()).rejects.toBeInstanceOf(
+      WorkflowNotFoundError,
+    );
+    expect(conditionOf(await stack.get('Cluster', 'pool-first', 'demo'), 'Ready')).toBe('True');
+
+    await stack.apply(
+      'pool-second',
+      inOwnPool(demoManifests(), 'pool-second').filter((d) => d.kind === 'ProxmoxCluster'),
+    );
+    await eventually(async () => {
+      expect(conditionOf(await stack.get('Cluster', 'pool-second', 'demo'), 'Ready')).toBe('True');
+    }, 30_000);
+  });
 });

@@ -9,7 +9,7 @@ import { objectsFromManifests, toDesiredCluster } from '../../api/capi/to-desire
 import { clusterWorkflowId } from '../../api/ids.ts';
 import type { Controller } from '../../client/controller/controller.ts';
 import { fakeFinishDeleteSignal, fakeProgressSignal } from '../../embedded/controller-stack/fake-cluster-workflow.ts';
-import { demoManifests, loadManifests, manifest, type Manifest } from '../api/capi/manifests.ts';
+import { demoManifests, inOwnPool, loadManifests, manifest, type Manifest } from '../api/capi/manifests.ts';
 import { eventually } from '../../embedded/servers/eventually.ts';
 import { startProcess } from '../../embedded/servers/managed-process.ts';
 import { CapiKinds, conditionOf, messageOf, type CapiKindName, type StoredObject } from '../../embedded/controller-stack/capi-objects.ts';
@@ -30,8 +30,8 @@ afterAll(async () => {
 });
 
 /** The demo manifests with the Cluster last, as a user's file would be applied in one go. */
-function demo(edit?: (documents: Manifest[]) => void): Manifest[] {
-  const documents = demoManifests();
+function demo(namespace: string, edit?: (documents: Manifest[]) => void): Manifest[] {
+  const documents = inOwnPool(demoManifests(), namespace);
   edit?.(documents);
   return [...documents.filter((d) => d.kind !== 'Cluster'), ...documents.filter((d) => d.kind === 'Cluster')];
 }
@@ -112,7 +112,7 @@ describe('the controller, applying a cluster', () => {
 
   it('adds the finalizer, starts the cluster workflow once with the mapped desired state, and writes status and Events', async () => {
     // In the file's order, Cluster first: the workflow must not start before the MachineDeployments arrived.
-    const documents = demoManifests();
+    const documents = inOwnPool(demoManifests(), ns);
     await stack.apply(ns, documents);
 
     const cluster = await eventually(async () => {
@@ -426,7 +426,7 @@ describe('the controller, given a manifest it cannot map', () => {
   };
 
   it('writes Ready=False InvalidSpec naming the field, records an Event, and starts no workflow; the fix proceeds', async () => {
-    await stack.apply(ns, demo(kubeadm));
+    await stack.apply(ns, demo(ns, kubeadm));
     const cluster = await eventually(async () => {
       const c = await stack.get('Cluster', ns, 'demo');
       expect(conditionOf(c, 'Ready')).toBe('False InvalidSpec');
@@ -447,7 +447,7 @@ describe('the controller, given a manifest it cannot map', () => {
 
     await stack.apply(
       ns,
-      demo().filter((d) => d.kind === 'Cluster'),
+      demo(ns).filter((d) => d.kind === 'Cluster'),
     );
     await eventually(async () => {
       expect(conditionOf(await stack.get('Cluster', ns, 'demo'), 'Ready')).toBe('True');
@@ -456,7 +456,7 @@ describe('the controller, given a manifest it cannot map', () => {
   });
 
   it('lets a Cluster that never had a workflow go at once when it is deleted', async () => {
-    const documents = demo(kubeadm).map((d) => (d.kind === 'Cluster' ? { ...d, metadata: { ...d.metadata, name: 'never' } } : d));
+    const documents = demo(ns, kubeadm).map((d) => (d.kind === 'Cluster' ? { ...d, metadata: { ...d.metadata, name: 'never' } } : d));
     await stack.apply(
       ns,
       documents.filter((d) => d.kind === 'Cluster'),
@@ -475,7 +475,7 @@ describe('the controller, given a manifest it cannot map', () => {
   });
 
   it('keeps a Cluster without a workflow while a Machine of it still records a VM, says why, and lets go once an operator has', async () => {
-    const lone = { ...manifest(demo(kubeadm), 'Cluster', 'demo'), metadata: { name: 'lone' } };
+    const lone = { ...manifest(demo(ns, kubeadm), 'Cluster', 'demo'), metadata: { name: 'lone' } };
     await stack.apply(ns, [lone]);
     await eventually(async () => {
       expect((await stack.get('Cluster', ns, 'lone'))?.metadata.finalizers).toEqual(['cluster.cluster.x-k8s.io']);
@@ -516,7 +516,7 @@ describe('the controller, given objects whose Cluster does not exist', () => {
   });
 
   it('gives each Ready=False ReferenceNotFound and one Warning Event; applying the Cluster clears them', async () => {
-    const documents = demo(labelled);
+    const documents = demo(ns, labelled);
     await stack.apply(
       ns,
       documents.filter((d) => d.kind !== 'Cluster'),
@@ -572,7 +572,7 @@ describe('the controller, given a paused Cluster', () => {
   const ns = 'paused';
 
   it('shows Paused and hands the workflow a paused desired state; resuming sends it again unpaused', async () => {
-    const paused = demo((documents) => {
+    const paused = demo(ns, (documents) => {
       const cluster = manifest(documents, 'Cluster', 'demo');
       cluster.metadata.annotations = { 'cluster.x-k8s.io/paused': 'true' };
     });
@@ -593,7 +593,7 @@ describe('the controller, when the cluster workflow ended abnormally', () => {
   const ns = 'ended';
 
   it('reports it, starts no fresh workflow over the cluster, and keeps the finalizer on delete', async () => {
-    await stack.apply(ns, demo());
+    await stack.apply(ns, demo(ns));
     await eventually(async () => {
       expect(conditionOf(await stack.get('Cluster', ns, 'demo'), 'Ready')).toBe('True');
     }, timeout);
@@ -644,7 +644,7 @@ describe('two controller replicas', () => {
     await eventually(() => {
       expect(second?.leading).toBe(true);
     }, 10_000);
-    await stack.apply('takeover', demo());
+    await stack.apply('takeover', demo('takeover'));
     await eventually(async () => {
       expect((await stack.get('Cluster', 'takeover', 'demo'))?.metadata.finalizers).toContain('cluster.cluster.x-k8s.io');
       expect((await stack.received('takeover', 'demo')).desired).toHaveLength(1);
@@ -691,7 +691,7 @@ describe('the entry point', () => {
         60_000,
         200,
       );
-      await stack.apply('process', demoManifests());
+      await stack.apply('process', inOwnPool(demoManifests(), 'process'));
       await eventually(async () => {
         expect(conditionOf(await stack.get('Cluster', 'process', 'demo'), 'Ready')).toBe('True');
         expect((await stack.received('process', 'demo')).desired).toHaveLength(1);

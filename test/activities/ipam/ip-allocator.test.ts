@@ -1,4 +1,4 @@
-import { CustomObjectsApi } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorType } from '../../../api/errors.ts';
 import { ipamCrds, ipamGroup, ipamVersion } from '../../../api/ipam.ts';
@@ -24,9 +24,9 @@ afterAll(async () => {
 });
 
 /** Tests share `default` (no namespace controller runs) and keep to address ranges of their own. */
-function request(owner: string, addresses: string[], poolName = 'alpha') {
+function request(owner: string, addresses: string[], poolName = 'alpha', namespace = 'default') {
   return {
-    namespace: 'default',
+    namespace,
     cluster: 'alpha',
     poolName,
     pool: { addresses, prefix: 24, gateway: '127.0.50.1', dnsServers: ['127.0.0.53'] },
@@ -44,6 +44,11 @@ async function addressesOf(owner: string): Promise<string[]> {
     labelSelector: `ipam.capstan.dev/claim=${owner}`,
   })) as { items: Array<{ spec: { address: string } }> };
   return list.items.map((item) => item.spec.address);
+}
+
+async function createNamespaces(names: readonly string[]): Promise<void> {
+  const core = cluster!.kubeConfig.makeApiClient(CoreV1Api);
+  for (const name of names) await core.createNamespace({ body: { metadata: { name } } });
 }
 
 describe('IPAM on the management cluster', () => {
@@ -94,6 +99,28 @@ describe('IPAM on the management cluster', () => {
       message: expect.stringContaining('127.0.50.51 is already assigned to machine-1') as unknown,
     });
     for (const owner of ['alpha-control-plane-endpoint', 'machine-1']) await ipam.ipamRelease({ namespace: 'default', owner });
+  });
+
+  it('never hands one address to two namespaces, also when both allocate at the same moment', async () => {
+    await createNamespaces(['team-a', 'team-b']);
+    const [one, two] = [createIpamActivities(cluster!.kubeConfig), createIpamActivities(cluster!.kubeConfig)];
+    const pool = ['127.0.50.70-127.0.50.79'];
+    // Two teams whose pools overlap (the controller refuses the younger pool; this is the last guard).
+    const owners = Array.from({ length: 10 }, (_, i) => ({ namespace: i % 2 ? 'team-a' : 'team-b', owner: `cross-${i}` }));
+    const results = await Promise.all(
+      owners.map(({ namespace, owner }, i) => (i % 3 ? one : two).ipamAllocate(request(owner, pool, 'shared', namespace))),
+    );
+    expect(new Set(results.map((r) => r.ip)).size).toBe(owners.length);
+    const exhausted = await one.ipamAllocate(request('cross-late', pool, 'shared', 'team-a')).catch((error: unknown) => error);
+    expect(exhausted).toMatchObject({ type: ErrorType.IpPoolExhausted });
+
+    const held = results[1]!.ip; // held by cross-1 in team-a
+    await expect(one.ipamReserve(request('team-b-control-plane-endpoint', pool, 'shared', 'team-b'), held)).rejects.toMatchObject({
+      type: ErrorType.IpAddressConflict,
+      message: expect.stringContaining(`${held} is already assigned to cross-1 in namespace team-a`) as unknown,
+    });
+    for (const { namespace, owner } of owners) await one.ipamRelease({ namespace, owner });
+    await one.ipamRelease({ namespace: 'team-b', owner: 'team-b-control-plane-endpoint' });
   });
 
   it('turns an API refusal into one typed sentence, never a raw ApiException dump', async () => {

@@ -27,3 +27,21 @@ export function at(document: Manifest, path: string): Record<string, unknown> {
   for (const key of path.split('.')) node = (node as Record<string, unknown>)[key];
   return node as Record<string, unknown>;
 }
+
+const poolOfNamespace = new Map<string, number>();
+
+/**
+ * The documents with a ProxmoxCluster pool (and endpoint) no other namespace of this test file
+ * uses: the controller refuses a pool that overlaps an older one in another namespace.
+ */
+export function inOwnPool(documents: Manifest[], namespace: string): Manifest[] {
+  const net = poolOfNamespace.get(namespace) ?? 11 + poolOfNamespace.size;
+  poolOfNamespace.set(namespace, net);
+  for (const document of documents.filter((d) => d.kind === 'ProxmoxCluster')) {
+    const spec = at(document, 'spec');
+    spec['controlPlaneEndpoint'] = { host: `10.10.${net}.5`, port: 6443 };
+    spec['dnsServers'] = [`10.10.${net}.1`];
+    spec['ipv4Config'] = { addresses: [`10.10.${net}.20-10.10.${net}.60`], prefix: 24, gateway: `10.10.${net}.1` };
+  }
+  return documents;
+}
