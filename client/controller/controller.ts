@@ -15,6 +15,7 @@ import type { WatchedKindName } from './kinds.ts';
 import { LeaderElector } from './leader-election.ts';
 import { consoleLogger, type Logger } from './logger.ts';
 import { clusterKeysOf } from './object-keys.ts';
+import { createPoolChanges } from './pool-changes.ts';
 import { defaultPollIntervals, type PollIntervals } from './poll-schedule.ts';
 import { ProgressPoller } from './progress-poller.ts';
 import type { RawObject } from './raw-object.ts';
@@ -171,8 +172,17 @@ export function createController(options: ControllerOptions): Controller {
     logger,
   };
 
+  const poolChanged = createPoolChanges();
+
   function onObjectChange(kind: WatchedKindName, object: RawObject, change: 'added' | 'updated' | 'deleted'): void {
     const deleted = change === 'deleted';
+    if (kind === 'ProxmoxCluster' && poolChanged(object, deleted) && leading) {
+      // Pools must not overlap across namespaces: the other namespaces' clusters are judged again.
+      for (const cluster of informers.list('Cluster')) {
+        const { namespace, name } = cluster.metadata ?? {};
+        if (namespace && name && namespace !== object.metadata?.namespace) queue.add(clusterKey({ namespace, name }));
+      }
+    }
     const id = `${kind}/${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
     const keys = clusterKeysOf(kind, object, lookup);
     const before = objectKeys.get(id) ?? [];

@@ -138,4 +138,23 @@ describe('a pool that overlaps another namespace', () => {
       expect(conditionOf(await stack.get('Cluster', 'pool-second', 'demo'), 'Ready')).toBe('True');
     }, 30_000);
   });
+
+  it('lets a refused pool go once the older one is gone, without touching the refused cluster', async () => {
+    const pool = (documents: Manifest[]) => [
+      ...inOwnPool(documents, 'pool-older').filter((d) => d.kind !== 'Cluster'),
+      manifest(documents, 'Cluster', 'demo'),
+    ];
+    await stack.apply('pool-older', pool(demoManifests()));
+    await eventually(async () => {
+      expect(conditionOf(await stack.get('Cluster', 'pool-older', 'demo'), 'Ready')).toBe('True');
+    }, 30_000);
+    await stack.apply('pool-younger', pool(demoManifests()));
+    await eventually(async () => {
+      expect(conditionOf(await stack.get('Cluster', 'pool-younger', 'demo'), 'Ready')).toBe('False InvalidSpec');
+    }, 30_000);
+    await stack.remove('ProxmoxCluster', 'pool-older', 'demo');
+    await eventually(async () => {
+      expect(conditionOf(await stack.get('Cluster', 'pool-younger', 'demo'), 'Ready')).toBe('True');
+    }, 30_000);
+  });
 });
