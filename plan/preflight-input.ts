@@ -1,6 +1,6 @@
 import { boundedName } from '../api/bounded-name.ts';
 import type { ClusterPlan } from '../api/cluster-plan.ts';
-import type { DesiredCluster } from '../api/desired-cluster.ts';
+import type { DesiredCluster, GroupSources } from '../api/desired-cluster.ts';
 import { formatIpv4 } from '../api/ipv4.ts';
 import { poolAddresses } from '../api/ipv4-pool.ts';
 import type { PreflightGroup, PreflightInput } from '../api/preflight.ts';
@@ -65,7 +65,7 @@ export function preflightInput(desired: DesiredCluster, cloning: Cloning, endpoi
   };
   const group = (
     machine: MachineToCreate,
-    sources: { template: string; config: string } | undefined,
+    sources: GroupSources | undefined,
     kind: string,
     patchesPath: string,
   ) => {
