@@ -191,6 +191,25 @@ describe('failover', () => {
     });
   });
 
+  it('a holder cut off from its etcd peers loses the VIP once its lease expires, and campaigns again when healed', async () => {
+    const before = holder() ?? '';
+    const cutOffAt = Date.now();
+    stack.talos.faults.etcdMemberUnhealthy(before);
+    expect(holder()).toBeUndefined();
+    await eventually(() => {
+      expect(holder()).toBeDefined();
+    });
+    expect(Date.now() - cutOffAt).toBeGreaterThanOrEqual(leaseTtlMs);
+    expect(holder()).not.toBe(before);
+    const after = holder();
+    stack.talos.faults.etcdMemberUnhealthy(before, false);
+    // Healed, it queues behind the holder: the VIP stays where it is.
+    await eventually(() => {
+      expect(clusterNamed('vip')?.etcdMembers.every((m) => m.reachable)).toBe(true);
+    });
+    expect(holder()).toBe(after);
+  });
+
   it('removing the holder from etcd moves the VIP after the lease expires', async () => {
     const before = holder();
     const other = cps.find((c) => c.address !== before);
