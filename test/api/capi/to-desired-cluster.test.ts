@@ -603,6 +603,14 @@ describe('toDesiredCluster refuses what it cannot build, naming the object and f
       'ProxmoxCluster default/demo spec.ipv4Config.addresses: holds 10 usable addresses, but the cluster needs 11 (9 machines, 1 more while the control plane rolls out, 1 for the control-plane endpoint)',
     ],
     [
+      'a pool too small once the VIP the user chose inside it is counted',
+      (d) => {
+        proxmox(d)['ipv4Config'] = { addresses: ['127.0.100.11-127.0.100.20'], prefix: 24, gateway: '127.0.100.1' };
+        proxmox(d)['controlPlaneEndpoint'] = { host: '127.0.100.15', port: 6443 };
+      },
+      'ProxmoxCluster default/demo spec.ipv4Config.addresses: holds 10 usable addresses, but the cluster needs 11 (9 machines, 1 more while the control plane rolls out, 1 for the control-plane endpoint)',
+    ],
+    [
       'maxUnavailable over 100%',
       (d) => {
         md0(d)['strategy'] = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '150%' } };
