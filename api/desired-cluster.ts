@@ -140,7 +140,14 @@ export const DesiredCluster = z.object({
     poolName: z.string().min(1),
     ipv4Pool: Ipv4PoolSpec,
     /** The control-plane endpoint; reserved from the pool when absent. */
-    controlPlaneEndpoint: z.object({ host: z.ipv4(), port: z.number().int().default(6443) }).optional(),
+    controlPlaneEndpoint: z
+      .object({
+        host: z.ipv4(),
+        port: z.number().int().default(6443),
+        /** The user's own load balancer answers at it (`capstan.dev/control-plane-endpoint`); otherwise the control planes share it as a Talos VIP. */
+        externalLoadBalancer: z.boolean().optional(),
+      })
+      .optional(),
     podSubnets: z.array(z.string()).default(['10.244.0.0/16']),
     serviceSubnets: z.array(z.string()).default(['10.96.0.0/12']),
   }),

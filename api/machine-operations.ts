@@ -26,8 +26,11 @@ export interface CreateMachineInput {
   readonly pool: { readonly poolName: string; readonly pool: Ipv4PoolSpecInput };
   /** The VM, without its address (allocated by the workflow). */
   readonly vm: Omit<MachineVmSpecInput, 'address' | 'machine' | 'cluster'>;
-  /** The machine config, without its network (built from the allocated address). */
-  readonly config: Omit<MachineConfigInput, 'network' | 'hostname' | 'providerID'>;
+  /**
+   * The machine config, without its network (built from the allocated address); `sharedIp` is the
+   * Talos VIP a control plane announces on that network (the endpoint, unless an external load balancer serves it).
+   */
+  readonly config: Omit<MachineConfigInput, 'network' | 'hostname' | 'providerID'> & { readonly sharedIp?: string };
   /** True for the first control-plane machine only: it bootstraps etcd (exactly once). */
   readonly bootstrap: boolean;
   /** The cluster workflow that shows this run's progress. */

@@ -12,7 +12,10 @@ export interface EmbeddedTalos {
 /**
  * Talos nodes on the simulated Proxmox VMs: each simulated cluster gets a real kube-apiserver
  * (one shared etcd, a prefix per cluster), with state under `dir` so a restart brings the nodes
- * and clusters back. CAPSTAN_SIM_SCALE sets the boot/upgrade durations like the Proxmox sim's.
+ * and clusters back. CAPSTAN_SIM_SCALE sets the boot/upgrade durations like the Proxmox sim's;
+ * CAPSTAN_SIM_LOAD_BALANCERS (`host:port,…` in 127.0.0.0/8) names endpoints where the simulator
+ * plays a user's own load balancer (clusters annotated `capstan.dev/control-plane-endpoint:
+ * external-load-balancer`); every other endpoint answers only at a control plane's Talos VIP.
  */
 export async function startEmbeddedTalos(dir: string, proxmox: ProxmoxSim, logDir: string, scale: number): Promise<EmbeddedTalos> {
   const kube = createSimKubeApiservers({ dataDir: join(dir, 'kube'), persistent: true, logDir });
@@ -24,6 +27,7 @@ export async function startEmbeddedTalos(dir: string, proxmox: ProxmoxSim, logDi
       stateFile: join(dir, 'state.json'),
       eventLogFile: join(dir, 'events.jsonl'),
       scale,
+      externalLoadBalancers: loadBalancersFromEnv(),
     });
     return {
       sim,
@@ -36,4 +40,15 @@ export async function startEmbeddedTalos(dir: string, proxmox: ProxmoxSim, logDi
     await kube.stop();
     throw error;
   }
+}
+
+function loadBalancersFromEnv(): string[] {
+  const text = process.env['CAPSTAN_SIM_LOAD_BALANCERS'] ?? '';
+  const entries = text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  const bad = entries.filter((entry) => !/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}:\d{1,5}$/.test(entry));
+  if (bad.length > 0) throw new Error(`CAPSTAN_SIM_LOAD_BALANCERS: ${bad.join(', ')} is not host:port with a host in 127.0.0.0/8`);
+  return entries;
 }

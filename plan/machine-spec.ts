@@ -82,6 +82,10 @@ export function createMachineInput(desired: DesiredCluster, machine: MachineToCr
       machineType: machine.role === 'control-plane' ? 'controlplane' : 'worker',
       clusterName: desired.name,
       controlPlaneEndpoint: `https://${endpointIp}:${desired.network.controlPlaneEndpoint?.port ?? 6443}`,
+      // Nothing listens at the endpoint unless the control planes share it, or the user's load balancer does.
+      ...(machine.role === 'control-plane' && desired.network.controlPlaneEndpoint?.externalLoadBalancer !== true && endpointIp !== ''
+        ? { sharedIp: endpointIp }
+        : {}),
       kubernetesVersion: spec.kubernetesVersion,
       installerImage: talosInstallerImage(spec.talosVersion, desired.talos.schematicId),
       installDisk: spec.shape.installDisk,
@@ -95,15 +99,16 @@ export function createMachineInput(desired: DesiredCluster, machine: MachineToCr
   };
 }
 
-/** The machine's full config input: the cluster-wide part plus its hostname, static network and provider ID. */
+/** The machine's full config input: the cluster-wide part plus its hostname, static network (with its shared IP) and provider ID. */
 export function machineConfig(
   config: CreateMachineInput['config'],
   machine: string,
   address: StaticAddress,
   providerID: string | undefined,
 ): MachineConfigInput {
+  const { sharedIp, ...rest } = config;
   return {
-    ...config,
+    ...rest,
     hostname: machine,
     ...(providerID === undefined ? {} : { providerID }),
     network: {
@@ -111,6 +116,7 @@ export function machineConfig(
       addresses: [`${address.ip}/${address.prefix}`],
       ...(address.gateway ? { gateway: address.gateway } : {}),
       nameservers: address.dns,
+      ...(sharedIp === undefined ? {} : { vip: sharedIp }),
     },
   };
 }

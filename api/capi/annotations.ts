@@ -44,3 +44,12 @@ export const observeIntervalAnnotation = 'capstan.dev/observe-interval';
  * Machine's intent matches it.
  */
 export const strayVmGraceAnnotation = 'capstan.dev/stray-vm-grace';
+
+/**
+ * On a Cluster or its ProxmoxCluster: who answers at the control-plane endpoint. `talos-vip` (the
+ * default) makes every control plane carry the endpoint as Talos' shared IP
+ * (`machine.network.interfaces[].vip`), so the address must lie in the machines' subnet;
+ * `external-load-balancer` declares a load balancer of the user's own at
+ * `spec.controlPlaneEndpoint`, forwarding to every control plane's port 6443, and no VIP is set.
+ */
+export const controlPlaneEndpointAnnotation = 'capstan.dev/control-plane-endpoint';

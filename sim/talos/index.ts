@@ -9,7 +9,7 @@ export type { FaultTarget, TalosFaults } from './core/faults.ts';
 export { TalosEventType } from './core/event-log.ts';
 export type { TalosEventLog, TalosSimEvent } from './core/event-log.ts';
 export type { NodeStage } from './core/state.ts';
-export type { SimEtcdCluster, SimEtcdMember, SimTalosCluster, SimTalosNode } from './views.ts';
+export type { SimEtcdCluster, SimEtcdMember, SimSharedIp, SimTalosCluster, SimTalosNode } from './views.ts';
 export type { WorkloadOptions } from './k8s/workloads.ts';
 export { protoDir } from './grpc/proto.ts';
 export { startTalosControlServer } from './control-server.ts';

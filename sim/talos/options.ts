@@ -53,4 +53,10 @@ export interface TalosSimOptions {
   readonly eventLogFile?: string;
   /** Persist nodes and etcd here and continue from it on the next start (npm start). */
   readonly stateFile?: string;
+  /**
+   * Control-plane endpoints (`host:port`, host in 127.0.0.0/8) where the user runs a load balancer
+   * of their own: the simulator plays it, forwarding to the cluster's API while one of its control
+   * planes runs. Any other endpoint answers only at a shared IP (`vip`) a control plane holds.
+   */
+  readonly externalLoadBalancers?: readonly string[];
 }

@@ -14,6 +14,7 @@ import { hostnameOf } from './core/state.ts';
 import type { SimCluster, SimNode } from './core/state.ts';
 import { createTimers } from '../common/timers.ts';
 import { reconcileEtcd } from './etcd/etcd-reconcile.ts';
+import { reconcileSharedIps } from './etcd/shared-ip-election.ts';
 import { createNodeNetwork } from './grpc/node-server.ts';
 import { createKubeApiManager } from './k8s/kube-api-manager.ts';
 import { followMigration, powerOff, powerOn, retryAwaitingCerts, servicesReady } from './node/lifecycle.ts';
@@ -104,6 +105,7 @@ export function startTalosSim(options: TalosSimOptions): Promise<TalosSim> {
           forgetEmptyClusters(ctx);
           retryAwaitingCerts(ctx);
           reconcileEtcd(ctx);
+          reconcileSharedIps(ctx);
           kube.reconcile();
           if (settled()) break;
         }
@@ -113,7 +115,13 @@ export function startTalosSim(options: TalosSimOptions): Promise<TalosSim> {
     },
     stopped: () => stopped,
   };
-  const kube = createKubeApiManager(ctx, options.startKubeApiserver, options.dataDir, options.workload ?? {});
+  const kube = createKubeApiManager(
+    ctx,
+    options.startKubeApiserver,
+    options.dataDir,
+    options.workload ?? {},
+    options.externalLoadBalancers,
+  );
   const stateFile = options.stateFile;
   let saveQueued = false;
   const unsubscribeSave =

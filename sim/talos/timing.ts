@@ -30,6 +30,12 @@ export interface TalosSimTiming {
    * --node-monitor-grace-period: 50 s since Kubernetes 1.32, 40 s before).
    */
   readonly nodeMonitorGracePeriod: number;
+  /**
+   * A shared-IP holder that stops without resigning (power cut, etcd member removed or left, cut
+   * off from its peers) keeps its election key until its etcd session lease expires: the TTL of
+   * clientv3 concurrency sessions, 60 s (Talos' vip.go). A graceful stop resigns at once.
+   */
+  readonly sharedIpLeaseTtl: number;
 }
 
 /** Realistic durations. */
@@ -46,4 +52,5 @@ export const defaultTalosTiming: TalosSimTiming = {
   controllerInterval: 1_000,
   disruptedPodTimeout: 120_000,
   nodeMonitorGracePeriod: 50_000,
+  sharedIpLeaseTtl: 60_000,
 };

@@ -38,6 +38,14 @@ export interface SimEtcdCluster {
   readonly quorum: boolean;
 }
 
+/** A shared IP (Talos VIP) of a cluster and the control plane announcing it. */
+export interface SimSharedIp {
+  readonly ip: string;
+  /** The holder's node address; absent while nobody holds it (before bootstrap, during a failover). */
+  readonly holder?: string;
+  readonly holderHostname?: string;
+}
+
 /** One Talos cluster. */
 export interface SimTalosCluster {
   readonly name: string;
@@ -49,8 +57,10 @@ export interface SimTalosCluster {
   readonly etcdClusters: readonly SimEtcdCluster[];
   readonly quorum: boolean;
   readonly apiserverUrl?: string;
-  /** Whether the Kubernetes API answers at the endpoint. */
+  /** Whether the Kubernetes API is up (etcd has quorum); where it answers depends on `sharedIps`. */
   readonly apiAvailable: boolean;
+  /** Every shared IP its control planes campaign for, with its holder. */
+  readonly sharedIps: readonly SimSharedIp[];
 }
 
 function members(ctx: TalosContext, ec: EtcdClusterState): SimEtcdMember[] {
@@ -99,6 +109,13 @@ export function clusterViews(ctx: TalosContext): SimTalosCluster[] {
       quorum: etcdClusters[0]?.quorum ?? false,
       ...(cluster.apiserverUrl === undefined ? {} : { apiserverUrl: cluster.apiserverUrl }),
       apiAvailable: cluster.apiAvailable,
+      sharedIps: Object.values(cluster.sharedIps).map((election) => {
+        const holder = election.holder === undefined ? undefined : ctx.nodes.get(election.holder);
+        return {
+          ip: election.ip,
+          ...(holder === undefined ? {} : { holder: holder.address, holderHostname: hostnameOf(holder) }),
+        };
+      }),
     };
   });
 }

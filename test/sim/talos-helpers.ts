@@ -31,7 +31,9 @@ export interface TalosStack {
 /** Starts the stack with test timing (scale 0.01). */
 export async function startTalosStack(
   label: string,
-  options: Partial<Pick<TalosSimOptions, 'workload' | 'bootVersion' | 'scale'>> & { timing?: Partial<TalosSimTiming> } = {},
+  options: Partial<Pick<TalosSimOptions, 'workload' | 'bootVersion' | 'scale' | 'externalLoadBalancers'>> & {
+    timing?: Partial<TalosSimTiming>;
+  } = {},
 ): Promise<TalosStack> {
   const dir = makeTempDir(`talos-${label}`);
   const proxmox = await startProxmoxSim({ scale: 0.002, seed: 7 });
@@ -145,7 +147,7 @@ export async function vmPower(sim: ProxmoxSim, vmid: number, action: 'start' | '
 /** A fresh cluster secrets bundle (ECDSA service-account key: fast). */
 export const newBundle = (): Promise<SecretsBundle> => generateSecretsBundle({ serviceAccountKey: 'ecdsa-p256' });
 
-/** A machine config as Capstan renders it. */
+/** A machine config as Capstan renders it (control planes share the endpoint as a Talos VIP). */
 export function machineConfig(
   bundle: SecretsBundle,
   spec: {
@@ -156,8 +158,11 @@ export function machineConfig(
     address: string;
     kubernetes?: string;
     talos?: string;
+    /** The shared IP a control plane announces: the endpoint's host unless given, none with `false` (workers never get one). */
+    vip?: string | false;
   },
 ): string {
+  const vip = spec.type === 'controlplane' && spec.vip !== false ? (spec.vip ?? new URL(spec.endpoint).hostname) : undefined;
   return renderMachineConfig(
     {
       machineType: spec.type,
@@ -166,7 +171,7 @@ export function machineConfig(
       kubernetesVersion: spec.kubernetes ?? '1.33.4',
       installerImage: `ghcr.io/siderolabs/installer:${spec.talos ?? 'v1.11.2'}`,
       hostname: spec.hostname,
-      network: { interface: 'eth0', addresses: [`${spec.address}/24`] },
+      network: { interface: 'eth0', addresses: [`${spec.address}/24`], ...(vip === undefined ? {} : { vip }) },
     },
     bundle,
   ).yaml;

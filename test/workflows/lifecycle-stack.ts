@@ -37,7 +37,11 @@ export interface LifecycleStack {
 export type LifecycleServer = 'time-skipping' | 'dev-server';
 
 /** Starts the stack; stop it in afterAll. */
-export async function startLifecycleStack(label: string, server: LifecycleServer = 'time-skipping'): Promise<LifecycleStack> {
+export async function startLifecycleStack(
+  label: string,
+  server: LifecycleServer = 'time-skipping',
+  options: { readonly externalLoadBalancers?: readonly string[] } = {},
+): Promise<LifecycleStack> {
   const dir = makeTempDir(label);
   const stops: Array<() => Promise<void>> = [];
   const stop = async (): Promise<void> => {
@@ -52,7 +56,15 @@ export async function startLifecycleStack(label: string, server: LifecycleServer
     stops.push(() => proxmox.stop());
     const kube = createSimKubeApiservers({ dataDir: `${dir.path}/sim-kube` });
     stops.push(() => kube.stop());
-    const talos = await startTalosSim({ proxmox, startKubeApiserver: kube.start, dataDir: `${dir.path}/talos`, scale: 0.01, seed: 5 });
+    const talos = await startTalosSim({
+      proxmox,
+      startKubeApiserver: kube.start,
+      dataDir: `${dir.path}/talos`,
+      scale: 0.01,
+      seed: 5,
+      // The load balancers a test declares: the sim plays them, as the user's own would forward.
+      ...(options.externalLoadBalancers === undefined ? {} : { externalLoadBalancers: options.externalLoadBalancers }),
+    });
     stops.push(() => talos.stop());
     const env = server === 'time-skipping' ? await createTimeSkippingEnvironment() : await devServerEnvironment(stops);
     stops.push(() => env.teardown());

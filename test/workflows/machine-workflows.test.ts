@@ -66,6 +66,8 @@ function machineInput(machine: string, role: 'control-plane' | 'worker', bootstr
       controlPlaneEndpoint: `https://${endpoint}:6443`,
       kubernetesVersion: 'v1.34.2',
       installerImage: 'ghcr.io/siderolabs/installer:v1.11.5',
+      // Without it nothing answers at the endpoint and the node never shows Ready (as on real Talos).
+      ...(role === 'control-plane' ? { sharedIp: endpoint } : {}),
     },
     bootstrap,
   };

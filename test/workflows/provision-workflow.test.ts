@@ -1,6 +1,7 @@
 import { CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DesiredClusterInput } from '../../api/desired-cluster.ts';
+import { parseTalosconfig } from '../../activities/talos/machine-api/talosconfig-credentials.ts';
 import { KubernetesSecretStore } from '../../activities/kubernetes/secret-store.ts';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
@@ -15,12 +16,14 @@ import { kubeconfigSecret, talosconfigSecret } from '../../api/cluster-secrets.t
 
 let stack: LifecycleStack;
 beforeAll(async () => {
-  stack = await startLifecycleStack('provision');
+  stack = await startLifecycleStack('provision', 'time-skipping', { externalLoadBalancers: [`${balancerAddress}:6443`] });
 }, 300_000);
 afterAll(async () => {
   await stack.stop();
 });
 
+// The load balancer of cluster "lbc": outside its pool, as a user's own would be.
+const balancerAddress = '127.0.87.5';
 const shape = simMachineShape;
 const desired = (overrides: Partial<DesiredClusterInput> = {}): DesiredClusterInput => simDesiredCluster('zeta', 85, overrides);
 
@@ -105,6 +108,10 @@ describe('provision and delete workflows', () => {
     const etcd = stack.talos.clusters().find((c) => c.name === 'zeta');
     expect(etcd).toMatchObject({ bootstrapped: true, quorum: true, apiAvailable: true });
     expect(etcd?.etcdClusters).toHaveLength(1); // bootstrapped exactly once: no split brain
+    // The endpoint answers because one control plane announces it as the Talos VIP every control plane carries.
+    const controlPlaneAddresses = result.machines.filter((m) => m.role === 'control-plane').map((m) => m.address.ip);
+    expect(etcd?.sharedIps).toEqual([expect.objectContaining({ ip: result.endpoint })]);
+    expect(controlPlaneAddresses).toContain(etcd?.sharedIps[0]?.holder);
     await expect
       .poll(
         () =>
@@ -123,7 +130,9 @@ describe('provision and delete workflows', () => {
     expect(names.sort()).toEqual(result.machines.map((m) => m.machine).sort());
 
     const secrets = new KubernetesSecretStore(stack.management.kubeConfig);
-    await secrets.read(talosconfigSecret({ namespace: 'default', name: 'zeta' }));
+    // talosctl goes to the control planes themselves, never through the VIP (Talos' VIP caveats).
+    const talosconfig = parseTalosconfig(await secrets.read(talosconfigSecret({ namespace: 'default', name: 'zeta' })));
+    expect([...talosconfig.endpoints].sort()).toEqual([...controlPlaneAddresses].sort());
     const workload = new KubeConfig();
     workload.loadFromString(await secrets.read(kubeconfigSecret({ namespace: 'default', name: 'zeta' })));
     const nodes = await workload.makeApiClient(CoreV1Api).listNode();
@@ -183,6 +192,30 @@ describe('provision and delete workflows', () => {
       .map((secret) => secret.metadata?.name ?? '')
       .filter((n) => n.startsWith('zeta-'));
     expect(secretNames).toEqual([]);
+  });
+
+  it("builds a cluster behind the user's own load balancer, and no control plane announces a VIP", async () => {
+    const spec = simDesiredCluster('lbc', 87, {
+      machineDeployments: [],
+      network: {
+        poolName: 'lbc',
+        ipv4Pool: { addresses: ['127.0.87.10-127.0.87.30'], prefix: 24, gateway: '127.0.87.1' },
+        controlPlaneEndpoint: { host: balancerAddress, port: 6443, externalLoadBalancer: true },
+      },
+    });
+    const outcome = await stack.env.client.workflow.execute<typeof provisionWorkflow>('provisionWorkflow', {
+      taskQueue: stack.taskQueue,
+      workflowId: 'cluster/default/lbc/provision/1',
+      args: [provision(spec)],
+    });
+    expect(outcome).toEqual({ outcome: 'Succeeded' });
+    const cluster = stack.talos.clusters().find((c) => c.name === 'lbc');
+    expect(cluster).toMatchObject({ endpoint: `https://${balancerAddress}:6443`, apiAvailable: true, sharedIps: [] });
+    const secrets = new KubernetesSecretStore(stack.management.kubeConfig);
+    const workload = new KubeConfig();
+    workload.loadFromString(await secrets.read(kubeconfigSecret({ namespace: 'default', name: 'lbc' })));
+    const nodes = await workload.makeApiClient(CoreV1Api).listNode();
+    expect(nodes.items.map((n) => n.metadata?.name)).toEqual((await recordedMachines('lbc')).map((m) => m.machine));
   });
 
   it('refuses versions the installed Talos cannot run, before anything is built', async () => {

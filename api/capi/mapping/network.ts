@@ -4,6 +4,7 @@ import type { DesiredClusterInput } from '../../desired-cluster.ts';
 import type { Cluster } from '../cluster.ts';
 import type { ApiEndpoint } from '../meta.ts';
 import type { ProxmoxCluster } from '../proxmox-cluster.ts';
+import { externalLoadBalancerOf } from './control-plane-endpoint.ts';
 import { reportUnsupported, type UnsupportedField } from './unsupported.ts';
 import type { IssueLog, ObjectKey } from './issues.ts';
 
@@ -134,6 +135,13 @@ export function clusterInfrastructure(
         message: 'is not supported by Capstan and is ignored: machines get one default route',
       });
   }
+  const external = externalLoadBalancerOf(
+    { key: clusterKey, annotations: cluster.metadata.annotations },
+    { key: proxmoxKey, annotations: proxmox.metadata.annotations },
+    endpoint ? { host: endpoint.host, port: port(endpoint), object: fromProxmox ? proxmoxKey : clusterKey } : undefined,
+    pool,
+    log,
+  );
   proxmox.spec.dnsServers.forEach((server, index) => {
     if (!isIpv4(server)) error(proxmoxKey, `spec.dnsServers[${index}]`, `must be an IPv4 address, not ${server}: machines are IPv4-only`);
   });
@@ -165,7 +173,15 @@ export function clusterInfrastructure(
         ...(pool.gateway === undefined ? {} : { gateway: pool.gateway }),
         dnsServers: proxmox.spec.dnsServers,
       },
-      ...(endpoint ? { controlPlaneEndpoint: { host: endpoint.host, port: port(endpoint) } } : {}),
+      ...(endpoint
+        ? {
+            controlPlaneEndpoint: {
+              host: endpoint.host,
+              port: port(endpoint),
+              ...(external === true ? { externalLoadBalancer: true } : {}),
+            },
+          }
+        : {}),
       ...(podSubnets ? { podSubnets } : {}),
       ...(serviceSubnets ? { serviceSubnets } : {}),
     },

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { addressesNeeded } from '../../addresses-needed.ts';
 import type { DesiredControlPlane } from '../../desired-cluster.ts';
+import { parseIpv4 } from '../../ipv4.ts';
 import { poolAddresses } from '../../ipv4-pool.ts';
 import type { MappedDeployment } from './deployments.ts';
 import type { IssueLog, ObjectKey } from './issues.ts';
@@ -20,10 +21,12 @@ export function poolFitsCluster(
   const pool = infrastructure.network.ipv4Pool;
   const usable = poolAddresses({ addresses: pool.addresses, prefix: pool.prefix, gateway: pool.gateway });
   if (!Array.isArray(usable)) return; // reported where the pool was read
+  const endpoint = infrastructure.network.controlPlaneEndpoint;
   const needed = addressesNeeded({
     controlPlane,
     deployments: deployments.map((d) => ({ name: d.desired.name, replicas: d.desired.replicas, strategy: d.desired.strategy })),
-    endpointFromPool: infrastructure.network.controlPlaneEndpoint === undefined,
+    // A VIP the user chose inside the pool's range takes one of its addresses as surely as one Capstan draws.
+    endpointFromPool: endpoint === undefined || usable.includes(parseIpv4(endpoint.host) ?? -1),
   });
   if (usable.length >= needed.total) return;
   log.errors.push({

@@ -37,6 +37,8 @@ export interface SimMachineConfig {
   readonly etcdCa?: ConfigCa;
   readonly clusterToken: string;
   readonly allowSchedulingOnControlPlanes: boolean;
+  /** The shared IP (`machine.network.interfaces[].vip.ip`, or a VLAN's) this control plane campaigns for. */
+  readonly vip?: string;
 }
 
 /** The outcome of reading a config: the config, or Talos-style error texts. */
@@ -62,6 +64,29 @@ function providerIdOf(main: unknown): string | undefined {
   const last: unknown = values.at(-1);
   if (typeof last === 'string' && last !== '') return last;
   return str(main, 'machine.kubelet.extraConfig.providerID');
+}
+
+// Every `vip.ip` of the config's interfaces and their VLANs, as Talos' Devices()/Vlans() walk them.
+function vipsOf(main: unknown): unknown[] {
+  const devices = at(main, 'machine.network.interfaces');
+  if (!Array.isArray(devices)) return [];
+  return devices.flatMap((device: unknown) => {
+    const vlans = at(device, 'vlans');
+    const owners = [device, ...(Array.isArray(vlans) ? (vlans as unknown[]) : [])];
+    return owners.filter((owner) => isObj(at(owner, 'vip'))).map((owner) => at(owner, 'vip.ip'));
+  });
+}
+
+const ipv4Pattern = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+// net.ParseIP: dotted IPv4 or an IPv6 text form (checked loosely: hex groups and colons).
+const parsesAsIp = (value: unknown): value is string =>
+  typeof value === 'string' && (ipv4Pattern.test(value) || (/^[0-9a-fA-F:.]+$/.test(value) && value.includes(':')));
+
+// Talos' validation (v1alpha1_validation.go): a VIP only on control planes, and an address that parses.
+function checkVips(vips: readonly unknown[], controlPlane: boolean, errors: string[]): void {
+  if (vips.length > 0 && !controlPlane) errors.push('virtual (shared) IP is not allowed on non-controlplane nodes');
+  for (const vip of vips)
+    if (!parsesAsIp(vip)) errors.push(`[networking.os.device.vip] failed to parse ${JSON.stringify(vip ?? '')} as IP address`);
 }
 
 function readCa(root: unknown, path: string, needKey: boolean, errors: string[]): ConfigCa | undefined {
@@ -112,12 +137,15 @@ export function parseMachineConfig(raw: string): ParsedConfig {
   if (kubeletImage !== undefined && versionOfImage(kubeletImage) === undefined)
     errors.push(`machine.kubelet.image ${JSON.stringify(kubeletImage)} has no version tag`);
   const sans = at(main, 'machine.certSANs');
+  const vips = vipsOf(main);
+  if (machineType !== undefined) checkVips(vips, cp, errors);
   if (errors.length > 0 || !machineType || !machineToken || !osCa || !endpoint || !k8sCa || !clusterToken) return { ok: false, errors };
   const hostname = str(main, 'machine.network.hostname');
   const clusterId = str(main, 'cluster.id');
   const talosVersion = versionOfImage(installImage);
   const kubernetesVersion = versionOfImage(kubeletImage);
   const kubeletProviderId = providerIdOf(main);
+  const vip = vips.find(parsesAsIp);
   return {
     ok: true,
     config: {
@@ -139,6 +167,7 @@ export function parseMachineConfig(raw: string): ParsedConfig {
       ...(etcdCa === undefined ? {} : { etcdCa }),
       clusterToken,
       allowSchedulingOnControlPlanes: at(main, 'cluster.allowSchedulingOnControlPlanes') === true,
+      ...(vip === undefined ? {} : { vip }),
     },
   };
 }

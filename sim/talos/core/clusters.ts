@@ -25,6 +25,7 @@ export function registerConfig(ctx: TalosContext, config: SimMachineConfig): Sim
       machineToken: config.machineToken,
       etcdClusters: [],
       apiAvailable: false,
+      sharedIps: {},
     };
     ctx.clusters.set(key, cluster);
     return cluster;

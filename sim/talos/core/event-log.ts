@@ -17,6 +17,8 @@ export const TalosEventType = {
   etcdLeaderChanged: 'etcd.leader-changed',
   etcdQuorumLost: 'etcd.quorum-lost',
   etcdQuorumRestored: 'etcd.quorum-restored',
+  sharedIpAcquired: 'vip.acquired',
+  sharedIpReleased: 'vip.released',
   k8sApiUp: 'k8s.api-up',
   k8sApiDown: 'k8s.api-down',
   k8sNodeRegistered: 'k8s.node-registered',

@@ -72,6 +72,23 @@ export interface EtcdClusterState {
   raftTerm: number;
 }
 
+/** One control plane's key in a shared-IP election (etcd's FIFO queue, ordered by create revision). */
+export interface SharedIpCandidate {
+  readonly vmid: number;
+  readonly address: string;
+  /** Set once the node stopped campaigning without revoking its lease: its key stays until then (Date.now() ms). */
+  leaseExpiresAt?: number;
+}
+
+/** The election Talos' VIP operator runs through etcd for one shared IP of a cluster. */
+export interface SharedIpElection {
+  readonly ip: string;
+  /** Campaigning keys, oldest first; the first one, while its lease lives and its node campaigns, holds the IP. */
+  queue: SharedIpCandidate[];
+  /** The vmid of the node announcing the IP now. */
+  holder?: number;
+}
+
 /** A Talos cluster as the simulator knows it from applied configs. */
 export interface SimCluster {
   /** The OS CA's fingerprint: two clusters may share a name, never a CA. */
@@ -87,6 +104,8 @@ export interface SimCluster {
   /** Whether the Kubernetes API answers at the endpoint. */
   apiAvailable: boolean;
   apiserverUrl?: string;
+  /** Shared-IP elections by IP (`machine.network.interfaces[].vip` of its control planes). */
+  sharedIps: Record<string, SharedIpElection>;
 }
 
 /** The hostname a node reports: from its config, else one derived from its address (Talos makes one up too). */

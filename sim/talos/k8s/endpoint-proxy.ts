@@ -1,6 +1,6 @@
-// The control-plane endpoint (https://127.x.y.z:6443 from the machine config) is a TCP
-// pass-through to the cluster's kube-apiserver. Closing it makes the Kubernetes API unreachable
-// at once (quorum lost) without restarting the apiserver; TLS stays end to end.
+// One address the Kubernetes API answers at (a held shared IP, a load balancer) is a TCP
+// pass-through to the cluster's kube-apiserver. Closing it makes the API unreachable there at
+// once (quorum lost, the IP moved) without restarting the apiserver; TLS stays end to end.
 import { createServer, connect } from 'node:net';
 import type { Socket } from 'node:net';
 

@@ -1,26 +1,33 @@
 // Each bootstrapped cluster gets a real kube-apiserver (from the injected starter) serving a
-// certificate of the cluster's Kubernetes CA, reachable at the control-plane endpoint while
-// etcd has quorum, plus the agent that plays kubelets and controllers against it.
+// certificate of the cluster's Kubernetes CA, plus the agent that plays kubelets and controllers
+// against it. While etcd has quorum it answers where a real cluster's would: at a shared IP on
+// the control plane holding it (port 6443, where every control plane's apiserver listens), or at
+// an endpoint the embedding declared an external load balancer. Anywhere else, nothing listens.
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { TalosContext } from '../core/context.ts';
+import { clusterOf } from '../core/clusters.ts';
 import type { SimCluster } from '../core/state.ts';
+import { servicesReady } from '../node/lifecycle.ts';
 import { primaryEtcd } from '../etcd/etcd-view.ts';
 import { issueCertificate } from '../pki/issue-certificate.ts';
 import type { KubeApiserverStarter, StartedKubeApiserver } from '../options.ts';
 import { startClusterAgent } from './cluster-agent.ts';
 import type { ClusterAgent } from './cluster-agent.ts';
-import { createEndpointProxy } from './endpoint-proxy.ts';
-import type { EndpointProxy } from './endpoint-proxy.ts';
+import { createEndpointListeners } from './endpoint-listeners.ts';
+import type { EndpointListeners } from './endpoint-listeners.ts';
 import { kubeApis } from './kube-client.ts';
 import type { WorkloadOptions } from './workloads.ts';
 
 interface Entry {
   apiserver?: StartedKubeApiserver;
-  proxy?: EndpointProxy;
+  listeners?: EndpointListeners;
   agent?: ClusterAgent;
   starting: Promise<void>;
 }
+
+/** Where kube-apiserver listens on every control plane (Talos `cluster.controlPlane.localAPIServerPort`, default 6443). */
+const localApiServerPort = 6443;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -39,7 +46,13 @@ function freePort(): Promise<number> {
 const isIp = (host: string): boolean => /^\d{1,3}(\.\d{1,3}){3}$/.test(host);
 
 /** Starts and stops apiservers and agents as clusters are bootstrapped and lose or regain quorum. */
-export function createKubeApiManager(ctx: TalosContext, starter: KubeApiserverStarter, dataDir: string, workload: WorkloadOptions) {
+export function createKubeApiManager(
+  ctx: TalosContext,
+  starter: KubeApiserverStarter,
+  dataDir: string,
+  workload: WorkloadOptions,
+  externalLoadBalancers: readonly string[] = [],
+) {
   const entries = new Map<string, Entry>();
 
   const warn = (cluster: SimCluster, message: string): void => {
@@ -78,26 +91,50 @@ export function createKubeApiManager(ctx: TalosContext, starter: KubeApiserverSt
     });
     if (ctx.stopped()) return;
     cluster.apiserverUrl = entry.apiserver.url;
-    if (host.startsWith('127.')) entry.proxy = createEndpointProxy(host, Number(endpoint.port || 443), '127.0.0.1', port);
-    else
+    if (!host.startsWith('127.'))
       warn(cluster, `endpoint ${cluster.endpoint} is outside 127.0.0.0/8: the Kubernetes API is only reachable at ${entry.apiserver.url}`);
+    entry.listeners = createEndpointListeners('127.0.0.1', port, (message) => {
+      warn(cluster, message);
+    });
     const client = await issueCertificate(ca, { commonName: 'capstan-talos-sim', organizations: ['system:masters'], usage: 'client' });
     entry.agent = startClusterAgent(ctx, cluster, kubeApis(entry.apiserver.url, cluster.k8sCa.certPem, client), workload);
     reconcile();
   };
 
-  // The API answers while the first etcd cluster has quorum (a majority of control planes runs).
+  // A load balancer in front of the cluster forwards while some control plane's apiserver runs.
+  const loadBalanced = (cluster: SimCluster): { host: string; port: number } | undefined => {
+    const endpoint = new URL(cluster.endpoint);
+    const port = Number(endpoint.port || 443);
+    if (!externalLoadBalancers.includes(`${endpoint.hostname}:${port}`)) return undefined;
+    const serving = [...ctx.nodes.values()].some(
+      (node) => node.config?.machineType === 'controlplane' && clusterOf(ctx, node) === cluster && servicesReady(node),
+    );
+    return serving ? { host: endpoint.hostname, port } : undefined;
+  };
+
+  // Where the API answers now: nowhere without quorum; else at each held shared IP (a new
+  // holder is a new listener: connections to the old one break) and behind a declared load balancer.
+  const wantedListeners = (cluster: SimCluster): { key: string; host: string; port: number }[] => {
+    if (!cluster.apiAvailable) return [];
+    const held = Object.values(cluster.sharedIps).flatMap((election) =>
+      election.holder === undefined
+        ? []
+        : [{ key: `${election.ip}:${localApiServerPort}@${election.holder}`, host: election.ip, port: localApiServerPort }],
+    );
+    const balanced = loadBalanced(cluster);
+    const all = balanced === undefined ? held : [...held, { key: `${balanced.host}:${balanced.port}@lb`, ...balanced }];
+    return all.filter((listener) => listener.host.startsWith('127.'));
+  };
+
+  // The API is up while the first etcd cluster has quorum (a majority of control planes runs).
   const setAvailability = (cluster: SimCluster, entry: Entry): void => {
     const want = entry.apiserver !== undefined && primaryEtcd(cluster)?.quorum === true;
-    if (want === cluster.apiAvailable) return;
-    cluster.apiAvailable = want;
-    ctx.events.append({ type: want ? 'k8s.api-up' : 'k8s.api-down', cluster: cluster.name, detail: { endpoint: cluster.endpoint } });
-    const proxy = entry.proxy;
-    if (proxy === undefined) return;
-    (want ? proxy.open() : proxy.close()).catch((error: unknown) => {
-      warn(cluster, `cannot serve ${cluster.endpoint}: ${String(error)}`);
-    });
-    if (want) entry.agent?.poke();
+    if (want !== cluster.apiAvailable) {
+      cluster.apiAvailable = want;
+      ctx.events.append({ type: want ? 'k8s.api-up' : 'k8s.api-down', cluster: cluster.name, detail: { endpoint: cluster.endpoint } });
+      if (want) entry.agent?.poke();
+    }
+    entry.listeners?.set(wantedListeners(cluster));
   };
 
   // A cluster whose machines are all gone takes its apiserver with it (npm start runs for days).
@@ -105,7 +142,7 @@ export function createKubeApiManager(ctx: TalosContext, starter: KubeApiserverSt
     entries.delete(key);
     void entry.starting.then(async () => {
       await entry.agent?.stop();
-      await entry.proxy?.close();
+      await entry.listeners?.closeAll();
       await entry.apiserver?.stop();
     });
   };
@@ -148,7 +185,7 @@ export function createKubeApiManager(ctx: TalosContext, starter: KubeApiserverSt
         [...entries.values()].map(async (entry) => {
           await entry.starting;
           await entry.agent?.stop();
-          await entry.proxy?.close();
+          await entry.listeners?.closeAll();
           await entry.apiserver?.stop();
         }),
       );

@@ -6,6 +6,7 @@ import type { TalosContext } from '../core/context.ts';
 import { nodeAt } from '../core/context.ts';
 import { hostnameOf } from '../core/state.ts';
 import { etcdClusterOfNode } from '../etcd/etcd-view.ts';
+import { resignSharedIps } from '../etcd/shared-ip-resign.ts';
 import type { NodeStage, SimNode } from '../core/state.ts';
 
 /** Which boot is happening: its duration comes from the timing of the same name. */
@@ -112,6 +113,7 @@ export function takeDown(ctx: TalosContext, node: SimNode, stage: NodeStage, rea
     node.shuttingDown = !abrupt.has(reason);
     node.kubeletStoppedAt = Date.now();
   }
+  if (!abrupt.has(reason)) resignSharedIps(ctx, node);
   node.epoch += 1;
   node.stage = stage;
   delete node.upAt;

@@ -79,7 +79,12 @@ async function build(machine: string, role: 'control-plane' | 'worker'): Promise
     kubernetesVersion: 'v1.33.4',
     installerImage: 'ghcr.io/siderolabs/installer:v1.11.5',
     hostname: machine,
-    network: { interface: 'eth0', addresses: [`${address.ip}/${address.prefix}`] },
+    // Control planes share the endpoint as their Talos VIP, as Capstan renders them.
+    network: {
+      interface: 'eth0',
+      addresses: [`${address.ip}/${address.prefix}`],
+      ...(role === 'control-plane' ? { vip: endpointIp } : {}),
+    },
     providerID: cloned.providerID,
   });
   await run(activities.proxmoxStartVm, spec, ref);

@@ -170,6 +170,21 @@ describe('toDesiredCluster', () => {
     expect(desired.paused).toBe(true);
   });
 
+  it('marks an endpoint declared an external load balancer, which may lie outside the subnet and use any port', () => {
+    const documents = demoManifests();
+    const proxmoxCluster = manifest(documents, 'ProxmoxCluster', 'demo');
+    proxmoxCluster.metadata.annotations = { 'capstan.dev/control-plane-endpoint': ' External-Load-Balancer ' };
+    at(proxmoxCluster, 'spec').controlPlaneEndpoint = { host: '192.168.50.10', port: 443 };
+    expect(mapped(documents).desired.network.controlPlaneEndpoint).toEqual({
+      host: '192.168.50.10',
+      port: 443,
+      externalLoadBalancer: true,
+    });
+    const explicitVip = demoManifests();
+    manifest(explicitVip, 'Cluster', 'demo').metadata.annotations = { 'capstan.dev/control-plane-endpoint': 'talos-vip' };
+    expect(mapped(explicitVip).desired.network.controlPlaneEndpoint).toEqual({ host: '10.10.10.5', port: 6443 });
+  });
+
   it('reads the version catalog from the ConfigMap the Cluster names', () => {
     const documents = demoManifests();
     manifest(documents, 'Cluster', 'demo').metadata.annotations = { 'capstan.dev/version-catalog': 'fleet-versions' };
@@ -575,6 +590,7 @@ describe('toDesiredCluster refuses what it cannot build, naming the object and f
       'a pool too small for the machines and a rollout',
       (d) => {
         proxmox(d)['ipv4Config'] = { addresses: ['127.0.100.11-127.0.100.14'], prefix: 24, gateway: '127.0.100.1' };
+        proxmox(d)['controlPlaneEndpoint'] = { host: '127.0.100.5', port: 6443 };
       },
       'ProxmoxCluster default/demo spec.ipv4Config.addresses: holds 4 usable addresses, but the cluster needs 10 (9 machines, 1 more while the control plane rolls out): widen the pool or lower the replicas',
     ],
@@ -583,6 +599,14 @@ describe('toDesiredCluster refuses what it cannot build, naming the object and f
       (d) => {
         proxmox(d)['ipv4Config'] = { addresses: ['127.0.100.11-127.0.100.20'], prefix: 24, gateway: '127.0.100.1' };
         delete proxmox(d)['controlPlaneEndpoint'];
+      },
+      'ProxmoxCluster default/demo spec.ipv4Config.addresses: holds 10 usable addresses, but the cluster needs 11 (9 machines, 1 more while the control plane rolls out, 1 for the control-plane endpoint)',
+    ],
+    [
+      'a pool too small once the VIP the user chose inside it is counted',
+      (d) => {
+        proxmox(d)['ipv4Config'] = { addresses: ['127.0.100.11-127.0.100.20'], prefix: 24, gateway: '127.0.100.1' };
+        proxmox(d)['controlPlaneEndpoint'] = { host: '127.0.100.15', port: 6443 };
       },
       'ProxmoxCluster default/demo spec.ipv4Config.addresses: holds 10 usable addresses, but the cluster needs 11 (9 machines, 1 more while the control plane rolls out, 1 for the control-plane endpoint)',
     ],
@@ -612,6 +636,51 @@ describe('toDesiredCluster refuses what it cannot build, naming the object and f
         });
       },
       'ConfigMap default/versions data[catalog.yaml].kubernetes[0]: must look like v1.33.4',
+    ],
+    [
+      'an endpoint annotation that says neither talos-vip nor external-load-balancer',
+      (d) => {
+        manifest(d, 'ProxmoxCluster', 'demo').metadata.annotations = { 'capstan.dev/control-plane-endpoint': 'haproxy' };
+      },
+      'ProxmoxCluster default/demo metadata.annotations[capstan.dev/control-plane-endpoint]: must be talos-vip (the control planes share the endpoint address as a Talos VIP) or external-load-balancer (a load balancer of your own answers at spec.controlPlaneEndpoint), not haproxy',
+    ],
+    [
+      'endpoint annotations that disagree',
+      (d) => {
+        manifest(d, 'ProxmoxCluster', 'demo').metadata.annotations = { 'capstan.dev/control-plane-endpoint': 'external-load-balancer' };
+        manifest(d, 'Cluster', 'demo').metadata.annotations = { 'capstan.dev/control-plane-endpoint': 'talos-vip' };
+      },
+      "Cluster default/demo metadata.annotations[capstan.dev/control-plane-endpoint]: talos-vip differs from ProxmoxCluster demo's external-load-balancer",
+    ],
+    [
+      'an external load balancer without its address',
+      (d) => {
+        manifest(d, 'Cluster', 'demo').metadata.annotations = { 'capstan.dev/control-plane-endpoint': 'external-load-balancer' };
+        delete proxmox(d)['controlPlaneEndpoint'];
+      },
+      "Cluster default/demo spec.controlPlaneEndpoint.host: is required with capstan.dev/control-plane-endpoint: external-load-balancer: set it to your load balancer's address",
+    ],
+    [
+      "a VIP outside the machines' subnet",
+      (d) => {
+        proxmox(d).controlPlaneEndpoint = { host: '10.10.11.5', port: 6443 };
+      },
+      "ProxmoxCluster default/demo spec.controlPlaneEndpoint.host: 10.10.11.5 is not in the machines' subnet 10.10.10.0/24: the control planes announce it as a Talos VIP on their own interface",
+    ],
+    [
+      'the gateway as VIP',
+      (d) => {
+        proxmox(d).controlPlaneEndpoint = { host: '10.10.10.1', port: 6443 };
+      },
+      'ProxmoxCluster default/demo spec.controlPlaneEndpoint.host: 10.10.10.1 is the gateway of ipv4Config',
+    ],
+    [
+      'a VIP on a port kube-apiserver does not listen on',
+      (d) => {
+        delete proxmox(d)['controlPlaneEndpoint'];
+        clusterSpec(d).controlPlaneEndpoint = { host: '10.10.10.5', port: 443 };
+      },
+      'Cluster default/demo spec.controlPlaneEndpoint.port: must be 6443 with a Talos VIP, not 443',
     ],
   ])('%s', (_name, edit, expected) => {
     const documents = demoManifests();
