@@ -273,16 +273,21 @@ export function addressName(address: number): string {
   return `ipv4-${formatIpv4(address).replaceAll('.', '-')}`;
 }
 
-/** Of several objects for one address, the one that keeps it: the oldest, then by namespace (both sides agree). */
+/**
+ * Of several objects for one address, the one that keeps it: the one created first. IPAddress
+ * objects are never updated, so their resourceVersion is the etcd revision that created them
+ * (etcd backs every kube-apiserver): whoever created later sees the earlier object when it checks
+ * and gives way, and whoever created first and already checked keeps its address. Creation
+ * seconds then namespaces order them only where a resourceVersion is not a number.
+ */
 function firstHolder(holders: readonly KubeObject<IpAddressSpec>[]): KubeObject<IpAddressSpec> | undefined {
-  const rank = (h: KubeObject<IpAddressSpec>): [number, string] => [
-    Date.parse(h.metadata?.creationTimestamp ?? '') || 0,
-    h.metadata?.namespace ?? '',
-  ];
+  const revision = (h: KubeObject<IpAddressSpec>): number => Number(h.metadata?.resourceVersion ?? Number.NaN);
+  const created = (h: KubeObject<IpAddressSpec>): number => Date.parse(h.metadata?.creationTimestamp ?? '') || 0;
   return [...holders].sort((a, b) => {
-    const [ta, na] = rank(a);
-    const [tb, nb] = rank(b);
-    return ta !== tb ? ta - tb : na.localeCompare(nb);
+    const [ra, rb] = [revision(a), revision(b)];
+    if (Number.isSafeInteger(ra) && Number.isSafeInteger(rb) && ra !== rb) return ra - rb;
+    if (created(a) !== created(b)) return created(a) - created(b);
+    return (a.metadata?.namespace ?? '').localeCompare(b.metadata?.namespace ?? '');
   })[0];
 }
 
