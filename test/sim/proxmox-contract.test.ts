@@ -13,8 +13,9 @@ const node = 'pve1';
 const qemu = () => api.nodes.$(node).qemu.$(vmid);
 
 beforeAll(async () => {
-  // The guest agent answers 100 ms after start: long enough to observe "not running" first.
-  sim = await startTestSim({ timing: { bootUntilAgent: 50_000 } });
+  // The guest agent answers 500 ms after start: long enough to observe "not running" first, even
+  // when the first request pays for a TLS handshake on a busy machine.
+  sim = await startTestSim({ timing: { bootUntilAgent: 250_000 } });
   api = pveClient(sim);
 });
 afterAll(async () => {

@@ -58,7 +58,7 @@ export async function startLifecycleStack(label: string, server: LifecycleServer
     stops.push(() => env.teardown());
     const snapshotDir = `${dir.path}/etcd-snapshots`;
     const activities = createLifecycleActivities({
-      proxmox: { baseUrl: proxmox.url, tokenId: proxmox.token.id, tokenSecret: proxmox.token.secret },
+      proxmox: { baseUrl: proxmox.url, tokenId: proxmox.token.id, tokenSecret: proxmox.token.secret, caPem: proxmox.caPem },
       managementCluster: management.kubeConfig,
       pollMs: 100,
       snapshotDir,

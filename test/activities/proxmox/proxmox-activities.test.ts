@@ -14,7 +14,7 @@ let activities: ReturnType<typeof createProxmoxActivities>;
 beforeAll(async () => {
   sim = await startProxmoxSim({ scale: 0.002, seed: 7 });
   activities = createProxmoxActivities({
-    client: new ProxmoxClient({ baseUrl: sim.url, tokenId: sim.token.id, tokenSecret: sim.token.secret }),
+    client: new ProxmoxClient({ baseUrl: sim.url, tokenId: sim.token.id, tokenSecret: sim.token.secret, caPem: sim.caPem }),
   });
 });
 afterAll(async () => {
@@ -151,7 +151,7 @@ describe('Proxmox activities against the simulator', () => {
 
   it('refuses a wrong token as a permanent permission failure', async () => {
     const wrong = createProxmoxActivities({
-      client: new ProxmoxClient({ baseUrl: sim.url, tokenId: sim.token.id, tokenSecret: 'not-the-secret' }),
+      client: new ProxmoxClient({ baseUrl: sim.url, tokenId: sim.token.id, tokenSecret: 'not-the-secret', caPem: sim.caPem }),
     });
     await expect(run(wrong.proxmoxChooseNode, machine())).rejects.toMatchObject({
       type: ErrorType.ProxmoxPermissionDenied,
@@ -197,7 +197,7 @@ describe('Proxmox activities against the simulator', () => {
 
   it('never runs more clones at once on one storage than allowed', async () => {
     const limited = createProxmoxActivities({
-      client: new ProxmoxClient({ baseUrl: sim.url, tokenId: sim.token.id, tokenSecret: sim.token.secret }),
+      client: new ProxmoxClient({ baseUrl: sim.url, tokenId: sim.token.id, tokenSecret: sim.token.secret, caPem: sim.caPem }),
       clonesPerStorage: 2,
     });
     const specs = [machine(), machine(), machine(), machine(), machine()];
