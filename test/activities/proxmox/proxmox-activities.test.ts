@@ -6,7 +6,7 @@ import type { MachineVmSpecInput, VmRef } from '../../../api/proxmox.ts';
 import { createProxmoxActivities } from '../../../activities/proxmox/proxmox-activities.ts';
 import { ProxmoxClient } from '../../../activities/proxmox/proxmox-client.ts';
 import { clusterTag } from '../../../activities/proxmox/vm-identity.ts';
-import { startProxmoxSim, type ProxmoxSim } from '../../../sim/proxmox/index.ts';
+import { defaultTiming, startProxmoxSim, type ProxmoxSim } from '../../../sim/proxmox/index.ts';
 
 let sim: ProxmoxSim;
 let activities: ReturnType<typeof createProxmoxActivities>;
@@ -201,6 +201,9 @@ describe('Proxmox activities against the simulator', () => {
       clonesPerStorage: 2,
     });
     const specs = [machine(), machine(), machine(), machine(), machine()];
+    // Clones long enough (0.5 s) that the third one is sure to be asked for while two still run,
+    // whatever the TLS handshakes and a busy machine cost the requests before them.
+    sim.setTiming({ clone: 250_000 });
     let running = 0;
     let peak = 0;
     const unsubscribe = sim.events.subscribe((event) => {
@@ -214,6 +217,7 @@ describe('Proxmox activities against the simulator', () => {
       await Promise.all(specs.map((spec, i) => run(limited.proxmoxDestroyVm, spec, refs[i])));
     } finally {
       unsubscribe();
+      sim.setTiming({ clone: defaultTiming.clone });
     }
   });
 });
