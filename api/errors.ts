@@ -13,6 +13,8 @@ export const ErrorType = {
   ProxmoxInvalidRequest: 'ProxmoxInvalidRequest',
   /** The API token is wrong or lacks a privilege (401/403): an operator must fix it. */
   ProxmoxPermissionDenied: 'ProxmoxPermissionDenied',
+  /** Proxmox's TLS certificate is not trusted (unknown CA, wrong host, expired): an operator must give the CA. */
+  ProxmoxTlsUntrusted: 'ProxmoxTlsUntrusted',
   /** The configured template VM does not exist or is not a template. */
   ProxmoxTemplateNotFound: 'ProxmoxTemplateNotFound',
   /** No allowed node has enough free memory: clears when capacity is freed. */
@@ -92,6 +94,7 @@ export const nonRetryableErrorTypes: readonly ErrorType[] = [
   ErrorType.OperationAborted,
   ErrorType.ProxmoxInvalidRequest,
   ErrorType.ProxmoxPermissionDenied,
+  ErrorType.ProxmoxTlsUntrusted,
   ErrorType.ProxmoxTemplateNotFound,
   ErrorType.ProxmoxVmNotOwned,
   ErrorType.InvalidIpPool,

@@ -83,7 +83,7 @@ async function start(): Promise<void> {
 
   step('Capstan worker');
   const activities = createLifecycleActivities({
-    proxmox: { baseUrl: proxmox.url, tokenId: proxmox.token.id, tokenSecret: proxmox.token.secret },
+    proxmox: { baseUrl: proxmox.url, tokenId: proxmox.token.id, tokenSecret: proxmox.token.secret, caPem: proxmox.caPem },
     managementCluster: management.kubeConfig,
   });
   const connection = await NativeConnection.connect({ address: temporal.address });
@@ -113,7 +113,8 @@ Capstan is running (state in ${stateDir}, logs in ${logDir}).
   Temporal Web UI   ${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows?query=${encodeURIComponent('CapstanCluster="default/demo"')}
   Temporal address  ${temporal.address} (namespace ${temporal.namespace})
   kubeconfig        export KUBECONFIG=${management.kubeconfigPath}
-  Proxmox VE (sim)  ${proxmox.url} (token ${proxmox.token.id}, secret in ${join(stateDir, 'proxmox', 'token-secret')})
+  Proxmox VE (sim)  ${proxmox.url} (token ${proxmox.token.id}, secret in ${join(stateDir, 'proxmox', 'token-secret')},
+                    CA in ${proxmox.caFile ?? 'memory'})
 
 ${demoText(demo, kubectl)}
 Press Ctrl-C to stop; the next 'npm start' resumes from the same state.`);

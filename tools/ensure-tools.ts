@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildPveGoClient } from './pve-go-client.ts';
 import { kubeAssets, projectDir, temporalCli, temporalTestServer, type ToolLocation } from './tool-paths.ts';
 
 /** Installs (or finds in the per-user cache) every tool not overridden by an environment variable. */
@@ -9,6 +10,17 @@ export function ensureTools(): void {
   if (needsTemporal) run('install-temporal.sh');
   const kube = kubeAssets();
   if (['kube-apiserver', 'etcd', 'kubectl'].some((binary) => missingDefault(kube, binary))) run('build-kube.sh');
+}
+
+/** Also builds what only the tests use: the third-party Go client the Proxmox simulator is judged by. */
+export function ensureTestTools(): void {
+  ensureTools();
+  try {
+    buildPveGoClient();
+  } catch (error) {
+    console.error(`[capstan tools] error: ${error instanceof Error ? error.message : String(error)}`);
+    throw error;
+  }
 }
 
 // An overridden tool is the user's business: requireTool reports it if it is wrong.
@@ -22,7 +34,7 @@ function run(script: string): void {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   try {
-    ensureTools();
+    ensureTestTools();
   } catch {
     // The script already printed which prerequisite is missing.
     process.exit(1);

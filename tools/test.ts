@@ -3,14 +3,14 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { ensureTools } from './ensure-tools.ts';
+import { ensureTestTools } from './ensure-tools.ts';
 import { processesWithEnv } from './orphans.ts';
 import { projectDir } from './tool-paths.ts';
 
 const marker = 'CAPSTAN_TEST_RUN';
 
 try {
-  ensureTools();
+  ensureTestTools();
 } catch {
   process.exit(1); // the install script already said which prerequisite is missing
 }

@@ -1,7 +1,7 @@
 import type { ApplicationFailure } from '@temporalio/common';
 import { ErrorType } from '../../api/errors.ts';
 import { failure } from '../failure.ts';
-import { ProxmoxApiError, ProxmoxNetworkError } from './proxmox-api-error.ts';
+import { ProxmoxApiError, ProxmoxNetworkError, ProxmoxTlsError } from './proxmox-api-error.ts';
 
 const lockPattern = /locked|can't lock|got timeout|lock timeout/i;
 // Refusals that PVE raises as plain 500s but that no retry can fix.
@@ -10,9 +10,10 @@ const spacePattern = /no space|not enough space|insufficient free space|out of s
 
 /**
  * Maps any error from the Proxmox client to a typed failure, once, so activities and retry
- * policies agree: validation and permission errors are permanent, everything else passes.
+ * policies agree: validation, permission and certificate errors are permanent, everything else passes.
  */
 export function classifyProxmoxError(error: unknown): ApplicationFailure {
+  if (error instanceof ProxmoxTlsError) return failure(ErrorType.ProxmoxTlsUntrusted, error.message, error);
   if (error instanceof ProxmoxNetworkError) return failure(ErrorType.ProxmoxUnavailable, error.message, error);
   if (!(error instanceof ProxmoxApiError)) {
     return failure(ErrorType.ProxmoxUnavailable, error instanceof Error ? error.message : String(error), error);

@@ -30,3 +30,53 @@ export class ProxmoxNetworkError extends Error {
     this.name = 'ProxmoxNetworkError';
   }
 }
+
+// OpenSSL's verification results (and Node's host-name check) as Node reports them in `code`.
+const untrustedCertificateCodes = new Set([
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_NOT_YET_VALID',
+  'CERT_HAS_EXPIRED',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'INVALID_CA',
+  'INVALID_PURPOSE',
+  'HOSTNAME_MISMATCH',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** The TLS verification failure inside a failed request, if that is why it failed. */
+export function untrustedCertificateCause(error: unknown): (Error & { code: string }) | undefined {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'string' && untrustedCertificateCodes.has(code)) return cause as Error & { code: string };
+  }
+  return undefined;
+}
+
+/**
+ * Proxmox VE's certificate was not accepted (unknown CA, wrong host name, expired). Retrying
+ * cannot help; the message says what the operator can change.
+ */
+export class ProxmoxTlsError extends Error {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly origin: string,
+    readonly code: string,
+    cause: Error,
+  ) {
+    super(
+      `${method} ${path}: the TLS certificate of ${origin} is not trusted (${code}: ${cause.message}). ` +
+        'Give Capstan the CA that signed it: PROXMOX_CA_FILE for the worker, or the CA in the ProxmoxCluster’s ' +
+        'credentials Secret (on Proxmox VE it is /etc/pve/pve-root-ca.pem, unless the node uses a certificate of ' +
+        'your own CA); or, for a lab only, skip verification with PROXMOX_INSECURE_SKIP_TLS_VERIFY=true.',
+      { cause },
+    );
+    this.name = 'ProxmoxTlsError';
+  }
+}

@@ -1,6 +1,6 @@
 import { Agent, fetch, type Dispatcher } from 'undici';
 import type { z } from 'zod';
-import { ProxmoxApiError, ProxmoxNetworkError } from './proxmox-api-error.ts';
+import { ProxmoxApiError, ProxmoxNetworkError, ProxmoxTlsError, untrustedCertificateCause } from './proxmox-api-error.ts';
 
 /** How to reach one Proxmox VE cluster; the token secret comes from a Kubernetes Secret. */
 export interface ProxmoxConnection {
@@ -11,7 +11,7 @@ export interface ProxmoxConnection {
   readonly tokenSecret: string;
   /** PEM of the CA that signed PVE's certificate (PVE's own CA by default). */
   readonly caPem?: string;
-  /** Skips certificate verification: only for labs with self-signed certificates. */
+  /** Skips certificate verification: only for labs, and only when asked for explicitly. Off by default. */
   readonly insecureSkipTlsVerify?: boolean;
   readonly requestTimeoutMs?: number;
 }
@@ -89,6 +89,8 @@ export class ProxmoxClient {
         ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
       });
     } catch (error) {
+      const untrusted = untrustedCertificateCause(error);
+      if (untrusted !== undefined) throw new ProxmoxTlsError(method, path, new URL(this.baseUrl).origin, untrusted.code, untrusted);
       throw new ProxmoxNetworkError(method, path, error);
     }
     const text = await response.text();

@@ -1,5 +1,8 @@
 // Runs the Proxmox simulator on its own: `npx tsx sim/proxmox/main.ts --port 8006`.
 // Every flag also reads from an environment variable, so `npm start` can reuse it.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startProxmoxSim } from './index.ts';
 import type { ProxmoxSimOptions } from './index.ts';
@@ -7,7 +10,7 @@ import type { ProxmoxSimOptions } from './index.ts';
 const usage = `Usage: tsx sim/proxmox/main.ts [options]
   --host <addr>          loopback address            (PROXMOX_SIM_HOST, default 127.0.0.1)
   --port <n>             port, 0 = any free one      (PROXMOX_SIM_PORT, default 8006)
-  --state <file>         persist the cluster here    (PROXMOX_SIM_STATE)
+  --state <file>         persist the cluster here    (PROXMOX_SIM_STATE); its CA is kept beside it
   --events <file>        append events (JSONL) here  (PROXMOX_SIM_EVENTS)
   --scale <x>            multiply every duration     (PROXMOX_SIM_SCALE, default 1)
   --seed <n>             repeatable MACs, ids, faults (PROXMOX_SIM_SEED)
@@ -62,15 +65,22 @@ async function main(): Promise<void> {
   const latency = number('latency', values.latency ?? env['PROXMOX_SIM_LATENCY_MS']);
   if (latency !== undefined && latency > 0) sim.faults.setLatency(latency);
 
+  // Without a state folder the CA lives in memory; a worker process still needs it as a file.
+  const caFile = sim.caFile ?? writeTemporaryCa(sim.caPem);
   console.log(`Simulated Proxmox VE (${sim.vms().length} VMs) at ${sim.url}
+  CA            ${caFile}
   token id      ${sim.token.id}
   token secret  ${sim.token.secret}
-  try           curl -s -H 'Authorization: ${sim.authorization}' ${sim.url}/cluster/resources`);
+  worker env    PROXMOX_URL=${sim.url} PROXMOX_TOKEN_ID='${sim.token.id}' PROXMOX_TOKEN_SECRET=${sim.token.secret} PROXMOX_CA_FILE=${caFile}
+  try           curl -s --cacert ${caFile} -H 'Authorization: ${sim.authorization}' ${sim.url}/cluster/resources`);
 
   const shutdown = (signal: string): void => {
     console.log(`${signal}: stopping`);
     sim.stop().then(
-      () => process.exit(0),
+      () => {
+        if (sim.caFile === undefined) rmSync(dirname(caFile), { recursive: true, force: true });
+        process.exit(0);
+      },
       (error: unknown) => {
         console.error(error);
         process.exit(1);
@@ -83,6 +93,12 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => {
     shutdown('SIGTERM');
   });
+}
+
+function writeTemporaryCa(pem: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'capstan-proxmox-sim-')), 'pve-root-ca.pem');
+  writeFileSync(file, pem);
+  return file;
 }
 
 main().catch((error: unknown) => {

@@ -1,7 +1,7 @@
-// startProxmoxSim: wires state, persistence, faults, hooks, the task engine and the HTTP
-// server into one simulated cluster.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// startProxmoxSim: wires state, persistence, faults, hooks, the task engine and the HTTPS
+// port into one simulated cluster.
+import { X509Certificate } from 'node:crypto';
+import { dirname } from 'node:path';
 import { apiRoutes } from './api/routes.ts';
 import type { SimContext } from './core/context.ts';
 import { infoOf } from './core/context.ts';
@@ -18,18 +18,24 @@ import { createVmHooks, VmHookEvent } from './core/vm-hooks.ts';
 import type { VmHook } from './core/vm-hooks.ts';
 import type { SimVmInfo } from './core/vm-info.ts';
 import { handleRequest } from './http/handle-request.ts';
+import { listenTlsOnly } from './http/tls-only-port.ts';
 import { resolveOptions } from './options.ts';
 import type { ProxmoxSimOptions } from './options.ts';
 import { moveVm } from './tasks/migrate-op.ts';
 import { resumeTasks } from './tasks/task-engine.ts';
 import type { SimTiming } from './timing.ts';
+import { pveTls } from './tls/pve-tls.ts';
 
 /** A running simulated Proxmox VE cluster. */
 export interface ProxmoxSim {
-  /** Base URL, e.g. `http://127.0.0.1:40123/api2/json`. */
+  /** Base URL, e.g. `https://127.0.0.1:40123/api2/json`; plain HTTP is only ever redirected here. */
   readonly url: string;
   readonly host: string;
   readonly port: number;
+  /** PEM of the simulator's own CA, which signed the certificate it serves: what clients must trust. */
+  readonly caPem: string;
+  /** Where that CA is kept (next to the state file), for PROXMOX_CA_FILE; undefined when in memory. */
+  readonly caFile: string | undefined;
   /** The first accepted token. */
   readonly token: { readonly id: string; readonly secret: string };
   /** `PVEAPIToken=<id>=<secret>`, ready for the Authorization header. */
@@ -61,6 +67,10 @@ export async function startProxmoxSim(options: ProxmoxSimOptions = {}): Promise<
   const hooks = createVmHooks();
   for (const [event, hook] of Object.entries(resolved.hooks) as [VmHookEvent, VmHook][]) hooks.on(event, hook);
   const stats = createLaggedStats();
+  const tls = await pveTls(resolved.stateFile === undefined ? undefined : dirname(resolved.stateFile), {
+    nodeName: state.nodes[0]?.name ?? 'pve1',
+    address: resolved.host,
+  });
   let stopped = false;
   let saveQueued = false;
   const save = (): void => {
@@ -76,6 +86,7 @@ export async function startProxmoxSim(options: ProxmoxSimOptions = {}): Promise<
     stats,
     timing: resolved.timing,
     scale: resolved.scale,
+    sslFingerprint: new X509Certificate(tls.node.certPem).fingerprint256,
     changed: () => {
       stats.record(Date.now(), Object.values(state.vms));
       if (saveQueued || resolved.stateFile === undefined) return;
@@ -96,23 +107,24 @@ export async function startProxmoxSim(options: ProxmoxSimOptions = {}): Promise<
     resumeTasks(ctx);
   }
 
-  const server = createServer((request, response) => {
-    void handleRequest(ctx, apiRoutes, request, response);
+  const server = await listenTlsOnly({
+    host: resolved.host,
+    port: resolved.port,
+    certPem: tls.node.certPem,
+    keyPem: tls.node.keyPem,
+    handler: (request, response) => {
+      void handleRequest(ctx, apiRoutes, request, response);
+    },
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(resolved.port, resolved.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = server.port;
   const token = state.tokens[0] ?? { id: '', secret: '' };
 
   return {
-    url: `http://${resolved.host}:${port}/api2/json`,
+    url: `https://${urlHost(resolved.host)}:${port}/api2/json`,
     host: resolved.host,
     port,
+    caPem: tls.ca.certPem,
+    caFile: tls.caFile,
     token,
     authorization: `PVEAPIToken=${token.id}=${token.secret}`,
     faults: ctx.faults,
@@ -143,13 +155,13 @@ export async function startProxmoxSim(options: ProxmoxSimOptions = {}): Promise<
       if (stopped) return;
       stopped = true;
       ctx.timers.clear();
-      await new Promise<void>((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-        server.closeAllConnections();
-      });
+      await server.close();
       save();
     },
   };
+}
+
+// An IPv6 address needs brackets in a URL.
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
 }

@@ -1,6 +1,7 @@
 // Kill the worker process in the middle of a provision and again in the middle of a rolling
 // update; each time a new worker finishes the operation with no VM built twice. Runs the
 // production entry point (workers/main.ts) and the cluster workflow against the real dev server.
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +35,8 @@ beforeAll(async () => {
   management = await startManagementCluster({ dataDir: `${dir.path}/management`, ephemeral: true });
   await applyCrds(management.kubeConfig, capstanCrds);
   proxmox = await startProxmoxSim({ scale: 0.01, seed: 9 });
+  // As an operator copies /etc/pve/pve-root-ca.pem next to the worker.
+  writeFileSync(`${dir.path}/pve-root-ca.pem`, proxmox.caPem);
   kube = createSimKubeApiservers({ dataDir: `${dir.path}/sim-kube` });
   talos = await startTalosSim({ proxmox, startKubeApiserver: kube.start, dataDir: `${dir.path}/talos`, scale: 0.02, seed: 9 });
 }, 300_000);
@@ -58,6 +61,7 @@ function startWorker(name: string): ManagedProcess {
       PROXMOX_URL: proxmox.url,
       PROXMOX_TOKEN_ID: proxmox.token.id,
       PROXMOX_TOKEN_SECRET: proxmox.token.secret,
+      PROXMOX_CA_FILE: `${dir.path}/pve-root-ca.pem`,
       KUBECONFIG: management.kubeconfigPath,
     },
     stopGraceMs: 5_000,

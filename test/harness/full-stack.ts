@@ -89,7 +89,7 @@ export async function startFullStack(label: string, options: FullStackOptions = 
       taskQueue,
       ...workflowSources,
       activities: createLifecycleActivities({
-        proxmox: { baseUrl: proxmox.url, tokenId: proxmox.token.id, tokenSecret: proxmox.token.secret },
+        proxmox: { baseUrl: proxmox.url, tokenId: proxmox.token.id, tokenSecret: proxmox.token.secret, caPem: proxmox.caPem },
         managementCluster: management.kubeConfig,
         pollMs: 100,
         snapshotDir: `${dir.path}/etcd-snapshots`,

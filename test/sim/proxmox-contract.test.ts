@@ -13,8 +13,9 @@ const node = 'pve1';
 const qemu = () => api.nodes.$(node).qemu.$(vmid);
 
 beforeAll(async () => {
-  // The guest agent answers 100 ms after start: long enough to observe "not running" first.
-  sim = await startTestSim({ timing: { bootUntilAgent: 50_000 } });
+  // The guest agent answers 500 ms after start: long enough to observe "not running" first, even
+  // when the first request pays for a TLS handshake on a busy machine.
+  sim = await startTestSim({ timing: { bootUntilAgent: 250_000 } });
   api = pveClient(sim);
 });
 afterAll(async () => {
@@ -123,6 +124,11 @@ describe('a VM lifecycle through proxmox-api', () => {
     const again = await waitForTask(api, node, await qemu().status.start.$post());
     expect(again.status.exitstatus).toBe(`VM ${vmid} already running`);
     expect(again.log.at(-1)).toBe(`TASK ERROR: VM ${vmid} already running`);
+
+    // CAPMOX resumes instead of starting a paused VM; on a running one qmresume has nothing to do.
+    const resume = await waitForTask(api, node, await qemu().status.resume.$post());
+    expect(resume.status).toMatchObject({ exitstatus: 'OK', type: 'qmresume' });
+    await expect(qemu().status.resume.$post({ nocheck: true })).rejects.toThrow('400 Parameter verification failed.');
   });
 
   it('reports the agent as not running until the guest has booted, then the ipconfig0 address', async () => {
@@ -138,7 +144,7 @@ describe('a VM lifecycle through proxmox-api', () => {
     expect(eth0?.['ip-addresses'][0]).toEqual({ 'ip-address': '127.0.10.5', 'ip-address-type': 'ipv4', prefix: 24 });
   });
 
-  it('shuts down and stops idempotently; reboot of a stopped VM is refused before any task', async () => {
+  it('shuts down and stops idempotently; reboot or resume of a stopped VM is refused before any task', async () => {
     const shutdown = await waitForTask(api, node, await qemu().status.shutdown.$post({ timeout: 60 }));
     expect(shutdown.status).toMatchObject({ exitstatus: 'OK', type: 'qmshutdown' });
     expect(await qemu().status.current.$get()).toMatchObject({ status: 'stopped', qmpstatus: 'stopped', uptime: 0 });
@@ -146,6 +152,7 @@ describe('a VM lifecycle through proxmox-api', () => {
     const stop = await waitForTask(api, node, await qemu().status.stop.$post());
     expect(stop.status).toMatchObject({ exitstatus: 'OK', type: 'qmstop' });
     await expect(qemu().status.reboot.$post()).rejects.toThrow(`500 VM ${vmid} not running`);
+    await expect(qemu().status.resume.$post()).rejects.toThrow(`500 VM ${vmid} not running`);
   });
 
   it('destroys the VM with purge, after which it "does not exist" and its id is free', async () => {

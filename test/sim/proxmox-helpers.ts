@@ -1,10 +1,12 @@
 // Helpers shared by the Proxmox simulator tests: a real client (npm `proxmox-api`), a raw
-// HTTP client for what fetch cannot send (bodies on GET), and task polling.
-import { request } from 'node:http';
+// HTTPS client for what fetch cannot send (bodies on GET), and task polling. Every one of them
+// trusts the simulator's own CA, as a user's client trusts /etc/pve/pve-root-ca.pem.
+import { request } from 'node:https';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { eventually as eventuallyEvery } from '../../embedded/servers/eventually.ts';
 import { delay as sleep } from '../../embedded/servers/managed-process.ts';
 import proxmoxApi from 'proxmox-api';
-import type { Proxmox } from 'proxmox-api';
+import type { Proxmox, ProxmoxEngineOptions } from 'proxmox-api';
 import { startProxmoxSim } from '../../sim/proxmox/index.ts';
 import type { ProxmoxSim, ProxmoxSimOptions } from '../../sim/proxmox/index.ts';
 
@@ -13,9 +15,31 @@ export function startTestSim(options: ProxmoxSimOptions = {}): Promise<ProxmoxSi
   return startProxmoxSim({ scale: 0.002, seed: 42, ...options });
 }
 
-/** The npm `proxmox-api` client pointed at a simulator over plain HTTP. */
+const dispatchers = new WeakMap<ProxmoxSim, Agent>();
+
+/** fetch that trusts the simulator's CA (and nothing else), as a client given PROXMOX_CA_FILE does. */
+export function simFetch(sim: ProxmoxSim): typeof undiciFetch {
+  let dispatcher = dispatchers.get(sim);
+  if (dispatcher === undefined) {
+    dispatcher = new Agent({ connect: { ca: sim.caPem } });
+    dispatchers.set(sim, dispatcher);
+  }
+  const agent = dispatcher;
+  return (input, init) => undiciFetch(input, { ...init, dispatcher: agent });
+}
+
+/** The npm `proxmox-api` client pointed at a simulator over HTTPS, trusting its CA. */
 export function pveClient(sim: ProxmoxSim): Proxmox.Api {
-  return proxmoxApi({ host: sim.host, port: sim.port, schema: 'http', tokenID: sim.token.id, tokenSecret: sim.token.secret });
+  const options: ProxmoxEngineOptions = {
+    host: sim.host,
+    port: sim.port,
+    schema: 'https',
+    tokenID: sim.token.id,
+    tokenSecret: sim.token.secret,
+    // proxmox-api bundles its own undici: the same fetch, typed by another copy of its types.
+    fetch: simFetch(sim) as unknown as ProxmoxEngineOptions['fetch'],
+  };
+  return proxmoxApi(options);
 }
 
 /** A task's final status and log, as a client polling it sees them. */
@@ -64,7 +88,7 @@ export function rawRequest(
   if (auth !== null) headers['Authorization'] = auth;
   if (options.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(options.body));
   return new Promise((resolve, reject) => {
-    const req = request({ host: sim.host, port: sim.port, method, path: `/api2/json${path}`, headers }, (res) => {
+    const req = request({ host: sim.host, port: sim.port, ca: sim.caPem, method, path: `/api2/json${path}`, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {

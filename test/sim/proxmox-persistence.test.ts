@@ -2,6 +2,7 @@
 // that were in flight, and the event log all survive.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Agent, fetch } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ProxmoxSim, SimVmInfo } from '../../sim/proxmox/index.ts';
 import { makeTempDir } from '../../embedded/servers/temp-dir.ts';
@@ -36,12 +37,27 @@ describe('persistence', () => {
     const lastSeq = first.events.list().at(-1)?.seq ?? 0;
     await first.stop();
 
-    expect(readdirSync(join(dir.path, 'state'))).toEqual(['proxmox.json']);
+    // The state folder holds the cluster and, as /etc/pve does, its CA and the node certificate.
+    expect(readdirSync(join(dir.path, 'state')).sort()).toEqual([
+      'proxmox.json',
+      'pve-root-ca.key',
+      'pve-root-ca.pem',
+      'pve-ssl.key',
+      'pve-ssl.pem',
+    ]);
+    expect(first.caFile).toBe(join(dir.path, 'state', 'pve-root-ca.pem'));
+    expect(readFileSync(join(dir.path, 'state', 'pve-root-ca.pem'), 'utf8')).toBe(first.caPem);
     expect(JSON.parse(readFileSync(files.stateFile, 'utf8'))).toMatchObject({ version: 1 });
 
     const restartedHooks: SimVmInfo[] = [];
     const second = await start({ hooks: { 'vm-started': (vm) => restartedHooks.push(vm) } });
     expect(second.token).toEqual(first.token);
+    // Clients that trusted the first run's CA keep trusting the restarted simulator.
+    expect(second.caPem).toBe(first.caPem);
+    const trustingFirst = new Agent({ connect: { ca: first.caPem } });
+    const answer = await fetch(`${second.url}/version`, { headers: { Authorization: second.authorization }, dispatcher: trustingFirst });
+    expect(answer.status).toBe(200);
+    await trustingFirst.close();
     expect(restartedHooks).toEqual([expect.objectContaining({ vmid: 100, address: '127.0.30.2', status: 'running' })]);
     const byId = new Map(second.vms().map((vm) => [vm.vmid, vm]));
     expect(byId.get(100)).toMatchObject({ name: 'runs', status: 'running' });

@@ -18,6 +18,7 @@ import type { SimKubeApiservers } from '../../embedded/servers/sim-kube-apiserve
 import { delay as sleep } from '../../embedded/servers/managed-process.ts';
 import { makeTempDir } from '../../embedded/servers/temp-dir.ts';
 import { eventually } from '../../embedded/servers/eventually.ts';
+import { simFetch } from './proxmox-helpers.ts';
 import { TestTalosClient } from './talos-grpc-client.ts';
 
 /** Proxmox sim, Talos sim and the apiserver starter of one test file. */
@@ -55,7 +56,7 @@ export async function startTalosStack(
 async function pve(sim: ProxmoxSim, method: string, path: string, fields: Record<string, string | number> = {}): Promise<unknown> {
   const body =
     method === 'GET' ? undefined : new URLSearchParams(Object.entries(fields).map(([k, v]): [string, string] => [k, String(v)])).toString();
-  const response = await fetch(`${sim.url}${path}`, {
+  const response = await simFetch(sim)(`${sim.url}${path}`, {
     method,
     headers: { Authorization: sim.authorization, ...(body === undefined ? {} : { 'Content-Type': 'application/x-www-form-urlencoded' }) },
     ...(body === undefined ? {} : { body }),

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildPveGoClient, goProxmoxVersion, pveGoClient } from '../../tools/pve-go-client.ts';
 import { projectDir, requireTool, temporalCli, toolsDir } from '../../tools/tool-paths.ts';
 import { makeTempDir } from '../../embedded/servers/temp-dir.ts';
 
@@ -61,5 +62,29 @@ describe('tool bootstrap', () => {
     } finally {
       delete process.env['TEMPORAL_CLI'];
     }
+  });
+
+  it('builds the go-proxmox test client once, into the cache keyed by its version and source', () => {
+    const path = buildPveGoClient();
+    expect(path).toBe(pveGoClient().path);
+    expect(path).toMatch(new RegExp(`/pve-go-client/go-proxmox-${goProxmoxVersion()}-[0-9a-f]{12}/pve-go-client$`));
+    const again = Date.now();
+    expect(buildPveGoClient()).toBe(path);
+    expect(Date.now() - again).toBeLessThan(1000);
+  });
+
+  it('names go and CAPSTAN_PVE_GO_CLIENT when go is missing and nothing is cached', () => {
+    const result = spawnSync(
+      join(projectDir, 'node_modules', '.bin', 'tsx'),
+      ['-e', "import('./tools/pve-go-client.ts').then((m) => m.buildPveGoClient())"],
+      {
+        cwd: projectDir,
+        encoding: 'utf8',
+        env: { ...process.env, CAPSTAN_CACHE: join(scratch.path, 'go-cache'), GO: join(scratch.path, 'no-go') },
+      },
+    );
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('is required to build the go-proxmox test client');
+    expect(result.stderr).toContain('CAPSTAN_PVE_GO_CLIENT');
   });
 });

@@ -70,7 +70,7 @@ export async function startLifecycleStack(
     stops.push(() => env.teardown());
     const snapshotDir = `${dir.path}/etcd-snapshots`;
     const activities = createLifecycleActivities({
-      proxmox: { baseUrl: proxmox.url, tokenId: proxmox.token.id, tokenSecret: proxmox.token.secret },
+      proxmox: { baseUrl: proxmox.url, tokenId: proxmox.token.id, tokenSecret: proxmox.token.secret, caPem: proxmox.caPem },
       managementCluster: management.kubeConfig,
       pollMs: 100,
       snapshotDir,

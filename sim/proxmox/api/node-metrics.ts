@@ -1,5 +1,4 @@
 // Node-level numbers shared by /nodes, /nodes/{node}/status and /cluster/resources.
-import { createHash } from 'node:crypto';
 import type { SimContext } from '../core/context.ts';
 import type { NodeState } from '../core/state.ts';
 import { cpuCount, memoryBytes } from '../core/vm-metrics.ts';
@@ -30,9 +29,4 @@ export function nodeCpu(ctx: SimContext, node: NodeState): number {
 /** Seconds since the node booted. */
 export function nodeUptime(node: NodeState): number {
   return Math.floor((Date.now() - node.bootedAt) / 1000);
-}
-
-/** A stable fake certificate fingerprint for a node. */
-export function sslFingerprint(node: NodeState): string {
-  return (createHash('sha256').update(node.name).digest('hex').toUpperCase().match(/../g) ?? []).join(':');
 }

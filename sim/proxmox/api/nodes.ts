@@ -4,7 +4,7 @@ import { nodeParam } from '../http/pve-formats.ts';
 import type { Route } from '../http/router.ts';
 import { apiRoute } from './api-context.ts';
 import type { ApiContext } from './api-context.ts';
-import { nodeCpu, nodeMemory, nodeUptime, rootfsBytes, sslFingerprint } from './node-metrics.ts';
+import { nodeCpu, nodeMemory, nodeUptime, rootfsBytes } from './node-metrics.ts';
 import { simulatedPveVersion } from './version.ts';
 
 const kernel = '6.14.8-2-pve';
@@ -31,7 +31,8 @@ export const nodeRoutes: Route<ApiContext>[] = [
           level: '',
           id: `node/${node.name}`,
           type: 'node',
-          ssl_fingerprint: sslFingerprint(node),
+          // Every simulated node is reached through the one port, so each shows that port's certificate.
+          ssl_fingerprint: sim.sslFingerprint,
         };
       }),
   }),

@@ -1,5 +1,5 @@
-// POST …/status/start|stop|shutdown|reboot. Only reboot checks anything before forking
-// (`VM <id> not running`); everything else fails inside the task, as on real PVE.
+// POST …/status/start|stop|shutdown|reboot|resume. Only reboot and resume check anything before
+// forking (`VM <id> not running`); everything else fails inside the task, as on real PVE.
 import type { SimContext } from '../core/context.ts';
 import { requireNode } from '../core/vm-lookup.ts';
 import { TaskType } from '../core/task-type.ts';
@@ -12,9 +12,15 @@ import { startTask } from '../tasks/task-engine.ts';
 import { apiRoute } from './api-context.ts';
 import type { ApiContext } from './api-context.ts';
 
-type PowerKind = 'start' | 'stop' | 'shutdown' | 'reboot';
+type PowerKind = 'start' | 'stop' | 'shutdown' | 'reboot' | 'resume';
 
-const taskTypes = { start: TaskType.start, stop: TaskType.stop, shutdown: TaskType.shutdown, reboot: TaskType.reboot } as const;
+const taskTypes = {
+  start: TaskType.start,
+  stop: TaskType.stop,
+  shutdown: TaskType.shutdown,
+  reboot: TaskType.reboot,
+  resume: TaskType.resume,
+} as const;
 
 /** Options only root@pam may use; a token gets PVE's parameter error. */
 function rejectRootOnly(params: Readonly<Record<string, unknown>>, names: readonly string[]): void {
@@ -40,7 +46,8 @@ function powerRoute(kind: PowerKind, extra: ParamShape, rootOnly: readonly strin
       const all: Readonly<Record<string, unknown>> = params;
       rejectRootOnly(all, rootOnly);
       requireNode(sim, params.node);
-      if (kind === 'reboot') assertRunningHere(sim, params.node, params.vmid);
+      // vm_resume also starts a VM hibernated to disk (lock `suspended`); hibernation is not simulated.
+      if (kind === 'reboot' || kind === 'resume') assertRunningHere(sim, params.node, params.vmid);
       const forceStop = kind === 'shutdown' && all['forceStop'] === true;
       const op = { kind, vmid: params.vmid, ...(forceStop ? { forceStop } : {}) };
       return startTask(sim, { node: params.node, type: taskTypes[kind], id: String(params.vmid), user, op }).upid;
@@ -93,4 +100,5 @@ export const qemuPowerRoutes: Route<ApiContext>[] = [
   ),
   powerRoute('shutdown', { skiplock, timeout, forceStop: optional(bool()), keepActive: optional(bool()) }, ['skiplock', 'keepActive']),
   powerRoute('reboot', { timeout }, []),
+  powerRoute('resume', { skiplock, nocheck: optional(bool()) }, ['skiplock', 'nocheck']),
 ];

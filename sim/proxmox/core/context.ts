@@ -21,6 +21,8 @@ export interface SimContext {
   readonly stats: LaggedStats;
   timing: SimTiming;
   readonly scale: number;
+  /** SHA-256 fingerprint of the certificate the API is served with (`AB:CD:…`), as /nodes lists it. */
+  readonly sslFingerprint: string;
   /** Persists soon and records the change for the lagging stats. */
   changed(): void;
 }

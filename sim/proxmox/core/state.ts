@@ -65,7 +65,7 @@ export const taskOpSchema = z.discriminatedUnion('kind', [
     summary: z.string(),
   }),
   z.object({ kind: z.literal('resize'), vmid: z.number(), disk: z.string(), size: z.string(), digest: z.string().optional() }),
-  z.object({ kind: z.enum(['start', 'stop', 'shutdown', 'reboot']), vmid: z.number(), forceStop: z.boolean().optional() }),
+  z.object({ kind: z.enum(['start', 'stop', 'shutdown', 'reboot', 'resume']), vmid: z.number(), forceStop: z.boolean().optional() }),
   z.object({ kind: z.literal('destroy'), vmid: z.number(), purge: z.boolean() }),
   z.object({ kind: z.literal('migrate'), vmid: z.number(), target: z.string() }),
 ]);

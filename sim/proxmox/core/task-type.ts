@@ -7,6 +7,7 @@ export const TaskType = {
   stop: 'qmstop',
   shutdown: 'qmshutdown',
   reboot: 'qmreboot',
+  resume: 'qmresume',
   destroy: 'qmdestroy',
   migrate: 'qmigrate',
 } as const;

@@ -6,12 +6,10 @@ import { duration } from '../core/context.ts';
 import type { SimContext } from '../core/context.ts';
 import { authenticate } from './auth.ts';
 import { notImplemented, PveError, transportError } from './pve-error.ts';
-import { checkFraming, readParams } from './read-request.ts';
+import { checkFraming, checkHeader, readParams } from './read-request.ts';
 import { sendData, sendError } from './respond.ts';
 import { matchRoute, mergeParams, Paged } from './router.ts';
 import type { HandlerResult, Route } from './router.ts';
-
-const knownMethods = new Set(['GET', 'POST', 'PUT', 'DELETE']);
 
 /** Serves one request; never throws. */
 export async function handleRequest(
@@ -33,8 +31,7 @@ async function serve(
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
-  const method = request.method ?? 'GET';
-  if (!knownMethods.has(method)) throw transportError(501, `method '${method}' not available`);
+  const method = checkHeader(request);
   checkFraming(request, method);
   const url = new URL(request.url ?? '/', 'http://sim.invalid');
   const path = safeDecode(url.pathname);

@@ -75,8 +75,15 @@ export async function readParams(request: IncomingMessage, rawQuery: string): Pr
   return params;
 }
 
-/** The framing checks pveproxy makes before it reads a body. */
-export function checkFraming(request: IncomingMessage, method: string): void {
+const knownMethods = new Set(['GET', 'POST', 'PUT', 'DELETE']);
+
+/**
+ * PVE::APIServer::AnyEvent::process_header: the checks pveproxy makes as soon as a request's
+ * header is read, before it looks at TLS or credentials. Returns the method.
+ */
+export function checkHeader(request: IncomingMessage): string {
+  const method = request.method ?? 'GET';
+  if (!knownMethods.has(method)) throw transportError(501, `method '${method}' not available`);
   const transferEncoding = request.headers['transfer-encoding'];
   if (transferEncoding !== undefined) {
     throw transportError(
@@ -86,6 +93,11 @@ export function checkFraming(request: IncomingMessage, method: string): void {
         : `Unknown transfer encoding '${transferEncoding}'`,
     );
   }
+  return method;
+}
+
+/** The framing checks pveproxy makes before it reads a body. */
+export function checkFraming(request: IncomingMessage, method: string): void {
   const length = Number(request.headers['content-length'] ?? '0');
   if (!(length > 0)) return;
   if (method !== 'PUT' && method !== 'POST') throw transportError(501, `Unexpected content for method '${method}'`);

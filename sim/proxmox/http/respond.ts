@@ -6,7 +6,8 @@ import type { PveError } from './pve-error.ts';
 /** The exact Content-Type PVE sends; the npm `proxmox-api` client compares it literally. */
 export const pveContentType = 'application/json;charset=UTF-8';
 
-function baseHeaders(): Record<string, string> {
+/** The headers every pveproxy answer carries (PVE::APIServer::AnyEvent::response). */
+export function baseHeaders(): Record<string, string> {
   const date = new Date().toUTCString();
   return { Date: date, Expires: date, 'Cache-Control': 'max-age=0', Pragma: 'no-cache', Server: 'pve-api-daemon/3.0' };
 }

@@ -1,4 +1,4 @@
-// qmstart / qmstop / qmshutdown / qmreboot. Their checks run inside the worker, so a
+// qmstart / qmstop / qmshutdown / qmreboot / qmresume. Their checks run inside the worker, so a
 // locked VM or a start on a running VM shows up as a failed task, not an HTTP error.
 import { applyPending } from '../config/apply-config.ts';
 import type { SimContext } from '../core/context.ts';
@@ -11,7 +11,7 @@ import { TaskFailure } from '../http/pve-error.ts';
 import { warn } from './task-definition.ts';
 import type { TaskDefinition, TaskLog, TaskStep } from './task-definition.ts';
 
-type PowerOp = Extract<TaskOp, { kind: 'start' | 'stop' | 'shutdown' | 'reboot' }>;
+type PowerOp = Extract<TaskOp, { kind: 'start' | 'stop' | 'shutdown' | 'reboot' | 'resume' }>;
 
 function start(ctx: SimContext, node: string, vmid: number): void {
   const vm = loadVm(ctx, node, vmid);
@@ -91,6 +91,19 @@ export function powerTask(op: PowerOp, node: string): TaskDefinition {
             },
           },
           startStep,
+        ],
+      };
+    case 'resume':
+      // qemu-server's vm_resume asks QEMU for its state first: a VM that went down meanwhile
+      // fails, a running one is "job done" (no lock check). Paused guests are not simulated.
+      return {
+        steps: [
+          {
+            wait: 'generic',
+            run: (ctx) => {
+              if (loadVm(ctx, node, op.vmid).status !== 'running') throw new TaskFailure(`VM ${op.vmid} not running`);
+            },
+          },
         ],
       };
   }

@@ -26,6 +26,7 @@ export function taskDefinition(task: TaskState): TaskDefinition {
     case 'stop':
     case 'shutdown':
     case 'reboot':
+    case 'resume':
       return powerTask(op, task.node);
   }
 }

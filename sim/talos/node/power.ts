@@ -1,5 +1,6 @@
 // Reboot, Shutdown and Reset: each replies with an actor id first, then the node goes down.
 // Shutdown and a halting Reset power the VM off through the Proxmox API, as ACPI would.
+import { Agent, fetch } from 'undici';
 import type { TalosContext } from '../core/context.ts';
 import { rpcError } from '../core/rpc-error.ts';
 import type { SimNode } from '../core/state.ts';
@@ -20,10 +21,13 @@ export interface ResetRequest {
 function powerOffVm(ctx: TalosContext, node: SimNode): void {
   const url = `${ctx.proxmox.url}/nodes/${node.pveNode}/qemu/${node.vmid}/status/stop`;
   ctx.timers.after(50, () => {
-    fetch(url, { method: 'POST', headers: { Authorization: ctx.proxmox.authorization } })
+    // Proxmox speaks HTTPS only, with its own CA.
+    const dispatcher = new Agent({ connect: { ca: ctx.proxmox.caPem } });
+    fetch(url, { method: 'POST', headers: { Authorization: ctx.proxmox.authorization }, dispatcher })
       .then(async (response) => {
         if (!response.ok) throw new Error(`${response.status} ${response.statusText} ${await response.text()}`);
       })
+      .finally(() => dispatcher.close())
       .catch((error: unknown) => {
         if (!ctx.stopped())
           ctx.events.append({

@@ -1,8 +1,2 @@
-// @peculiar/x509 needs the Reflect metadata API before its first line runs: keep this import first.
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
-
-x509.cryptoProvider.set(globalThis.crypto);
-
-/** @peculiar/x509 with Node's WebCrypto as provider; the simulator imports it only from here. */
-export { x509 };
+// The simulators share one set-up of @peculiar/x509 (its provider is process-wide).
+export { x509 } from '../../common/x509.ts';

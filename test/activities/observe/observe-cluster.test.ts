@@ -130,7 +130,7 @@ beforeAll(async () => {
   kube = createSimKubeApiservers({ dataDir: `${dir.path}/sim-kube` });
   talos = await startTalosSim({ proxmox, startKubeApiserver: kube.start, dataDir: `${dir.path}/talos`, scale: 0.01, seed: 17 });
   activities = createLifecycleActivities({
-    proxmox: { baseUrl: proxmox.url, tokenId: proxmox.token.id, tokenSecret: proxmox.token.secret },
+    proxmox: { baseUrl: proxmox.url, tokenId: proxmox.token.id, tokenSecret: proxmox.token.secret, caPem: proxmox.caPem },
     managementCluster: management.kubeConfig,
     pollMs: 50,
     snapshotDir: `${dir.path}/snapshots`,

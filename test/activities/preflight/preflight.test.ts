@@ -137,7 +137,7 @@ describe('clusterPreflight against the Proxmox simulator', () => {
   beforeAll(async () => {
     sim = await startProxmoxSim({ scale: 0.002, seed: 11 });
     activities = createPreflightActivities({
-      proxmox: new ProxmoxClient({ baseUrl: sim.url, tokenId: sim.token.id, tokenSecret: sim.token.secret }),
+      proxmox: new ProxmoxClient({ baseUrl: sim.url, tokenId: sim.token.id, tokenSecret: sim.token.secret, caPem: sim.caPem }),
     });
   });
   afterAll(async () => {

@@ -6,7 +6,7 @@ import type { MachineVmSpecInput, VmRef } from '../../../api/proxmox.ts';
 import { createProxmoxActivities } from '../../../activities/proxmox/proxmox-activities.ts';
 import { ProxmoxClient } from '../../../activities/proxmox/proxmox-client.ts';
 import { clusterTag } from '../../../activities/proxmox/vm-identity.ts';
-import { startProxmoxSim, type ProxmoxSim } from '../../../sim/proxmox/index.ts';
+import { defaultTiming, startProxmoxSim, type ProxmoxSim } from '../../../sim/proxmox/index.ts';
 
 let sim: ProxmoxSim;
 let activities: ReturnType<typeof createProxmoxActivities>;
@@ -14,7 +14,7 @@ let activities: ReturnType<typeof createProxmoxActivities>;
 beforeAll(async () => {
   sim = await startProxmoxSim({ scale: 0.002, seed: 7 });
   activities = createProxmoxActivities({
-    client: new ProxmoxClient({ baseUrl: sim.url, tokenId: sim.token.id, tokenSecret: sim.token.secret }),
+    client: new ProxmoxClient({ baseUrl: sim.url, tokenId: sim.token.id, tokenSecret: sim.token.secret, caPem: sim.caPem }),
   });
 });
 afterAll(async () => {
@@ -151,7 +151,7 @@ describe('Proxmox activities against the simulator', () => {
 
   it('refuses a wrong token as a permanent permission failure', async () => {
     const wrong = createProxmoxActivities({
-      client: new ProxmoxClient({ baseUrl: sim.url, tokenId: sim.token.id, tokenSecret: 'not-the-secret' }),
+      client: new ProxmoxClient({ baseUrl: sim.url, tokenId: sim.token.id, tokenSecret: 'not-the-secret', caPem: sim.caPem }),
     });
     await expect(run(wrong.proxmoxChooseNode, machine())).rejects.toMatchObject({
       type: ErrorType.ProxmoxPermissionDenied,
@@ -197,10 +197,13 @@ describe('Proxmox activities against the simulator', () => {
 
   it('never runs more clones at once on one storage than allowed', async () => {
     const limited = createProxmoxActivities({
-      client: new ProxmoxClient({ baseUrl: sim.url, tokenId: sim.token.id, tokenSecret: sim.token.secret }),
+      client: new ProxmoxClient({ baseUrl: sim.url, tokenId: sim.token.id, tokenSecret: sim.token.secret, caPem: sim.caPem }),
       clonesPerStorage: 2,
     });
     const specs = [machine(), machine(), machine(), machine(), machine()];
+    // Clones long enough (0.5 s) that the third one is sure to be asked for while two still run,
+    // whatever the TLS handshakes and a busy machine cost the requests before them.
+    sim.setTiming({ clone: 250_000 });
     let running = 0;
     let peak = 0;
     const unsubscribe = sim.events.subscribe((event) => {
@@ -214,6 +217,7 @@ describe('Proxmox activities against the simulator', () => {
       await Promise.all(specs.map((spec, i) => run(limited.proxmoxDestroyVm, spec, refs[i])));
     } finally {
       unsubscribe();
+      sim.setTiming({ clone: defaultTiming.clone });
     }
   });
 });
