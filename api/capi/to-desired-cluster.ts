@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { DesiredCluster, DesiredControlPlane } from '../desired-cluster.ts';
+import { DesiredCluster, DesiredControlPlane, TalosPatches } from '../desired-cluster.ts';
 import type { VersionCatalog } from '../versions.ts';
 import { pausedAnnotation, talosSchematicAnnotation } from './annotations.ts';
 import { defaultVersionCatalog } from './default-version-catalog.ts';
@@ -11,6 +11,7 @@ import { healthChecksOf } from './mapping/health-checks.ts';
 import { describeIssue, newIssueLog, parseAt, type IssueLog, type MappingIssue, type ObjectKey } from './mapping/issues.ts';
 import { machineFromTemplate, type TemplateMachine } from './mapping/machine-shape.ts';
 import { clusterInfrastructure } from './mapping/network.ts';
+import { checkPatchVips } from './mapping/patch-vips.ts';
 import { poolOverlaps, type ForeignPool } from './mapping/pool-overlap.ts';
 import { poolFitsCluster } from './mapping/pool-size.ts';
 import { placement, sharedVmIdRange } from './mapping/placement.ts';
@@ -167,6 +168,14 @@ function mapCluster(
   }
 
   if (infrastructure && controlPlane && proxmox) poolFitsCluster(infrastructure, controlPlane, deployments, proxmoxKey, log);
+  if (infrastructure && controlPlane?.talos)
+    checkPatchVips(
+      TalosPatches.parse(controlPlane.talos),
+      infrastructure.network.controlPlaneEndpoint,
+      tcpKey,
+      'spec.controlPlaneConfig.controlplane',
+      log,
+    );
   if (infrastructure) poolOverlaps(infrastructure.network.ipv4Pool, otherPools, proxmoxKey, proxmox?.metadata.creationTimestamp, log);
 
   if (!clusterName || !controlPlane || !versions || !catalog || !infrastructure || !proxmox || !allowedNodes || log.errors.length > 0)
