@@ -53,4 +53,10 @@ export interface TalosSimOptions {
   readonly eventLogFile?: string;
   /** Persist nodes and etcd here and continue from it on the next start (npm start). */
   readonly stateFile?: string;
+  /**
+   * The time apid judges client certificates by and issues admin kubeconfigs at, in ms since the
+   * epoch (default: the wall clock). Tests with Temporal's time skipping pass the test server's
+   * time, which only ever runs ahead of the wall clock.
+   */
+  readonly clock?: () => number;
 }

@@ -31,7 +31,7 @@ export interface TalosStack {
 /** Starts the stack with test timing (scale 0.01). */
 export async function startTalosStack(
   label: string,
-  options: Partial<Pick<TalosSimOptions, 'workload' | 'bootVersion' | 'scale'>> & { timing?: Partial<TalosSimTiming> } = {},
+  options: Partial<Pick<TalosSimOptions, 'workload' | 'bootVersion' | 'scale' | 'clock'>> & { timing?: Partial<TalosSimTiming> } = {},
 ): Promise<TalosStack> {
   const dir = makeTempDir(`talos-${label}`);
   const proxmox = await startProxmoxSim({ scale: 0.002, seed: 7 });
@@ -183,9 +183,13 @@ export function withProviderId(config: string, providerId: string): string {
   return list.map((d) => d.toString()).join('---\n');
 }
 
-/** mTLS client credentials: the OS CA and a client certificate with these roles. */
-export async function clientCredentials(bundle: SecretsBundle, roles: readonly string[] = ['os:admin']): Promise<ChannelCredentials> {
-  const client = await issueTalosClientCertificate(bundle, { now: new Date(), roles });
+/** mTLS client credentials: the OS CA and a client certificate with these roles (valid for a year from `now`). */
+export async function clientCredentials(
+  bundle: SecretsBundle,
+  roles: readonly string[] = ['os:admin'],
+  now = new Date(),
+): Promise<ChannelCredentials> {
+  const client = await issueTalosClientCertificate(bundle, { now, roles });
   const key = client.key.replace(/ED25519 PRIVATE KEY/g, 'PRIVATE KEY');
   return credentials.createSsl(Buffer.from(bundle.certs.os.crt), Buffer.from(key), Buffer.from(client.crt));
 }
