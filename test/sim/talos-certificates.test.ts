@@ -11,9 +11,9 @@ import { issueKubernetesAdminCertificate, renderAdminKubeconfig } from '../../ac
 import type { SecretsBundle } from '../../activities/talos/secrets-bundle.ts';
 import {
   applyInMaintenance,
+  bootstrapUntilApiAvailable,
   clientCredentials,
   createVm,
-  eventually,
   failure,
   machineConfig,
   newBundle,
@@ -49,14 +49,7 @@ beforeAll(async () => {
   await createVm(stack.proxmox, cp);
   const config = machineConfig(bundle, { type: 'controlplane', cluster: 'cert', endpoint, hostname: cp.name, address: cp.address });
   admin = await applyInMaintenance(stack, cp, Buffer.from(config), bundle);
-  await eventually(() => admin.unary('Bootstrap'));
-  await eventually(
-    () => {
-      expect(stack.talos.clusters()[0]?.apiAvailable).toBe(true);
-    },
-    150_000,
-    200,
-  );
+  await bootstrapUntilApiAvailable(stack, admin);
 }, 180_000);
 afterAll(async () => {
   admin.close();

@@ -116,6 +116,18 @@ export async function applyInMaintenance(
   return admin;
 }
 
+/** Bootstraps etcd through a control plane, then waits until the cluster's Kubernetes API answers. */
+export async function bootstrapUntilApiAvailable(stack: TalosStack, controlPlane: TestTalosClient): Promise<void> {
+  await eventually(() => controlPlane.unary('Bootstrap'));
+  await eventually(
+    () => {
+      expect(stack.talos.clusters()[0]?.apiAvailable).toBe(true);
+    },
+    150_000,
+    200,
+  );
+}
+
 /** os:admin clients by node address, closed together. */
 export class AdminClients {
   private readonly clients = new Map<string, TestTalosClient>();

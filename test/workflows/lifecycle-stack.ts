@@ -15,6 +15,7 @@ import { createSimKubeApiservers } from '../../embedded/servers/sim-kube-apiserv
 import { startTemporalDevServer } from '../../embedded/servers/temporal-dev-server.ts';
 import { makeTempDir } from '../../embedded/servers/temp-dir.ts';
 import { createTimeSkippingEnvironment } from '../harness/time-skipping.ts';
+import { TestServerClock } from '../harness/test-server-clock.ts';
 
 /** The running stack of one test file. */
 export interface LifecycleStack {
@@ -26,6 +27,8 @@ export interface LifecycleStack {
   readonly activities: ReturnType<typeof createLifecycleActivities>;
   /** Where the worker writes etcd snapshots. */
   readonly snapshotDir: string;
+  /** The test server's time, when the stack was asked to follow it (certificate dates). */
+  readonly clock?: TestServerClock;
   stop(): Promise<void>;
 }
 
@@ -37,7 +40,13 @@ export interface LifecycleStack {
 export type LifecycleServer = 'time-skipping' | 'dev-server';
 
 /** Starts the stack; stop it in afterAll. */
-export async function startLifecycleStack(label: string, server: LifecycleServer = 'time-skipping'): Promise<LifecycleStack> {
+export async function startLifecycleStack(
+  label: string,
+  server: LifecycleServer = 'time-skipping',
+  options: { readonly followTestServerTime?: boolean } = {},
+): Promise<LifecycleStack> {
+  // Time skipping moves only Temporal's time; certificates are then issued and judged by this clock.
+  const clock = options.followTestServerTime ? new TestServerClock() : undefined;
   const dir = makeTempDir(label);
   const stops: Array<() => Promise<void>> = [];
   const stop = async (): Promise<void> => {
@@ -52,7 +61,14 @@ export async function startLifecycleStack(label: string, server: LifecycleServer
     stops.push(() => proxmox.stop());
     const kube = createSimKubeApiservers({ dataDir: `${dir.path}/sim-kube` });
     stops.push(() => kube.stop());
-    const talos = await startTalosSim({ proxmox, startKubeApiserver: kube.start, dataDir: `${dir.path}/talos`, scale: 0.01, seed: 5 });
+    const talos = await startTalosSim({
+      proxmox,
+      startKubeApiserver: kube.start,
+      dataDir: `${dir.path}/talos`,
+      scale: 0.01,
+      seed: 5,
+      ...(clock ? { clock: clock.now } : {}),
+    });
     stops.push(() => talos.stop());
     const env = server === 'time-skipping' ? await createTimeSkippingEnvironment() : await devServerEnvironment(stops);
     stops.push(() => env.teardown());
@@ -62,6 +78,7 @@ export async function startLifecycleStack(label: string, server: LifecycleServer
       managementCluster: management.kubeConfig,
       pollMs: 100,
       snapshotDir,
+      ...(clock ? { clock: clock.date } : {}),
     });
     const taskQueue = `lifecycle-${label}`;
     const worker = await Worker.create({
@@ -69,13 +86,14 @@ export async function startLifecycleStack(label: string, server: LifecycleServer
       taskQueue,
       workflowsPath: fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)),
       activities,
+      ...(clock ? { interceptors: { activity: [clock.interceptor] } } : {}),
     });
     const running = worker.run();
     stops.push(async () => {
       worker.shutdown();
       await running;
     });
-    return { management, proxmox, talos, env, taskQueue, activities, snapshotDir, stop };
+    return { management, proxmox, talos, env, taskQueue, activities, snapshotDir, ...(clock ? { clock } : {}), stop };
   } catch (error) {
     await stop();
     throw error;
