@@ -19,6 +19,8 @@ export interface LifecycleDeps {
   readonly pollMs?: number;
   /** Where etcd snapshots go (default `.capstan/etcd-snapshots` under the working directory). */
   readonly snapshotDir?: string;
+  /** The time certificates are issued and judged at (default: the wall clock; tests follow the test server's time). */
+  readonly clock?: () => Date;
 }
 
 /** Every activity the lifecycle workflows call, built from their clients. */
@@ -26,14 +28,20 @@ export function createLifecycleActivities(deps: LifecycleDeps) {
   const secrets = new KubernetesSecretStore(deps.managementCluster);
   const polling = deps.pollMs === undefined ? {} : { pollMs: deps.pollMs };
   const proxmox = new ProxmoxClient(deps.proxmox);
+  const clock = deps.clock === undefined ? {} : { clock: deps.clock };
   return {
     ...createProxmoxActivities({ client: proxmox }),
     ...createIpamActivities(deps.managementCluster),
     ...createInventoryActivities(deps.managementCluster),
     ...createObserveActivities({ proxmox, managementCluster: deps.managementCluster }),
     ...createPreflightActivities({ proxmox }),
-    ...createClusterConfigActivities({ secrets }),
-    ...createTalosActivities({ secrets, ...polling, ...(deps.snapshotDir === undefined ? {} : { snapshotDir: deps.snapshotDir }) }),
+    ...createClusterConfigActivities({ secrets, ...clock }),
+    ...createTalosActivities({
+      secrets,
+      ...polling,
+      ...clock,
+      ...(deps.snapshotDir === undefined ? {} : { snapshotDir: deps.snapshotDir }),
+    }),
     ...createKubernetesActivities({ secrets, ...polling }),
   };
 }

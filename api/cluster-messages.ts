@@ -3,6 +3,7 @@ import type { DesiredClusterInput } from './desired-cluster.ts';
 import type { ObservedMachine } from './observed-cluster.ts';
 import type { OperationProgress } from './operation-messages.ts';
 import type { ClusterPlan } from './cluster-plan.ts';
+import type { CredentialsCheck } from './credentials.ts';
 
 /** The cluster's desired state changed (signalWithStart from the controller; the latest wins). */
 export const desiredClusterSignal = defineSignal<[desired: DesiredClusterInput]>('desiredCluster');
@@ -107,6 +108,8 @@ export interface ClusterProgress {
   readonly availability?: { readonly controlPlane: Availability; readonly workers: Availability };
   /** The cluster's MachineHealthChecks as last evaluated. */
   readonly healthChecks?: readonly HealthCheckProgress[];
+  /** The last renewal check of the talosconfig and admin kubeconfig, with the CAs' end dates. */
+  readonly credentials?: CredentialsCheck;
 }
 export const clusterProgressQuery = defineQuery<ClusterProgress>('clusterProgress');
 

@@ -1,5 +1,6 @@
 import type { ClusterObservation } from './observation.ts';
 import type { ClusterProgress } from './cluster-messages.ts';
+import type { CredentialsCheck } from './credentials.ts';
 import type { DesiredClusterInput } from './desired-cluster.ts';
 
 /** The type name the cluster workflow is registered and started under (`cluster/<ns>/<name>`). */
@@ -28,6 +29,8 @@ export interface ClusterWorkflowState {
    * until its own first observation (instead of an empty cluster) and never plans from it.
    */
   lastObservation?: ClusterObservation;
+  /** The last check of the talosconfig and admin kubeconfig certificates, and when the next is due. */
+  credentials?: CredentialsCheck;
   /** Continue-as-new past this many history events (between operations); default 8,000. */
   historyLimit?: number;
 }

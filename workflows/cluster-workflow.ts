@@ -8,6 +8,7 @@ import { clusterWorkflowId, operationWorkflowId } from '../api/ids.ts';
 import { CapstanCluster, CapstanOperation } from '../api/search-attributes.ts';
 import { planCluster } from '../plan/cluster-plan.ts';
 import { ClusterView } from './cluster/cluster-view.ts';
+import { keepCredentialsFresh, type RenewalLoop } from './cluster/keep-credentials-fresh.ts';
 import { observeAndHeal, straysPastGrace } from './cluster/observe-and-heal.ts';
 import { runOperationChild } from './cluster/operation-child.ts';
 import { refuseBeforeBuilding } from './cluster/preflight.ts';
@@ -55,6 +56,8 @@ export async function clusterWorkflow(input: ClusterWorkflowState): ReturnType<C
     { key: CapstanOperation, value: 'cluster' },
   ]);
   view.publish();
+  const renewal: RenewalLoop = { busy: false, stopping: false };
+  void keepCredentialsFresh(state, view, renewal);
 
   const tooLong = (): boolean => {
     const info = workflowInfo();
@@ -68,7 +71,8 @@ export async function clusterWorkflow(input: ClusterWorkflowState): ReturnType<C
 
   const continueIfTooLong = async (): Promise<void> => {
     if (!tooLong()) return;
-    await condition(allHandlersFinished);
+    renewal.stopping = true;
+    await condition(() => allHandlersFinished() && !renewal.busy);
     await continueAsNew<typeof clusterWorkflow>({ ...state, lastObservation: view.observation });
   };
 
@@ -132,6 +136,8 @@ export async function clusterWorkflow(input: ClusterWorkflowState): ReturnType<C
       await idle(interval);
       continue;
     }
+    // A renewal check that is under way finishes first: operations write the talosconfig too.
+    while (renewal.busy) await condition(() => !renewal.busy);
     const end = await runOperation(state, view, desired, plan);
     if (plan.operation === 'delete' && end.outcome === 'Succeeded') {
       view.deleted = true;

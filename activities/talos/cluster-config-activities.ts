@@ -28,8 +28,9 @@ export interface RenderedConfigRef {
  * Activities that create a cluster's Talos secrets and render machine configs into Secrets.
  * Inputs and results hold names and hashes only, so no key material enters workflow history.
  */
-export function createClusterConfigActivities(deps: { readonly secrets: SecretStore }) {
+export function createClusterConfigActivities(deps: { readonly secrets: SecretStore; readonly clock?: () => Date }) {
   const { secrets } = deps;
+  const now = deps.clock ?? (() => new Date());
   const meta = (ref: ClusterRef) => ({ labels: clusterSecretLabels(ref), type: clusterSecretType });
 
   const readBundle = async (ref: ClusterRef): Promise<SecretsBundle> => parseSecretsBundle(await secrets.read(secretsBundleSecret(ref)));
@@ -52,7 +53,7 @@ export function createClusterConfigActivities(deps: { readonly secrets: SecretSt
       const current = await secrets.read(talosconfigSecret(ref)).catch(() => undefined);
       const wanted = [...endpoints].sort();
       if (current !== undefined && sameEndpoints(current, ref.name, wanted)) return { written: false };
-      const talosconfig = await generateTalosconfig(await readBundle(ref), { contextName: ref.name, endpoints: wanted, now: new Date() });
+      const talosconfig = await generateTalosconfig(await readBundle(ref), { contextName: ref.name, endpoints: wanted, now: now() });
       await secrets.write(talosconfigSecret(ref), talosconfig, meta(ref));
       return { written: true };
     },

@@ -13,9 +13,12 @@ import { fetchKubeconfig, type FetchKubeconfigResult } from './operations/fetch-
 import { nodeServices, nodeVersion, type TalosServiceStatus } from './operations/node-status.ts';
 import { rebootNode, resetNode, type ActorResult, type RebootNodeInput, type ResetNodeInput } from './operations/power-operations.ts';
 import type { TalosActivityDeps, TalosNodeRef } from './operations/talos-session.ts';
+import { renewCredentials } from './operations/renew-credentials.ts';
 import { upgradeNode, type UpgradeNodeInput, type UpgradeNodeResult } from './operations/upgrade-node.ts';
 import { waitForEtcdMember, type WaitForEtcdMemberInput } from './operations/wait-for-etcd-member.ts';
 import { waitForApid, type TalosNodeVersion, type WaitForApidInput } from './operations/wait-for-apid.ts';
+import type { CredentialsReport } from '../../api/credentials.ts';
+import type { ClusterRef } from '../../api/cluster-ref.ts';
 import type { WrittenFile } from './machine-api/write-atomically.ts';
 
 export type { TalosActivityDeps, TalosNodeRef } from './operations/talos-session.ts';
@@ -35,6 +38,8 @@ export function createTalosActivities(deps: TalosActivityDeps) {
     talosBootstrap: (input: BootstrapEtcdInput): Promise<BootstrapEtcdResult> => bootstrapEtcd(deps, input),
     /** Fetches the admin kubeconfig into the `<cluster>-kubeconfig` Secret. */
     talosFetchKubeconfig: (input: TalosNodeRef): Promise<FetchKubeconfigResult> => fetchKubeconfig(deps, input),
+    /** Renews the talosconfig and admin kubeconfig when due; reports dates and fingerprints only. */
+    talosRenewCredentials: (cluster: ClusterRef): Promise<CredentialsReport> => renewCredentials(deps, cluster),
     /** The Talos version and platform of a node. */
     talosVersion: (input: TalosNodeRef): Promise<TalosNodeVersion> => nodeVersion(deps, input),
     /** The node's Talos services (etcd, kubelet, ...) with state and health. */

@@ -23,7 +23,9 @@ export function issueTalosClientCertificate(bundle: SecretsBundle, options: Talo
   return issueCertificate({
     ca: bundle.certs.os,
     subject: { organizations: options.roles ?? ['os:admin'] },
-    notBefore: options.now,
+    // Never later than this host's clock: a verifier that reads the wall clock would refuse a
+    // certificate that starts in its future (a test clock that skips time runs ahead of it).
+    notBefore: new Date(Math.min(options.now.getTime(), Date.now())),
     notAfter: new Date(options.now.getTime() + (options.validityMs ?? talosClientCertificateValidityMs)),
     keyUsages: ['digitalSignature'],
     extendedKeyUsages: ['clientAuth'],

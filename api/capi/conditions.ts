@@ -27,6 +27,8 @@ export const ConditionType = {
   Deleting: 'Deleting',
   Paused: 'Paused',
   Blocked: 'Blocked',
+  /** The cluster's CAs are far from their end and its admin client certificates are being renewed. */
+  CertificatesValid: 'CertificatesValid',
 } as const;
 export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
 
@@ -60,6 +62,10 @@ export const ConditionReason = {
   NodeNotReady: 'NodeNotReady',
   /** The spec is valid and sent; the cluster workflow has not reported yet. */
   Pending: 'Pending',
+  /** A Talos or Kubernetes CA has less than a year left: an operator must rotate it. */
+  CertificateAuthorityExpiring: 'CertificateAuthorityExpiring',
+  /** The last renewal check of the talosconfig and admin kubeconfig failed; it is tried again within the hour. */
+  CertificateRenewalFailed: 'CertificateRenewalFailed',
   // The normal state of conditions that are True only while something happens (CAPI v1beta2's names).
   NotPaused: 'NotPaused',
   NotRollingOut: 'NotRollingOut',

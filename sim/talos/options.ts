@@ -59,4 +59,10 @@ export interface TalosSimOptions {
    * planes runs. Any other endpoint answers only at a shared IP (`vip`) a control plane holds.
    */
   readonly externalLoadBalancers?: readonly string[];
+  /**
+   * The time apid judges client certificates by and issues admin kubeconfigs at, in ms since the
+   * epoch (default: the wall clock). Tests with Temporal's time skipping pass the test server's
+   * time, which only ever runs ahead of the wall clock.
+   */
+  readonly clock?: () => number;
 }

@@ -90,6 +90,7 @@ export function startTalosSim(options: TalosSimOptions): Promise<TalosSim> {
     timing: { ...defaultTalosTiming, ...options.timing },
     scale,
     bootVersion: options.bootVersion ?? 'v1.11.5',
+    now: options.clock ?? Date.now,
     ms: (key: keyof TalosSimTiming) => ctx.timing[key] * scale,
     // Derived state is re-evaluated until it settles; a change made while evaluating loops once more.
     changed: () => {

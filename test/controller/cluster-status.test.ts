@@ -48,6 +48,30 @@ describe('clusterStatus', () => {
     });
   });
 
+  it('adds CertificatesValid once the workflow checked the credentials: True with their end dates, False (Warning) for an expiring CA', () => {
+    const report = {
+      checkedAt: '2034-01-01T00:00:00.000Z',
+      talosconfig: { notAfter: '2034-09-01T00:00:00.000Z', fingerprint: 'ab', renewed: true },
+      kubeconfig: { notAfter: '2034-09-02T00:00:00.000Z', fingerprint: 'cd', renewed: true },
+      authorities: [
+        { name: 'Talos API CA', notAfter: '2044-01-01T00:00:00.000Z', expiringSoon: false },
+        { name: 'Kubernetes CA', notAfter: '2034-06-01T00:00:00.000Z', expiringSoon: true },
+      ],
+      nextCheckAt: '2034-01-31T00:00:00.000Z',
+    };
+    const expiring = facts(idleProgress({ credentials: { report, nextCheckAt: report.nextCheckAt } }));
+    const { conditions: drafts } = clusterStatus(expiring, undefined);
+    expect(drafts.find((c) => c.type === 'CertificatesValid')).toMatchObject({ status: 'False', reason: 'CertificateAuthorityExpiring' });
+    expect(message(expiring, 'CertificatesValid')).toMatch(/^the Kubernetes CA expires on 2034-06-01: rotate it with .*talosctl rotate-ca/);
+    expect(withTransitionTimes(undefined, drafts, '2034-01-01T00:00:00Z').find((c) => c.type === 'CertificatesValid')?.severity).toBe(
+      'Warning',
+    );
+    const fine = { ...report, authorities: report.authorities.map((a) => ({ ...a, expiringSoon: false })) };
+    const valid = facts(idleProgress({ credentials: { report: fine, nextCheckAt: report.nextCheckAt } }));
+    expect(conditions(valid)['CertificatesValid']).toBe('True');
+    expect(message(valid, 'CertificatesValid')).toBe('talosconfig until 2034-09-01, kubeconfig until 2034-09-02; renewed when due');
+  });
+
   it('reports a provision in flight as Provisioning with its step', () => {
     const progress = idleProgress({
       phase: 'Running',

@@ -101,3 +101,38 @@ describe('newEntries', () => {
     expect(newEntries(previous, next)).toEqual(added);
   });
 });
+
+describe('certificate warnings', () => {
+  const check = (expiringSoon: boolean, problem?: string) => ({
+    report: {
+      checkedAt: '2034-01-01T00:00:00.000Z',
+      talosconfig: { notAfter: '2034-09-01T00:00:00.000Z', fingerprint: 'ab', renewed: false },
+      authorities: [{ name: 'Talos API CA', notAfter: '2034-10-01T00:00:00.000Z', expiringSoon }],
+      nextCheckAt: '2034-01-31T00:00:00.000Z',
+    },
+    ...(problem === undefined ? {} : { problem }),
+    nextCheckAt: '2034-01-31T00:00:00.000Z',
+  });
+
+  it('records one Warning when a CA is found expiring, with what to do, and none while it stays so', () => {
+    const before = idleProgress({ credentials: check(false) });
+    const after = idleProgress({ credentials: check(true) });
+    expect(progressEvents(before, after, demo)).toEqual([
+      {
+        type: 'Warning',
+        reason: 'CertificateAuthorityExpiring',
+        message: expect.stringContaining(
+          "the Talos API CA expires on 2034-10-01: rotate it with Talos' CA rotation procedure (talosctl rotate-ca",
+        ) as unknown,
+      },
+    ]);
+    expect(progressEvents(after, after, demo)).toEqual([]);
+  });
+
+  it('records a Warning when the renewal check starts failing', () => {
+    const failing = idleProgress({ credentials: check(false, 'renewing the talosconfig and kubeconfig failed: unreachable') });
+    expect(progressEvents(idleProgress({ credentials: check(false) }), failing, demo)).toEqual([
+      { type: 'Warning', reason: 'CertificateRenewalFailed', message: 'renewing the talosconfig and kubeconfig failed: unreachable' },
+    ]);
+  });
+});

@@ -32,7 +32,7 @@ export interface TalosStack {
 /** Starts the stack with test timing (scale 0.01). */
 export async function startTalosStack(
   label: string,
-  options: Partial<Pick<TalosSimOptions, 'workload' | 'bootVersion' | 'scale' | 'externalLoadBalancers'>> & {
+  options: Partial<Pick<TalosSimOptions, 'workload' | 'bootVersion' | 'scale' | 'externalLoadBalancers' | 'clock'>> & {
     timing?: Partial<TalosSimTiming>;
   } = {},
 ): Promise<TalosStack> {
@@ -119,6 +119,18 @@ export async function applyInMaintenance(
   return admin;
 }
 
+/** Bootstraps etcd through a control plane, then waits until the cluster's Kubernetes API answers. */
+export async function bootstrapUntilApiAvailable(stack: TalosStack, controlPlane: TestTalosClient): Promise<void> {
+  await eventually(() => controlPlane.unary('Bootstrap'));
+  await eventually(
+    () => {
+      expect(stack.talos.clusters()[0]?.apiAvailable).toBe(true);
+    },
+    150_000,
+    200,
+  );
+}
+
 /** os:admin clients by node address, closed together. */
 export class AdminClients {
   private readonly clients = new Map<string, TestTalosClient>();
@@ -189,9 +201,13 @@ export function withProviderId(config: string, providerId: string): string {
   return list.map((d) => d.toString()).join('---\n');
 }
 
-/** mTLS client credentials: the OS CA and a client certificate with these roles. */
-export async function clientCredentials(bundle: SecretsBundle, roles: readonly string[] = ['os:admin']): Promise<ChannelCredentials> {
-  const client = await issueTalosClientCertificate(bundle, { now: new Date(), roles });
+/** mTLS client credentials: the OS CA and a client certificate with these roles (valid for a year from `now`). */
+export async function clientCredentials(
+  bundle: SecretsBundle,
+  roles: readonly string[] = ['os:admin'],
+  now = new Date(),
+): Promise<ChannelCredentials> {
+  const client = await issueTalosClientCertificate(bundle, { now, roles });
   const key = client.key.replace(/ED25519 PRIVATE KEY/g, 'PRIVATE KEY');
   return credentials.createSsl(Buffer.from(bundle.certs.os.crt), Buffer.from(key), Buffer.from(client.crt));
 }

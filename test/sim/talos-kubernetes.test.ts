@@ -11,6 +11,7 @@ import type { SecretsBundle } from '../../activities/talos/secrets-bundle.ts';
 import {
   AdminClients,
   applyInMaintenance,
+  bootstrapUntilApiAvailable,
   createVm,
   eventually,
   failure,
@@ -66,14 +67,7 @@ async function configure(vm: typeof cp, type: 'controlplane' | 'worker'): Promis
 beforeAll(async () => {
   [stack, bundle] = await Promise.all([startTalosStack('kubernetes'), newBundle()]);
   await Promise.all([configure(cp, 'controlplane'), configure(w1, 'worker'), configure(w2, 'worker')]);
-  await eventually(() => admin(cp.address).unary('Bootstrap'));
-  await eventually(
-    () => {
-      expect(stack.talos.clusters()[0]?.apiAvailable).toBe(true);
-    },
-    150_000,
-    200,
-  );
+  await bootstrapUntilApiAvailable(stack, admin(cp.address));
 }, 180_000);
 afterAll(async () => {
   admins.closeAll();

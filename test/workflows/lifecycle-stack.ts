@@ -15,6 +15,7 @@ import { createSimKubeApiservers } from '../../embedded/servers/sim-kube-apiserv
 import { startTemporalDevServer } from '../../embedded/servers/temporal-dev-server.ts';
 import { makeTempDir } from '../../embedded/servers/temp-dir.ts';
 import { createTimeSkippingEnvironment } from '../harness/time-skipping.ts';
+import { TestServerClock } from '../harness/test-server-clock.ts';
 
 /** The running stack of one test file. */
 export interface LifecycleStack {
@@ -26,6 +27,8 @@ export interface LifecycleStack {
   readonly activities: ReturnType<typeof createLifecycleActivities>;
   /** Where the worker writes etcd snapshots. */
   readonly snapshotDir: string;
+  /** The test server's time, when the stack was asked to follow it (certificate dates). */
+  readonly clock?: TestServerClock;
   stop(): Promise<void>;
 }
 
@@ -40,8 +43,10 @@ export type LifecycleServer = 'time-skipping' | 'dev-server';
 export async function startLifecycleStack(
   label: string,
   server: LifecycleServer = 'time-skipping',
-  options: { readonly externalLoadBalancers?: readonly string[] } = {},
+  options: { readonly externalLoadBalancers?: readonly string[]; readonly followTestServerTime?: boolean } = {},
 ): Promise<LifecycleStack> {
+  // Time skipping moves only Temporal's time; certificates are then issued and judged by this clock.
+  const clock = options.followTestServerTime ? new TestServerClock() : undefined;
   const dir = makeTempDir(label);
   const stops: Array<() => Promise<void>> = [];
   const stop = async (): Promise<void> => {
@@ -64,6 +69,7 @@ export async function startLifecycleStack(
       seed: 5,
       // The load balancers a test declares: the sim plays them, as the user's own would forward.
       ...(options.externalLoadBalancers === undefined ? {} : { externalLoadBalancers: options.externalLoadBalancers }),
+      ...(clock ? { clock: clock.now } : {}),
     });
     stops.push(() => talos.stop());
     const env = server === 'time-skipping' ? await createTimeSkippingEnvironment() : await devServerEnvironment(stops);
@@ -74,6 +80,7 @@ export async function startLifecycleStack(
       managementCluster: management.kubeConfig,
       pollMs: 100,
       snapshotDir,
+      ...(clock ? { clock: clock.date } : {}),
     });
     const taskQueue = `lifecycle-${label}`;
     const worker = await Worker.create({
@@ -81,13 +88,14 @@ export async function startLifecycleStack(
       taskQueue,
       workflowsPath: fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)),
       activities,
+      ...(clock ? { interceptors: { activity: [clock.interceptor] } } : {}),
     });
     const running = worker.run();
     stops.push(async () => {
       worker.shutdown();
       await running;
     });
-    return { management, proxmox, talos, env, taskQueue, activities, snapshotDir, stop };
+    return { management, proxmox, talos, env, taskQueue, activities, snapshotDir, ...(clock ? { clock } : {}), stop };
   } catch (error) {
     await stop();
     throw error;

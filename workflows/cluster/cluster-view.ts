@@ -84,8 +84,9 @@ export class ClusterView {
       deleteRequested: this.state.deleting,
       desired,
     });
+    const credentials = this.state.credentials;
     const observation = this.observation;
-    if (!observation) return base;
+    if (!observation) return credentials ? { ...base, credentials } : base;
     return {
       ...base,
       observedAt: observation.at,
@@ -96,6 +97,7 @@ export class ClusterView {
           : { available: false, reason: 'InvalidSpec', message: 'the spec is not valid' },
       },
       healthChecks: this.health.map((h) => this.healthProgress(h)),
+      ...(credentials ? { credentials } : {}),
     };
   }
 

@@ -16,6 +16,8 @@ export interface TalosActivityDeps {
   readonly pollMs?: number;
   /** Where etcd snapshots taken before control-plane changes are kept (default `.capstan/etcd-snapshots`). */
   readonly snapshotDir?: string;
+  /** The time certificates are issued and judged at (default: the wall clock; tests follow the test server's time). */
+  readonly clock?: () => Date;
 }
 
 /** Which node of which cluster an activity talks to. */

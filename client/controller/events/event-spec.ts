@@ -25,4 +25,8 @@ export const EventReason = {
   /** A deleted Cluster's objects are held by finalizers of others; the Cluster waits for them. */
   WaitingForDescendants: 'WaitingForDescendants',
   WorkflowEnded: 'WorkflowEnded',
+  /** A Talos or Kubernetes CA has less than a year left. */
+  CertificateAuthorityExpiring: 'CertificateAuthorityExpiring',
+  /** A renewal check of the talosconfig and admin kubeconfig failed. */
+  CertificateRenewalFailed: 'CertificateRenewalFailed',
 } as const;

@@ -1,6 +1,7 @@
 import type { ClusterProgress } from '../../../api/cluster-messages.ts';
 import { EventReason, type EventSpec } from './event-spec.ts';
 import { blockedRemedy } from '../../../api/blocked-remedy.ts';
+import { certificatesCondition } from '../status/certificates-condition.ts';
 import type { ClusterRef } from '../../../api/cluster-ref.ts';
 
 type Recent = ClusterProgress['recent'][number];
@@ -37,6 +38,11 @@ export function progressEvents(previous: ClusterProgress | undefined, next: Clus
   }
   if (next.phase === 'Held' && next.held !== undefined && (previous.phase !== 'Held' || previous.held !== next.held)) {
     events.push({ type: 'Warning', reason: EventReason.OperationHeld, message: next.held });
+  }
+  // Once per new warning: a CA found expiring, or a renewal check that started failing.
+  const [was, is] = [certificatesCondition(previous.credentials, cluster), certificatesCondition(next.credentials, cluster)];
+  if (is?.status === 'False' && is.reason !== undefined && is.reason !== was?.reason) {
+    events.push({ type: 'Warning', reason: is.reason, message: is.message ?? is.reason });
   }
   return events;
 }

@@ -1,6 +1,7 @@
 import { ConditionReason, ConditionType, type Condition } from '../../../api/capi/conditions.ts';
 import type { ClusterStatus } from '../../../api/capi/cluster.ts';
 import { blockerOf, type ClusterFacts } from './cluster-facts.ts';
+import { certificatesCondition } from './certificates-condition.ts';
 import { isFalse, isTrue, type ConditionDraft } from './conditions.ts';
 import { operationStatus } from './operation-status.ts';
 import { describeStep, isMachineReady, machinesOf, oldestVersion, operationOf } from './progress-view.ts';
@@ -91,6 +92,8 @@ export function clusterStatus(facts: ClusterFacts, stored: ClusterStatus | undef
       ? isTrue(ConditionType.Blocked, blocker.reason, blocker.message)
       : isFalse(ConditionType.Blocked, ConditionReason.NotBlocked),
   );
+  const certificates = certificatesCondition(facts.progress?.credentials, facts);
+  if (certificates) conditions.push(certificates);
   conditions.unshift(
     readyCondition(facts, {
       available,

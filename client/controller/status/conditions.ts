@@ -15,6 +15,8 @@ const severities: Readonly<Record<string, Condition['severity']>> = {
   [ConditionReason.WorkflowEnded]: 'Error',
   [ConditionReason.Held]: 'Warning',
   [ConditionReason.ReferenceNotFound]: 'Warning',
+  [ConditionReason.CertificateAuthorityExpiring]: 'Warning',
+  [ConditionReason.CertificateRenewalFailed]: 'Warning',
 };
 
 /** Conditions longer than this are cut: a status is read in a terminal, and etcd objects have limits. */

@@ -29,6 +29,8 @@ export interface TalosContext {
   readonly scale: number;
   /** The talos version a VM boots from when nothing says otherwise. */
   readonly bootVersion: string;
+  /** The simulated time (ms since the epoch) certificates are judged by and issued at. */
+  now(): number;
   /** A scaled duration in real ms. */
   ms(key: keyof TalosSimTiming): number;
   /** Re-evaluates derived state (etcd quorum and joins, Kubernetes API, certificates) after any change. */

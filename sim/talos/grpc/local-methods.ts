@@ -83,10 +83,10 @@ export function createLocalMethods(): Readonly<Record<string, LocalMethod>> {
     Hostname: unary((_ctx, node) => hostnameReply(node)),
     Kubeconfig: {
       kind: 'stream',
-      run: async (_ctx, node) => {
+      run: async (ctx, node) => {
         requireControlPlane(node, 'kubeconfig');
         if (node.config === undefined) throw rpcError.unimplemented('kubeconfig is only available on control plane nodes');
-        return [await kubeconfigArchive(node.config)];
+        return [await kubeconfigArchive(node.config, ctx.now())];
       },
     },
     Reboot: unary((ctx, node) => ({ actorId: reboot(ctx, node) })),

@@ -9,6 +9,7 @@ import { hostnameOf } from '../core/state.ts';
 import type { SimNode } from '../core/state.ts';
 import { issueCertificate, selfSigned } from '../pki/issue-certificate.ts';
 import type { CertAndKey } from '../pki/issue-certificate.ts';
+import { expiredCertificate, outsideValidity } from './client-certificate.ts';
 import { createDispatcher } from './dispatch.ts';
 import type { IncomingCall } from './dispatch.ts';
 import { machineService } from './proto.ts';
@@ -80,6 +81,7 @@ export function createNodeNetwork(getContext: () => TalosContext): NodeNetwork &
     ): Promise<IncomingCall> => {
       if (node.epoch !== epoch) return Promise.reject(new TalosRpcError(status.UNAVAILABLE, 'connection closed: the node is going down'));
       const peer = call.getAuthContext().sslPeerCertificate;
+      if (peer !== undefined && outsideValidity(peer, ctx.now())) return Promise.reject(expiredCertificate());
       return Promise.resolve({
         method,
         request: call.request,

@@ -8,13 +8,16 @@ import { tarGz } from './tar-gz.ts';
 
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 
-/** The kubeconfig YAML, in the layout of Talos' pkg/kubeconfig template. */
-export async function adminKubeconfig(config: SimMachineConfig): Promise<string> {
+/**
+ * The kubeconfig YAML, in the layout of Talos' pkg/kubeconfig template. Every call issues a new
+ * client certificate valid for a year from `now` (`cluster.adminKubeconfig.certLifetime`'s default).
+ */
+export async function adminKubeconfig(config: SimMachineConfig, now: number): Promise<string> {
   const caKey = config.k8sCa.keyPem;
   if (caKey === undefined) throw rpcError.unimplemented('kubeconfig is only available on control plane nodes');
   const client = await issueCertificate(
     { certPem: config.k8sCa.certPem, keyPem: caKey },
-    { commonName: 'admin', organizations: ['system:masters'], usage: 'client' },
+    { commonName: 'admin', organizations: ['system:masters'], usage: 'client', issuedAt: now },
   );
   const name = config.clusterName ?? 'talos';
   const user = `admin@${name}`;
@@ -29,7 +32,7 @@ export async function adminKubeconfig(config: SimMachineConfig): Promise<string>
 }
 
 /** The bytes of the one common.Data message Kubeconfig streams. */
-export async function kubeconfigArchive(config: SimMachineConfig): Promise<Buffer> {
-  const yaml = await adminKubeconfig(config);
+export async function kubeconfigArchive(config: SimMachineConfig, now: number): Promise<Buffer> {
+  const yaml = await adminKubeconfig(config, now);
   return tarGz([{ name: 'kubeconfig', mode: 0o600, content: Buffer.from(yaml, 'utf8') }]);
 }

@@ -18,6 +18,8 @@ export interface LeafSpec {
   readonly ipAddresses?: readonly string[];
   readonly usage: 'server' | 'client' | 'both';
   readonly validityMs?: number;
+  /** When it is issued, ms since the epoch (default: now). */
+  readonly issuedAt?: number;
 }
 
 type Algorithm = 'ed25519' | 'ecdsa';
@@ -89,12 +91,14 @@ export async function issueCertificate(ca: { readonly certPem: string; readonly 
   );
   const caCert = new x509.X509Certificate(ca.certPem);
   const { keys, keyPem } = await newKeyPair(algorithm);
-  const now = Date.now();
+  const now = spec.issuedAt ?? Date.now();
   const certificate = await x509.X509CertificateGenerator.create({
     serialNumber: serial(),
     subject: name(spec),
     issuer: caCert.subjectName,
-    notBefore: new Date(now - skewMs),
+    // A simulated clock only runs ahead of the wall clock, and real servers (kube-apiserver) read
+    // the wall clock: a certificate that starts no later than the wall clock works there too.
+    notBefore: new Date(Math.min(now, Date.now()) - skewMs),
     notAfter: new Date(now + (spec.validityMs ?? yearMs)),
     signingAlgorithm: signParams[algorithm],
     publicKey: keys.publicKey,
