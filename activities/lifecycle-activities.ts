@@ -7,12 +7,17 @@ import { createObserveActivities } from './observe/observe-activities.ts';
 import { createPreflightActivities } from './preflight/preflight-activities.ts';
 import { createProxmoxActivities } from './proxmox/proxmox-activities.ts';
 import { ProxmoxClient, type ProxmoxConnection } from './proxmox/proxmox-client.ts';
+import { secretProxmoxClients } from './proxmox/proxmox-clients.ts';
 import { createClusterConfigActivities } from './talos/cluster-config-activities.ts';
 import { createTalosActivities } from './talos/talos-activities.ts';
 
 /** What the lifecycle activities talk to. */
 export interface LifecycleDeps {
-  readonly proxmox: ProxmoxConnection;
+  /**
+   * The worker's own Proxmox (PROXMOX_*): for clusters whose ProxmoxCluster names no credentials
+   * Secret. Others are built on the Proxmox their Secret names.
+   */
+  readonly proxmox?: ProxmoxConnection | undefined;
   /** The management cluster: the inventory (Machines, ProxmoxMachines, MachineSets), IP address claims and every cluster Secret live there. */
   readonly managementCluster: KubeConfig;
   /** How often long waits poll (tests shorten it). */
@@ -27,10 +32,10 @@ export interface LifecycleDeps {
 export function createLifecycleActivities(deps: LifecycleDeps) {
   const secrets = new KubernetesSecretStore(deps.managementCluster);
   const polling = deps.pollMs === undefined ? {} : { pollMs: deps.pollMs };
-  const proxmox = new ProxmoxClient(deps.proxmox);
+  const proxmox = secretProxmoxClients(deps.managementCluster, deps.proxmox && new ProxmoxClient(deps.proxmox));
   const clock = deps.clock === undefined ? {} : { clock: deps.clock };
   return {
-    ...createProxmoxActivities({ client: proxmox }),
+    ...createProxmoxActivities({ clients: proxmox }),
     ...createIpamActivities(deps.managementCluster),
     ...createInventoryActivities(deps.managementCluster),
     ...createObserveActivities({ proxmox, managementCluster: deps.managementCluster }),

@@ -109,9 +109,6 @@ export const DesiredMachineDeployment = z.object({
 });
 export type DesiredMachineDeployment = z.infer<typeof DesiredMachineDeployment>;
 
-/** A reference to a Secret in the cluster's namespace (never the secret itself). */
-export const SecretRef = z.object({ name: z.string().min(1) });
-
 /**
  * The normalized desired state of one cluster: the only input the lifecycle workflows accept.
  * The controller maps the CAPI-style objects onto it; secrets appear only as references.
@@ -131,7 +128,11 @@ export const DesiredCluster = z.object({
   proxmox: z.object({
     allowedNodes: z.array(z.string().min(1)).min(1),
     vmIdRange: VmIdRange.optional(),
-    credentialsRef: SecretRef.optional(),
+    /**
+     * The Secret with this cluster's Proxmox API token (CAPMOX's keys, see proxmox-credentials.ts);
+     * in the cluster's namespace unless named. Absent: the worker's own PROXMOX_* settings.
+     */
+    credentialsRef: z.object({ name: z.string().min(1), namespace: z.string().min(1).optional() }).optional(),
     /** The ProxmoxCluster's name, for messages. */
     source: z.string().min(1).optional(),
   }),

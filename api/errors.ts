@@ -15,6 +15,11 @@ export const ErrorType = {
   ProxmoxPermissionDenied: 'ProxmoxPermissionDenied',
   /** Proxmox's TLS certificate is not trusted (unknown CA, wrong host, expired): an operator must give the CA. */
   ProxmoxTlsUntrusted: 'ProxmoxTlsUntrusted',
+  /**
+   * A ProxmoxCluster's credentials Secret is missing, lacks a key or holds a malformed value, or the
+   * worker has no Proxmox settings for a cluster without one: an operator must fix the Secret.
+   */
+  ProxmoxCredentialsInvalid: 'ProxmoxCredentialsInvalid',
   /** The configured template VM does not exist or is not a template. */
   ProxmoxTemplateNotFound: 'ProxmoxTemplateNotFound',
   /** No allowed node has enough free memory: clears when capacity is freed. */
@@ -95,6 +100,7 @@ export const nonRetryableErrorTypes: readonly ErrorType[] = [
   ErrorType.ProxmoxInvalidRequest,
   ErrorType.ProxmoxPermissionDenied,
   ErrorType.ProxmoxTlsUntrusted,
+  ErrorType.ProxmoxCredentialsInvalid,
   ErrorType.ProxmoxTemplateNotFound,
   ErrorType.ProxmoxVmNotOwned,
   ErrorType.InvalidIpPool,

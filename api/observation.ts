@@ -1,8 +1,10 @@
 // What one observation of a cluster saw: the intent recorded in the management cluster (Machine,
 // ProxmoxMachine, MachineSet objects) next to what Proxmox, Talos, etcd and the workload cluster
 // answered. Every plan starts from one; whatever a workflow remembers is only a cache of it.
+import type { ClusterRef } from './cluster-ref.ts';
 import type { MachineRole } from './observed-cluster.ts';
 import type { StaticAddress } from './proxmox.ts';
+import { proxmoxCredentialsOf, type ProxmoxCredentialsRef } from './proxmox-credentials.ts';
 
 /** A Kubernetes condition status. */
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
@@ -80,6 +82,17 @@ export interface MachineObservation {
 /** A VM carrying this cluster's owner marker that no Machine claims. */
 export interface StrayVm extends VmObservation {
   readonly name: string;
+}
+
+/** What an observation is asked for: the cluster, and the Proxmox credentials Secret its ProxmoxCluster names (none: the worker's own). */
+export interface ObserveClusterInput extends ClusterRef {
+  readonly proxmoxCredentials?: ProxmoxCredentialsRef;
+}
+
+/** The observation input of a desired cluster: the Secret by name only, never its token. */
+export function observeClusterInput(desired: ClusterRef & Parameters<typeof proxmoxCredentialsOf>[0]): ObserveClusterInput {
+  const proxmoxCredentials = proxmoxCredentialsOf(desired);
+  return { namespace: desired.namespace, name: desired.name, ...(proxmoxCredentials ? { proxmoxCredentials } : {}) };
 }
 
 /** Everything one observation of a cluster saw. */

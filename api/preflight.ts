@@ -1,3 +1,4 @@
+import type { ProxmoxCredentialsRef } from './proxmox-credentials.ts';
 import type { MachineConfigInput } from './talos/machine-config-input.ts';
 
 /**
@@ -28,6 +29,8 @@ export interface PreflightGroup {
 export interface PreflightInput {
   /** `ProxmoxCluster default/demo`. */
   readonly proxmoxObject: string;
+  /** The ProxmoxCluster's credentials Secret (none: the worker's own Proxmox). */
+  readonly credentials?: ProxmoxCredentialsRef;
   readonly allowedNodes: readonly string[];
   readonly groups: readonly PreflightGroup[];
 }

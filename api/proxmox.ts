@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ProxmoxCredentialsRef } from './proxmox-credentials.ts';
 
 /** VMIDs Capstan may give its VMs; each machine starts probing at its own hashed slot. */
 export const VmIdRange = z
@@ -35,6 +36,8 @@ export const MachineVmSpec = z.object({
   address: StaticAddress,
   vmIdRange: VmIdRange.default({ start: 10_000, end: 99_999 }),
   tags: z.array(z.string().regex(/^[a-z0-9_][a-z0-9_\-+.]*$/)).default([]),
+  /** The cluster's Proxmox credentials Secret; absent: the worker's own Proxmox. */
+  credentials: ProxmoxCredentialsRef.optional(),
 });
 export type MachineVmSpec = z.infer<typeof MachineVmSpec>;
 export type MachineVmSpecInput = z.input<typeof MachineVmSpec>;

@@ -6,6 +6,7 @@ import type { DesiredCluster, DrainTimeoutAction, MachineShape, TalosPatches } f
 import type { CreateMachineInput, DeleteMachineInput, MachineToCreate } from '../api/machine-operations.ts';
 import type { MachineRole, ObservedMachine } from '../api/observed-cluster.ts';
 import type { StaticAddress } from '../api/proxmox.ts';
+import { proxmoxCredentialsOf } from '../api/proxmox-credentials.ts';
 import { talosInstallerImage } from '../api/talos/installer-image.ts';
 import type { MachineConfigInput } from '../api/talos/machine-config-input.ts';
 import { shapeHash } from './shape-hash.ts';
@@ -48,6 +49,7 @@ export function createMachineInput(desired: DesiredCluster, machine: MachineToCr
   const spec = machineSpecOf(desired, machine);
   const cluster = { namespace: desired.namespace, name: desired.name };
   const deployment = machine.deployment === undefined ? {} : { deployment: machine.deployment };
+  const credentials = proxmoxCredentialsOf(desired);
   const vm = {
     templateVmid: spec.shape.templateVmid,
     allowedNodes: desired.proxmox.allowedNodes,
@@ -59,6 +61,8 @@ export function createMachineInput(desired: DesiredCluster, machine: MachineToCr
     bridge: spec.shape.bridge,
     ...(spec.shape.vlan === undefined ? {} : { vlan: spec.shape.vlan }),
     ...(desired.proxmox.vmIdRange === undefined ? {} : { vmIdRange: desired.proxmox.vmIdRange }),
+    // Only the Secret's name: the activities read the token from it when they run.
+    ...(credentials ? { credentials } : {}),
   };
   return {
     cluster,

@@ -4,6 +4,7 @@ import type { DesiredCluster, GroupSources } from '../api/desired-cluster.ts';
 import { formatIpv4 } from '../api/ipv4.ts';
 import { poolAddresses } from '../api/ipv4-pool.ts';
 import type { PreflightGroup, PreflightInput } from '../api/preflight.ts';
+import { proxmoxCredentialsOf } from '../api/proxmox-credentials.ts';
 import type { MachineToCreate } from '../api/machine-operations.ts';
 import { createMachineInput, machineConfig } from './machine-spec.ts';
 
@@ -87,8 +88,10 @@ export function preflightInput(desired: DesiredCluster, cloning: Cloning, endpoi
     return result;
   };
   const sample = (suffix: string): string => boundedName(desired.name, `-${suffix}-preflight`);
+  const credentials = proxmoxCredentialsOf(desired);
   return {
     proxmoxObject: `ProxmoxCluster ${namespace}/${desired.proxmox.source ?? desired.network.poolName}`,
+    ...(credentials ? { credentials } : {}),
     allowedNodes: desired.proxmox.allowedNodes,
     groups: [
       group(

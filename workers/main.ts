@@ -10,8 +10,10 @@ async function main(): Promise<void> {
   const settings = temporalSettingsFromEnv();
   const managementCluster = new KubeConfig();
   managementCluster.loadFromDefault(); // KUBECONFIG, ~/.kube/config, or in-cluster
+  const proxmox = proxmoxSettingsFromEnv();
+  if (!proxmox) console.log('no PROXMOX_* settings: this worker serves only clusters whose ProxmoxCluster has a spec.credentialsRef');
   const activities = createLifecycleActivities({
-    proxmox: proxmoxSettingsFromEnv(),
+    proxmox,
     managementCluster,
     ...(process.env['CAPSTAN_SNAPSHOT_DIR'] ? { snapshotDir: process.env['CAPSTAN_SNAPSHOT_DIR'] } : {}),
   });

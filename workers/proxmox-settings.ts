@@ -6,11 +6,14 @@ import type { ProxmoxConnection } from '../activities/proxmox/proxmox-client.ts'
  * Reads PROXMOX_URL, PROXMOX_TOKEN_ID and PROXMOX_TOKEN_SECRET (or PROXMOX_TOKEN_SECRET_FILE,
  * e.g. a mounted Secret), PROXMOX_CA_FILE and PROXMOX_INSECURE_SKIP_TLS_VERIFY, naming whatever
  * is missing or wrong. The server's certificate is verified unless the user explicitly asks not to.
+ * None of them set: undefined, a worker that serves only clusters whose ProxmoxCluster names a
+ * credentials Secret.
  */
-export function proxmoxSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ProxmoxConnection {
+export function proxmoxSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ProxmoxConnection | undefined {
   const url = env['PROXMOX_URL'];
   const tokenId = env['PROXMOX_TOKEN_ID'];
   const secretFile = env['PROXMOX_TOKEN_SECRET_FILE'];
+  if (!url && !tokenId && !secretFile && !env['PROXMOX_TOKEN_SECRET']) return undefined;
   const tokenSecret = env['PROXMOX_TOKEN_SECRET'] ?? (secretFile ? readFileSync(secretFile, 'utf8').trim() : undefined);
   const missing = [
     url ? undefined : 'PROXMOX_URL (e.g. https://pve.example.lan:8006/api2/json)',
@@ -29,6 +32,7 @@ export function proxmoxSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Pr
     tokenSecret,
     ...(caFile ? { caPem: readCaFile(caFile) } : {}),
     ...(insecureSkipTlsVerify(env['PROXMOX_INSECURE_SKIP_TLS_VERIFY']) ? { insecureSkipTlsVerify: true } : {}),
+    tokenSource: "the worker's PROXMOX_TOKEN_ID and PROXMOX_TOKEN_SECRET",
   };
 }
 

@@ -1,5 +1,4 @@
-import type { ClusterRef } from '../../api/cluster-ref.ts';
-import type { ClusterObservation } from '../../api/observation.ts';
+import type { ClusterObservation, ObserveClusterInput } from '../../api/observation.ts';
 import { ObjectStore } from '../inventory/objects.ts';
 import { observeCluster, type ObserverDeps } from './observe-cluster.ts';
 
@@ -14,8 +13,9 @@ export function createObserveActivities(deps: ObserverDeps) {
      * One observation of the cluster (heartbeating): its Machines, ProxmoxMachines and MachineSets,
      * its VMs, addresses, Talos versions, etcd members and Nodes; records what it saw on the
      * objects' status (only what changed). Fails (retryably) only when Proxmox or the management
-     * cluster cannot be read; Talos, etcd or the workload API not answering are reported.
+     * cluster cannot be read (or the cluster's Proxmox credentials Secret is unusable, for good);
+     * Talos, etcd or the workload API not answering are reported.
      */
-    observeCluster: (cluster: ClusterRef): Promise<ClusterObservation> => observeCluster(deps, store, cluster),
+    observeCluster: (input: ObserveClusterInput): Promise<ClusterObservation> => observeCluster(deps, store, input),
   };
 }

@@ -9,13 +9,13 @@ import { machineSetNameLabel } from '../../api/capi/machine-set.ts';
 import { clusterKey, type ClusterRef } from '../../api/cluster-ref.ts';
 import { kubeconfigSecret, machineConfigSecret, secretsBundleSecret, talosconfigSecret } from '../../api/cluster-secrets.ts';
 import { InventoryAnnotation } from '../../api/inventory.ts';
-import type { ClusterObservation, EtcdMemberObservation, MachineObservation } from '../../api/observation.ts';
+import type { ClusterObservation, EtcdMemberObservation, MachineObservation, ObserveClusterInput } from '../../api/observation.ts';
 import type { StaticAddress } from '../../api/proxmox.ts';
 import { isNotFound } from '../../runtime/kubernetes-api-errors.ts';
 import { machineConditions, stampConditions } from '../../plan/machine-conditions.ts';
 import type { KubeObject, ObjectStore } from '../inventory/objects.ts';
 import { classifyKubernetesError } from '../kubernetes/kubernetes-errors.ts';
-import type { ProxmoxClient } from '../proxmox/proxmox-client.ts';
+import type { ProxmoxClients } from '../proxmox/proxmox-clients.ts';
 import type { TalosCredentials } from '../talos/machine-api/credentials.ts';
 import { parseTalosconfig } from '../talos/machine-api/talosconfig-credentials.ts';
 import { readClusterVms } from './cluster-vms.ts';
@@ -36,7 +36,8 @@ import { endpointClaimName } from '../../api/ipam.ts';
 
 /** What the observer talks to, and how patient it is with what may not answer. */
 export interface ObserverDeps {
-  readonly proxmox: ProxmoxClient;
+  /** The cluster's Proxmox: its credentials Secret's, or the worker's own. */
+  readonly proxmox: ProxmoxClients;
   readonly managementCluster: KubeConfig;
   /** Per Talos call (default 3 s): a node that takes longer counts as not answering. */
   readonly talosTimeoutMs?: number;
@@ -59,7 +60,8 @@ interface ClusterSecrets {
 }
 
 /** Observes the cluster (heartbeating while it works) and records what it saw; see the file comment. */
-export async function observeCluster(deps: ObserverDeps, store: ObjectStore, cluster: ClusterRef): Promise<ClusterObservation> {
+export async function observeCluster(deps: ObserverDeps, store: ObjectStore, input: ObserveClusterInput): Promise<ClusterObservation> {
+  const cluster: ClusterRef = { namespace: input.namespace, name: input.name };
   const context = Context.current();
   const beat = (step: string) => {
     context.heartbeat({ step });
@@ -85,7 +87,8 @@ export async function observeCluster(deps: ObserverDeps, store: ObjectStore, clu
     const vmid = pmByName.get(m.metadata.name)?.spec?.['virtualMachineID'];
     return { name: m.metadata.name, ...(typeof vmid === 'number' ? { recordedVmid: vmid } : {}) };
   });
-  const vms = await readClusterVms(deps.proxmox, clusterKey(cluster), claims);
+  const proxmox = await deps.proxmox.forCluster(input.proxmoxCredentials);
+  const vms = await readClusterVms(proxmox, clusterKey(cluster), claims);
 
   beat('asking Talos');
   const options = { deadlineMs: deps.talosTimeoutMs ?? 3000, signal: context.cancellationSignal };

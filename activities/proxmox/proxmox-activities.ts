@@ -7,33 +7,43 @@ import { configureVm } from './configure-vm.ts';
 import { destroyVm } from './destroy-vm.ts';
 import { ensureVm, type EnsuredVm } from './ensure-vm.ts';
 import type { ProxmoxClient } from './proxmox-client.ts';
+import type { ProxmoxClients } from './proxmox-clients.ts';
 import { startVm } from './start-vm.ts';
 import { waitForVmAddress } from './wait-for-address.ts';
 
 /** What the Proxmox activities are built from; tests pass a client of the simulator. */
 export interface ProxmoxActivityDeps {
-  readonly client: ProxmoxClient;
+  /** Each machine's VM is built on its cluster's Proxmox (the spec's credentials Secret). */
+  readonly clients: ProxmoxClients;
   /** Clones running at once per storage within this worker (default 2). */
   readonly clonesPerStorage?: number;
 }
 
 /** The Proxmox activities for one machine's VM, each idempotent and safe to run concurrently. */
 export function createProxmoxActivities(deps: ProxmoxActivityDeps) {
-  const { client } = deps;
   const limiter = new CloneLimiter(deps.clonesPerStorage ?? 2);
+  // The spec, and the client of the Proxmox its cluster names.
+  const target = async (input: MachineVmSpecInput): Promise<[ProxmoxClient, MachineVmSpec]> => {
+    const spec = parse(input);
+    return [await deps.clients.forCluster(spec.credentials), spec];
+  };
   return {
     /** Picks an allowed node with enough free memory. */
-    proxmoxChooseNode: (spec: MachineVmSpecInput): Promise<string> => chooseNode(client, parse(spec)),
+    proxmoxChooseNode: async (spec: MachineVmSpecInput): Promise<string> => chooseNode(...(await target(spec))),
     /** Finds or clones the machine's VM, tagged for its cluster; returns where it is and its providerID (`proxmox://<smbios uuid>`). */
-    proxmoxEnsureVm: (spec: MachineVmSpecInput, node: string): Promise<EnsuredVm> => ensureVm(client, limiter, parse(spec), node),
+    proxmoxEnsureVm: async (spec: MachineVmSpecInput, node: string): Promise<EnsuredVm> => {
+      const [client, parsed] = await target(spec);
+      return ensureVm(client, limiter, parsed, node);
+    },
     /** Sets cores, memory, network, static address, tags and disk size. */
-    proxmoxConfigureVm: (spec: MachineVmSpecInput, ref: VmRef): Promise<VmRef> => configureVm(client, parse(spec), ref),
+    proxmoxConfigureVm: async (spec: MachineVmSpecInput, ref: VmRef): Promise<VmRef> => configureVm(...(await target(spec)), ref),
     /** Powers the VM on. */
-    proxmoxStartVm: (spec: MachineVmSpecInput, ref: VmRef): Promise<VmRef> => startVm(client, parse(spec), ref),
+    proxmoxStartVm: async (spec: MachineVmSpecInput, ref: VmRef): Promise<VmRef> => startVm(...(await target(spec)), ref),
     /** Waits until the guest reports its static address. */
-    proxmoxWaitForAddress: (spec: MachineVmSpecInput, ref: VmRef): Promise<string> => waitForVmAddress(client, parse(spec), ref),
+    proxmoxWaitForAddress: async (spec: MachineVmSpecInput, ref: VmRef): Promise<string> => waitForVmAddress(...(await target(spec)), ref),
     /** Stops and destroys the VM if it is still the machine's. */
-    proxmoxDestroyVm: (spec: MachineVmSpecInput, ref: VmRef | undefined): Promise<DestroyResult> => destroyVm(client, parse(spec), ref),
+    proxmoxDestroyVm: async (spec: MachineVmSpecInput, ref: VmRef | undefined): Promise<DestroyResult> =>
+      destroyVm(...(await target(spec)), ref),
   };
 }
 

@@ -7,9 +7,13 @@ export class ProxmoxApiError extends Error {
     readonly reason: string,
     /** Per-parameter messages of a 400 "Parameter verification failed." */
     readonly paramErrors: Readonly<Record<string, string>> = {},
+    /** What the operator should look at, e.g. where a refused token came from. */
+    hint?: string,
   ) {
     const details = Object.entries(paramErrors).map(([param, text]) => `${param}: ${text.trim()}`);
-    super(`${method} ${path}: ${status} ${reason}${details.length > 0 ? ` (${details.join('; ')})` : ''}`);
+    super(
+      `${method} ${path}: ${status} ${reason}${details.length > 0 ? ` (${details.join('; ')})` : ''}${hint === undefined ? '' : ` — ${hint}`}`,
+    );
     this.name = 'ProxmoxApiError';
   }
 

@@ -14,6 +14,8 @@ export interface ProxmoxConnection {
   /** Skips certificate verification: only for labs, and only when asked for explicitly. Off by default. */
   readonly insecureSkipTlsVerify?: boolean;
   readonly requestTimeoutMs?: number;
+  /** Where the token came from (`Secret default/pve keys token and secret`): a refused token names it. */
+  readonly tokenSource?: string;
 }
 
 /** Query or body parameters; booleans go on the wire as 1/0 like every PVE client does. */
@@ -96,7 +98,9 @@ export class ProxmoxClient {
     const text = await response.text();
     const body = parseJson(text);
     if (!response.ok) {
-      throw new ProxmoxApiError(method, path, response.status, reasonOf(response.statusText, body), paramErrorsOf(body));
+      const refused = (response.status === 401 || response.status === 403) && this.connection.tokenSource !== undefined;
+      const hint = refused ? `the API token from ${this.connection.tokenSource} was refused: check it there` : undefined;
+      throw new ProxmoxApiError(method, path, response.status, reasonOf(response.statusText, body), paramErrorsOf(body), hint);
     }
     const data = body && typeof body === 'object' && 'data' in body ? body.data : undefined;
     const parsed = schema.safeParse(data);

@@ -32,7 +32,11 @@ export const ProxmoxClusterSpec = z.object({
   dnsServers: z.array(z.string().min(1)).min(1),
   /** CAPMOX's clusterctl-generation helper; unsupported. */
   cloneSpec: z.looseObject({}).optional(),
-  /** The Secret holding the Proxmox API token (`url`, `token`, `secret`), in the cluster's namespace. */
+  /**
+   * The Secret holding this cluster's Proxmox API token, with CAPMOX's keys (`url`, `token`,
+   * `secret`, optional `root_ca` and `insecure`); in the ProxmoxCluster's namespace unless
+   * `namespace` is set. Without it, the worker's own PROXMOX_* settings are used.
+   */
   credentialsRef: z.object({ name: z.string().min(1), namespace: z.string().optional() }).optional(),
   externalManagedControlPlane: z.boolean().optional(),
 });

@@ -52,6 +52,10 @@ export interface ProxmoxSim {
   migrate(vmid: number, node: string): void;
   /** Changes durations from now on. */
   setTiming(timing: Partial<SimTiming>): void;
+  /** Accepts another API token from now on (as creating one under Datacenter → API Tokens). */
+  addToken(token: { readonly id: string; readonly secret: string }): void;
+  /** Refuses a token from now on (as removing it): its requests get PVE's 401. */
+  revokeToken(id: string): void;
   /** Stops serving, cancels timers and writes the state file. Running tasks resume on the next start. */
   stop(): Promise<void>;
 }
@@ -150,6 +154,15 @@ export async function startProxmoxSim(options: ProxmoxSimOptions = {}): Promise<
     },
     setTiming: (timing) => {
       ctx.timing = { ...ctx.timing, ...timing };
+    },
+    addToken: (added) => {
+      if (state.tokens.some((t) => t.id === added.id)) throw new Error(`proxmox sim: token ${added.id} exists already`);
+      state.tokens.push({ id: added.id, secret: added.secret });
+      ctx.changed();
+    },
+    revokeToken: (id) => {
+      state.tokens = state.tokens.filter((t) => t.id !== id);
+      ctx.changed();
     },
     stop: async () => {
       if (stopped) return;

@@ -21,16 +21,16 @@ const base = {
 describe('proxmoxSettingsFromEnv', () => {
   it('verifies the certificate unless told otherwise', () => {
     const settings = proxmoxSettingsFromEnv(base);
-    expect(settings.insecureSkipTlsVerify).toBeUndefined();
-    expect(settings.caPem).toBeUndefined();
+    expect(settings?.insecureSkipTlsVerify).toBeUndefined();
+    expect(settings?.caPem).toBeUndefined();
   });
 
   it.each(['true', '1', 'TRUE'])('skips verification on PROXMOX_INSECURE_SKIP_TLS_VERIFY=%s', (value) => {
-    expect(proxmoxSettingsFromEnv({ ...base, PROXMOX_INSECURE_SKIP_TLS_VERIFY: value }).insecureSkipTlsVerify).toBe(true);
+    expect(proxmoxSettingsFromEnv({ ...base, PROXMOX_INSECURE_SKIP_TLS_VERIFY: value })?.insecureSkipTlsVerify).toBe(true);
   });
 
   it.each(['false', '0', ''])('verifies on PROXMOX_INSECURE_SKIP_TLS_VERIFY=%s', (value) => {
-    expect(proxmoxSettingsFromEnv({ ...base, PROXMOX_INSECURE_SKIP_TLS_VERIFY: value }).insecureSkipTlsVerify).toBeUndefined();
+    expect(proxmoxSettingsFromEnv({ ...base, PROXMOX_INSECURE_SKIP_TLS_VERIFY: value })?.insecureSkipTlsVerify).toBeUndefined();
   });
 
   it('refuses an unclear PROXMOX_INSECURE_SKIP_TLS_VERIFY rather than guess', () => {
@@ -50,7 +50,7 @@ describe('proxmoxSettingsFromEnv', () => {
     try {
       const caFile = join(dir.path, 'pve-root-ca.pem');
       writeFileSync(caFile, sim.caPem);
-      expect(proxmoxSettingsFromEnv({ ...base, PROXMOX_CA_FILE: caFile }).caPem).toBe(sim.caPem);
+      expect(proxmoxSettingsFromEnv({ ...base, PROXMOX_CA_FILE: caFile })?.caPem).toBe(sim.caPem);
     } finally {
       await sim.stop();
     }

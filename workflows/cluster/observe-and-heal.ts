@@ -2,7 +2,7 @@ import { ActivityFailure } from '@temporalio/workflow';
 import type { StrayVmRef } from '../../api/cluster-plan.ts';
 import type { ClusterWorkflowState } from '../../api/cluster-workflow-state.ts';
 import type { DesiredCluster } from '../../api/desired-cluster.ts';
-import type { ClusterObservation } from '../../api/observation.ts';
+import { observeClusterInput, type ClusterObservation } from '../../api/observation.ts';
 import { evaluateHealthChecks } from '../../plan/health-checks.ts';
 import { planRemediation } from '../../plan/remediation.ts';
 import { calls } from '../activity-profiles.ts';
@@ -29,7 +29,7 @@ export async function observeAndHeal(
   const ref = { namespace: state.namespace, name: state.name };
   let observation: ClusterObservation;
   try {
-    observation = await calls.observeCluster(ref);
+    observation = await calls.observeCluster(desired ? observeClusterInput(desired) : ref);
   } catch (error) {
     if (!(error instanceof ActivityFailure)) throw error;
     view.refusal = `observing the cluster failed (${error.cause?.message ?? error.message}); nothing is planned until an observation succeeds`;

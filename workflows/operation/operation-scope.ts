@@ -1,7 +1,7 @@
 import { uuid4, workflowInfo } from '@temporalio/workflow';
 import type { ClusterRef } from '../../api/cluster-ref.ts';
 import type { DesiredCluster } from '../../api/desired-cluster.ts';
-import type { ClusterObservation } from '../../api/observation.ts';
+import { observeClusterInput, type ClusterObservation } from '../../api/observation.ts';
 import { observedCluster } from '../../plan/observed-cluster.ts';
 import { calls } from '../activity-profiles.ts';
 import type { ClusterState } from './cluster-state.ts';
@@ -25,7 +25,7 @@ export function clusterRef(desired: Pick<DesiredCluster, 'namespace' | 'name'>):
  * there now. An observation that keeps failing (Proxmox unreachable) blocks the operation like any step.
  */
 export async function observeAgain(scope: OperationScope): Promise<ClusterObservation> {
-  const observation = await scope.run.step('observe the cluster', () => calls.observeCluster(clusterRef(scope.desired)), {
+  const observation = await scope.run.step('observe the cluster', () => calls.observeCluster(observeClusterInput(scope.desired)), {
     counted: false,
   });
   scope.state.replace(observedCluster(observation));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { poolAddresses } from '../../ipv4-pool.ts';
 import type { DesiredClusterInput } from '../../desired-cluster.ts';
+import type { ProxmoxCredentialsRef } from '../../proxmox-credentials.ts';
 import type { Cluster } from '../cluster.ts';
 import type { ApiEndpoint } from '../meta.ts';
 import type { ProxmoxCluster } from '../proxmox-cluster.ts';
@@ -37,7 +38,7 @@ const clusterUnsupported: readonly UnsupportedField[] = [
 ];
 
 /** The parts of DesiredCluster that come from the Cluster and its ProxmoxCluster. */
-export type ClusterInfrastructure = Pick<DesiredClusterInput, 'network'> & { readonly credentialsRef?: { readonly name: string } };
+export type ClusterInfrastructure = Pick<DesiredClusterInput, 'network'> & { readonly credentialsRef?: ProxmoxCredentialsRef };
 
 const chosen = (endpoint: ApiEndpoint | undefined): ApiEndpoint | undefined => (endpoint && endpoint.host !== '' ? endpoint : undefined);
 
@@ -146,23 +147,9 @@ export function clusterInfrastructure(
     if (!isIpv4(server)) error(proxmoxKey, `spec.dnsServers[${index}]`, `must be an IPv4 address, not ${server}: machines are IPv4-only`);
   });
 
+  // CAPMOX reads the Secret from the ProxmoxCluster's namespace unless the reference names another (an empty one counts as none).
   const credentials = proxmox.spec.credentialsRef;
-  if (credentials?.namespace !== undefined && credentials.namespace !== proxmoxKey.namespace) {
-    error(
-      proxmoxKey,
-      'spec.credentialsRef.namespace',
-      `must be the cluster's namespace ${proxmoxKey.namespace}: Capstan reads the Proxmox token from there`,
-    );
-  }
-  if (credentials) {
-    // Reported rather than silently ignored: per-cluster tokens are not wired to the worker yet.
-    log.warnings.push({
-      object: proxmoxKey,
-      path: 'spec.credentialsRef',
-      message: "is not used yet: every cluster is built with the worker's own Proxmox token (PROXMOX_TOKEN_ID / PROXMOX_TOKEN_SECRET)",
-    });
-  }
-
+  const credentialsRef = credentials && { name: credentials.name, namespace: credentials.namespace || proxmoxKey.namespace };
   if (log.errors.length > errorsBefore || !pool) return undefined;
   return {
     network: {
@@ -185,6 +172,6 @@ export function clusterInfrastructure(
       ...(podSubnets ? { podSubnets } : {}),
       ...(serviceSubnets ? { serviceSubnets } : {}),
     },
-    ...(credentials ? { credentialsRef: { name: credentials.name } } : {}),
+    ...(credentialsRef ? { credentialsRef } : {}),
   };
 }

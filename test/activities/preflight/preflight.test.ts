@@ -6,6 +6,7 @@ import { DesiredCluster } from '../../../api/desired-cluster.ts';
 import { describePreflightProblem, type PreflightInput } from '../../../api/preflight.ts';
 import { createPreflightActivities } from '../../../activities/preflight/preflight-activities.ts';
 import { placementProblems, type ListedVm, type NodeCapacity } from '../../../activities/proxmox/placement-preflight.ts';
+import { oneProxmoxClient } from '../../../activities/proxmox/proxmox-clients.ts';
 import { ProxmoxClient } from '../../../activities/proxmox/proxmox-client.ts';
 import { patchProblems } from '../../../activities/talos/patches-preflight.ts';
 import { preflightFor } from '../../../plan/preflight-input.ts';
@@ -137,7 +138,9 @@ describe('clusterPreflight against the Proxmox simulator', () => {
   beforeAll(async () => {
     sim = await startProxmoxSim({ scale: 0.002, seed: 11 });
     activities = createPreflightActivities({
-      proxmox: new ProxmoxClient({ baseUrl: sim.url, tokenId: sim.token.id, tokenSecret: sim.token.secret, caPem: sim.caPem }),
+      proxmox: oneProxmoxClient(
+        new ProxmoxClient({ baseUrl: sim.url, tokenId: sim.token.id, tokenSecret: sim.token.secret, caPem: sim.caPem }),
+      ),
     });
   });
   afterAll(async () => {

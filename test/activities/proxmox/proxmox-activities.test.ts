@@ -5,6 +5,7 @@ import { ErrorType } from '../../../api/errors.ts';
 import type { MachineVmSpecInput, VmRef } from '../../../api/proxmox.ts';
 import { createProxmoxActivities } from '../../../activities/proxmox/proxmox-activities.ts';
 import { ProxmoxClient } from '../../../activities/proxmox/proxmox-client.ts';
+import { oneProxmoxClient } from '../../../activities/proxmox/proxmox-clients.ts';
 import { clusterTag } from '../../../activities/proxmox/vm-identity.ts';
 import { defaultTiming, startProxmoxSim, type ProxmoxSim } from '../../../sim/proxmox/index.ts';
 
@@ -14,7 +15,9 @@ let activities: ReturnType<typeof createProxmoxActivities>;
 beforeAll(async () => {
   sim = await startProxmoxSim({ scale: 0.002, seed: 7 });
   activities = createProxmoxActivities({
-    client: new ProxmoxClient({ baseUrl: sim.url, tokenId: sim.token.id, tokenSecret: sim.token.secret, caPem: sim.caPem }),
+    clients: oneProxmoxClient(
+      new ProxmoxClient({ baseUrl: sim.url, tokenId: sim.token.id, tokenSecret: sim.token.secret, caPem: sim.caPem }),
+    ),
   });
 });
 afterAll(async () => {
@@ -151,7 +154,9 @@ describe('Proxmox activities against the simulator', () => {
 
   it('refuses a wrong token as a permanent permission failure', async () => {
     const wrong = createProxmoxActivities({
-      client: new ProxmoxClient({ baseUrl: sim.url, tokenId: sim.token.id, tokenSecret: 'not-the-secret', caPem: sim.caPem }),
+      clients: oneProxmoxClient(
+        new ProxmoxClient({ baseUrl: sim.url, tokenId: sim.token.id, tokenSecret: 'not-the-secret', caPem: sim.caPem }),
+      ),
     });
     await expect(run(wrong.proxmoxChooseNode, machine())).rejects.toMatchObject({
       type: ErrorType.ProxmoxPermissionDenied,
@@ -197,7 +202,9 @@ describe('Proxmox activities against the simulator', () => {
 
   it('never runs more clones at once on one storage than allowed', async () => {
     const limited = createProxmoxActivities({
-      client: new ProxmoxClient({ baseUrl: sim.url, tokenId: sim.token.id, tokenSecret: sim.token.secret, caPem: sim.caPem }),
+      clients: oneProxmoxClient(
+        new ProxmoxClient({ baseUrl: sim.url, tokenId: sim.token.id, tokenSecret: sim.token.secret, caPem: sim.caPem }),
+      ),
       clonesPerStorage: 2,
     });
     const specs = [machine(), machine(), machine(), machine(), machine()];

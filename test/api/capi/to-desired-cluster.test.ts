@@ -10,14 +10,11 @@ function map(documents: readonly Manifest[], cluster = demo): MappingResult {
   return toDesiredCluster(cluster, objectsFromManifests(documents));
 }
 
-const credentialsWarning =
-  "ProxmoxCluster default/demo spec.credentialsRef: is not used yet: every cluster is built with the worker's own Proxmox token (PROXMOX_TOKEN_ID / PROXMOX_TOKEN_SECRET)";
-
-/** The mapping and its warnings, less the credentialsRef one the realistic fixture always earns (tested on its own). */
+/** The mapping and its warnings. */
 function mapped(documents: readonly Manifest[], cluster = demo): { desired: DesiredCluster; warnings: string[] } {
   const result = map(documents, cluster);
   if (!result.ok) throw new Error(`expected a mapping, got:\n${result.errors.map(describeIssue).join('\n')}`);
-  return { desired: result.desired, warnings: result.warnings.map(describeIssue).filter((w) => w !== credentialsWarning) };
+  return { desired: result.desired, warnings: result.warnings.map(describeIssue) };
 }
 
 function errorsOf(documents: readonly Manifest[], cluster = demo): string[] {
@@ -42,9 +39,14 @@ const workerPatches = {
 };
 
 describe('toDesiredCluster', () => {
-  it('reports a credentialsRef it does not act on instead of ignoring it silently', () => {
+  it("passes the ProxmoxCluster's credentialsRef on without a warning, in the ProxmoxCluster's namespace unless it names another (as CAPMOX)", () => {
     const result = map(demoManifests());
-    expect(result.warnings.map(describeIssue)).toEqual([credentialsWarning]);
+    expect(result.warnings.map(describeIssue)).toEqual([]);
+    const documents = demoManifests();
+    at(manifest(documents, 'ProxmoxCluster', 'demo'), 'spec').credentialsRef = { name: 'pve', namespace: 'capmox-system' };
+    expect(mapped(documents).desired.proxmox.credentialsRef).toEqual({ name: 'pve', namespace: 'capmox-system' });
+    at(manifest(documents, 'ProxmoxCluster', 'demo'), 'spec').credentialsRef = { name: 'pve', namespace: '' };
+    expect(mapped(documents).desired.proxmox.credentialsRef).toEqual({ name: 'pve', namespace: 'default' });
   });
 
   it("maps a realistic CAPI + Talos + Proxmox cluster onto the workflows' input", () => {
@@ -108,7 +110,7 @@ describe('toDesiredCluster', () => {
       proxmox: {
         allowedNodes: ['pve1', 'pve2', 'pve3'],
         vmIdRange: { start: 1000, end: 1999 },
-        credentialsRef: { name: 'demo-proxmox-credentials' },
+        credentialsRef: { name: 'demo-proxmox-credentials', namespace: 'default' },
         source: 'demo',
       },
       network: {
@@ -555,13 +557,6 @@ describe('toDesiredCluster refuses what it cannot build, naming the object and f
         clusterSpec(d).controlPlaneEndpoint = { host: '10.10.10.6', port: 6443 };
       },
       "Cluster default/demo spec.controlPlaneEndpoint: 10.10.10.6:6443 differs from ProxmoxCluster demo's 10.10.10.5:6443; set it on one of them, or the same on both",
-    ],
-    [
-      'credentials from another namespace',
-      (d) => {
-        proxmox(d).credentialsRef = { name: 'pve', namespace: 'capmox-system' };
-      },
-      "ProxmoxCluster default/demo spec.credentialsRef.namespace: must be the cluster's namespace default: Capstan reads the Proxmox token from there",
     ],
     [
       'no node to place VMs on',
