@@ -3,6 +3,9 @@
 // and Talos simulators. Apply → Ready; patch the version → chained upgrade; scale; template
 // change → rolling update; a manifest the mapping refuses → InvalidSpec and no workflow; a
 // controller that dies mid-operation → its successor starts nothing twice; delete → nothing left.
+// One worker builds both clusters, each on the simulated Proxmox VE its ProxmoxCluster's
+// credentialsRef Secret names (the worker's own token reaches neither): lambda's token is rotated
+// mid-life, and sigma waits, naming its missing Secret, until the Secret is created.
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +15,9 @@ import type { Controller } from '../../client/controller/index.ts';
 import { at, manifest } from '../api/capi/manifests.ts';
 import { conditionOf, messageOf, type StoredObject } from '../../embedded/controller-stack/capi-objects.ts';
 import { eventually } from '../../embedded/servers/eventually.ts';
-import { startFullStack, type FullStack } from '../harness/full-stack.ts';
+import { startFullStack, type FullStack, type SimulatedSite } from '../harness/full-stack.ts';
+import type { ProxmoxSim } from '../../sim/proxmox/index.ts';
+import { assertHistoryClean } from '../harness/history-hygiene.ts';
 import { invariantViolations, type AvailabilityRule } from '../harness/invariants.ts';
 import { renamedTemplate, simClusterManifests } from './sim-cluster-manifests.ts';
 
@@ -21,13 +26,37 @@ const ns = 'e2e';
 const lambda = 'lambda';
 /** The cluster that starts out invalid, and whose provision outlives a controller. */
 const sigma = 'sigma';
-const lambdaManifests = simClusterManifests(lambda, 92, { controlPlanes: 3, workers: 2 });
-const sigmaManifests = simClusterManifests(sigma, 93, { controlPlanes: 1, workers: 1 });
+const lambdaManifests = simClusterManifests(lambda, 92, { controlPlanes: 3, workers: 2, credentialsSecret: `${lambda}-proxmox` });
+const sigmaManifests = simClusterManifests(sigma, 93, { controlPlanes: 1, workers: 1, credentialsSecret: `${sigma}-proxmox` });
+// sigma looks again every 5 s, so a Secret created after its cluster is seen soon.
+at(manifest(sigmaManifests, 'Cluster', sigma), 'metadata').annotations = { 'capstan.dev/observe-interval': '5s' };
+/** lambda's own API tokens on the worker's Proxmox VE: the first, and the one it is rotated to. */
+const lambdaTokens = [
+  { id: 'lambda@pve!capstan', secret: '0b0c7a4e-9d1f-4a57-9a53-1a2b3c4d5e01' },
+  { id: 'lambda@pve!capstan-rotated', secret: '0b0c7a4e-9d1f-4a57-9a53-1a2b3c4d5e02' },
+] as const;
 
 let stack: FullStack;
 let controller: Controller;
+let second: SimulatedSite;
+
+/** A credentials Secret as CAPMOX users write it: `url` (the host, no API path), `token`, `secret`. */
+async function writeCredentials(name: string, proxmox: ProxmoxSim, token: { readonly id: string; readonly secret: string }): Promise<void> {
+  const core = stack.management.kubeConfig.makeApiClient(CoreV1Api);
+  const body = {
+    metadata: { name, namespace: ns },
+    stringData: { url: proxmox.url.replace(/\/api2\/json$/, ''), token: token.id, secret: token.secret },
+  };
+  if (await stack.objects.secret(ns, name)) await core.replaceNamespacedSecret({ name, namespace: ns, body });
+  else await core.createNamespacedSecret({ namespace: ns, body });
+}
+
 beforeAll(async () => {
-  stack = await startFullStack('mgmt-plane');
+  stack = await startFullStack('mgmt-plane', { secondProxmox: true });
+  second = stack.second!;
+  stack.proxmox.addToken(lambdaTokens[0]);
+  await stack.objects.apply(ns, []); // creates the namespace, for the Secret
+  await writeCredentials(`${lambda}-proxmox`, stack.proxmox, lambdaTokens[0]);
   controller = await stack.startController({ identity: 'replica-1' });
   await eventually(() => {
     expect(controller.leading).toBe(true);
@@ -66,14 +95,27 @@ const machinesOf = async (cluster: string): Promise<StoredObject[]> =>
 const workersOf = async (cluster: string): Promise<StoredObject[]> =>
   (await machinesOf(cluster)).filter((m) => m.metadata.labels?.['cluster.x-k8s.io/deployment-name'] !== undefined);
 const names = (objects: readonly { metadata: { name: string } }[]): string[] => objects.map((o) => o.metadata.name).sort();
-const vmsOf = (cluster: string) => stack.proxmox.vms().filter((vm) => vm.name?.startsWith(`${cluster}-`));
-const lastTalosEvent = (): number => stack.talos.events.list().at(-1)?.seq ?? 0;
+/** Where the cluster's Secret points: lambda to the worker's own Proxmox VE, sigma to the second. */
+const siteOf = (cluster: string): SimulatedSite => (cluster === sigma ? second : stack);
+const vmsOn = (site: SimulatedSite, cluster: string) => site.proxmox.vms().filter((vm) => vm.name?.startsWith(`${cluster}-`));
+const vmsOf = (cluster: string) => vmsOn(siteOf(cluster), cluster);
+const lastTalosEvent = (site: SimulatedSite = stack): number => site.talos.events.list().at(-1)?.seq ?? 0;
+/** The API tokens that cloned VMs on a Proxmox VE (PVE writes the caller into each task's UPID). */
+const cloneUsers = (site: SimulatedSite): string[] => [
+  ...new Set(
+    site.proxmox.events
+      .list({ type: 'task.started' })
+      .filter((e) => e.upid?.includes(':qmclone:'))
+      .map((e) => e.upid?.split(':')[7] ?? ''),
+  ),
+];
 
 function violations(
   cluster: string,
   scope: { availability?: readonly AvailabilityRule[]; deletedAfterTalosEvent?: number } = {},
 ): string[] {
-  return invariantViolations(stack.proxmox.events.list(), stack.talos.events.list(), { cluster, ...scope });
+  const site = siteOf(cluster);
+  return invariantViolations(site.proxmox.events.list(), site.talos.events.list(), { cluster, ...scope });
 }
 
 /** Every Machine of the cluster is Running at these versions, as `kubectl get machines -o wide` shows them. */
@@ -111,7 +153,7 @@ describe('the management plane on the real stack', { timeout: 600_000 }, () => {
     const cluster = await eventually(
       async () => {
         const c = await get('Cluster', lambda);
-        expect(conditionOf(c, 'Ready')).toBe('True');
+        expect(conditionOf(c, 'Ready'), messageOf(c, 'Ready')).toBe('True');
         expect(c?.status).toMatchObject({ phase: 'Provisioned', version: 'v1.33.4', infrastructureReady: true, controlPlaneReady: true });
         return c!;
       },
@@ -161,6 +203,9 @@ describe('the management plane on the real stack', { timeout: 600_000 }, () => {
     expect((await stack.objects.events(ns, 'Cluster', lambda)).filter((e) => e.includes('ClusterWorkflowStarted'))).toEqual([
       `Normal ClusterWorkflowStarted: started cluster/${ns}/${lambda} with generation 1`,
     ]);
+    // Built with the token of lambda's Secret, not the worker's own.
+    expect(cloneUsers(stack)).toEqual([lambdaTokens[0].id]);
+    expect(vmsOn(second, lambda)).toEqual([]);
     expect(violations(lambda)).toEqual([]);
   });
 
@@ -203,7 +248,11 @@ describe('the management plane on the real stack', { timeout: 600_000 }, () => {
     expect(violations(lambda, { availability: [{ deployment: `${lambda}-md-0`, minReady: 2, afterTalosEvent: before }] })).toEqual([]);
   });
 
-  it("scales the workers when the MachineDeployment's replicas are patched, up and down", async () => {
+  it("scales the workers when the MachineDeployment's replicas are patched, up and down, with the token its Secret was rotated to", async () => {
+    // The operator rotates lambda's token: a new one in Proxmox, then in the Secret, the old one revoked. The worker runs on.
+    stack.proxmox.addToken(lambdaTokens[1]);
+    await writeCredentials(`${lambda}-proxmox`, stack.proxmox, lambdaTokens[1]);
+    stack.proxmox.revokeToken(lambdaTokens[0].id);
     const before = names(await workersOf(lambda));
     await stack.objects.patch('MachineDeployment', ns, `${lambda}-md-0`, { spec: { replicas: 3 } });
     await settled(lambda, 3);
@@ -229,6 +278,13 @@ describe('the management plane on the real stack', { timeout: 600_000 }, () => {
       `scale ${lambda}-md-0 2 → 3: Succeeded`,
       `scale ${lambda}-md-0 3 → 1: Succeeded`,
     ]);
+    expect(cloneUsers(stack)).toEqual([lambdaTokens[0].id, lambdaTokens[1].id]);
+    // Only the Secret's name travelled through the workflows, never a token.
+    await assertHistoryClean(
+      stack.client,
+      clusterWorkflowId(ns, lambda),
+      lambdaTokens.map((t) => t.secret),
+    );
     await eventually(
       async () => {
         const workers = await workersOf(lambda);
@@ -305,6 +361,22 @@ describe('the management plane on the real stack', { timeout: 600_000 }, () => {
     expect(vmsOf(sigma)).toEqual([]);
 
     await stack.objects.apply(ns, [manifest(sigmaManifests, 'MachineDeployment', `${sigma}-md-0`)]);
+    // The manifests are fine now, but the Secret its ProxmoxCluster names is not there yet: the
+    // cluster waits, saying which Secret to create, and builds nothing.
+    const missing = `Secret ${ns}/${sigma}-proxmox (the ProxmoxCluster's spec.credentialsRef) does not exist`;
+    await eventually(
+      async () => {
+        expect(messageOf(await get('Cluster', sigma), 'Ready')).toContain(missing);
+        expect(
+          (await stack.objects.events(ns, 'Cluster', sigma)).some((e) => e.startsWith('Warning OperationHeld') && e.includes(missing)),
+        ).toBe(true);
+      },
+      60_000,
+      250,
+    );
+    expect(vmsOf(sigma)).toEqual([]);
+
+    await writeCredentials(`${sigma}-proxmox`, second.proxmox, second.proxmox.token);
     await eventually(
       async () => {
         expect((await progressOf(sigma)).operation?.kind).toBe('provision');
@@ -346,13 +418,17 @@ describe('the management plane on the real stack', { timeout: 600_000 }, () => {
     );
     expect((await stack.objects.events(ns, 'Cluster', sigma)).filter((e) => e.includes('ClusterWorkflowStarted'))).toHaveLength(1);
     expect(names(vmsOf(sigma).map((vm) => ({ metadata: { name: vm.name ?? '' } })))).toEqual(names(await machinesOf(sigma)));
+    // On the Proxmox VE its Secret names, and nowhere else.
+    expect(vmsOn(stack, sigma)).toEqual([]);
+    expect(cloneUsers(second)).toEqual([second.proxmox.token.id]);
+    await assertHistoryClean(stack.client, clusterWorkflowId(ns, sigma), [second.proxmox.token.secret]);
     // The new leader re-sent lambda's unchanged desired state: the workflow ran nothing for it.
     expect((await progressOf(lambda)).operations).toBe(lambdaOperations);
     expect(violations(sigma)).toEqual([]);
   });
 
   it('deletes: the workflows remove every VM, the finalizers go, the Clusters and their Machines and Secrets are gone', async () => {
-    const before = lastTalosEvent();
+    const before: Record<string, number> = { [lambda]: lastTalosEvent(stack), [sigma]: lastTalosEvent(second) };
     // `kubectl delete -f` of both files: every object at once.
     for (const [cluster, documents] of [
       [lambda, lambdaManifests],
@@ -381,7 +457,7 @@ describe('the management plane on the real stack', { timeout: 600_000 }, () => {
       expect(await stack.objects.events(ns, 'Cluster', cluster)).toContain(
         'Normal ClusterDeleted: the cluster workflow deleted the cluster; finalizer removed',
       );
-      expect(violations(cluster, { deletedAfterTalosEvent: before })).toEqual([]);
+      expect(violations(cluster, { deletedAfterTalosEvent: before[cluster] })).toEqual([]);
     }
   });
 });

@@ -9,6 +9,8 @@ export interface SimClusterOptions {
   readonly workers?: number;
   readonly kubernetes?: string;
   readonly talos?: string;
+  /** The Secret with the cluster's Proxmox token (`spec.credentialsRef`); none: the worker's own token. */
+  readonly credentialsSecret?: string;
 }
 
 /**
@@ -18,7 +20,7 @@ export interface SimClusterOptions {
  * The Cluster comes last, as in a file applied with `kubectl apply -f`.
  */
 export function simClusterManifests(name: string, net: number, options: SimClusterOptions = {}): Manifest[] {
-  const { controlPlanes = 1, workers = 2, kubernetes = 'v1.33.4', talos = 'v1.10.7' } = options;
+  const { controlPlanes = 1, workers = 2, kubernetes = 'v1.33.4', talos = 'v1.10.7', credentialsSecret } = options;
   const documents = demoManifests().filter((d) => d.metadata.name !== 'demo-md-1');
   for (const document of documents) {
     document.metadata = { ...document.metadata, name: document.metadata.name.replace(/^demo/, name) };
@@ -30,13 +32,13 @@ export function simClusterManifests(name: string, net: number, options: SimClust
   at(cluster, 'spec.controlPlaneRef')['name'] = `${name}-control-plane`;
   at(cluster, 'spec.infrastructureRef')['name'] = name;
 
-  // The simulators' addresses; the endpoint is reserved inside the pool. No credentialsRef: the
-  // worker holds the simulator's token.
+  // The simulators' addresses; the endpoint is reserved inside the pool.
   const proxmox = at(manifest(documents, 'ProxmoxCluster', name), 'spec');
   proxmox['controlPlaneEndpoint'] = { host: `127.0.${net}.10`, port: 6443 };
   proxmox['dnsServers'] = [`127.0.${net}.1`];
   proxmox['ipv4Config'] = { addresses: [`127.0.${net}.10-127.0.${net}.40`], prefix: 24, gateway: `127.0.${net}.1` };
-  delete proxmox['credentialsRef'];
+  if (credentialsSecret === undefined) delete proxmox['credentialsRef'];
+  else proxmox['credentialsRef'] = { name: credentialsSecret };
 
   for (const template of [`${name}-control-plane`, `${name}-workers`]) {
     const spec = at(manifest(documents, 'ProxmoxMachineTemplate', template), 'spec.template.spec');

@@ -24,14 +24,28 @@ export interface FullStackOptions {
   /** Talos simulator time scale (default 0.01). */
   readonly talosScale?: number;
   readonly seed?: number;
+  /**
+   * Also starts a second Proxmox VE (its own token) with its own Talos nodes, which the worker
+   * knows nothing of: clusters reach it only through a credentials Secret.
+   */
+  readonly secondProxmox?: boolean;
+}
+
+/** One simulated Proxmox VE and the Talos nodes of its VMs. */
+export interface SimulatedSite {
+  readonly proxmox: ProxmoxSim;
+  readonly talos: TalosSim;
 }
 
 /** The running stack. */
 export interface FullStack {
   readonly temporal: TemporalDevServer;
   readonly management: ManagementCluster;
+  /** The Proxmox VE of the worker's own settings (PROXMOX_* in production). */
   readonly proxmox: ProxmoxSim;
   readonly talos: TalosSim;
+  /** With `secondProxmox`. */
+  readonly second?: SimulatedSite;
   readonly client: Client;
   /** The worker's task queue (unique per stack); controllers start cluster workflows on it. */
   readonly taskQueue: string;
@@ -71,14 +85,24 @@ export async function startFullStack(label: string, options: FullStackOptions = 
     stops.push(() => proxmox.stop());
     const kube = createSimKubeApiservers({ dataDir: `${dir.path}/sim-kube` });
     stops.push(() => kube.stop());
-    const talos = await startTalosSim({
-      proxmox,
-      startKubeApiserver: kube.start,
-      dataDir: `${dir.path}/talos`,
-      scale: options.talosScale ?? 0.01,
-      seed,
-    });
-    stops.push(() => talos.stop());
+    const startSite = async (proxmox: ProxmoxSim, name: string): Promise<SimulatedSite> => {
+      const talos = await startTalosSim({
+        proxmox,
+        startKubeApiserver: kube.start,
+        dataDir: `${dir.path}/${name}`,
+        scale: options.talosScale ?? 0.01,
+        seed,
+      });
+      stops.push(() => talos.stop());
+      return { proxmox, talos };
+    };
+    const { talos } = await startSite(proxmox, 'talos');
+    let second: SimulatedSite | undefined;
+    if (options.secondProxmox) {
+      const other = await startProxmoxSim({ scale: options.proxmoxScale ?? 0.005, seed: seed + 1 });
+      stops.push(() => other.stop());
+      second = await startSite(other, 'talos-2');
+    }
 
     const taskQueue = `${label}-${randomUUID()}`;
     const connection = await NativeConnection.connect({ address: temporal.address });
@@ -111,6 +135,7 @@ export async function startFullStack(label: string, options: FullStackOptions = 
       management,
       proxmox,
       talos,
+      ...(second ? { second } : {}),
       client,
       taskQueue,
       objects: capiObjects(management.kubeConfig),
