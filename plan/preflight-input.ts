@@ -64,12 +64,7 @@ export function preflightInput(desired: DesiredCluster, cloning: Cloning, endpoi
     ...(desired.network.ipv4Pool.gateway ? { gateway: desired.network.ipv4Pool.gateway } : {}),
     dns: desired.network.ipv4Pool.dnsServers,
   };
-  const group = (
-    machine: MachineToCreate,
-    sources: GroupSources | undefined,
-    kind: string,
-    patchesPath: string,
-  ) => {
+  const group = (machine: MachineToCreate, sources: GroupSources | undefined, kind: string, patchesPath: string) => {
     const input = createMachineInput(desired, machine, endpoint);
     const named = (what: string, name: string | undefined): string =>
       name ? `${what} ${namespace}/${name}` : `the ${what} of ${machine.name}`;
