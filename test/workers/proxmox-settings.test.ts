@@ -1,5 +1,5 @@
-// The worker's Proxmox settings: HTTPS only, the CA file checked at start, verification skipped
-// only on an explicit yes.
+// The worker's Proxmox settings: optional (clusters may name their own Secret), HTTPS only, the CA
+// file checked at start, verification skipped only on an explicit yes.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,6 +19,20 @@ const base = {
 };
 
 describe('proxmoxSettingsFromEnv', () => {
+  it('are optional: a worker without PROXMOX_* serves only clusters with a credentials Secret', () => {
+    expect(proxmoxSettingsFromEnv({})).toBeUndefined();
+  });
+
+  it('name what is missing when only some are set', () => {
+    expect(() => proxmoxSettingsFromEnv({ PROXMOX_URL: base.PROXMOX_URL })).toThrow(
+      'Proxmox settings missing: PROXMOX_TOKEN_ID (USER@REALM!TOKENID), PROXMOX_TOKEN_SECRET or PROXMOX_TOKEN_SECRET_FILE',
+    );
+  });
+
+  it('say where a refused token came from', () => {
+    expect(proxmoxSettingsFromEnv(base)?.tokenSource).toBe("the worker's PROXMOX_TOKEN_ID and PROXMOX_TOKEN_SECRET");
+  });
+
   it('verifies the certificate unless told otherwise', () => {
     const settings = proxmoxSettingsFromEnv(base);
     expect(settings?.insecureSkipTlsVerify).toBeUndefined();
