@@ -4,8 +4,9 @@ import { ProxmoxCredentialsKey as Key, type ProxmoxCredentialsRef } from '../../
 import { failure } from '../failure.ts';
 import type { ProxmoxConnection } from './proxmox-client.ts';
 
-// CAPMOX's true-ish values of `insecure` (pkg/scope/cluster.go); anything else verifies.
+// CAPMOX's true-ish values of `insecure` (pkg/scope/cluster.go); anything unclear is refused rather than guessed.
 const trueish = ['1', 'on', 'true', 'yes', 'y'];
+const falseish = ['', '0', 'off', 'false', 'no', 'n'];
 const tokenIdPattern = /^[^@\s]+@[^!\s]+![^=\s]+$/;
 
 /** `Secret default/pve`: how messages name the credentials Secret. */
@@ -39,7 +40,7 @@ export function connectionFromSecret(ref: ProxmoxCredentialsRef, data: Readonly<
   const baseUrl = url === undefined ? undefined : apiBaseUrl(url);
   if (url !== undefined && baseUrl === undefined)
     problems.push(
-      `key "${Key.url}" is not an http(s) URL (${url}): set it to the Proxmox VE API's address, e.g. https://pve.example.lan:8006`,
+      `key "${Key.url}" is not an https:// URL (${url}): set it to the Proxmox VE API's address, e.g. https://pve.example.lan:8006`,
     );
   if (tokenId !== undefined && !tokenIdPattern.test(tokenId))
     problems.push(`key "${Key.token}" is not an API token id (${tokenId}): set it to USER@REALM!TOKENID, e.g. capstan@pve!capstan`);
@@ -50,7 +51,9 @@ export function connectionFromSecret(ref: ProxmoxCredentialsRef, data: Readonly<
     problems.push(
       `key "${Key.rootCa}" is not a PEM certificate: set it to the CA that signed Proxmox VE's certificate (-----BEGIN CERTIFICATE----- …)`,
     );
-  const insecure = read(Key.insecure);
+  const insecure = read(Key.insecure)?.toLowerCase();
+  if (insecure !== undefined && !trueish.includes(insecure) && !falseish.includes(insecure))
+    problems.push(`key "${Key.insecure}" is neither true nor false (${insecure}): remove it to verify Proxmox VE's certificate`);
 
   if (problems.length > 0 || baseUrl === undefined || tokenId === undefined || tokenSecret === undefined) {
     throw failure(
@@ -63,12 +66,15 @@ export function connectionFromSecret(ref: ProxmoxCredentialsRef, data: Readonly<
     tokenId,
     tokenSecret,
     ...(caPem === undefined ? {} : { caPem }),
-    ...(insecure !== undefined && trueish.includes(insecure.toLowerCase()) ? { insecureSkipTlsVerify: true } : {}),
+    ...(insecure !== undefined && trueish.includes(insecure) ? { insecureSkipTlsVerify: true } : {}),
     tokenSource: `${describeCredentials(ref)} (keys "${Key.token}" and "${Key.secret}")`,
+    trustRemedy:
+      `Put the CA that signed it under key "${Key.rootCa}" of ${describeCredentials(ref)} (on Proxmox VE it is ` +
+      `/etc/pve/pve-root-ca.pem, unless the node uses a certificate of your own CA); or, for a lab only, set its key "${Key.insecure}" to "true".`,
   };
 }
 
-// CAPMOX joins api2/json to the address; an address that already ends with it is taken as it is.
+// CAPMOX joins api2/json to the address; an address that already ends with it is taken as it is. HTTPS only.
 function apiBaseUrl(text: string): string | undefined {
   let url: URL;
   try {
@@ -76,7 +82,8 @@ function apiBaseUrl(text: string): string | undefined {
   } catch {
     return undefined;
   }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search !== '' || url.hash !== '') return undefined;
+  // pveproxy answers plain HTTP only with a redirect; following it would first send the token in the clear.
+  if (url.protocol !== 'https:' || url.search !== '' || url.hash !== '') return undefined;
   const base = url.toString().replace(/\/+$/, '');
   return base.endsWith('/api2/json') ? base : `${base}/api2/json`;
 }

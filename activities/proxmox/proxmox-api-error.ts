@@ -73,12 +73,15 @@ export class ProxmoxTlsError extends Error {
     readonly origin: string,
     readonly code: string,
     cause: Error,
+    /** Where the CA of this connection is given, when it came from elsewhere than the worker's settings. */
+    remedy?: string,
   ) {
     super(
       `${method} ${path}: the TLS certificate of ${origin} is not trusted (${code}: ${cause.message}). ` +
-        'Give Capstan the CA that signed it: PROXMOX_CA_FILE for the worker, or the CA in the ProxmoxCluster’s ' +
-        'credentials Secret (on Proxmox VE it is /etc/pve/pve-root-ca.pem, unless the node uses a certificate of ' +
-        'your own CA); or, for a lab only, skip verification with PROXMOX_INSECURE_SKIP_TLS_VERIFY=true.',
+        (remedy ??
+          'Give Capstan the CA that signed it: PROXMOX_CA_FILE for the worker, or the CA in the ProxmoxCluster’s ' +
+            'credentials Secret (on Proxmox VE it is /etc/pve/pve-root-ca.pem, unless the node uses a certificate of ' +
+            'your own CA); or, for a lab only, skip verification with PROXMOX_INSECURE_SKIP_TLS_VERIFY=true.'),
       { cause },
     );
     this.name = 'ProxmoxTlsError';

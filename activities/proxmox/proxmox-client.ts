@@ -16,6 +16,8 @@ export interface ProxmoxConnection {
   readonly requestTimeoutMs?: number;
   /** Where the token came from (`Secret default/pve keys token and secret`): a refused token names it. */
   readonly tokenSource?: string;
+  /** Where this connection's CA is given, told when PVE's certificate is not trusted (default: the worker's settings). */
+  readonly trustRemedy?: string;
 }
 
 /** Query or body parameters; booleans go on the wire as 1/0 like every PVE client does. */
@@ -92,7 +94,8 @@ export class ProxmoxClient {
       });
     } catch (error) {
       const untrusted = untrustedCertificateCause(error);
-      if (untrusted !== undefined) throw new ProxmoxTlsError(method, path, new URL(this.baseUrl).origin, untrusted.code, untrusted);
+      if (untrusted !== undefined)
+        throw new ProxmoxTlsError(method, path, new URL(this.baseUrl).origin, untrusted.code, untrusted, this.connection.trustRemedy);
       throw new ProxmoxNetworkError(method, path, error);
     }
     const text = await response.text();

@@ -40,12 +40,12 @@ let stack: FullStack;
 let controller: Controller;
 let second: SimulatedSite;
 
-/** A credentials Secret as CAPMOX users write it: `url` (the host, no API path), `token`, `secret`. */
+/** A credentials Secret as CAPMOX users write it: `url` (the host, no API path), `token`, `secret`, and the Proxmox VE's own CA in `root_ca`. */
 async function writeCredentials(name: string, proxmox: ProxmoxSim, token: { readonly id: string; readonly secret: string }): Promise<void> {
   const core = stack.management.kubeConfig.makeApiClient(CoreV1Api);
   const body = {
     metadata: { name, namespace: ns },
-    stringData: { url: proxmox.url.replace(/\/api2\/json$/, ''), token: token.id, secret: token.secret },
+    stringData: { url: proxmox.url.replace(/\/api2\/json$/, ''), token: token.id, secret: token.secret, root_ca: proxmox.caPem },
   };
   if (await stack.objects.secret(ns, name)) await core.replaceNamespacedSecret({ name, namespace: ns, body });
   else await core.createNamespacedSecret({ namespace: ns, body });

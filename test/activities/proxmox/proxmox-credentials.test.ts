@@ -56,11 +56,12 @@ beforeAll(async () => {
     startProxmoxSim({ scale: 0.002, seed: 22, tokens: [tokenA] }),
     startProxmoxSim({ scale: 0.002, seed: 23, tokens: [tokenB] }),
   ]);
-  await writeSecret('pve-a', { url: hostOf(simA), token: tokenA.id, secret: tokenA.secret });
+  // Each Secret carries its Proxmox VE's own CA, as /etc/pve/pve-root-ca.pem would be copied.
+  await writeSecret('pve-a', { url: hostOf(simA), token: tokenA.id, secret: tokenA.secret, root_ca: simA.caPem });
   // A URL that already names the API path is taken as it is.
-  await writeSecret('pve-b', { url: simB.url, token: tokenB.id, secret: tokenB.secret });
+  await writeSecret('pve-b', { url: simB.url, token: tokenB.id, secret: tokenB.secret, root_ca: simB.caPem });
   activities = createLifecycleActivities({
-    proxmox: { baseUrl: own.url, tokenId: own.token.id, tokenSecret: own.token.secret },
+    proxmox: { baseUrl: own.url, tokenId: own.token.id, tokenSecret: own.token.secret, caPem: own.caPem },
     managementCluster: management.kubeConfig,
     pollMs: 50,
     snapshotDir: `${dir.path}/snapshots`,
@@ -133,7 +134,7 @@ describe('one worker, several Proxmox VE clusters', () => {
     await clone(machine('alpha', ref('pve-a')));
     // The operator makes a second token, puts it in the Secret, and removes the first.
     simA.addToken(tokenA2);
-    await writeSecret('pve-a', { url: hostOf(simA), token: tokenA2.id, secret: tokenA2.secret });
+    await writeSecret('pve-a', { url: hostOf(simA), token: tokenA2.id, secret: tokenA2.secret, root_ca: simA.caPem });
     simA.revokeToken(tokenA.id);
 
     const after = machine('alpha', ref('pve-a'));
@@ -146,7 +147,7 @@ describe('one worker, several Proxmox VE clusters', () => {
     const clients = secretProxmoxClients(management.kubeConfig, undefined);
     const first = await clients.forCluster(ref('pve-b'));
     expect(await clients.forCluster(ref('pve-b'))).toBe(first);
-    await writeSecret('pve-b', { url: simB.url, token: tokenB.id, secret: tokenB.secret, root_ca: '' });
+    await writeSecret('pve-b', { url: simB.url, token: tokenB.id, secret: tokenB.secret, root_ca: simB.caPem, insecure: 'false' });
     expect(await clients.forCluster(ref('pve-b'))).not.toBe(first);
   });
 
@@ -178,22 +179,40 @@ describe('a credentials Secret that cannot be used', () => {
   });
 
   it('names every missing or malformed key at once', async () => {
-    await writeSecret('pve-broken', { url: 'pve.example.lan:8006', secret: 'x y', root_ca: 'not a certificate' });
+    await writeSecret('pve-broken', { url: 'pve.example.lan:8006', secret: 'x y', root_ca: 'not a certificate', insecure: 'maybe' });
     const error = await refusal(machine('alpha', ref('pve-broken')));
     expect(error).toMatchObject({ type: ErrorType.ProxmoxCredentialsInvalid, nonRetryable: true });
     expect(error.message).toContain('Secret default/pve-broken');
     expect(error.message).toContain('key "token" is missing');
-    expect(error.message).toContain('key "url" is not an http(s) URL (pve.example.lan:8006)');
+    expect(error.message).toContain('key "url" is not an https:// URL (pve.example.lan:8006)');
+    expect(error.message).toContain('key "insecure" is neither true nor false (maybe)');
     expect(error.message).toContain('key "secret" contains whitespace');
     expect(error.message).toContain('key "root_ca" is not a PEM certificate');
   });
 
   it('names the Secret whose token Proxmox refuses (401), permanently', async () => {
-    await writeSecret('pve-wrong', { url: hostOf(simB), token: tokenB.id, secret: 'not-the-secret' });
+    await writeSecret('pve-wrong', { url: hostOf(simB), token: tokenB.id, secret: 'not-the-secret', root_ca: simB.caPem });
     const error = await refusal(machine('beta', ref('pve-wrong')));
     expect(error).toMatchObject({ type: ErrorType.ProxmoxPermissionDenied, nonRetryable: true });
     expect(error.message).toContain('401');
     expect(error.message).toContain('Secret default/pve-wrong (keys "token" and "secret")');
+  });
+
+  it('refuses a plain-HTTP URL, which would send the token in the clear', async () => {
+    await writeSecret('pve-http', { url: hostOf(simB).replace('https://', 'http://'), token: tokenB.id, secret: tokenB.secret });
+    const error = await refusal(machine('beta', ref('pve-http')));
+    expect(error).toMatchObject({ type: ErrorType.ProxmoxCredentialsInvalid, nonRetryable: true });
+    expect(error.message).toContain('key "url" is not an https:// URL (http://');
+  });
+
+  it("names the Secret's key for the CA when Proxmox VE's certificate is not trusted, and skips verification only when the Secret asks", async () => {
+    await writeSecret('pve-no-ca', { url: hostOf(simB), token: tokenB.id, secret: tokenB.secret });
+    const error = await refusal(machine('beta', ref('pve-no-ca')));
+    expect(error).toMatchObject({ type: ErrorType.ProxmoxTlsUntrusted, nonRetryable: true });
+    expect(error.message).toContain('under key "root_ca" of Secret default/pve-no-ca');
+
+    await writeSecret('pve-no-ca', { url: hostOf(simB), token: tokenB.id, secret: tokenB.secret, insecure: 'true' });
+    await expect(run(activities.proxmoxChooseNode, machine('beta', ref('pve-no-ca')))).resolves.toMatch(/^pve\d$/);
   });
 
   it('lists an unusable Secret among the problems of the check before building', async () => {
