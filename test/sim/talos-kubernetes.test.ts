@@ -194,8 +194,9 @@ describe('nodes and pods', () => {
         'node.kubernetes.io/unreachable:NoSchedule',
         'node.kubernetes.io/unreachable:NoExecute',
       ]);
+      // Recorded once the sim's status write returns, which may be just after this test reads the Node.
+      expect(stack.talos.events.list({ type: 'k8s.node-not-ready' }).at(-1)).toMatchObject({ hostname: w1.name });
     });
-    expect(stack.talos.events.list({ type: 'k8s.node-not-ready' }).at(-1)).toMatchObject({ hostname: w1.name });
     await vmPower(stack.proxmox, w1.vmid, 'start');
     await eventually(async () => {
       expect(ready(await node(w1.name))).toBe('True');
