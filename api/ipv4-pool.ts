@@ -1,5 +1,5 @@
 import type { Ipv4PoolSpec } from './ipam.ts';
-import { formatIpv4, parseIpv4 } from './ipv4.ts';
+import { formatIpv4, networkOf, parseIpv4 } from './ipv4.ts';
 
 /** Pools beyond this many addresses are refused: IPAM lists them, and VM pools are small. */
 export const maxPoolSize = 65_536;
@@ -26,11 +26,10 @@ export function poolAddresses(pool: Pick<Ipv4PoolSpec, 'addresses' | 'prefix' | 
     for (let address = first; address <= last; address++) if (address !== gateway) addresses.add(address);
   }
   if (gateway !== undefined) {
-    const mask = pool.prefix === 0 ? 0 : (0xffffffff << (32 - pool.prefix)) >>> 0;
-    const outside = [...addresses].find((a) => (a & mask) >>> 0 !== (gateway & mask) >>> 0);
+    const outside = [...addresses].find((a) => networkOf(a, pool.prefix) !== networkOf(gateway, pool.prefix));
     if (outside !== undefined) {
       return {
-        message: `address ${formatIpv4(outside)} is not in the gateway's subnet ${formatIpv4((gateway & mask) >>> 0)}/${pool.prefix}`,
+        message: `address ${formatIpv4(outside)} is not in the gateway's subnet ${formatIpv4(networkOf(gateway, pool.prefix))}/${pool.prefix}`,
       };
     }
   }

@@ -14,3 +14,9 @@ export function parseIpv4(text: string): number | undefined {
 export function formatIpv4(value: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
 }
+
+/** The network address of `address` under a prefix length (0–32), as an unsigned 32-bit number. */
+export function networkOf(address: number, prefix: number): number {
+  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+  return (address & mask) >>> 0;
+}

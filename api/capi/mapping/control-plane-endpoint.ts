@@ -2,7 +2,7 @@
 // as Talos users on Proxmox configure it), or a load balancer the user declares. A VIP only
 // works inside the machines' layer-2 subnet and on the port kube-apiserver listens on, so those
 // are checked here, where the field can still be named, rather than by a cluster that never answers.
-import { formatIpv4, parseIpv4 } from '../../ipv4.ts';
+import { formatIpv4, networkOf, parseIpv4 } from '../../ipv4.ts';
 import { poolAddresses } from '../../ipv4-pool.ts';
 import type { Ipv4PoolSpec } from '../../ipam.ts';
 import { controlPlaneEndpointAnnotation } from '../annotations.ts';
@@ -82,9 +82,8 @@ function checkSharedIp(endpoint: EndpointSource, pool: Pick<Ipv4PoolSpec, 'addre
   const first = Array.isArray(addresses) ? addresses[0] : undefined;
   if (host === undefined || first === undefined) return; // reported elsewhere
   const alternative = `, or declare a load balancer of your own with the annotation ${controlPlaneEndpointAnnotation}: external-load-balancer`;
-  const mask = pool.prefix === 0 ? 0 : (0xffffffff << (32 - pool.prefix)) >>> 0;
-  const subnet = `${formatIpv4((first & mask) >>> 0)}/${pool.prefix}`;
-  if ((host & mask) >>> 0 !== (first & mask) >>> 0)
+  const subnet = `${formatIpv4(networkOf(first, pool.prefix))}/${pool.prefix}`;
+  if (networkOf(host, pool.prefix) !== networkOf(first, pool.prefix))
     log.errors.push({
       object: endpoint.object,
       path: 'spec.controlPlaneEndpoint.host',
