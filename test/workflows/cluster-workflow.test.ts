@@ -208,9 +208,7 @@ describe('cluster workflow', { timeout: 600_000 }, () => {
       .list({ type: 'vm.created' })
       .filter((e) => e.seq >= firstProxmoxEvent && now.includes(e.name ?? ''));
     const [first, second] = created;
-    const firstReady = stack.talos.events
-      .list({ type: 'k8s.node-ready' })
-      .find((e) => e.seq > before && e.hostname === first?.name);
+    const firstReady = stack.talos.events.list({ type: 'k8s.node-ready' }).find((e) => e.seq > before && e.hostname === first?.name);
     expect(created).toHaveLength(2);
     expect(second && firstReady && second.at < firstReady.at).toBe(true);
     expect(violations([{ deployment: 'md-b', minReady: 1, afterTalosEvent: before }])).toEqual([]);

@@ -117,6 +117,8 @@ export class OperationRunner {
           if (isCancellation(error) || !(error instanceof ActivityFailure || error instanceof ChildWorkflowFailure)) throw error;
           const aborted = abortedChild(error);
           if (aborted !== undefined) {
+            // A machine aborted from its own run aborts the operation: the steps beside it end too.
+            this.decide({ abort: aborted });
             this.progress = { ...this.progress, phase: 'Aborted' };
             this.publish();
             throw new OperationAborted(aborted);
