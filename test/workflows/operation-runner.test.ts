@@ -85,7 +85,8 @@ describe('OperationRunner', () => {
     await expect.poll(() => calls.get('side-by-side')?.['b'] ?? 0, { timeout: 20_000 }).toBe(6); // both exhausted their attempts
     await expect.poll(async () => (await handle.query(progressQuery)).phase, { timeout: 20_000 }).toBe('Blocked');
     expect((await handle.query(progressQuery)).currentStep).toBe('step b1 (and 1 more)');
-    expect(await handle.executeUpdate(retryUpdate)).toMatchObject({ retried: expect.stringMatching(/^step b[12]$/) });
+    const { retried } = await handle.executeUpdate(retryUpdate);
+    expect(['step b1', 'step b2']).toContain(retried);
     await expect.poll(() => calls.get('side-by-side')?.['b'] ?? 0, { timeout: 20_000 }).toBe(12); // each re-ran its three attempts
     await expect.poll(async () => (await handle.query(progressQuery)).phase, { timeout: 20_000 }).toBe('Blocked');
     await handle.executeUpdate(abortUpdate, { args: ['both are broken'] });
