@@ -84,6 +84,17 @@ describe('control-plane operations', { timeout: 600_000 }, () => {
           .map((m) => m.name)
           .sort(),
       );
+      // Both new machines were built side by side: both machine runs started before the
+      // operation first waited for a member to vote.
+      const history = await stack.env.client.workflow.getHandle(`${workflowId}/scale-control-plane/2`).fetchHistory();
+      const kinds = (history.events ?? []).flatMap((e) =>
+        e.startChildWorkflowExecutionInitiatedEventAttributes
+          ? ['child']
+          : e.activityTaskScheduledEventAttributes?.activityType?.name === 'talosWaitForEtcdMember'
+            ? ['wait']
+            : [],
+      );
+      expect(kinds.slice(0, 3)).toEqual(['child', 'child', 'wait']);
     } finally {
       stack.proxmox.faults.set5xxRate(0);
     }

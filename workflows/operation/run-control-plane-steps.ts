@@ -49,8 +49,34 @@ export async function runControlPlaneSteps(
     if (unsafe) throw new PreconditionFailed(ErrorType.EtcdQuorumAtRisk, unsafe);
   };
 
-  for (const step of steps) {
+  for (let i = 0; i < steps.length; i += 1) {
+    const step = steps[i];
+    if (step === undefined) break;
     const name = describeControlPlaneStep(step);
+    const additions = additionsFrom(steps, i);
+    if (additions.length > 1) {
+      // Several members in a row: their VMs are built side by side (etcd still admits them one
+      // learner at a time), then each is waited for in order.
+      await safely(checkAddition);
+      const machines = additions.map(() => newMachineName(versions, 'cp'));
+      created.push(...machines);
+      await Promise.all(
+        additions.map(([create], k) =>
+          run.step(describeControlPlaneStep(create), () =>
+            createMachineChild(scope, versions, { name: machines[k] ?? '', role: 'control-plane', bootstrap: false }),
+          ),
+        ),
+      );
+      for (const [, wait] of additions) {
+        const member = nameOf(wait.machine);
+        await run.step(describeControlPlaneStep(wait), async () => {
+          await waits.talosWaitForEtcdMember({ cluster, address: peer(member), member });
+          await updateTalosconfigEndpoints(scope);
+        });
+      }
+      i += 2 * additions.length - 1;
+      continue;
+    }
     switch (step.kind) {
       case 'snapshot-etcd':
         await run.step(name, async () => {
@@ -102,5 +128,18 @@ export async function runControlPlaneSteps(
         break;
       }
     }
+  }
+}
+
+type Addition = readonly [ControlPlaneStep & { kind: 'create-machine' }, ControlPlaneStep & { kind: 'wait-healthy' }];
+
+/** The run of "create a member, wait until it votes" pairs that starts at `from` (none when another step comes first). */
+function additionsFrom(steps: readonly ControlPlaneStep[], from: number): Addition[] {
+  const run: Addition[] = [];
+  for (let i = from; ; i += 2) {
+    const create = steps[i];
+    const wait = steps[i + 1];
+    if (create?.kind !== 'create-machine' || wait?.kind !== 'wait-healthy') return run;
+    run.push([create, wait]);
   }
 }
