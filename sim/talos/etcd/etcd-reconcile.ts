@@ -120,6 +120,7 @@ export function reconcileEtcd(ctx: TalosContext): void {
       continue;
     const cluster = clusterOf(ctx, node);
     const ec = primaryEtcd(cluster);
-    if (cluster !== undefined && ec !== undefined && ec.quorum) scheduleJoin(ctx, cluster, node);
+    // While a learner catches up, a join would only be refused: the next try follows its promotion.
+    if (cluster !== undefined && ec !== undefined && ec.quorum && !ec.members.some((m) => m.learner)) scheduleJoin(ctx, cluster, node);
   }
 }
