@@ -91,13 +91,14 @@ async function main(): Promise<number> {
   } finally {
     await runner.stop();
   }
+  const commit = currentCommit(projectDir);
   const results: BenchResults = {
     format: 'capstan-bench/v1',
     startedAt,
     finishedAt: new Date().toISOString(),
     options: { ...values },
     machine: machineFacts(),
-    ...(currentCommit(projectDir) === undefined ? {} : { commit: currentCommit(projectDir) }),
+    ...(commit === undefined ? {} : { commit }),
     sections: reports,
   };
   const file = writeResults(values['results-dir'], results);

@@ -1,6 +1,8 @@
 // The shortest chained upgrade the infrastructure allows for a plan's hops, from the simulators'
 // configured delays. The model:
-// - control planes move one at a time (etcd quorum, the Talos VIP), every hop;
+// - control planes move one at a time (etcd quorum, the Talos VIP), every hop, and the next one
+//   starts once the previous one's Node is Ready again (the sim's etcd health gate alone would let
+//   it start as soon as the rebooted member answers, before its kubelet is back: not a safe upgrade);
 //   - InPlace: a Talos hop is the Upgrade API's boot (upgrade) → services ready → Node Ready
 //     (nodeReady); a Kubernetes hop is a machine-config apply without a reboot, which takes no
 //     configured time in the sim (the kubelet re-registers at once);
