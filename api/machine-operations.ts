@@ -12,6 +12,8 @@ export interface MachineToCreate {
   /** The MachineDeployment of a worker. */
   readonly deployment?: string;
   readonly bootstrap: boolean;
+  /** Built while the control plane still comes up: its Node waits for the cluster's kubeconfig rather than failing without it. */
+  readonly alongsideControlPlane?: boolean;
 }
 
 /** Everything needed to build one machine; plain JSON, secrets only by reference. */
@@ -33,6 +35,8 @@ export interface CreateMachineInput {
   readonly config: Omit<MachineConfigInput, 'network' | 'hostname' | 'providerID'> & { readonly sharedIp?: string };
   /** True for the first control-plane machine only: it bootstraps etcd (exactly once). */
   readonly bootstrap: boolean;
+  /** Built while the control plane still comes up (provisioning): its Node waits for the kubeconfig to exist. */
+  readonly alongsideControlPlane?: boolean;
   /** The cluster workflow that shows this run's progress. */
   readonly reportTo?: string;
 }

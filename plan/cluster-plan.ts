@@ -23,10 +23,9 @@ export interface ClusterPlanInput {
 const refusedPlan = (operation: OperationKind, reason: string): ClusterPlan => ({ ok: false, operation, reason });
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-function describeBatch(batch: PreviewBatch, group: string): string {
-  const parts = batch.create.length > 0 ? [`create ${plural(batch.create.length, 'machine')} in ${group}`] : [];
-  if (batch.delete.length > 0) parts.push(`delete ${batch.delete.join(', ')}`);
-  return parts.join(' and ');
+/** A batch's steps, one per machine: each create and delete runs as its own step, side by side. */
+function describeBatch(batch: PreviewBatch, group: string): string[] {
+  return [...batch.create.map(() => `create a machine in ${group}`), ...batch.delete.map((name) => `delete ${name}`)];
 }
 
 function planDeployment(
@@ -54,7 +53,7 @@ function planDeployment(
     };
     const preview = previewRollout(target, group, md.name);
     if (!preview.ok) return refusedPlan('rollout-machine-deployment', preview.reason);
-    const steps = preview.batches.map((b) => describeBatch(b, md.name));
+    const steps = preview.batches.flatMap((b) => describeBatch(b, md.name));
     return {
       ok: true,
       operation: 'rollout-machine-deployment',
@@ -76,7 +75,7 @@ function scaleDeployment(
 ): ClusterPlan {
   const scale = planScale({ replicas, machines: live, deletePolicy, seed });
   const steps = [
-    ...(scale.create > 0 ? [`create ${plural(scale.create, 'machine')} in ${name}`] : []),
+    ...Array.from({ length: scale.create }, () => `create a machine in ${name}`),
     ...scale.delete.map((machine) => `delete ${machine}`),
   ];
   return {

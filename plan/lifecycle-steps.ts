@@ -20,19 +20,38 @@ export function refuseDesiredVersions(desired: DesiredCluster): string | undefin
   return violation ? `the desired versions break the Kubernetes version-skew policy: ${violation.message}` : undefined;
 }
 
-/** The provisioning steps, in order (the workflow resumes an interrupted provisioning at the first one not done). */
-export function provisionSteps(desired: DesiredCluster): string[] {
+/** The provisioning steps by what they build (control planes and workers run side by side). */
+export interface ProvisionStepNames {
+  readonly reserve: string;
+  /** Bootstraps etcd and stores the kubeconfig and talosconfig. */
+  readonly firstControlPlane: string;
+  /** One per further control plane, in the order they join etcd. */
+  readonly joiningControlPlanes: readonly string[];
+  /** One per MachineDeployment with replicas, by its name. */
+  readonly workers: ReadonlyMap<string, string>;
+  readonly ready: string;
+}
+
+/** The provisioning steps' names (the workflow resumes an interrupted provisioning from what it observes). */
+export function provisionStepNames(desired: DesiredCluster): ProvisionStepNames {
   const replicas = desired.controlPlane.replicas;
-  const steps = [
-    'reserve IP addresses and the control-plane endpoint',
-    `create control-plane machine 1 of ${replicas} and bootstrap etcd`,
-    'store the kubeconfig and talosconfig in Secrets',
-  ];
-  for (let n = 2; n <= replicas; n += 1) steps.push(`create control-plane machine ${n} of ${replicas}`);
-  for (const md of desired.machineDeployments.filter((d) => d.replicas > 0))
-    steps.push(`create ${machinesWord(md.replicas)} in ${md.name}`);
-  steps.push('wait until every node is Ready');
-  return steps;
+  const joining: string[] = [];
+  for (let n = 2; n <= replicas; n += 1) joining.push(`create control-plane machine ${n} of ${replicas} and join etcd`);
+  return {
+    reserve: 'reserve IP addresses and the control-plane endpoint',
+    firstControlPlane: `create control-plane machine 1 of ${replicas}, bootstrap etcd, store the kubeconfig and talosconfig`,
+    joiningControlPlanes: joining,
+    workers: new Map(
+      desired.machineDeployments.filter((d) => d.replicas > 0).map((md) => [md.name, `create ${machinesWord(md.replicas)} in ${md.name}`]),
+    ),
+    ready: 'wait until every node is Ready',
+  };
+}
+
+/** The provisioning steps as a list, in the order they start. */
+export function provisionSteps(desired: DesiredCluster): string[] {
+  const names = provisionStepNames(desired);
+  return [names.reserve, names.firstControlPlane, ...names.joiningControlPlanes, ...names.workers.values(), names.ready];
 }
 
 /** The deletion steps: workers first, then the control plane, then what the cluster held outside its VMs. */

@@ -100,6 +100,7 @@ export function createMachineInput(desired: DesiredCluster, machine: MachineToCr
       configPatches: [...desired.talos.configPatches, ...(spec.patches?.configPatches ?? [])],
     },
     bootstrap: machine.bootstrap,
+    ...(machine.alongsideControlPlane === true ? { alongsideControlPlane: true } : {}),
   };
 }
 

@@ -62,7 +62,10 @@ async function createMachineSteps(input: CreateMachineInput): Promise<CreatedMac
     await run.step('bootstrap etcd', () => calls.talosBootstrap({ cluster, controlPlaneAddresses: [address.ip] }));
     await run.step('fetch kubeconfig', () => waits.talosFetchKubeconfig(talosNode));
   }
-  const ready = await run.step('wait for node Ready', () => waits.kubernetesWaitForNodeReady({ cluster, node: { name: machine } }));
+  const awaitKubeconfig = input.alongsideControlPlane === true ? { awaitKubeconfig: true } : {};
+  const ready = await run.step('wait for node Ready', () =>
+    waits.kubernetesWaitForNodeReady({ cluster, node: { name: machine }, ...awaitKubeconfig }),
+  );
   run.succeed();
   return { machine, address, vm, providerID: cloned.providerID, kubeletVersion: ready.kubeletVersion };
 }

@@ -12,6 +12,8 @@ export interface WaitForNodeReadyInput extends WorkloadNodeInput {
   readonly timeoutSeconds?: number;
   /** After a Kubernetes upgrade: Ready is not enough, the kubelet must report this version. */
   readonly kubeletVersion?: string;
+  /** The control plane is still being built: a kubeconfig Secret that does not exist yet is waited for, not a failure. */
+  readonly awaitKubeconfig?: boolean;
 }
 
 /** What a node runs, as its kubelet reports it. */
@@ -59,8 +61,9 @@ export async function waitForNodeReady(secrets: SecretStore, input: WaitForNodeR
       if (node && notReady === undefined) return nodeVersions(node);
       reason = notReady ?? 'unknown';
     } catch (error) {
-      if (error instanceof ApplicationFailure && error.nonRetryable) throw error;
-      reason = (error as Error).message;
+      const awaited = input.awaitKubeconfig === true && error instanceof ApplicationFailure && error.type === ErrorType.SecretNotFound;
+      if (error instanceof ApplicationFailure && error.nonRetryable && !awaited) throw error;
+      reason = awaited ? `waiting for the control plane to store the cluster's kubeconfig (${error.message})` : (error as Error).message;
     }
     if (Date.now() >= deadline) throw failure(ErrorType.NodeNotReady, `${what} not Ready after ${input.timeoutSeconds}s: ${reason}`);
     Context.current().heartbeat({ node: what, reason });

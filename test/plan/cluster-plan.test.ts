@@ -26,10 +26,9 @@ describe('planCluster', () => {
         summary: 'provision default/demo: 3 control-plane machines, 2 workers',
         steps: [
           'reserve IP addresses and the control-plane endpoint',
-          'create control-plane machine 1 of 3 and bootstrap etcd',
-          'store the kubeconfig and talosconfig in Secrets',
-          'create control-plane machine 2 of 3',
-          'create control-plane machine 3 of 3',
+          'create control-plane machine 1 of 3, bootstrap etcd, store the kubeconfig and talosconfig',
+          'create control-plane machine 2 of 3 and join etcd',
+          'create control-plane machine 3 of 3 and join etcd',
           'create 2 machines in md-0',
           'wait until every node is Ready',
         ],
@@ -135,7 +134,7 @@ describe('planCluster', () => {
       desired({ machineDeployments: md0({ replicas: 4 }) }),
       observed(),
       false,
-      { operation: 'scale-machine-deployment', summary: 'scale md-0 2 → 4', steps: ['create 2 machines in md-0'] },
+      { operation: 'scale-machine-deployment', summary: 'scale md-0 2 → 4', steps: ['create a machine in md-0', 'create a machine in md-0'] },
     ],
     [
       'md-0 2 → 1 (Oldest)',
@@ -152,7 +151,7 @@ describe('planCluster', () => {
       {
         operation: 'rollout-machine-deployment',
         summary: 'roll out md-0 (2 machines)',
-        steps: ['create 1 machine in md-0', 'delete md-0-0', 'create 1 machine in md-0', 'delete md-0-1'],
+        steps: ['create a machine in md-0', 'delete md-0-0', 'create a machine in md-0', 'delete md-0-1'],
       },
     ],
     [

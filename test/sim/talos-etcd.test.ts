@@ -89,6 +89,17 @@ describe('bootstrap', () => {
       [cp3.name, true],
     ]);
     expect(stack.talos.events.list({ type: 'etcd.member-promoted' })).toHaveLength(2);
+    // Both came up at once, but etcd admits one learner at a time (--max-learners 1): the second
+    // was refused until the first was promoted, and tried again.
+    const order = stack.talos.events.list({ type: ['etcd.member-added', 'etcd.member-promoted', 'etcd.join-refused'] });
+    const refused = order.filter((e) => e.type === 'etcd.join-refused');
+    expect(refused.length).toBeGreaterThan(0);
+    expect(String(refused[0]?.detail?.['reason'])).toMatch(/too many learner members in cluster/);
+    const learnersAlongTheWay = order.reduce<number[]>((counts, e) => {
+      const last = counts.at(-1) ?? 0;
+      return [...counts, e.type === 'etcd.member-added' ? last + 1 : e.type === 'etcd.member-promoted' ? last - 1 : last];
+    }, []);
+    expect(Math.max(...learnersAlongTheWay)).toBe(1);
     const cp2Member = (await members(cp1.address)).find((m) => m.hostname === cp2.name);
     expect(cp2Member).toMatchObject({ peerUrls: [`https://${cp2.address}:2380`], clientUrls: [`https://${cp2.address}:2379`] });
     expect(BigInt(cp2Member?.id ?? '0')).toBeGreaterThan(0n);

@@ -191,8 +191,31 @@ describe('cluster workflow', { timeout: 600_000 }, () => {
     await saveHistoryIfAsked(stack.env, `${workflowId}/rollout-machine-deployment/6`, 'rollout-machine-deployment');
   });
 
+  it('starts the next machine of a rollout the moment a slot frees, not when the batch ends (surge 1, unavailable 1)', async () => {
+    const old = (await progress()).machines.filter((m) => m.deployment === 'md-b').map((m) => m.name);
+    const before = lastTalosEvent();
+    const firstProxmoxEvent = (stack.proxmox.events.list().at(-1)?.seq ?? 0) + 1;
+    const template = { ...deployment('md-b')?.machine, cores: 2 } as typeof simMachineShape;
+    const strategy = { type: 'RollingUpdate', maxSurge: 1, maxUnavailable: 1 } as const;
+    await handle.signal(desiredClusterSignal, change({ machineDeployments: withDeployment('md-b', { machine: template, strategy }) }));
+    const done = await settled(7);
+    const now = done.machines.filter((m) => m.deployment === 'md-b').map((m) => m.name);
+    expect(now).toHaveLength(2);
+    expect(now.some((name) => old.includes(name))).toBe(false);
+    // The first old machine is gone long before the first new one is Ready: its slot builds the
+    // second new machine meanwhile.
+    const created = stack.proxmox.events
+      .list({ type: 'vm.created' })
+      .filter((e) => e.seq >= firstProxmoxEvent && now.includes(e.name ?? ''));
+    const [first, second] = created;
+    const firstReady = stack.talos.events.list({ type: 'k8s.node-ready' }).find((e) => e.seq > before && e.hostname === first?.name);
+    expect(created).toHaveLength(2);
+    expect(second && firstReady && second.at < firstReady.at).toBe(true);
+    expect(violations([{ deployment: 'md-b', minReady: 1, afterTalosEvent: before }])).toEqual([]);
+  });
+
   it('blocks a drain held by a PodDisruptionBudget, naming it, and a retry finishes once the budget allows', async () => {
-    const victim = await scaleUpAndGuard('md-a', 3, 'guard-budget', 7);
+    const victim = await scaleUpAndGuard('md-a', 3, 'guard-budget', 8);
     await handle.signal(desiredClusterSignal, change({ machineDeployments: withDeployment('md-a', { replicas: 2 }) }));
     const blocked = await probe.blocked();
     expect(blocked).toMatchObject({
@@ -204,13 +227,13 @@ describe('cluster workflow', { timeout: 600_000 }, () => {
     expect((await progress()).phase).toBe('Blocked');
     await dropGuard('guard-budget');
     expect(await stack.env.client.workflow.getHandle(blocked.workflowId).executeUpdate(retryUpdate)).toEqual({ retried: 'drain node' });
-    const done = await settled(8);
+    const done = await settled(9);
     expect(done.machines.filter((m) => m.deployment === 'md-a').map((m) => m.name)).not.toContain(victim);
     expect(violations()).toEqual([]);
   }, 300_000);
 
   it('ends an aborted operation consistently: the cluster is held, and the next spec finishes the half-deleted machine', async () => {
-    const victim = await scaleUpAndGuard('md-a', 3, 'guard-again', 9);
+    const victim = await scaleUpAndGuard('md-a', 3, 'guard-again', 10);
     await handle.signal(desiredClusterSignal, change({ machineDeployments: withDeployment('md-a', { replicas: 2 }) }));
     const blocked = await probe.blocked();
     await stack.env.client.workflow
@@ -222,7 +245,7 @@ describe('cluster workflow', { timeout: 600_000 }, () => {
     expect(stack.proxmox.vms().some((vm) => vm.name === victim)).toBe(true); // nothing past the drain happened
     await dropGuard('guard-again');
     await handle.signal(desiredClusterSignal, change({}));
-    const done = await settled(11);
+    const done = await settled(12);
     // The half-deleted machine is a leftover: a repair finishes its delete before anything else.
     expect(done.recent.at(-1)).toMatchObject({ kind: 'repair', outcome: 'Succeeded' });
     expect(done.recent.at(-1)?.summary).toContain(`remove ${victim}`);

@@ -79,6 +79,24 @@ describe('OperationRunner', () => {
     expect((await handle.query(progressQuery)).phase).toBe('Succeeded');
   });
 
+  it('runs steps side by side: both block, one retry re-runs both, and an abort ends both', async () => {
+    broken.add('side-by-side');
+    const handle = await env.client.workflow.start('sideBySideOperationWorkflow', { taskQueue, workflowId: 'side-by-side' });
+    await expect.poll(() => calls.get('side-by-side')?.['b'] ?? 0, { timeout: 20_000 }).toBe(6); // both exhausted their attempts
+    await expect.poll(async () => (await handle.query(progressQuery)).phase, { timeout: 20_000 }).toBe('Blocked');
+    expect((await handle.query(progressQuery)).currentStep).toBe('step b1 (and 1 more)');
+    const { retried } = await handle.executeUpdate(retryUpdate);
+    expect(['step b1', 'step b2']).toContain(retried);
+    await expect.poll(() => calls.get('side-by-side')?.['b'] ?? 0, { timeout: 20_000 }).toBe(12); // each re-ran its three attempts
+    await expect.poll(async () => (await handle.query(progressQuery)).phase, { timeout: 20_000 }).toBe('Blocked');
+    await handle.executeUpdate(abortUpdate, { args: ['both are broken'] });
+    expect(await handle.result()).toEqual(['aborted: both are broken']);
+    expect(calls.get('side-by-side')?.['c']).toBeUndefined();
+
+    const fine = await env.client.workflow.start('sideBySideOperationWorkflow', { taskQueue, workflowId: 'side-by-side-ok' });
+    expect(await fine.result()).toEqual(['b', 'b', 'c']);
+  });
+
   it('tries a step blocked on a full pool again by itself once addresses are free', async () => {
     const handle = await startBroken('self-clearing');
     expect((await handle.query(progressQuery)).blocked).toMatchObject({ errorType: 'IpPoolExhausted' });

@@ -144,6 +144,21 @@ describe('provision and delete workflows', () => {
         availability: { deployment: 'md-0', minReady: 2 },
       }),
     ).toEqual([]);
+
+    // Built side by side, as far as the infrastructure's own order allows: every VM runs before
+    // etcd is bootstrapped, and the other control planes join etcd one after the other.
+    const started = stack.proxmox.events.list({ type: 'vm.started' }).filter((e) => e.name?.startsWith('zeta-'));
+    const etcdEvents = stack.talos.events.list().filter((e) => e.cluster === 'zeta');
+    const bootstrappedAt = etcdEvents.find((e) => e.type === 'etcd.bootstrapped')?.at ?? '';
+    expect(started).toHaveLength(5);
+    expect(started.every((e) => e.at < bootstrappedAt)).toBe(true);
+    let learners = 0;
+    for (const e of etcdEvents) {
+      if (e.type === 'etcd.member-added') learners += 1;
+      if (e.type === 'etcd.member-promoted') learners -= 1;
+      expect(learners).toBeLessThanOrEqual(1);
+    }
+    expect(etcdEvents.filter((e) => e.type === 'etcd.member-promoted')).toHaveLength(2);
   });
 
   it('deletes the cluster leaving no VM, address or Secret behind, even with a VM already gone', async () => {

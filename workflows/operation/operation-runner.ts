@@ -38,19 +38,26 @@ export interface RunnerOptions {
 }
 
 /**
- * Runs an operation's steps in order with the operator controls every Capstan operation has:
- * a step that fails for good blocks (CapstanPhase=Blocked, reason in the progress query) until
- * `retry` re-runs exactly that step or `abort` ends the operation; `pause` holds it between
- * steps. `abort` also ends a step that is still running — retrying by itself, or waiting on a
- * machine — by cancelling it: what it built is recorded and the next plan finds it. Create one per
- * operation workflow, before the first step.
+ * Runs an operation's steps with the operator controls every Capstan operation has: a step that
+ * fails for good blocks (CapstanPhase=Blocked, reason in the progress query) until `retry` re-runs
+ * exactly that step or `abort` ends the operation; `pause` holds it before its next step. `abort`
+ * also ends a step that is still running — retrying by itself, or waiting on a machine — by
+ * cancelling it: what it built is recorded and the next plan finds it. Steps may run side by side
+ * (machines the infrastructure lets build at once): `retry` re-runs every blocked one, `abort`
+ * cancels every running one. Create one per operation workflow, before the first step.
  */
 export class OperationRunner {
   private progress: OperationProgress;
-  private decision: 'retry' | { abort: string } | undefined;
+  private abortReason: string | undefined;
+  /** Counts `retry` decisions: a blocked step goes on once the count passes what it saw when it blocked. */
+  private retries = 0;
   private paused = false;
-  /** The running step's scope, cancelled by an abort. */
-  private running: CancellationScope | undefined;
+  /** The running steps' scopes, all cancelled by an abort. */
+  private readonly running = new Set<CancellationScope>();
+  /** The steps running now, by name, for "current step". */
+  private readonly current: string[] = [];
+  /** The steps blocked now, oldest first; the progress shows the oldest. */
+  private readonly blockedSteps: BlockedStep[] = [];
 
   constructor(
     operation: string,
@@ -84,38 +91,59 @@ export class OperationRunner {
    * of n", but blocks, retries and aborts the same way.
    */
   async step<T>(name: string, run: () => Promise<T>, options: { readonly counted?: boolean } = {}): Promise<T> {
-    await condition(() => !this.paused || this.decision !== undefined);
+    await condition(() => !this.paused || this.abortReason !== undefined);
     this.takeAbort();
-    if (options.counted ?? true) {
-      // A rollout decides its batches as it goes: the planned count can turn out short.
+    const counted = options.counted ?? true;
+    if (counted) {
+      // A rollout decides its machines as it goes: the planned count can turn out short.
       const step = this.progress.step + 1;
-      this.progress = { ...this.progress, step, steps: Math.max(step, this.progress.steps), currentStep: name, phase: 'Running' };
+      this.current.push(name);
+      this.progress = { ...this.progress, step, steps: Math.max(step, this.progress.steps), currentStep: this.currentStep() };
       this.publish();
     }
-    for (;;) {
-      const scope = new CancellationScope();
-      this.running = scope;
-      try {
-        return await scope.run(run);
-      } catch (error) {
-        // Cancelled by our own abort (not by the parent's cancellation, which has no decision).
-        if (isCancellation(error)) this.takeAbort();
-        if (error instanceof PreconditionFailed) {
+    try {
+      for (;;) {
+        const scope = new CancellationScope();
+        this.running.add(scope);
+        try {
+          return await scope.run(run);
+        } catch (error) {
+          // Cancelled by our own abort (not by the parent's cancellation, which has no decision).
+          if (isCancellation(error)) this.takeAbort();
+          if (error instanceof PreconditionFailed) {
+            await this.block(name, error);
+            continue;
+          }
+          if (isCancellation(error) || !(error instanceof ActivityFailure || error instanceof ChildWorkflowFailure)) throw error;
+          const aborted = abortedChild(error);
+          if (aborted !== undefined) {
+            // A machine aborted from its own run aborts the operation: the steps beside it end too.
+            this.decide({ abort: aborted });
+            this.progress = { ...this.progress, phase: 'Aborted' };
+            this.publish();
+            throw new OperationAborted(aborted);
+          }
           await this.block(name, error);
-          continue;
+        } finally {
+          this.running.delete(scope);
         }
-        if (isCancellation(error) || !(error instanceof ActivityFailure || error instanceof ChildWorkflowFailure)) throw error;
-        const aborted = abortedChild(error);
-        if (aborted !== undefined) {
-          this.progress = { ...this.progress, phase: 'Aborted' };
+      }
+    } finally {
+      if (counted) {
+        this.current.splice(this.current.indexOf(name), 1);
+        if (this.progress.phase === 'Running' || this.progress.phase === 'Paused') {
+          this.progress = { ...this.progress, currentStep: this.currentStep() || this.progress.currentStep };
           this.publish();
-          throw new OperationAborted(aborted);
         }
-        await this.block(name, error);
-      } finally {
-        this.running = undefined;
       }
     }
+  }
+
+  // "create demo-md-0-1a2b3 (and 2 more)": the oldest running step names the moment.
+  private currentStep(): string {
+    const [first] = this.current;
+    if (first === undefined) return '';
+    return this.current.length === 1 ? first : `${first} (and ${this.current.length - 1} more)`;
   }
 
   /** Marks the operation finished. */
@@ -133,31 +161,48 @@ export class OperationRunner {
       since: new Date().toISOString(),
       retryable: true,
     };
-    this.progress = { ...this.progress, phase: 'Blocked', blocked };
-    this.publish();
-    // A full pool or full storage clears when others free capacity: look again now and then.
-    const selfClearing = selfClearingErrorTypes.includes(blocked.errorType as ErrorType);
-    if (selfClearing) await condition(() => this.decision !== undefined, selfClearingRecheck);
-    else await condition(() => this.decision !== undefined);
+    this.blockedSteps.push(blocked);
+    this.showBlocked();
+    const seen = this.retries;
+    const decided = () => this.retries > seen || this.abortReason !== undefined;
+    try {
+      // A full pool or full storage clears when others free capacity: look again now and then.
+      const selfClearing = selfClearingErrorTypes.includes(blocked.errorType as ErrorType);
+      if (selfClearing) await condition(decided, selfClearingRecheck);
+      else await condition(decided);
+    } finally {
+      this.blockedSteps.splice(this.blockedSteps.indexOf(blocked), 1);
+    }
     this.takeAbort();
-    this.decision = undefined;
-    this.progress = { ...this.progress, blocked: undefined, phase: this.paused ? 'Paused' : 'Running' };
+    this.showBlocked();
+  }
+
+  // Blocked while any step is; the oldest blocked step is the one shown.
+  private showBlocked(): void {
+    const [oldest] = this.blockedSteps;
+    this.progress =
+      oldest === undefined
+        ? { ...this.progress, blocked: undefined, phase: this.paused ? 'Paused' : 'Running' }
+        : { ...this.progress, phase: 'Blocked', blocked: oldest };
     this.publish();
   }
 
   private takeAbort(): void {
-    const decision = this.decision;
-    if (decision === undefined || decision === 'retry') return;
+    if (this.abortReason === undefined) return;
     this.progress = { ...this.progress, phase: 'Aborted' };
     this.publish();
-    throw new OperationAborted(decision.abort);
+    throw new OperationAborted(this.abortReason);
   }
 
-  /** Records the operator's decision for the blocked (or paused) step; answers with that step. */
+  /** Records the operator's decision for the blocked (or paused) steps; answers with the step shown. */
   private decide(decision: 'retry' | { abort: string }): string {
-    this.decision = decision;
-    if (decision !== 'retry') this.running?.cancel();
-    return this.progress.currentStep;
+    const step = this.progress.blocked?.step ?? this.progress.currentStep;
+    if (decision === 'retry') this.retries += 1;
+    else {
+      this.abortReason = decision.abort;
+      for (const scope of this.running) scope.cancel();
+    }
+    return step;
   }
 
   private setPaused(paused: boolean): { paused: boolean } {

@@ -11,6 +11,7 @@ export const TalosEventType = {
   etcdBootstrapped: 'etcd.bootstrapped',
   etcdSplitBrain: 'etcd.split-brain',
   etcdMemberAdded: 'etcd.member-added',
+  etcdJoinRefused: 'etcd.join-refused',
   etcdMemberPromoted: 'etcd.member-promoted',
   etcdMemberRemoved: 'etcd.member-removed',
   etcdMemberLeft: 'etcd.member-left',

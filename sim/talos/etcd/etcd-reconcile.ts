@@ -78,6 +78,16 @@ function scheduleJoin(ctx: TalosContext, cluster: SimCluster, node: SimNode): vo
     node.joinPending = false;
     const ec = primaryEtcd(cluster);
     if (ec === undefined || node.etcd.state !== 'empty' || !hasQuorum(ctx, ec)) return;
+    // etcd admits one learner at a time (--max-learners, 1 by default since 3.5): Talos tries again later.
+    const learner = ec.members.find((m) => m.learner);
+    if (learner !== undefined) {
+      recordEtcd(ctx, cluster, 'etcd.join-refused', ec, undefined, {
+        node: hostnameOf(node),
+        reason: `etcdserver: too many learner members in cluster (${learner.hostname} is still a learner)`,
+      });
+      ctx.changed();
+      return;
+    }
     const member = addMember(ctx, ec, node, true);
     recordEtcd(ctx, cluster, 'etcd.member-added', ec, member);
     ctx.changed();
