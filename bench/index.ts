@@ -24,31 +24,41 @@ const usage = `npm run bench -- [options]
   --rolling-replicas <n>, --max-surge <n>   rolling: workers and surge (default 6, 2)
   --changes <n>, --warmup <n>, --gap-ms <n>  controller latency (default 200, 5, 0)`;
 
-const { values } = parseArgs({
-  options: {
-    only: { type: 'string' },
-    compare: { type: 'string' },
-    markdown: { type: 'boolean', default: false },
-    'results-dir': { type: 'string', default: join(projectDir, 'bench', 'results') },
-    scale: { type: 'string', default: '0.1' },
-    'poll-ms': { type: 'string' },
-    workers: { type: 'string', default: '10' },
-    'rolling-replicas': { type: 'string', default: '6' },
-    'max-surge': { type: 'string', default: '2' },
-    changes: { type: 'string', default: '200' },
-    warmup: { type: 'string', default: '5' },
-    'gap-ms': { type: 'string', default: '0' },
-    help: { type: 'boolean', default: false },
-  },
-});
+const { values } = (() => {
+  try {
+    return parseArgs({
+      options: {
+        only: { type: 'string' },
+        compare: { type: 'string' },
+        markdown: { type: 'boolean', default: false },
+        'results-dir': { type: 'string', default: join(projectDir, 'bench', 'results') },
+        scale: { type: 'string', default: '0.1' },
+        'poll-ms': { type: 'string' },
+        workers: { type: 'string', default: '10' },
+        'rolling-replicas': { type: 'string', default: '6' },
+        'max-surge': { type: 'string', default: '2' },
+        changes: { type: 'string', default: '200' },
+        warmup: { type: 'string', default: '5' },
+        'gap-ms': { type: 'string', default: '0' },
+        help: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
+    process.exit(2);
+  }
+})();
 
 type NumberOption = 'scale' | 'poll-ms' | 'workers' | 'rolling-replicas' | 'max-surge' | 'changes' | 'warmup' | 'gap-ms';
 const number = (name: NumberOption, { whole = true, min = 0 } = {}): number => {
   const value = Number(values[name]);
   if (!Number.isFinite(value) || (whole && !Number.isInteger(value)) || value < min)
-    throw new Error(`--${name} must be ${whole ? 'a whole number' : 'a number'} of at least ${min}, not ${String(values[name])}`);
+    throw new UsageError(`--${name} must be ${whole ? 'a whole number' : 'a number'} of at least ${min}, not ${String(values[name])}`);
   return value;
 };
+
+/** A bad command line: said in one line, with the usage, not as a stack trace. */
+class UsageError extends Error {}
 
 // The worker logs every state change, only errors matter here; and the SDK must not stop the
 // worker on a signal by itself: the handler below stops the whole stack in order.
@@ -73,7 +83,14 @@ async function main(): Promise<number> {
     return 0;
   }
   const scale = number('scale', { whole: false, min: 0.001 });
-  const sections = selectSections(
+  const select = (all: Parameters<typeof selectSections>[0]) => {
+    try {
+      return selectSections(all, values.only);
+    } catch (error) {
+      throw new UsageError(error instanceof Error ? error.message : String(error));
+    }
+  };
+  const sections = select(
     benchSections({
       controller: { changes: number('changes'), warmup: number('warmup'), gapMs: number('gap-ms') },
       ops: { scale, pollMs: values['poll-ms'] === undefined ? defaultPollMs(scale) : number('poll-ms', { min: 1 }) },
@@ -81,7 +98,6 @@ async function main(): Promise<number> {
       rollingReplicas: number('rolling-replicas', { min: 1 }),
       rollingMaxSurge: number('max-surge', { min: 1 }),
     }),
-    values.only,
   );
   const earlier = values.compare === undefined ? undefined : readResults(values.compare);
   const startedAt = new Date().toISOString();
@@ -114,6 +130,10 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     if (interrupted) return; // the signal handler exits once the servers are down
+    if (error instanceof UsageError) {
+      console.error(`${error.message}\n\n${usage}`);
+      process.exit(2);
+    }
     console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     process.exit(2);
   },
