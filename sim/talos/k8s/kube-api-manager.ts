@@ -178,8 +178,8 @@ export function createKubeApiManager(
     poke: () => {
       for (const entry of entries.values()) entry.agent?.poke();
     },
-    /** Process ids of every apiserver started so far. */
-    pids: (): number[] => [...entries.values()].flatMap((e) => e.apiserver?.pids ?? []),
+    /** Process ids of every apiserver started so far, each once (in light mode the clusters share one). */
+    pids: (): number[] => [...new Set([...entries.values()].flatMap((e) => e.apiserver?.pids ?? []))],
     stop: async () => {
       await Promise.all(
         [...entries.values()].map(async (entry) => {
