@@ -1,3 +1,4 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProxmoxSim } from '../sim/proxmox/index.ts';
 import { startTalosSim, type TalosSim } from '../sim/talos/index.ts';
@@ -19,6 +20,7 @@ export interface EmbeddedTalos {
  */
 export async function startEmbeddedTalos(dir: string, proxmox: ProxmoxSim, logDir: string, scale: number): Promise<EmbeddedTalos> {
   const light = simLightFromEnv();
+  keepKubeMode(dir, light);
   const kube = createSimKubeStarter(light, { dataDir: join(dir, 'kube'), persistent: true, logDir });
   try {
     const sim = await startTalosSim({
@@ -42,6 +44,25 @@ export async function startEmbeddedTalos(dir: string, proxmox: ProxmoxSim, logDi
     await kube.stop();
     throw error;
   }
+}
+
+/**
+ * Records the kube-apiserver mode of the simulated clusters in `dir`, refusing a switch while
+ * clusters exist: each mode keeps their Kubernetes objects in a store of its own, and the nodes
+ * remember that their kubelets registered, so a switch would leave them without Nodes.
+ */
+export function keepKubeMode(dir: string, light: boolean): void {
+  const file = join(dir, 'kube-mode');
+  const mode = light ? 'light' : 'apiserver-per-cluster';
+  const clusters = existsSync(join(dir, 'state.json'));
+  // State from before the mode was recorded was made with an apiserver per cluster.
+  const before = existsSync(file) ? readFileSync(file, 'utf8').trim() : clusters ? 'apiserver-per-cluster' : undefined;
+  if (before !== undefined && before !== mode && clusters)
+    throw new Error(
+      `CAPSTAN_SIM_LIGHT=${light ? '1' : '0'} asks for ${mode} mode, but the simulated clusters in ${dir} were made in ${before} mode: set it back, or remove ${dir} (its clusters go with it)`,
+    );
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(file, `${mode}\n`);
 }
 
 function loadBalancersFromEnv(): string[] {
