@@ -1,7 +1,8 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProxmoxSim } from '../sim/proxmox/index.ts';
 import { startTalosSim, type TalosSim } from '../sim/talos/index.ts';
-import { createSimKubeApiservers } from './servers/sim-kube-apiservers.ts';
+import { createSimKubeStarter, simLightFromEnv } from './servers/sim-light-mode.ts';
 
 /** The simulated Talos nodes of the embedded default, and the stop of everything they started. */
 export interface EmbeddedTalos {
@@ -11,14 +12,16 @@ export interface EmbeddedTalos {
 
 /**
  * Talos nodes on the simulated Proxmox VMs: each simulated cluster gets a real kube-apiserver
- * (one shared etcd, a prefix per cluster), with state under `dir` so a restart brings the nodes
- * and clusters back. CAPSTAN_SIM_SCALE sets the boot/upgrade durations like the Proxmox sim's;
+ * (one shared etcd, a prefix per cluster), or with CAPSTAN_SIM_LIGHT=1 all share one (a few MiB
+ * per cluster, for fleets), with state under `dir` so a restart brings the nodes and clusters back. CAPSTAN_SIM_SCALE sets the boot/upgrade durations like the Proxmox sim's;
  * CAPSTAN_SIM_LOAD_BALANCERS (`host:port,…` in 127.0.0.0/8) names endpoints where the simulator
  * plays a user's own load balancer (clusters annotated `capstan.dev/control-plane-endpoint:
  * external-load-balancer`); every other endpoint answers only at a control plane's Talos VIP.
  */
 export async function startEmbeddedTalos(dir: string, proxmox: ProxmoxSim, logDir: string, scale: number): Promise<EmbeddedTalos> {
-  const kube = createSimKubeApiservers({ dataDir: join(dir, 'kube'), persistent: true, logDir });
+  const light = simLightFromEnv();
+  keepKubeMode(dir, light);
+  const kube = createSimKubeStarter(light, { dataDir: join(dir, 'kube'), persistent: true, logDir });
   try {
     const sim = await startTalosSim({
       proxmox,
@@ -28,6 +31,7 @@ export async function startEmbeddedTalos(dir: string, proxmox: ProxmoxSim, logDi
       eventLogFile: join(dir, 'events.jsonl'),
       scale,
       externalLoadBalancers: loadBalancersFromEnv(),
+      sharedKubernetes: light,
     });
     return {
       sim,
@@ -40,6 +44,25 @@ export async function startEmbeddedTalos(dir: string, proxmox: ProxmoxSim, logDi
     await kube.stop();
     throw error;
   }
+}
+
+/**
+ * Records the kube-apiserver mode of the simulated clusters in `dir`, refusing a switch while
+ * clusters exist: each mode keeps their Kubernetes objects in a store of its own, and the nodes
+ * remember that their kubelets registered, so a switch would leave them without Nodes.
+ */
+export function keepKubeMode(dir: string, light: boolean): void {
+  const file = join(dir, 'kube-mode');
+  const mode = light ? 'light' : 'apiserver-per-cluster';
+  const clusters = existsSync(join(dir, 'state.json'));
+  // State from before the mode was recorded was made with an apiserver per cluster.
+  const before = existsSync(file) ? readFileSync(file, 'utf8').trim() : clusters ? 'apiserver-per-cluster' : undefined;
+  if (before !== undefined && before !== mode && clusters)
+    throw new Error(
+      `CAPSTAN_SIM_LIGHT=${light ? '1' : '0'} asks for ${mode} mode, but the simulated clusters in ${dir} were made in ${before} mode: set it back, or remove ${dir} (its clusters go with it)`,
+    );
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(file, `${mode}\n`);
 }
 
 function loadBalancersFromEnv(): string[] {

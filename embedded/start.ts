@@ -19,6 +19,7 @@ import { createLifecycleActivities } from '../activities/lifecycle-activities.ts
 import { createLifecycleWorker } from '../workers/lifecycle-worker.ts';
 import { simScale, startEmbeddedProxmox } from './embedded-proxmox.ts';
 import { startEmbeddedTalos } from './embedded-talos.ts';
+import { simLightFromEnv } from './servers/sim-light-mode.ts';
 import { assertPortsFree, embeddedPorts } from './ports.ts';
 import { endLeftoverServers } from './leftover-servers.ts';
 import { recordServersIn } from './servers/process-records.ts';
@@ -77,7 +78,7 @@ async function start(): Promise<void> {
   const proxmox = await startEmbeddedProxmox(join(stateDir, 'proxmox'), embeddedPorts.proxmox);
   stops.push(() => proxmox.stop());
 
-  step('simulated Talos nodes');
+  step(simLightFromEnv() ? 'simulated Talos nodes (light mode: one kube-apiserver for every cluster)' : 'simulated Talos nodes');
   const talos = await startEmbeddedTalos(join(stateDir, 'talos'), proxmox, logDir, simScale());
   stops.push(() => talos.stop());
 
