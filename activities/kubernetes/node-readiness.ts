@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { pollBackoff } from '../poll-backoff.ts';
 import type { V1Node } from '@kubernetes/client-node';
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorType } from '../../api/errors.ts';
@@ -53,6 +54,7 @@ export function notReadyReason(node: V1Node | undefined): string | undefined {
 export async function waitForNodeReady(secrets: SecretStore, input: WaitForNodeReadyInput, pollMs: number): Promise<NodeVersions> {
   const deadline = input.timeoutSeconds === undefined ? Infinity : Date.now() + input.timeoutSeconds * 1000;
   const what = describeNode(input.node);
+  const nextPause = pollBackoff(pollMs);
   for (;;) {
     let reason: string;
     try {
@@ -67,7 +69,7 @@ export async function waitForNodeReady(secrets: SecretStore, input: WaitForNodeR
     }
     if (Date.now() >= deadline) throw failure(ErrorType.NodeNotReady, `${what} not Ready after ${input.timeoutSeconds}s: ${reason}`);
     Context.current().heartbeat({ node: what, reason });
-    await Context.current().sleep(pollMs);
+    await Context.current().sleep(nextPause());
   }
 }
 

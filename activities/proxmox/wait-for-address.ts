@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { pollBackoff } from '../poll-backoff.ts';
 import { ErrorType } from '../../api/errors.ts';
 import type { MachineVmSpec, VmRef } from '../../api/proxmox.ts';
 import { failure } from '../failure.ts';
@@ -18,11 +19,12 @@ const notYet = /QEMU guest agent is not running|is not running|got timeout/;
 export async function waitForVmAddress(client: ProxmoxClient, spec: MachineVmSpec, ref: VmRef, pollMs = 1_000): Promise<string> {
   const vm = await ownedVm(client, ref, spec);
   const path = `/nodes/${vm.node}/qemu/${vm.vmid}/agent/network-get-interfaces`;
+  const nextPause = pollBackoff(pollMs);
   for (;;) {
     const reported = await reportedAddresses(client, path);
     if (reported.includes(spec.address.ip)) return spec.address.ip;
     Context.current().heartbeat({ vmid: vm.vmid, reported });
-    await Context.current().sleep(pollMs);
+    await Context.current().sleep(nextPause());
   }
 }
 

@@ -3,6 +3,7 @@ import { classifyTaskFailure, classified } from './classify-error.ts';
 import { PveTaskStatus } from './pve-schemas.ts';
 import type { ProxmoxClient } from './proxmox-client.ts';
 import { nodeOfUpid } from './upid.ts';
+import { pollBackoff } from '../poll-backoff.ts';
 
 /** Outcome of a finished task: OK, or the error text Proxmox logged. */
 export type TaskOutcome = { readonly ok: true } | { readonly ok: false; readonly exitStatus: string };
@@ -14,6 +15,7 @@ export type TaskOutcome = { readonly ok: true } | { readonly ok: false; readonly
 export async function waitForTask(client: ProxmoxClient, upid: string, pollMs = 500): Promise<TaskOutcome> {
   const node = nodeOfUpid(upid);
   const path = `/nodes/${node}/tasks/${encodeURIComponent(upid)}/status`;
+  const nextPause = pollBackoff(pollMs);
   for (;;) {
     const task = await classified(() => client.get(path, PveTaskStatus));
     if (task.status === 'stopped') {
@@ -21,7 +23,7 @@ export async function waitForTask(client: ProxmoxClient, upid: string, pollMs = 
       return exitStatus === 'OK' || exitStatus.startsWith('WARNINGS') ? { ok: true } : { ok: false, exitStatus };
     }
     Context.current().heartbeat({ waitingFor: upid });
-    await Context.current().sleep(pollMs);
+    await Context.current().sleep(nextPause());
   }
 }
 

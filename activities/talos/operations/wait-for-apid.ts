@@ -1,4 +1,5 @@
 import { ErrorType } from '../../../api/errors.ts';
+import { pollBackoff } from '../../poll-backoff.ts';
 import { failure } from '../../failure.ts';
 import { classifyTalosError } from '../machine-api/classify-talos-error.ts';
 import type { TalosCredentials } from '../machine-api/credentials.ts';
@@ -40,6 +41,7 @@ export async function waitForApid(deps: TalosActivityDeps, input: WaitForApidInp
   const credentials = await clusterCredentials(deps.secrets, input.cluster);
   const deadline = input.timeoutSeconds === undefined ? Infinity : Date.now() + input.timeoutSeconds * 1000;
   let wentAway = false;
+  const nextPause = pollBackoff(deps.pollMs ?? 2_000);
   for (let attempt = 1; ; attempt++) {
     const seen = await readVersion(input.address, credentials).catch((error: unknown) => {
       const classified = classifyTalosError(error, `waiting for apid on ${input.address}`);
@@ -60,7 +62,7 @@ export async function waitForApid(deps: TalosActivityDeps, input: WaitForApidInp
       throw failure(ErrorType.TalosUnavailable, `${input.address} did not ${expected} within ${input.timeoutSeconds}s: ${waitingFor}`);
     }
     heartbeat({ address: input.address, attempt, waitingFor });
-    await pause(deps.pollMs ?? 2_000);
+    await pause(nextPause());
   }
 }
 

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { pollBackoff } from '../../poll-backoff.ts';
 import { listEtcdMembers, type EtcdMemberInfo } from './etcd-membership.ts';
 import { heartbeat, pause, type TalosActivityDeps, type TalosNodeRef } from './talos-session.ts';
 
@@ -14,6 +15,7 @@ export interface WaitForEtcdMemberInput extends TalosNodeRef {
  * what it sees; passing errors (a leader election) are waited out.
  */
 export async function waitForEtcdMember(deps: TalosActivityDeps, input: WaitForEtcdMemberInput): Promise<EtcdMemberInfo> {
+  const nextPause = pollBackoff(deps.pollMs ?? 2_000);
   for (let attempt = 1; ; attempt++) {
     let seen: string;
     try {
@@ -26,6 +28,6 @@ export async function waitForEtcdMember(deps: TalosActivityDeps, input: WaitForE
       seen = (error as Error).message;
     }
     heartbeat({ member: input.member, attempt, seen });
-    await pause(deps.pollMs ?? 2_000);
+    await pause(nextPause());
   }
 }
