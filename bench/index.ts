@@ -1,15 +1,23 @@
 // `npm run bench`: Capstan's measurements, printed as ratios to their targets. Starts and stops
-// every server it needs. Options: --changes N (default 200), --warmup N (5), --gap-ms N (0).
+// every server it needs. Options: --changes N (default 200), --warmup N (5), --gap-ms N (0);
+// --only fleet runs only the fleet section: --fleet 50,100,200,500, --fleet-idle-size N (the
+// smallest), --fleet-idle-seconds 180, --fleet-timeout 300 (seconds per size).
 // Exits 1 when a measurement misses its target, 2 when the bench itself fails.
 import { parseArgs } from 'node:util';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { latencyTargetMs, measureControllerLatency, quantile } from './controller-latency.ts';
+import { runFleetSection } from './fleet/fleet-section.ts';
 
 const { values } = parseArgs({
   options: {
     changes: { type: 'string', default: '200' },
     warmup: { type: 'string', default: '5' },
     'gap-ms': { type: 'string', default: '0' },
+    only: { type: 'string' },
+    fleet: { type: 'string', default: '50,100,200,500' },
+    'fleet-idle-size': { type: 'string' },
+    'fleet-idle-seconds': { type: 'string', default: '180' },
+    'fleet-timeout': { type: 'string', default: '300' },
   },
 });
 const count = (name: keyof typeof values): number => {
@@ -36,6 +44,19 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 const seconds = (ms: number): string => (ms / 1_000).toFixed(3);
 
 async function main(): Promise<number> {
+  if (values.only === 'fleet') {
+    return runFleetSection(
+      {
+        sizes: values.fleet.split(',').map(Number),
+        ...(values['fleet-idle-size'] ? { idleSize: count('fleet-idle-size') } : {}),
+        idleSeconds: count('fleet-idle-seconds'),
+        timeoutSeconds: count('fleet-timeout'),
+      },
+      (stop) => {
+        stopStack = stop;
+      },
+    );
+  }
   const changes = count('changes');
   const warmup = count('warmup');
   const gapMs = count('gap-ms');
