@@ -24,7 +24,8 @@ import { startFleetStack, type FleetRole, type FleetStack } from './fleet-stack.
 import { availableMemoryBytes } from './process-usage.ts';
 import { cpuLimit, perMinute, perSecond, perUnitHour, type Limit } from './rates.ts';
 import { cpuBetween, sampleMemory, usageByRole } from './role-usage.ts';
-import { activitiesIn, provisionShape, workflowsIn, type WorkflowShape } from './workflow-shape.ts';
+import { byType } from './activity-times.ts';
+import { activitiesIn, readProvisionTree, workflowsIn, type WorkflowShape } from './workflow-shape.ts';
 
 /** What to measure. */
 export interface FleetOptions {
@@ -69,6 +70,16 @@ export interface FleetSizeResult {
   };
   /** Capstan's wall time over the baseline's (target ≤ 1.2). */
   readonly overhead?: number;
+  /**
+   * Where one cluster's provisioning spent its time (the last cluster started): activity types by
+   * their summed time from scheduled to completed, retries and back-off included.
+   */
+  readonly slowestActivities?: readonly {
+    readonly type: string;
+    readonly seconds: number;
+    readonly count: number;
+    readonly retries: number;
+  }[];
 }
 
 /** The idle window's figures, per idle cluster and hour. */
@@ -158,7 +169,7 @@ async function measureSize(
   bareWorker.catch(() => undefined); // awaited below; the stack stops it whatever happens
   const warmup = await provision(stack, [0], timeoutMs);
   if (warmup.done < 1) throw new Error(`the warm-up cluster did not provision within ${timeoutMs / 1_000} s: ${warmup.why}`);
-  const shape = await provisionShape(client, clusterWorkflowId(fleetNamespace, fleetDesiredCluster(fleetNamespace, 0).name));
+  const { shape } = await readProvisionTree(client, clusterWorkflowId(fleetNamespace, fleetDesiredCluster(fleetNamespace, 0).name));
   log(`fleet ${clusters}: warm-up cluster provisioned; its tree: ${workflowsIn(shape)} workflows, ${activitiesIn(shape)} activities`);
 
   // Each simulated cluster may have its own kube-apiserver; a size that cannot fit is the knee.
@@ -210,8 +221,11 @@ async function measureSize(
   );
   const events = await historyEvents(client, capstanExecutions);
   // Every cluster runs the same tree; one of the fleet's own is read to check that.
-  const lastShape = await provisionShape(client, clusterWorkflowId(fleetNamespace, ids.at(-1) ?? ''));
-  const activities = activitiesIn(lastShape) * clusters;
+  const last = await readProvisionTree(client, clusterWorkflowId(fleetNamespace, ids.at(-1) ?? ''));
+  const activities = activitiesIn(last.shape) * clusters;
+  const slowest = byType(last.activityTimes)
+    .slice(0, 5)
+    .map((t) => ({ type: t.type, seconds: t.ms / 1_000, count: t.count, retries: t.retries }));
   const machines = clusters * machinesPerFleetCluster;
   const wallSeconds = run.wallMs / 1_000;
   const limit = cpuLimit(roleShares(cpu), run.wallMs, availableParallelism());
@@ -238,6 +252,7 @@ async function measureSize(
         historyEventsPerMachine: bareEvents / machines,
       },
       overhead: run.wallMs / bareWallMs,
+      slowestActivities: slowest,
     },
   };
 }
@@ -345,6 +360,14 @@ export function fleetRows(json: FleetJson): FleetRow[] {
         value: `${f(size.overhead)}× (Capstan ${f(size.wallSeconds, 1)} s vs bare ${f(size.bare.wallSeconds, 1)} s; bare ${f(size.bare.historyEventsPerMachine, 0)} events per machine)`,
         target: `≤ ${overheadTarget}×`,
         met: size.overhead <= overheadTarget,
+      });
+    }
+    if (size.slowestActivities) {
+      rows.push({
+        measurement: `  time per cluster ${size.clusters}`,
+        value: size.slowestActivities
+          .map((a) => `${a.type} ${f(a.seconds, 1)} s (${a.count}×${a.retries > 0 ? `, ${a.retries} retries` : ''})`)
+          .join(', '),
       });
     }
   }

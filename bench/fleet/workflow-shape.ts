@@ -3,6 +3,7 @@
 // many activities each runs, and which of them it starts together (in one workflow task) and so
 // runs at once.
 import type { Client } from '@temporalio/client';
+import { activityTimesOf, type ActivityTime } from './activity-times.ts';
 
 /** The fields of a history event the shape is read from (event ids are Longs in the SDK's protos). */
 export interface ShapeEvent {
@@ -72,16 +73,25 @@ export function workflowsIn(shape: WorkflowShape): number {
   return 1 + shape.batches.reduce((sum, b) => sum + b.children.reduce((s, c) => s + workflowsIn(c), 0), 0);
 }
 
+/** A cluster's provisioning as read back: its shape, and the activity times of the workflows under the cluster's. */
+export interface ProvisionTree {
+  readonly shape: WorkflowShape;
+  readonly activityTimes: ActivityTime[];
+}
+
 /** Reads the tree under a cluster workflow up to the end of its first operation (the provisioning). */
-export async function provisionShape(client: Client, clusterWorkflowId: string): Promise<WorkflowShape> {
+export async function readProvisionTree(client: Client, clusterWorkflowId: string): Promise<ProvisionTree> {
+  const activityTimes: ActivityTime[] = [];
   const read = async (workflowId: string, stop?: (id: string) => boolean): Promise<WorkflowShape> => {
-    const history = await client.workflow.getHandle(workflowId).fetchHistory();
-    const raw = batchesOf(history.events ?? [], stop);
+    const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+    if (!stop) activityTimes.push(...activityTimesOf(events));
+    const raw = batchesOf(events, stop);
     return {
       batches: await Promise.all(
         raw.map(async (b) => ({ activities: b.activities, children: await Promise.all(b.children.map((id) => read(id))) })),
       ),
     };
   };
-  return read(clusterWorkflowId, (id) => id.startsWith(`${clusterWorkflowId}/`));
+  const shape = await read(clusterWorkflowId, (id) => id.startsWith(`${clusterWorkflowId}/`));
+  return { shape, activityTimes };
 }
