@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { ProxmoxSim } from '../sim/proxmox/index.ts';
 import { startTalosSim, type TalosSim } from '../sim/talos/index.ts';
-import { createSimKubeApiservers } from './servers/sim-kube-apiservers.ts';
+import { createSimKubeStarter, simLightFromEnv } from './servers/sim-light-mode.ts';
 
 /** The simulated Talos nodes of the embedded default, and the stop of everything they started. */
 export interface EmbeddedTalos {
@@ -11,14 +11,15 @@ export interface EmbeddedTalos {
 
 /**
  * Talos nodes on the simulated Proxmox VMs: each simulated cluster gets a real kube-apiserver
- * (one shared etcd, a prefix per cluster), with state under `dir` so a restart brings the nodes
- * and clusters back. CAPSTAN_SIM_SCALE sets the boot/upgrade durations like the Proxmox sim's;
+ * (one shared etcd, a prefix per cluster), or with CAPSTAN_SIM_LIGHT=1 all share one (a few MiB
+ * per cluster, for fleets), with state under `dir` so a restart brings the nodes and clusters back. CAPSTAN_SIM_SCALE sets the boot/upgrade durations like the Proxmox sim's;
  * CAPSTAN_SIM_LOAD_BALANCERS (`host:port,…` in 127.0.0.0/8) names endpoints where the simulator
  * plays a user's own load balancer (clusters annotated `capstan.dev/control-plane-endpoint:
  * external-load-balancer`); every other endpoint answers only at a control plane's Talos VIP.
  */
 export async function startEmbeddedTalos(dir: string, proxmox: ProxmoxSim, logDir: string, scale: number): Promise<EmbeddedTalos> {
-  const kube = createSimKubeApiservers({ dataDir: join(dir, 'kube'), persistent: true, logDir });
+  const light = simLightFromEnv();
+  const kube = createSimKubeStarter(light, { dataDir: join(dir, 'kube'), persistent: true, logDir });
   try {
     const sim = await startTalosSim({
       proxmox,
@@ -28,6 +29,7 @@ export async function startEmbeddedTalos(dir: string, proxmox: ProxmoxSim, logDi
       eventLogFile: join(dir, 'events.jsonl'),
       scale,
       externalLoadBalancers: loadBalancersFromEnv(),
+      sharedKubernetes: light,
     });
     return {
       sim,

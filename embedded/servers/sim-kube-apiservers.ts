@@ -22,6 +22,8 @@ export interface SimKubeApiservers {
   readonly start: KubeApiserverStarter;
   /** Process id of the shared etcd, once started. */
   etcdPid(): number | undefined;
+  /** Every process it runs now (apiservers and etcds), each once: what the simulated clusters cost in memory. */
+  processIds(): number[];
   /** Stops the shared etcd; stop the Talos simulator (and so its apiservers) first. */
   stop(): Promise<void>;
 }
@@ -34,6 +36,7 @@ export function createSimKubeApiservers(options: SimKubeApiserversOptions): SimK
   const shared = options.sharedEtcd ?? true;
   let etcd: Promise<Etcd> | undefined;
   let etcdStarted: Etcd | undefined;
+  const running = new Map<object, readonly number[]>();
   const logFile = (name: string) => (options.logDir ? { logFile: join(options.logDir, `${name}.log`) } : {});
   const startOwnEtcd = (dataDir: string, name: string, logName: string): Promise<Etcd> =>
     startEtcd({ name, dataDir, unsafeNoFsync: !(options.persistent ?? false), ...logFile(logName) });
@@ -65,10 +68,14 @@ export function createSimKubeApiservers(options: SimKubeApiserversOptions): SimK
           ...(options.extraArgs ? { extraArgs: options.extraArgs } : {}),
           ...logFile(`kube-apiserver-${request.clusterName}`),
         });
+        const pids = own ? [apiserver.process.pid, own.process.pid] : [apiserver.process.pid];
+        const handle = {};
+        running.set(handle, pids);
         return {
           url: apiserver.url,
-          pids: own ? [apiserver.process.pid, own.process.pid] : [apiserver.process.pid],
+          pids,
           stop: async () => {
+            running.delete(handle);
             await apiserver.stop();
             await own?.stop();
           },
@@ -79,6 +86,7 @@ export function createSimKubeApiservers(options: SimKubeApiserversOptions): SimK
       }
     },
     etcdPid: () => etcdStarted?.process.pid,
+    processIds: () => [...[...running.values()].flat(), ...(etcdStarted ? [etcdStarted.process.pid] : [])],
     stop: async () => {
       const started = etcd;
       etcd = undefined;

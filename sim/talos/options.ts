@@ -47,6 +47,13 @@ export interface TalosSimOptions {
   readonly seed?: number;
   /** The Talos version of the boot media (maintenance mode), unless a VM tag `talos-vX.Y.Z` says otherwise (default v1.11.5). */
   readonly bootVersion?: string;
+  /**
+   * Light mode: the starter runs one kube-apiserver for every cluster (as
+   * createSharedSimKubeApiserver does), so each cluster's kubelets and controllers act only on
+   * the Nodes and pods that are its own, and its sample workload gets a namespace of its own.
+   * Hostnames must be unique across clusters. Default false: an apiserver per cluster.
+   */
+  readonly sharedKubernetes?: boolean;
   /** Size of the sample workload each cluster gets. */
   readonly workload?: WorkloadOptions;
   /** Also append every event to this JSONL file. */

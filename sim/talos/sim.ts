@@ -122,6 +122,7 @@ export function startTalosSim(options: TalosSimOptions): Promise<TalosSim> {
     options.dataDir,
     options.workload ?? {},
     options.externalLoadBalancers,
+    options.sharedKubernetes,
   );
   const stateFile = options.stateFile;
   let saveQueued = false;

@@ -14,7 +14,7 @@ import { createLifecycleActivities } from '../../activities/lifecycle-activities
 import { workflowSources } from '../../workers/lifecycle-worker.ts';
 import { capiObjects, type CapiObjects } from '../../embedded/controller-stack/capi-objects.ts';
 import { startManagementCluster, type ManagementCluster } from '../../embedded/servers/management-cluster.ts';
-import { createSimKubeApiservers } from '../../embedded/servers/sim-kube-apiservers.ts';
+import { createSimKubeStarter, simLightFromEnv } from '../../embedded/servers/sim-light-mode.ts';
 import { makeTempDir } from '../../embedded/servers/temp-dir.ts';
 import { startTemporalDevServer, type TemporalDevServer } from '../../embedded/servers/temporal-dev-server.ts';
 
@@ -29,6 +29,8 @@ export interface FullStackOptions {
    * knows nothing of: clusters reach it only through a credentials Secret.
    */
   readonly secondProxmox?: boolean;
+  /** Light mode: every simulated cluster shares one kube-apiserver (default: CAPSTAN_SIM_LIGHT, else one each). */
+  readonly simLight?: boolean;
 }
 
 /** One simulated Proxmox VE and the Talos nodes of its VMs. */
@@ -83,7 +85,8 @@ export async function startFullStack(label: string, options: FullStackOptions = 
     const seed = options.seed ?? 7;
     const proxmox = await startProxmoxSim({ scale: options.proxmoxScale ?? 0.005, seed });
     stops.push(() => proxmox.stop());
-    const kube = createSimKubeApiservers({ dataDir: `${dir.path}/sim-kube` });
+    const light = options.simLight ?? simLightFromEnv();
+    const kube = createSimKubeStarter(light, { dataDir: `${dir.path}/sim-kube` });
     stops.push(() => kube.stop());
     const startSite = async (proxmox: ProxmoxSim, name: string): Promise<SimulatedSite> => {
       const talos = await startTalosSim({
@@ -92,6 +95,7 @@ export async function startFullStack(label: string, options: FullStackOptions = 
         dataDir: `${dir.path}/${name}`,
         scale: options.talosScale ?? 0.01,
         seed,
+        sharedKubernetes: light,
       });
       stops.push(() => talos.stop());
       return { proxmox, talos };

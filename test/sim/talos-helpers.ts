@@ -13,8 +13,8 @@ import { startProxmoxSim } from '../../sim/proxmox/index.ts';
 import type { ProxmoxSim } from '../../sim/proxmox/index.ts';
 import { startTalosSim } from '../../sim/talos/index.ts';
 import type { TalosSim, TalosSimOptions, TalosSimTiming } from '../../sim/talos/index.ts';
-import { createSimKubeApiservers } from '../../embedded/servers/sim-kube-apiservers.ts';
 import type { SimKubeApiservers } from '../../embedded/servers/sim-kube-apiservers.ts';
+import { createSimKubeStarter } from '../../embedded/servers/sim-light-mode.ts';
 import { delay as sleep } from '../../embedded/servers/managed-process.ts';
 import { makeTempDir } from '../../embedded/servers/temp-dir.ts';
 import { eventually } from '../../embedded/servers/eventually.ts';
@@ -32,13 +32,14 @@ export interface TalosStack {
 /** Starts the stack with test timing (scale 0.01). */
 export async function startTalosStack(
   label: string,
-  options: Partial<Pick<TalosSimOptions, 'workload' | 'bootVersion' | 'scale' | 'externalLoadBalancers' | 'clock'>> & {
+  options: Partial<Pick<TalosSimOptions, 'workload' | 'bootVersion' | 'scale' | 'externalLoadBalancers' | 'clock' | 'sharedKubernetes'>> & {
     timing?: Partial<TalosSimTiming>;
   } = {},
 ): Promise<TalosStack> {
   const dir = makeTempDir(`talos-${label}`);
   const proxmox = await startProxmoxSim({ scale: 0.002, seed: 7 });
-  const kube = createSimKubeApiservers({ dataDir: dir.path });
+  // Light mode's shared apiserver with `sharedKubernetes`, as the launcher pairs them.
+  const kube = createSimKubeStarter(options.sharedKubernetes ?? false, { dataDir: dir.path });
   const talos = await startTalosSim({ proxmox, startKubeApiserver: kube.start, dataDir: dir.path, scale: 0.01, seed: 11, ...options });
   return {
     proxmox,

@@ -11,7 +11,7 @@ import { startProxmoxSim, type ProxmoxSim } from '../../sim/proxmox/index.ts';
 import { startTalosSim, type TalosSim } from '../../sim/talos/index.ts';
 import { createLifecycleActivities } from '../../activities/lifecycle-activities.ts';
 import { startManagementCluster, type ManagementCluster } from '../../embedded/servers/management-cluster.ts';
-import { createSimKubeApiservers } from '../../embedded/servers/sim-kube-apiservers.ts';
+import { createSimKubeStarter, simLightFromEnv } from '../../embedded/servers/sim-light-mode.ts';
 import { startTemporalDevServer } from '../../embedded/servers/temporal-dev-server.ts';
 import { makeTempDir } from '../../embedded/servers/temp-dir.ts';
 import { createTimeSkippingEnvironment } from '../harness/time-skipping.ts';
@@ -43,7 +43,12 @@ export type LifecycleServer = 'time-skipping' | 'dev-server';
 export async function startLifecycleStack(
   label: string,
   server: LifecycleServer = 'time-skipping',
-  options: { readonly externalLoadBalancers?: readonly string[]; readonly followTestServerTime?: boolean } = {},
+  options: {
+    readonly externalLoadBalancers?: readonly string[];
+    readonly followTestServerTime?: boolean;
+    /** Light mode: the workload clusters share one kube-apiserver (default: CAPSTAN_SIM_LIGHT, else one each). */
+    readonly simLight?: boolean;
+  } = {},
 ): Promise<LifecycleStack> {
   // Time skipping moves only Temporal's time; certificates are then issued and judged by this clock.
   const clock = options.followTestServerTime ? new TestServerClock() : undefined;
@@ -59,7 +64,8 @@ export async function startLifecycleStack(
     await applyCrds(management.kubeConfig, capstanCrds);
     const proxmox = await startProxmoxSim({ scale: 0.002, seed: 3 });
     stops.push(() => proxmox.stop());
-    const kube = createSimKubeApiservers({ dataDir: `${dir.path}/sim-kube` });
+    const light = options.simLight ?? simLightFromEnv();
+    const kube = createSimKubeStarter(light, { dataDir: `${dir.path}/sim-kube` });
     stops.push(() => kube.stop());
     const talos = await startTalosSim({
       proxmox,
@@ -67,6 +73,7 @@ export async function startLifecycleStack(
       dataDir: `${dir.path}/talos`,
       scale: 0.01,
       seed: 5,
+      sharedKubernetes: light,
       // The load balancers a test declares: the sim plays them, as the user's own would forward.
       ...(options.externalLoadBalancers === undefined ? {} : { externalLoadBalancers: options.externalLoadBalancers }),
       ...(clock ? { clock: clock.now } : {}),

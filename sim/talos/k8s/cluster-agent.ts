@@ -3,6 +3,7 @@
 // controller, each pass level-triggered from what the API lists.
 import type { TalosContext } from '../core/context.ts';
 import type { SimCluster } from '../core/state.ts';
+import type { ClusterScope } from './cluster-scope.ts';
 import { httpStatusOf } from './kube-client.ts';
 import type { KubeApis } from './kube-client.ts';
 import { reconcilePdbs } from './pdb-controller.ts';
@@ -23,8 +24,14 @@ export interface ClusterAgent {
   stop(): Promise<void>;
 }
 
-/** Starts the loop; it idles while the cluster's API is unavailable. */
-export function startClusterAgent(ctx: TalosContext, cluster: SimCluster, apis: KubeApis, workloadOptions: WorkloadOptions): ClusterAgent {
+/** Starts the loop; it idles while the cluster's API is unavailable. It acts only on objects of its `scope`. */
+export function startClusterAgent(
+  ctx: TalosContext,
+  cluster: SimCluster,
+  apis: KubeApis,
+  scope: ClusterScope,
+  workloadOptions: WorkloadOptions,
+): ClusterAgent {
   const state = { stopped: false };
   // Read through functions: both change while a pass awaits the API.
   const halted = (): boolean => state.stopped;
@@ -36,14 +43,14 @@ export function startClusterAgent(ctx: TalosContext, cluster: SimCluster, apis: 
   const kubelets = newKubeletMemory();
 
   const pass = async (): Promise<void> => {
-    workload ??= await ensureWorkload(apis, workloadOptions);
+    workload ??= await ensureWorkload(apis, scope, workloadOptions);
     const views = kubeletViews(ctx, cluster);
-    await reconcileKubelets(ctx, apis, cluster, kubelets);
-    const nodes = (await apis.core.listNode()).items;
-    const pods = (await apis.core.listPodForAllNamespaces()).items;
+    await reconcileKubelets(ctx, apis, cluster, scope, kubelets);
+    const nodes = await scope.nodes(apis);
+    const pods = await scope.pods(apis, nodes);
     await reconcilePodOwners(apis, ctx.random, workload, views, nodes, pods);
     await reconcilePods(ctx, apis, cluster, memory, views, nodes, pods);
-    await reconcilePdbs(apis, (await apis.core.listPodForAllNamespaces()).items, ctx.ms('disruptedPodTimeout'));
+    await reconcilePdbs(apis, scope, await scope.pods(apis, nodes), ctx.ms('disruptedPodTimeout'));
   };
 
   const loop = async (): Promise<void> => {

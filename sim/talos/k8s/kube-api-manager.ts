@@ -13,6 +13,7 @@ import { primaryEtcd } from '../etcd/etcd-view.ts';
 import { issueCertificate } from '../pki/issue-certificate.ts';
 import type { KubeApiserverStarter, StartedKubeApiserver } from '../options.ts';
 import { startClusterAgent } from './cluster-agent.ts';
+import { clusterScope } from './cluster-scope.ts';
 import type { ClusterAgent } from './cluster-agent.ts';
 import { createEndpointListeners } from './endpoint-listeners.ts';
 import type { EndpointListeners } from './endpoint-listeners.ts';
@@ -52,6 +53,7 @@ export function createKubeApiManager(
   dataDir: string,
   workload: WorkloadOptions,
   externalLoadBalancers: readonly string[] = [],
+  sharedKubernetes = false,
 ) {
   const entries = new Map<string, Entry>();
 
@@ -97,7 +99,8 @@ export function createKubeApiManager(
       warn(cluster, message);
     });
     const client = await issueCertificate(ca, { commonName: 'capstan-talos-sim', organizations: ['system:masters'], usage: 'client' });
-    entry.agent = startClusterAgent(ctx, cluster, kubeApis(entry.apiserver.url, cluster.k8sCa.certPem, client), workload);
+    const apis = kubeApis(entry.apiserver.url, cluster.k8sCa.certPem, client);
+    entry.agent = startClusterAgent(ctx, cluster, apis, clusterScope(cluster, sharedKubernetes), workload);
     reconcile();
   };
 
@@ -178,8 +181,8 @@ export function createKubeApiManager(
     poke: () => {
       for (const entry of entries.values()) entry.agent?.poke();
     },
-    /** Process ids of every apiserver started so far. */
-    pids: (): number[] => [...entries.values()].flatMap((e) => e.apiserver?.pids ?? []),
+    /** Process ids of every apiserver started so far, each once (in light mode the clusters share one). */
+    pids: (): number[] => [...new Set([...entries.values()].flatMap((e) => e.apiserver?.pids ?? []))],
     stop: async () => {
       await Promise.all(
         [...entries.values()].map(async (entry) => {

@@ -1,6 +1,7 @@
 // The disruption controller's job, so the real Eviction API in kube-apiserver allows or
 // refuses evictions as in a real cluster: keep every PodDisruptionBudget's status current.
 import type { V1Pod, V1PodDisruptionBudget, V1PodDisruptionBudgetStatus } from '@kubernetes/client-node';
+import type { ClusterScope } from './cluster-scope.ts';
 import { ignoring } from './kube-client.ts';
 import type { KubeApis } from './kube-client.ts';
 import { live, podReady, selectorMatches } from './selectors.ts';
@@ -68,9 +69,15 @@ const comparable = (status: V1PodDisruptionBudgetStatus | undefined): string =>
   ]);
 
 /** Writes every budget whose status is stale; conflicts (an eviction just changed it) wait for the next pass. */
-export async function reconcilePdbs(apis: KubeApis, pods: readonly V1Pod[], disruptedTimeoutMs: number): Promise<void> {
+export async function reconcilePdbs(
+  apis: KubeApis,
+  scope: ClusterScope,
+  pods: readonly V1Pod[],
+  disruptedTimeoutMs: number,
+): Promise<void> {
   const budgets = (await apis.policy.listPodDisruptionBudgetForAllNamespaces()).items;
   for (const pdb of budgets) {
+    if (!scope.ownsBudget(pdb, pods)) continue;
     const status = pdbStatus(pdb, pods, disruptedTimeoutMs);
     if (comparable(status) === comparable(pdb.status)) continue;
     pdb.status = status;

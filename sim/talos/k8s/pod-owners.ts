@@ -16,7 +16,8 @@ export const suffix = (random: Random): string =>
 const owned = (pod: V1Pod, uid: string): boolean => pod.metadata?.ownerReferences?.some((o) => o.uid === uid) === true;
 
 async function reconcileReplicaSet(apis: KubeApis, random: Random, workload: Workload, pods: readonly V1Pod[]): Promise<void> {
-  const rs = await apis.apps.readNamespacedReplicaSet({ namespace: 'default', name: workload.replicaSet.name });
+  const { namespace } = workload.replicaSet;
+  const rs = await apis.apps.readNamespacedReplicaSet({ namespace, name: workload.replicaSet.name });
   const want = rs.spec?.replicas ?? 0;
   const mine = pods.filter((p) => owned(p, workload.replicaSet.uid) && live(p));
   const owner: V1OwnerReference = {
@@ -30,11 +31,11 @@ async function reconcileReplicaSet(apis: KubeApis, random: Random, workload: Wor
   for (let i = mine.length; i < want; i += 1) {
     const template = rs.spec?.template;
     await apis.core.createNamespacedPod({
-      namespace: 'default',
+      namespace,
       body: {
         metadata: {
           name: `${workload.replicaSet.name}-${suffix(random)}`,
-          namespace: 'default',
+          namespace,
           labels: template?.metadata?.labels ?? {},
           ownerReferences: [owner],
         },
@@ -43,7 +44,7 @@ async function reconcileReplicaSet(apis: KubeApis, random: Random, workload: Wor
     });
   }
   for (const extra of mine.slice(want))
-    await ignoring([404], () => apis.core.deleteNamespacedPod({ namespace: 'default', name: extra.metadata?.name ?? '' }));
+    await ignoring([404], () => apis.core.deleteNamespacedPod({ namespace, name: extra.metadata?.name ?? '' }));
   const ready = mine.filter(podReady).length;
   const replicas = Math.min(mine.length, want);
   if (rs.status?.replicas !== replicas || rs.status.readyReplicas !== ready) {
@@ -54,10 +55,8 @@ async function reconcileReplicaSet(apis: KubeApis, random: Random, workload: Wor
       fullyLabeledReplicas: replicas,
       observedGeneration: rs.metadata?.generation ?? 1,
     };
-    await ignoring([409], () =>
-      apis.apps.replaceNamespacedReplicaSetStatus({ namespace: 'default', name: workload.replicaSet.name, body: rs }),
-    );
-    const deployment = await apis.apps.readNamespacedDeployment({ namespace: 'default', name: 'web' });
+    await ignoring([409], () => apis.apps.replaceNamespacedReplicaSetStatus({ namespace, name: workload.replicaSet.name, body: rs }));
+    const deployment = await apis.apps.readNamespacedDeployment({ namespace, name: 'web' });
     deployment.status = {
       replicas,
       readyReplicas: ready,
@@ -66,7 +65,7 @@ async function reconcileReplicaSet(apis: KubeApis, random: Random, workload: Wor
       unavailableReplicas: Math.max(0, want - ready),
       observedGeneration: deployment.metadata?.generation ?? 1,
     };
-    await ignoring([409], () => apis.apps.replaceNamespacedDeploymentStatus({ namespace: 'default', name: 'web', body: deployment }));
+    await ignoring([409], () => apis.apps.replaceNamespacedDeploymentStatus({ namespace, name: 'web', body: deployment }));
   }
 }
 
@@ -77,7 +76,8 @@ async function reconcileDaemonSet(
   nodes: readonly V1Node[],
   pods: readonly V1Pod[],
 ): Promise<void> {
-  const ds = await apis.apps.readNamespacedDaemonSet({ namespace: 'kube-system', name: workload.daemonSet.name });
+  const { namespace } = workload.daemonSet;
+  const ds = await apis.apps.readNamespacedDaemonSet({ namespace, name: workload.daemonSet.name });
   const template = ds.spec?.template;
   const owner: V1OwnerReference = {
     apiVersion: 'apps/v1',
@@ -92,11 +92,11 @@ async function reconcileDaemonSet(
     const nodeName = node.metadata?.name ?? '';
     if (mine.some((p) => p.spec?.nodeName === nodeName && live(p))) continue;
     await apis.core.createNamespacedPod({
-      namespace: 'kube-system',
+      namespace,
       body: {
         metadata: {
           name: `${workload.daemonSet.name}-${suffix(random)}`,
-          namespace: 'kube-system',
+          namespace,
           labels: template?.metadata?.labels ?? {},
           ownerReferences: [owner],
         },
@@ -120,14 +120,13 @@ async function reconcileDaemonSet(
       numberMisscheduled: 0,
       observedGeneration: ds.metadata?.generation ?? 1,
     };
-    await ignoring([409], () =>
-      apis.apps.replaceNamespacedDaemonSetStatus({ namespace: 'kube-system', name: workload.daemonSet.name, body: ds }),
-    );
+    await ignoring([409], () => apis.apps.replaceNamespacedDaemonSetStatus({ namespace, name: workload.daemonSet.name, body: ds }));
   }
 }
 
 async function reconcileMirrorPods(
   apis: KubeApis,
+  labels: Readonly<Record<string, string>>,
   views: readonly KubeletView[],
   nodes: readonly V1Node[],
   pods: readonly V1Pod[],
@@ -143,7 +142,7 @@ async function reconcileMirrorPods(
           metadata: {
             name,
             namespace: 'kube-system',
-            labels: { component: 'kube-apiserver', tier: 'control-plane' },
+            labels: { component: 'kube-apiserver', tier: 'control-plane', ...labels },
             annotations: { 'kubernetes.io/config.mirror': `sim-${view.vmid}`, 'kubernetes.io/config.source': 'file' },
             ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: view.name, uid: node.metadata?.uid ?? '', controller: true }],
           },
@@ -169,5 +168,5 @@ export async function reconcilePodOwners(
 ): Promise<void> {
   await reconcileReplicaSet(apis, random, workload, pods);
   await reconcileDaemonSet(apis, random, workload, nodes, pods);
-  await reconcileMirrorPods(apis, views, nodes, pods);
+  await reconcileMirrorPods(apis, workload.labels, views, nodes, pods);
 }

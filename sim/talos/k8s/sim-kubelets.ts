@@ -6,7 +6,8 @@
 import type { V1Node } from '@kubernetes/client-node';
 import type { TalosContext } from '../core/context.ts';
 import type { SimCluster } from '../core/state.ts';
-import { httpStatusOf, ignoring } from './kube-client.ts';
+import type { ClusterScope } from './cluster-scope.ts';
+import { httpStatusOf } from './kube-client.ts';
 import type { KubeApis } from './kube-client.ts';
 import { kubeletViews, managedAnnotation, nodeInfo } from './kubelet-views.ts';
 import type { KubeletView } from './kubelet-views.ts';
@@ -21,15 +22,18 @@ export interface KubeletMemory {
   readonly known: Map<string, string>;
   /** uids of Node deletions already recorded. */
   readonly deleted: Set<string>;
+  /** Names another cluster's Node already holds on a shared apiserver (warned once). */
+  readonly taken: Set<string>;
 }
 
 /** An empty memory. */
-export const newKubeletMemory = (): KubeletMemory => ({ lastPosted: new Map(), known: new Map(), deleted: new Set() });
+export const newKubeletMemory = (): KubeletMemory => ({ lastPosted: new Map(), known: new Map(), deleted: new Set(), taken: new Set() });
 
 const cpTaint = { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' };
 
-function newNode(view: KubeletView, health: NodeHealth): V1Node {
+function newNode(view: KubeletView, health: NodeHealth, scoped: Readonly<Record<string, string>>): V1Node {
   const labels: Record<string, string> = {
+    ...scoped,
     'kubernetes.io/hostname': view.name,
     'kubernetes.io/os': 'linux',
     'kubernetes.io/arch': 'amd64',
@@ -92,14 +96,49 @@ export function recordNodeEvent(
   ctx.events.append({ type, cluster: cluster.name, hostname: name, ...(view ? { vmid: view.vmid, address: view.address } : {}), detail });
 }
 
-async function register(ctx: TalosContext, apis: KubeApis, cluster: SimCluster, views: readonly KubeletView[], nodes: readonly V1Node[]) {
+// On a shared apiserver a Node name another cluster holds is a conflict the kubelet cannot see past:
+// it would find "its" Node and post to a stranger's. Light mode needs hostnames unique across clusters.
+async function createOwnNode(
+  ctx: TalosContext,
+  apis: KubeApis,
+  cluster: SimCluster,
+  scope: ClusterScope,
+  memory: KubeletMemory,
+  node: V1Node,
+) {
+  try {
+    await apis.core.createNode({ body: node });
+    memory.taken.delete(node.metadata?.name ?? '');
+    return true;
+  } catch (error) {
+    if (httpStatusOf(error) !== 409) throw error;
+    const name = node.metadata?.name ?? '';
+    if (!scope.shared || memory.taken.has(name)) return false;
+    memory.taken.add(name);
+    const message = `Node ${name} already exists on the kube-apiserver the simulated clusters share, for another cluster: its kubelet cannot register (give machines hostnames unique across clusters)`;
+    ctx.events.append({ type: 'sim.warning', cluster: cluster.name, hostname: name, detail: { message } });
+    return false;
+  }
+}
+
+async function register(
+  ctx: TalosContext,
+  apis: KubeApis,
+  cluster: SimCluster,
+  scope: ClusterScope,
+  memory: KubeletMemory,
+  views: readonly KubeletView[],
+  nodes: readonly V1Node[],
+) {
   let created = false;
   const now = Date.now();
   for (const view of views) {
     if (!view.up || view.registered) continue;
     if (!nodes.some((n) => n.metadata?.name === view.name)) {
       const health = postedHealth(view, now);
-      await ignoring([409], () => apis.core.createNode({ body: newNode(view, health) }));
+      const made = await createOwnNode(ctx, apis, cluster, scope, memory, newNode(view, health, scope.labels));
+      // On its own apiserver a conflict is a race with itself: the Node is there either way.
+      if (!made && scope.shared) continue;
       created = true;
       const detail = { kubeletVersion: view.kubeletVersion, ...(view.providerId === undefined ? {} : { providerID: view.providerId }) };
       recordNodeEvent(ctx, cluster, 'k8s.node-registered', view.name, view, detail);
@@ -150,12 +189,18 @@ function noticeDeletions(
 }
 
 /** Registers, updates and marks Nodes; records registrations, deletions and readiness changes. */
-export async function reconcileKubelets(ctx: TalosContext, apis: KubeApis, cluster: SimCluster, memory: KubeletMemory): Promise<void> {
-  const listed = (await apis.core.listNode()).items;
+export async function reconcileKubelets(
+  ctx: TalosContext,
+  apis: KubeApis,
+  cluster: SimCluster,
+  scope: ClusterScope,
+  memory: KubeletMemory,
+): Promise<void> {
+  const listed = await scope.nodes(apis);
   const views = kubeletViews(ctx, cluster);
   noticeDeletions(ctx, cluster, memory, views, listed);
   // Listed again after creating: admission (TaintNodesByCondition) has just added the not-ready taint to new Nodes.
-  const nodes = (await register(ctx, apis, cluster, views, listed)) ? (await apis.core.listNode()).items : listed;
+  const nodes = (await register(ctx, apis, cluster, scope, memory, views, listed)) ? await scope.nodes(apis) : listed;
   const now = Date.now();
   for (const node of nodes) {
     const name = node.metadata?.name ?? '';
