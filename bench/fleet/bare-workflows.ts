@@ -11,6 +11,11 @@ const { noop } = proxyActivities<typeof bareActivities>({
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 5 },
 });
 
+/** A cluster's root: the tree itself, under a type of its own so its completions can be counted apart. */
+export function bareClusterWorkflow(shape: WorkflowShape): Promise<number> {
+  return bareTreeWorkflow(shape);
+}
+
 /** Runs the shape's batches one after the other, everything within a batch at once. */
 export async function bareTreeWorkflow(shape: WorkflowShape): Promise<number> {
   const { workflowId } = workflowInfo();

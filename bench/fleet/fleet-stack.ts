@@ -11,7 +11,7 @@ import { capstanCrds } from '../../api/crds.ts';
 import { applyCrds } from '../../client/kubernetes/apply-crds.ts';
 import { startManagementCluster, type ManagementCluster } from '../../embedded/servers/management-cluster.ts';
 import { startProcess, waitUntilReady, type ManagedProcess } from '../../embedded/servers/managed-process.ts';
-import { createSimKubeApiservers } from '../../embedded/servers/sim-kube-apiservers.ts';
+import { createSimKubeStarter } from '../../embedded/servers/sim-light-mode.ts';
 import { makeTempDir } from '../../embedded/servers/temp-dir.ts';
 import { startTemporalDevServer, type TemporalDevServer } from '../../embedded/servers/temporal-dev-server.ts';
 import { defaultTiming, startProxmoxSim, type ProxmoxSim } from '../../sim/proxmox/index.ts';
@@ -61,8 +61,12 @@ const workersMain = fileURLToPath(new URL('../../workers/main.ts', import.meta.u
 const bareWorkerMain = fileURLToPath(new URL('./bare-worker.ts', import.meta.url));
 const tsxLoader = import.meta.resolve('tsx');
 
-/** Starts the stack with the fleet's namespace in the management cluster; its temp dir is `capstan-<label>-*`. */
-export async function startFleetStack(label: string, namespace: string): Promise<FleetStack> {
+/**
+ * Starts the stack with the fleet's namespace in the management cluster; its temp dir is
+ * `capstan-<label>-*`. In light mode (the default here) the simulated clusters share one
+ * kube-apiserver, as a fleet must on one machine; otherwise each has its own (~280 MiB).
+ */
+export async function startFleetStack(label: string, namespace: string, light = true): Promise<FleetStack> {
   const dir = makeTempDir(label);
   const stops: Array<() => Promise<void>> = [];
   let stopping: Promise<void> | undefined;
@@ -88,7 +92,7 @@ export async function startFleetStack(label: string, namespace: string): Promise
     await management.kubeConfig.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
     const proxmox = await startProxmoxSim({ timing: instantProxmox, seed: 11 });
     stops.push(() => proxmox.stop());
-    const kube = createSimKubeApiservers({ dataDir: join(dir.path, 'sim-kube') });
+    const kube = createSimKubeStarter(light, { dataDir: join(dir.path, 'sim-kube') });
     stops.push(() => kube.stop());
     const talos = await startTalosSim({
       proxmox,
@@ -96,6 +100,7 @@ export async function startFleetStack(label: string, namespace: string): Promise
       dataDir: join(dir.path, 'talos'),
       timing: instantTalos,
       seed: 13,
+      sharedKubernetes: light,
     });
     stops.push(() => talos.stop());
 
@@ -141,7 +146,7 @@ export async function startFleetStack(label: string, namespace: string): Promise
         worker: [worker.process.pid],
         'dev server': [temporal.process.pid],
         'management cluster': [management.apiserver.process.pid, management.etcd.process.pid],
-        'sim apiservers': [...talos.processIds(), kube.etcdPid()].filter((pid) => pid !== undefined),
+        'sim apiservers': kube.processIds(),
         'bench + sims': [process.pid],
       }),
       stop,

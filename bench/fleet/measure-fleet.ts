@@ -13,6 +13,7 @@
 // the tree the baseline runs; then the baseline (its worker is then stopped); then Capstan's N
 // clusters; then, for one size, an idle window at the real observation interval.
 import { availableParallelism } from 'node:os';
+import type { Client } from '@temporalio/client';
 import { clusterWorkflowType, newClusterState } from '../../api/cluster-workflow-state.ts';
 import { desiredClusterSignal } from '../../api/cluster-messages.ts';
 import { clusterWorkflowId } from '../../api/ids.ts';
@@ -58,6 +59,10 @@ export interface FleetSizeResult {
   /** Worker resident memory added per cluster (peak during the run minus before it). */
   readonly workerRssMiBPerCluster?: number;
   readonly workerPeakRssMiB?: number;
+  /** What the simulators (this process and their kube-apiserver) grew by, per cluster. */
+  readonly simRssMiBPerCluster?: number;
+  /** The highest resident memory of each part during the run. */
+  readonly peakRssMiB?: Partial<Record<FleetRole, number>>;
   readonly historyEventsPerMachine?: number;
   /** CPU seconds of each part during Capstan's run. */
   readonly cpuSeconds?: Partial<Record<FleetRole, number>>;
@@ -117,6 +122,8 @@ export const overheadTarget = 1.2;
 const fleetNamespace = 'fleet';
 const bareTaskQueue = 'fleet-bare';
 const mib = (bytes: number): number => bytes / 2 ** 20;
+/** Below this much available memory a run is stopped and counted as broken by memory. */
+const lowMemoryBytes = 512 * 2 ** 20;
 
 /** Measures every size; never throws for a size that broke (that is the knee), only for a broken bench. */
 export async function measureFleet(options: FleetOptions = {}): Promise<{ rows: FleetRow[]; json: FleetJson }> {
@@ -172,16 +179,6 @@ async function measureSize(
   const { shape } = await readProvisionTree(client, clusterWorkflowId(fleetNamespace, fleetDesiredCluster(fleetNamespace, 0).name));
   log(`fleet ${clusters}: warm-up cluster provisioned; its tree: ${workflowsIn(shape)} workflows, ${activitiesIn(shape)} activities`);
 
-  // Each simulated cluster may have its own kube-apiserver; a size that cannot fit is the knee.
-  const simPerCluster = usageByRole(stack.pids())['sim apiservers'].rssBytes;
-  const needed = simPerCluster * clusters;
-  const available = availableMemoryBytes();
-  if (needed > 0.8 * available) {
-    await (await bareWorker).stop();
-    const broke = `memory: the simulators need about ${mib(simPerCluster).toFixed(0)} MiB per cluster (their kube-apiservers), ${(mib(needed) / 1024).toFixed(1)} GiB for ${clusters}, with ${(mib(available) / 1024).toFixed(1)} GiB available`;
-    return { result: { clusters, provisioned: 0, broke }, shape };
-  }
-
   // The baseline: the same tree per cluster, no-op activities, its own worker process.
   const bare = (await bareWorker).process;
   const bareBefore = usageByRole({ worker: [bare.pid], 'dev server': [stack.temporal.process.pid] });
@@ -190,14 +187,15 @@ async function measureSize(
     Array.from({ length: clusters }, (_, i) => i),
     32,
     async (i) => {
-      await client.workflow.start('bareTreeWorkflow', { taskQueue: bareTaskQueue, workflowId: `bare/${i}`, args: [shape] });
+      await client.workflow.start('bareClusterWorkflow', { taskQueue: bareTaskQueue, workflowId: `bare/${i}`, args: [shape] });
     },
   );
-  await Promise.all(Array.from({ length: clusters }, (_, i) => client.workflow.getHandle(`bare/${i}`).result()));
-  const bareWallMs = Date.now() - bareStart;
+  const bareRun = await completions(client, 'bareClusterWorkflow', clusters, bareStart, timeoutMs);
+  if (bareRun.done < clusters) throw new Error(`the bare baseline did not finish: ${bareRun.done}/${clusters}, ${bareRun.why}`);
+  const bareWallMs = bareRun.wallMs;
   const bareCpu = cpuBetween(bareBefore, usageByRole({ worker: [bare.pid], 'dev server': [stack.temporal.process.pid] }));
   await (await bareWorker).stop();
-  const bareEvents = await historyEvents(client, await listExecutions(client, `WorkflowType = 'bareTreeWorkflow'`));
+  const bareEvents = await historyEvents(client, await listExecutions(client, `WorkflowId STARTS_WITH 'bare/'`));
   log(`fleet ${clusters}: baseline ${(bareWallMs / 1_000).toFixed(1)} s`);
 
   // Capstan's N clusters (1…N; 0 was the warm-up).
@@ -242,6 +240,11 @@ async function measureSize(
       workerCpuSecondsPerCluster: cpu.worker / clusters,
       workerRssMiBPerCluster: mib((peak.worker ?? 0) - before.worker.rssBytes) / clusters,
       workerPeakRssMiB: mib(peak.worker ?? 0),
+      simRssMiBPerCluster:
+        mib(
+          (peak['sim apiservers'] ?? 0) + (peak['bench + sims'] ?? 0) - before['sim apiservers'].rssBytes - before['bench + sims'].rssBytes,
+        ) / clusters,
+      peakRssMiB: Object.fromEntries(Object.entries(peak).map(([role, bytes]) => [role, mib(bytes)])),
       historyEventsPerMachine: events / machines,
       cpuSeconds: cpu,
       limit,
@@ -270,7 +273,6 @@ async function provision(
   progress?: (done: number) => void,
 ): Promise<{ done: number; wallMs: number; why: string }> {
   const { client } = stack;
-  const names = new Set(indexes.map((i) => clusterWorkflowId(fleetNamespace, fleetDesiredCluster(fleetNamespace, i).name)));
   const started = Date.now();
   await inParallel(indexes, 32, async (i) => {
     const desired = fleetDesiredCluster(fleetNamespace, i);
@@ -282,32 +284,48 @@ async function provision(
       signalArgs: [desired],
     });
   });
-  const query = `WorkflowType = 'provisionWorkflow' AND ExecutionStatus = 'Completed' AND StartTime >= '${new Date(started - 1_000).toISOString()}'`;
+  return completions(client, 'provisionWorkflow', indexes.length, started, timeoutMs, progress);
+}
+
+/**
+ * Waits until `expected` runs of a workflow type started since `started` have completed; the
+ * wall time ends at the last one's close time. Stops early when memory runs out.
+ */
+async function completions(
+  client: Client,
+  workflowType: string,
+  expected: number,
+  started: number,
+  timeoutMs: number,
+  progress?: (done: number) => void,
+): Promise<{ done: number; wallMs: number; why: string }> {
+  const since = `WorkflowType = '${workflowType}' AND StartTime >= '${new Date(started - 1_000).toISOString()}'`;
   let lastReport = Date.now();
   for (;;) {
-    const mine = (await listExecutions(client, query)).filter((info) => names.has(info.workflowId.replace(/\/provision\/\d+$/, '')));
-    const done = mine.length;
-    if (done >= indexes.length) {
-      const last = Math.max(...mine.map((info) => info.closeTime?.getTime() ?? Date.now()));
+    const done = (await client.workflow.count(`${since} AND ExecutionStatus = 'Completed'`)).count;
+    if (done >= expected) {
+      const closed = await listExecutions(client, `${since} AND ExecutionStatus = 'Completed'`);
+      const last = Math.max(...closed.map((info) => info.closeTime?.getTime() ?? Date.now()));
       return { done, wallMs: last - started, why: 'done' };
     }
+    // Out of memory is a knee too: stop before the kernel's OOM killer picks a process for us.
+    const available = availableMemoryBytes();
+    if (available < lowMemoryBytes) {
+      return { done, wallMs: Date.now() - started, why: `memory: only ${mib(available).toFixed(0)} MiB left available` };
+    }
     if (Date.now() - started > timeoutMs) {
-      const failed = (
-        await client.workflow.count(
-          `WorkflowType = 'provisionWorkflow' AND ExecutionStatus != 'Running' AND ExecutionStatus != 'Completed'`,
-        )
-      ).count;
+      const failed = (await client.workflow.count(`${since} AND ExecutionStatus != 'Running' AND ExecutionStatus != 'Completed'`)).count;
       return {
         done,
         wallMs: Date.now() - started,
-        why: `timed out after ${timeoutMs / 1_000} s${failed > 0 ? `, ${failed} provisionings failed` : ''}`,
+        why: `timed out after ${timeoutMs / 1_000} s${failed > 0 ? `, ${failed} failed` : ''}`,
       };
     }
     if (progress && Date.now() - lastReport > 15_000) {
       progress(done);
       lastReport = Date.now();
     }
-    await delay(1_000);
+    await delay(2_000);
   }
 }
 
@@ -352,7 +370,7 @@ export function fleetRows(json: FleetJson): FleetRow[] {
     }
     rows.push({
       measurement: label,
-      value: `${f(size.wallSeconds, 1)} s, ${f(size.clustersPerMinute, 1)} clusters/min, ${f(size.activitiesPerSecond, 1)} activities/s, worker ${f(size.workerCpuSecondsPerCluster)} CPU s and ${f(size.workerRssMiBPerCluster)} MiB per cluster (peak ${f(size.workerPeakRssMiB, 0)} MiB), ${f(size.historyEventsPerMachine, 0)} history events per machine; ${size.limit?.verdict ?? ''}`,
+      value: `${f(size.wallSeconds, 1)} s, ${f(size.clustersPerMinute, 1)} clusters/min, ${f(size.activitiesPerSecond, 1)} activities/s, worker ${f(size.workerCpuSecondsPerCluster)} CPU s and ${f(size.workerRssMiBPerCluster)} MiB per cluster (peak ${f(size.workerPeakRssMiB, 0)} MiB), simulators ${f(size.simRssMiBPerCluster)} MiB per cluster, ${f(size.historyEventsPerMachine, 0)} history events per machine; ${size.limit?.verdict ?? ''}`,
     });
     if (size.overhead !== undefined && size.bare) {
       rows.push({
