@@ -22,7 +22,7 @@ import { delay } from '../../embedded/servers/managed-process.ts';
 import { historyEvents, inParallel, listExecutions } from './fleet-census.ts';
 import { fleetDesiredCluster, machinesPerFleetCluster } from './fleet-cluster.ts';
 import { startFleetStack, type FleetRole, type FleetStack } from './fleet-stack.ts';
-import { availableMemoryBytes } from './process-usage.ts';
+import { availableMemoryBytes, machineCpuSeconds } from './process-usage.ts';
 import { cpuLimit, perMinute, perSecond, perUnitHour, type Limit } from './rates.ts';
 import { cpuBetween, sampleMemory, usageByRole } from './role-usage.ts';
 import { byType } from './activity-times.ts';
@@ -66,6 +66,8 @@ export interface FleetSizeResult {
   readonly historyEventsPerMachine?: number;
   /** CPU seconds of each part during Capstan's run. */
   readonly cpuSeconds?: Partial<Record<FleetRole, number>>;
+  /** CPU seconds every other process on the machine used meanwhile (a busy machine slows every figure). */
+  readonly otherCpuSeconds?: number;
   readonly limit?: Limit;
   readonly bare?: {
     readonly wallSeconds: number;
@@ -200,6 +202,7 @@ async function measureSize(
 
   // Capstan's N clusters (1…N; 0 was the warm-up).
   const before = usageByRole(stack.pids());
+  const machineBefore = machineCpuSeconds();
   const memory = sampleMemory(() => stack.pids());
   const indexes = Array.from({ length: clusters }, (_, i) => i + 1);
   const run = await provision(stack, indexes, timeoutMs, (done) => {
@@ -207,11 +210,16 @@ async function measureSize(
   });
   const peak = memory.stop();
   const cpu = cpuBetween(before, usageByRole(stack.pids()));
+  const otherCpuSeconds = othersCpu(machineCpuSeconds() - machineBefore, cpu);
+  const limit = cpuLimit(roleShares(cpu, otherCpuSeconds), run.wallMs, availableParallelism());
   const provisioned = run.done;
   if (provisioned < clusters) {
-    const limit = cpuLimit(roleShares(cpu), run.wallMs, availableParallelism());
-    const broke = `${provisioned}/${clusters} provisioned after ${(run.wallMs / 1_000).toFixed(0)} s (${run.why}); ${limit.verdict}`;
-    return { result: { clusters, provisioned, broke, cpuSeconds: cpu, limit, workerPeakRssMiB: mib(peak.worker ?? 0) }, shape };
+    const machines = await machinesBuilt(client, run.started);
+    const broke = `${provisioned}/${clusters} provisioned, ${machines}/${clusters * machinesPerFleetCluster} machines built after ${(run.wallMs / 1_000).toFixed(0)} s (${run.why}); ${limit.verdict}`;
+    return {
+      result: { clusters, provisioned, broke, cpuSeconds: cpu, otherCpuSeconds, limit, workerPeakRssMiB: mib(peak.worker ?? 0) },
+      shape,
+    };
   }
   const ids = indexes.map((i) => fleetDesiredCluster(fleetNamespace, i).name);
   const capstanExecutions = (await listExecutions(client, `WorkflowId STARTS_WITH 'cluster/${fleetNamespace}/fleet-'`)).filter(
@@ -226,7 +234,6 @@ async function measureSize(
     .map((t) => ({ type: t.type, seconds: t.ms / 1_000, count: t.count, retries: t.retries }));
   const machines = clusters * machinesPerFleetCluster;
   const wallSeconds = run.wallMs / 1_000;
-  const limit = cpuLimit(roleShares(cpu), run.wallMs, availableParallelism());
   log(`fleet ${clusters}: ${wallSeconds.toFixed(1)} s, ${limit.verdict}`);
   return {
     shape,
@@ -247,6 +254,7 @@ async function measureSize(
       peakRssMiB: Object.fromEntries(Object.entries(peak).map(([role, bytes]) => [role, mib(bytes)])),
       historyEventsPerMachine: events / machines,
       cpuSeconds: cpu,
+      otherCpuSeconds,
       limit,
       bare: {
         wallSeconds: bareWallMs / 1_000,
@@ -260,7 +268,21 @@ async function measureSize(
   };
 }
 
-const roleShares = (cpu: Record<FleetRole, number>) => Object.entries(cpu).map(([role, cpuSeconds]) => ({ role, cpuSeconds }));
+/** The parts' CPU shares, and everyone else's on the machine (other users' tests, say) as one more. */
+const roleShares = (cpu: Record<FleetRole, number>, otherCpuSeconds: number) => [
+  ...Object.entries(cpu).map(([role, cpuSeconds]) => ({ role, cpuSeconds })),
+  { role: 'other processes', cpuSeconds: otherCpuSeconds },
+];
+
+/** The machine's busy CPU seconds less this stack's (never below 0: the two are read a moment apart). */
+const othersCpu = (machine: number, cpu: Record<FleetRole, number>): number =>
+  Math.max(0, machine - Object.values<number>(cpu).reduce((sum, s) => sum + s, 0));
+
+/** Machine runs completed since a time: how far a run that did not finish came. */
+async function machinesBuilt(client: Client, since: number): Promise<number> {
+  const query = `WorkflowType = 'createMachineWorkflow' AND ExecutionStatus = 'Completed' AND StartTime >= '${new Date(since - 1_000).toISOString()}'`;
+  return (await client.workflow.count(query)).count;
+}
 
 /**
  * Starts the clusters (signalWithStart, as the controller does) and waits until each has
@@ -271,7 +293,7 @@ async function provision(
   indexes: readonly number[],
   timeoutMs: number,
   progress?: (done: number) => void,
-): Promise<{ done: number; wallMs: number; why: string }> {
+): Promise<{ done: number; wallMs: number; why: string; started: number }> {
   const { client } = stack;
   const started = Date.now();
   await inParallel(indexes, 32, async (i) => {
@@ -284,7 +306,7 @@ async function provision(
       signalArgs: [desired],
     });
   });
-  return completions(client, 'provisionWorkflow', indexes.length, started, timeoutMs, progress);
+  return { ...(await completions(client, 'provisionWorkflow', indexes.length, started, timeoutMs, progress)), started };
 }
 
 /**

@@ -56,6 +56,20 @@ export function processUsage(pid: number): ProcessUsage | undefined {
   }
 }
 
+/** Busy clock ticks of all CPUs together, from the text of /proc/stat (idle and iowait left out). */
+export function parseBusyTicks(text: string): number {
+  const line = text.split('\n').find((l) => l.startsWith('cpu '));
+  if (!line) throw new Error('no aggregate cpu line in /proc/stat');
+  // user nice system idle iowait irq softirq steal (guest time is already inside user)
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).slice(1).map(Number);
+  return user + nice + system + irq + softirq + steal;
+}
+
+/** CPU seconds the whole machine has been busy, every process of every user included. */
+export function machineCpuSeconds(): number {
+  return parseBusyTicks(readFileSync('/proc/stat', 'utf8')) / clockTicks();
+}
+
 /** The memory the kernel could still give out (MemAvailable), in bytes. */
 export function availableMemoryBytes(): number {
   return statusKiB(readFileSync('/proc/meminfo', 'utf8'), 'MemAvailable');

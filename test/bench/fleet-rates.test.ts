@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { coresBusy, cpuLimit, perMinute, perSecond, perUnitHour } from '../../bench/fleet/rates.ts';
-import { parseProcStat, statusKiB } from '../../bench/fleet/process-usage.ts';
+import { parseBusyTicks, parseProcStat, statusKiB } from '../../bench/fleet/process-usage.ts';
 
 describe('fleet rates', () => {
   it('turns counts over a wall time into rates', () => {
@@ -45,5 +45,11 @@ describe('/proc readings', () => {
     expect(statusKiB(status, 'VmRSS')).toBe(100 * 2 ** 20);
     expect(statusKiB(status, 'VmHWM')).toBe(200 * 2 ** 20);
     expect(statusKiB(status, 'VmSwap')).toBe(0);
+  });
+
+  it('counts the machine busy in /proc/stat without idle and iowait', () => {
+    const stat = 'cpu  100 5 50 9000 40 3 2 1 0 0\ncpu0 50 2 25 4500 20 1 1 0 0 0\nintr 1 2 3\n';
+    expect(parseBusyTicks(stat)).toBe(100 + 5 + 50 + 3 + 2 + 1);
+    expect(() => parseBusyTicks('intr 1\n')).toThrow(/no aggregate cpu line/);
   });
 });
