@@ -17,6 +17,7 @@ import {
   newBundle,
   startTalosStack,
   untarGz,
+  vmPower,
 } from './talos-helpers.ts';
 import type { TalosStack } from './talos-helpers.ts';
 
@@ -211,5 +212,54 @@ describe('light mode (sharedKubernetes with one shared kube-apiserver)', () => {
     expect(httpCode(error)).toBe(401);
     // Its own certificate still works there.
     expect((await b!.core.listNode()).items.length).toBeGreaterThan(0);
+  });
+
+  it("leaves a Node whose name another cluster's machine reports to the cluster that registered it, and says why", async () => {
+    const [a] = clusters;
+    const taken = a!.machines[1]!;
+    const intruder: LightCluster = {
+      name: 'light-d',
+      endpoint: 'https://127.0.238.10:6443',
+      machines: [{ vmid: 650, name: taken.name, address: '127.0.238.11', type: 'controlplane' }],
+      kubeconfig: '',
+      core: undefined as unknown as CoreV1Api,
+    };
+    const keyBefore = await keyOf(a!);
+    const uidBefore = (await a!.core.readNode({ name: taken.name })).metadata?.uid;
+    await provision(intruder, await newBundle());
+    await eventually(() => {
+      const warnings = stack.talos.events.list({ type: 'sim.warning' }).filter((e) => e.cluster === 'light-d');
+      expect(warnings.map((e) => e.detail?.['message'])).toContainEqual(expect.stringContaining(`Node ${taken.name} already exists`));
+    }, 30_000);
+    const node = await a!.core.readNode({ name: taken.name });
+    expect([node.metadata?.uid, node.metadata?.labels?.[clusterLabel]]).toEqual([uidBefore, keyBefore]);
+    // Its machines gone, the intruder retires without taking A's Node along.
+    await vmPower(stack.proxmox, 650, 'stop');
+    await vmPower(stack.proxmox, 650, 'destroy');
+    await eventually(() => {
+      expect(stack.talos.clusters().map((c) => c.name)).not.toContain('light-d');
+    });
+    expect((await a!.core.readNode({ name: taken.name })).metadata?.uid).toBe(uidBefore);
+  });
+
+  it("removes a cluster's Nodes and pods from the shared apiserver once its machines are all gone, and only its", async () => {
+    const c = clusters[2]!;
+    const b = clusters[1]!;
+    const key = await keyOf(c);
+    for (const m of c.machines) {
+      await vmPower(stack.proxmox, m.vmid, 'stop');
+      await vmPower(stack.proxmox, m.vmid, 'destroy');
+    }
+    await eventually(async () => {
+      expect((await b.core.listNode({ labelSelector: `${clusterLabel}=${key}` })).items).toEqual([]);
+      expect((await b.core.listPodForAllNamespaces({ labelSelector: `${clusterLabel}=${key}` })).items).toEqual([]);
+    }, 30_000);
+    expect((await b.core.listNode()).items.map((n) => n.metadata?.name).sort()).toEqual(
+      clusters
+        .slice(0, 2)
+        .flatMap((cluster) => cluster.machines.map((m) => m.name))
+        .sort(),
+    );
+    expect((await webPods(b)).filter(ready)).toHaveLength(2);
   });
 });

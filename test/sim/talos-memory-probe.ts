@@ -1,24 +1,36 @@
-// Measures what one simulated cluster costs: RSS of its kube-apiserver, its share of etcd, and
-// the simulator's own growth. Run:
-//   NODE_OPTIONS=--expose-gc npx tsx test/sim/talos-memory-probe.ts [clusters] [shared|dedicated]
-import { readFileSync } from 'node:fs';
+// Measures what one simulated cluster costs: RSS of the kube-apiserver and etcd processes behind
+// the clusters and the simulator's own growth. Modes: `shared` (an apiserver per cluster, one etcd:
+// the default), `dedicated` (an etcd per cluster too), `light` (one apiserver for all). Run:
+//   NODE_OPTIONS=--expose-gc npx tsx test/sim/talos-memory-probe.ts [clusters] [shared|dedicated|light]
 import { startProxmoxSim } from '../../sim/proxmox/index.ts';
 import { startTalosSim } from '../../sim/talos/index.ts';
+import { simClusterMemory } from '../../embedded/servers/process-memory.ts';
+import { createSharedSimKubeApiserver } from '../../embedded/servers/shared-sim-kube-apiserver.ts';
 import { createSimKubeApiservers } from '../../embedded/servers/sim-kube-apiservers.ts';
 import { makeTempDir } from '../../embedded/servers/temp-dir.ts';
 import { clientCredentials, createVm, eventually, insecure, machineConfig, newBundle, sleep, TestTalosClient } from './talos-helpers.ts';
 
 const clusters = Number(process.argv[2] ?? '3');
-const shared = (process.argv[3] ?? 'shared') === 'shared';
-const rssMiB = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+const mode = process.argv[3] ?? 'shared';
+if (!['shared', 'dedicated', 'light'].includes(mode)) throw new Error(`mode ${mode}: use shared, dedicated or light`);
+const light = mode === 'light';
 const mib = (bytes: number): number => bytes / 1024 / 1024;
 
 const dir = makeTempDir('talos-memory');
 const proxmox = await startProxmoxSim({ scale: 0.002, seed: 1 });
-const kube = createSimKubeApiservers({ dataDir: dir.path, sharedEtcd: shared });
+const kube = light
+  ? createSharedSimKubeApiserver({ dataDir: dir.path })
+  : createSimKubeApiservers({ dataDir: dir.path, sharedEtcd: mode === 'shared' });
 global.gc?.();
 const baseline = process.memoryUsage().rss;
-const talos = await startTalosSim({ proxmox, startKubeApiserver: kube.start, dataDir: dir.path, scale: 0.01, seed: 1 });
+const talos = await startTalosSim({
+  proxmox,
+  startKubeApiserver: kube.start,
+  dataDir: dir.path,
+  scale: 0.01,
+  seed: 1,
+  sharedKubernetes: light,
+});
 try {
   for (let c = 0; c < clusters; c += 1) {
     const bundle = await newBundle();
@@ -61,26 +73,9 @@ try {
   // Let informers, watch caches and the simulated workloads settle.
   await sleep(30_000);
   global.gc?.();
-  const apiservers = talos.processIds().map(rssMiB);
-  const etcdPid = kube.etcdPid();
-  const etcd = etcdPid === undefined ? 0 : rssMiB(etcdPid);
   const sim = mib(process.memoryUsage().rss - baseline);
-  const total = apiservers.reduce((a, b) => a + b, 0) + etcd + sim;
-  console.log(
-    JSON.stringify(
-      {
-        clusters,
-        shared,
-        processRssMiB: apiservers.map(Math.round),
-        sharedEtcdMiB: Math.round(etcd),
-        simGrowthMiB: Math.round(sim),
-        totalMiB: Math.round(total),
-        perClusterMiB: Math.round(total / clusters),
-      },
-      null,
-      1,
-    ),
-  );
+  const memory = simClusterMemory(kube.processIds(), clusters, sim);
+  console.log(JSON.stringify({ mode, ...memory, simGrowthMiB: Math.round(sim) }, null, 1));
 } finally {
   await talos.stop();
   await kube.stop();

@@ -22,6 +22,8 @@ export interface ClusterAgent {
   /** `kubectl delete node <name>`, recorded as `k8s.node-deleted`; rejects like kubectl when it cannot. */
   deleteNode(name: string): Promise<void>;
   stop(): Promise<void>;
+  /** Stops, then removes what its scope says a cluster that is gone leaves behind. */
+  retire(): Promise<void>;
 }
 
 /** Starts the loop; it idles while the cluster's API is unavailable. It acts only on objects of its `scope`. */
@@ -100,13 +102,21 @@ export function startClusterAgent(
     }
   };
 
+  const stop = async (): Promise<void> => {
+    state.stopped = true;
+    wake?.();
+    await running;
+  };
   return {
     deleteNode,
     poke: () => wake?.(),
-    stop: async () => {
-      state.stopped = true;
-      wake?.();
-      await running;
+    stop,
+    retire: async () => {
+      await stop();
+      await scope.retire(apis).catch((error: unknown) => {
+        const message = `kubernetes agent: the retired cluster's objects stay: ${error instanceof Error ? error.message : String(error)}`;
+        ctx.events.append({ type: 'sim.warning', cluster: cluster.name, detail: { message } });
+      });
     },
   };
 }

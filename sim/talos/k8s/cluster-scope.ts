@@ -25,6 +25,8 @@ export interface ClusterScope {
   pods(apis: KubeApis, nodes: readonly V1Node[]): Promise<V1Pod[]>;
   /** Whether the cluster's disruption controller keeps this budget's status. */
   ownsBudget(budget: V1PodDisruptionBudget, pods: readonly V1Pod[]): boolean;
+  /** Removes the cluster's Nodes and pods once its machines are all gone (its own apiserver just stops). */
+  retire(apis: KubeApis): Promise<void>;
 }
 
 const ownScope: ClusterScope = {
@@ -34,6 +36,7 @@ const ownScope: ClusterScope = {
   nodes: async (apis) => (await apis.core.listNode()).items,
   pods: async (apis) => (await apis.core.listPodForAllNamespaces()).items,
   ownsBudget: () => true,
+  retire: () => Promise.resolve(),
 };
 
 /** A DNS label naming the cluster's namespace: readable, and unique through the key. */
@@ -65,6 +68,12 @@ function sharedScope(cluster: SimCluster): ClusterScope {
     },
     // A budget in the cluster's namespace, or one guarding a pod of the cluster: two clusters
     // writing one budget's status from different pods would undo each other.
+    // A cluster that is gone leaves no Nodes in the others' listings.
+    retire: async (apis) => {
+      await apis.core.deleteCollectionNode({ labelSelector: labelled });
+      for (const ns of new Set([namespace, 'kube-system']))
+        await apis.core.deleteCollectionNamespacedPod({ namespace: ns, labelSelector: labelled, gracePeriodSeconds: 0 });
+    },
     ownsBudget: (budget, pods) =>
       budget.metadata?.namespace === namespace ||
       pods.some(

@@ -144,7 +144,7 @@ export function createKubeApiManager(
   const retire = (key: string, entry: Entry): void => {
     entries.delete(key);
     void entry.starting.then(async () => {
-      await entry.agent?.stop();
+      await entry.agent?.retire();
       await entry.listeners?.closeAll();
       await entry.apiserver?.stop();
     });
