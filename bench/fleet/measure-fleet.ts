@@ -23,7 +23,7 @@ import { historyEvents, inParallel, listExecutions } from './fleet-census.ts';
 import { fleetDesiredCluster, machinesPerFleetCluster } from './fleet-cluster.ts';
 import { startFleetStack, type FleetRole, type FleetStack } from './fleet-stack.ts';
 import { availableMemoryBytes, machineCpuSeconds } from './process-usage.ts';
-import { cpuLimit, perMinute, perSecond, perUnitHour, type Limit } from './rates.ts';
+import { cpuBoundSeconds, cpuLimit, perMinute, perSecond, perUnitHour, type Limit } from './rates.ts';
 import { cpuBetween, sampleMemory, usageByRole } from './role-usage.ts';
 import { byType } from './activity-times.ts';
 import { activitiesIn, readProvisionTree, workflowsIn, type WorkflowShape } from './workflow-shape.ts';
@@ -36,7 +36,10 @@ export interface FleetOptions {
   readonly idleSize?: number;
   /** The idle window in seconds (default 180: three observations at the default 60 s interval). */
   readonly idleSeconds?: number;
-  /** How long one size's provisioning may take before it counts as broken (default 300 s). */
+  /**
+   * How long one size's provisioning may take before it counts as broken (default 300 s); a size
+   * the last one's CPU per cluster says cannot make it is not run but reported as the knee.
+   */
   readonly timeoutSeconds?: number;
   /** Progress lines. */
   readonly log?: (line: string) => void;
@@ -137,9 +140,19 @@ export async function measureFleet(options: FleetOptions = {}): Promise<{ rows: 
   let idle: FleetIdleResult | undefined;
   let shape: WorkflowShape | undefined;
   let knee: string | undefined;
+  const timeoutSeconds = options.timeoutSeconds ?? 300;
+  let cpuPerCluster: number | undefined;
   for (const clusters of sizes) {
     if (knee) {
       results.push({ clusters, provisioned: 0, broke: `not tried: ${knee}` });
+      continue;
+    }
+    // A size that cannot finish within the timeout even with every core at work is not run (it
+    // would only burn the timeout): its knee is projected from the last size's CPU per cluster.
+    const floor = cpuPerCluster === undefined ? 0 : cpuBoundSeconds(cpuPerCluster, clusters, machineCores);
+    if (floor > timeoutSeconds) {
+      knee = `${clusters} clusters: CPU (projected, not run): at ${(cpuPerCluster ?? 0).toFixed(1)} CPU s per cluster (worker, dev server, management cluster, simulators) they need at least ${floor.toFixed(0)} s of all ${machineCores} cores, over the ${timeoutSeconds} s allowed`;
+      results.push({ clusters, provisioned: 0, broke: knee });
       continue;
     }
     log(`fleet ${clusters}: starting the stack…`);
@@ -149,6 +162,8 @@ export async function measureFleet(options: FleetOptions = {}): Promise<{ rows: 
       const run = await measureSize(stack, clusters, options, log);
       shape ??= run.shape;
       results.push(run.result);
+      const spent = run.result.cpuSeconds;
+      if (spent && !run.result.broke) cpuPerCluster = Object.values<number>(spent).reduce((sum, x) => sum + x, 0) / clusters;
       if (run.result.broke) knee = `${clusters} clusters: ${run.result.broke}`;
       else if (clusters === idleSize) idle = await measureIdle(stack, clusters, options.idleSeconds ?? 180, log);
     } finally {

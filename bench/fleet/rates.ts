@@ -58,3 +58,11 @@ export function cpuLimit(shares: readonly CpuShare[], wallMs: number, machineCor
       : `not CPU-bound (${share}; busiest ${top.role} at ${top.cores.toFixed(2)} cores): waits, polls or I/O`;
   return { role: top.role, cores: top.cores, machineBusy, verdict };
 }
+
+/**
+ * The shortest wall time a fleet of `clusters` can take when each cluster costs `cpuSecondsPerCluster`
+ * of CPU in all (worker, server, simulators) and every core of the machine works for it.
+ */
+export function cpuBoundSeconds(cpuSecondsPerCluster: number, clusters: number, machineCores: number): number {
+  return (cpuSecondsPerCluster * clusters) / machineCores;
+}

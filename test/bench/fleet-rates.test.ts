@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coresBusy, cpuLimit, perMinute, perSecond, perUnitHour } from '../../bench/fleet/rates.ts';
+import { coresBusy, cpuBoundSeconds, cpuLimit, perMinute, perSecond, perUnitHour } from '../../bench/fleet/rates.ts';
 import { parseBusyTicks, parseProcStat, statusKiB } from '../../bench/fleet/process-usage.ts';
 
 describe('fleet rates', () => {
@@ -14,6 +14,11 @@ describe('fleet rates', () => {
     // 12 CPU seconds for 50 clusters over 3 minutes: 0.24 s per cluster per 3 min → 4.8 s per hour.
     expect(perUnitHour(12, 50, 180_000)).toBeCloseTo(4.8);
     expect(perUnitHour(12, 0, 180_000)).toBeNaN();
+  });
+
+  it('projects the shortest CPU-bound wall time of a fleet', () => {
+    // 9 CPU s per cluster, 200 clusters, 2 cores: 900 s even with both cores at work.
+    expect(cpuBoundSeconds(9, 200, 2)).toBe(900);
   });
 
   it('names the busiest part and says whether the machine ran out of CPU', () => {
