@@ -14,7 +14,7 @@ import { defaultPollMs } from './ops/ops-settings.ts';
 import { benchSections } from './sections.ts';
 
 const usage = `npm run bench -- [options]
-  --only a,b            run only these sections (controller, provision, rolling, upgrade)
+  --only a,b            run only these sections (controller, provision, rolling, upgrade, fleet)
   --compare <file>      print this run next to an earlier results file (e.g. bench/results/latest.json)
   --markdown            also print the table as Markdown (the README's "Benchmarks" section)
   --results-dir <dir>   where the results go (default bench/results)
@@ -22,7 +22,10 @@ const usage = `npm run bench -- [options]
   --poll-ms <n>         the worker's poll for waits (default 2000 × scale)
   --workers <n>         provision: workers beside 3 control planes (default 10)
   --rolling-replicas <n>, --max-surge <n>   rolling: workers and surge (default 6, 2)
-  --changes <n>, --warmup <n>, --gap-ms <n>  controller latency (default 200, 5, 0)`;
+  --changes <n>, --warmup <n>, --gap-ms <n>  controller latency (default 200, 5, 0)
+  --fleet a,b,…         fleet: cluster counts, each on a fresh stack (default 50,100,200,500)
+  --fleet-timeout <s>   fleet: how long one size may take before it counts as broken (default 300)
+  --fleet-idle-size <n>, --fleet-idle-seconds <s>  fleet: the idle window's clusters (default: the smallest size) and length (default 180)`;
 
 const { values } = (() => {
   try {
@@ -40,6 +43,10 @@ const { values } = (() => {
         changes: { type: 'string', default: '200' },
         warmup: { type: 'string', default: '5' },
         'gap-ms': { type: 'string', default: '0' },
+        fleet: { type: 'string', default: '50,100,200,500' },
+        'fleet-timeout': { type: 'string', default: '300' },
+        'fleet-idle-size': { type: 'string' },
+        'fleet-idle-seconds': { type: 'string', default: '180' },
         help: { type: 'boolean', default: false },
       },
     });
@@ -49,7 +56,18 @@ const { values } = (() => {
   }
 })();
 
-type NumberOption = 'scale' | 'poll-ms' | 'workers' | 'rolling-replicas' | 'max-surge' | 'changes' | 'warmup' | 'gap-ms';
+type NumberOption =
+  | 'scale'
+  | 'poll-ms'
+  | 'workers'
+  | 'rolling-replicas'
+  | 'max-surge'
+  | 'changes'
+  | 'warmup'
+  | 'gap-ms'
+  | 'fleet-timeout'
+  | 'fleet-idle-size'
+  | 'fleet-idle-seconds';
 const number = (name: NumberOption, { whole = true, min = 0 } = {}): number => {
   const value = Number(values[name]);
   if (!Number.isFinite(value) || (whole && !Number.isInteger(value)) || value < min)
@@ -77,6 +95,14 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+/** `--fleet 50,100`: whole cluster counts of at least 1. */
+function fleetSizes(text: string): number[] {
+  const sizes = text.split(',').map((part) => Number(part.trim()));
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1))
+    throw new UsageError(`--fleet takes cluster counts like 50,100,200,500, not ${text}`);
+  return sizes;
+}
+
 async function main(): Promise<number> {
   if (values.help) {
     console.log(usage);
@@ -97,6 +123,12 @@ async function main(): Promise<number> {
       provisionWorkers: number('workers'),
       rollingReplicas: number('rolling-replicas', { min: 1 }),
       rollingMaxSurge: number('max-surge', { min: 1 }),
+      fleet: {
+        sizes: fleetSizes(values.fleet),
+        timeoutSeconds: number('fleet-timeout', { min: 1 }),
+        idleSeconds: number('fleet-idle-seconds'),
+        ...(values['fleet-idle-size'] === undefined ? {} : { idleSize: number('fleet-idle-size', { min: 1 }) }),
+      },
     }),
   );
   const earlier = values.compare === undefined ? undefined : readResults(values.compare);

@@ -6,6 +6,7 @@ import { provisionSection } from './ops/provision-section.ts';
 import { rollingSection } from './ops/rolling-section.ts';
 import { upgradeSection } from './ops/upgrade-section.ts';
 import type { OpsSettings } from './ops/ops-settings.ts';
+import { fleetSection, type FleetSettings } from './fleet/fleet-section.ts';
 
 /** Every section's settings, from the command line. */
 export interface BenchSettings {
@@ -15,6 +16,7 @@ export interface BenchSettings {
   readonly provisionWorkers: number;
   readonly rollingReplicas: number;
   readonly rollingMaxSurge: number;
+  readonly fleet: FleetSettings;
 }
 
 /** The sections, configured. */
@@ -24,5 +26,6 @@ export function benchSections(settings: BenchSettings): BenchSection[] {
     provisionSection({ ...settings.ops, workers: settings.provisionWorkers }),
     rollingSection({ ...settings.ops, replicas: settings.rollingReplicas, maxSurge: settings.rollingMaxSurge }),
     upgradeSection(settings.ops),
+    fleetSection(settings.fleet),
   ];
 }
