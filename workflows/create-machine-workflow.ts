@@ -24,7 +24,7 @@ const steps = [
 ] as const;
 
 /**
- * Builds one machine: its intent (Machine + ProxmoxMachine) first, then address → VM (recorded on
+ * Builds one machine: its intent (Machine + ProxmoxMachine) before its VM, then VM (recorded on
  * the ProxmoxMachine and Machine with its providerID) → config → Talos → Kubernetes node Ready.
  * Every step is an idempotent activity, so the workflow resumes from any step after a crash or a
  * retry, and whatever happens to the run, the next observation finds the machine and its VM.
@@ -42,13 +42,19 @@ async function createMachineSteps(input: CreateMachineInput): Promise<CreatedMac
   const planned = input.bootstrap ? steps : steps.filter((s) => s !== 'bootstrap etcd' && s !== 'fetch kubeconfig');
   const run = new OperationRunner('create-machine', `create ${input.role} ${machine}`, planned, { reportTo: input.reportTo, machine });
 
-  await run.step('record the machine', () => calls.inventoryRecordIntent(input.intent));
-  const address = await run.step('allocate address', () =>
-    calls.ipamAllocate({ namespace: cluster.namespace, cluster: cluster.name, ...input.pool, owner: machine }),
-  );
-  const vmSpec = { ...input.vm, cluster: clusterKey(cluster), machine, address };
-  const node = await run.step('choose Proxmox node', () => calls.proxmoxChooseNode(vmSpec));
-  const cloned = await run.step('clone VM', () => waits.proxmoxEnsureVm(vmSpec, node));
+  // The machine is on record before its VM is cloned; its address and node are chosen meanwhile.
+  const [, { address, vmSpec, node }] = await Promise.all([
+    run.step('record the machine', () => calls.inventoryRecordIntent(input.intent)),
+    (async () => {
+      const allocated = await run.step('allocate address', () =>
+        calls.ipamAllocate({ namespace: cluster.namespace, cluster: cluster.name, ...input.pool, owner: machine }),
+      );
+      const spec = { ...input.vm, cluster: clusterKey(cluster), machine, address: allocated };
+      return { address: allocated, vmSpec: spec, node: await run.step('choose Proxmox node', () => calls.proxmoxChooseNode(spec)) };
+    })(),
+  ]);
+  // Control planes first: the cluster's critical path runs through them.
+  const cloned = await run.step('clone VM', () => waits.proxmoxEnsureVm(vmSpec, node, { cloneFirst: input.role === 'control-plane' }));
   let vm = { node: cloned.node, vmid: cloned.vmid };
   await run.step('record the VM', () => calls.inventoryRecordVm({ cluster, machine, ...vm, providerID: cloned.providerID }));
   vm = await run.step('configure VM', () => waits.proxmoxConfigureVm(vmSpec, vm));

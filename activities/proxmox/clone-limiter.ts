@@ -1,18 +1,20 @@
 /**
  * Bounds how many clones run at once per storage within this worker. Real Proxmox times out
- * storage locks when many clones hit one storage together (CAPMOX #389).
+ * storage locks when many clones hit one storage together (CAPMOX #389). A clone asked for with
+ * `first` (a control plane: the cluster's critical path runs through it) takes the next free slot
+ * before the others waiting.
  */
 export class CloneLimiter {
   private readonly running = new Map<string, number>();
-  private readonly waiting = new Map<string, Array<() => void>>();
+  private readonly waiting = new Map<string, Array<{ readonly first: boolean; readonly go: () => void }>>();
 
   constructor(private readonly perStorage: number) {
     if (perStorage < 1) throw new Error('clone concurrency per storage must be at least 1');
   }
 
   /** Runs `work` once fewer than `perStorage` clones are running on `storage`. */
-  async run<T>(storage: string, work: () => Promise<T>): Promise<T> {
-    await this.acquire(storage);
+  async run<T>(storage: string, work: () => Promise<T>, options: { readonly first?: boolean } = {}): Promise<T> {
+    await this.acquire(storage, options.first === true);
     try {
       return await work();
     } finally {
@@ -25,14 +27,16 @@ export class CloneLimiter {
     return this.running.get(storage) ?? 0;
   }
 
-  private acquire(storage: string): Promise<void> {
+  private acquire(storage: string, first: boolean): Promise<void> {
     if (this.active(storage) < this.perStorage) {
       this.running.set(storage, this.active(storage) + 1);
       return Promise.resolve();
     }
     return new Promise((resolve) => {
       const queue = this.waiting.get(storage) ?? [];
-      queue.push(resolve);
+      // Behind the other firsts, ahead of everyone else.
+      const at = first ? queue.findIndex((w) => !w.first) : -1;
+      queue.splice(at === -1 ? queue.length : at, 0, { first, go: resolve });
       this.waiting.set(storage, queue);
     });
   }
@@ -40,7 +44,7 @@ export class CloneLimiter {
   private release(storage: string): void {
     const next = this.waiting.get(storage)?.shift();
     // The slot passes straight to the next waiter; the count stays the same.
-    if (next) next();
+    if (next) next.go();
     else this.running.set(storage, this.active(storage) - 1);
   }
 }

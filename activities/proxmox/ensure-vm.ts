@@ -29,7 +29,13 @@ const alreadyExists = /already exists|config file already exists/;
  * Makes sure the machine has exactly one VM, cloning the template onto `node` only when no VM
  * of the machine exists anywhere. Safe to run twice or concurrently for one machine.
  */
-export async function ensureVm(client: ProxmoxClient, limiter: CloneLimiter, spec: MachineVmSpec, node: string): Promise<EnsuredVm> {
+export async function ensureVm(
+  client: ProxmoxClient,
+  limiter: CloneLimiter,
+  spec: MachineVmSpec,
+  node: string,
+  options: { readonly cloneFirst?: boolean } = {},
+): Promise<EnsuredVm> {
   const existing = await findMachineVm(client, spec);
   if (existing) return identify(client, spec, existing, existing.config);
   const template = await findTemplate(client, spec.templateVmid);
@@ -39,7 +45,9 @@ export async function ensureVm(client: ProxmoxClient, limiter: CloneLimiter, spe
       if (holder) return identify(client, spec, holder);
       continue;
     }
-    const cloned = await limiter.run(spec.storage ?? template.storage, () => cloneTemplate(client, spec, template, node, vmid));
+    const cloned = await limiter.run(spec.storage ?? template.storage, () => cloneTemplate(client, spec, template, node, vmid), {
+      first: options.cloneFirst === true,
+    });
     if (cloned) return identify(client, spec, cloned);
     // Someone took the VMID between our check and our clone: look at who, like any taken VMID.
     const holder = await holderOf(client, vmid, spec);

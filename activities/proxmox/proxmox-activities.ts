@@ -31,9 +31,14 @@ export function createProxmoxActivities(deps: ProxmoxActivityDeps) {
     /** Picks an allowed node with enough free memory. */
     proxmoxChooseNode: async (spec: MachineVmSpecInput): Promise<string> => chooseNode(...(await target(spec))),
     /** Finds or clones the machine's VM, tagged for its cluster; returns where it is and its providerID (`proxmox://<smbios uuid>`). */
-    proxmoxEnsureVm: async (spec: MachineVmSpecInput, node: string): Promise<EnsuredVm> => {
+    /** `cloneFirst`: a control plane, cloned before the workers waiting for the same storage. */
+    proxmoxEnsureVm: async (
+      spec: MachineVmSpecInput,
+      node: string,
+      options: { readonly cloneFirst?: boolean } = {},
+    ): Promise<EnsuredVm> => {
       const [client, parsed] = await target(spec);
-      return ensureVm(client, limiter, parsed, node);
+      return ensureVm(client, limiter, parsed, node, options);
     },
     /** Sets cores, memory, network, static address, tags and disk size. */
     proxmoxConfigureVm: async (spec: MachineVmSpecInput, ref: VmRef): Promise<VmRef> => configureVm(...(await target(spec)), ref),

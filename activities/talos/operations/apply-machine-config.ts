@@ -8,6 +8,7 @@ import { singleNode } from '../machine-api/node-replies.ts';
 import { hasCode } from '../machine-api/talos-call-error.ts';
 import { activityCallOptions, clusterCredentials, withClient, type TalosActivityDeps, type TalosNodeRef } from './talos-session.ts';
 import { machineConfigSecret } from '../../../api/cluster-secrets.ts';
+import { untilReady } from './until-ready.ts';
 
 /** Apply modes as workflows name them. */
 export type ConfigApplyMode = 'auto' | 'reboot' | 'no-reboot' | 'staged' | 'try';
@@ -48,7 +49,13 @@ export async function applyMachineConfig(deps: TalosActivityDeps, input: ApplyMa
   const configured = await answersMtls(input.address, credentials);
   if (configured === true) return applyToConfiguredNode(input.address, credentials, config, mode);
   try {
-    const reply = await apply(input.address, maintenanceCredentials, config, mode, false);
+    // A VM just started is still booting into maintenance mode: waited for, not failed at once.
+    const reply = await untilReady(
+      `${input.address} to answer in maintenance mode`,
+      () => apply(input.address, maintenanceCredentials, config, mode, false),
+      (error) => hasCode(error, status.UNAVAILABLE),
+      deps.pollMs ?? 2_000,
+    );
     return { outcome: 'applied-in-maintenance', mode: '', warnings: reply.warnings };
   } catch (error) {
     if (!hasCode(error, status.UNAVAILABLE, status.DEADLINE_EXCEEDED))

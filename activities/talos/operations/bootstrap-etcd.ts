@@ -9,6 +9,7 @@ import { activityCallOptions, clusterCredentials, withClient, type TalosActivity
 import type { ClusterRef } from '../../../api/cluster-ref.ts';
 import { secretsBundleSecret } from '../../../api/cluster-secrets.ts';
 import { InventoryAnnotation } from '../../../api/inventory.ts';
+import { untilReady } from './until-ready.ts';
 
 /** The cluster and the addresses of every control-plane node that exists so far. */
 export interface BootstrapEtcdInput {
@@ -37,8 +38,15 @@ export async function bootstrapEtcd(deps: TalosActivityDeps, input: BootstrapEtc
   const running = await nodeWithEtcdMembers(addresses, credentials);
   if (running) return recorded(deps, input.cluster, { outcome: 'already-bootstrapped', node: running });
   try {
-    await withClient(target, credentials, async (client) =>
-      singleNode('machine.MachineService/Bootstrap', await client.bootstrap(undefined, activityCallOptions())),
+    // Right after apid answers, Talos refuses until its services are up ("bootstrap is not available yet").
+    await untilReady(
+      `${target} to accept the bootstrap`,
+      () =>
+        withClient(target, credentials, async (client) =>
+          singleNode('machine.MachineService/Bootstrap', await client.bootstrap(undefined, activityCallOptions())),
+        ),
+      (error) => hasCode(error, status.FAILED_PRECONDITION) && /not available yet/i.test((error as Error).message),
+      deps.pollMs ?? 2_000,
     );
   } catch (error) {
     if (hasCode(error, status.ALREADY_EXISTS)) return recorded(deps, input.cluster, { outcome: 'already-bootstrapped', node: target });

@@ -65,4 +65,17 @@ describe('CloneLimiter', () => {
     expect(peak).toBe(2);
     expect(limiter.active('ceph')).toBe(0);
   });
+
+  it('gives the next free slot to a clone asked for first (a control plane), ahead of earlier waiters', async () => {
+    const limiter = new CloneLimiter(1);
+    const order: string[] = [];
+    let release: () => void = () => undefined;
+    const holding = limiter.run('ceph', () => new Promise<void>((resolve) => (release = resolve)));
+    const clone = (name: string, first = false) => limiter.run('ceph', () => Promise.resolve(order.push(name)), { first });
+    const done = [clone('worker 1'), clone('worker 2'), clone('control plane 2', true), clone('control plane 3', true)];
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    await Promise.all([holding, ...done]);
+    expect(order).toEqual(['control plane 2', 'control plane 3', 'worker 1', 'worker 2']);
+  });
 });
