@@ -67,7 +67,7 @@ describe('planCluster', () => {
           'upgrade control plane to v1.35.3',
           'upgrade Talos to v1.13.2',
           'upgrade control plane to v1.36.1',
-          'upgrade workers md-0 to v1.36.1',
+          'upgrade workers md-0 to v1.36.1 with Talos v1.13.2',
         ],
       },
     ],
