@@ -7,16 +7,23 @@ export interface ClusterVersions {
   readonly talos: string;
 }
 
-/** One MachineDeployment's kubelet move within a workers hop. */
+/**
+ * One MachineDeployment's move within a workers hop: its kubelets `from` → `to`, and its Talos.
+ * A replaced (RollingUpdate) group's new machines get the Talos of that point of the upgrade, so
+ * its Talos changes here; an InPlace group's Talos moves in the Talos hops, so it stays the same.
+ */
 export interface WorkerMove {
   readonly name: string;
   readonly from: string;
   readonly to: string;
+  /** Absent in plans made before groups kept their own Talos: the control plane's Talos of that point. */
+  readonly talos?: { readonly from: string; readonly to: string };
 }
 
 /** One step of a chained upgrade, in order; `description` is what the dry run and progress show. */
 export type UpgradeHop =
   | { readonly kind: 'snapshot-etcd'; readonly description: string }
+  /** Talos on the control plane and InPlace workers; replaced workers keep theirs until their own move. */
   | { readonly kind: 'talos'; readonly from: string; readonly to: string; readonly description: string }
   | { readonly kind: 'control-plane'; readonly from: string; readonly to: string; readonly description: string }
   | { readonly kind: 'workers'; readonly deployments: readonly WorkerMove[]; readonly description: string };
@@ -86,7 +93,42 @@ export type Operation =
     }
   | { readonly operation: 'rollout-machine-deployment'; readonly deployment: string; readonly batches: readonly PreviewBatch[] };
 
+/** What an operation does to one machine: the dry run's unit of time. */
+export type MachineAction = 'replace' | 'upgrade-talos' | 'upgrade-kubernetes';
+
+/** What an operation does to one existing machine: in place or replaced, from → to, and each action in order. */
+export interface MachineChange {
+  readonly name: string;
+  readonly role: 'control-plane' | 'worker';
+  readonly deployment?: string;
+  /** The machine gives way to a new one (at least once); otherwise it is upgraded where it is. */
+  readonly replaced: boolean;
+  readonly from: ClusterVersions;
+  readonly to: ClusterVersions;
+  readonly actions: readonly MachineAction[];
+}
+
+/**
+ * One stretch of an operation that runs on its own: `action` on each of `machines`, `parallel` at
+ * a time (a rolling update's maxSurge + maxUnavailable; 1 for control planes and InPlace groups).
+ * Stages run one after another, so their durations add up.
+ */
+export interface PlanStage {
+  readonly description: string;
+  readonly action: MachineAction | 'snapshot-etcd';
+  readonly machines: readonly string[];
+  readonly parallel: number;
+}
+
 /** The next operation with its human-readable steps ("step i of n"), or the operation that is refused and why. */
 export type ClusterPlan =
-  | ({ readonly ok: true; readonly summary: string; readonly steps: readonly string[] } & Operation)
+  | ({
+      readonly ok: true;
+      readonly summary: string;
+      readonly steps: readonly string[];
+      /** Per existing machine, for operations that change machines (upgrades, rollouts). */
+      readonly machineChanges?: readonly MachineChange[];
+      /** The operation's stages in order, for the dry run's duration estimate. */
+      readonly stages?: readonly PlanStage[];
+    } & Operation)
   | { readonly ok: false; readonly operation: OperationKind; readonly reason: string };

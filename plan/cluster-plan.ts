@@ -9,6 +9,7 @@ import { planScale } from './scale.ts';
 import { shapeHash } from './shape-hash.ts';
 import type { ClusterPlan, OperationKind, PreviewBatch, StrayVmRef } from '../api/cluster-plan.ts';
 import { describeRepair, planRepair } from './repair.ts';
+import { previewReplacement, previewUpgrade, rollingParallelism } from './machine-changes.ts';
 
 /** What the planner looks at: the spec, and the cluster as one observation found it. */
 export interface ClusterPlanInput {
@@ -54,6 +55,8 @@ function planDeployment(
     const preview = previewRollout(target, group, md.name);
     if (!preview.ok) return refusedPlan('rollout-machine-deployment', preview.reason);
     const steps = preview.batches.flatMap((b) => describeBatch(b, md.name));
+    const outdated = live.filter((m) => !isUpToDate(m, shape));
+    const to = { kubernetes: shape.kubernetesVersion, talos: desired.talosVersion };
     return {
       ok: true,
       operation: 'rollout-machine-deployment',
@@ -61,6 +64,7 @@ function planDeployment(
       batches: preview.batches,
       summary: `roll out ${md.name} (${plural(md.replicas, 'machine')})`,
       steps,
+      ...previewReplacement(`roll out ${md.name}`, outdated, to, rollingParallelism(md)),
     };
   }
   return live.length === md.replicas ? undefined : scaleDeployment(md.name, live, md.replicas, md.deletePolicy, seed);
@@ -124,6 +128,8 @@ function planControlPlane(desired: DesiredCluster, machines: readonly ObservedMa
   const plan = planControlPlaneRollout({ ...target, maxSurge: strategy.maxSurge }, cp);
   if (!plan.ok) return refusedPlan('rollout-control-plane', plan.reason);
   const summary = `roll out the control plane (${plural(target.replicas, 'machine')})`;
+  const outdated = live.filter((m) => !isUpToDate(m, target));
+  const versions = { kubernetes: desired.kubernetesVersion, talos: desired.talosVersion };
   return {
     ok: true,
     operation: 'rollout-control-plane',
@@ -132,6 +138,8 @@ function planControlPlane(desired: DesiredCluster, machines: readonly ObservedMa
     controlPlaneSteps: plan.steps,
     summary,
     steps: plan.steps.map(describeControlPlaneStep),
+    // One control plane at a time: etcd membership changes are serial.
+    ...previewReplacement('roll out the control plane', outdated, versions, 1),
   };
 }
 
@@ -181,6 +189,7 @@ function choose({ desired, observed, deleting, strayVms = [] }: ClusterPlanInput
       hops,
       summary: describeUpgrade(upgrade),
       steps: hops.map((h) => h.description),
+      ...previewUpgrade(desired, machines, hops),
     };
   }
   const next =

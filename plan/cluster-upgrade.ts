@@ -44,18 +44,30 @@ export function planClusterUpgrade(desired: DesiredCluster, machines: readonly O
     refuseNewer(live, (m) => m.talosVersion, desired.talosVersion, 'Talos');
   if (newer) return newer;
   const workers: WorkerGroupVersion[] = [];
+  // The Talos hops move the control plane and InPlace workers; replaced groups keep their own Talos.
+  const steppedInPlace = [...controlPlane];
   for (const md of desired.machineDeployments) {
     const group = live.filter((m) => m.role === 'worker' && m.deployment === md.name);
     const version = oldest(group.map((m) => m.kubernetesVersion));
-    if (version === undefined) continue;
+    const groupTalos = oldest(group.map((m) => m.talosVersion));
+    if (version === undefined || groupTalos === undefined) continue;
     const target = md.kubernetesVersion ?? desired.kubernetesVersion;
     const tooNew = refuseNewer(group, (m) => m.kubernetesVersion, target, 'Kubernetes');
     if (tooNew) return tooNew;
-    workers.push({ name: md.name, version, target });
+    const replaced = md.strategy.type === 'RollingUpdate';
+    if (!replaced) steppedInPlace.push(...group);
+    workers.push({ name: md.name, version, target, talos: groupTalos, replaced });
   }
   const to = { kubernetes: desired.kubernetesVersion, talos: desired.talosVersion };
-  if (cpVersion === to.kubernetes && talos === to.talos && workers.every((w) => w.version === w.target)) return undefined;
-  const path = planUpgradePath({ catalog: desired.versionCatalog, controlPlane: cpVersion, talos, workers, target: to });
+  const settled = workers.every((w) => w.version === w.target && w.talos === to.talos);
+  if (cpVersion === to.kubernetes && talos === to.talos && settled) return undefined;
+  const path = planUpgradePath({
+    catalog: desired.versionCatalog,
+    controlPlane: cpVersion,
+    talos: oldest(steppedInPlace.map((m) => m.talosVersion)) ?? talos,
+    workers,
+    target: to,
+  });
   return { from: { kubernetes: cpVersion, talos }, to, workers, path };
 }
 

@@ -1,3 +1,4 @@
+import { patched } from '@temporalio/workflow';
 import type { OperationInput, OperationOutcome } from '../api/cluster-operations.ts';
 import type { DesiredCluster } from '../api/desired-cluster.ts';
 import type { ObservedCluster } from '../api/observed-cluster.ts';
@@ -13,6 +14,9 @@ import { planControlPlaneRollout } from '../plan/control-plane.ts';
 import { shapeHash } from '../plan/shape-hash.ts';
 import type { UpgradeHop } from '../api/cluster-plan.ts';
 
+/** Marks runs whose Talos hops leave RollingUpdate workers to their own workers hop. */
+const workersKeepTalosPatch = 'workers-keep-talos-until-their-move';
+
 /** A planned chained upgrade: its hops in order (from planUpgradePath). */
 export interface UpgradeOperation extends OperationInput {
   readonly summary: string;
@@ -22,8 +26,9 @@ export interface UpgradeOperation extends OperationInput {
 /**
  * Runs a chained upgrade hop by hop: an etcd snapshot, Talos upgrades, control-plane Kubernetes
  * minors, worker kubelets. Each group follows its strategy: InPlace upgrades machines where they
- * are (Talos Upgrade API; machine-config patch as `talosctl upgrade-k8s`), RollingUpdate
- * replaces them. Machines are upgraded one at a time; each machine is one step.
+ * are (Talos Upgrade API; machine-config patch as `talosctl upgrade-k8s`) and steps through the
+ * Talos hops; RollingUpdate replaces them only in their workers hops, with that hop's kubelet and
+ * Talos. Machines are upgraded one at a time; each machine is one step.
  */
 export async function upgradeWorkflow(input: UpgradeOperation): Promise<OperationOutcome> {
   return runOperation(
@@ -50,9 +55,14 @@ async function runHop(scope: OperationScope, hop: UpgradeHop): Promise<void> {
     }
     case 'talos': {
       await replaceOrUpgradeControlPlane(scope, { ...versions(), talosVersion: hop.to }, (m) => upgradeTalosInPlace(scope, m, hop.to));
+      // Replaced workers keep their Talos until their own workers hop builds them once; runs that
+      // started before that (no marker in their history) still replace them here.
+      const replaceAtTalosHops = !patched(workersKeepTalosPatch);
       for (const md of desired.machineDeployments) {
-        if (md.strategy.type === 'RollingUpdate') await reconcileDeployment(scope, { ...versions(), talosVersion: hop.to }, md.name);
-        else for (const m of outdatedWorkers(scope, md.name, (w) => w.talosVersion !== hop.to)) await upgradeTalosInPlace(scope, m, hop.to);
+        if (md.strategy.type === 'RollingUpdate') {
+          if (replaceAtTalosHops) await reconcileDeployment(scope, { ...versions(), talosVersion: hop.to }, md.name);
+        } else
+          for (const m of outdatedWorkers(scope, md.name, (w) => w.talosVersion !== hop.to)) await upgradeTalosInPlace(scope, m, hop.to);
       }
       return;
     }
@@ -66,10 +76,13 @@ async function runHop(scope: OperationScope, hop: UpgradeHop): Promise<void> {
       for (const move of hop.deployments) {
         const md = desired.machineDeployments.find((d) => d.name === move.name);
         if (!md) continue;
+        // A replaced group's new machines get both versions of this move (a plan made before moves
+        // named a Talos: the control plane's).
         const target = (): DesiredCluster => {
           const now = versions();
           return {
             ...now,
+            ...(move.talos && md.strategy.type === 'RollingUpdate' ? { talosVersion: move.talos.to } : {}),
             machineDeployments: now.machineDeployments.map((d) => (d.name === move.name ? { ...d, kubernetesVersion: move.to } : d)),
           };
         };
@@ -142,7 +155,7 @@ export function upgradeStepNames(desired: DesiredCluster, observed: ObservedClus
       hop.kind === 'snapshot-etcd'
         ? 1
         : hop.kind === 'talos'
-          ? cpSteps + workerSteps(desired.machineDeployments.map((md) => md.name))
+          ? cpSteps + workerSteps(desired.machineDeployments.filter((md) => md.strategy.type === 'InPlace').map((md) => md.name))
           : hop.kind === 'control-plane'
             ? cpSteps
             : workerSteps(hop.deployments.map((d) => d.name));

@@ -69,11 +69,10 @@ describe('examples/demo (the npm start demo, in CAPI manifests)', () => {
     ]);
   });
 
-  it('its upgrade patches plan three minors with Talos interleaved', () => {
+  it('its upgrade patch plans three minors with Talos interleaved, the workers following at the end', () => {
     const patched = yaml
       .replace('version: v1.32.9\n  replicas: 3', 'version: v1.35.0\n  replicas: 3')
-      .replace(/talosVersion: v1\.10\.7/g, 'talosVersion: v1.12.0')
-      .replace('      version: v1.32.9', '      version: v1.35.0');
+      .replace(/talosVersion: v1\.10\.7/g, 'talosVersion: v1.12.0');
     const result = toDesiredCluster({ namespace: 'default', name: 'demo' }, objectsFromManifests(documents(patched)));
     expect(result.ok).toBe(true);
     if (!result.ok) return;
@@ -102,7 +101,7 @@ describe('examples/demo (the npm start demo, in CAPI manifests)', () => {
       'upgrade control plane to v1.34.2',
       'upgrade Talos to v1.12.0',
       'upgrade control plane to v1.35.0',
-      'upgrade workers demo-md-0 to v1.35.0',
+      'upgrade workers demo-md-0 to v1.35.0 with Talos v1.12.0',
     ]);
   });
 });

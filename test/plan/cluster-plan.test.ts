@@ -66,7 +66,7 @@ describe('planCluster', () => {
           'upgrade control plane to v1.35.3',
           'upgrade Talos to v1.13.2',
           'upgrade control plane to v1.36.1',
-          'upgrade workers md-0 to v1.36.1',
+          'upgrade workers md-0 to v1.36.1 with Talos v1.13.2',
         ],
       },
     ],
@@ -274,6 +274,47 @@ describe('planCluster', () => {
     });
     const scale = plan(desired({ machineDeployments: md0({ replicas: 1 }) }), observed());
     expect(scale).toMatchObject({ ok: true, deployment: 'md-0', from: 2, to: 1, create: 0, delete: ['md-0-0'] });
+  });
+
+  it('says per machine what an upgrade does, and its stages: control planes in place, RollingUpdate workers replaced once', () => {
+    const upgrade = plan(
+      desired({
+        kubernetesVersion: 'v1.36.1',
+        talosVersion: 'v1.13.2',
+        controlPlane: { replicas: 3, machine: shape, strategy: { type: 'InPlace' } },
+        machineDeployments: md0({ strategy: { type: 'RollingUpdate', maxSurge: 2, maxUnavailable: 0 } }),
+      }),
+      observed(),
+    );
+    const from = { kubernetes: 'v1.33.4', talos: 'v1.11.5' };
+    const to = { kubernetes: 'v1.36.1', talos: 'v1.13.2' };
+    const inPlace = ['upgrade-kubernetes', 'upgrade-talos', 'upgrade-kubernetes', 'upgrade-talos', 'upgrade-kubernetes'];
+    expect(upgrade.ok && upgrade.machineChanges).toEqual([
+      ...[0, 1, 2].map((i) => ({ name: `cp-${i}`, role: 'control-plane', replaced: false, from, to, actions: inPlace })),
+      ...[0, 1].map((i) => ({ name: `md-0-${i}`, role: 'worker', deployment: 'md-0', replaced: true, from, to, actions: ['replace'] })),
+    ]);
+    const cps = ['cp-0', 'cp-1', 'cp-2'];
+    expect(upgrade.ok && upgrade.stages).toEqual([
+      { description: 'take an etcd snapshot', action: 'snapshot-etcd', machines: [], parallel: 1 },
+      { description: 'upgrade control plane to v1.34.2', action: 'upgrade-kubernetes', machines: cps, parallel: 1 },
+      { description: 'upgrade Talos to v1.12.4: control plane', action: 'upgrade-talos', machines: cps, parallel: 1 },
+      { description: 'upgrade control plane to v1.35.3', action: 'upgrade-kubernetes', machines: cps, parallel: 1 },
+      { description: 'upgrade Talos to v1.13.2: control plane', action: 'upgrade-talos', machines: cps, parallel: 1 },
+      { description: 'upgrade control plane to v1.36.1', action: 'upgrade-kubernetes', machines: cps, parallel: 1 },
+      { description: 'upgrade workers md-0', action: 'replace', machines: ['md-0-0', 'md-0-1'], parallel: 2 },
+    ]);
+  });
+
+  it('says which machines a rollout replaces, and how many at a time', () => {
+    const rollout = plan(desired({ machineDeployments: md0({ machine: bigger }) }), observed());
+    const versions = { kubernetes: 'v1.33.4', talos: 'v1.11.5' };
+    expect(rollout.ok && rollout.machineChanges?.map((c) => [c.name, c.replaced, c.from, c.to])).toEqual([
+      ['md-0-0', true, versions, versions],
+      ['md-0-1', true, versions, versions],
+    ]);
+    expect(rollout.ok && rollout.stages).toEqual([
+      { description: 'roll out md-0', action: 'replace', machines: ['md-0-0', 'md-0-1'], parallel: 1 },
+    ]);
   });
 
   it('a machine that records the desired shape hash is up to date', () => {

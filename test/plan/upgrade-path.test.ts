@@ -22,6 +22,14 @@ const plan = (c: Case): UpgradePath =>
   });
 const md0 = (version: string, target?: string): WorkerGroupVersion =>
   target ? { name: 'md-0', version, target } : { name: 'md-0', version };
+/** A RollingUpdate group: replaced, so it keeps its own Talos until it moves. */
+const rolling = (name: string, version: string, talos: string, target?: string): WorkerGroupVersion => ({
+  name,
+  version,
+  talos,
+  replaced: true,
+  ...(target ? { target } : {}),
+});
 const snapshot = 'take an etcd snapshot';
 
 // Talos releases with narrow ranges, so a Talos minimum can force workers to move first.
@@ -176,6 +184,110 @@ describe('planUpgradePath', () => {
       ['upgrade workers md-0 to v1.36.1'],
     ],
     ['nothing to do', { controlPlane: 'v1.36.1', talos: 'v1.13.2', workers: [md0('v1.36.1')], to: 'v1.36.1', toTalos: 'v1.13.2' }, []],
+    [
+      'replaced workers keep their Talos through the Talos hops and are built once, with the final kubelet and Talos',
+      {
+        controlPlane: 'v1.32.9',
+        talos: 'v1.10.7',
+        workers: [rolling('md-0', 'v1.32.9', 'v1.10.7')],
+        to: 'v1.35.3',
+        toTalos: 'v1.12.4',
+      },
+      [
+        snapshot,
+        'upgrade control plane to v1.33.6',
+        'upgrade Talos to v1.11.5',
+        'upgrade control plane to v1.34.2',
+        'upgrade Talos to v1.12.4',
+        'upgrade control plane to v1.35.3',
+        'upgrade workers md-0 to v1.35.3 with Talos v1.12.4',
+      ],
+    ],
+    [
+      'InPlace workers move before the remaining Talos hops, replaced ones after them (below the new Talos minimum on their own Talos)',
+      {
+        controlPlane: 'v1.29.5',
+        talos: 'v1.11.5',
+        workers: [{ name: 'md-a', version: 'v1.29.5' }, rolling('md-b', 'v1.29.5', 'v1.11.5')],
+        to: 'v1.31.7',
+        toTalos: 'v1.13.2',
+      },
+      [
+        snapshot,
+        'upgrade control plane to v1.30.4',
+        'upgrade control plane to v1.31.7',
+        'upgrade workers md-a to v1.31.7',
+        'upgrade Talos to v1.12.4',
+        'upgrade Talos to v1.13.2',
+        'upgrade workers md-b to v1.31.7 with Talos v1.13.2',
+      ],
+    ],
+    [
+      'InPlace and replaced workers share the last hop when no Talos hop is left',
+      {
+        controlPlane: 'v1.33.4',
+        talos: 'v1.11.5',
+        workers: [{ name: 'md-a', version: 'v1.33.4' }, rolling('md-b', 'v1.33.4', 'v1.11.5')],
+        to: 'v1.36.1',
+        toTalos: 'v1.13.2',
+      },
+      [
+        snapshot,
+        'upgrade control plane to v1.34.2',
+        'upgrade Talos to v1.12.4',
+        'upgrade control plane to v1.35.3',
+        'upgrade Talos to v1.13.2',
+        'upgrade control plane to v1.36.1',
+        'upgrade workers md-a to v1.36.1, md-b to v1.36.1 with Talos v1.13.2',
+      ],
+    ],
+    [
+      'a replaced group the skew policy forces to move on the way is built twice, the first time on the Talos of that point',
+      { controlPlane: 'v1.29.5', talos: 'v1.11.5', workers: [rolling('md-0', 'v1.29.5', 'v1.11.5')], to: 'v1.35.3', toTalos: 'v1.13.2' },
+      [
+        snapshot,
+        'upgrade control plane to v1.30.4',
+        'upgrade control plane to v1.31.7',
+        'upgrade control plane to v1.32.9',
+        'upgrade workers md-0 to v1.32.9',
+        'upgrade control plane to v1.33.6',
+        'upgrade control plane to v1.34.2',
+        'upgrade Talos to v1.12.4',
+        'upgrade control plane to v1.35.3',
+        'upgrade Talos to v1.13.2',
+        'upgrade workers md-0 to v1.35.3 with Talos v1.13.2',
+      ],
+    ],
+    [
+      'a replaced group pinned to its kubelet is rebuilt once, for the new Talos',
+      {
+        controlPlane: 'v1.33.4',
+        talos: 'v1.11.5',
+        workers: [rolling('md-0', 'v1.33.4', 'v1.11.5', 'v1.33.4')],
+        to: 'v1.36.1',
+        toTalos: 'v1.13.2',
+      },
+      [
+        snapshot,
+        'upgrade control plane to v1.34.2',
+        'upgrade Talos to v1.12.4',
+        'upgrade control plane to v1.35.3',
+        'upgrade Talos to v1.13.2',
+        'upgrade control plane to v1.36.1',
+        'upgrade workers md-0 to v1.33.4 with Talos v1.13.2',
+      ],
+    ],
+    [
+      'replaced workers left on an older Talos by an interrupted upgrade catch up in one move, without a snapshot',
+      {
+        controlPlane: 'v1.35.3',
+        talos: 'v1.12.4',
+        workers: [rolling('md-0', 'v1.34.2', 'v1.11.5')],
+        to: 'v1.35.3',
+        toTalos: 'v1.12.4',
+      },
+      ['upgrade workers md-0 to v1.35.3 with Talos v1.12.4'],
+    ],
   ])('%s', (_name, c, hops) => {
     const path = plan(c);
     expect(path.ok ? path.hops.map((h) => h.description) : path.reason).toEqual(hops);
@@ -196,15 +308,15 @@ describe('planUpgradePath', () => {
         { kind: 'control-plane', from: 'v1.31.7', to: 'v1.32.9', description: 'upgrade control plane to v1.32.9' },
         {
           kind: 'workers',
-          deployments: [{ name: 'md-0', from: 'v1.29.5', to: 'v1.32.9' }],
+          deployments: [{ name: 'md-0', from: 'v1.29.5', to: 'v1.32.9', talos: { from: 'v1.11.2', to: 'v1.11.2' } }],
           description: 'upgrade workers md-0 to v1.32.9',
         },
         { kind: 'control-plane', from: 'v1.32.9', to: 'v1.33.6', description: 'upgrade control plane to v1.33.6' },
         {
           kind: 'workers',
           deployments: [
-            { name: 'md-0', from: 'v1.32.9', to: 'v1.33.6' },
-            { name: 'md-1', from: 'v1.31.2', to: 'v1.33.6' },
+            { name: 'md-0', from: 'v1.32.9', to: 'v1.33.6', talos: { from: 'v1.11.2', to: 'v1.11.2' } },
+            { name: 'md-1', from: 'v1.31.2', to: 'v1.33.6', talos: { from: 'v1.11.2', to: 'v1.11.2' } },
           ],
           description: 'upgrade workers md-0, md-1 to v1.33.6',
         },
@@ -297,6 +409,22 @@ describe('planUpgradePath', () => {
       'a skew problem the upgrade leaves in place',
       { controlPlane: 'v1.33.4', talos: 'v1.11.5', workers: [md0('v1.29.5', 'v1.29.5')], to: 'v1.33.6', toTalos: 'v1.11.5' },
       'after the upgrade, it would break the Kubernetes version-skew policy: the kubelets of md-0 at v1.29.5 would be 4 minors older than kube-apiserver at v1.33.6; at most 3 are allowed',
+    ],
+    [
+      'a replaced group pinned below the minimum of the Talos it must end on',
+      {
+        controlPlane: 'v1.30.4',
+        talos: 'v1.11.5',
+        workers: [rolling('md-0', 'v1.30.4', 'v1.11.5', 'v1.30.4')],
+        to: 'v1.31.7',
+        toTalos: 'v1.13.2',
+      },
+      'cannot upgrade workers md-0 to v1.30.4 with Talos v1.13.2: Talos v1.13.2 supports Kubernetes v1.31 to v1.36, and the kubelets of md-0 would run v1.30.4',
+    ],
+    [
+      'a Talos downgrade of a replaced group',
+      { controlPlane: 'v1.33.4', talos: 'v1.11.5', workers: [rolling('md-0', 'v1.33.4', 'v1.12.4')], to: 'v1.33.4', toTalos: 'v1.11.5' },
+      'Talos v1.12.4 is installed; downgrading to v1.11.5 is not supported',
     ],
     [
       'a major version change',

@@ -117,7 +117,7 @@ describe('cluster workflow', { timeout: 600_000 }, () => {
       'upgrade control plane to v1.35.1',
       'upgrade Talos to v1.13.2',
       'upgrade control plane to v1.36.1',
-      'upgrade workers md-a, md-b to v1.36.1',
+      'upgrade workers md-a to v1.36.1, md-b to v1.36.1 with Talos v1.13.2',
     ]);
     expect((await progress()).phase).toBe('Idle');
   });

@@ -13,6 +13,8 @@ import { unknownClusterError } from '../read/unknown-cluster.ts';
 import { palette } from '../render/colors.ts';
 import { operationText } from '../render/status-cells.ts';
 import { planText } from '../render/plan-text.ts';
+import { readPastRuns } from '../read/past-runs.ts';
+import { actionEstimates, type ActionEstimates } from '../../../plan/duration-estimate.ts';
 import type { ClusterPlan } from '../../../api/cluster-plan.ts';
 import type { ClusterRef } from '../../../api/cluster-ref.ts';
 import { clusterKey } from '../../../api/cluster-ref.ts';
@@ -109,7 +111,17 @@ export async function planClusterCommand(ctx: CliContext, name: string, options:
   } else {
     throw unknownClusterError(ref, undefined);
   }
-  if (options.output === 'json') ctx.io.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
-  else ctx.io.stdout.write(planText({ ref, plan, source, notes, warnings: spec?.warnings ?? [] }, palette(ctx.io.color)));
+  if (options.output === 'json') {
+    ctx.io.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
+    return plan.ok ? 0 : 1;
+  }
+  let estimates: ActionEstimates | undefined;
+  if (plan.ok && (plan.machineChanges?.length ?? 0) > 0) {
+    // Timed on this cluster's own past machine runs when Temporal lists some; otherwise the defaults, said so.
+    const past = await readPastRuns(temporal, ref);
+    if (!past.ok) notes.push(`${past.reason}; the durations are Capstan's default estimates`);
+    estimates = actionEstimates(past.ok ? past.runs : undefined);
+  }
+  ctx.io.stdout.write(planText({ ref, plan, source, notes, warnings: spec?.warnings ?? [], estimates }, palette(ctx.io.color)));
   return plan.ok ? 0 : 1;
 }
