@@ -134,7 +134,11 @@ describe('planCluster', () => {
       desired({ machineDeployments: md0({ replicas: 4 }) }),
       observed(),
       false,
-      { operation: 'scale-machine-deployment', summary: 'scale md-0 2 → 4', steps: ['create a machine in md-0', 'create a machine in md-0'] },
+      {
+        operation: 'scale-machine-deployment',
+        summary: 'scale md-0 2 → 4',
+        steps: ['create a machine in md-0', 'create a machine in md-0'],
+      },
     ],
     [
       'md-0 2 → 1 (Oldest)',
