@@ -5,6 +5,7 @@ import { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CapstanCluster, capstanSearchAttributes } from '../../api/search-attributes.ts';
+import { groupAlive } from '../../embedded/servers/managed-process.ts';
 import { startProductionTemporal, type ProductionTemporal } from '../../embedded/servers/production-temporal.ts';
 import { processesWithEnv } from '../../tools/orphans.ts';
 import type { waitForFinishWorkflow } from '../fixtures/workflows.ts';
@@ -73,12 +74,3 @@ describe('production-like Temporal (temporal-server on PostgreSQL)', () => {
     expect(existsSync(workDir)).toBe(false);
   });
 });
-
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
