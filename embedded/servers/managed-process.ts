@@ -98,7 +98,11 @@ export function startProcess(options: StartOptions): ManagedProcess {
 
 async function stopGroup(pid: number, exited: Promise<number | null>, graceMs: number): Promise<void> {
   killGroup(pid, 'SIGTERM');
-  const timedOut = await Promise.race([exited.then(() => false), delay(graceMs).then(() => true)]);
+  // The grace timer is cleared once the process exits, so a stopped server does not keep its caller alive.
+  let graceTimer: NodeJS.Timeout | undefined;
+  const grace = new Promise<boolean>((resolve) => (graceTimer = setTimeout(() => resolve(true), graceMs)));
+  const timedOut = await Promise.race([exited.then(() => false), grace]);
+  clearTimeout(graceTimer);
   if (timedOut) killGroup(pid, 'SIGKILL');
   await exited;
   // Children that outlived their leader are ended too, and given a moment to go (the kernel
