@@ -34,4 +34,6 @@ started=$SECONDS
 buildah_ bud "${args[@]}" --force-rm --iidfile "$iidfile" --file "$PROJECT_DIR/Dockerfile" "$PROJECT_DIR" >&2 \
   || die "buildah bud failed (its output is above)"
 log "built $tag in $((SECONDS - started)) s"
+# Without a step cache, earlier builds are only disk: keep the ones still tagged.
+[[ "$BUILDAH_DRIVER" == overlay ]] || buildah_ rmi --prune >/dev/null 2>&1 || true
 cat "$iidfile"
