@@ -12,8 +12,9 @@ mkdir -p "$IMAGE_CACHE"
 if ! command -v buildah >/dev/null 2>&1; then
   if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
     log "installing buildah and debootstrap from Debian's archive (first time only)"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q buildah debootstrap >&2 \
-      || die "apt-get install buildah debootstrap failed; run it yourself (apt-get update first)"
+    { DEBIAN_FRONTEND=noninteractive apt-get install -y -q buildah debootstrap \
+      || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q buildah debootstrap; }; } >&2 \
+      || die "apt-get install buildah debootstrap failed (its output is above)"
   fi
   require buildah "to build the container image" "Install it with 'apt-get install -y buildah debootstrap' (Debian 12 ships 1.28)."
 fi
