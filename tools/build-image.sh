@@ -36,4 +36,4 @@ buildah_ bud "${args[@]}" --force-rm --iidfile "$iidfile" --file "$PROJECT_DIR/D
 log "built $tag in $((SECONDS - started)) s"
 # Without a step cache, earlier builds are only disk: keep the ones still tagged.
 [[ "$BUILDAH_DRIVER" == overlay ]] || buildah_ rmi --prune >/dev/null 2>&1 || true
-cat "$iidfile"
+cat "$iidfile"; echo
