@@ -4,6 +4,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { temporalSettingsFromEnv } from '../runtime/temporal-connection.ts';
 import { createLifecycleActivities } from '../activities/lifecycle-activities.ts';
 import { createLifecycleWorker } from './lifecycle-worker.ts';
+import { workflowSourceFromEnv } from './workflow-source-from-env.ts';
 import { proxmoxSettingsFromEnv } from './proxmox-settings.ts';
 
 async function main(): Promise<void> {
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
     ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
   });
   try {
-    const worker = await createLifecycleWorker(connection, settings.namespace, activities);
+    const worker = await createLifecycleWorker(connection, settings.namespace, activities, workflowSourceFromEnv());
     console.log(`capstan worker polling ${settings.address} namespace ${settings.namespace}`);
     // Worker.run() handles SIGINT/SIGTERM itself: it drains and resolves.
     await worker.run();

@@ -100,7 +100,11 @@ async function stopGroup(pid: number, exited: Promise<number | null>, graceMs: n
   killGroup(pid, 'SIGTERM');
   // The grace timer is cleared once the process exits, so a stopped server does not keep its caller alive.
   let graceTimer: NodeJS.Timeout | undefined;
-  const grace = new Promise<boolean>((resolve) => (graceTimer = setTimeout(() => resolve(true), graceMs)));
+  const grace = new Promise<boolean>((resolve) => {
+    graceTimer = setTimeout(() => {
+      resolve(true);
+    }, graceMs);
+  });
   const timedOut = await Promise.race([exited.then(() => false), grace]);
   clearTimeout(graceTimer);
   if (timedOut) killGroup(pid, 'SIGKILL');
