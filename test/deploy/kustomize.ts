@@ -1,6 +1,6 @@
 // The manifests of deploy/ as a user builds them: `kubectl kustomize <dir>` with the kubectl the
 // toolchain installs (its kustomize is built in), and applied with `kubectl apply --server-side`.
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -26,20 +26,24 @@ export interface BuiltObject {
   readonly [field: string]: unknown;
 }
 
-/** Runs the toolchain's kubectl; its output, or an error with what kubectl said. */
-export function kubectl(args: readonly string[], options: { kubeconfig?: string; input?: string } = {}): string {
+/** Runs the toolchain's kubectl; what it printed, or an error with what kubectl said. */
+export function kubectlOutput(
+  args: readonly string[],
+  options: { kubeconfig?: string; input?: string } = {},
+): { stdout: string; stderr: string } {
   const binary = requireTool(kubeAssets(), 'kubectl');
-  try {
-    return execFileSync(binary, [...(options.kubeconfig ? ['--kubeconfig', options.kubeconfig] : []), ...args], {
-      encoding: 'utf8',
-      stdio: ['pipe', 'pipe', 'pipe'],
-      ...(options.input === undefined ? {} : { input: options.input }),
-      maxBuffer: 64 * 1024 * 1024,
-    });
-  } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr ?? '';
-    throw new Error(`kubectl ${args.join(' ')} failed: ${stderr || String(error)}`, { cause: error });
-  }
+  const run = spawnSync(binary, [...(options.kubeconfig ? ['--kubeconfig', options.kubeconfig] : []), ...args], {
+    encoding: 'utf8',
+    ...(options.input === undefined ? {} : { input: options.input }),
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (run.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${run.stderr || String(run.error)}`);
+  return { stdout: run.stdout, stderr: run.stderr };
+}
+
+/** Runs the toolchain's kubectl; its standard output. */
+export function kubectl(args: readonly string[], options: { kubeconfig?: string; input?: string } = {}): string {
+  return kubectlOutput(args, options).stdout;
 }
 
 /** `kubectl kustomize deploy/<target>`: the YAML a user applies. */
