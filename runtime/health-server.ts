@@ -41,9 +41,25 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
   const cacheMs = options.cacheMs ?? 2_000;
   const now = options.now ?? Date.now;
   let verdict: { readonly at: number; readonly results: Promise<readonly CheckResult[]> } | undefined;
+  // Checks still running, even past their timeout: closing waits for them, because a client closed
+  // under a call still retrying (Temporal's gRPC retry interceptor) throws from its retry timer.
+  const inFlight = new Set<Promise<void>>();
+  const track = (check: ReadinessCheck): ReadinessCheck => ({
+    name: check.name,
+    check: () => {
+      const running = check.check();
+      const settled = running.then(
+        () => undefined,
+        () => undefined,
+      );
+      inFlight.add(settled);
+      void settled.then(() => inFlight.delete(settled));
+      return running;
+    },
+  });
   const readiness = (): Promise<readonly CheckResult[]> => {
     if (verdict === undefined || now() - verdict.at >= cacheMs) {
-      verdict = { at: now(), results: Promise.all(options.checks.map((c) => runCheck(c, timeoutMs))) };
+      verdict = { at: now(), results: Promise.all(options.checks.map((c) => runCheck(track(c), timeoutMs))) };
     }
     return verdict.results;
   };
@@ -79,7 +95,13 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
       resolve();
     });
   });
-  return { url: `http://${formatHost(host)}:${boundPort(server)}`, close: () => closeServer(server) };
+  return {
+    url: `http://${formatHost(host)}:${boundPort(server)}`,
+    async close() {
+      await closeServer(server);
+      await settledWithin([...inFlight], closeWaitMs);
+    },
+  };
 }
 
 /** `host:port` (IPv6 in brackets) → its parts; a clear error for anything else. */
@@ -107,6 +129,20 @@ async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<Check
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** How long close() waits for checks still running (a Temporal call ends at its deadline, the timeout). */
+const closeWaitMs = 10_000;
+
+async function settledWithin(promises: readonly Promise<void>[], ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.all(promises),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+  ]);
+  clearTimeout(timer);
 }
 
 const formatHost = (host: string): string => (host.includes(':') ? `[${host}]` : host);

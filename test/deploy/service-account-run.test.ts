@@ -38,6 +38,7 @@ import { rulesOfServiceAccount } from './rbac-rules.ts';
 const system = 'capstan-system';
 const accounts = { controller: 'capstan-controller', worker: 'capstan-worker' } as const;
 const tenant = 'tenant';
+// 127.0.121.0/24: a network no other test's simulated nodes use (they may run at the same time).
 const name = 'kappa';
 
 const dir = makeTempDir('deploy-rbac');
@@ -184,7 +185,7 @@ describe('deploy/base, run by the real processes with ServiceAccount tokens', { 
   it('provisions a cluster, and deletes it with everything it owns', async () => {
     // The user's manifests, with a version catalog of their own (the controller reads it) and a
     // MachineHealthCheck (the worker writes its status); observed every 5 s.
-    const documents = simClusterManifests(name, 94, { controlPlanes: 1, workers: 1 });
+    const documents = simClusterManifests(name, 121, { controlPlanes: 1, workers: 1 });
     at(manifest(documents, 'Cluster', name), 'metadata').annotations = {
       [versionCatalogAnnotation]: `${name}-versions`,
       'capstan.dev/observe-interval': '5s',
@@ -276,6 +277,12 @@ describe('deploy/base, run by the real processes with ServiceAccount tokens', { 
     expect(readyz).toContain('[+] kubernetes ok');
     expect((await fetch(`${first?.healthUrl ?? ''}/livez`)).status).toBe(200);
     await first?.stop();
+    // Every process ended on its own after SIGTERM, and the last controller released the Lease.
+    for (const p of [worker, ...controllers]) expect(await p.exited, `${p.name}: ${p.logTail()}`).toBe(0);
+    const lease = await management.kubeConfig
+      .makeApiClient(CoordinationV1Api)
+      .readNamespacedLease({ namespace: system, name: 'capstan-controller' });
+    expect(lease.spec?.holderIdentity ?? '').toBe('');
   });
 
   it('was never refused anything, and used every permission deploy/ grants it (or the role says why not)', () => {

@@ -50,9 +50,11 @@ describe('the health endpoints', () => {
   });
 
   it('counts a check that hangs as failed after its timeout', async () => {
-    const hangs: ReadinessCheck = { name: 'temporal', check: () => new Promise(() => undefined) };
+    let release: () => void = () => undefined;
+    const hangs: ReadinessCheck = { name: 'temporal', check: () => new Promise((resolve) => (release = resolve)) };
     const get = await serve([hangs], { timeoutMs: 100 });
     expect(await get('/readyz')).toEqual({ status: 503, body: '[-] temporal failed: no answer within 100 ms\nnot ready\n' });
+    release(); // the answer comes at last, after the verdict
   });
 
   it('reuses a verdict for cacheMs, then checks again', async () => {
@@ -82,5 +84,30 @@ describe('parseHealthAddress', () => {
 
   it.each(['8081', ':8081', '0.0.0.0:99999', 'http://0.0.0.0:8081'])('refuses %s with an example', (address) => {
     expect(() => parseHealthAddress(address)).toThrow(`CAPSTAN_HEALTH_ADDRESS=${address} is not host:port (e.g. 0.0.0.0:8081`);
+  });
+});
+
+describe('closing the health endpoints', () => {
+  it('waits for a check still running past its timeout, so nothing calls a closed client afterwards', async () => {
+    let finish: () => void = () => undefined;
+    const state = { finished: false };
+    const slow: ReadinessCheck = {
+      name: 'temporal',
+      check: () =>
+        new Promise<void>((resolve) => {
+          finish = () => {
+            state.finished = true;
+            resolve();
+          };
+        }),
+    };
+    const server = await startHealthServer({ address: '127.0.0.1:0', checks: [slow], timeoutMs: 50 });
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(503);
+    const closed = server.close();
+    setTimeout(() => {
+      finish();
+    }, 200);
+    await closed;
+    expect(state.finished).toBe(true);
   });
 });
