@@ -15,3 +15,19 @@ const header = '# Generated from the zod schemas in api/ by `npm run generate:cr
 export function renderCrdFiles(crds: readonly CrdManifest[] = capstanCrds): Map<string, string> {
   return new Map(crds.map((crd) => [`${crd.spec.group}_${crd.spec.names.plural}.yaml`, header + stringify(crd, { lineWidth: 0 })]));
 }
+
+/**
+ * config/kustomization.yaml: the CRDs as a kustomize base, which deploy/ builds on. It sits beside
+ * crd/, not in it, so `kubectl apply -f config/crd/` still finds nothing but CRDs.
+ */
+export const crdKustomizationFile = join(projectDir, 'config', 'kustomization.yaml');
+
+/** The content of config/kustomization.yaml for these CRD files. */
+export function renderCrdKustomization(files: ReadonlyMap<string, string> = renderCrdFiles()): string {
+  const kustomization = {
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    resources: [...files.keys()].sort().map((name) => `crd/${name}`),
+  };
+  return header + stringify(kustomization, { lineWidth: 0 });
+}

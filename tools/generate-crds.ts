@@ -1,7 +1,7 @@
-// `npm run generate:crds`: writes config/crd/ from the zod schemas in api/ and removes stale files.
+// `npm run generate:crds`: writes config/crd/ (and config/kustomization.yaml) from the zod schemas in api/ and removes stale files.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { crdDir, renderCrdFiles } from './crd-files.ts';
+import { crdDir, crdKustomizationFile, renderCrdFiles, renderCrdKustomization } from './crd-files.ts';
 
 const files = renderCrdFiles();
 mkdirSync(crdDir, { recursive: true });
@@ -9,4 +9,5 @@ for (const stale of readdirSync(crdDir).filter((name) => name.endsWith('.yaml') 
   rmSync(join(crdDir, stale));
 }
 for (const [name, content] of files) writeFileSync(join(crdDir, name), content);
-console.log(`wrote ${files.size} CRDs to ${crdDir}`);
+writeFileSync(crdKustomizationFile, renderCrdKustomization(files));
+console.log(`wrote ${files.size} CRDs to ${crdDir} and their kustomization to ${crdKustomizationFile}`);

@@ -1,7 +1,9 @@
-// Process entry point of a Capstan worker: `tsx workers/main.ts`, configured by TEMPORAL_*, PROXMOX_* and KUBECONFIG.
+// Process entry point of a Capstan worker: `tsx workers/main.ts`, configured by TEMPORAL_*, PROXMOX_*, KUBECONFIG
+// and CAPSTAN_HEALTH_ADDRESS (host:port of /livez and /readyz; unset: not served).
 import { KubeConfig } from '@kubernetes/client-node';
 import { NativeConnection } from '@temporalio/worker';
 import { temporalSettingsFromEnv } from '../runtime/temporal-connection.ts';
+import { serveHealthFromEnv } from '../runtime/health-from-env.ts';
 import { createLifecycleActivities } from '../activities/lifecycle-activities.ts';
 import { createLifecycleWorker } from './lifecycle-worker.ts';
 import { proxmoxSettingsFromEnv } from './proxmox-settings.ts';
@@ -22,12 +24,14 @@ async function main(): Promise<void> {
     ...(settings.tls ? { tls: settings.tls } : {}),
     ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
   });
+  const health = await serveHealthFromEnv({ temporal: connection, kubeConfig: managementCluster });
   try {
     const worker = await createLifecycleWorker(connection, settings.namespace, activities);
     console.log(`capstan worker polling ${settings.address} namespace ${settings.namespace}`);
     // Worker.run() handles SIGINT/SIGTERM itself: it drains and resolves.
     await worker.run();
   } finally {
+    await health?.close();
     await connection.close();
   }
 }

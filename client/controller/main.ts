@@ -5,9 +5,11 @@
 //   CAPSTAN_CONTROLLER_IDENTITY   this replica's name in the Lease (default: hostname-pid-random)
 //   CAPSTAN_WATCH_NAMESPACE       watch one namespace only (default: all)
 //   CAPSTAN_TASK_QUEUE            task queue of the cluster workflows (default: capstan-lifecycle)
+//   CAPSTAN_HEALTH_ADDRESS        serve /livez and /readyz here, host:port (default: not served)
 import { KubeConfig } from '@kubernetes/client-node';
 import { Client, Connection } from '@temporalio/client';
 import { temporalSettingsFromEnv } from '../../runtime/temporal-connection.ts';
+import { serveHealthFromEnv } from '../../runtime/health-from-env.ts';
 import { createController } from './controller.ts';
 
 async function main(): Promise<void> {
@@ -28,6 +30,8 @@ async function main(): Promise<void> {
     ...(env['CAPSTAN_WATCH_NAMESPACE'] ? { namespace: env['CAPSTAN_WATCH_NAMESPACE'] } : {}),
     ...(env['CAPSTAN_TASK_QUEUE'] ? { taskQueue: env['CAPSTAN_TASK_QUEUE'] } : {}),
   });
+  // Ready means connected, not leading: a standby replica is ready to take over.
+  const health = await serveHealthFromEnv({ temporal: connection, kubeConfig });
   try {
     await controller.start();
     console.error(
@@ -45,6 +49,7 @@ async function main(): Promise<void> {
   } finally {
     // Stopping releases the Lease: a standby replica takes over at once.
     await controller.stop();
+    await health?.close();
     await connection.close();
   }
 }

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { capstanCrds } from '../../api/crds.ts';
-import { crdDir, renderCrdFiles } from '../../tools/crd-files.ts';
+import { crdDir, crdKustomizationFile, renderCrdFiles, renderCrdKustomization } from '../../tools/crd-files.ts';
 
 describe('config/crd', () => {
   const files = renderCrdFiles();
@@ -16,6 +16,10 @@ describe('config/crd', () => {
   it('holds no CRD the schemas no longer generate', () => {
     const onDisk = readdirSync(crdDir).filter((name) => name.endsWith('.yaml'));
     expect(onDisk.sort()).toEqual([...files.keys()].sort());
+  });
+
+  it('lists every CRD in config/kustomization.yaml, the base deploy/ builds on (run `npm run generate:crds`)', () => {
+    expect(readFileSync(crdKustomizationFile, 'utf8')).toBe(renderCrdKustomization(files));
   });
 
   it('gives every schema node a type, or a marker the API server accepts instead (structural schemas)', () => {
