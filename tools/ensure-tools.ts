@@ -2,7 +2,15 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildPveGoClient } from './pve-go-client.ts';
-import { kubeAssets, projectDir, temporalCli, temporalTestServer, type ToolLocation } from './tool-paths.ts';
+import {
+  kubeAssets,
+  postgresqlBinDir,
+  projectDir,
+  temporalCli,
+  temporalServerDir,
+  temporalTestServer,
+  type ToolLocation,
+} from './tool-paths.ts';
 
 /** Installs (or finds in the per-user cache) every tool not overridden by an environment variable. */
 export function ensureTools(): void {
@@ -12,9 +20,15 @@ export function ensureTools(): void {
   if (['kube-apiserver', 'etcd', 'kubectl'].some((binary) => missingDefault(kube, binary))) run('build-kube.sh');
 }
 
-/** Also builds what only the tests use: the third-party Go client the Proxmox simulator is judged by. */
+/**
+ * Also builds what only the tests use: the third-party Go client the Proxmox simulator is judged
+ * by, and the production-like Temporal (the server built from source, on PostgreSQL).
+ */
 export function ensureTestTools(): void {
   ensureTools();
+  if (['temporal-server', 'temporal-sql-tool'].some((binary) => missingDefault(temporalServerDir(), binary)))
+    run('build-temporal-server.sh');
+  if (['initdb', 'postgres', 'pg_isready'].some((binary) => missingDefault(postgresqlBinDir(), binary))) run('install-postgresql.sh');
   try {
     buildPveGoClient();
   } catch (error) {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,17 +6,22 @@ import { fileURLToPath } from 'node:url';
 /** The project root, found from this file so scripts work from any working directory. */
 export const projectDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
+/** The `NAME=value` lines of a shell or docker compose env file; comments and blank lines skipped. */
+export function readEnvFile(path: string): Readonly<Record<string, string>> {
+  return Object.fromEntries(
+    readFileSync(path, 'utf8')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#'))
+      .map((line) => {
+        const at = line.indexOf('=');
+        return [line.slice(0, at), line.slice(at + 1)];
+      }),
+  );
+}
+
 /** Pinned tool versions, read from tools/versions.env so shell and TypeScript agree. */
-export const toolVersions: Readonly<Record<string, string>> = Object.fromEntries(
-  readFileSync(join(projectDir, 'tools', 'versions.env'), 'utf8')
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'))
-    .map((line) => {
-      const at = line.indexOf('=');
-      return [line.slice(0, at), line.slice(at + 1)];
-    }),
-);
+export const toolVersions = readEnvFile(join(projectDir, 'tools', 'versions.env'));
 
 /** Per-user cache shared by every clone, keyed by version inside. */
 export const capstanCacheDir = process.env['CAPSTAN_CACHE'] ?? join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'capstan');
@@ -45,6 +50,35 @@ export const temporalTestServer = (): ToolLocation => locate('TEMPORAL_TEST_SERV
 
 /** The folder with kube-apiserver, etcd and kubectl, overridable with KUBEBUILDER_ASSETS (envtest's convention). */
 export const kubeAssets = (): ToolLocation => locate('KUBEBUILDER_ASSETS', join(toolsDir, 'kube'));
+
+/**
+ * The folder with temporal-server, temporal-sql-tool and the server's schema/postgresql/v12
+ * folder, overridable with TEMPORAL_SERVER_DIR. The cache folder itself, keyed by version, so a
+ * version bump finds nothing there and builds the new release.
+ */
+export const temporalServerDir = (): ToolLocation =>
+  locate('TEMPORAL_SERVER_DIR', join(capstanCacheDir, 'temporal-server', `v${toolVersions['TEMPORAL_SERVER_VERSION']}`));
+
+/**
+ * The folder with PostgreSQL's initdb, postgres and pg_isready, overridable with POSTGRESQL_BIN_DIR:
+ * by default the newest major version Debian's packages installed (/usr/lib/postgresql/<major>/bin).
+ */
+export const postgresqlBinDir = (): ToolLocation => locate('POSTGRESQL_BIN_DIR', newestDebianPostgresql());
+
+const debianPostgresql = '/usr/lib/postgresql';
+
+function newestDebianPostgresql(): string {
+  let majors: string[] = [];
+  try {
+    majors = readdirSync(debianPostgresql).filter(
+      (name) => /^\d+$/.test(name) && existsSync(join(debianPostgresql, name, 'bin', 'initdb')),
+    );
+  } catch {
+    // Not installed: the path below does not exist, and requireTool says how to get it.
+  }
+  const newest = majors.sort((a, b) => Number(b) - Number(a))[0] ?? 'not-installed';
+  return join(debianPostgresql, newest, 'bin');
+}
 
 /** Returns the path of an installed tool, or throws an error that says how to get it. */
 export function requireTool(location: ToolLocation, file = ''): string {

@@ -26,6 +26,9 @@ export interface StartOptions {
   /** Appends everything the process prints to this file (the embedded default keeps logs). */
   readonly logFile?: string;
   readonly stopGraceMs?: number;
+  readonly cwd?: string;
+  /** Runs the process as this user and group (a server that refuses to run as root, started by root). */
+  readonly runAs?: { readonly uid: number; readonly gid: number };
 }
 
 const live = new Map<ManagedProcess, (() => void) | undefined>();
@@ -47,6 +50,9 @@ export function startProcess(options: StartOptions): ManagedProcess {
     detached: true, // its own process group, so stop() also ends anything it forks
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...options.env },
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    // The user is switched before setpriv sets the parent death signal, which a switch would clear.
+    ...(options.runAs ? { uid: options.runAs.uid, gid: options.runAs.gid } : {}),
   });
   if (child.pid === undefined) throw new Error(`${options.name}: could not start ${options.command}`);
   const pid = child.pid;

@@ -46,6 +46,13 @@ describe('tool bootstrap', () => {
     expect(stderr).toContain('KUBEBUILDER_ASSETS');
   });
 
+  it('names go and TEMPORAL_SERVER_DIR when go is missing and the Temporal server is not cached', () => {
+    const { status, stderr } = runWithoutPrerequisites('build-temporal-server.sh');
+    expect(status).toBe(1);
+    expect(stderr).toContain("'go' is required to build the Temporal server and temporal-sql-tool");
+    expect(stderr).toContain('TEMPORAL_SERVER_DIR');
+  });
+
   it('reuses an existing install without downloading again', () => {
     const result = spawnSync('bash', [join(projectDir, 'tools', 'install-temporal.sh')], { encoding: 'utf8' });
     expect(result.status).toBe(0);
