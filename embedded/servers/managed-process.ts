@@ -108,7 +108,8 @@ async function stopGroup(pid: number, exited: Promise<number | null>, graceMs: n
   for (let waited = 0; groupAlive(pid) && waited < 2_000; waited += 20) await delay(20);
 }
 
-function groupAlive(pid: number): boolean {
+/** Whether any process still runs in the process group `pid` leads (or led). */
+export function groupAlive(pid: number): boolean {
   try {
     process.kill(-pid, 0);
     return true;

@@ -68,7 +68,7 @@ export async function startProductionTemporal(options: ProductionTemporalOptions
   try {
     database = await startPostgresql({
       dir: join(work.path, 'postgresql'),
-      user: 'temporal',
+      user: settings['POSTGRES_USER'] ?? 'temporal',
       password: randomBytes(18).toString('base64url'),
       unsafeNoFsync: true,
       ...log('postgresql.log'),

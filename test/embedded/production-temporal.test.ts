@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CapstanCluster, capstanSearchAttributes } from '../../api/search-attributes.ts';
+import { groupAlive } from '../../embedded/servers/managed-process.ts';
 import { startProductionTemporal, type ProductionTemporal } from '../../embedded/servers/production-temporal.ts';
 import { processesWithEnv } from '../../tools/orphans.ts';
 import type { waitForFinishWorkflow } from '../fixtures/workflows.ts';
@@ -60,9 +62,15 @@ describe('production-like Temporal (temporal-server on PostgreSQL)', () => {
 
   it('leaves no process and no folder behind when stopped', async () => {
     const { workDir } = temporal!;
-    expect(processesWithEnv('CAPSTAN_PRODUCTION_TEMPORAL_TEST', markerValue).length).toBeGreaterThanOrEqual(2); // postgres and temporal-server at least
+    const started = processesWithEnv('CAPSTAN_PRODUCTION_TEMPORAL_TEST', markerValue);
+    expect(started.map((found) => basename(found.command.split(' ')[0] ?? ''))).toEqual(
+      expect.arrayContaining(['postgres', 'temporal-server']),
+    );
     await temporal!.stop();
     expect(processesWithEnv('CAPSTAN_PRODUCTION_TEMPORAL_TEST', markerValue)).toEqual([]);
+    // PostgreSQL's backends write their status over their environment, so the marker cannot find
+    // them: they are found by their process group, which is the postmaster's.
+    for (const { pid } of started) expect(groupAlive(pid), `process group ${pid}`).toBe(false);
     expect(existsSync(workDir)).toBe(false);
   });
 });
