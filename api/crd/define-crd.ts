@@ -95,6 +95,9 @@ function isIntOrString(node: Record<string, unknown>): boolean {
 // Keys whose values are schemas; every other key (enum, default, required, x-kubernetes-*) is data.
 const schemaKeys = new Set(['items', 'additionalProperties', 'not']);
 const schemaListKeys = new Set(['anyOf', 'allOf', 'oneOf']);
+// Formats zod writes beside the `pattern` that already enforces them; the API server knows none of
+// them and warns on every apply of the CRD ("unrecognized format").
+const zodOnlyFormats = new Set(['starts_with', 'ends_with', 'includes']);
 
 // Kubernetes' structural schemas forbid `additionalProperties: false` and JSON-Schema keywords,
 // give every node a type, and have their own markers for the two shapes zod writes as type-less
@@ -104,6 +107,7 @@ function structural(node: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
     if (key === '$schema' || key === 'id' || (key === 'additionalProperties' && value === false)) continue;
+    if (key === 'format' && typeof value === 'string' && zodOnlyFormats.has(value)) continue;
     if (key === 'additionalProperties' && isRecord(value) && Object.keys(value).length === 0) {
       out['x-kubernetes-preserve-unknown-fields'] = true;
     } else if (key === 'properties' && isRecord(value)) {

@@ -14,6 +14,8 @@ export interface ManagementClusterOptions {
   /** Throwaway data: etcd skips fsync. */
   readonly ephemeral?: boolean;
   readonly logDir?: string;
+  /** More kube-apiserver flags, e.g. an audit policy and log. */
+  readonly apiserverArgs?: readonly string[];
 }
 
 /** A real etcd + kube-apiserver pair, envtest-style, with an admin kubeconfig. */
@@ -45,6 +47,7 @@ export async function startManagementCluster(options: ManagementClusterOptions):
       dataDir: options.dataDir,
       ...(options.apiserverPort ? { port: options.apiserverPort } : {}),
       ...logFile('kube-apiserver'),
+      ...(options.apiserverArgs ? { extraArgs: options.apiserverArgs } : {}),
     });
   } catch (error) {
     await etcd.stop();
