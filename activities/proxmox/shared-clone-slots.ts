@@ -65,6 +65,8 @@ export function sharedCloneSlots(client: Client, proxmoxHost: string, settings: 
       };
       try {
         await waitForGrant(client, workflowId, request.holder, ask, settings);
+        // Renewed as a holder before the clone starts: from here a dead worker's slot stays held for the long lease.
+        await ask();
         const stopRenewing = keepRenewing(ask, settings.renewMs);
         try {
           return await work();
