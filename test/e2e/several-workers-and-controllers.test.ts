@@ -10,7 +10,7 @@ import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterProgressQuery, type ClusterProgress } from '../../api/cluster-messages.ts';
 import { cloneSlotsQuery } from '../../api/clone-slots.ts';
-import { clusterWorkflowId } from '../../api/ids.ts';
+import { cloneSlotsWorkflowId, clusterWorkflowId } from '../../api/ids.ts';
 import { capiObjects, CapiKinds, type CapiKindName, type CapiObjects } from '../../embedded/controller-stack/capi-objects.ts';
 import { eventually } from '../../embedded/servers/eventually.ts';
 import { startManagementCluster, type ManagementCluster } from '../../embedded/servers/management-cluster.ts';
@@ -111,13 +111,19 @@ function settled(operations: number): Promise<ClusterProgress> {
   );
 }
 
-/** The worker process running the clone step of a create-machine workflow right now. */
-async function workerCloning(): Promise<{ worker: CapstanProcess; workflowId: string } | undefined> {
+/** The clone semaphore of the template's storage on the simulated Proxmox VE. */
+const slots = () => client.workflow.getHandle(cloneSlotsWorkflowId(new URL(proxmox.url).host, 'ceph'));
+
+/** The worker process whose clone step holds a clone slot right now, and that slot's holder. */
+async function workerCloning(): Promise<{ worker: CapstanProcess; workflowId: string; holder: string } | undefined> {
+  const holders = (await slots().query(cloneSlotsQuery)).holders.map((h) => h.holder);
   for await (const run of client.workflow.list({ query: `WorkflowType = "createMachineWorkflow" AND ExecutionStatus = "Running"` })) {
+    const holder = holders.find((h) => h.startsWith(`${run.workflowId}/`));
+    if (!holder) continue;
     const { raw } = await client.workflow.getHandle(run.workflowId).describe();
     for (const activity of raw.pendingActivities ?? []) {
       const worker = processes.find((p) => p.role === 'worker' && activity.lastWorkerIdentity?.startsWith(`${p.pid}@`));
-      if (worker && activity.activityType?.name === 'proxmoxEnsureVm') return { worker, workflowId: run.workflowId };
+      if (worker && activity.activityType?.name === 'proxmoxEnsureVm') return { worker, workflowId: run.workflowId, holder };
     }
   }
   return undefined;
@@ -152,7 +158,7 @@ describe('two workers and two controllers', () => {
       });
       const victim = await eventually(
         async () => {
-          const running = await workerCloning();
+          const running = await workerCloning().catch(() => undefined);
           if (!running) throw new Error('no machine of the rollout is cloning yet');
           return running;
         },
@@ -222,6 +228,9 @@ describe('two workers and two controllers', () => {
       expect(invariantViolations(proxmox.events.list(), talos.events.list(), { cluster, deletedAfterTalosEvent: beforeDelete })).toEqual(
         [],
       );
+
+      // The dead worker's clone went on in Proxmox: its slot stays held for the lease (10 min), not freed at once.
+      expect((await slots().query(cloneSlotsQuery)).holders.map((h) => h.holder)).toContain(victim.holder);
 
       // Nothing of Capstan still runs but the clone semaphores, with no waiter and no live holder.
       const running: string[] = [];
