@@ -23,3 +23,11 @@ export function operationWorkflowId(namespace: string, name: string, operation: 
 export function machineWorkflowId(namespace: string, name: string, machine: string, action: 'create' | 'delete' | 'upgrade'): string {
   return checked(`${clusterWorkflowId(namespace, name)}/machine/${machine}/${action}`);
 }
+
+/**
+ * The clone-slot semaphore of one storage of one Proxmox cluster, shared by every worker:
+ * `capstan-clone-slots/<host:port>/<storage>`.
+ */
+export function cloneSlotsWorkflowId(proxmoxHost: string, storage: string): string {
+  return checked(`capstan-clone-slots/${proxmoxHost}/${storage}`);
+}

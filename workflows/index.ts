@@ -8,3 +8,4 @@ export { upgradeWorkflow } from './upgrade-workflow.ts';
 export { controlPlaneWorkflow } from './control-plane-workflow.ts';
 export { machineDeploymentWorkflow } from './machine-deployment-workflow.ts';
 export { repairWorkflow } from './repair-workflow.ts';
+export { cloneSlotsWorkflow } from './clone-slots-workflow.ts';

@@ -1,10 +1,13 @@
+import type { CloneSlots } from './clone-slots.ts';
+
 /**
- * Bounds how many clones run at once per storage within this worker. Real Proxmox times out
+ * Bounds how many clones run at once per storage within one process: used where no Temporal client
+ * is at hand (an activity called outside a worker); workers share shared-clone-slots.ts. Real Proxmox times out
  * storage locks when many clones hit one storage together (CAPMOX #389). A clone asked for with
  * `first` (a control plane: the cluster's critical path runs through it) takes the next free slot
  * before the others waiting.
  */
-export class CloneLimiter {
+export class CloneLimiter implements CloneSlots {
   private readonly running = new Map<string, number>();
   private readonly waiting = new Map<string, Array<{ readonly first: boolean; readonly go: () => void }>>();
 

@@ -3,7 +3,7 @@ import { ErrorType } from '../../api/errors.ts';
 import type { MachineVmSpec, VmRef } from '../../api/proxmox.ts';
 import { failure } from '../failure.ts';
 import { classified, classifyProxmoxError, classifyTaskFailure } from './classify-error.ts';
-import type { CloneLimiter } from './clone-limiter.ts';
+import type { CloneSlots } from './clone-slots.ts';
 import { findMachineVm, locateVmid, readConfig, type LocatedVm } from './locate-vm.ts';
 import { ProxmoxApiError } from './proxmox-api-error.ts';
 import type { ProxmoxClient } from './proxmox-client.ts';
@@ -31,7 +31,7 @@ const alreadyExists = /already exists|config file already exists/;
  */
 export async function ensureVm(
   client: ProxmoxClient,
-  limiter: CloneLimiter,
+  limiter: CloneSlots,
   spec: MachineVmSpec,
   node: string,
   options: { readonly cloneFirst?: boolean } = {},

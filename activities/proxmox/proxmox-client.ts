@@ -30,6 +30,11 @@ export class ProxmoxClient {
   private readonly dispatcher: Dispatcher | undefined;
   private readonly baseUrl: string;
 
+  /** `host:port` of the Proxmox API this client talks to: names what its workers share (clone slots). */
+  get endpoint(): string {
+    return new URL(this.baseUrl).host;
+  }
+
   constructor(private readonly connection: ProxmoxConnection) {
     this.baseUrl = connection.baseUrl.replace(/\/+$/, '');
     this.dispatcher =

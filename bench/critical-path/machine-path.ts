@@ -4,7 +4,7 @@ import type { InfraDelays } from './infra-delays.ts';
 
 /**
  * When each of `count` clones ends if all are asked for at 0 and at most `slots` run at once
- * (activities/proxmox/clone-limiter.ts: per storage, and every VM here clones to one storage).
+ * (workflows/clone-slots-workflow.ts: per storage, and every VM here clones to one storage).
  */
 export function cloneEnds(count: number, slots: number, clone: number): number[] {
   if (slots < 1) throw new Error('clone slots must be at least 1');

@@ -23,7 +23,7 @@ import { cloneEnds, cloneToServicesReady } from './machine-path.ts';
 export interface ProvisionShape {
   readonly controlPlanes: number;
   readonly workers: number;
-  /** Clones at once per storage (activities/proxmox/clone-limiter.ts default: 2). */
+  /** Clones at once per storage across all workers (proxmox-activities.ts default: 2). */
   readonly cloneSlots: number;
   /** Bootstrap → Kubernetes API answering, measured (0 when only configured delays count). */
   readonly apiserverStartMs?: number;

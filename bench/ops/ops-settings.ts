@@ -16,7 +16,7 @@ export interface OpsSettings {
   readonly pollMs: number;
 }
 
-/** Clones at once per storage: activities/proxmox/clone-limiter.ts's default (proxmox-activities.ts). */
+/** Clones at once per storage across all workers: proxmox-activities.ts's default. */
 export const cloneSlots = 2;
 
 /** The default poll for a scale. */

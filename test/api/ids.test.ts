@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clusterWorkflowId, machineWorkflowId, operationWorkflowId } from '../../api/ids.ts';
+import { cloneSlotsWorkflowId, clusterWorkflowId, machineWorkflowId, operationWorkflowId } from '../../api/ids.ts';
 import { clusterKey } from '../../api/cluster-ref.ts';
 
 describe('workflow ids', () => {
@@ -9,6 +9,7 @@ describe('workflow ids', () => {
     [operationWorkflowId('team-a', 'beta', 'rollout-machine-deployment', 3), 'cluster/team-a/beta/rollout-machine-deployment/3'],
     [machineWorkflowId('default', 'alpha', 'alpha-cp-x7k2p', 'create'), 'cluster/default/alpha/machine/alpha-cp-x7k2p/create'],
     [clusterKey({ namespace: 'default', name: 'alpha' }), 'default/alpha'],
+    [cloneSlotsWorkflowId('pve.example.com:8006', 'ceph'), 'capstan-clone-slots/pve.example.com:8006/ceph'],
   ])('%s', (id, expected) => {
     expect(id).toBe(expected);
   });

@@ -87,6 +87,20 @@ describe('clone targets', () => {
     expect(task.log[0]).toBe('create linked clone of drive scsi0 (ceph:base-9000-disk-0)');
     expect((await api.nodes.$('pve1').qemu.$(303).config.$get()).scsi0).toBe('ceph:base-9000-disk-0/vm-303-disk-0,iothread=1,size=10G');
   });
+
+  it("names the storages a clone writes to in its task.started event: `storage` when given, else the disks' own", async () => {
+    await waitForTask(
+      api,
+      'pve1',
+      await api.nodes.$('pve1').qemu.$(9000).clone.$post({ newid: 320, name: 'onto-local', full: true, storage: 'local-lvm' }),
+    );
+    await waitForTask(api, 'pve1', await api.nodes.$('pve1').qemu.$(9001).clone.$post({ newid: 321, name: 'from-local', full: true }));
+    const started = (newid: number) =>
+      sim.events.list({ type: 'task.started' }).find((e) => e.taskType === 'qmclone' && e.detail?.['newid'] === newid)?.detail;
+    expect(started(320)).toEqual({ newid: 320, storages: ['local-lvm'] });
+    expect(started(321)).toEqual({ newid: 321, storages: ['local-lvm'] });
+    expect(started(303)).toEqual({ newid: 303, storages: ['ceph'] });
+  });
 });
 
 describe('cluster views', () => {

@@ -3,7 +3,7 @@ import type { SimContext } from '../core/context.ts';
 import type { VmState } from '../core/state.ts';
 import { TaskType } from '../core/task-type.ts';
 import { assertUnlocked, isTemplate, requireNode, requireStorage } from '../core/vm-lookup.ts';
-import { isDriveKey, parseDrive, splitVolid } from '../config/drives.ts';
+import { isCdromOrCloudinit, isDriveKey, parseDrive, splitVolid } from '../config/drives.ts';
 import { bool, int, optional, str } from '../http/params.ts';
 import { dnsNameError, nodeNameError, nodeParam, storageIdError, vmidParam } from '../http/pve-formats.ts';
 import { paramError, pveDie } from '../http/pve-error.ts';
@@ -21,6 +21,19 @@ function onSharedStorage(sim: SimContext, vm: VmState): boolean {
     if (volume === undefined) return true;
     return sim.state.storages.find((s) => s.name === volume.storage)?.shared === true;
   });
+}
+
+// The storages a clone writes disk images to: `storage` when given, else each disk's own, so a
+// test can count the clones running on one storage from the event log.
+function writtenStorages(vm: VmState, storage: string | undefined): string[] {
+  if (storage !== undefined) return [storage];
+  const storages = Object.entries(vm.config).flatMap(([key, value]) => {
+    if (!isDriveKey(key)) return [];
+    const drive = parseDrive(value);
+    const volume = splitVolid(drive.volid);
+    return volume === undefined || isCdromOrCloudinit(drive) ? [] : [volume.storage];
+  });
+  return [...new Set(storages)].sort();
 }
 
 /** The clone route. */
@@ -77,6 +90,7 @@ export const qemuCloneRoutes: Route<ApiContext>[] = [
         type: TaskType.clone,
         id: String(p.vmid),
         user,
+        detail: { newid: p.newid, storages: writtenStorages(source, full ? p.storage : undefined) },
         op: {
           kind: 'clone',
           vmid: p.vmid,

@@ -6,6 +6,7 @@ import { nextPid } from '../core/vm-events.ts';
 import type { TaskOp, TaskState } from '../core/state.ts';
 import type { TaskType } from '../core/task-type.ts';
 import { encodeUpid } from '../core/upid.ts';
+import type { JsonObject } from '../http/json-value.ts';
 import { PveError, TaskFailure } from '../http/pve-error.ts';
 import { taskDefinition } from './task-steps.ts';
 
@@ -20,6 +21,8 @@ export interface NewTask {
   /** The caller's token id (`user@realm!name`). */
   readonly user: string;
   readonly op: TaskOp;
+  /** Recorded with `task.started` (a clone: the new vmid and the storages it writes to). */
+  readonly detail?: JsonObject;
 }
 
 /** Creates and schedules a task; returns it (its `upid` is the API answer). */
@@ -48,7 +51,14 @@ export function startTask(ctx: SimContext, input: NewTask): TaskState {
   };
   ctx.state.tasks.push(task);
   pruneFinished(ctx);
-  ctx.events.append({ type: 'task.started', upid: task.upid, node: task.node, vmid: input.op.vmid, taskType: task.type });
+  ctx.events.append({
+    type: 'task.started',
+    upid: task.upid,
+    node: task.node,
+    vmid: input.op.vmid,
+    taskType: task.type,
+    ...(input.detail === undefined ? {} : { detail: input.detail }),
+  });
   ctx.changed();
   schedule(ctx, task);
   return task;

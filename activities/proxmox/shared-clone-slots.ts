@@ -1,0 +1,141 @@
+import { Context } from '@temporalio/activity';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import {
+  acquireCloneSlotSignal,
+  cloneSlotsQuery,
+  cloneSlotsWorkflowType,
+  releaseCloneSlotSignal,
+  type CloneSlotRequest,
+} from '../../api/clone-slots.ts';
+import { cloneSlotsWorkflowId } from '../../api/ids.ts';
+import type { CloneSlots } from './clone-slots.ts';
+
+/** How the shared clone slots behave; the defaults suit real Proxmox. */
+export interface SharedCloneSlotSettings {
+  /** Clones at once per storage, across all workers. */
+  readonly limit: number;
+  /** A granted slot outlives its holder's last renewal by this much: a clone goes on after its worker dies. */
+  readonly leaseMs: number;
+  /** A waiting holder keeps its place this long after its last renewal. */
+  readonly waitLeaseMs: number;
+  /** How often a holder renews, waiting or cloning. */
+  readonly renewMs: number;
+  /** The longest pause between two looks for the grant. */
+  readonly pollMs: number;
+}
+
+/** Ten minutes of lease: a full clone of a large disk takes minutes, and one that outlives its worker keeps the storage busy. */
+export const defaultSharedCloneSlotSettings: Omit<SharedCloneSlotSettings, 'limit'> = {
+  leaseMs: 10 * 60_000,
+  waitLeaseMs: 60_000,
+  renewMs: 10_000,
+  pollMs: 500,
+};
+
+let holders = 0;
+
+/**
+ * Clone slots shared by every worker of the namespace: one semaphore workflow per storage of one
+ * Proxmox (workflows/clone-slots-workflow.ts), asked with signalWithStart from inside the clone
+ * activity, whose Temporal client this is.
+ */
+export function sharedCloneSlots(client: Client, proxmoxHost: string, settings: SharedCloneSlotSettings): CloneSlots {
+  return {
+    async run(storage, work, options = {}) {
+      const context = Context.current();
+      const { workflowExecution, activityId, attempt } = context.info;
+      holders += 1;
+      const request: CloneSlotRequest = {
+        holder: `${workflowExecution?.workflowId ?? 'standalone'}/${activityId}/${attempt}#${holders}`,
+        first: options.first === true,
+        limit: settings.limit,
+        leaseMs: settings.leaseMs,
+        waitLeaseMs: settings.waitLeaseMs,
+      };
+      const workflowId = cloneSlotsWorkflowId(proxmoxHost, storage);
+      const ask = async (): Promise<void> => {
+        await client.workflow.signalWithStart(cloneSlotsWorkflowType, {
+          workflowId,
+          // The worker's own queue: every worker that clones also runs the semaphore.
+          taskQueue: context.info.taskQueue,
+          args: [{ state: { limit: settings.limit, holders: [], waiting: [] } }],
+          signal: acquireCloneSlotSignal,
+          signalArgs: [request],
+        });
+      };
+      try {
+        await waitForGrant(client, workflowId, request.holder, ask, settings);
+        // Renewed as a holder before the clone starts: from here a dead worker's slot stays held for the long lease.
+        await ask();
+        const stopRenewing = keepRenewing(ask, settings.renewMs);
+        try {
+          return await work();
+        } finally {
+          await stopRenewing();
+        }
+      } finally {
+        await release(client, workflowId, request.holder);
+      }
+    },
+  };
+}
+
+async function waitForGrant(
+  client: Client,
+  workflowId: string,
+  holder: string,
+  ask: () => Promise<void>,
+  settings: SharedCloneSlotSettings,
+): Promise<void> {
+  const context = Context.current();
+  const handle = client.workflow.getHandle(workflowId);
+  await ask();
+  let askedAt = Date.now();
+  let pause = 25;
+  for (;;) {
+    const state = await handle.query(cloneSlotsQuery).catch(() => undefined);
+    if (state?.holders.some((h) => h.holder === holder)) return;
+    const place = state?.waiting.findIndex((w) => w.holder === holder) ?? -1;
+    // Renew while waiting; ask again when the semaphore lost us (it ended idle or dropped an expired lease).
+    if (Date.now() - askedAt >= settings.renewMs || (place === -1 && Date.now() - askedAt >= settings.pollMs * 4)) {
+      await ask();
+      askedAt = Date.now();
+    }
+    context.heartbeat({ waitingForCloneSlot: workflowId, place });
+    await context.sleep(pause);
+    pause = Math.min(settings.pollMs, pause * 2);
+  }
+}
+
+// Renews in the background while the clone runs; the returned stop waits for a renewal in flight,
+// so no renewal can land after the release and queue the holder again.
+function keepRenewing(ask: () => Promise<void>, everyMs: number): () => Promise<void> {
+  const log = Context.current().log;
+  let stopped = false;
+  let inFlight: Promise<void> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  const tick = (): void => {
+    inFlight = ask()
+      .catch((error: unknown) => {
+        log.warn(`clone slot renewal failed: ${String(error)}`);
+      })
+      .then(() => {
+        if (!stopped) timer = setTimeout(tick, everyMs);
+      });
+  };
+  timer = setTimeout(tick, everyMs);
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    await inFlight;
+  };
+}
+
+// A release that fails leaves the slot to its lease; it must not hide how the clone went.
+async function release(client: Client, workflowId: string, holder: string): Promise<void> {
+  try {
+    await client.workflow.getHandle(workflowId).signal(releaseCloneSlotSignal, { holder });
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) Context.current().log.warn(`clone slot release failed: ${String(error)}`);
+  }
+}
