@@ -1,4 +1,12 @@
-import { allHandlersFinished, condition, continueAsNew, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  patched,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { clusterProgressQuery, deleteClusterSignal, desiredClusterSignal, planQuery, runProgressSignal } from '../api/cluster-messages.ts';
 import type { ClusterPlan } from '../api/cluster-plan.ts';
 import { clusterKey } from '../api/cluster-ref.ts';
@@ -63,9 +71,11 @@ export async function clusterWorkflow(input: ClusterWorkflowState): ReturnType<C
     const info = workflowInfo();
     return info.continueAsNewSuggested || info.historyLength > (state.historyLimit ?? defaultHistoryLimit);
   };
-  // Waits for a changed spec, the next observation interval, or the end of this run's history.
-  const idle = async (intervalSeconds: number): Promise<void> => {
-    const seen = spec();
+  // Waits for a spec other than the one this pass planned from, the next observation interval,
+  // or the end of this run's history. A spec that arrived during the observation counts as new:
+  // before the patch it was only planned an interval later.
+  const idle = async (intervalSeconds: number, planned: string): Promise<void> => {
+    const seen = patched('idle-compares-with-the-planned-spec') ? planned : spec();
     await condition(() => spec() !== seen || tooLong(), intervalSeconds * 1000);
   };
 
@@ -85,6 +95,7 @@ export async function clusterWorkflow(input: ClusterWorkflowState): ReturnType<C
       continue;
     }
     if (state.hold && !held()) delete state.hold; // a changed spec ends a hold
+    const planned = spec();
     const parsed = DesiredCluster.safeParse(state.desired);
     const desired = parsed.success ? parsed.data : undefined;
     const interval = desired?.observeIntervalSeconds ?? 60;
@@ -96,13 +107,13 @@ export async function clusterWorkflow(input: ClusterWorkflowState): ReturnType<C
     await continueIfTooLong();
     if (observed === 'remediating') continue;
     if (observed === 'failed') {
-      await idle(interval);
+      await idle(interval, planned);
       continue;
     }
     if (!desired) {
       view.refusal = `the desired state is invalid: ${describeIssues(parsed.error?.issues ?? [])}`;
       view.publish();
-      await idle(interval);
+      await idle(interval, planned);
       continue;
     }
     const observation = view.observation;
@@ -113,7 +124,7 @@ export async function clusterWorkflow(input: ClusterWorkflowState): ReturnType<C
       repeats = 0;
       last = '';
       view.publish();
-      await idle(interval);
+      await idle(interval, planned);
       continue;
     }
     repeats = plan.summary === last ? repeats + 1 : 0;
@@ -133,7 +144,7 @@ export async function clusterWorkflow(input: ClusterWorkflowState): ReturnType<C
       repeats = 0;
       last = '';
       view.publish();
-      await idle(interval);
+      await idle(interval, planned);
       continue;
     }
     // A renewal check that is under way finishes first: operations write the talosconfig too.
