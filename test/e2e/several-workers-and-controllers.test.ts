@@ -116,7 +116,9 @@ const slots = () => client.workflow.getHandle(cloneSlotsWorkflowId(new URL(proxm
 
 /** The worker process whose clone step holds a clone slot right now, and that slot's holder. */
 async function workerCloning(): Promise<{ worker: CapstanProcess; workflowId: string; holder: string } | undefined> {
-  const holders = (await slots().query(cloneSlotsQuery)).holders.map((h) => h.holder);
+  // Only holders that renewed for a clone's long lease: a holder granted a moment ago has not
+  // seen its grant yet, has not started cloning, and rightly loses its slot after the short wait lease.
+  const holders = (await slots().query(cloneSlotsQuery)).holders.filter((h) => h.leaseUntil - Date.now() > 2 * 60_000).map((h) => h.holder);
   for await (const run of client.workflow.list({ query: `WorkflowType = "createMachineWorkflow" AND ExecutionStatus = "Running"` })) {
     const holder = holders.find((h) => h.startsWith(`${run.workflowId}/`));
     if (!holder) continue;
