@@ -27,7 +27,7 @@ import { renamedTemplate, simClusterManifests } from './sim-cluster-manifests.ts
 
 const ns = 'multi';
 const cluster = 'mu';
-const manifests = simClusterManifests(cluster, 94, { controlPlanes: 1, workers: 2 });
+const manifests = simClusterManifests(cluster, 122, { controlPlanes: 1, workers: 2 });
 const leaseName = 'capstan-controller';
 
 const dir = makeTempDir('multi');

@@ -68,7 +68,7 @@ function startWorker(name: string): ManagedProcess {
   });
 }
 
-const desired = simDesiredCluster('theta', 86);
+const desired = simDesiredCluster('theta', 124);
 
 /** Kills a worker the hard way: no graceful shutdown, in-flight activities and workflow tasks are lost. */
 async function kill(worker: ManagedProcess): Promise<void> {

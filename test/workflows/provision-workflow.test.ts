@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 // The load balancer of cluster "lbc": outside its pool, as a user's own would be.
-const balancerAddress = '127.0.87.5';
+const balancerAddress = '127.0.123.5';
 const shape = simMachineShape;
 const desired = (overrides: Partial<DesiredClusterInput> = {}): DesiredClusterInput => simDesiredCluster('zeta', 85, overrides);
 
@@ -210,11 +210,11 @@ describe('provision and delete workflows', () => {
   });
 
   it("builds a cluster behind the user's own load balancer, and no control plane announces a VIP", async () => {
-    const spec = simDesiredCluster('lbc', 87, {
+    const spec = simDesiredCluster('lbc', 123, {
       machineDeployments: [],
       network: {
         poolName: 'lbc',
-        ipv4Pool: { addresses: ['127.0.87.10-127.0.87.30'], prefix: 24, gateway: '127.0.87.1' },
+        ipv4Pool: { addresses: ['127.0.123.10-127.0.123.30'], prefix: 24, gateway: '127.0.123.1' },
         controlPlaneEndpoint: { host: balancerAddress, port: 6443, externalLoadBalancer: true },
       },
     });
