@@ -59,11 +59,18 @@ export async function startProductionTemporal(options: ProductionTemporalOptions
   let database: Postgresql | undefined;
   let server: TemporalServer | undefined;
   let connection: Connection | undefined;
+  // Every step runs even when one before it fails, so a failing stop leaves no database or folder behind.
   const stopAll = async (): Promise<void> => {
     await connection?.close().catch(() => undefined);
-    await server?.stop();
-    await database?.stop();
-    work.remove();
+    try {
+      await server?.stop();
+    } finally {
+      try {
+        await database?.stop();
+      } finally {
+        work.remove();
+      }
+    }
   };
   try {
     database = await startPostgresql({
