@@ -30,6 +30,11 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force \
   && find node_modules/@temporalio/core-bridge/releases -mindepth 1 -maxdepth 1 ! -name "$(uname -m)-unknown-linux-gnu" -exec rm -rf {} +
 
 FROM ${NODE_IMAGE}
+# node:20-bookworm-slim purges ca-certificates, and the worker's Temporal connection (Rust core,
+# rustls with the system's roots) then fails TLS to any server with NativeCertsNotFound.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends ca-certificates \
+  && apt-get clean && rm -rf /var/lib/apt/lists/*
 # A fixed numeric UID, so Kubernetes' runAsNonRoot can check it without reading /etc/passwd.
 RUN groupadd --gid 10001 capstan \
   && useradd --uid 10001 --gid 10001 --home-dir /nonexistent --no-create-home --shell /usr/sbin/nologin capstan

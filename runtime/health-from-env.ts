@@ -6,7 +6,7 @@ import { kubernetesCheck, temporalCheck } from './readiness-checks.ts';
 /**
  * Serves /livez and /readyz (ready: Temporal and the Kubernetes API both answer) on
  * CAPSTAN_HEALTH_ADDRESS (host:port). Unset: no endpoint, as on a laptop; the container image's
- * manifests set 0.0.0.0:8081.
+ * manifests set [::]:8081 (every address, IPv4 and IPv6).
  */
 export async function serveHealthFromEnv(
   dependencies: { readonly temporal: ConnectionLike; readonly kubeConfig: KubeConfig },

@@ -90,7 +90,9 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    // `::` is every address: Node listens on it dual-stack (IPv4 too), and on 0.0.0.0 instead where
+    // there is no IPv6 (a kernel booted without it), which it does only when given no host.
+    server.listen(port, host === '::' ? undefined : host, () => {
       server.off('error', reject);
       resolve();
     });
@@ -109,7 +111,9 @@ export function parseHealthAddress(address: string): { host: string; port: numbe
   const match = /^(\[[0-9a-fA-F:.]+\]|[^:[\]]+):(\d{1,5})$/.exec(address.trim());
   const port = Number(match?.[2]);
   if (!match?.[1] || !Number.isInteger(port) || port > 65_535) {
-    throw new Error(`CAPSTAN_HEALTH_ADDRESS=${address} is not host:port (e.g. 0.0.0.0:8081, or 127.0.0.1:8081 for this host only)`);
+    throw new Error(
+      `CAPSTAN_HEALTH_ADDRESS=${address} is not host:port (e.g. [::]:8081 for every address, or 127.0.0.1:8081 for this host only)`,
+    );
   }
   return { host: match[1].replace(/^\[|\]$/g, ''), port };
 }

@@ -8,7 +8,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/image-common.sh"
 
 node_version="$(node --version)"; node_version="${node_version#v}"
 npm_version="$(npm --version)"
-base="localhost/capstan-node-base:$node_version-npm$npm_version-bookworm"
+# Bumped whenever what goes into the base changes, so an older cached base is not reused.
+revision=2 # 2: ca-certificates
+base="localhost/capstan-node-base:$node_version-npm$npm_version-bookworm-r$revision"
 
 exec 9>"$IMAGE_CACHE/base.lock"
 flock 9 # a second run waits for the first to finish the base instead of building it twice
@@ -28,7 +30,9 @@ cleanup() {
 trap cleanup EXIT
 
 rootfs="$work/rootfs"
-debootstrap --variant=minbase bookworm "$rootfs" "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" >"$work/debootstrap.log" 2>&1 \
+# ca-certificates: node:*-slim drops it, but the worker's Temporal connection (Rust core, rustls with
+# the system's roots) finds no roots without it; the Dockerfile installs it in the final stage too.
+debootstrap --variant=minbase --include=ca-certificates bookworm "$rootfs" "${DEBIAN_MIRROR:-http://deb.debian.org/debian}" >"$work/debootstrap.log" 2>&1 \
   || die "debootstrap failed: $(tail -5 "$work/debootstrap.log")"
 # What node:*-slim leaves out too: package caches, documentation, translations.
 rm -rf "$rootfs"/var/cache/apt/* "$rootfs"/var/lib/apt/lists/* "$rootfs"/usr/share/doc "$rootfs"/usr/share/man "$rootfs"/usr/share/locale

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startManagementCluster, type ManagementCluster } from '../../embedded/servers/management-cluster.ts';
 import { makeTempDir } from '../../embedded/servers/temp-dir.ts';
+import { parseHealthAddress } from '../../runtime/health-server.ts';
 import { projectDir } from '../../tools/tool-paths.ts';
 import { writeServiceAccountKubeconfig } from '../harness/service-account-kubeconfig.ts';
 import { canITable, readmeTable, withReadmeTable } from './can-i-table.ts';
@@ -84,7 +85,8 @@ describe('deploy/', { timeout: 180_000 }, () => {
         });
         expect(container?.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
         const health = container?.env?.find((e) => e.name === 'CAPSTAN_HEALTH_ADDRESS')?.value ?? '';
-        expect(container?.ports).toEqual([{ name: 'health', containerPort: Number(health.split(':')[1]) }]);
+        expect(health).toBe('[::]:8081'); // every address: the kubelet probes the pod's IP, IPv4 or IPv6
+        expect(container?.ports).toEqual([{ name: 'health', containerPort: parseHealthAddress(health).port }]);
         expect(container?.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'health' });
         expect(container?.livenessProbe?.httpGet).toEqual({ path: '/livez', port: 'health' });
         expect(Object.keys(container?.resources?.requests ?? {}).sort()).toEqual(['cpu', 'memory']);

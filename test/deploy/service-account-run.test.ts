@@ -1,10 +1,12 @@
 // The controller and the worker as deploy/ runs them: separate processes, each holding only a token
 // of its own ServiceAccount (TokenRequest), against a real kube-apiserver with deploy/base applied.
-// A cluster applied → Provisioned, deleted → gone; and the apiserver's audit log shows that neither
-// was ever refused and that every permission deploy/ grants them was used.
+// A cluster applied → Provisioned, deleted → gone; a ProxmoxCluster naming a Cluster that does not
+// exist → told so in its status; and the apiserver's audit log shows that neither was ever refused
+// and that every permission deploy/ grants them was used. OwnerReferencesPermissionEnforcement is
+// on (as on OpenShift): setting blockOwnerDeletion needs `update` on the owner's finalizers.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CoordinationV1Api } from '@kubernetes/client-node';
+import { CoordinationV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { versionCatalogAnnotation, versionCatalogKey } from '../../api/capi/annotations.ts';
@@ -65,6 +67,7 @@ beforeAll(async () => {
         `--audit-log-path=${auditLog}`,
         '--audit-log-format=json',
         '--audit-log-mode=blocking',
+        '--enable-admission-plugins=OwnerReferencesPermissionEnforcement',
       ],
     }),
     startProxmoxSim({ scale: 0.005, seed: 14 }),
@@ -113,10 +116,17 @@ async function startAs(role: 'worker' | 'controller', processName: string, env: 
   return started;
 }
 
-/** The grants a role's `capstan.dev/rbac-not-exercised-by-tests` annotation names, each `verb group/resource: why`. */
+/**
+ * The grants a role says no request of the run uses, each `verb group/resource: why`: those its
+ * tests do not exercise, and those an admission plugin authorizes (the audit log records only the
+ * request they are checked for, which a missing one makes forbidden).
+ */
 function notExercised(role: string): Map<string, string> {
   const object = built.find((o) => o.kind === 'ClusterRole' && o.metadata.name === role);
-  const text = object?.metadata.annotations?.['capstan.dev/rbac-not-exercised-by-tests'] ?? '';
+  const annotations = object?.metadata.annotations ?? {};
+  const text = ['capstan.dev/rbac-not-exercised-by-tests', 'capstan.dev/rbac-checked-by-admission']
+    .map((key) => annotations[key] ?? '')
+    .join('\n');
   return new Map(
     text
       .split('\n')
@@ -256,6 +266,31 @@ describe('deploy/base, run by the real processes with ServiceAccount tokens', { 
       invariantViolations(proxmox.events.list(), talos.events.list(), { cluster: name, deletedAfterTalosEvent: beforeDelete }),
     ).toEqual([]);
     kubectl(['delete', '-n', tenant, '--ignore-not-found', '-f', '-'], { kubeconfig: management.kubeconfigPath, input: yaml });
+  });
+
+  it('tells a ProxmoxCluster naming a Cluster that does not exist so, in its status and an Event', async () => {
+    // A typo in the cluster-name label: its Cluster is `kapa`, which nobody applied.
+    const orphan = structuredClone(manifest(simClusterManifests(name, 121, { controlPlanes: 1, workers: 1 }), 'ProxmoxCluster', name));
+    const metadata = at(orphan, 'metadata');
+    metadata['name'] = `${name}-typo`;
+    metadata['labels'] = { 'cluster.x-k8s.io/cluster-name': 'kapa' };
+    const yaml = stringify(orphan);
+    kubectl(['apply', '--server-side', '-n', tenant, '-f', '-'], { kubeconfig: management.kubeconfigPath, input: yaml });
+    const message = `Cluster ${tenant}/kapa does not exist: apply it, or fix the cluster.x-k8s.io/cluster-name label`;
+    await eventually(
+      async () => {
+        const object = await objects.get('ProxmoxCluster', tenant, `${name}-typo`);
+        expect(conditionOf(object, 'Ready')).toBe('False ReferenceNotFound');
+        expect(messageOf(object, 'Ready')).toBe(message);
+      },
+      60_000,
+      250,
+    );
+    const events = await management.kubeConfig
+      .makeApiClient(CoreV1Api)
+      .listNamespacedEvent({ namespace: tenant, fieldSelector: `involvedObject.name=${name}-typo` });
+    expect(events.items.map((e) => `${e.type} ${e.reason}: ${e.message}`)).toEqual([`Warning ReferenceNotFound: ${message}`]);
+    kubectl(['delete', '-n', tenant, '--timeout=60s', '-f', '-'], { kubeconfig: management.kubeconfigPath, input: yaml });
   });
 
   it('turns a replica unready when Temporal goes away, while it stays alive', async () => {

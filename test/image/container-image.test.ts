@@ -77,6 +77,15 @@ describe('the container image', () => {
     expect(container!.exec(['ls', 'dist'])).toContain('workflow-bundle.js');
   });
 
+  it("carries the system root CA bundle, which the worker's Temporal connection (rustls, native roots) needs for TLS", () => {
+    const roots = container!.exec([
+      'node',
+      '-e',
+      "console.log(require('node:fs').readFileSync('/etc/ssl/certs/ca-certificates.crt', 'utf8').split('BEGIN CERTIFICATE').length - 1)",
+    ]);
+    expect(Number(roots)).toBeGreaterThan(100); // Debian's bundle: about 140 Mozilla roots
+  });
+
   it(
     'starts the worker by default; it runs workflow code from the built bundle and exits cleanly on SIGTERM',
     { timeout: 180_000 },

@@ -83,7 +83,19 @@ describe('parseHealthAddress', () => {
   });
 
   it.each(['8081', ':8081', '0.0.0.0:99999', 'http://0.0.0.0:8081'])('refuses %s with an example', (address) => {
-    expect(() => parseHealthAddress(address)).toThrow(`CAPSTAN_HEALTH_ADDRESS=${address} is not host:port (e.g. 0.0.0.0:8081`);
+    expect(() => parseHealthAddress(address)).toThrow(
+      `CAPSTAN_HEALTH_ADDRESS=${address} is not host:port (e.g. [::]:8081 for every address`,
+    );
+  });
+});
+
+describe('an IPv6 health address', () => {
+  it('binds a bracketed IPv6 host and names it in brackets (IPv6 loopback: tests listen on loopback only)', async () => {
+    const server = await startHealthServer({ address: '[::1]:0', checks: [] });
+    servers.push(server);
+    expect(server.url).toMatch(/^http:\/\/\[::1\]:\d+$/);
+    const response = await fetch(`${server.url}/livez`);
+    expect(response.status).toBe(200);
   });
 });
 
