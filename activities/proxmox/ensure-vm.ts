@@ -37,15 +37,22 @@ export async function ensureVm(
   options: { readonly cloneFirst?: boolean } = {},
 ): Promise<EnsuredVm> {
   const existing = await findMachineVm(client, spec);
-  if (existing) return identify(client, spec, existing, existing.config);
+  if (existing) {
+    await limiter.ended(diskStorage(existing.config), String(existing.vmid));
+    return identify(client, spec, existing, existing.config);
+  }
   const template = await findTemplate(client, spec.templateVmid);
   for (const vmid of vmidCandidates(spec, spec.vmIdRange)) {
     if (!(await isFreeVmid(client, vmid))) {
       const holder = await holderOf(client, vmid, spec);
-      if (holder) return identify(client, spec, holder);
+      if (holder) {
+        await limiter.ended(diskStorage(holder.config), String(vmid));
+        return identify(client, spec, holder);
+      }
       continue;
     }
-    const cloned = await limiter.run(spec.storage ?? template.storage, () => cloneTemplate(client, spec, template, node, vmid), {
+    const storage = spec.storage ?? template.storage;
+    const cloned = await limiter.run(storage, String(vmid), (submitted) => cloneTemplate(client, spec, template, node, vmid, submitted), {
       first: options.cloneFirst === true,
     });
     if (cloned) return identify(client, spec, cloned);
@@ -105,8 +112,12 @@ async function findTemplate(client: ProxmoxClient, vmid: number): Promise<Templa
     throw failure(ErrorType.ProxmoxTemplateNotFound, `VM ${vmid} (${found.name ?? 'unnamed'}) is not a template`);
   }
   const config = await classified(() => client.get(`/nodes/${found.node}/qemu/${vmid}/config`, PveVmConfig));
-  const bootDisk = config.scsi0 ?? '';
-  return { node: found.node, storage: bootDisk.split(':')[0] || 'unknown' };
+  return { node: found.node, storage: diskStorage(config) };
+}
+
+/** The storage of a VM's boot disk (`ceph:vm-101-disk-0`): where its clone wrote. */
+function diskStorage(config: LocatedVm['config']): string {
+  return (config.scsi0 ?? '').split(':')[0] || 'unknown';
 }
 
 async function isFreeVmid(client: ProxmoxClient, vmid: number): Promise<boolean> {
@@ -120,23 +131,27 @@ async function isFreeVmid(client: ProxmoxClient, vmid: number): Promise<boolean>
 }
 
 /** The machine's own VM at a taken VMID, undefined for another VM's, a retry while it is cloning. */
-async function holderOf(client: ProxmoxClient, vmid: number, spec: MachineVmSpec): Promise<VmRef | undefined> {
+async function holderOf(client: ProxmoxClient, vmid: number, spec: MachineVmSpec): Promise<LocatedVm | undefined> {
   const located = await locateVmid(client, vmid, undefined, spec);
   if (!located) {
     // Taken but not visible yet (cluster resources lag): look again on the next attempt.
     throw failure(ErrorType.ProxmoxLocked, `VMID ${vmid} is taken but not visible yet`);
   }
   if (located.ownership === 'cloning') throw failure(ErrorType.ProxmoxLocked, `VMID ${vmid} is still being cloned`);
-  return located.ownership === 'ours' ? { vmid, node: located.node } : undefined;
+  return located.ownership === 'ours' ? located : undefined;
 }
 
-/** Clones and waits; undefined when the VMID turned out to be taken. */
+/**
+ * Clones and waits; undefined when the VMID turned out to be taken. Tells `submitted` once Proxmox
+ * may be cloning: unless it refused the request, a clone may run whatever happens to this call.
+ */
 async function cloneTemplate(
   client: ProxmoxClient,
   spec: MachineVmSpec,
   template: Template,
   node: string,
   vmid: number,
+  submitted: () => void,
 ): Promise<VmRef | undefined> {
   let upid: string;
   try {
@@ -149,9 +164,12 @@ async function cloneTemplate(
       ...(spec.storage ? { storage: spec.storage } : {}),
     });
   } catch (error) {
+    // No answer (a timeout, a dropped connection): the request may have reached Proxmox.
+    if (!(error instanceof ProxmoxApiError)) submitted();
     if (error instanceof ProxmoxApiError && alreadyExists.test(error.reason)) return undefined;
     throw classifyProxmoxError(error);
   }
+  submitted();
   const outcome = await waitForTask(client, upid);
   if (outcome.ok) return { vmid, node };
   if (alreadyExists.test(outcome.exitStatus)) return undefined;
