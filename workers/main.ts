@@ -5,7 +5,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { temporalSettingsFromEnv } from '../runtime/temporal-connection.ts';
 import { serveHealthFromEnv } from '../runtime/health-from-env.ts';
 import { createLifecycleActivities } from '../activities/lifecycle-activities.ts';
-import { createLifecycleWorker } from './lifecycle-worker.ts';
+import { createLifecycleWorker, podShutdownTimes } from './lifecycle-worker.ts';
 import { workflowSourceFromEnv } from './workflow-source-from-env.ts';
 import { proxmoxSettingsFromEnv } from './proxmox-settings.ts';
 
@@ -27,9 +27,9 @@ async function main(): Promise<void> {
   });
   const health = await serveHealthFromEnv({ temporal: connection, kubeConfig: managementCluster });
   try {
-    const worker = await createLifecycleWorker(connection, settings.namespace, activities, workflowSourceFromEnv());
+    const worker = await createLifecycleWorker(connection, settings.namespace, activities, workflowSourceFromEnv(), podShutdownTimes);
     console.log(`capstan worker polling ${settings.address} namespace ${settings.namespace}`);
-    // Worker.run() handles SIGINT/SIGTERM itself: it drains and resolves.
+    // Worker.run() handles SIGINT/SIGTERM itself: it drains (podShutdownTimes) and resolves.
     await worker.run();
   } finally {
     await health?.close();
