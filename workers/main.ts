@@ -1,5 +1,6 @@
 // Process entry point of a Capstan worker: `tsx workers/main.ts`, configured by TEMPORAL_*, PROXMOX_*, KUBECONFIG
-// and CAPSTAN_HEALTH_ADDRESS (host:port of /livez and /readyz; unset: not served).
+// CAPSTAN_HEALTH_ADDRESS (host:port of /livez and /readyz; unset: not served) and CAPSTAN_CLONES_PER_STORAGE
+// (clones at once per Proxmox storage across all workers, default 2).
 import { KubeConfig } from '@kubernetes/client-node';
 import { NativeConnection } from '@temporalio/worker';
 import { temporalSettingsFromEnv } from '../runtime/temporal-connection.ts';
@@ -7,6 +8,7 @@ import { serveHealthFromEnv } from '../runtime/health-from-env.ts';
 import { createLifecycleActivities } from '../activities/lifecycle-activities.ts';
 import { createLifecycleWorker, podShutdownTimes } from './lifecycle-worker.ts';
 import { workflowSourceFromEnv } from './workflow-source-from-env.ts';
+import { clonesPerStorageFromEnv } from './clones-per-storage-from-env.ts';
 import { proxmoxSettingsFromEnv } from './proxmox-settings.ts';
 
 async function main(): Promise<void> {
@@ -18,6 +20,7 @@ async function main(): Promise<void> {
   const activities = createLifecycleActivities({
     proxmox,
     managementCluster,
+    clonesPerStorage: clonesPerStorageFromEnv(),
     ...(process.env['CAPSTAN_SNAPSHOT_DIR'] ? { snapshotDir: process.env['CAPSTAN_SNAPSHOT_DIR'] } : {}),
   });
   const connection = await NativeConnection.connect({
