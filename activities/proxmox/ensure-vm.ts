@@ -10,6 +10,7 @@ import type { ProxmoxClient } from './proxmox-client.ts';
 import { PveNextId, PveVmConfig, PveVmResources, Upid, UpidOrNull } from './pve-schemas.ts';
 import { normalizeTags } from './vm-config-plan.ts';
 import { capstanTag, clusterTag, hasTag, ownerMarker, providerIdOf, vmidCandidates } from './vm-identity.ts';
+import { waitWhileCloning } from './wait-for-clone.ts';
 import { expectTaskOk, waitForTask } from './wait-for-task.ts';
 
 /** The machine's VM and its providerID (`proxmox://<smbios1 uuid>`), for its Machine, ProxmoxMachine and Node. */
@@ -38,29 +39,52 @@ export async function ensureVm(
 ): Promise<EnsuredVm> {
   const existing = await findMachineVm(client, spec);
   if (existing) {
-    await limiter.ended(diskStorage(existing.config), String(existing.vmid));
-    return identify(client, spec, existing, existing.config);
+    const vm = await clonedVm(client, limiter, existing);
+    return identify(client, spec, vm, vm.config);
   }
   const template = await findTemplate(client, spec.templateVmid);
   for (const vmid of vmidCandidates(spec, spec.vmIdRange)) {
     if (!(await isFreeVmid(client, vmid))) {
       const holder = await holderOf(client, vmid, spec);
       if (holder) {
-        await limiter.ended(diskStorage(holder.config), String(vmid));
-        return identify(client, spec, holder);
+        const vm = await clonedVm(client, limiter, holder);
+        return identify(client, spec, vm, vm.config);
       }
       continue;
     }
     const storage = spec.storage ?? template.storage;
-    const cloned = await limiter.run(storage, String(vmid), (submitted) => cloneTemplate(client, spec, template, node, vmid, submitted), {
-      first: options.cloneFirst === true,
-    });
+    const cloned = await limiter.run(
+      storage,
+      String(vmid),
+      async (submitted) => {
+        const made = await cloneTemplate(client, spec, template, node, vmid, submitted);
+        if (made) return made;
+        // Someone took the VMID between our check and our clone: look at who, like any taken VMID.
+        // Perhaps an earlier attempt of this step, whose slot this one took over: it waits for that
+        // clone inside the slot, and the slot stays held if the clone may still run.
+        try {
+          const holder = await holderOf(client, vmid, spec);
+          return holder && (await waitWhileCloning(client, holder));
+        } catch (error) {
+          submitted();
+          throw error;
+        }
+      },
+      { first: options.cloneFirst === true },
+    );
     if (cloned) return identify(client, spec, cloned);
-    // Someone took the VMID between our check and our clone: look at who, like any taken VMID.
-    const holder = await holderOf(client, vmid, spec);
-    if (holder) return identify(client, spec, holder);
   }
   throw failure(ErrorType.ProxmoxNoCapacity, `no free VMID for ${spec.machine} in ${spec.vmIdRange.start}-${spec.vmIdRange.end}`);
+}
+
+/**
+ * The machine's VM once its clone is over (a retry may find the clone an earlier attempt started
+ * still running), after giving back the clone slot that attempt may have left held.
+ */
+async function clonedVm(client: ProxmoxClient, limiter: CloneSlots, found: LocatedVm): Promise<LocatedVm> {
+  const vm = await waitWhileCloning(client, found);
+  await limiter.ended(diskStorage(vm.config), String(vm.vmid));
+  return vm;
 }
 
 /**
