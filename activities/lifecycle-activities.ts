@@ -20,6 +20,8 @@ export interface LifecycleDeps {
   readonly proxmox?: ProxmoxConnection | undefined;
   /** The management cluster: the inventory (Machines, ProxmoxMachines, MachineSets), IP address claims and every cluster Secret live there. */
   readonly managementCluster: KubeConfig;
+  /** Clones at once per Proxmox storage, across all workers of the namespace (default 2). */
+  readonly clonesPerStorage?: number;
   /** How often long waits poll (tests shorten it). */
   readonly pollMs?: number;
   /** Where etcd snapshots go (default `.capstan/etcd-snapshots` under the working directory). */
@@ -35,7 +37,10 @@ export function createLifecycleActivities(deps: LifecycleDeps) {
   const proxmox = secretProxmoxClients(deps.managementCluster, deps.proxmox && new ProxmoxClient(deps.proxmox));
   const clock = deps.clock === undefined ? {} : { clock: deps.clock };
   return {
-    ...createProxmoxActivities({ clients: proxmox }),
+    ...createProxmoxActivities({
+      clients: proxmox,
+      ...(deps.clonesPerStorage === undefined ? {} : { clonesPerStorage: deps.clonesPerStorage }),
+    }),
     ...createIpamActivities(deps.managementCluster),
     ...createInventoryActivities(deps.managementCluster),
     ...createObserveActivities({ proxmox, managementCluster: deps.managementCluster }),

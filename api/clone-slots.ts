@@ -5,8 +5,13 @@ import { defineQuery, defineSignal } from '@temporalio/workflow';
  * while it clones, and the semaphore drops a holder whose lease runs out (its worker died).
  */
 export interface CloneSlotRequest {
-  /** One activity attempt (`<workflow id>/<activity id>/<attempt>#<n>`): a retry is a new holder. */
+  /**
+   * One clone of one activity (`<workflow id>/<activity id>#<vmid>`), the same in every attempt:
+   * a retry takes over the slot (or the place in the queue) its predecessor left.
+   */
   readonly holder: string;
+  /** The activity attempt asking: a release from an attempt older than the latest that asked drops nothing. */
+  readonly attempt: number;
   /** A control plane: served before the others waiting (the cluster's critical path runs through it). */
   readonly first: boolean;
   /** Clones at once on this storage; the latest request's value applies. */
@@ -24,6 +29,8 @@ export interface CloneSlotRequest {
 export interface CloneSlotEntry {
   readonly holder: string;
   readonly first: boolean;
+  /** The latest attempt that asked as this holder. */
+  readonly attempt: number;
   /** Workflow time (epoch ms) when the holder is dropped unless it renews. */
   readonly leaseUntil: number;
 }
@@ -49,8 +56,14 @@ export interface CloneSlotsInput {
 /** Asks for a slot, or renews the lease of one asked for or held. */
 export const acquireCloneSlotSignal = defineSignal<[CloneSlotRequest]>('acquireCloneSlot');
 
+/** Gives a slot (or a place in the queue) back, unless a later attempt of the holder asked since. */
+export interface CloneSlotRelease {
+  readonly holder: string;
+  readonly attempt: number;
+}
+
 /** Gives a slot (or a place in the queue) back. */
-export const releaseCloneSlotSignal = defineSignal<[{ readonly holder: string }]>('releaseCloneSlot');
+export const releaseCloneSlotSignal = defineSignal<[CloneSlotRelease]>('releaseCloneSlot');
 
 /** Who holds and who waits: holders poll it for their grant, operators read it in the UI. */
 export const cloneSlotsQuery = defineQuery<CloneSlotsState>('cloneSlots');

@@ -12,12 +12,32 @@ export const workflowSources: WorkflowSource = {
   workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),
 };
 
+/** How long the worker drains on SIGTERM before it cancels running activities, and before it gives up. */
+export type ShutdownTimes = Pick<WorkerOptions, 'shutdownGraceTime' | 'shutdownForceTime'>;
+
+/**
+ * In a pod: on SIGTERM (a rollout restart, a drained node) running activities get 45 s to finish
+ * before they are cancelled (the SDK's default is none), so a clone step that ends in time gives
+ * its clone slot back instead of leaving it to a retry or the lease. At 55 s the worker gives up
+ * and the process exits, before the pod's terminationGracePeriodSeconds (60 in
+ * deploy/base/worker.yaml) ends in a SIGKILL.
+ */
+export const podShutdownTimes: ShutdownTimes = { shutdownGraceTime: '45 seconds', shutdownForceTime: '55 seconds' };
+
 /** Creates the worker that runs Capstan's lifecycle workflows and activities. */
 export function createLifecycleWorker(
   connection: NativeConnection,
   namespace: string,
   activities: LifecycleActivities,
   source: WorkflowSource = workflowSources,
+  shutdown: ShutdownTimes = {},
 ): Promise<Worker> {
-  return Worker.create({ connection, namespace, taskQueue: TaskQueue.lifecycle, ...source, activities });
+  return Worker.create({
+    connection,
+    namespace,
+    taskQueue: TaskQueue.lifecycle,
+    ...source,
+    activities,
+    ...shutdown,
+  });
 }

@@ -1,12 +1,14 @@
 // Process entry point of a Capstan worker: `tsx workers/main.ts`, configured by TEMPORAL_*, PROXMOX_*, KUBECONFIG
-// and CAPSTAN_HEALTH_ADDRESS (host:port of /livez and /readyz; unset: not served).
+// CAPSTAN_HEALTH_ADDRESS (host:port of /livez and /readyz; unset: not served) and CAPSTAN_CLONES_PER_STORAGE
+// (clones at once per Proxmox storage across all workers, default 2).
 import { KubeConfig } from '@kubernetes/client-node';
 import { NativeConnection } from '@temporalio/worker';
 import { temporalSettingsFromEnv } from '../runtime/temporal-connection.ts';
 import { serveHealthFromEnv } from '../runtime/health-from-env.ts';
 import { createLifecycleActivities } from '../activities/lifecycle-activities.ts';
-import { createLifecycleWorker } from './lifecycle-worker.ts';
+import { createLifecycleWorker, podShutdownTimes } from './lifecycle-worker.ts';
 import { workflowSourceFromEnv } from './workflow-source-from-env.ts';
+import { clonesPerStorageFromEnv } from './clones-per-storage-from-env.ts';
 import { proxmoxSettingsFromEnv } from './proxmox-settings.ts';
 
 async function main(): Promise<void> {
@@ -18,6 +20,7 @@ async function main(): Promise<void> {
   const activities = createLifecycleActivities({
     proxmox,
     managementCluster,
+    clonesPerStorage: clonesPerStorageFromEnv(),
     ...(process.env['CAPSTAN_SNAPSHOT_DIR'] ? { snapshotDir: process.env['CAPSTAN_SNAPSHOT_DIR'] } : {}),
   });
   const connection = await NativeConnection.connect({
@@ -27,9 +30,9 @@ async function main(): Promise<void> {
   });
   const health = await serveHealthFromEnv({ temporal: connection, kubeConfig: managementCluster });
   try {
-    const worker = await createLifecycleWorker(connection, settings.namespace, activities, workflowSourceFromEnv());
+    const worker = await createLifecycleWorker(connection, settings.namespace, activities, workflowSourceFromEnv(), podShutdownTimes);
     console.log(`capstan worker polling ${settings.address} namespace ${settings.namespace}`);
-    // Worker.run() handles SIGINT/SIGTERM itself: it drains and resolves.
+    // Worker.run() handles SIGINT/SIGTERM itself: it drains (podShutdownTimes) and resolves.
     await worker.run();
   } finally {
     await health?.close();

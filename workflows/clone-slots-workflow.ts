@@ -25,8 +25,8 @@ export async function cloneSlotsWorkflow(input: CloneSlotsInput): Promise<void> 
     state = requestSlot(state, request, Date.now());
     changed = true;
   });
-  setHandler(releaseCloneSlotSignal, ({ holder }) => {
-    state = releaseSlot(state, holder);
+  setHandler(releaseCloneSlotSignal, (release) => {
+    state = releaseSlot(state, release);
     changed = true;
   });
   setHandler(cloneSlotsQuery, () => state);

@@ -15,14 +15,27 @@ export class CloneLimiter implements CloneSlots {
     if (perStorage < 1) throw new Error('clone concurrency per storage must be at least 1');
   }
 
-  /** Runs `work` once fewer than `perStorage` clones are running on `storage`. */
-  async run<T>(storage: string, work: () => Promise<T>, options: { readonly first?: boolean } = {}): Promise<T> {
+  /**
+   * Runs `work` once fewer than `perStorage` clones are running on `storage`. Within one process
+   * there is no retry to take a slot over, so the slot is given back however `work` ends.
+   */
+  async run<T>(
+    storage: string,
+    _key: string,
+    work: (submitted: () => void) => Promise<T>,
+    options: { readonly first?: boolean } = {},
+  ): Promise<T> {
     await this.acquire(storage, options.first === true);
     try {
-      return await work();
+      return await work(() => undefined);
     } finally {
       this.release(storage);
     }
+  }
+
+  /** Nothing to give back: every run gave its slot back when it ended. */
+  ended(): Promise<void> {
+    return Promise.resolve();
   }
 
   /** Clones running on `storage` right now. */

@@ -10,6 +10,7 @@ import type { ProxmoxClient } from './proxmox-client.ts';
 import { PveNextId, PveVmConfig, PveVmResources, Upid, UpidOrNull } from './pve-schemas.ts';
 import { normalizeTags } from './vm-config-plan.ts';
 import { capstanTag, clusterTag, hasTag, ownerMarker, providerIdOf, vmidCandidates } from './vm-identity.ts';
+import { waitWhileCloning } from './wait-for-clone.ts';
 import { expectTaskOk, waitForTask } from './wait-for-task.ts';
 
 /** The machine's VM and its providerID (`proxmox://<smbios1 uuid>`), for its Machine, ProxmoxMachine and Node. */
@@ -37,23 +38,53 @@ export async function ensureVm(
   options: { readonly cloneFirst?: boolean } = {},
 ): Promise<EnsuredVm> {
   const existing = await findMachineVm(client, spec);
-  if (existing) return identify(client, spec, existing, existing.config);
+  if (existing) {
+    const vm = await clonedVm(client, limiter, existing);
+    return identify(client, spec, vm, vm.config);
+  }
   const template = await findTemplate(client, spec.templateVmid);
   for (const vmid of vmidCandidates(spec, spec.vmIdRange)) {
     if (!(await isFreeVmid(client, vmid))) {
       const holder = await holderOf(client, vmid, spec);
-      if (holder) return identify(client, spec, holder);
+      if (holder) {
+        const vm = await clonedVm(client, limiter, holder);
+        return identify(client, spec, vm, vm.config);
+      }
       continue;
     }
-    const cloned = await limiter.run(spec.storage ?? template.storage, () => cloneTemplate(client, spec, template, node, vmid), {
-      first: options.cloneFirst === true,
-    });
+    const storage = spec.storage ?? template.storage;
+    const cloned = await limiter.run(
+      storage,
+      String(vmid),
+      async (submitted) => {
+        const made = await cloneTemplate(client, spec, template, node, vmid, submitted);
+        if (made) return made;
+        // Someone took the VMID between our check and our clone: look at who, like any taken VMID.
+        // Perhaps an earlier attempt of this step, whose slot this one took over: it waits for that
+        // clone inside the slot, and the slot stays held if the clone may still run.
+        try {
+          const holder = await holderOf(client, vmid, spec);
+          return holder && (await waitWhileCloning(client, holder));
+        } catch (error) {
+          submitted();
+          throw error;
+        }
+      },
+      { first: options.cloneFirst === true },
+    );
     if (cloned) return identify(client, spec, cloned);
-    // Someone took the VMID between our check and our clone: look at who, like any taken VMID.
-    const holder = await holderOf(client, vmid, spec);
-    if (holder) return identify(client, spec, holder);
   }
   throw failure(ErrorType.ProxmoxNoCapacity, `no free VMID for ${spec.machine} in ${spec.vmIdRange.start}-${spec.vmIdRange.end}`);
+}
+
+/**
+ * The machine's VM once its clone is over (a retry may find the clone an earlier attempt started
+ * still running), after giving back the clone slot that attempt may have left held.
+ */
+async function clonedVm(client: ProxmoxClient, limiter: CloneSlots, found: LocatedVm): Promise<LocatedVm> {
+  const vm = await waitWhileCloning(client, found);
+  await limiter.ended(diskStorage(vm.config), String(vm.vmid));
+  return vm;
 }
 
 /**
@@ -105,8 +136,12 @@ async function findTemplate(client: ProxmoxClient, vmid: number): Promise<Templa
     throw failure(ErrorType.ProxmoxTemplateNotFound, `VM ${vmid} (${found.name ?? 'unnamed'}) is not a template`);
   }
   const config = await classified(() => client.get(`/nodes/${found.node}/qemu/${vmid}/config`, PveVmConfig));
-  const bootDisk = config.scsi0 ?? '';
-  return { node: found.node, storage: bootDisk.split(':')[0] || 'unknown' };
+  return { node: found.node, storage: diskStorage(config) };
+}
+
+/** The storage of a VM's boot disk (`ceph:vm-101-disk-0`): where its clone wrote. */
+function diskStorage(config: LocatedVm['config']): string {
+  return (config.scsi0 ?? '').split(':')[0] || 'unknown';
 }
 
 async function isFreeVmid(client: ProxmoxClient, vmid: number): Promise<boolean> {
@@ -120,23 +155,27 @@ async function isFreeVmid(client: ProxmoxClient, vmid: number): Promise<boolean>
 }
 
 /** The machine's own VM at a taken VMID, undefined for another VM's, a retry while it is cloning. */
-async function holderOf(client: ProxmoxClient, vmid: number, spec: MachineVmSpec): Promise<VmRef | undefined> {
+async function holderOf(client: ProxmoxClient, vmid: number, spec: MachineVmSpec): Promise<LocatedVm | undefined> {
   const located = await locateVmid(client, vmid, undefined, spec);
   if (!located) {
     // Taken but not visible yet (cluster resources lag): look again on the next attempt.
     throw failure(ErrorType.ProxmoxLocked, `VMID ${vmid} is taken but not visible yet`);
   }
   if (located.ownership === 'cloning') throw failure(ErrorType.ProxmoxLocked, `VMID ${vmid} is still being cloned`);
-  return located.ownership === 'ours' ? { vmid, node: located.node } : undefined;
+  return located.ownership === 'ours' ? located : undefined;
 }
 
-/** Clones and waits; undefined when the VMID turned out to be taken. */
+/**
+ * Clones and waits; undefined when the VMID turned out to be taken. Tells `submitted` once Proxmox
+ * may be cloning: unless it refused the request, a clone may run whatever happens to this call.
+ */
 async function cloneTemplate(
   client: ProxmoxClient,
   spec: MachineVmSpec,
   template: Template,
   node: string,
   vmid: number,
+  submitted: () => void,
 ): Promise<VmRef | undefined> {
   let upid: string;
   try {
@@ -149,9 +188,12 @@ async function cloneTemplate(
       ...(spec.storage ? { storage: spec.storage } : {}),
     });
   } catch (error) {
+    // No answer (a timeout, a dropped connection): the request may have reached Proxmox.
+    if (!(error instanceof ProxmoxApiError)) submitted();
     if (error instanceof ProxmoxApiError && alreadyExists.test(error.reason)) return undefined;
     throw classifyProxmoxError(error);
   }
+  submitted();
   const outcome = await waitForTask(client, upid);
   if (outcome.ok) return { vmid, node };
   if (alreadyExists.test(outcome.exitStatus)) return undefined;

@@ -28,7 +28,8 @@ export interface ProxmoxActivityDeps {
 /** The Proxmox activities for one machine's VM, each idempotent and safe to run concurrently. */
 export function createProxmoxActivities(deps: ProxmoxActivityDeps) {
   const limit = deps.clonesPerStorage ?? 2;
-  if (limit < 1) throw new Error('clone concurrency per storage must be at least 1');
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new Error(`clone concurrency per storage must be a whole number of at least 1, not ${limit}`);
   const settings: SharedCloneSlotSettings = { ...defaultSharedCloneSlotSettings, ...deps.cloneSlots, limit };
   // Outside a worker (an activity called directly) there is no Temporal client: slots of this process only.
   const local = new CloneLimiter(limit);

@@ -5,9 +5,12 @@ import {
   cloneSlotsQuery,
   cloneSlotsWorkflowType,
   releaseCloneSlotSignal,
+  type CloneSlotRelease,
   type CloneSlotRequest,
 } from '../../api/clone-slots.ts';
+import { ErrorType } from '../../api/errors.ts';
 import { cloneSlotsWorkflowId } from '../../api/ids.ts';
+import { failure } from '../failure.ts';
 import type { CloneSlots } from './clone-slots.ts';
 
 /** How the shared clone slots behave; the defaults suit real Proxmox. */
@@ -32,21 +35,20 @@ export const defaultSharedCloneSlotSettings: Omit<SharedCloneSlotSettings, 'limi
   pollMs: 500,
 };
 
-let holders = 0;
-
 /**
  * Clone slots shared by every worker of the namespace: one semaphore workflow per storage of one
  * Proxmox (workflows/clone-slots-workflow.ts), asked with signalWithStart from inside the clone
- * activity, whose Temporal client this is.
+ * activity, whose Temporal client this is. The holder is the same in every attempt of the
+ * activity, so a retry takes over the slot of an attempt that died or failed while Proxmox cloned.
  */
 export function sharedCloneSlots(client: Client, proxmoxHost: string, settings: SharedCloneSlotSettings): CloneSlots {
   return {
-    async run(storage, work, options = {}) {
+    async run(storage, key, work, options = {}) {
       const context = Context.current();
-      const { workflowExecution, activityId, attempt } = context.info;
-      holders += 1;
+      const { attempt } = context.info;
       const request: CloneSlotRequest = {
-        holder: `${workflowExecution?.workflowId ?? 'standalone'}/${activityId}/${attempt}#${holders}`,
+        holder: holderOf(key),
+        attempt,
         first: options.first === true,
         limit: settings.limit,
         leaseMs: settings.leaseMs,
@@ -63,27 +65,48 @@ export function sharedCloneSlots(client: Client, proxmoxHost: string, settings: 
           signalArgs: [request],
         });
       };
+      // Set from inside `work`, which this function cannot see through.
+      const clone = { submitted: false };
+      let succeeded = false;
       try {
-        await waitForGrant(client, workflowId, request.holder, ask, settings);
+        await waitForGrant(client, workflowId, request, ask, settings);
         // Renewed as a holder before the clone starts: from here a dead worker's slot stays held for the long lease.
         await ask();
         const stopRenewing = keepRenewing(ask, settings.renewMs);
         try {
-          return await work();
+          const result = await work(() => {
+            clone.submitted = true;
+          });
+          succeeded = true;
+          return result;
         } finally {
           await stopRenewing();
         }
       } finally {
-        await release(client, workflowId, request.holder);
+        // A clone Proxmox took on goes on whatever happened to this attempt: its slot stays held
+        // (the lease, or the retry that takes it over) until the clone is seen to end.
+        if (succeeded || !clone.submitted) await release(client, workflowId, { holder: request.holder, attempt });
       }
     },
+    async ended(storage, key) {
+      const { attempt } = Context.current().info;
+      // Only a retry can find a slot an earlier attempt left held.
+      if (attempt <= 1) return;
+      await release(client, cloneSlotsWorkflowId(proxmoxHost, storage), { holder: holderOf(key), attempt });
+    },
   };
+}
+
+// One clone of one activity, the same in every attempt; `key` (the VMID) tells apart the clones one activity tries.
+function holderOf(key: string): string {
+  const { workflowExecution, activityId } = Context.current().info;
+  return `${workflowExecution?.workflowId ?? 'standalone'}/${activityId}#${key}`;
 }
 
 async function waitForGrant(
   client: Client,
   workflowId: string,
-  holder: string,
+  { holder, attempt }: CloneSlotRequest,
   ask: () => Promise<void>,
   settings: SharedCloneSlotSettings,
 ): Promise<void> {
@@ -94,6 +117,11 @@ async function waitForGrant(
   let pause = 25;
   for (;;) {
     const state = await handle.query(cloneSlotsQuery).catch(() => undefined);
+    const entry = [...(state?.holders ?? []), ...(state?.waiting ?? [])].find((e) => e.holder === holder);
+    // Temporal gave up on this attempt (a heartbeat timeout) and its retry asked: the slot is the retry's now.
+    if (entry && entry.attempt > attempt) {
+      throw failure(ErrorType.ProxmoxLocked, `clone slot ${holder} was taken over by attempt ${entry.attempt}`);
+    }
     if (state?.holders.some((h) => h.holder === holder)) return;
     const place = state?.waiting.findIndex((w) => w.holder === holder) ?? -1;
     // Renew while waiting; ask again when the semaphore lost us (it ended idle or dropped an expired lease).
@@ -132,9 +160,9 @@ function keepRenewing(ask: () => Promise<void>, everyMs: number): () => Promise<
 }
 
 // A release that fails leaves the slot to its lease; it must not hide how the clone went.
-async function release(client: Client, workflowId: string, holder: string): Promise<void> {
+async function release(client: Client, workflowId: string, slot: CloneSlotRelease): Promise<void> {
   try {
-    await client.workflow.getHandle(workflowId).signal(releaseCloneSlotSignal, { holder });
+    await client.workflow.getHandle(workflowId).signal(releaseCloneSlotSignal, slot);
   } catch (error) {
     if (!(error instanceof WorkflowNotFoundError)) Context.current().log.warn(`clone slot release failed: ${String(error)}`);
   }

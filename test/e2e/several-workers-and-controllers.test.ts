@@ -22,6 +22,7 @@ import { startProxmoxSim, type ProxmoxSim } from '../../sim/proxmox/index.ts';
 import { startTalosSim, type TalosSim } from '../../sim/talos/index.ts';
 import { startControllerProcess, startWorkerProcess, type CapstanProcess } from '../harness/capstan-processes.ts';
 import { capstanServiceAccountKubeconfigs, capstanSystem } from '../harness/capstan-service-accounts.ts';
+import { peakClonesPerStorage } from '../harness/clone-concurrency.ts';
 import { invariantViolations } from '../harness/invariants.ts';
 import { renamedTemplate, simClusterManifests } from './sim-cluster-manifests.ts';
 
@@ -231,10 +232,12 @@ describe('two workers and two controllers', () => {
         [],
       );
 
-      // The dead worker's clone went on in Proxmox: its slot stays held for the lease (10 min), not freed at once.
-      expect((await slots().query(cloneSlotsQuery)).holders.map((h) => h.holder)).toContain(victim.holder);
+      // The dead worker's clone went on in Proxmox under its slot: the retry of its clone step took
+      // the slot over (same holder) and gave it back once it saw the clone end; never more than the limit at once.
+      expect(Object.values(peakClonesPerStorage(proxmox.events.list())).filter((peak) => peak > 2)).toEqual([]);
+      expect((await slots().query(cloneSlotsQuery)).holders.map((h) => h.holder)).not.toContain(victim.holder);
 
-      // Nothing of Capstan still runs but the clone semaphores, with no waiter and no live holder.
+      // Nothing of Capstan still runs but the clone semaphores (until their idle time), with no waiter and no holder.
       const running: string[] = [];
       for await (const run of client.workflow.list({ query: 'ExecutionStatus = "Running"' })) running.push(run.workflowId);
       expect(running.filter((id) => !id.startsWith('capstan-clone-slots/'))).toEqual([]);
@@ -242,11 +245,7 @@ describe('two workers and two controllers', () => {
         const slots = await client.workflow.getHandle(id).query(cloneSlotsQuery);
         console.log(`${id}: limit ${slots.limit}, held by [${slots.holders.map((h) => h.holder).join(', ')}]`);
         expect(slots.waiting).toEqual([]);
-        for (const { holder } of slots.holders) {
-          // A holder of the killed worker keeps its slot until its lease ends; the workflow it cloned for is done.
-          const owner = /^(.*)\/[^/]+\/\d+#\d+$/.exec(holder)?.[1] ?? holder;
-          expect((await client.workflow.getHandle(owner).describe()).status.name, holder).not.toBe('RUNNING');
-        }
+        expect(slots.holders).toEqual([]);
       }
       console.log(`whole test ${Date.now() - started} ms`);
     },

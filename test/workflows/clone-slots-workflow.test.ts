@@ -36,6 +36,7 @@ afterAll(async () => {
 const empty = (limit: number): CloneSlotsState => ({ limit, holders: [], waiting: [] });
 const request = (holder: string, extra: Partial<CloneSlotRequest> = {}): CloneSlotRequest => ({
   holder,
+  attempt: 1,
   first: false,
   limit: 2,
   leaseMs: 10 * minute,
@@ -53,7 +54,7 @@ function semaphore(workflowId: string, input: CloneSlotsInput) {
       signalArgs: [req],
     });
   const handle = env.client.workflow.getHandle(workflowId);
-  const release = (holder: string) => handle.signal(releaseCloneSlotSignal, { holder });
+  const release = (holder: string, attempt = 1) => handle.signal(releaseCloneSlotSignal, { holder, attempt });
   const names = async () => {
     const state = await handle.query(cloneSlotsQuery);
     return { holders: state.holders.map((h) => h.holder), waiting: state.waiting.map((w) => w.holder) };
@@ -91,6 +92,39 @@ describe('cloneSlotsWorkflow', () => {
       served.push(next);
     }
     expect(served).toEqual(['cp-1', 'cp-2', 'worker-1', 'worker-2']);
+  });
+
+  it("lets a retry take over its holder's slot or place in the queue, counted once", async () => {
+    const slots = semaphore('slots/retry', { state: empty(1) });
+    await slots.acquire(request('a', { limit: 1 }));
+    await slots.acquire(request('b', { limit: 1 }));
+    await slots.acquire(request('c', { limit: 1 }));
+    await expect.poll(slots.names, { timeout: 10_000 }).toEqual({ holders: ['a'], waiting: ['b', 'c'] });
+    // The retries of a (whose clone may still run) and of b ask again: same slot, same place.
+    await slots.acquire(request('a', { limit: 1, attempt: 2 }));
+    await slots.acquire(request('b', { limit: 1, attempt: 3 }));
+    await expect.poll(slots.names, { timeout: 10_000 }).toEqual({ holders: ['a'], waiting: ['b', 'c'] });
+    const state = await slots.handle.query(cloneSlotsQuery);
+    expect(state.holders.map((h) => h.attempt)).toEqual([2]);
+    expect(state.waiting.map((w) => w.attempt)).toEqual([3, 1]);
+    await slots.release('a', 2);
+    await expect.poll(slots.names, { timeout: 10_000 }).toEqual({ holders: ['b'], waiting: ['c'] });
+  });
+
+  it('ignores the late release of an attempt older than the latest that asked', async () => {
+    const slots = semaphore('slots/late-release', { state: empty(1) });
+    await slots.acquire(request('a', { limit: 1 }));
+    await slots.acquire(request('b', { limit: 1 }));
+    await slots.acquire(request('a', { limit: 1, attempt: 2 }));
+    // Attempt 1 timed out on a live worker and gives back the slot attempt 2 now clones in: nothing changes.
+    await slots.release('a', 1);
+    // A late renewal of attempt 1 does not make it the latest again.
+    await slots.acquire(request('a', { limit: 1, attempt: 1 }));
+    await slots.release('a', 1);
+    await expect.poll(slots.names, { timeout: 10_000 }).toEqual({ holders: ['a'], waiting: ['b'] });
+    expect((await slots.handle.query(cloneSlotsQuery)).holders[0]?.attempt).toBe(2);
+    await slots.release('a', 2);
+    await expect.poll(slots.names, { timeout: 10_000 }).toEqual({ holders: ['b'], waiting: [] });
   });
 
   it('frees the slot of a holder that stopped renewing only when its lease ends, not before', async () => {

@@ -49,7 +49,7 @@ describe('CloneLimiter', () => {
     let peak = 0;
     const releases: Array<() => void> = [];
     const clone = (storage: string) =>
-      limiter.run(storage, async () => {
+      limiter.run(storage, 'vm', async () => {
         peak = Math.max(peak, limiter.active('ceph'));
         await new Promise<void>((resolve) => releases.push(resolve));
       });
@@ -70,8 +70,8 @@ describe('CloneLimiter', () => {
     const limiter = new CloneLimiter(1);
     const order: string[] = [];
     let release: () => void = () => undefined;
-    const holding = limiter.run('ceph', () => new Promise<void>((resolve) => (release = resolve)));
-    const clone = (name: string, first = false) => limiter.run('ceph', () => Promise.resolve(order.push(name)), { first });
+    const holding = limiter.run('ceph', 'vm', () => new Promise<void>((resolve) => (release = resolve)));
+    const clone = (name: string, first = false) => limiter.run('ceph', name, () => Promise.resolve(order.push(name)), { first });
     const done = [clone('worker 1'), clone('worker 2'), clone('control plane 2', true), clone('control plane 3', true)];
     await new Promise((resolve) => setImmediate(resolve));
     release();

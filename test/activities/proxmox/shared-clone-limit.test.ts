@@ -1,11 +1,17 @@
 import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acquireCloneSlotSignal, cloneSlotsQuery, releaseCloneSlotSignal } from '../../../api/clone-slots.ts';
+import { cloneSlotsWorkflowId } from '../../../api/ids.ts';
 import type { MachineVmSpecInput } from '../../../api/proxmox.ts';
 import { createProxmoxActivities } from '../../../activities/proxmox/proxmox-activities.ts';
 import { ProxmoxClient } from '../../../activities/proxmox/proxmox-client.ts';
 import { oneProxmoxClient } from '../../../activities/proxmox/proxmox-clients.ts';
+import { defaultSharedCloneSlotSettings, sharedCloneSlots } from '../../../activities/proxmox/shared-clone-slots.ts';
+import type { SlotProbePlan, slotProbeWorkflow } from '../../fixtures/clone-workflows.ts';
 import { startProxmoxSim, type ProxmoxSim } from '../../../sim/proxmox/index.ts';
 import { peakClonesPerStorage } from '../../harness/clone-concurrency.ts';
 import { createTimeSkippingEnvironment } from '../../harness/time-skipping.ts';
@@ -16,6 +22,38 @@ const workers: Array<{ worker: Worker; running: Promise<void> }> = [];
 const taskQueue = 'shared-clone-limit';
 /** Which worker ran each machine's clone activity. */
 const ranOn = new Map<string, string>();
+/** The probes' semaphore: one slot on a storage of its own. */
+const probeHost = 'probe.invalid:8006';
+const probeSlots = () => env.client.workflow.getHandle(cloneSlotsWorkflowId(probeHost, 'probe'));
+const probeHolders = async () => (await probeSlots().query(cloneSlotsQuery)).holders.map((h) => h.holder);
+const probeWaiting = async () => (await probeSlots().query(cloneSlotsQuery)).waiting.map((w) => w.holder);
+
+/**
+ * A clone step that fails where the plan says; in the retry of `fail-after-submit-then-succeed`,
+ * it returns who held and waited while it cloned. Another clone asks for the slot while the first
+ * attempt's clone runs.
+ */
+async function probeCloneSlot(plan: SlotProbePlan, key: string): Promise<string[]> {
+  const { client, info } = Context.current();
+  const slots = sharedCloneSlots(client, probeHost, { ...defaultSharedCloneSlotSettings, limit: 1, pollMs: 50 });
+  return slots.run('probe', key, async (submitted) => {
+    if (plan === 'fail-before-submit') throw ApplicationFailure.nonRetryable('refused before the clone started');
+    submitted();
+    if (info.attempt === 1) {
+      await client.workflow.getHandle(cloneSlotsWorkflowId(probeHost, 'probe')).signal(acquireCloneSlotSignal, {
+        holder: 'other',
+        attempt: 1,
+        first: true,
+        limit: 1,
+        leaseMs: 10 * 60_000,
+        waitLeaseMs: 60 * 60_000,
+      });
+      const retry = plan === 'fail-after-submit-then-succeed';
+      throw ApplicationFailure.create({ message: 'lost track of the running clone', nonRetryable: !retry });
+    }
+    return [...(await probeHolders()).map((h) => `holds ${h}`), ...(await probeWaiting()).map((w) => `waits ${w}`)];
+  });
+}
 
 beforeAll(async () => {
   // Clones take ~400 ms, long enough to overlap when the limit lets them.
@@ -40,6 +78,7 @@ beforeAll(async () => {
       maxConcurrentActivityTaskExecutions: 3,
       activities: {
         ...activities,
+        probeCloneSlot,
         proxmoxEnsureVm: (spec: MachineVmSpecInput, node: string, options?: { readonly cloneFirst?: boolean }) => {
           ranOn.set(spec.machine, name);
           return activities.proxmoxEnsureVm(spec, node, options);
@@ -84,5 +123,43 @@ describe('clone slots shared by two workers', () => {
     // Every clone wrote to the template's storage; two at a time, never more (each worker alone allows two).
     expect(peakClonesPerStorage(sim.events.list())).toEqual({ ceph: 2 });
     expect(sim.vms().filter((vm) => vm.name?.startsWith('shared-')).length).toBe(8);
+  });
+
+  it('gives the slot back when the clone failed before Proxmox took it on', async () => {
+    const outcome = await env.client.workflow.execute<typeof slotProbeWorkflow>('slotProbeWorkflow', {
+      taskQueue,
+      workflowId: 'probe/before',
+      args: ['fail-before-submit', '101'],
+    });
+    expect(outcome).toBe('failed');
+    await expect.poll(probeHolders, { timeout: 10_000 }).toEqual([]);
+  });
+
+  it('keeps the slot held when the clone step fails after Proxmox took the clone on', async () => {
+    const outcome = await env.client.workflow.execute<typeof slotProbeWorkflow>('slotProbeWorkflow', {
+      taskQueue,
+      workflowId: 'probe/after',
+      args: ['fail-after-submit', '102'],
+    });
+    expect(outcome).toBe('failed');
+    // The clone may still run in Proxmox: the slot stays its own, the other clone waits.
+    expect(await probeHolders()).toEqual(['probe/after/1#102']);
+    expect(await probeWaiting()).toEqual(['other']);
+  });
+
+  it('lets the retry take over the slot its failed attempt left, ahead of the clone that asked meanwhile, and give it back', async () => {
+    // Clear the slot the previous probe left to its lease.
+    await probeSlots().signal(releaseCloneSlotSignal, { holder: 'probe/after/1#102', attempt: 1 });
+    await expect.poll(probeHolders, { timeout: 10_000 }).toEqual(['other']);
+    await probeSlots().signal(releaseCloneSlotSignal, { holder: 'other', attempt: 1 });
+    await expect.poll(probeHolders, { timeout: 10_000 }).toEqual([]);
+    const outcome = await env.client.workflow.execute<typeof slotProbeWorkflow>('slotProbeWorkflow', {
+      taskQueue,
+      workflowId: 'probe/retry',
+      args: ['fail-after-submit-then-succeed', '103'],
+    });
+    // One slot, held once by the clone across its two attempts; the other clone still waits.
+    expect(outcome).toEqual(['holds probe/retry/1#103', 'waits other']);
+    await expect.poll(probeHolders, { timeout: 10_000 }).toEqual(['other']);
   });
 });
