@@ -11,6 +11,7 @@ import {
   type CloneSlotsState,
 } from '../../api/clone-slots.ts';
 import { createTimeSkippingEnvironment } from '../harness/time-skipping.ts';
+import { saveHistoryIfAsked } from './save-history.ts';
 
 let env: TestWorkflowEnvironment;
 let worker: Worker;
@@ -165,11 +166,14 @@ describe('cloneSlotsWorkflow', () => {
 
   it('ends once nobody has held or waited for its idle time, and starts again on the next request', async () => {
     const slots = semaphore('slots/idle', { state: empty(2), idleMs: 5 * minute });
-    await slots.acquire(request('a'));
-    await expect.poll(slots.names, { timeout: 10_000 }).toEqual({ holders: ['a'], waiting: [] });
-    await slots.release('a');
+    for (const holder of ['a', 'b', 'c']) await slots.acquire(request(holder));
+    await expect.poll(slots.names, { timeout: 10_000 }).toEqual({ holders: ['a', 'b'], waiting: ['c'] });
+    for (const holder of ['a', 'b', 'c']) await slots.release(holder);
+    await expect.poll(slots.names, { timeout: 10_000 }).toEqual({ holders: [], waiting: [] });
     await env.sleep(6 * minute);
     await expect.poll(async () => (await slots.handle.describe()).status.name, { timeout: 10_000 }).toBe('COMPLETED');
+    // Semaphores run for long: test/replay keeps a whole run so a change that would stall them is caught.
+    await saveHistoryIfAsked(env, 'slots/idle', 'clone-slots-idle');
     await slots.acquire(request('b'));
     await expect.poll(async () => (await slots.handle.describe()).status.name, { timeout: 10_000 }).toBe('RUNNING');
     await expect.poll(slots.names, { timeout: 10_000 }).toEqual({ holders: ['b'], waiting: [] });
