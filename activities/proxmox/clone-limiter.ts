@@ -22,12 +22,15 @@ export class CloneLimiter implements CloneSlots {
   async run<T>(
     storage: string,
     _key: string,
-    work: (submitted: () => void) => Promise<T>,
+    work: (submitted: () => void, stopped: () => void) => Promise<T>,
     options: { readonly first?: boolean } = {},
   ): Promise<T> {
     await this.acquire(storage, options.first === true);
     try {
-      return await work(() => undefined);
+      return await work(
+        () => undefined,
+        () => undefined,
+      );
     } finally {
       this.release(storage);
     }

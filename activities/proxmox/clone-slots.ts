@@ -6,10 +6,16 @@ export interface CloneSlots {
   /**
    * Runs `work` once a slot on `storage` is free; `first` goes ahead of the others waiting. `work`
    * calls `submitted` once Proxmox may be cloning: a failure after that leaves the slot held (the
-   * clone goes on in Proxmox), for the retry of the activity to take over. `key` names the clone
+   * clone goes on in Proxmox), for the retry of the activity to take over, unless `work` called
+   * `stopped` first (Proxmox reported the clone's task ended, failed or not). `key` names the clone
    * within its activity (its VMID), the same in every attempt.
    */
-  run<T>(storage: string, key: string, work: (submitted: () => void) => Promise<T>, options?: { readonly first?: boolean }): Promise<T>;
+  run<T>(
+    storage: string,
+    key: string,
+    work: (submitted: () => void, stopped: () => void) => Promise<T>,
+    options?: { readonly first?: boolean },
+  ): Promise<T>;
   /** The clone `key` of an earlier attempt of this activity has ended: gives back the slot it left held. */
   ended(storage: string, key: string): Promise<void>;
 }

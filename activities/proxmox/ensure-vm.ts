@@ -56,8 +56,8 @@ export async function ensureVm(
     const cloned = await limiter.run(
       storage,
       String(vmid),
-      async (submitted) => {
-        const made = await cloneTemplate(client, spec, template, node, vmid, submitted);
+      async (submitted, stopped) => {
+        const made = await cloneTemplate(client, spec, template, node, vmid, submitted, stopped);
         if (made) return made;
         // Someone took the VMID between our check and our clone: look at who, like any taken VMID.
         // Perhaps an earlier attempt of this step, whose slot this one took over: it waits for that
@@ -168,6 +168,7 @@ async function holderOf(client: ProxmoxClient, vmid: number, spec: MachineVmSpec
 /**
  * Clones and waits; undefined when the VMID turned out to be taken. Tells `submitted` once Proxmox
  * may be cloning: unless it refused the request, a clone may run whatever happens to this call.
+ * Tells `stopped` once Proxmox reports the clone's task ended, whatever its outcome.
  */
 async function cloneTemplate(
   client: ProxmoxClient,
@@ -176,6 +177,7 @@ async function cloneTemplate(
   node: string,
   vmid: number,
   submitted: () => void,
+  stopped: () => void,
 ): Promise<VmRef | undefined> {
   let upid: string;
   try {
@@ -195,7 +197,12 @@ async function cloneTemplate(
   }
   submitted();
   const outcome = await waitForTask(client, upid);
-  if (outcome.ok) return { vmid, node };
+  if (outcome.ok) {
+    stopped();
+    return { vmid, node };
+  }
+  // Someone else's clone holds the VMID and may still run: that is not this slot's clone ending.
   if (alreadyExists.test(outcome.exitStatus)) return undefined;
+  stopped();
   throw classifyTaskFailure(`clone of template ${spec.templateVmid} to VM ${vmid}`, outcome.exitStatus);
 }

@@ -66,7 +66,7 @@ export function sharedCloneSlots(client: Client, proxmoxHost: string, settings: 
         });
       };
       // Set from inside `work`, which this function cannot see through.
-      const clone = { submitted: false };
+      const clone = { submitted: false, stopped: false };
       let succeeded = false;
       try {
         await waitForGrant(client, workflowId, request, ask, settings);
@@ -74,9 +74,14 @@ export function sharedCloneSlots(client: Client, proxmoxHost: string, settings: 
         await ask();
         const stopRenewing = keepRenewing(ask, settings.renewMs);
         try {
-          const result = await work(() => {
-            clone.submitted = true;
-          });
+          const result = await work(
+            () => {
+              clone.submitted = true;
+            },
+            () => {
+              clone.stopped = true;
+            },
+          );
           succeeded = true;
           return result;
         } finally {
@@ -84,8 +89,9 @@ export function sharedCloneSlots(client: Client, proxmoxHost: string, settings: 
         }
       } finally {
         // A clone Proxmox took on goes on whatever happened to this attempt: its slot stays held
-        // (the lease, or the retry that takes it over) until the clone is seen to end.
-        if (succeeded || !clone.submitted) await release(client, workflowId, { holder: request.holder, attempt });
+        // (the lease, or the retry that takes it over) until the clone is seen to end. One whose
+        // task Proxmox reported stopped (a refused clone, say) holds nothing any more.
+        if (succeeded || !clone.submitted || clone.stopped) await release(client, workflowId, { holder: request.holder, attempt });
       }
     },
     async ended(storage, key) {

@@ -162,4 +162,25 @@ describe('clone slots shared by two workers', () => {
     expect(outcome).toEqual(['holds probe/retry/1#103', 'waits other']);
     await expect.poll(probeHolders, { timeout: 10_000 }).toEqual(['other']);
   });
+
+  it('gives the slot back when Proxmox reports the clone task failed: nothing runs in it any more', async () => {
+    sim.faults.failNextTask({ type: 'qmclone', message: "can't clone VM to node 'pve2' (VM uses local storage)", count: 1_000 });
+    try {
+      await expect(
+        env.client.workflow.execute('cloneMachineWorkflow', { taskQueue, workflowId: 'shared-clone/refused', args: [machine(20), true] }),
+      ).rejects.toThrow();
+    } finally {
+      sim.faults.clear();
+    }
+    const ceph = env.client.workflow.getHandle(cloneSlotsWorkflowId(new URL(sim.url).host, 'ceph'));
+    await expect.poll(async () => (await ceph.query(cloneSlotsQuery)).holders, { timeout: 10_000 }).toEqual([]);
+    // The storage is free for the next clone at once, not after the failed clone's lease.
+    await expect(
+      env.client.workflow.execute('cloneMachineWorkflow', {
+        taskQueue,
+        workflowId: 'shared-clone/after-refused',
+        args: [machine(21), false],
+      }),
+    ).resolves.toBeGreaterThan(0);
+  });
 });
