@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EtcdBackupPolicy } from './etcd-snapshots.ts';
 import { HealthCheck } from './health-check.ts';
 import { Ipv4PoolSpec } from './ipam.ts';
 import { JsonPatchOperation } from './talos/machine-config-input.ts';
@@ -168,6 +169,8 @@ export const DesiredCluster = z.object({
   healthChecks: z.array(HealthCheck).default([]),
   /** How often the cluster workflow observes the infrastructure when nothing else happens (Cluster annotation `capstan.dev/observe-interval`). */
   observeIntervalSeconds: z.number().int().min(5).default(60),
+  /** Scheduled etcd snapshots, retention and where snapshots go (Cluster annotations `capstan.dev/etcd-backup-*`). */
+  etcdBackup: EtcdBackupPolicy.default(EtcdBackupPolicy.parse({})),
   /** How long a VM with the cluster's owner marker and no Machine may stay before it is destroyed (Cluster annotation `capstan.dev/stray-vm-grace`). */
   strayVmGraceSeconds: z.number().int().min(0).default(600),
 });

@@ -88,6 +88,11 @@ export const ErrorType = {
    * run reset or terminated left them). It ends; the cluster workflow observes and plans again.
    */
   PlanOutdated: 'PlanOutdated',
+  /**
+   * An etcd snapshot fails its check: no sha256 trailer, a trailer that does not match, or a
+   * database that does not read. Another copy of the same bytes fails again: take or pick another.
+   */
+  EtcdSnapshotInvalid: 'EtcdSnapshotInvalid',
 } as const;
 
 export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];
@@ -120,6 +125,7 @@ export const nonRetryableErrorTypes: readonly ErrorType[] = [
   // The drain itself waited its whole nodeDrainTimeout: another attempt would only wait it again.
   ErrorType.DrainBlockedByPdb,
   ErrorType.DrainIncomplete,
+  ErrorType.EtcdSnapshotInvalid,
 ];
 
 /**

@@ -53,3 +53,18 @@ export const strayVmGraceAnnotation = 'capstan.dev/stray-vm-grace';
  * `spec.controlPlaneEndpoint`, forwarding to every control plane's port 6443, and no VIP is set.
  */
 export const controlPlaneEndpointAnnotation = 'capstan.dev/control-plane-endpoint';
+
+/**
+ * On a Cluster: how often etcd is snapshotted besides before every control-plane change (a
+ * duration, `6h`; 6h when absent; `0` = only before changes; at least 5m otherwise).
+ */
+export const etcdBackupIntervalAnnotation = 'capstan.dev/etcd-backup-interval';
+/** On a Cluster: how many of the newest snapshots retention keeps (a number ≥ 1; 10 when absent). */
+export const etcdBackupKeepAnnotation = 'capstan.dev/etcd-backup-keep';
+/** On a Cluster: retention also keeps every snapshot younger than this (a duration; 24h when absent). */
+export const etcdBackupMaxAgeAnnotation = 'capstan.dev/etcd-backup-max-age';
+/**
+ * On a Cluster: the Secret in its namespace naming the S3-compatible bucket its snapshots go to
+ * (keys in api/etcd-snapshots.ts). Absent: the worker's snapshot folder, which a pod loses.
+ */
+export const etcdBackupSecretAnnotation = 'capstan.dev/etcd-backup-secret';

@@ -7,6 +7,7 @@ import { Kinds, findObject, resolveReference, type ClusterObjects } from './mapp
 import { deploymentsOf } from './mapping/deployments.ts';
 import { drainTimeoutActionOf } from './mapping/drain-timeout-action.ts';
 import { clusterTimings } from './mapping/cluster-timings.ts';
+import { etcdBackupPolicy } from './mapping/etcd-backup-policy.ts';
 import { healthChecksOf } from './mapping/health-checks.ts';
 import { describeIssue, newIssueLog, parseAt, type IssueLog, type MappingIssue, type ObjectKey } from './mapping/issues.ts';
 import { machineFromTemplate, type TemplateMachine } from './mapping/machine-shape.ts';
@@ -158,6 +159,7 @@ function mapCluster(
   const vmIdRange = sharedVmIdRange(templates, namespace, log);
   const healthChecks = healthChecksOf(namespace, name, objects, log);
   const timings = clusterTimings(cluster.metadata.annotations, clusterKey, log);
+  const etcdBackup = etcdBackupPolicy(cluster.metadata.annotations, clusterKey, log);
   const schematicId = tcp?.metadata.annotations?.[talosSchematicAnnotation];
   if (schematicId !== undefined && !/^[0-9a-f]{64}$/.test(schematicId)) {
     log.errors.push({
@@ -201,6 +203,7 @@ function mapCluster(
     paused,
     healthChecks,
     ...timings,
+    etcdBackup,
   });
   if (!result.success) {
     // Every field was checked where it was written; what is left is a gap in those checks.

@@ -126,6 +126,7 @@ describe('toDesiredCluster', () => {
       healthChecks: [],
       observeIntervalSeconds: 60,
       strayVmGraceSeconds: 600,
+      etcdBackup: { intervalSeconds: 21_600, keepLast: 10, maxAgeSeconds: 86_400, store: { kind: 'worker-directory' } },
     });
   });
 
