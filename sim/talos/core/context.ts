@@ -15,6 +15,19 @@ export interface NodeNetwork {
   unserve(node: SimNode): Promise<void>;
 }
 
+/** The real etcd behind each bootstrapped cluster's kube-apiserver (the kube manager provides it). */
+export interface ClusterEtcdAccess {
+  /** etcd's own snapshot of the cluster's data, in etcd's chunks; rejects when the cluster has no running etcd. */
+  snapshot(cluster: SimCluster): Promise<Buffer[]>;
+  /** false when one etcd holds every cluster's data (no per-cluster restore); undefined before the apiserver started. */
+  ownsEtcd(cluster: SimCluster): boolean | undefined;
+  /**
+   * Restores the cluster's etcd from a snapshot file (etcdutl) and restarts its apiserver on it;
+   * `adopt` runs right after success, before anything else looks at the cluster.
+   */
+  restore(cluster: SimCluster, snapshotFile: string, skipHashCheck: boolean, adopt: () => void): Promise<void>;
+}
+
 /** The shared simulator context. */
 export interface TalosContext {
   readonly nodes: Map<number, SimNode>;
@@ -25,6 +38,9 @@ export interface TalosContext {
   readonly random: Random;
   readonly proxmox: ProxmoxSim;
   readonly network: NodeNetwork;
+  readonly clusterEtcd: ClusterEtcdAccess;
+  /** The simulator's own folder (uploaded etcd snapshots live under `nodes/`). */
+  readonly dataDir: string;
   timing: TalosSimTiming;
   readonly scale: number;
   /** The talos version a VM boots from when nothing says otherwise. */

@@ -30,6 +30,23 @@ export function recordEtcd(
   });
 }
 
+/** A new etcd cluster whose only member, `node`, leads it (Bootstrap, or a recovery from a snapshot). */
+export function newEtcdCluster(ctx: TalosContext, node: SimNode): { ec: EtcdClusterState; member: EtcdMemberState } {
+  const ec: EtcdClusterState = {
+    id: ctx.random.hex(8),
+    createdAt: Date.now(),
+    bootstrappedBy: node.address,
+    members: [],
+    quorum: true,
+    revision: 1,
+    // A fresh member campaigns once and wins: etcd reports raft term 2 right after bootstrap.
+    raftTerm: 2,
+  };
+  const member = addMember(ctx, ec, node, false);
+  ec.leaderId = member.id;
+  return { ec, member };
+}
+
 /** Adds a node to an etcd cluster (as a learner unless it bootstraps it). */
 export function addMember(ctx: TalosContext, ec: EtcdClusterState, node: SimNode, learner: boolean): EtcdMemberState {
   const member: EtcdMemberState = {

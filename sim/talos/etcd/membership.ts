@@ -95,20 +95,18 @@ export function forfeitLeadership(ctx: TalosContext, node: SimNode): string {
   return next.hostname;
 }
 
-/** EtcdSnapshot: this member's view of the data, as JSON (etcd serves snapshots without quorum too). */
-export function snapshot(ctx: TalosContext, node: SimNode): Buffer {
+/**
+ * EtcdSnapshot: the real etcd's snapshot of the cluster's data (a bbolt db and etcd's sha256
+ * trailer), in etcd's chunks. It needs this node's own member, not quorum: etcd serves it anyway.
+ */
+export async function snapshot(ctx: TalosContext, node: SimNode): Promise<Buffer[]> {
   requireControlPlane(node, 'etcd snapshot');
-  const { ec, self } = local(ctx, node);
+  local(ctx, node);
   const cluster = clusterOf(ctx, node);
-  const dump = {
-    format: 'capstan-talos-sim-etcd-snapshot/v1',
-    cluster: cluster?.name,
-    etcdCluster: ec.id,
-    revision: ec.revision,
-    takenFrom: self.hostname,
-    takenAt: new Date().toISOString(),
-    leader: ec.leaderId,
-    members: sortedMembers(ec).map((m) => ({ id: m.id, hostname: m.hostname, address: m.address, learner: m.learner })),
-  };
-  return Buffer.from(JSON.stringify(dump, null, 2));
+  if (cluster === undefined) throw rpcError.unavailable('etcd is not running on this node');
+  try {
+    return await ctx.clusterEtcd.snapshot(cluster);
+  } catch (error) {
+    throw rpcError.unavailable(`failed to create etcd snapshot: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }

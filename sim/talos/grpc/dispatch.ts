@@ -7,6 +7,7 @@ import type { SimNode } from '../core/state.ts';
 import { atLeast } from '../config/image-tag.ts';
 import { createLocalMethods } from './local-methods.ts';
 import type { LocalMethod, Reply } from './local-methods.ts';
+import { bytesField } from './request-fields.ts';
 import type { DecodedRequest } from './request-fields.ts';
 import { allowed } from './roles.ts';
 import { failureMetadata, resolveTarget, routeOf } from './routing.ts';
@@ -22,6 +23,12 @@ export interface IncomingCall {
   readonly metadata: Metadata;
   /** Roles of the client certificate; null for an anonymous (maintenance) client. */
   readonly roles: ReadonlySet<string> | null;
+  /** The messages of a client stream (EtcdRecover). */
+  readonly upload?: AsyncIterable<DecodedRequest>;
+}
+
+async function* bytesOf(messages: AsyncIterable<DecodedRequest> | undefined): AsyncGenerator<Buffer> {
+  for await (const message of messages ?? []) yield bytesField(message, 'bytes');
 }
 
 const readerRoles: ReadonlySet<string> = new Set(['os:reader']);
@@ -46,26 +53,31 @@ export function createDispatcher(ctx: TalosContext): (entry: SimNode, call: Inco
     return methodOf(name);
   };
 
-  const run = async (node: SimNode, method: LocalMethod, request: DecodedRequest): Promise<Reply[]> =>
-    method.kind === 'unary' ? [await method.run(ctx, node, request)] : (await method.run(ctx, node, request)).map((bytes) => ({ bytes }));
+  const run = async (node: SimNode, method: LocalMethod, call: IncomingCall): Promise<Reply[]> => {
+    if (method.kind === 'unary') return [await method.run(ctx, node, call.request)];
+    if (method.kind === 'upload') return [await method.run(ctx, node, bytesOf(call.upload))];
+    return (await method.run(ctx, node, call.request)).map((bytes) => ({ bytes }));
+  };
 
   const result = (method: LocalMethod, messages: Reply[]): CallResult =>
-    method.kind === 'unary' ? { kind: 'unary', response: { messages } } : { kind: 'stream', messages };
+    method.kind === 'stream' ? { kind: 'stream', messages } : { kind: 'unary', response: { messages } };
 
   return async (entry, call) => {
     if (entry.stage === 'maintenance' || call.roles === null) {
       const method = maintenanceMethod(entry, call.method);
-      return result(method, await run(entry, method, call.request));
+      return result(method, await run(entry, method, call));
     }
     const method = methodOf(call.method);
     if (!allowed(call.method, call.roles)) throw rpcError.permissionDenied();
     const route = routeOf(call.metadata);
-    if (route.kind === 'local') return result(method, await run(entry, method, call.request));
-    if (route.kind === 'one') return result(method, await run(resolveTarget(ctx, entry, route.target), method, call.request));
+    if (route.kind === 'local') return result(method, await run(entry, method, call));
+    if (route.kind === 'one') return result(method, await run(resolveTarget(ctx, entry, route.target), method, call));
+    // A client stream can be read once: apid proxies it to one node, never fans it out.
+    if (method.kind === 'upload') throw rpcError.invalidArgument(`${call.method} can be sent to one node only`);
     const perTarget = await Promise.all(
       route.targets.map(async (target) => {
         try {
-          const messages = await run(resolveTarget(ctx, entry, target), method, call.request);
+          const messages = await run(resolveTarget(ctx, entry, target), method, call);
           return messages.map((message) => ({ ...message, metadata: { hostname: target } }));
         } catch (error) {
           return [{ metadata: failureMetadata(target, error) }];
