@@ -30,7 +30,7 @@ export interface SimKubeApiservers {
   etcdPid(): number | undefined;
   /** Every process it runs now (apiservers and etcds), each once: what the simulated clusters cost in memory. */
   processIds(): number[];
-  /** Stops the shared etcd; stop the Talos simulator (and so its apiservers) first. */
+  /** Stops the shared etcd and any apiserver (with its etcd) still running; stop the Talos simulator first. */
   stop(): Promise<void>;
 }
 
@@ -43,7 +43,7 @@ export function createSimKubeApiservers(options: SimKubeApiserversOptions): SimK
   const unsafeNoFsync = !(options.persistent ?? false);
   let etcd: Promise<Etcd> | undefined;
   let etcdStarted: Etcd | undefined;
-  const running = new Set<{ pids(): readonly number[] }>();
+  const running = new Set<{ pids(): readonly number[]; stop(): Promise<void> }>();
   const logFile = (name: string) => (options.logDir ? { logFile: join(options.logDir, `${name}.log`) } : {});
   const sharedStore = (): Promise<Etcd> =>
     (etcd ??= startEtcd({
@@ -61,7 +61,7 @@ export function createSimKubeApiservers(options: SimKubeApiserversOptions): SimK
       etcdPrefix: prefixOf(request.dataDir),
     });
     const pids = () => [apiserver.process.pid];
-    const handle = { pids };
+    const handle = { pids, stop: () => apiserver.stop() };
     running.add(handle);
     return {
       url: apiserver.url,
@@ -103,6 +103,9 @@ export function createSimKubeApiservers(options: SimKubeApiserversOptions): SimK
     etcdPid: () => etcdStarted?.process.pid,
     processIds: () => [...[...running].flatMap((r) => r.pids()), ...(etcdStarted ? [etcdStarted.process.pid] : [])],
     stop: async () => {
+      // Stopping twice is harmless: a simulator that stopped its clusters left nothing here.
+      await Promise.all([...running].map((r) => r.stop()));
+      running.clear();
       const started = etcd;
       etcd = undefined;
       etcdStarted = undefined;
