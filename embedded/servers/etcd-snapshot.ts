@@ -39,6 +39,11 @@ export async function* streamEtcdSnapshot(clientUrl: string): AsyncGenerator<Buf
   if (pending.trim() !== '') yield chunkOf(pending.trim());
 }
 
+/** `etcdutl snapshot status`: rejects with etcdutl's error when the file is not an etcd snapshot db (the trailer is not checked here). */
+export function verifyEtcdSnapshot(snapshotFile: string): Promise<void> {
+  return runEtcdutl(['snapshot', 'status', snapshotFile, '--write-out=json']);
+}
+
 /** What a single-member etcd restored from a snapshot is called and where its peers would reach it. */
 export interface EtcdRestoreTarget {
   /** The member's data directory (etcd's `--data-dir`); must not exist yet. */
@@ -53,7 +58,6 @@ export interface EtcdRestoreTarget {
  * nothing behind.
  */
 export async function restoreEtcdSnapshot(snapshotFile: string, target: EtcdRestoreTarget, skipHashCheck: boolean): Promise<void> {
-  const etcdutl = requireTool(kubeAssets(), 'etcdutl');
   // etcdutl refuses an existing data dir, and a cut-short restore must not look like data.
   const scratch = `${target.dataDir}.restoring`;
   rmSync(scratch, { recursive: true, force: true });
@@ -68,17 +72,22 @@ export async function restoreEtcdSnapshot(snapshotFile: string, target: EtcdRest
     ...(skipHashCheck ? ['--skip-hash-check'] : []),
   ];
   try {
-    await new Promise<void>((resolve, reject) => {
-      execFile(etcdutl, args, { timeout: 120_000 }, (error, _stdout, stderr) => {
-        if (error === null) resolve();
-        else reject(new Error(etcdutlError(stderr) ?? error.message));
-      });
-    });
+    await runEtcdutl(args);
     if (existsSync(target.dataDir)) throw new Error(`data-dir ${target.dataDir} exists: destroy the old data first`);
     renameSync(scratch, target.dataDir);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+function runEtcdutl(args: readonly string[]): Promise<void> {
+  const etcdutl = requireTool(kubeAssets(), 'etcdutl');
+  return new Promise<void>((resolve, reject) => {
+    execFile(etcdutl, args, { timeout: 120_000 }, (error, _stdout, stderr) => {
+      if (error === null) resolve();
+      else reject(new Error(etcdutlError(stderr) ?? error.message));
+    });
+  });
 }
 
 // etcdutl logs as JSON lines and ends a failure with `Error: <the error>`.

@@ -6,7 +6,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OwnClusterEtcd, SimClusterEtcd } from '../../sim/talos/index.ts';
 import { etcdMemberDataDir, etcdMemberName, startEtcd, type Etcd } from './etcd.ts';
-import { restoreEtcdSnapshot, streamEtcdSnapshot } from './etcd-snapshot.ts';
+import { restoreEtcdSnapshot, streamEtcdSnapshot, verifyEtcdSnapshot } from './etcd-snapshot.ts';
 import { startKubeApiserver, type KubeApiserver, type KubeApiserverOptions } from './kube-apiserver.ts';
 
 export interface SimClusterApiserverOptions {
@@ -69,6 +69,7 @@ export async function startSimClusterApiserver(options: SimClusterApiserverOptio
   };
 
   const own: OwnClusterEtcd = {
+    verify: verifyEtcdSnapshot,
     destroyData: () =>
       serially(async () => {
         await stopBoth();

@@ -24,6 +24,8 @@ export interface KubeApiserverStartRequest {
  * etcd disaster recovery needs (quorum lost for good, then a restore from a snapshot).
  */
 export interface OwnClusterEtcd {
+  /** `etcdutl snapshot status` of the file: rejects with etcdutl's error when it is not an etcd snapshot db. */
+  verify(snapshotFile: string): Promise<void>;
   /** Every member's data is gone: etcd (and the apiserver that needs it) stops, its data directory is deleted. */
   destroyData(): Promise<void>;
   /**

@@ -70,10 +70,11 @@ const writeFile = (name: string, data: Buffer): string => {
   writeFileSync(path, data);
   return path;
 };
-// What etcdutl itself says when it refuses to restore this file.
-const etcdutlRefusal = (path: string, ...flags: string[]): string => {
+// What etcdutl itself says when it refuses the file (`snapshot status <file>`, `snapshot restore <file> …`).
+const etcdutlRefusal = (command: 'status' | 'restore', path: string): string => {
+  const target = command === 'restore' ? [`--data-dir=${join(files.path, `restore-${Date.now()}`)}`] : [];
   try {
-    etcdutl('snapshot', 'restore', path, `--data-dir=${join(files.path, `restore-${Date.now()}`)}`, ...flags);
+    etcdutl('snapshot', command, path, ...target);
   } catch (error) {
     const stderr = String((error as { stderr?: unknown }).stderr);
     return (
@@ -83,7 +84,7 @@ const etcdutlRefusal = (path: string, ...flags: string[]): string => {
         ?.slice('Error: '.length) ?? stderr
     );
   }
-  throw new Error('etcdutl restored the file');
+  throw new Error(`etcdutl snapshot ${command} accepted the file`);
 };
 
 /** Every control plane's etcd data is lost: the fault on two, Reset of EPHEMERAL on the third. */
@@ -163,7 +164,7 @@ describe('etcd disaster recovery', () => {
     });
     const corrupted = Buffer.from(snapshot);
     corrupted[corrupted.length - 1] = (corrupted.at(-1) ?? 0) ^ 0xff;
-    const refusal = etcdutlRefusal(writeFile('corrupted.db', corrupted));
+    const refusal = etcdutlRefusal('restore', writeFile('corrupted.db', corrupted));
     expect(refusal).toMatch(/^expected sha256 \[/);
     await upload(cp1.address, corrupted);
     await admin(cp1.address).unary('Bootstrap', { recoverEtcd: true });
@@ -171,6 +172,17 @@ describe('etcd disaster recovery', () => {
       expect(await etcdService(cp1.address)).toMatchObject({
         state: 'Failed',
         message: `Failed to run pre stage: error recovering from the snapshot: ${refusal}`,
+      });
+    }, 30_000);
+    // Not a bbolt db at all: refused already when Talos reads the snapshot's status.
+    const garbage = Buffer.alloc(64 * 1024, 'not an etcd snapshot ');
+    const unreadable = etcdutlRefusal('status', writeFile('garbage.db', garbage));
+    await upload(cp1.address, garbage);
+    await admin(cp1.address).unary('Bootstrap', { recoverEtcd: true });
+    await eventually(async () => {
+      expect(await etcdService(cp1.address)).toMatchObject({
+        state: 'Failed',
+        message: `Failed to run pre stage: error verifying snapshot: ${unreadable}`,
       });
     }, 30_000);
     expect(cluster()?.apiAvailable).toBe(false);
@@ -216,4 +228,21 @@ describe('etcd disaster recovery', () => {
       expect(voters().sort()).toEqual(cps.map((c) => c.name));
     }, 30_000);
   }, 120_000);
+
+  it('a control plane that lost only its own data rejoins in its own place: Talos removes its old member of the same name first', async () => {
+    const before = (cluster()?.etcdMembers ?? []).find((m) => m.hostname === cp2.name);
+    stack.talos.faults.etcdDataLost(cp2.address);
+    expect(cluster()?.apiAvailable).toBe(true);
+    await eventually(() => {
+      const members = cluster()?.etcdMembers ?? [];
+      expect(
+        members
+          .filter((m) => !m.learner)
+          .map((m) => m.hostname)
+          .sort(),
+      ).toEqual(cps.map((c) => c.name));
+      expect(members.find((m) => m.hostname === cp2.name)?.id).not.toBe(before?.id);
+    }, 30_000);
+    expect(cluster()?.etcdMembers).toHaveLength(3);
+  }, 60_000);
 });

@@ -22,8 +22,9 @@ export interface ClusterEtcdAccess {
   /** false when one etcd holds every cluster's data (no per-cluster restore); undefined before the apiserver started. */
   ownsEtcd(cluster: SimCluster): boolean | undefined;
   /**
-   * Restores the cluster's etcd from a snapshot file (etcdutl) and restarts its apiserver on it;
-   * `adopt` runs right after success, before anything else looks at the cluster.
+   * Checks (`etcdutl snapshot status`) and restores (`etcdutl snapshot restore`) the cluster's etcd
+   * from a snapshot file and restarts its apiserver on it; `adopt` runs right after success, before
+   * anything else looks at the cluster. A refused snapshot rejects with a RecoveryFailure.
    */
   restore(cluster: SimCluster, snapshotFile: string, skipHashCheck: boolean, adopt: () => void): Promise<void>;
 }

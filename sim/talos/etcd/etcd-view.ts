@@ -61,3 +61,11 @@ export function dataHolders(ctx: TalosContext, ec: EtcdClusterState): EtcdMember
 export function lostForGood(ctx: TalosContext, ec: EtcdClusterState | undefined): boolean {
   return ec !== undefined && dataHolders(ctx, ec).length === 0;
 }
+
+/** etcd's --strict-reconfig-check: a removal must leave a reachable majority of the remaining voters. */
+export function removalKeepsQuorum(ctx: TalosContext, ec: EtcdClusterState, member: EtcdMemberState): boolean {
+  if (member.learner) return true;
+  const rest = voters(ec).filter((m) => m.id !== member.id);
+  const up = rest.filter((m) => memberReachable(ctx, ec, m)).length;
+  return rest.length > 0 && up > rest.length / 2;
+}

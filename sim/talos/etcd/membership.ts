@@ -6,7 +6,7 @@ import type { TalosContext } from '../core/context.ts';
 import { rpcError } from '../core/rpc-error.ts';
 import type { EtcdClusterState, EtcdMemberState, SimNode } from '../core/state.ts';
 import { recordEtcd } from './etcd-reconcile.ts';
-import { etcdClusterOfNode, hasQuorum, memberReachable, primaryEtcd, sortedMembers, voters } from './etcd-view.ts';
+import { etcdClusterOfNode, hasQuorum, memberReachable, primaryEtcd, removalKeepsQuorum, sortedMembers } from './etcd-view.ts';
 
 /** Throws Talos' Unimplemented answer on a worker, or on a node without a machine type yet (machinehelper.CheckControlplane). */
 export function requireControlPlane(node: SimNode, api: string): void {
@@ -40,12 +40,8 @@ export function listMembers(ctx: TalosContext, node: SimNode, queryLocal: boolea
   return sortedMembers(queryLocal ? local(ctx, node).ec : reachable(ctx, node));
 }
 
-// etcd's --strict-reconfig-check: a removal must leave a reachable majority of the new voters.
 function assertRemovable(ctx: TalosContext, ec: EtcdClusterState, member: EtcdMemberState): void {
-  if (member.learner) return;
-  const rest = voters(ec).filter((m) => m.id !== member.id);
-  const up = rest.filter((m) => memberReachable(ctx, ec, m)).length;
-  if (rest.length === 0 || up <= rest.length / 2)
+  if (!removalKeepsQuorum(ctx, ec, member))
     throw rpcError.failedPrecondition('etcdserver: re-configuration failed due to not enough started members');
 }
 

@@ -17,6 +17,7 @@ import { clusterField } from '../core/clusters.ts';
 import { newEtcdCluster, recordEtcd } from './etcd-reconcile.ts';
 import { etcdClusterOfNode, lostForGood, primaryEtcd } from './etcd-view.ts';
 import { requireControlPlane } from './membership.ts';
+import { RecoveryFailure } from './recovery-failure.ts';
 import { recoverySnapshotFile } from './recovery-snapshot-file.ts';
 
 /** Where Talos keeps an uploaded snapshot (constants.EtcdRecoverySnapshotPath), as its errors name it. */
@@ -134,6 +135,10 @@ export function startRecovery(ctx: TalosContext, node: SimNode, cluster: SimClus
     return;
   }
   ctx.clusterEtcd.restore(cluster, file, skipHashCheck, adopt).catch((error: unknown) => {
-    fail(`error recovering from the snapshot: ${error instanceof Error ? error.message : String(error)}`);
+    fail(
+      error instanceof RecoveryFailure
+        ? error.talosMessage()
+        : `error recovering from the snapshot: ${error instanceof Error ? error.message : String(error)}`,
+    );
   });
 }

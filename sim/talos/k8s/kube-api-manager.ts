@@ -10,6 +10,7 @@ import { clusterOf } from '../core/clusters.ts';
 import type { SimCluster } from '../core/state.ts';
 import { servicesReady } from '../node/lifecycle.ts';
 import { lostForGood, primaryEtcd } from '../etcd/etcd-view.ts';
+import { RecoveryFailure } from '../etcd/recovery-failure.ts';
 import { issueCertificate } from '../pki/issue-certificate.ts';
 import type { KubeApiserverStarter, StartedKubeApiserver } from '../options.ts';
 import { startClusterAgent } from './cluster-agent.ts';
@@ -209,7 +210,15 @@ export function createKubeApiManager(
       const own = entry.apiserver.etcd.own;
       if (own === undefined) throw new Error('the simulator shares one etcd among clusters');
       await entry.destroyed;
-      await own.restore(snapshotFile, { skipHashCheck });
+      const step = async (name: 'verify' | 'restore', run: () => Promise<void>): Promise<void> => {
+        try {
+          await run();
+        } catch (error) {
+          throw new RecoveryFailure(name, error instanceof Error ? error.message : String(error));
+        }
+      };
+      await step('verify', () => own.verify(snapshotFile));
+      await step('restore', () => own.restore(snapshotFile, { skipHashCheck }));
       adopt();
       delete entry.destroyed;
       reconcile();
