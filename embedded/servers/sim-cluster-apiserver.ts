@@ -68,6 +68,11 @@ export async function startSimClusterApiserver(options: SimClusterApiserverOptio
     await e?.stop();
   };
 
+  const startAgain = async (): Promise<void> => {
+    const restarted = await startOwnEtcd(ports);
+    etcd = restarted;
+    apiserver = await startApiserver(restarted);
+  };
   const own: OwnClusterEtcd = {
     verify: verifyEtcdSnapshot,
     destroyData: () =>
@@ -82,9 +87,13 @@ export async function startSimClusterApiserver(options: SimClusterApiserverOptio
         mkdirSync(etcdDir, { recursive: true });
         const target = { dataDir: etcdMemberDataDir(etcdDir), memberName: etcdMemberName, peerUrl };
         await restoreEtcdSnapshot(snapshotFile, target, skipHashCheck);
-        const restored = await startOwnEtcd(ports);
-        etcd = restored;
-        apiserver = await startApiserver(restored);
+        await startAgain();
+      }),
+    startEmpty: () =>
+      serially(async () => {
+        await stopBoth();
+        rmSync(etcdDir, { recursive: true, force: true });
+        await startAgain();
       }),
   };
   return {

@@ -33,6 +33,8 @@ export interface OwnClusterEtcd {
    * start again on it (same URL). Rejects with etcdutl's own error (bad hash, missing hash, not a db).
    */
   restore(snapshotFile: string, options: { readonly skipHashCheck: boolean }): Promise<void>;
+  /** A Bootstrap without a snapshot after the data was lost: etcd and the apiserver start again on an empty data directory. */
+  startEmpty(): Promise<void>;
 }
 
 /** The real etcd behind a simulated cluster's kube-apiserver. */

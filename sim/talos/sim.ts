@@ -96,6 +96,9 @@ export function startTalosSim(options: TalosSimOptions): Promise<TalosSim> {
       snapshot: (cluster) => kube.etcd.snapshot(cluster),
       ownsEtcd: (cluster) => kube.etcd.ownsEtcd(cluster),
       restore: (cluster, file, skipHashCheck, adopt) => kube.etcd.restore(cluster, file, skipHashCheck, adopt),
+      startEmpty: (cluster) => {
+        kube.etcd.startEmpty(cluster);
+      },
     },
     dataDir: options.dataDir,
     timers,

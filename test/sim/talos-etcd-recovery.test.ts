@@ -245,4 +245,21 @@ describe('etcd disaster recovery', () => {
     }, 30_000);
     expect(cluster()?.etcdMembers).toHaveLength(3);
   }, 60_000);
+
+  it('a plain Bootstrap after quorum was lost for good starts an empty etcd: the API answers without the old objects', async () => {
+    await loseEveryMembersData();
+    await eventually(() => admin(cp1.address).unary('Bootstrap'));
+    await eventually(
+      async () => {
+        expect(cluster()?.apiAvailable).toBe(true);
+        expect(await failure(core.readNamespacedConfigMap({ namespace, name: 'kept-by-the-backup' }))).toMatchObject({ code: 404 });
+      },
+      60_000,
+      100,
+    );
+    expect(cluster()?.etcdClusters).toHaveLength(1);
+    await eventually(() => {
+      expect(voters().sort()).toEqual(cps.map((c) => c.name));
+    }, 30_000);
+  }, 120_000);
 });

@@ -27,6 +27,8 @@ export interface ClusterEtcdAccess {
    * anything else looks at the cluster. A refused snapshot rejects with a RecoveryFailure.
    */
   restore(cluster: SimCluster, snapshotFile: string, skipHashCheck: boolean, adopt: () => void): Promise<void>;
+  /** Starts the cluster's lost etcd again, empty (a plain Bootstrap after quorum was lost for good); the API waits for it. */
+  startEmpty(cluster: SimCluster): void;
 }
 
 /** The shared simulator context. */

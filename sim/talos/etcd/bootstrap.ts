@@ -9,6 +9,7 @@ import type { SimNode } from '../core/state.ts';
 import { atLeast } from '../config/image-tag.ts';
 import { servicesReady } from '../node/lifecycle.ts';
 import { newEtcdCluster, recordEtcd } from './etcd-reconcile.ts';
+import { lostForGood, primaryEtcd } from './etcd-view.ts';
 import { startRecovery } from './recovery.ts';
 
 /** Runs Bootstrap on a configured node, or throws the status Talos answers with. */
@@ -29,7 +30,17 @@ export function bootstrapEtcd(
     startRecovery(ctx, node, cluster, request.skipHashCheck);
     return;
   }
+  const lost = cluster.etcdClusters.filter((other) => lostForGood(ctx, other));
   const { ec, member } = newEtcdCluster(ctx, node);
+  if (lost.length > 0 && lost[0] === primaryEtcd(cluster) && ctx.clusterEtcd.ownsEtcd(cluster) === true) {
+    // Quorum was lost for good and no snapshot is restored: a new, empty etcd cluster, and the
+    // Kubernetes API starts over without its objects.
+    cluster.etcdClusters = [ec, ...cluster.etcdClusters.filter((other) => !lost.includes(other))];
+    recordEtcd(ctx, cluster, 'etcd.bootstrapped', ec, member, { replaced: lost.map((l) => l.id).join(','), empty: true });
+    ctx.clusterEtcd.startEmpty(cluster);
+    ctx.changed();
+    return;
+  }
   const existing = cluster.etcdClusters.map((other) => other.id);
   cluster.etcdClusters.push(ec);
   if (existing.length === 0) recordEtcd(ctx, cluster, 'etcd.bootstrapped', ec, member);

@@ -28,6 +28,8 @@ interface Entry {
   starting: Promise<void>;
   /** The cluster's real etcd data was deleted (quorum lost for good); settles when it is gone. */
   destroyed?: Promise<void>;
+  /** etcd and the apiserver are starting again on an empty data directory: the API waits for them. */
+  restarting?: boolean;
 }
 
 /** Where kube-apiserver listens on every control plane (Talos `cluster.controlPlane.localAPIServerPort`, default 6443). */
@@ -134,7 +136,7 @@ export function createKubeApiManager(
 
   // The API is up while the first etcd cluster has quorum (a majority of control planes runs).
   const setAvailability = (cluster: SimCluster, entry: Entry): void => {
-    const want = entry.apiserver !== undefined && primaryEtcd(cluster)?.quorum === true;
+    const want = entry.apiserver !== undefined && entry.restarting !== true && primaryEtcd(cluster)?.quorum === true;
     if (want !== cluster.apiAvailable) {
       cluster.apiAvailable = want;
       ctx.events.append({ type: want ? 'k8s.api-up' : 'k8s.api-down', cluster: cluster.name, detail: { endpoint: cluster.endpoint } });
@@ -222,6 +224,23 @@ export function createKubeApiManager(
       adopt();
       delete entry.destroyed;
       reconcile();
+    },
+    startEmpty: (cluster) => {
+      const entry = entries.get(cluster.key);
+      const own = entry?.apiserver?.etcd.own;
+      if (entry === undefined || own === undefined) return;
+      entry.restarting = true;
+      const destroyed = entry.destroyed;
+      delete entry.destroyed;
+      void (destroyed ?? Promise.resolve())
+        .then(() => own.startEmpty())
+        .catch((error: unknown) => {
+          warn(cluster, `etcd did not start again: ${error instanceof Error ? error.message : String(error)}`);
+        })
+        .finally(() => {
+          delete entry.restarting;
+          reconcile();
+        });
     },
   };
 
