@@ -147,6 +147,8 @@ describe('etcd disaster recovery', () => {
       expect.arrayContaining(cps.map((c) => c.name)),
     );
     expect(stack.talos.events.list({ type: 'k8s.api-down' }).length).toBeGreaterThan(0);
+    // The cluster's own etcd and its apiserver are stopped: nothing of it runs any more.
+    expect(stack.kube.processIds()).toEqual([]);
   }, 60_000);
 
   it('refuses as Talos does: no upload, a worker, a snapshot whose hash does not match', async () => {
@@ -201,6 +203,9 @@ describe('etcd disaster recovery', () => {
     expect(cluster()?.etcdClusters).toHaveLength(1);
     expect(await etcdService(cp2.address)).toMatchObject({ state: 'Running', healthy: true });
     expect(stack.talos.events.list({ type: 'etcd.recovered' })).toHaveLength(1);
+    // etcd and kube-apiserver run again, and the accounting sees the new processes.
+    expect(stack.kube.processIds()).toHaveLength(2);
+    expect(stack.talos.processIds().sort()).toEqual(stack.kube.processIds().sort());
     console.info(`etcd recovery in the simulator: ${recoveredMs} ms from upload to the API answering with the data`);
     // Done once: the data directory is no longer empty.
     expect(await failure(admin(cp1.address).unary('Bootstrap', { recoverEtcd: true }))).toEqual({
