@@ -154,6 +154,9 @@ describe('membership', () => {
   it('streams the real etcd snapshot in chunks (control planes only)', async () => {
     const chunks = await admin(cp1.address).stream('EtcdSnapshot');
     const snapshot = Buffer.concat(chunks.map((c) => c['bytes'] as Buffer));
+    // etcd sends its snapshot 32 KiB at a time; the stream passes the chunks on.
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(Math.max(...chunks.map((c) => (c['bytes'] as Buffer).length))).toBeLessThanOrEqual(32 * 1024);
     // A bbolt db (magic 0xED0CDAED in its first meta page) followed by etcd's sha256 trailer.
     expect(snapshot.readUInt32LE(16)).toBe(0xed0cdaed);
     expect(snapshot.subarray(-32)).toEqual(createHash('sha256').update(snapshot.subarray(0, -32)).digest());

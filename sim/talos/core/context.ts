@@ -17,8 +17,8 @@ export interface NodeNetwork {
 
 /** The real etcd behind each bootstrapped cluster's kube-apiserver (the kube manager provides it). */
 export interface ClusterEtcdAccess {
-  /** etcd's own snapshot of the cluster's data, in etcd's chunks; rejects when the cluster has no running etcd. */
-  snapshot(cluster: SimCluster): Promise<Buffer[]>;
+  /** etcd's own snapshot of the cluster's data, in etcd's chunks as they come; fails when the cluster has no running etcd. */
+  snapshot(cluster: SimCluster): AsyncIterable<Buffer>;
   /** false when one etcd holds every cluster's data (no per-cluster restore); undefined before the apiserver started. */
   ownsEtcd(cluster: SimCluster): boolean | undefined;
   /**

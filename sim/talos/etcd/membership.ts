@@ -95,14 +95,17 @@ export function forfeitLeadership(ctx: TalosContext, node: SimNode): string {
  * EtcdSnapshot: the real etcd's snapshot of the cluster's data (a bbolt db and etcd's sha256
  * trailer), in etcd's chunks. It needs this node's own member, not quorum: etcd serves it anyway.
  */
-export async function snapshot(ctx: TalosContext, node: SimNode): Promise<Buffer[]> {
+export function snapshot(ctx: TalosContext, node: SimNode): AsyncIterable<Buffer> {
   requireControlPlane(node, 'etcd snapshot');
   local(ctx, node);
   const cluster = clusterOf(ctx, node);
   if (cluster === undefined) throw rpcError.unavailable('etcd is not running on this node');
-  try {
-    return await ctx.clusterEtcd.snapshot(cluster);
-  } catch (error) {
-    throw rpcError.unavailable(`failed to create etcd snapshot: ${error instanceof Error ? error.message : String(error)}`);
-  }
+  const chunks = ctx.clusterEtcd.snapshot(cluster);
+  return (async function* () {
+    try {
+      yield* chunks;
+    } catch (error) {
+      throw rpcError.unavailable(`failed to create etcd snapshot: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  })();
 }

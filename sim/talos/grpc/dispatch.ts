@@ -14,7 +14,9 @@ import { failureMetadata, resolveTarget, routeOf } from './routing.ts';
 
 /** What the server writes: a unary response, or the stream's common.Data messages. */
 export type CallResult =
-  { readonly kind: 'unary'; readonly response: { messages: Reply[] } } | { readonly kind: 'stream'; readonly messages: Reply[] };
+  | { readonly kind: 'unary'; readonly response: { messages: Reply[] } }
+  /** Written as they come (an etcd snapshot is not held whole in memory). */
+  | { readonly kind: 'stream'; readonly messages: AsyncIterable<Reply> | Reply[] };
 
 /** A call as the server hands it over. */
 export interface IncomingCall {
@@ -25,6 +27,10 @@ export interface IncomingCall {
   readonly roles: ReadonlySet<string> | null;
   /** The messages of a client stream (EtcdRecover). */
   readonly upload?: AsyncIterable<DecodedRequest>;
+}
+
+async function* replies(chunks: Iterable<Buffer> | AsyncIterable<Buffer>): AsyncGenerator<Reply> {
+  for await (const bytes of chunks) yield { bytes };
 }
 
 async function* bytesOf(messages: AsyncIterable<DecodedRequest> | undefined): AsyncGenerator<Buffer> {
@@ -53,14 +59,14 @@ export function createDispatcher(ctx: TalosContext): (entry: SimNode, call: Inco
     return methodOf(name);
   };
 
-  const run = async (node: SimNode, method: LocalMethod, call: IncomingCall): Promise<Reply[]> => {
+  const run = async (node: SimNode, method: LocalMethod, call: IncomingCall): Promise<Reply[] | AsyncIterable<Reply>> => {
     if (method.kind === 'unary') return [await method.run(ctx, node, call.request)];
     if (method.kind === 'upload') return [await method.run(ctx, node, bytesOf(call.upload))];
-    return (await method.run(ctx, node, call.request)).map((bytes) => ({ bytes }));
+    return replies(await method.run(ctx, node, call.request));
   };
 
-  const result = (method: LocalMethod, messages: Reply[]): CallResult =>
-    method.kind === 'stream' ? { kind: 'stream', messages } : { kind: 'unary', response: { messages } };
+  const result = (method: LocalMethod, messages: Reply[] | AsyncIterable<Reply>): CallResult =>
+    method.kind === 'stream' ? { kind: 'stream', messages } : { kind: 'unary', response: { messages: messages as Reply[] } };
 
   return async (entry, call) => {
     if (entry.stage === 'maintenance' || call.roles === null) {
@@ -77,8 +83,11 @@ export function createDispatcher(ctx: TalosContext): (entry: SimNode, call: Inco
     const perTarget = await Promise.all(
       route.targets.map(async (target) => {
         try {
-          const messages = await run(resolveTarget(ctx, entry, target), method, call);
-          return messages.map((message) => ({ ...message, metadata: { hostname: target } }));
+          // A fan-out answers once every target has: each target's messages are collected.
+          const messages: Reply[] = [];
+          for await (const message of await run(resolveTarget(ctx, entry, target), method, call))
+            messages.push({ ...message, metadata: { hostname: target } });
+          return messages;
         } catch (error) {
           return [{ metadata: failureMetadata(target, error) }];
         }

@@ -21,7 +21,10 @@ export type Reply = Record<string, unknown>;
 /** A method as one node runs it. */
 export type LocalMethod =
   | { readonly kind: 'unary'; run(ctx: TalosContext, node: SimNode, request: DecodedRequest): Reply | Promise<Reply> }
-  | { readonly kind: 'stream'; run(ctx: TalosContext, node: SimNode, request: DecodedRequest): Promise<Buffer[]> }
+  | {
+      readonly kind: 'stream';
+      run(ctx: TalosContext, node: SimNode, request: DecodedRequest): Promise<Buffer[]> | Promise<AsyncIterable<Buffer>>;
+    }
   /** A client stream of common.Data, one reply. */
   | { readonly kind: 'upload'; run(ctx: TalosContext, node: SimNode, chunks: AsyncIterable<Buffer>): Promise<Reply> };
 
@@ -86,7 +89,7 @@ export function createLocalMethods(): Readonly<Record<string, LocalMethod>> {
         return {};
       },
     },
-    EtcdSnapshot: { kind: 'stream', run: (ctx, node) => snapshot(ctx, node) },
+    EtcdSnapshot: { kind: 'stream', run: (ctx, node) => Promise.resolve(snapshot(ctx, node)) },
     EtcdStatus: unary((ctx, node) => {
       const memberStatus = localEtcdStatus(ctx, node);
       return memberStatus === undefined ? unanswered() : { memberStatus };

@@ -1,5 +1,6 @@
 // apid on each node's loopback address, port 50000: anonymous TLS with a self-signed certificate
 // in maintenance mode, mTLS with the cluster's OS CA once configured. A reboot is a new server.
+import { once } from 'node:events';
 import { Server, ServerCredentials, status } from '@grpc/grpc-js';
 import type { ServerReadableStream, ServerUnaryCall, ServerWritableStream, ServiceError, UntypedHandleCall } from '@grpc/grpc-js';
 import { osCaKeyFor } from '../core/clusters.ts';
@@ -118,8 +119,9 @@ export function createNodeNetwork(getContext: () => TalosContext): NodeNetwork &
           (call: ServerWritableStream<DecodedRequest, unknown>) => {
             incoming(method, call)
               .then((c) => run(node, c))
-              .then((result) => {
-                for (const message of result.kind === 'stream' ? result.messages : result.response.messages) call.write(message);
+              .then(async (result) => {
+                for await (const message of result.kind === 'stream' ? result.messages : result.response.messages)
+                  if (!call.write(message)) await once(call, 'drain');
                 call.end();
               })
               .catch((error: unknown) => call.emit('error', toServiceError(error)));

@@ -197,11 +197,9 @@ export function createKubeApiManager(
   };
 
   const etcd: ClusterEtcdAccess = {
-    snapshot: async (cluster) => {
+    snapshot: async function* (cluster) {
       const entry = await startedEntry(cluster);
-      const chunks: Buffer[] = [];
-      for await (const chunk of entry.apiserver.etcd.snapshot()) chunks.push(chunk);
-      return chunks;
+      yield* entry.apiserver.etcd.snapshot();
     },
     ownsEtcd: (cluster) => {
       const apiserver = entries.get(cluster.key)?.apiserver;
