@@ -140,7 +140,8 @@ describe('etcd disaster recovery', () => {
     expect(cluster()?.apiAvailable).toBe(false);
     await expect(core.listNamespacedConfigMap({ namespace })).rejects.toThrow();
     await eventually(async () => {
-      for (const cp of cps) expect(await etcdService(cp.address)).toMatchObject({ state: 'Preparing', healthy: false });
+      for (const cp of cps)
+        expect(await etcdService(cp.address)).toEqual({ state: 'Preparing', healthy: false, message: 'Running pre state' });
     });
     expect((await failure(admin(cp2.address).unary('EtcdMemberList'))).code).toBe(status.UNAVAILABLE);
     expect(stack.talos.events.list({ type: 'etcd.data-lost' }).map((e) => e.hostname)).toEqual(

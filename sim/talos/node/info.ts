@@ -34,7 +34,8 @@ function etcdService(ctx: TalosContext, node: SimNode): Service {
   const ec = etcdClusterOfNode(ctx, node);
   const member = ec?.members.find((m) => m.id === node.etcd.memberId);
   if (ec === undefined || member === undefined) {
-    return { id: 'etcd', state: 'Preparing', healthy: false, message: 'Running pre state: waiting for etcd to be bootstrapped or joined' };
+    // The etcd service's pre stage waits to join or be bootstrapped; Talos' message stays the stage's own.
+    return { id: 'etcd', state: 'Preparing', healthy: false, message: 'Running pre state' };
   }
   const healthy = memberReachable(ctx, ec, member) && ec.quorum;
   return { id: 'etcd', state: 'Running', healthy, message: healthy ? 'Health check successful' : 'etcdserver: no leader' };
