@@ -12,7 +12,7 @@ export interface EmbeddedTalos {
 
 /**
  * Talos nodes on the simulated Proxmox VMs: each simulated cluster gets a real kube-apiserver
- * (one shared etcd, a prefix per cluster), or with CAPSTAN_SIM_LIGHT=1 all share one (a few MiB
+ * and an etcd of its own (so its etcd can be lost and recovered from a snapshot), or with CAPSTAN_SIM_LIGHT=1 all share one (a few MiB
  * per cluster, for fleets), with state under `dir` so a restart brings the nodes and clusters back. CAPSTAN_SIM_SCALE sets the boot/upgrade durations like the Proxmox sim's;
  * CAPSTAN_SIM_LOAD_BALANCERS (`host:port,…` in 127.0.0.0/8) names endpoints where the simulator
  * plays a user's own load balancer (clusters annotated `capstan.dev/control-plane-endpoint:
@@ -21,7 +21,11 @@ export interface EmbeddedTalos {
 export async function startEmbeddedTalos(dir: string, proxmox: ProxmoxSim, logDir: string, scale: number): Promise<EmbeddedTalos> {
   const light = simLightFromEnv();
   keepKubeMode(dir, light);
-  const kube = createSimKubeStarter(light, { dataDir: join(dir, 'kube'), persistent: true, logDir });
+  const kubeDir = join(dir, 'kube');
+  // State from before each cluster had its own etcd keeps its Kubernetes objects in the one etcd
+  // every cluster shared: keep using it (etcd recovery is refused there).
+  const sharedEtcd = existsSync(join(kubeDir, 'etcd'));
+  const kube = createSimKubeStarter(light, { dataDir: kubeDir, persistent: true, logDir, sharedEtcd });
   try {
     const sim = await startTalosSim({
       proxmox,

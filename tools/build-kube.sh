@@ -1,22 +1,23 @@
 #!/usr/bin/env bash
-# Builds kube-apiserver, etcd and kubectl from the Go module proxy, envtest-style, into the
-# per-user cache keyed by version, then links them into .tools/kube. Idempotent: a binary already
+# Builds kube-apiserver, etcd, etcdutl and kubectl from the Go module proxy, envtest-style, into
+# the per-user cache keyed by version, then links them into .tools/kube. etcdutl (same version as
+# etcd) restores the simulator's etcd snapshots and judges them in the tests. Idempotent: a binary already
 # in the cache is reused, a missing one is built. Prints the folder (usable as KUBEBUILDER_ASSETS).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 dest="$CAPSTAN_CACHE/kube/$KUBERNETES_VERSION-etcd-$ETCD_VERSION"
 link="$TOOLS_HOME/kube"
 have() { [[ -x "$dest/$1" ]]; }
-if have kube-apiserver && have etcd && have kubectl; then
+if have kube-apiserver && have etcd && have etcdutl && have kubectl; then
   mkdir -p "$TOOLS_HOME" && ln -sfn "$dest" "$link"
   echo "$dest"; exit 0
 fi
 
-require go "to build kube-apiserver, etcd and kubectl" "Install Go 1.24+ (https://go.dev/doc/install or 'apt-get install golang'), or set KUBEBUILDER_ASSETS to a folder with prebuilt kube-apiserver, etcd and kubectl."
+require go "to build kube-apiserver, etcd, etcdutl and kubectl" "Install Go 1.24+ (https://go.dev/doc/install or 'apt-get install golang'), or set KUBEBUILDER_ASSETS to a folder with prebuilt kube-apiserver, etcd, etcdutl and kubectl."
 export GOMODCACHE="$CAPSTAN_CACHE/go/mod" GOCACHE="$CAPSTAN_CACHE/go/build" GOFLAGS=-mod=mod GOTOOLCHAIN=local CGO_ENABLED=0
 work="$CAPSTAN_CACHE/kube/.build-$$"
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/apiserver" "$work/etcd" "$dest"
+mkdir -p "$work/apiserver" "$work/etcd" "$work/etcdutl" "$dest"
 
 # Each binary is built beside its final name and renamed, so a cut-short build leaves nothing half-made.
 have etcd || {
@@ -27,6 +28,17 @@ have etcd || {
     go get "go.etcd.io/etcd/server/v3@$ETCD_VERSION" >&2
     go build -trimpath -o "$dest/etcd.tmp" go.etcd.io/etcd/server/v3 >&2
   ) && mv "$dest/etcd.tmp" "$dest/etcd"
+}
+
+# etcdutl is its own module (the offline snapshot status/restore tool), pinned to etcd's version.
+have etcdutl || {
+  log "building etcdutl $ETCD_VERSION (first time only; a minute or two)"
+  (
+    cd "$work/etcdutl"
+    go mod init capstan.local/etcdutl-build >/dev/null 2>&1
+    go get "go.etcd.io/etcd/etcdutl/v3@$ETCD_VERSION" >&2
+    go build -trimpath -o "$dest/etcdutl.tmp" go.etcd.io/etcd/etcdutl/v3 >&2
+  ) && mv "$dest/etcdutl.tmp" "$dest/etcdutl"
 }
 
 have kube-apiserver && have kubectl || {
@@ -58,7 +70,7 @@ have kube-apiserver && have kubectl || {
   )
 }
 
-have etcd && have kube-apiserver && have kubectl || die "the build did not produce every binary; see the messages above"
+have etcd && have etcdutl && have kube-apiserver && have kubectl || die "the build did not produce every binary; see the messages above"
 mkdir -p "$TOOLS_HOME" && ln -sfn "$dest" "$link"
-log "built $("$dest/kube-apiserver" --version), $("$dest/kubectl" version --client 2>/dev/null | head -n1) and etcd $("$dest/etcd" --version | head -n1)"
+log "built $("$dest/kube-apiserver" --version), $("$dest/kubectl" version --client 2>/dev/null | head -n1) etcd $("$dest/etcd" --version | head -n1) and etcdutl $("$dest/etcdutl" version | head -n1)"
 echo "$dest"

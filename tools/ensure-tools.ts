@@ -17,7 +17,7 @@ export function ensureTools(): void {
   const needsTemporal = [temporalCli(), temporalTestServer()].some((tool) => missingDefault(tool));
   if (needsTemporal) run('install-temporal.sh');
   const kube = kubeAssets();
-  if (['kube-apiserver', 'etcd', 'kubectl'].some((binary) => missingDefault(kube, binary))) run('build-kube.sh');
+  if (['kube-apiserver', 'etcd', 'etcdutl', 'kubectl'].some((binary) => missingDefault(kube, binary))) run('build-kube.sh');
 }
 
 /**

@@ -48,7 +48,7 @@ export const temporalCli = (): ToolLocation => locate('TEMPORAL_CLI', join(venvB
 /** The time-skipping test server, overridable with TEMPORAL_TEST_SERVER. */
 export const temporalTestServer = (): ToolLocation => locate('TEMPORAL_TEST_SERVER', join(venvBin, 'temporal-test-server'));
 
-/** The folder with kube-apiserver, etcd and kubectl, overridable with KUBEBUILDER_ASSETS (envtest's convention). */
+/** The folder with kube-apiserver, etcd, etcdutl and kubectl, overridable with KUBEBUILDER_ASSETS (envtest's convention). */
 export const kubeAssets = (): ToolLocation => locate('KUBEBUILDER_ASSETS', join(toolsDir, 'kube'));
 
 /**

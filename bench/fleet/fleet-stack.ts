@@ -92,7 +92,8 @@ export async function startFleetStack(label: string, namespace: string, light = 
     await management.kubeConfig.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
     const proxmox = await startProxmoxSim({ timing: instantProxmox, seed: 11 });
     stops.push(() => proxmox.stop());
-    const kube = createSimKubeStarter(light, { dataDir: join(dir.path, 'sim-kube') });
+    // A fleet benchmark: without light mode the clusters still share one etcd (memory over per-cluster recovery).
+    const kube = createSimKubeStarter(light, { dataDir: join(dir.path, 'sim-kube'), sharedEtcd: true });
     stops.push(() => kube.stop());
     const talos = await startTalosSim({
       proxmox,

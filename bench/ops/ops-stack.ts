@@ -61,7 +61,8 @@ export async function startOpsStack(options: OpsStackOptions): Promise<OpsStack>
     await applyCrds(management.kubeConfig, capstanCrds);
     const proxmox = await startProxmoxSim({ scale: options.scale, seed: 11 });
     stops.push(() => proxmox.stop());
-    const kube = createSimKubeApiservers({ dataDir: `${dir.path}/sim-kube` });
+    // A fleet benchmark: the clusters share one etcd (no per-cluster etcd recovery needed).
+    const kube = createSimKubeApiservers({ dataDir: `${dir.path}/sim-kube`, sharedEtcd: true });
     stops.push(() => kube.stop());
     const talos = await startTalosSim({
       proxmox,

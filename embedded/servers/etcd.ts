@@ -18,6 +18,9 @@ export interface EtcdOptions {
 
 export interface Etcd {
   readonly clientUrl: string;
+  readonly peerUrl: string;
+  /** etcd's own `--data-dir` (inside the folder it was given). */
+  readonly memberDataDir: string;
   readonly process: ManagedProcess;
   stop(): Promise<void>;
 }
@@ -28,16 +31,18 @@ export async function startEtcd(options: EtcdOptions): Promise<Etcd> {
   const clientUrl = `http://127.0.0.1:${options.clientPort ?? (await freePort())}`;
   const peerUrl = `http://127.0.0.1:${options.peerPort ?? (await freePort())}`;
   mkdirSync(options.dataDir, { recursive: true });
+  const memberDataDir = etcdMemberDataDir(options.dataDir);
   const child = startProcess({
     name: options.name ?? 'etcd',
     command: binary,
     args: [
-      `--data-dir=${join(options.dataDir, 'member-data')}`,
+      `--data-dir=${memberDataDir}`,
       `--listen-client-urls=${clientUrl}`,
       `--advertise-client-urls=${clientUrl}`,
       `--listen-peer-urls=${peerUrl}`,
       `--initial-advertise-peer-urls=${peerUrl}`,
-      `--initial-cluster=default=${peerUrl}`,
+      `--name=${etcdMemberName}`,
+      `--initial-cluster=${etcdMemberName}=${peerUrl}`,
       '--log-level=warn',
       ...(options.unsafeNoFsync ? ['--unsafe-no-fsync'] : []),
     ],
@@ -52,5 +57,11 @@ export async function startEtcd(options: EtcdOptions): Promise<Etcd> {
     await child.stop();
     throw error;
   }
-  return { clientUrl, process: child, stop: () => child.stop() };
+  return { clientUrl, peerUrl, memberDataDir, process: child, stop: () => child.stop() };
 }
+
+/** Where etcd keeps its data inside the folder startEtcd is given. */
+export const etcdMemberDataDir = (dataDir: string): string => join(dataDir, 'member-data');
+
+/** The member name startEtcd runs with (etcd's default `--name`): a restore must use the same. */
+export const etcdMemberName = 'default';

@@ -10,6 +10,7 @@ import type { KubeApiserverStarter } from '../../sim/talos/index.ts';
 import { issueCertificate, selfSigned, type CertAndKey } from '../../sim/talos/pki/issue-certificate.ts';
 import { startClusterFront, type FrontIdentity, type FrontUpstream } from './cluster-front.ts';
 import { startEtcd, type Etcd } from './etcd.ts';
+import { streamEtcdSnapshot } from './etcd-snapshot.ts';
 import { startKubeApiserver, type KubeApiserver } from './kube-apiserver.ts';
 import type { SimKubeApiservers, SimKubeApiserversOptions } from './sim-kube-apiservers.ts';
 
@@ -98,7 +99,13 @@ export function createSharedSimKubeApiserver(options: SimKubeApiserversOptions):
       clientCaPem: request.clientCaPem,
       upstream: current.upstream,
     });
-    return { url: front.url, pids: [current.apiserver.process.pid], stop: () => front.stop() };
+    return {
+      url: front.url,
+      pids: () => [current.apiserver.process.pid],
+      // One etcd holds every cluster: its snapshot is the whole fleet's, and no cluster's data is its own.
+      etcd: { snapshot: () => streamEtcdSnapshot(current.etcd.clientUrl) },
+      stop: () => front.stop(),
+    };
   };
 
   return {

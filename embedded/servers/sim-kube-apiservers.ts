@@ -1,14 +1,20 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { KubeApiserverStarter } from '../../sim/talos/index.ts';
+import type { KubeApiserverStarter, KubeApiserverStartRequest } from '../../sim/talos/index.ts';
 import { startEtcd, type Etcd } from './etcd.ts';
-import { startKubeApiserver } from './kube-apiserver.ts';
+import { streamEtcdSnapshot } from './etcd-snapshot.ts';
+import { startKubeApiserver, type KubeApiserverOptions } from './kube-apiserver.ts';
+import { startSimClusterApiserver } from './sim-cluster-apiserver.ts';
 
 export interface SimKubeApiserversOptions {
   /** The shared etcd's data lives here. */
   readonly dataDir: string;
-  /** One etcd for every simulated cluster, each apiserver under its own --etcd-prefix (default true). */
+  /**
+   * One etcd for every simulated cluster, each apiserver under its own --etcd-prefix: less memory
+   * for fleet benchmarks, but a cluster's data can then be neither destroyed nor restored on its
+   * own (etcd disaster recovery is refused). Default false: an etcd per cluster.
+   */
   readonly sharedEtcd?: boolean;
   /** Keep etcd data durable (npm start); default: throwaway data, no fsync. */
   readonly persistent?: boolean;
@@ -17,14 +23,14 @@ export interface SimKubeApiserversOptions {
   readonly extraArgs?: readonly string[];
 }
 
-/** The kube-apiserver starter the Talos simulator is given, plus the etcd it shares. */
+/** The kube-apiserver starter the Talos simulator is given, plus the etcd it may share. */
 export interface SimKubeApiservers {
   readonly start: KubeApiserverStarter;
   /** Process id of the shared etcd, once started. */
   etcdPid(): number | undefined;
   /** Every process it runs now (apiservers and etcds), each once: what the simulated clusters cost in memory. */
   processIds(): number[];
-  /** Stops the shared etcd; stop the Talos simulator (and so its apiservers) first. */
+  /** Stops the shared etcd and any apiserver (with its etcd) still running; stop the Talos simulator first. */
   stop(): Promise<void>;
 }
 
@@ -33,65 +39,94 @@ const prefixOf = (dataDir: string): string => `/capstan-sim/${createHash('sha256
 
 /** Starts kube-apiservers for simulated clusters on demand (envtest-style binaries, real processes). */
 export function createSimKubeApiservers(options: SimKubeApiserversOptions): SimKubeApiservers {
-  const shared = options.sharedEtcd ?? true;
+  const shared = options.sharedEtcd ?? false;
+  const unsafeNoFsync = !(options.persistent ?? false);
   let etcd: Promise<Etcd> | undefined;
   let etcdStarted: Etcd | undefined;
-  const running = new Map<object, readonly number[]>();
+  const running = new Set<{ pids(): readonly number[]; stop(): Promise<void> }>();
   const logFile = (name: string) => (options.logDir ? { logFile: join(options.logDir, `${name}.log`) } : {});
-  const startOwnEtcd = (dataDir: string, name: string, logName: string): Promise<Etcd> =>
-    startEtcd({ name, dataDir, unsafeNoFsync: !(options.persistent ?? false), ...logFile(logName) });
+  const sharedStore = (): Promise<Etcd> =>
+    (etcd ??= startEtcd({
+      name: 'etcd of the simulated clusters',
+      dataDir: join(options.dataDir, 'etcd'),
+      unsafeNoFsync,
+      ...logFile('etcd-sim-clusters'),
+    }).then((started) => (etcdStarted = started)));
+
+  const startShared: KubeApiserverStarter = async (request) => {
+    const store = await sharedStore();
+    const apiserver = await startKubeApiserver({
+      ...apiserverOptions(request, options, logFile),
+      etcdUrl: store.clientUrl,
+      etcdPrefix: prefixOf(request.dataDir),
+    });
+    const pids = () => [apiserver.process.pid];
+    const handle = { pids, stop: () => apiserver.stop() };
+    running.add(handle);
+    return {
+      url: apiserver.url,
+      pids,
+      // The snapshot is the shared etcd's, every cluster's data in it, as etcd streams it.
+      etcd: { snapshot: () => streamEtcdSnapshot(store.clientUrl) },
+      stop: async () => {
+        running.delete(handle);
+        await apiserver.stop();
+      },
+    };
+  };
+
+  const startOwn: KubeApiserverStarter = async (request) => {
+    const pair = await startSimClusterApiserver({
+      dataDir: request.dataDir,
+      clusterName: request.clusterName,
+      apiserver: apiserverOptions(request, options, logFile),
+      unsafeNoFsync,
+      logFile,
+    });
+    running.add(pair);
+    return {
+      url: pair.url,
+      pids: () => pair.pids(),
+      etcd: pair.etcd,
+      stop: async () => {
+        running.delete(pair);
+        await pair.stop();
+      },
+    };
+  };
+
   return {
     start: async (request) => {
       mkdirSync(request.dataDir, { recursive: true });
-      const own = shared
-        ? undefined
-        : await startOwnEtcd(
-            join(request.dataDir, 'etcd'),
-            `etcd of simulated cluster ${request.clusterName}`,
-            `etcd-${request.clusterName}`,
-          );
-      const sharedStore = (): Promise<Etcd> =>
-        (etcd ??= startOwnEtcd(join(options.dataDir, 'etcd'), 'etcd of the simulated clusters', 'etcd-sim-clusters').then(
-          (started) => (etcdStarted = started),
-        ));
-      const store = own ?? (await sharedStore());
-      try {
-        const apiserver = await startKubeApiserver({
-          name: `kube-apiserver of simulated cluster ${request.clusterName}`,
-          etcdUrl: store.clientUrl,
-          dataDir: request.dataDir,
-          port: request.port,
-          bindAddress: request.bindAddress,
-          serving: { certPem: request.servingCertPem, keyPem: request.servingKeyPem, caPem: request.clientCaPem },
-          clientCaPem: request.clientCaPem,
-          ...(shared ? { etcdPrefix: prefixOf(request.dataDir) } : {}),
-          ...(options.extraArgs ? { extraArgs: options.extraArgs } : {}),
-          ...logFile(`kube-apiserver-${request.clusterName}`),
-        });
-        const pids = own ? [apiserver.process.pid, own.process.pid] : [apiserver.process.pid];
-        const handle = {};
-        running.set(handle, pids);
-        return {
-          url: apiserver.url,
-          pids,
-          stop: async () => {
-            running.delete(handle);
-            await apiserver.stop();
-            await own?.stop();
-          },
-        };
-      } catch (error) {
-        await own?.stop();
-        throw error;
-      }
+      return shared ? startShared(request) : startOwn(request);
     },
     etcdPid: () => etcdStarted?.process.pid,
-    processIds: () => [...[...running.values()].flat(), ...(etcdStarted ? [etcdStarted.process.pid] : [])],
+    processIds: () => [...[...running].flatMap((r) => r.pids()), ...(etcdStarted ? [etcdStarted.process.pid] : [])],
     stop: async () => {
+      // Stopping twice is harmless: a simulator that stopped its clusters left nothing here.
+      await Promise.all([...running].map((r) => r.stop()));
+      running.clear();
       const started = etcd;
       etcd = undefined;
       etcdStarted = undefined;
       if (started) await (await started).stop();
     },
+  };
+}
+
+function apiserverOptions(
+  request: KubeApiserverStartRequest,
+  options: SimKubeApiserversOptions,
+  logFile: (name: string) => { logFile?: string },
+): Omit<KubeApiserverOptions, 'etcdUrl'> {
+  return {
+    name: `kube-apiserver of simulated cluster ${request.clusterName}`,
+    dataDir: request.dataDir,
+    port: request.port,
+    bindAddress: request.bindAddress,
+    serving: { certPem: request.servingCertPem, keyPem: request.servingKeyPem, caPem: request.clientCaPem },
+    clientCaPem: request.clientCaPem,
+    ...(options.extraArgs ? { extraArgs: options.extraArgs } : {}),
+    ...logFile(`kube-apiserver-${request.clusterName}`),
   };
 }

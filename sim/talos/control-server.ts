@@ -3,6 +3,7 @@
 //   curl -X POST localhost:<port>/faults/failNextUpgrade -d '{"target":"127.0.10.21"}'
 //   curl -X POST localhost:<port>/faults/deleteNode -d '{"target":"127.0.10.21"}'
 //   curl -X POST localhost:<port>/faults/kubeletFails -d '{"target":"127.0.10.21","failing":true}'
+//   curl -X POST localhost:<port>/faults/etcdDataLost -d '{"target":"all"}'
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +18,7 @@ const faultBodies = {
   etcdMemberUnhealthy: z.object({ target: z.string(), unhealthy: z.boolean().optional() }),
   deleteNode: z.object({ target: z.string() }),
   kubeletFails: z.object({ target: z.string(), failing: z.boolean().optional() }),
+  etcdDataLost: z.object({ target: z.string() }),
   clear: z.object({}),
 } as const;
 
@@ -54,7 +56,8 @@ async function applyFault(sim: TalosSim, name: keyof typeof faultBodies, body: u
   else if (name === 'kubeletFails') {
     const b = faultBodies.kubeletFails.parse(body);
     faults.kubeletFails(b.target, b.failing ?? true);
-  } else faults.clear();
+  } else if (name === 'etcdDataLost') faults.etcdDataLost(faultBodies.etcdDataLost.parse(body).target);
+  else faults.clear();
 }
 
 /** Serves GET /nodes, /clusters, /events[?type=] and POST /faults/<name> (a fault that cannot be applied → 400 with the reason) on a loopback port. */

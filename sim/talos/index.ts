@@ -2,7 +2,14 @@
 // and a real kube-apiserver per bootstrapped cluster.
 export { startTalosSim } from './sim.ts';
 export type { TalosSim } from './sim.ts';
-export type { KubeApiserverStarter, KubeApiserverStartRequest, StartedKubeApiserver, TalosSimOptions } from './options.ts';
+export type {
+  KubeApiserverStarter,
+  KubeApiserverStartRequest,
+  OwnClusterEtcd,
+  SimClusterEtcd,
+  StartedKubeApiserver,
+  TalosSimOptions,
+} from './options.ts';
 export { defaultTalosTiming } from './timing.ts';
 export type { TalosSimTiming } from './timing.ts';
 export type { FaultTarget, TalosFaults } from './core/faults.ts';

@@ -19,12 +19,40 @@ export interface KubeApiserverStartRequest {
   readonly dataDir: string;
 }
 
+/**
+ * What the simulator may do to a cluster's data when the cluster's etcd is its own: the state
+ * etcd disaster recovery needs (quorum lost for good, then a restore from a snapshot).
+ */
+export interface OwnClusterEtcd {
+  /** `etcdutl snapshot status` of the file: rejects with etcdutl's error when it is not an etcd snapshot db. */
+  verify(snapshotFile: string): Promise<void>;
+  /** Every member's data is gone: etcd (and the apiserver that needs it) stops, its data directory is deleted. */
+  destroyData(): Promise<void>;
+  /**
+   * `etcdutl snapshot restore` of the file into a fresh data directory, then etcd and the apiserver
+   * start again on it (same URL). Rejects with etcdutl's own error (bad hash, missing hash, not a db).
+   */
+  restore(snapshotFile: string, options: { readonly skipHashCheck: boolean }): Promise<void>;
+  /** A Bootstrap without a snapshot after the data was lost: etcd and the apiserver start again on an empty data directory. */
+  startEmpty(): Promise<void>;
+}
+
+/** The real etcd behind a simulated cluster's kube-apiserver. */
+export interface SimClusterEtcd {
+  /** etcd's own snapshot, in the chunks etcd streams: a bbolt db followed by etcd's sha256 trailer. */
+  snapshot(): AsyncIterable<Buffer>;
+  /** Undefined when one etcd holds several clusters' data (a fleet's shared etcd): it can be neither wiped nor restored per cluster. */
+  readonly own?: OwnClusterEtcd;
+}
+
 /** A kube-apiserver the starter brought up. */
 export interface StartedKubeApiserver {
   /** `https://<bindAddress>:<port>`. */
   readonly url: string;
-  /** Process ids (apiserver, and etcd when it is its own), for memory accounting. */
-  readonly pids?: readonly number[];
+  /** Process ids (apiserver, and etcd when it is its own), for memory accounting; the live ones after a destroy or restore. */
+  pids(): readonly number[];
+  /** The etcd holding this cluster's objects. */
+  readonly etcd: SimClusterEtcd;
   stop(): Promise<void>;
 }
 

@@ -14,6 +14,7 @@ import { hostnameOf } from './core/state.ts';
 import type { SimCluster, SimNode } from './core/state.ts';
 import { createTimers } from '../common/timers.ts';
 import { reconcileEtcd } from './etcd/etcd-reconcile.ts';
+import { loseEtcdData } from './etcd/recovery.ts';
 import { reconcileSharedIps } from './etcd/shared-ip-election.ts';
 import { createNodeNetwork } from './grpc/node-server.ts';
 import { createKubeApiManager } from './k8s/kube-api-manager.ts';
@@ -82,7 +83,24 @@ export function startTalosSim(options: TalosSimOptions): Promise<TalosSim> {
         });
         kube.poke();
       },
+      etcdDataLost: (target) => {
+        const hit = [...nodes.values()].filter(
+          (node) => node.config?.machineType === 'controlplane' && (target === 'all' || node.address === target),
+        );
+        if (hit.length === 0) throw new Error(`no control plane at ${target}`);
+        for (const node of hit) loseEtcdData(ctx, node, 'fault: the etcd data directory was lost');
+        ctx.changed();
+      },
     }),
+    clusterEtcd: {
+      snapshot: (cluster) => kube.etcd.snapshot(cluster),
+      ownsEtcd: (cluster) => kube.etcd.ownsEtcd(cluster),
+      restore: (cluster, file, skipHashCheck, adopt) => kube.etcd.restore(cluster, file, skipHashCheck, adopt),
+      startEmpty: (cluster) => {
+        kube.etcd.startEmpty(cluster);
+      },
+    },
+    dataDir: options.dataDir,
     timers,
     random: createRandom(options.seed ?? Math.floor(Math.random() * 2 ** 31)),
     proxmox: options.proxmox,

@@ -70,7 +70,7 @@ afterAll(async () => {
 describe('createSharedSimKubeApiserver', () => {
   it('runs one kube-apiserver and one etcd for every cluster', () => {
     expect(kube.processIds()).toHaveLength(2);
-    expect(new Set(clusters.map((c) => c.api.pids?.join()))).toEqual(new Set([String(kube.processIds()[0])]));
+    expect(new Set(clusters.map((c) => c.api.pids().join()))).toEqual(new Set([String(kube.processIds()[0])]));
     expect(kube.etcdPid()).toBe(kube.processIds()[1]);
   });
 

@@ -77,6 +77,27 @@ export class TestTalosClient {
     });
   }
 
+  /** A client-streaming call (EtcdRecover): each chunk goes as one common.Data message. */
+  upload(method: string, chunks: readonly Buffer[]): Promise<Message> {
+    const definition = service[method];
+    if (definition === undefined) throw new Error(`no method ${method}`);
+    return new Promise((resolve, reject) => {
+      const call = this.client.makeClientStreamRequest(
+        definition.path,
+        definition.requestSerialize,
+        definition.responseDeserialize,
+        new Metadata(),
+        { deadline: Date.now() + 30_000 },
+        (error, value) => {
+          if (error) reject(error);
+          else resolve(value as Message);
+        },
+      );
+      for (const bytes of chunks) call.write({ bytes });
+      call.end();
+    });
+  }
+
   /** Sends raw bytes and returns raw bytes: for checking the wire format without our own protos. */
   raw(method: string, request: Buffer): Promise<Buffer> {
     const same = (b: Buffer): Buffer => b;

@@ -2,6 +2,8 @@
 // reaches its own endpoint, its kubelets register and keep only its Nodes, its controllers run
 // only its pods, an eviction in one cluster leaves the others' pods alone, and one cluster's
 // client certificate is refused at another's endpoint.
+import { createHash } from 'node:crypto';
+import { status } from '@grpc/grpc-js';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { V1Pod } from '@kubernetes/client-node';
 import { parse } from 'yaml';
@@ -13,6 +15,7 @@ import {
   applyInMaintenance,
   createVm,
   eventually,
+  failure,
   machineConfig,
   newBundle,
   startTalosStack,
@@ -261,5 +264,24 @@ describe('light mode (sharedKubernetes with one shared kube-apiserver)', () => {
         .sort(),
     );
     expect((await webPods(b)).filter(ready)).toHaveLength(2);
+  });
+
+  it("streams the shared etcd's real snapshot, and refuses an etcd recovery: one etcd holds every cluster's data", async () => {
+    const a = clusters[0]!;
+    const cp = admins.get(a.machines[0]!.address);
+    const snapshot = Buffer.concat((await cp.stream('EtcdSnapshot')).map((m) => m['bytes'] as Buffer));
+    expect(snapshot.subarray(-32)).toEqual(createHash('sha256').update(snapshot.subarray(0, -32)).digest());
+    stack.talos.faults.etcdDataLost(a.machines[0]!.address);
+    await eventually(() => {
+      expect(stack.talos.clusters().find((c) => c.name === a.name)?.apiAvailable).toBe(false);
+    });
+    await cp.upload('EtcdRecover', [snapshot]);
+    expect(await failure(cp.unary('Bootstrap', { recoverEtcd: true }))).toEqual({
+      code: status.FAILED_PRECONDITION,
+      details:
+        'etcd recovery is not simulated here: the simulator shares one etcd among clusters (sharedEtcd or light mode), so one cluster cannot be restored on its own',
+    });
+    // The shared etcd keeps every cluster's data: the other cluster still answers.
+    expect((await clusters[1]!.core.listNode()).items.length).toBeGreaterThan(0);
   });
 });

@@ -1,7 +1,8 @@
 // Measures what one simulated cluster costs: RSS of the kube-apiserver and etcd processes behind
-// the clusters and the simulator's own growth. Modes: `shared` (an apiserver per cluster, one etcd:
-// the default), `dedicated` (an etcd per cluster too), `light` (one apiserver for all). Run:
-//   NODE_OPTIONS=--expose-gc npx tsx test/sim/talos-memory-probe.ts [clusters] [shared|dedicated|light]
+// the clusters and the simulator's own growth. Modes: `dedicated` (an apiserver and an etcd per
+// cluster: the default, which etcd recovery needs), `shared` (one etcd for all: fleet benchmarks),
+// `light` (one apiserver for all). Run:
+//   NODE_OPTIONS=--expose-gc npx tsx test/sim/talos-memory-probe.ts [clusters] [dedicated|shared|light]
 import { startProxmoxSim } from '../../sim/proxmox/index.ts';
 import { startTalosSim } from '../../sim/talos/index.ts';
 import { simClusterMemory } from '../../embedded/servers/process-memory.ts';
@@ -11,7 +12,7 @@ import { makeTempDir } from '../../embedded/servers/temp-dir.ts';
 import { clientCredentials, createVm, eventually, insecure, machineConfig, newBundle, sleep, TestTalosClient } from './talos-helpers.ts';
 
 const clusters = Number(process.argv[2] ?? '3');
-const mode = process.argv[3] ?? 'shared';
+const mode = process.argv[3] ?? 'dedicated';
 if (!['shared', 'dedicated', 'light'].includes(mode)) throw new Error(`mode ${mode}: use shared, dedicated or light`);
 const light = mode === 'light';
 const mib = (bytes: number): number => bytes / 1024 / 1024;

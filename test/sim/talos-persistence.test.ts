@@ -97,6 +97,13 @@ describe('the control endpoint', () => {
       expect(talos.clusters()[0]?.quorum).toBe(true);
       const faults = (await (await fetch(`${control.url}/events?type=fault.injected`)).json()) as unknown[];
       expect(faults).toHaveLength(2);
+      // Losing etcd data: a bad target is refused with the reason; the only member's data going loses quorum for good.
+      const nowhere = await fetch(`${control.url}/faults/etcdDataLost`, { method: 'POST', body: '{"target":"127.0.9.9"}' });
+      expect([nowhere.status, await nowhere.json()]).toEqual([400, { error: 'no control plane at 127.0.9.9' }]);
+      const lost = await fetch(`${control.url}/faults/etcdDataLost`, { method: 'POST', body: JSON.stringify({ target: cp.address }) });
+      expect(lost.status).toBe(200);
+      expect(talos.events.list({ type: 'etcd.data-lost' })).toEqual([expect.objectContaining({ address: cp.address, cluster: 'persist' })]);
+      expect(talos.clusters()[0]?.quorum).toBe(false);
     } finally {
       await control.stop();
     }

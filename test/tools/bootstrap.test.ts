@@ -42,7 +42,7 @@ describe('tool bootstrap', () => {
   it('names go and KUBEBUILDER_ASSETS when go is missing and nothing is cached', () => {
     const { status, stderr } = runWithoutPrerequisites('build-kube.sh');
     expect(status).toBe(1);
-    expect(stderr).toContain("'go' is required to build kube-apiserver, etcd and kubectl");
+    expect(stderr).toContain("'go' is required to build kube-apiserver, etcd, etcdutl and kubectl");
     expect(stderr).toContain('KUBEBUILDER_ASSETS');
   });
 

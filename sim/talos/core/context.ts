@@ -15,6 +15,22 @@ export interface NodeNetwork {
   unserve(node: SimNode): Promise<void>;
 }
 
+/** The real etcd behind each bootstrapped cluster's kube-apiserver (the kube manager provides it). */
+export interface ClusterEtcdAccess {
+  /** etcd's own snapshot of the cluster's data, in etcd's chunks as they come; fails when the cluster has no running etcd. */
+  snapshot(cluster: SimCluster): AsyncIterable<Buffer>;
+  /** false when one etcd holds every cluster's data (no per-cluster restore); undefined before the apiserver started. */
+  ownsEtcd(cluster: SimCluster): boolean | undefined;
+  /**
+   * Checks (`etcdutl snapshot status`) and restores (`etcdutl snapshot restore`) the cluster's etcd
+   * from a snapshot file and restarts its apiserver on it; `adopt` runs right after success, before
+   * anything else looks at the cluster. A refused snapshot rejects with a RecoveryFailure.
+   */
+  restore(cluster: SimCluster, snapshotFile: string, skipHashCheck: boolean, adopt: () => void): Promise<void>;
+  /** Starts the cluster's lost etcd again, empty (a plain Bootstrap after quorum was lost for good); the API waits for it. */
+  startEmpty(cluster: SimCluster): void;
+}
+
 /** The shared simulator context. */
 export interface TalosContext {
   readonly nodes: Map<number, SimNode>;
@@ -25,6 +41,9 @@ export interface TalosContext {
   readonly random: Random;
   readonly proxmox: ProxmoxSim;
   readonly network: NodeNetwork;
+  readonly clusterEtcd: ClusterEtcdAccess;
+  /** The simulator's own folder (uploaded etcd snapshots live under `nodes/`). */
+  readonly dataDir: string;
   timing: TalosSimTiming;
   readonly scale: number;
   /** The talos version a VM boots from when nothing says otherwise. */

@@ -31,6 +31,14 @@ export interface TalosFaults {
    * (false): the Node goes Ready=Unknown after the node-monitor grace period, and back to Ready.
    */
   kubeletFails(address: string, failing?: boolean): void;
+  /**
+   * The etcd data directory of the control plane at `target` (every control plane with `'all'`) is
+   * lost, as when its EPHEMERAL partition is gone: its etcd starts over empty and waits to join.
+   * Once no member of a cluster holds data, quorum is lost for good: the cluster's real etcd data
+   * is deleted and only a recovery from a snapshot (EtcdRecover + Bootstrap{recover_etcd}) brings
+   * it back. Not undone by `clear()`. Throws when no control plane matches.
+   */
+  etcdDataLost(target: FaultTarget): void;
   /** Removes every fault. */
   clear(): void;
 }
@@ -43,6 +51,8 @@ export interface FaultEffects {
   deleteNode(address: string): Promise<void>;
   /** A kubelet stopped or started posting. */
   kubeletChanged(address: string, failing: boolean): void;
+  /** Wipes the etcd data of the target's control planes. */
+  etcdDataLost(target: FaultTarget): void;
 }
 
 /** The simulator's side of the faults. */
@@ -110,6 +120,10 @@ export function createTalosFaults(events: TalosEventLogWriter, effects: FaultEff
       else failingKubelets.delete(address);
       log({ fault: failing ? 'kubelet-fails' : 'kubelet-recovers', target: address }, address);
       effects.kubeletChanged(address, failing);
+    },
+    etcdDataLost: (target) => {
+      log({ fault: 'etcd-data-lost', target }, target);
+      effects.etcdDataLost(target);
     },
     clear: () => {
       upgradeFailures.clear();

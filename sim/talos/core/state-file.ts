@@ -10,7 +10,8 @@ import { registerConfig } from './clusters.ts';
 import type { TalosContext } from './context.ts';
 
 const etcd = z.object({
-  state: z.enum(['empty', 'member', 'left']),
+  state: z.enum(['empty', 'member', 'left', 'recovering', 'failed']),
+  failure: z.string().optional(),
   etcdClusterId: z.string().optional(),
   memberId: z.string().optional(),
 });

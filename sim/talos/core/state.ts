@@ -5,11 +5,17 @@ import type { ConfigCa, SimMachineConfig } from '../config/machine-config.ts';
 /** Where a node is in its life. */
 export type NodeStage = 'booting' | 'maintenance' | 'installing' | 'running' | 'rebooting' | 'down';
 
-/** A node's etcd data directory: empty (may join or bootstrap), holding a membership, or left/removed. */
+/**
+ * A node's etcd data directory: empty (may join or bootstrap), holding a membership, left/removed,
+ * being restored from an uploaded snapshot (recovery bootstrap), or empty after a recovery whose
+ * etcd service failed (it stays failed until the next boot or Bootstrap).
+ */
 export interface NodeEtcd {
-  state: 'empty' | 'member' | 'left';
+  state: 'empty' | 'member' | 'left' | 'recovering' | 'failed';
   etcdClusterId?: string;
   memberId?: string;
+  /** The failed etcd service's message (state `failed`). */
+  failure?: string;
 }
 
 /** One simulated Talos node, keyed by its VM. */

@@ -5,7 +5,7 @@ import type { TalosContext } from '../core/context.ts';
 import { hostnameOf } from '../core/state.ts';
 import type { EtcdClusterState, EtcdMemberState, SimCluster, SimNode } from '../core/state.ts';
 import { servicesReady } from '../node/lifecycle.ts';
-import { hasQuorum, hexId, memberReachable, primaryEtcd, sortedMembers, voters } from './etcd-view.ts';
+import { hasQuorum, hexId, memberReachable, primaryEtcd, removalKeepsQuorum, sortedMembers, voters } from './etcd-view.ts';
 
 /** Records an etcd event about a cluster (and optionally a member). */
 export function recordEtcd(
@@ -28,6 +28,23 @@ export function recordEtcd(
       ...detail,
     },
   });
+}
+
+/** A new etcd cluster whose only member, `node`, leads it (Bootstrap, or a recovery from a snapshot). */
+export function newEtcdCluster(ctx: TalosContext, node: SimNode): { ec: EtcdClusterState; member: EtcdMemberState } {
+  const ec: EtcdClusterState = {
+    id: ctx.random.hex(8),
+    createdAt: Date.now(),
+    bootstrappedBy: node.address,
+    members: [],
+    quorum: true,
+    revision: 1,
+    // A fresh member campaigns once and wins: etcd reports raft term 2 right after bootstrap.
+    raftTerm: 2,
+  };
+  const member = addMember(ctx, ec, node, false);
+  ec.leaderId = member.id;
+  return { ec, member };
 }
 
 /** Adds a node to an etcd cluster (as a learner unless it bootstraps it). */
@@ -78,6 +95,16 @@ function scheduleJoin(ctx: TalosContext, cluster: SimCluster, node: SimNode): vo
     node.joinPending = false;
     const ec = primaryEtcd(cluster);
     if (ec === undefined || node.etcd.state !== 'empty' || !hasQuorum(ctx, ec)) return;
+    // Talos' addMember first removes a member of the same name: this node's own, from before its
+    // data was lost (etcd refuses the removal without a majority left; Talos tries again later).
+    const stale = ec.members.find((m) => m.hostname === hostnameOf(node));
+    if (stale !== undefined) {
+      if (!removalKeepsQuorum(ctx, ec, stale)) return;
+      ec.members = ec.members.filter((m) => m !== stale);
+      ec.revision += 1;
+      if (ec.leaderId === stale.id) delete ec.leaderId;
+      recordEtcd(ctx, cluster, 'etcd.member-removed', ec, stale, { reason: 'a control plane of the same name joins afresh' });
+    }
     // etcd admits one learner at a time (--max-learners, 1 by default since 3.5): Talos tries again later.
     const learner = ec.members.find((m) => m.learner);
     if (learner !== undefined) {

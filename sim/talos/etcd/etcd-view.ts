@@ -48,3 +48,24 @@ export function sortedMembers(ec: EtcdClusterState): EtcdMemberState[] {
 export function hexId(id: string): string {
   return BigInt(id).toString(16).padStart(16, '0');
 }
+
+/** Members whose node still holds this membership's data (its etcd data directory). */
+export function dataHolders(ctx: TalosContext, ec: EtcdClusterState): EtcdMemberState[] {
+  return ec.members.filter((m) => {
+    const node = ctx.nodes.get(m.vmid);
+    return node?.etcd.state === 'member' && node.etcd.etcdClusterId === ec.id && node.etcd.memberId === m.id;
+  });
+}
+
+/** Quorum is lost for good: no member's data survives, only a restore from a snapshot brings the data back. */
+export function lostForGood(ctx: TalosContext, ec: EtcdClusterState | undefined): boolean {
+  return ec !== undefined && dataHolders(ctx, ec).length === 0;
+}
+
+/** etcd's --strict-reconfig-check: a removal must leave a reachable majority of the remaining voters. */
+export function removalKeepsQuorum(ctx: TalosContext, ec: EtcdClusterState, member: EtcdMemberState): boolean {
+  if (member.learner) return true;
+  const rest = voters(ec).filter((m) => m.id !== member.id);
+  const up = rest.filter((m) => memberReachable(ctx, ec, m)).length;
+  return rest.length > 0 && up > rest.length / 2;
+}

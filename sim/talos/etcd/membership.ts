@@ -6,7 +6,7 @@ import type { TalosContext } from '../core/context.ts';
 import { rpcError } from '../core/rpc-error.ts';
 import type { EtcdClusterState, EtcdMemberState, SimNode } from '../core/state.ts';
 import { recordEtcd } from './etcd-reconcile.ts';
-import { etcdClusterOfNode, hasQuorum, memberReachable, primaryEtcd, sortedMembers, voters } from './etcd-view.ts';
+import { etcdClusterOfNode, hasQuorum, memberReachable, primaryEtcd, removalKeepsQuorum, sortedMembers } from './etcd-view.ts';
 
 /** Throws Talos' Unimplemented answer on a worker, or on a node without a machine type yet (machinehelper.CheckControlplane). */
 export function requireControlPlane(node: SimNode, api: string): void {
@@ -40,12 +40,8 @@ export function listMembers(ctx: TalosContext, node: SimNode, queryLocal: boolea
   return sortedMembers(queryLocal ? local(ctx, node).ec : reachable(ctx, node));
 }
 
-// etcd's --strict-reconfig-check: a removal must leave a reachable majority of the new voters.
 function assertRemovable(ctx: TalosContext, ec: EtcdClusterState, member: EtcdMemberState): void {
-  if (member.learner) return;
-  const rest = voters(ec).filter((m) => m.id !== member.id);
-  const up = rest.filter((m) => memberReachable(ctx, ec, m)).length;
-  if (rest.length === 0 || up <= rest.length / 2)
+  if (!removalKeepsQuorum(ctx, ec, member))
     throw rpcError.failedPrecondition('etcdserver: re-configuration failed due to not enough started members');
 }
 
@@ -95,20 +91,21 @@ export function forfeitLeadership(ctx: TalosContext, node: SimNode): string {
   return next.hostname;
 }
 
-/** EtcdSnapshot: this member's view of the data, as JSON (etcd serves snapshots without quorum too). */
-export function snapshot(ctx: TalosContext, node: SimNode): Buffer {
+/**
+ * EtcdSnapshot: the real etcd's snapshot of the cluster's data (a bbolt db and etcd's sha256
+ * trailer), in etcd's chunks. It needs this node's own member, not quorum: etcd serves it anyway.
+ */
+export function snapshot(ctx: TalosContext, node: SimNode): AsyncIterable<Buffer> {
   requireControlPlane(node, 'etcd snapshot');
-  const { ec, self } = local(ctx, node);
+  local(ctx, node);
   const cluster = clusterOf(ctx, node);
-  const dump = {
-    format: 'capstan-talos-sim-etcd-snapshot/v1',
-    cluster: cluster?.name,
-    etcdCluster: ec.id,
-    revision: ec.revision,
-    takenFrom: self.hostname,
-    takenAt: new Date().toISOString(),
-    leader: ec.leaderId,
-    members: sortedMembers(ec).map((m) => ({ id: m.id, hostname: m.hostname, address: m.address, learner: m.learner })),
-  };
-  return Buffer.from(JSON.stringify(dump, null, 2));
+  if (cluster === undefined) throw rpcError.unavailable('etcd is not running on this node');
+  const chunks = ctx.clusterEtcd.snapshot(cluster);
+  return (async function* () {
+    try {
+      yield* chunks;
+    } catch (error) {
+      throw rpcError.unavailable(`failed to create etcd snapshot: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  })();
 }

@@ -5,6 +5,7 @@ import type { SimNode } from '../core/state.ts';
 import { bootstrapEtcd } from '../etcd/bootstrap.ts';
 import { localEtcdStatus } from '../etcd/etcd-status.ts';
 import { forfeitLeadership, leaveCluster, listMembers, removeMemberById, requireControlPlane, snapshot } from '../etcd/membership.ts';
+import { uploadRecoverySnapshot } from '../etcd/recovery.ts';
 import { kubeconfigArchive } from '../k8s/kubeconfig.ts';
 import { applyConfigured, applyInMaintenance } from '../node/apply-config.ts';
 import type { ApplyMode } from '../node/apply-config.ts';
@@ -20,7 +21,12 @@ export type Reply = Record<string, unknown>;
 /** A method as one node runs it. */
 export type LocalMethod =
   | { readonly kind: 'unary'; run(ctx: TalosContext, node: SimNode, request: DecodedRequest): Reply | Promise<Reply> }
-  | { readonly kind: 'stream'; run(ctx: TalosContext, node: SimNode, request: DecodedRequest): Promise<Buffer[]> };
+  | {
+      readonly kind: 'stream';
+      run(ctx: TalosContext, node: SimNode, request: DecodedRequest): Promise<Buffer[]> | Promise<AsyncIterable<Buffer>>;
+    }
+  /** A client stream of common.Data, one reply. */
+  | { readonly kind: 'upload'; run(ctx: TalosContext, node: SimNode, chunks: AsyncIterable<Buffer>): Promise<Reply> };
 
 const applyModes: readonly ApplyMode[] = ['REBOOT', 'AUTO', 'NO_REBOOT', 'STAGED', 'TRY'];
 const unary = (run: (ctx: TalosContext, node: SimNode, request: DecodedRequest) => Reply | Promise<Reply>): LocalMethod => ({
@@ -32,8 +38,6 @@ const unanswered = (): Promise<never> =>
   new Promise<never>(() => {
     // Nothing to do: grpc-js ends the call with DEADLINE_EXCEEDED or CANCELLED.
   });
-const chunks = (data: Buffer, size = 64 * 1024): Buffer[] =>
-  Array.from({ length: Math.max(1, Math.ceil(data.length / size)) }, (_, i) => data.subarray(i * size, (i + 1) * size));
 
 /** The methods, with the try-mode rollback timers they share. */
 export function createLocalMethods(): Readonly<Record<string, LocalMethod>> {
@@ -53,7 +57,10 @@ export function createLocalMethods(): Readonly<Record<string, LocalMethod>> {
         : applyConfigured(ctx, node, applyRequest, pendingTry);
     }),
     Bootstrap: unary((ctx, node, request) => {
-      bootstrapEtcd(ctx, node, { recoverEtcd: boolField(request, 'recoverEtcd') });
+      bootstrapEtcd(ctx, node, {
+        recoverEtcd: boolField(request, 'recoverEtcd'),
+        skipHashCheck: boolField(request, 'recoverSkipHashCheck'),
+      });
       return {};
     }),
     EtcdMemberList: unary((ctx, node, request) => ({
@@ -75,7 +82,14 @@ export function createLocalMethods(): Readonly<Record<string, LocalMethod>> {
       return {};
     }),
     EtcdForfeitLeadership: unary((ctx, node) => ({ member: forfeitLeadership(ctx, node) })),
-    EtcdSnapshot: { kind: 'stream', run: (ctx, node) => Promise.resolve(chunks(snapshot(ctx, node))) },
+    EtcdRecover: {
+      kind: 'upload',
+      run: async (ctx, node, data) => {
+        await uploadRecoverySnapshot(ctx, node, data);
+        return {};
+      },
+    },
+    EtcdSnapshot: { kind: 'stream', run: (ctx, node) => Promise.resolve(snapshot(ctx, node)) },
     EtcdStatus: unary((ctx, node) => {
       const memberStatus = localEtcdStatus(ctx, node);
       return memberStatus === undefined ? unanswered() : { memberStatus };

@@ -1,7 +1,8 @@
 // apid on each node's loopback address, port 50000: anonymous TLS with a self-signed certificate
 // in maintenance mode, mTLS with the cluster's OS CA once configured. A reboot is a new server.
+import { once } from 'node:events';
 import { Server, ServerCredentials, status } from '@grpc/grpc-js';
-import type { ServerUnaryCall, ServerWritableStream, ServiceError, UntypedHandleCall } from '@grpc/grpc-js';
+import type { ServerReadableStream, ServerUnaryCall, ServerWritableStream, ServiceError, UntypedHandleCall } from '@grpc/grpc-js';
 import { osCaKeyFor } from '../core/clusters.ts';
 import type { NodeNetwork, TalosContext } from '../core/context.ts';
 import { TalosRpcError } from '../core/rpc-error.ts';
@@ -77,27 +78,50 @@ export function createNodeNetwork(getContext: () => TalosContext): NodeNetwork &
     const run = dispatch;
     const incoming = (
       method: string,
-      call: ServerUnaryCall<DecodedRequest, unknown> | ServerWritableStream<DecodedRequest, unknown>,
+      call:
+        | ServerUnaryCall<DecodedRequest, unknown>
+        | ServerWritableStream<DecodedRequest, unknown>
+        | ServerReadableStream<DecodedRequest, unknown>,
     ): Promise<IncomingCall> => {
       if (node.epoch !== epoch) return Promise.reject(new TalosRpcError(status.UNAVAILABLE, 'connection closed: the node is going down'));
       const peer = call.getAuthContext().sslPeerCertificate;
       if (peer !== undefined && outsideValidity(peer, ctx.now())) return Promise.reject(expiredCertificate());
       return Promise.resolve({
         method,
-        request: call.request,
+        // A client stream has no single request: its messages are the upload.
+        ...('request' in call ? { request: call.request } : { request: {}, upload: call as AsyncIterable<DecodedRequest> }),
         metadata: call.metadata,
         roles: node.stage === 'maintenance' ? null : rolesOf(peer?.raw),
       });
     };
     const entries = Object.entries(machineService).map(([method, definition]): [string, UntypedHandleCall] => {
+      if (definition.requestStream) {
+        return [
+          method,
+          (
+            call: ServerReadableStream<DecodedRequest, unknown>,
+            callback: (error: Partial<ServiceError> | null, value?: unknown) => void,
+          ) => {
+            incoming(method, call)
+              .then((c) => run(node, c))
+              .then((result) => {
+                callback(null, result.kind === 'unary' ? result.response : { messages: result.messages });
+              })
+              .catch((error: unknown) => {
+                callback(toServiceError(error));
+              });
+          },
+        ];
+      }
       if (definition.responseStream) {
         return [
           method,
           (call: ServerWritableStream<DecodedRequest, unknown>) => {
             incoming(method, call)
               .then((c) => run(node, c))
-              .then((result) => {
-                for (const message of result.kind === 'stream' ? result.messages : result.response.messages) call.write(message);
+              .then(async (result) => {
+                for await (const message of result.kind === 'stream' ? result.messages : result.response.messages)
+                  if (!call.write(message)) await once(call, 'drain');
                 call.end();
               })
               .catch((error: unknown) => call.emit('error', toServiceError(error)));

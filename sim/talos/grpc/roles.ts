@@ -18,6 +18,7 @@ export const methodRoles: Readonly<Record<string, readonly string[]>> = {
   EtcdForfeitLeadership: [admin],
   EtcdLeaveCluster: [admin],
   EtcdMemberList: etcdReaders,
+  EtcdRecover: [admin],
   EtcdRemoveMemberByID: [admin],
   EtcdSnapshot: [admin, operator, etcdBackup],
   EtcdStatus: etcdReaders,

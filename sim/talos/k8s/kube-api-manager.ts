@@ -5,11 +5,12 @@
 // an endpoint the embedding declared an external load balancer. Anywhere else, nothing listens.
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import type { TalosContext } from '../core/context.ts';
+import type { ClusterEtcdAccess, TalosContext } from '../core/context.ts';
 import { clusterOf } from '../core/clusters.ts';
 import type { SimCluster } from '../core/state.ts';
 import { servicesReady } from '../node/lifecycle.ts';
-import { primaryEtcd } from '../etcd/etcd-view.ts';
+import { lostForGood, primaryEtcd } from '../etcd/etcd-view.ts';
+import { RecoveryFailure } from '../etcd/recovery-failure.ts';
 import { issueCertificate } from '../pki/issue-certificate.ts';
 import type { KubeApiserverStarter, StartedKubeApiserver } from '../options.ts';
 import { startClusterAgent } from './cluster-agent.ts';
@@ -25,6 +26,10 @@ interface Entry {
   listeners?: EndpointListeners;
   agent?: ClusterAgent;
   starting: Promise<void>;
+  /** The cluster's real etcd data was deleted (quorum lost for good); settles when it is gone. */
+  destroyed?: Promise<void>;
+  /** etcd and the apiserver are starting again on an empty data directory: the API waits for them. */
+  restarting?: boolean;
 }
 
 /** Where kube-apiserver listens on every control plane (Talos `cluster.controlPlane.localAPIServerPort`, default 6443). */
@@ -131,13 +136,28 @@ export function createKubeApiManager(
 
   // The API is up while the first etcd cluster has quorum (a majority of control planes runs).
   const setAvailability = (cluster: SimCluster, entry: Entry): void => {
-    const want = entry.apiserver !== undefined && primaryEtcd(cluster)?.quorum === true;
+    const want = entry.apiserver !== undefined && entry.restarting !== true && primaryEtcd(cluster)?.quorum === true;
     if (want !== cluster.apiAvailable) {
       cluster.apiAvailable = want;
       ctx.events.append({ type: want ? 'k8s.api-up' : 'k8s.api-down', cluster: cluster.name, detail: { endpoint: cluster.endpoint } });
       if (want) entry.agent?.poke();
     }
     entry.listeners?.set(wantedListeners(cluster));
+  };
+
+  // No member's data survives: the real etcd's data goes too (only a cluster with an etcd of its
+  // own; a shared etcd keeps every cluster's data and the loss stays modelled).
+  const destroyWhenLost = (cluster: SimCluster, entry: Entry): void => {
+    const own = entry.apiserver?.etcd.own;
+    if (own === undefined || entry.destroyed !== undefined || !lostForGood(ctx, primaryEtcd(cluster))) return;
+    entry.destroyed = own.destroyData().then(
+      () => {
+        ctx.events.append({ type: 'etcd.data-destroyed', cluster: cluster.name, detail: { reason: 'no etcd member holds data any more' } });
+      },
+      (error: unknown) => {
+        warn(cluster, `could not destroy the etcd data: ${error instanceof Error ? error.message : String(error)}`);
+      },
+    );
   };
 
   // A cluster whose machines are all gone takes its apiserver with it (npm start runs for days).
@@ -164,11 +184,67 @@ export function createKubeApiManager(
         continue;
       }
       setAvailability(cluster, entry);
+      destroyWhenLost(cluster, entry);
     }
   }
 
+  const startedEntry = async (cluster: SimCluster): Promise<Entry & { apiserver: StartedKubeApiserver }> => {
+    const entry = entries.get(cluster.key);
+    await entry?.starting;
+    const apiserver = entry?.apiserver;
+    if (entry === undefined || apiserver === undefined) throw new Error(`cluster ${cluster.name} has no running kube-apiserver and etcd`);
+    return Object.assign(entry, { apiserver });
+  };
+
+  const etcd: ClusterEtcdAccess = {
+    snapshot: async function* (cluster) {
+      const entry = await startedEntry(cluster);
+      yield* entry.apiserver.etcd.snapshot();
+    },
+    ownsEtcd: (cluster) => {
+      const apiserver = entries.get(cluster.key)?.apiserver;
+      return apiserver === undefined ? undefined : apiserver.etcd.own !== undefined;
+    },
+    restore: async (cluster, snapshotFile, skipHashCheck, adopt) => {
+      const entry = await startedEntry(cluster);
+      const own = entry.apiserver.etcd.own;
+      if (own === undefined) throw new Error('the simulator shares one etcd among clusters');
+      await entry.destroyed;
+      const step = async (name: 'verify' | 'restore', run: () => Promise<void>): Promise<void> => {
+        try {
+          await run();
+        } catch (error) {
+          throw new RecoveryFailure(name, error instanceof Error ? error.message : String(error));
+        }
+      };
+      await step('verify', () => own.verify(snapshotFile));
+      await step('restore', () => own.restore(snapshotFile, { skipHashCheck }));
+      adopt();
+      delete entry.destroyed;
+      reconcile();
+    },
+    startEmpty: (cluster) => {
+      const entry = entries.get(cluster.key);
+      const own = entry?.apiserver?.etcd.own;
+      if (entry === undefined || own === undefined) return;
+      entry.restarting = true;
+      const destroyed = entry.destroyed;
+      delete entry.destroyed;
+      void (destroyed ?? Promise.resolve())
+        .then(() => own.startEmpty())
+        .catch((error: unknown) => {
+          warn(cluster, `etcd did not start again: ${error instanceof Error ? error.message : String(error)}`);
+        })
+        .finally(() => {
+          delete entry.restarting;
+          reconcile();
+        });
+    },
+  };
+
   return {
     reconcile,
+    etcd,
     /** Deletes a Node of a cluster the way `kubectl delete node` does. */
     deleteNode: async (cluster: SimCluster, name: string): Promise<void> => {
       const entry = entries.get(cluster.key);
@@ -182,7 +258,7 @@ export function createKubeApiManager(
       for (const entry of entries.values()) entry.agent?.poke();
     },
     /** Process ids of every apiserver started so far, each once (in light mode the clusters share one). */
-    pids: (): number[] => [...new Set([...entries.values()].flatMap((e) => e.apiserver?.pids ?? []))],
+    pids: (): number[] => [...new Set([...entries.values()].flatMap((e) => e.apiserver?.pids() ?? []))],
     stop: async () => {
       await Promise.all(
         [...entries.values()].map(async (entry) => {

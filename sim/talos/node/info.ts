@@ -28,10 +28,14 @@ interface Service {
 
 function etcdService(ctx: TalosContext, node: SimNode): Service {
   if (node.etcd.state === 'left') return { id: 'etcd', state: 'Finished', healthy: false, message: 'Service finished successfully' };
+  // A recovery bootstrap restores the snapshot in the service's pre stage; a failed one stays Failed.
+  if (node.etcd.state === 'recovering') return { id: 'etcd', state: 'Preparing', healthy: false, message: 'Running pre state' };
+  if (node.etcd.state === 'failed') return { id: 'etcd', state: 'Failed', healthy: false, message: node.etcd.failure ?? 'Failed' };
   const ec = etcdClusterOfNode(ctx, node);
   const member = ec?.members.find((m) => m.id === node.etcd.memberId);
   if (ec === undefined || member === undefined) {
-    return { id: 'etcd', state: 'Preparing', healthy: false, message: 'Running pre state: waiting for etcd to be bootstrapped or joined' };
+    // The etcd service's pre stage waits to join or be bootstrapped; Talos' message stays the stage's own.
+    return { id: 'etcd', state: 'Preparing', healthy: false, message: 'Running pre state' };
   }
   const healthy = memberReachable(ctx, ec, member) && ec.quorum;
   return { id: 'etcd', state: 'Running', healthy, message: healthy ? 'Health check successful' : 'etcdserver: no leader' };

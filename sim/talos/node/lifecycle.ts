@@ -7,6 +7,7 @@ import { nodeAt } from '../core/context.ts';
 import { hostnameOf } from '../core/state.ts';
 import { etcdClusterOfNode } from '../etcd/etcd-view.ts';
 import { resignSharedIps } from '../etcd/shared-ip-resign.ts';
+import { dropRecoverySnapshot } from '../etcd/recovery-snapshot-file.ts';
 import type { NodeStage, SimNode } from '../core/state.ts';
 
 /** Which boot is happening: its duration comes from the timing of the same name. */
@@ -88,6 +89,7 @@ export function powerOff(ctx: TalosContext, vmid: number, reason: 'vm-stopped' |
   if (node === undefined) return;
   takeDown(ctx, node, 'down', reason);
   if (reason === 'vm-destroyed') {
+    dropRecoverySnapshot(ctx, node);
     ctx.nodes.delete(vmid);
     ctx.faults.machineGone(node.address);
   }
@@ -186,9 +188,13 @@ function enterMaintenance(ctx: TalosContext, node: SimNode): void {
  * control plane of its cluster; until one runs, it waits (and `retryAwaitingCerts` retries).
  */
 export function comeUp(ctx: TalosContext, node: SimNode): void {
-  // A member that left or was removed has its etcd data wiped: it joins afresh after a boot.
+  // A member that left or was removed has its etcd data wiped: it joins afresh after a boot. A
+  // recovery that failed (or was cut short) left the data directory empty, and the failed etcd
+  // service starts anew with the boot.
   if (
     node.etcd.state === 'left' ||
+    node.etcd.state === 'failed' ||
+    node.etcd.state === 'recovering' ||
     (node.etcd.state === 'member' && etcdClusterOfNode(ctx, node)?.members.some((m) => m.id === node.etcd.memberId) !== true)
   ) {
     node.etcd = { state: 'empty' };

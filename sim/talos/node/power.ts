@@ -5,6 +5,8 @@ import type { TalosContext } from '../core/context.ts';
 import { rpcError } from '../core/rpc-error.ts';
 import type { SimNode } from '../core/state.ts';
 import { leaveCluster } from '../etcd/membership.ts';
+import { loseEtcdData } from '../etcd/recovery.ts';
+import { dropRecoverySnapshot } from '../etcd/recovery-snapshot-file.ts';
 import { rebootNode, takeDown } from './lifecycle.ts';
 import { performUpgrade } from './upgrade.ts';
 
@@ -66,7 +68,11 @@ export function reset(ctx: TalosContext, node: SimNode, request: ResetRequest): 
   if (request.graceful && node.config?.machineType === 'controlplane' && node.etcd.state === 'member') leaveCluster(ctx, node);
   const wipeAll = request.mode !== 'USER_DISKS' && request.partitions.length === 0;
   const wiped = new Set(wipeAll ? ['STATE', 'EPHEMERAL', 'META'] : request.partitions.filter((p) => p.wipe).map((p) => p.label));
-  if (wiped.has('EPHEMERAL')) node.etcd = { state: 'empty' };
+  if (wiped.has('EPHEMERAL')) {
+    dropRecoverySnapshot(ctx, node);
+    if (node.config?.machineType === 'controlplane') loseEtcdData(ctx, node, 'reset: the EPHEMERAL partition was wiped');
+    else node.etcd = { state: 'empty' };
+  }
   if (wiped.has('STATE')) {
     delete node.config;
     node.staged = {};
