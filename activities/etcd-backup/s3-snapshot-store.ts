@@ -9,7 +9,6 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
-  type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { ApplicationFailure } from '@temporalio/common';
@@ -27,8 +26,8 @@ export interface S3SnapshotStoreOptions {
   readonly owner: SnapshotOwner;
   /** `Secret ns/name`, for messages. */
   readonly secret: string;
-  /** How long a request may wait for a connection, or idle waiting for the next bytes (default 30 s). */
-  readonly timeoutMs?: number;
+  /** The client of these settings (createS3Client): one per Secret version, shared by its clusters' stores. */
+  readonly client: S3Client;
 }
 
 // S3's limit for one PutObject, 5 GiB.
@@ -56,7 +55,7 @@ export function createS3SnapshotStore(options: S3SnapshotStoreOptions): Snapshot
     secret: options.secret,
     secretCredentials: settings.accessKeyId !== undefined,
   };
-  const client = new S3Client(clientConfig(settings, options.timeoutMs ?? 30_000));
+  const { client } = options;
   const key = (id: string): string => `${folder}${snapshotFileName(id)}`;
   const call = async <T>(action: string, send: () => Promise<T>): Promise<T> => {
     try {
@@ -161,8 +160,12 @@ export function createS3SnapshotStore(options: S3SnapshotStoreOptions): Snapshot
   }
 }
 
-function clientConfig(settings: SnapshotStoreSettings, timeoutMs: number): S3ClientConfig {
-  return {
+/**
+ * The S3 client a store Secret's settings describe. `timeoutMs` bounds the wait for a connection
+ * and any idle wait for the next bytes (not the whole request: a large upload may take long).
+ */
+export function createS3Client(settings: SnapshotStoreSettings, timeoutMs = 30_000): S3Client {
+  return new S3Client({
     region: settings.region,
     maxAttempts: 1,
     ...(settings.endpoint ? { endpoint: settings.endpoint, forcePathStyle: true } : {}),
@@ -171,10 +174,9 @@ function clientConfig(settings: SnapshotStoreSettings, timeoutMs: number): S3Cli
       : {}),
     requestHandler: new NodeHttpHandler({
       connectionTimeout: timeoutMs,
-      // Idle time, not the whole request's: a large upload may take long, a silent store may not.
       socketTimeout: timeoutMs,
       // The Secret's CA replaces the system's: the endpoint is trusted as the Secret says, no more.
       ...(settings.caBundle ? { httpsAgent: new Agent({ ca: settings.caBundle, keepAlive: true }) } : {}),
     }),
-  };
+  });
 }

@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { CoreV1Api, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
 import { ErrorType } from '../../api/errors.ts';
 import { SnapshotStoreSecretKey as Key, type SnapshotStoreRef } from '../../api/etcd-snapshots.ts';
@@ -7,7 +8,7 @@ import { isNotFound } from '../../runtime/kubernetes-api-errors.ts';
 import { failure } from '../failure.ts';
 import { classifyKubernetesError } from '../kubernetes/kubernetes-errors.ts';
 import { createDirectorySnapshotStore } from './directory-snapshot-store.ts';
-import { createS3SnapshotStore } from './s3-snapshot-store.ts';
+import { createS3Client, createS3SnapshotStore } from './s3-snapshot-store.ts';
 import type { SnapshotOwner } from './snapshot-layout.ts';
 import type { SnapshotStore } from './snapshot-store.ts';
 
@@ -26,12 +27,17 @@ export interface SnapshotStoresOptions {
 }
 
 /**
- * Stores built from the clusters' policies: an `s3` ref's Secret is read at every call, so a
- * rotated key is used by the next activity without a restart, and only its settings (never its
- * values) reach a message.
+ * Stores built from the clusters' policies. An `s3` ref's Secret is read at every call, so a
+ * rotated key is used by the next activity without a restart; its client (and connection pool)
+ * is kept while the Secret's resourceVersion stays the same. Only the settings' names, never
+ * their values, reach a message.
  */
 export function snapshotStores(options: SnapshotStoresOptions): SnapshotStores {
   const core = options.managementCluster?.makeApiClient(CoreV1Api);
+  const clients = new Map<
+    string,
+    { readonly resourceVersion: string; readonly settings: SnapshotStoreSettings; readonly client: S3Client }
+  >();
   return {
     async forCluster(owner, ref) {
       if (ref.kind === 'worker-directory') return createDirectorySnapshotStore(options.directory, owner);
@@ -41,19 +47,22 @@ export function snapshotStores(options: SnapshotStoresOptions): SnapshotStores {
           ErrorType.SnapshotStoreInvalid,
           `the etcd snapshot store of ${owner.namespace}/${owner.name} is ${secret}, but this worker has no management cluster to read it from`,
         );
-      const settings = settingsFrom(secret, await readSecret(core, ref, secret));
-      return createS3SnapshotStore({
-        settings,
-        owner,
-        secret,
-        ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-      });
+      const found = await readSecret(core, ref, secret);
+      const resourceVersion = found.metadata?.resourceVersion ?? '';
+      let known = clients.get(secret);
+      if (!known || resourceVersion === '' || known.resourceVersion !== resourceVersion) {
+        known?.client.destroy();
+        const settings = settingsFrom(secret, found.data);
+        known = { resourceVersion, settings, client: createS3Client(settings, options.timeoutMs) };
+        clients.set(secret, known);
+      }
+      return createS3SnapshotStore({ settings: known.settings, owner, secret, client: known.client });
     },
   };
 }
 
 /** The settings in a store Secret's `data` (base64, as the API returns it), or a failure naming every bad key. */
-export function settingsFrom(secret: string, data: Readonly<Record<string, string>> | undefined): SnapshotStoreSettings {
+function settingsFrom(secret: string, data: Readonly<Record<string, string>> | undefined): SnapshotStoreSettings {
   const decoded = Object.fromEntries(
     Object.entries(data ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64').toString('utf8')]),
   );
@@ -70,10 +79,9 @@ async function readSecret(
   core: CoreV1Api,
   ref: Extract<SnapshotStoreRef, { kind: 's3' }>,
   secret: string,
-): Promise<Record<string, string> | undefined> {
-  let found: V1Secret;
+): Promise<V1Secret> {
   try {
-    found = await core.readNamespacedSecret({ namespace: ref.namespace, name: ref.secretName });
+    return await core.readNamespacedSecret({ namespace: ref.namespace, name: ref.secretName });
   } catch (error) {
     if (isNotFound(error))
       throw failure(
@@ -82,7 +90,6 @@ async function readSecret(
       );
     throw classifyKubernetesError(error, `reading the etcd snapshot store ${secret}`);
   }
-  return found.data;
 }
 
 function isCertificate(pem: string): boolean {

@@ -8,7 +8,7 @@ import { CreateBucketCommand, HeadObjectCommand, ListObjectsV2Command, PutObject
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorType } from '../../../api/errors.ts';
 import type { SnapshotStoreSettings } from '../../../api/snapshot-store-settings.ts';
-import { createS3SnapshotStore } from '../../../activities/etcd-backup/s3-snapshot-store.ts';
+import { createS3Client, createS3SnapshotStore } from '../../../activities/etcd-backup/s3-snapshot-store.ts';
 import type { SnapshotOwner } from '../../../activities/etcd-backup/snapshot-layout.ts';
 import { createLoopbackTls } from '../../../embedded/servers/loopback-tls.ts';
 import { startSeaweedfs, type Seaweedfs } from '../../../embedded/servers/seaweedfs.ts';
@@ -47,8 +47,10 @@ function settings(changes: Partial<SnapshotStoreSettings> = {}): SnapshotStoreSe
   };
 }
 
-const storeFor = (owner: SnapshotOwner, changes: Partial<SnapshotStoreSettings> = {}, timeoutMs?: number) =>
-  createS3SnapshotStore({ settings: settings(changes), owner, secret, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
+const storeFor = (owner: SnapshotOwner, changes: Partial<SnapshotStoreSettings> = {}, timeoutMs?: number) => {
+  const changed = settings(changes);
+  return createS3SnapshotStore({ settings: changed, owner, secret, client: createS3Client(changed, timeoutMs) });
+};
 
 describe('the S3 snapshot store', () => {
   snapshotStoreContract(
