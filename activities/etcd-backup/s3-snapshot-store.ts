@@ -13,7 +13,7 @@ import {
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorType } from '../../api/errors.ts';
-import type { EtcdSnapshotRecord } from '../../api/etcd-snapshots.ts';
+import { EtcdSnapshotRecord } from '../../api/etcd-snapshots.ts';
 import type { SnapshotStoreSettings } from '../../api/snapshot-store-settings.ts';
 import { failure } from '../failure.ts';
 import { classifyS3Error, type S3StoreContext } from './s3-errors.ts';
@@ -71,13 +71,14 @@ export function createS3SnapshotStore(options: S3SnapshotStoreOptions): Snapshot
     // PutObject rather than a multipart upload: one request that either stores the whole file or
     // nothing, no parts to clean up after a crash, and nothing buffered in memory. S3's single-PUT
     // limit is 5 GiB; an etcd database can be configured up to 8 GiB (--quota-backend-bytes), so a
-    // store of such a cluster would need lib-storage's Upload here.
-    async put(record, file) {
+    // cluster that large would need lib-storage's multipart Upload here.
+    async put(given, file) {
+      const record = EtcdSnapshotRecord.parse(given);
       const { size } = await stat(file);
       if (size > singlePutLimit)
         throw failure(
           ErrorType.SnapshotStoreRequestRefused,
-          `snapshot ${record.id} has ${size} bytes, more than the ${singlePutLimit} one S3 upload takes: store it with a multipart upload (not built yet) or compact and defragment etcd`,
+          `snapshot ${record.id} has ${size} bytes, more than the 5 GiB one S3 PutObject takes: compact and defragment etcd, or keep this cluster's snapshots in the worker's folder`,
         );
       await call(`storing snapshot ${record.id}`, () =>
         client.send(

@@ -22,7 +22,7 @@ export interface SnapshotStoresOptions {
   readonly directory: string;
   /** Where the store Secrets are read; without it only the worker's folder can be used. */
   readonly managementCluster?: KubeConfig;
-  /** Per-request timeout of the S3 stores (default 30 s). */
+  /** How long an S3 request may wait for a connection or idle for bytes (default 30 s). */
   readonly timeoutMs?: number;
 }
 
@@ -51,7 +51,8 @@ export function snapshotStores(options: SnapshotStoresOptions): SnapshotStores {
       const resourceVersion = found.metadata?.resourceVersion ?? '';
       let known = clients.get(secret);
       if (!known || resourceVersion === '' || known.resourceVersion !== resourceVersion) {
-        known?.client.destroy();
+        // The old client is not destroyed: another activity may be uploading through it. Its idle
+        // connections close when the store times them out.
         const settings = settingsFrom(secret, found.data);
         known = { resourceVersion, settings, client: createS3Client(settings, options.timeoutMs) };
         clients.set(secret, known);
@@ -75,11 +76,7 @@ function settingsFrom(secret: string, data: Readonly<Record<string, string>> | u
   throw failure(ErrorType.SnapshotStoreInvalid, `${secret} (the cluster's etcd snapshot store) cannot be used: ${problems.join('; ')}`);
 }
 
-async function readSecret(
-  core: CoreV1Api,
-  ref: Extract<SnapshotStoreRef, { kind: 's3' }>,
-  secret: string,
-): Promise<V1Secret> {
+async function readSecret(core: CoreV1Api, ref: Extract<SnapshotStoreRef, { kind: 's3' }>, secret: string): Promise<V1Secret> {
   try {
     return await core.readNamespacedSecret({ namespace: ref.namespace, name: ref.secretName });
   } catch (error) {
