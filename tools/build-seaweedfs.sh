@@ -14,7 +14,7 @@ require go "to build SeaweedFS (the S3-compatible store the snapshot tests use)"
 export GOMODCACHE="$CAPSTAN_CACHE/go/mod" GOCACHE="$CAPSTAN_CACHE/go/build" GOTOOLCHAIN=local CGO_ENABLED=0
 mkdir -p "$dest"
 
-log "building SeaweedFS $SEAWEEDFS_RELEASE ($SEAWEEDFS_VERSION; first time only; about four minutes)"
+log "building SeaweedFS $SEAWEEDFS_RELEASE ($SEAWEEDFS_VERSION; first time only; about five minutes)"
 # Built inside the downloaded module, not from a wrapper module: its go.mod replaces a dependency
 # whose original repository is gone, and replace directives only apply in the main module.
 dir="$(go mod download -json "$module@$SEAWEEDFS_VERSION" | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')"
