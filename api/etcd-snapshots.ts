@@ -56,8 +56,12 @@ export type SnapshotReason = z.infer<typeof SnapshotReason>;
 
 /** One stored snapshot, verified when it was stored (etcd's sha256 trailer) and again before a restore. */
 export const EtcdSnapshotRecord = z.object({
-  /** Unique within the cluster; sorts by time: `20261205T150000Z-r812-<label>`. */
-  id: z.string().min(1),
+  /**
+   * Unique within the cluster; sorts by time: `20261205T150000Z-r812-<label>`. A file name and an
+   * object key segment: letters, digits, `.`, `_` and `-` only, so no id can reach outside its
+   * cluster's folder or prefix.
+   */
+  id: z.string().regex(/^[0-9A-Za-z][0-9A-Za-z._-]{0,199}$/),
   /** ISO 8601, UTC. */
   takenAt: z.string(),
   /** The etcd revision the snapshot holds. */
