@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { createInventoryActivities } from './inventory/inventory-activities.ts';
 import { createIpamActivities } from './ipam/ipam-activities.ts';
@@ -8,6 +9,8 @@ import { createPreflightActivities } from './preflight/preflight-activities.ts';
 import { createProxmoxActivities } from './proxmox/proxmox-activities.ts';
 import { ProxmoxClient, type ProxmoxConnection } from './proxmox/proxmox-client.ts';
 import { secretProxmoxClients } from './proxmox/proxmox-clients.ts';
+import { createEtcdBackupActivities } from './etcd-backup/etcd-backup-activities.ts';
+import { snapshotStores } from './etcd-backup/snapshot-stores.ts';
 import { createClusterConfigActivities } from './talos/cluster-config-activities.ts';
 import { createTalosActivities } from './talos/talos-activities.ts';
 
@@ -24,7 +27,7 @@ export interface LifecycleDeps {
   readonly clonesPerStorage?: number;
   /** How often long waits poll (tests shorten it). */
   readonly pollMs?: number;
-  /** Where etcd snapshots go (default `.capstan/etcd-snapshots` under the working directory). */
+  /** Where etcd snapshots go for clusters whose policy names no bucket (default `.capstan/etcd-snapshots` under the working directory). */
   readonly snapshotDir?: string;
   /** The time certificates are issued and judged at (default: the wall clock; tests follow the test server's time). */
   readonly clock?: () => Date;
@@ -46,11 +49,15 @@ export function createLifecycleActivities(deps: LifecycleDeps) {
     ...createObserveActivities({ proxmox, managementCluster: deps.managementCluster }),
     ...createPreflightActivities({ proxmox }),
     ...createClusterConfigActivities({ secrets, ...clock }),
-    ...createTalosActivities({
+    ...createTalosActivities({ secrets, ...polling, ...clock }),
+    ...createEtcdBackupActivities({
       secrets,
       ...polling,
       ...clock,
-      ...(deps.snapshotDir === undefined ? {} : { snapshotDir: deps.snapshotDir }),
+      stores: snapshotStores({
+        directory: deps.snapshotDir ?? join('.capstan', 'etcd-snapshots'),
+        managementCluster: deps.managementCluster,
+      }),
     }),
     ...createKubernetesActivities({ secrets, ...polling }),
   };

@@ -94,7 +94,7 @@ export type Operation =
     }
   | { readonly operation: 'rollout-machine-deployment'; readonly deployment: string; readonly batches: readonly PreviewBatch[] }
   /** Brings etcd back from a stored snapshot (an operator asks for it; never planned from a spec). */
-  | { readonly operation: 'etcd-restore'; readonly snapshot?: string | undefined; readonly controlPlanes: readonly string[] };
+  | { readonly operation: 'etcd-restore'; readonly snapshot: string; readonly controlPlanes: readonly string[] };
 
 /** What an operation does to one machine: the dry run's unit of time. */
 export type MachineAction = 'replace' | 'upgrade-talos' | 'upgrade-kubernetes';

@@ -3,7 +3,6 @@ import type { ClusterProgress } from './cluster-messages.ts';
 import type { CredentialsCheck } from './credentials.ts';
 import type { DesiredClusterInput } from './desired-cluster.ts';
 import type { EtcdBackupCheck } from './etcd-snapshots.ts';
-import type { EtcdRestoreRequest } from './etcd-messages.ts';
 
 /** The type name the cluster workflow is registered and started under (`cluster/<ns>/<name>`). */
 export const clusterWorkflowType = 'clusterWorkflow';
@@ -35,8 +34,8 @@ export interface ClusterWorkflowState {
   credentials?: CredentialsCheck;
   /** The scheduled etcd backups: the last good snapshot, the last problem, when the schedule looks again. */
   etcdBackup?: EtcdBackupCheck;
-  /** An etcd restore an operator asked for, until its operation has run. */
-  restore?: EtcdRestoreRequest;
+  /** An etcd restore an operator asked for (the snapshot resolved when asked), until its operation starts. */
+  restore?: { readonly snapshot: string };
   /** Continue-as-new past this many history events (between operations); default 8,000. */
   historyLimit?: number;
 }

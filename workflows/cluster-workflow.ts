@@ -15,6 +15,8 @@ import { DesiredCluster, type DesiredClusterInput } from '../api/desired-cluster
 import { clusterWorkflowId, operationWorkflowId } from '../api/ids.ts';
 import { CapstanCluster, CapstanOperation } from '../api/search-attributes.ts';
 import { planCluster } from '../plan/cluster-plan.ts';
+import { etcdQuorumLost } from '../plan/etcd-quorum-lost.ts';
+import { planEtcdRestore } from '../plan/etcd-restore.ts';
 import { ClusterView } from './cluster/cluster-view.ts';
 import { keepCredentialsFresh, type RenewalLoop } from './cluster/keep-credentials-fresh.ts';
 import { keepEtcdBackedUp } from './cluster/keep-etcd-backed-up.ts';
@@ -41,7 +43,8 @@ const maxRepeats = 3;
 export async function clusterWorkflow(input: ClusterWorkflowState): ReturnType<ClusterWorkflow> {
   const state: ClusterWorkflowState = { ...input };
   const view = new ClusterView(state);
-  const spec = (): string => JSON.stringify({ desired: state.desired, deleting: state.deleting });
+  // A restore request counts as a new spec: it ends a hold and wakes an idle loop (absent, it leaves the string as before).
+  const spec = (): string => JSON.stringify({ desired: state.desired, deleting: state.deleting, restore: state.restore });
   const held = (): boolean => state.hold !== undefined && state.hold.spec === spec();
 
   setHandler(desiredClusterSignal, (desired) => {
@@ -56,7 +59,7 @@ export async function clusterWorkflow(input: ClusterWorkflowState): ReturnType<C
     view.report(report);
   });
   setHandler(clusterProgressQuery, () => view.progress());
-  handleEtcdSnapshotUpdates(state);
+  handleEtcdSnapshotUpdates(state, view);
   setHandler(planQuery, (desired?: DesiredClusterInput) => {
     const parsed = DesiredCluster.safeParse(desired ?? state.desired);
     if (!parsed.success) return { ok: false, operation: 'none', reason: describeIssues(parsed.error.issues) };
@@ -123,7 +126,32 @@ export async function clusterWorkflow(input: ClusterWorkflowState): ReturnType<C
       await idle(interval, planned);
       continue;
     }
+    if (state.restore !== undefined && !state.deleting) {
+      const restore = planEtcdRestore(view.observed, desired.name, state.restore.snapshot);
+      delete state.restore;
+      if (!restore.ok) {
+        view.refusal = `etcd restore refused: ${restore.reason}`;
+        view.publish();
+        continue;
+      }
+      const end = await runOperation(state, view, desired, restore);
+      if (end.outcome === 'Aborted' || end.outcome === 'Failed') {
+        state.hold = {
+          spec: spec(),
+          reason: `${restore.summary}: ${end.outcome === 'Aborted' ? 'aborted' : 'failed'}: ${end.reason ?? ''}`,
+        };
+      }
+      continue;
+    }
     const observation = view.observation;
+    const quorumLost = observation && !state.deleting ? etcdQuorumLost(observation, desired.name) : undefined;
+    if (quorumLost !== undefined) {
+      // Nothing a spec asks for can be built on a control plane without etcd: only a restore (or a delete) helps.
+      view.refusal = quorumLost;
+      view.publish();
+      await idle(interval, planned);
+      continue;
+    }
     const strayVms = observation ? straysPastGrace(state, observation, desired.strayVmGraceSeconds) : [];
     const plan = planCluster({ desired, observed: view.observed, deleting: state.deleting, strayVms });
     view.refusal = plan.ok ? undefined : `${plan.operation} refused: ${plan.reason}`;
@@ -188,6 +216,7 @@ async function runOperation(
   const supersede = (): string | undefined => {
     if (state.deleting && plan.operation !== 'delete') return 'the cluster is being deleted';
     if (JSON.stringify(state.desired) !== started && view.blocked()) return 'a new spec replaced it while it was blocked';
+    if (state.restore !== undefined && view.blocked()) return 'an etcd restore was asked for while it was blocked';
     return undefined;
   };
   const input = { desired: state.desired ?? desired, observed: view.observed, reportTo: clusterWorkflowId(state.namespace, state.name) };

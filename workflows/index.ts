@@ -9,3 +9,4 @@ export { controlPlaneWorkflow } from './control-plane-workflow.ts';
 export { machineDeploymentWorkflow } from './machine-deployment-workflow.ts';
 export { repairWorkflow } from './repair-workflow.ts';
 export { cloneSlotsWorkflow } from './clone-slots-workflow.ts';
+export { etcdRestoreWorkflow } from './etcd-restore-workflow.ts';

@@ -10,11 +10,8 @@ import { snapshotEtcd } from '../talos/operations/etcd-snapshot.ts';
 import type { TalosActivityDeps } from '../talos/operations/talos-session.ts';
 import { snapshotRevision } from './bbolt-revision.ts';
 import { snapshotId } from './snapshot-id.ts';
-import type { SnapshotStore } from './snapshot-store.ts';
+import type { SnapshotStores } from './snapshot-stores.ts';
 import { checkSnapshotTrailer } from './snapshot-trailer.ts';
-
-/** Builds the store a cluster's snapshots go to. */
-export type SnapshotStores = (cluster: ClusterRef, ref: SnapshotStoreRef) => Promise<SnapshotStore>;
 
 export interface EtcdBackupDeps extends TalosActivityDeps {
   readonly stores: SnapshotStores;
@@ -70,7 +67,7 @@ export async function backupEtcd(deps: EtcdBackupDeps, input: EtcdBackupInput): 
       reason,
       takenBy: input.label,
     };
-    const store = await deps.stores(input.cluster, input.store ?? { kind: 'worker-directory' });
+    const store = await deps.stores.forCluster(input.cluster, input.store ?? { kind: 'worker-directory' });
     await store.put(record, path);
     const retention = input.retention ?? EtcdBackupPolicy.parse({});
     const verdict = planRetention(await store.list(), retention, takenAt.getTime());

@@ -17,7 +17,7 @@ export function createEtcdBackupActivities(deps: EtcdBackupDeps) {
     talosBackupEtcd: (input: EtcdBackupInput): Promise<EtcdBackupResult> => backupEtcd(deps, input),
     /** The cluster's snapshots as the store lists them, oldest first. */
     etcdSnapshotList: async (input: EtcdSnapshotListInput): Promise<{ records: EtcdSnapshotRecord[]; location: string }> => {
-      const store = await deps.stores(input.cluster, input.store ?? { kind: 'worker-directory' });
+      const store = await deps.stores.forCluster(input.cluster, input.store ?? { kind: 'worker-directory' });
       return { records: await store.list(), location: store.location };
     },
   };

@@ -76,8 +76,8 @@ export const ConditionReason = {
   SnapshotStale: 'SnapshotStale',
   /** The last scheduled etcd snapshot failed; it is tried again within 15 minutes. */
   BackupFailed: 'BackupFailed',
-  /** Scheduled etcd snapshots are off (interval 0): only control-plane changes take one. */
-  ScheduleOff: 'ScheduleOff',
+  /** No control plane runs an etcd member and their data is gone: only a restore from a snapshot brings the cluster back. */
+  EtcdQuorumLost: 'EtcdQuorumLost',
   // The normal state of conditions that are True only while something happens (CAPI v1beta2's names).
   NotPaused: 'NotPaused',
   NotRollingOut: 'NotRollingOut',

@@ -17,7 +17,7 @@ const commands = {
   operator: () => import('./commands/operator-updates.ts'),
   secret: () => import('./commands/get-secret.ts'),
   watch: () => import('./commands/watch.ts'),
-  etcd: () => import('./commands/etcd-snapshots.ts'),
+  etcd: () => import('./commands/etcd.ts'),
 };
 
 interface GlobalFlags extends ConnectionFlags {
@@ -123,6 +123,17 @@ export async function runCapstan(argv: readonly string[], deps: ProgramDeps): Pr
     .action(async function (this: Command, name: string) {
       const o = this.opts<{ output: 'text' | 'json' }>();
       await run(this, async (ctx) => (await commands.etcd()).etcdSnapshotsCommand(ctx, name, o));
+    });
+  etcd
+    .command('restore <name>')
+    .description(
+      "restore the cluster's etcd from a snapshot (the newest unless --snapshot): wipes etcd on every control plane, bootstraps from the snapshot, waits until Ready",
+    )
+    .option('--snapshot <id>', 'the snapshot to restore (capstan etcd snapshots lists them)')
+    .option('--yes', 'confirm: everything the cluster stored after the snapshot is lost')
+    .action(async function (this: Command, name: string) {
+      const o = this.opts<{ snapshot?: string; yes?: boolean }>();
+      await run(this, async (ctx) => (await commands.etcd()).etcdRestoreCommand(ctx, name, o));
     });
 
   program

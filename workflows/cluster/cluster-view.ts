@@ -5,6 +5,7 @@ import { clusterKey } from '../../api/cluster-ref.ts';
 import { DesiredCluster } from '../../api/desired-cluster.ts';
 import type { HealthCheckResult } from '../../api/health-check.ts';
 import type { ClusterObservation } from '../../api/observation.ts';
+import { etcdQuorumLost } from '../../plan/etcd-quorum-lost.ts';
 import type { ObservedCluster } from '../../api/observed-cluster.ts';
 import { CapstanPhase } from '../../api/search-attributes.ts';
 import { controlPlaneAvailability, workersAvailability } from '../../plan/availability.ts';
@@ -89,6 +90,7 @@ export class ClusterView {
     const observation = this.observation;
     const withChecks = { ...base, ...(credentials ? { credentials } : {}), ...(etcdBackup ? { etcdBackup } : {}) };
     if (!observation) return withChecks;
+    const quorumLost = etcdQuorumLost(observation, this.state.name);
     return {
       ...withChecks,
       observedAt: observation.at,
@@ -99,6 +101,7 @@ export class ClusterView {
           : { available: false, reason: 'InvalidSpec', message: 'the spec is not valid' },
       },
       healthChecks: this.health.map((h) => this.healthProgress(h)),
+      ...(quorumLost ? { etcdQuorumLost: quorumLost } : {}),
     };
   }
 

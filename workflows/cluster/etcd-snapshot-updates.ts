@@ -1,11 +1,14 @@
-import { setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import { ErrorType } from '../../api/errors.ts';
 import type { ClusterWorkflowState } from '../../api/cluster-workflow-state.ts';
 import { DesiredCluster } from '../../api/desired-cluster.ts';
-import { etcdSnapshotsUpdate } from '../../api/etcd-messages.ts';
+import { etcdRestoreUpdate, etcdSnapshotsUpdate } from '../../api/etcd-messages.ts';
+import { EtcdSnapshotRecord } from '../../api/etcd-snapshots.ts';
 import { calls } from '../activity-profiles.ts';
+import type { ClusterView } from './cluster-view.ts';
 
-/** The cluster workflow's etcd snapshot updates: list (restore comes through here too). */
-export function handleEtcdSnapshotUpdates(state: ClusterWorkflowState): void {
+/** The cluster workflow's etcd snapshot updates: list the snapshots, and queue a restore. */
+export function handleEtcdSnapshotUpdates(state: ClusterWorkflowState, view: ClusterView): void {
   setHandler(
     etcdSnapshotsUpdate,
     async () => {
@@ -21,6 +24,47 @@ export function handleEtcdSnapshotUpdates(state: ClusterWorkflowState): void {
         if (state.desired === undefined) throw new Error('the cluster has no spec yet, so its snapshot store is not known');
         const parsed = DesiredCluster.safeParse(state.desired);
         if (!parsed.success) throw new Error('the cluster spec is invalid, so its snapshot store is not known; fix the spec first');
+      },
+    },
+  );
+  // Set while a restore request resolves its snapshot, so a second request is refused at once.
+  let resolving = false;
+  setHandler(
+    etcdRestoreUpdate,
+    async (request) => {
+      resolving = true;
+      try {
+        const desired = DesiredCluster.parse(state.desired);
+        const cluster = { namespace: state.namespace, name: state.name };
+        const listed = await calls.etcdSnapshotList({ cluster, store: desired.etcdBackup.store });
+        const chosen = request.snapshot === undefined ? listed.records.at(-1) : listed.records.find((r) => r.id === request.snapshot);
+        if (chosen === undefined) {
+          const which = request.snapshot === undefined ? 'no snapshot is stored' : `no snapshot ${request.snapshot} is stored`;
+          throw ApplicationFailure.create({
+            type: ErrorType.EtcdSnapshotNotFound,
+            message: `${which} in ${listed.location}; capstan etcd snapshots ${state.name} lists what there is`,
+            nonRetryable: true,
+          });
+        }
+        state.restore = { snapshot: chosen.id };
+        const running = view.operation;
+        const waitsFor = running && !view.blocked() ? running.summary : undefined;
+        return { snapshot: chosen.id, ...(waitsFor ? { after: waitsFor } : {}) };
+      } finally {
+        resolving = false;
+      }
+    },
+    {
+      validator: (request) => {
+        const parsed = DesiredCluster.safeParse(state.desired);
+        if (!parsed.success)
+          throw new Error('the cluster spec is invalid or missing, so its snapshot store is not known; fix the spec first');
+        if (state.deleting) throw new Error('the cluster is being deleted');
+        if (!view.observed.bootstrapped) throw new Error('etcd of this cluster was never bootstrapped: there is nothing to restore');
+        if (resolving || state.restore !== undefined || view.operation?.kind === 'etcd-restore')
+          throw new Error('an etcd restore is already queued or running');
+        if (request.snapshot !== undefined && !EtcdSnapshotRecord.shape.id.safeParse(request.snapshot).success)
+          throw new Error(`"${request.snapshot}" is not a snapshot id (capstan etcd snapshots lists them)`);
       },
     },
   );

@@ -5,6 +5,7 @@ import type { DesiredCluster } from '../../api/desired-cluster.ts';
 import { observeClusterInput, type ClusterObservation } from '../../api/observation.ts';
 import { evaluateHealthChecks } from '../../plan/health-checks.ts';
 import { planRemediation } from '../../plan/remediation.ts';
+import { etcdQuorumLost } from '../../plan/etcd-quorum-lost.ts';
 import { calls } from '../activity-profiles.ts';
 import type { ClusterView } from './cluster-view.ts';
 
@@ -47,7 +48,8 @@ export async function observeAndHeal(
     await calls.recordHealthChecks(ref, results);
     view.health = results;
   }
-  if (!mayRemediate || desired.paused) return 'observed';
+  // With etcd gone everywhere, every control plane looks unhealthy: replacing them would lose the machines a restore needs.
+  if (!mayRemediate || desired.paused || etcdQuorumLost(observation, state.name) !== undefined) return 'observed';
   const plan = planRemediation(results, view.observed.machines);
   view.deferred = plan.deferred;
   for (const machine of plan.remediate) {

@@ -13,6 +13,7 @@ import { ErrorType } from '../../api/errors.ts';
 import type { OperationInput, OperationOutcome } from '../../api/cluster-operations.ts';
 import { controlPlaneWorkflow } from '../control-plane-workflow.ts';
 import { deleteClusterWorkflow } from '../delete-cluster-workflow.ts';
+import { etcdRestoreWorkflow } from '../etcd-restore-workflow.ts';
 import { machineDeploymentWorkflow } from '../machine-deployment-workflow.ts';
 import { provisionWorkflow } from '../provision-workflow.ts';
 import { repairWorkflow } from '../repair-workflow.ts';
@@ -97,6 +98,11 @@ function startOperation(workflowId: string, plan: Planned, input: OperationInput
       return executeChild(machineDeploymentWorkflow, {
         ...child,
         args: [{ ...input, kind: plan.operation, deployment: plan.deployment, summary, steps: plan.steps }],
+      });
+    case 'etcd-restore':
+      return executeChild(etcdRestoreWorkflow, {
+        ...child,
+        args: [{ ...input, summary, snapshot: plan.snapshot, controlPlanes: plan.controlPlanes }],
       });
     case 'none':
       return Promise.resolve({ outcome: 'Succeeded' });

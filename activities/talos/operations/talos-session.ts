@@ -14,8 +14,6 @@ export interface TalosActivityDeps {
   readonly secrets: SecretStore;
   /** Pause between polls of long waits (default 2 s; tests use less). */
   readonly pollMs?: number;
-  /** Where etcd snapshots taken before control-plane changes are kept (default `.capstan/etcd-snapshots`). */
-  readonly snapshotDir?: string;
   /** The time certificates are issued and judged at (default: the wall clock; tests follow the test server's time). */
   readonly clock?: () => Date;
 }

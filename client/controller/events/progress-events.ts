@@ -45,6 +45,9 @@ export function progressEvents(previous: ClusterProgress | undefined, next: Clus
   if (is?.status === 'False' && is.reason !== undefined && is.reason !== was?.reason) {
     events.push({ type: 'Warning', reason: is.reason, message: is.message ?? is.reason });
   }
+  if (next.etcdQuorumLost !== undefined && previous.etcdQuorumLost === undefined) {
+    events.push({ type: 'Warning', reason: ConditionReason.EtcdQuorumLost, message: next.etcdQuorumLost });
+  }
   // Once per scheduled snapshot that starts failing.
   const [failedBefore, failsNow] = [previous.etcdBackup?.problem, next.etcdBackup?.problem];
   if (failsNow !== undefined && failedBefore === undefined) {

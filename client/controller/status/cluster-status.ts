@@ -61,16 +61,19 @@ export function clusterStatus(facts: ClusterFacts, stored: ClusterStatus | undef
       ? isTrue(ConditionType.ControlPlaneInitialized)
       : isFalse(ConditionType.ControlPlaneInitialized, waiting?.reason ?? ConditionReason.WaitingForControlPlane, waiting?.message),
   );
+  const quorumLost = facts.progress?.etcdQuorumLost;
   conditions.push(
-    observed
-      ? availabilityCondition(ConditionType.ControlPlaneAvailable, observed.controlPlane)
-      : available
-        ? isTrue(ConditionType.ControlPlaneAvailable, undefined, cpCount)
-        : isFalse(
-            ConditionType.ControlPlaneAvailable,
-            waiting?.reason ?? ConditionReason.WaitingForControlPlane,
-            waiting?.message ?? cpCount,
-          ),
+    quorumLost !== undefined
+      ? isFalse(ConditionType.ControlPlaneAvailable, ConditionReason.EtcdQuorumLost, quorumLost)
+      : observed
+        ? availabilityCondition(ConditionType.ControlPlaneAvailable, observed.controlPlane)
+        : available
+          ? isTrue(ConditionType.ControlPlaneAvailable, undefined, cpCount)
+          : isFalse(
+              ConditionType.ControlPlaneAvailable,
+              waiting?.reason ?? ConditionReason.WaitingForControlPlane,
+              waiting?.message ?? cpCount,
+            ),
   );
   const workers = observed?.workers ?? workersFromMachines(facts, waiting);
   conditions.push(availabilityCondition(ConditionType.WorkersAvailable, workers));

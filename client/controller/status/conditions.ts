@@ -18,6 +18,7 @@ const severities: Readonly<Record<string, Condition['severity']>> = {
   [ConditionReason.CertificateAuthorityExpiring]: 'Warning',
   [ConditionReason.CertificateRenewalFailed]: 'Warning',
   [ConditionReason.BackupFailed]: 'Warning',
+  [ConditionReason.EtcdQuorumLost]: 'Error',
   [ConditionReason.SnapshotStale]: 'Warning',
 };
 

@@ -1,4 +1,6 @@
-import { etcdSnapshotsUpdate } from '../../../api/etcd-messages.ts';
+import { etcdRestoreUpdate, etcdSnapshotsUpdate } from '../../../api/etcd-messages.ts';
+import { CliError } from '../cli-error.ts';
+import { namespaceFlag } from '../cluster-ref.ts';
 import { clusterWorkflowId } from '../../../api/ids.ts';
 import type { EtcdSnapshotRecord } from '../../../api/etcd-snapshots.ts';
 import type { CliContext } from '../context.ts';
@@ -37,5 +39,37 @@ export async function etcdSnapshotsCommand(ctx: CliContext, name: string, option
   const colors = palette(ctx.io.color);
   const lines = renderTable(['ID', 'AGE', 'REVISION', 'SIZE', 'REASON', 'TAKEN BY'], newestFirst.map(row), colors.bold);
   ctx.io.stdout.write(`${lines.join('\n')}\n${newestFirst.length} snapshot(s) in ${listing.location}\n`);
+  return 0;
+}
+
+/** Flags of `capstan etcd restore`. */
+export interface EtcdRestoreOptions {
+  readonly snapshot?: string | undefined;
+  readonly yes?: boolean | undefined;
+}
+
+/**
+ * `capstan etcd restore <name>`: queues a restore of the cluster's etcd from a snapshot (the newest
+ * unless `--snapshot`), run by the cluster workflow as an operation like any other: watched with
+ * `capstan watch`, retried or aborted when a step blocks. Destructive, so it asks for `--yes`.
+ */
+export async function etcdRestoreCommand(ctx: CliContext, name: string, options: EtcdRestoreOptions = {}): Promise<number> {
+  const ref = { namespace: ctx.namespace, name };
+  const which = options.snapshot === undefined ? 'the newest snapshot' : `snapshot ${options.snapshot}`;
+  if (options.yes !== true) {
+    throw new CliError(
+      `restoring replaces all etcd data of ${ref.namespace}/${ref.name} with ${which}: whatever the cluster stored since is lost, and etcd's data on every control plane is wiped first`,
+      `add --yes to go ahead; capstan etcd snapshots ${ref.name}${namespaceFlag(ref)} lists the snapshots`,
+    );
+  }
+  const { temporal } = await runningCluster(ctx.clients, ref, 'restore');
+  const accepted = await sendUpdate(temporal, clusterWorkflowId(ref.namespace, ref.name), 'the etcd restore', (h) =>
+    h.executeUpdate(etcdRestoreUpdate, { args: [{ snapshot: options.snapshot }] }),
+  );
+  const when = accepted.after ? `after the running operation (${accepted.after}) ends` : 'now';
+  ctx.io.stdout.write(
+    `etcd restore of ${ref.namespace}/${ref.name} from snapshot ${accepted.snapshot} queued; it starts ${when}\n` +
+      `follow it with: capstan watch ${ref.name}${namespaceFlag(ref)}\n`,
+  );
   return 0;
 }
