@@ -4,6 +4,7 @@ import type { ObservedMachine } from './observed-cluster.ts';
 import type { OperationProgress } from './operation-messages.ts';
 import type { ClusterPlan } from './cluster-plan.ts';
 import type { CredentialsCheck } from './credentials.ts';
+import type { EtcdBackupCheck } from './etcd-snapshots.ts';
 
 /** The cluster's desired state changed (signalWithStart from the controller; the latest wins). */
 export const desiredClusterSignal = defineSignal<[desired: DesiredClusterInput]>('desiredCluster');
@@ -110,6 +111,10 @@ export interface ClusterProgress {
   readonly healthChecks?: readonly HealthCheckProgress[];
   /** The last renewal check of the talosconfig and admin kubeconfig, with the CAs' end dates. */
   readonly credentials?: CredentialsCheck;
+  /** The scheduled etcd backups (absent until the schedule first looked). */
+  readonly etcdBackup?: EtcdBackupCheck;
+  /** etcd lost its quorum for good (no control plane runs a member): what the last observation saw, and the way back. */
+  readonly etcdQuorumLost?: string;
 }
 export const clusterProgressQuery = defineQuery<ClusterProgress>('clusterProgress');
 

@@ -67,6 +67,7 @@ export type OperationKind =
   | 'rollout-control-plane'
   | 'scale-machine-deployment'
   | 'rollout-machine-deployment'
+  | 'etcd-restore'
   | 'none';
 
 /** The chosen operation with what its workflow needs (hops, control-plane steps, batches, machines). */
@@ -91,7 +92,9 @@ export type Operation =
       readonly create: number;
       readonly delete: readonly string[];
     }
-  | { readonly operation: 'rollout-machine-deployment'; readonly deployment: string; readonly batches: readonly PreviewBatch[] };
+  | { readonly operation: 'rollout-machine-deployment'; readonly deployment: string; readonly batches: readonly PreviewBatch[] }
+  /** Brings etcd back from a stored snapshot (an operator asks for it; never planned from a spec). */
+  | { readonly operation: 'etcd-restore'; readonly snapshot?: string | undefined; readonly controlPlanes: readonly string[] };
 
 /** What an operation does to one machine: the dry run's unit of time. */
 export type MachineAction = 'replace' | 'upgrade-talos' | 'upgrade-kubernetes';

@@ -2,6 +2,8 @@ import type { ClusterObservation } from './observation.ts';
 import type { ClusterProgress } from './cluster-messages.ts';
 import type { CredentialsCheck } from './credentials.ts';
 import type { DesiredClusterInput } from './desired-cluster.ts';
+import type { EtcdBackupCheck } from './etcd-snapshots.ts';
+import type { EtcdRestoreRequest } from './etcd-messages.ts';
 
 /** The type name the cluster workflow is registered and started under (`cluster/<ns>/<name>`). */
 export const clusterWorkflowType = 'clusterWorkflow';
@@ -31,6 +33,10 @@ export interface ClusterWorkflowState {
   lastObservation?: ClusterObservation;
   /** The last check of the talosconfig and admin kubeconfig certificates, and when the next is due. */
   credentials?: CredentialsCheck;
+  /** The scheduled etcd backups: the last good snapshot, the last problem, when the schedule looks again. */
+  etcdBackup?: EtcdBackupCheck;
+  /** An etcd restore an operator asked for, until its operation has run. */
+  restore?: EtcdRestoreRequest;
   /** Continue-as-new past this many history events (between operations); default 8,000. */
   historyLimit?: number;
 }

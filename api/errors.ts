@@ -93,6 +93,22 @@ export const ErrorType = {
    * database that does not read. Another copy of the same bytes fails again: take or pick another.
    */
   EtcdSnapshotInvalid: 'EtcdSnapshotInvalid',
+   * A cluster's etcd snapshot store Secret is missing, lacks a key or holds a malformed value, or
+   * no credentials were found for it: an operator must fix the Secret.
+   */
+  SnapshotStoreInvalid: 'SnapshotStoreInvalid',
+  /** The object store refused the credentials or the request's permissions (403, unknown key, bad signature). */
+  SnapshotStoreAccessDenied: 'SnapshotStoreAccessDenied',
+  /** The snapshot store's bucket does not exist: an operator must create it or correct the Secret. */
+  SnapshotStoreBucketNotFound: 'SnapshotStoreBucketNotFound',
+  /** The object store's TLS certificate is not trusted: an operator must give its CA. */
+  SnapshotStoreTlsUntrusted: 'SnapshotStoreTlsUntrusted',
+  /** The object store refused the request for a reason no other type covers (another 4xx): retrying sends it again. */
+  SnapshotStoreRequestRefused: 'SnapshotStoreRequestRefused',
+  /** The object store did not answer, timed out or answered 5xx/429: try again. */
+  SnapshotStoreUnavailable: 'SnapshotStoreUnavailable',
+  /** No snapshot with that id in the cluster's store (removed by retention, or never taken). */
+  EtcdSnapshotNotFound: 'EtcdSnapshotNotFound',
 } as const;
 
 export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];
@@ -126,6 +142,12 @@ export const nonRetryableErrorTypes: readonly ErrorType[] = [
   ErrorType.DrainBlockedByPdb,
   ErrorType.DrainIncomplete,
   ErrorType.EtcdSnapshotInvalid,
+  ErrorType.SnapshotStoreInvalid,
+  ErrorType.SnapshotStoreAccessDenied,
+  ErrorType.SnapshotStoreBucketNotFound,
+  ErrorType.SnapshotStoreTlsUntrusted,
+  ErrorType.SnapshotStoreRequestRefused,
+  ErrorType.EtcdSnapshotNotFound,
 ];
 
 /**

@@ -32,11 +32,19 @@ export type SnapshotStoreRef = z.infer<typeof SnapshotStoreRef>;
 /** The per-cluster policy (Cluster annotations `capstan.dev/etcd-backup-*`). */
 export const EtcdBackupPolicy = z.object({
   /** A scheduled snapshot this long after the last good one; 0 = only before control-plane changes. */
-  intervalSeconds: z.number().int().min(0).default(6 * 3600),
+  intervalSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .default(6 * 3600),
   /** Retention keeps the newest `keepLast`… */
   keepLast: z.number().int().min(1).default(10),
   /** …and, besides them, every snapshot younger than this. */
-  maxAgeSeconds: z.number().int().min(0).default(24 * 3600),
+  maxAgeSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .default(24 * 3600),
   store: SnapshotStoreRef.default({ kind: 'worker-directory' }),
 });
 export type EtcdBackupPolicy = z.infer<typeof EtcdBackupPolicy>;
@@ -48,8 +56,12 @@ export type SnapshotReason = z.infer<typeof SnapshotReason>;
 
 /** One stored snapshot, verified when it was stored (etcd's sha256 trailer) and again before a restore. */
 export const EtcdSnapshotRecord = z.object({
-  /** Unique within the cluster; sorts by time: `20261205T150000Z-r812-<label>`. */
-  id: z.string().min(1),
+  /**
+   * Unique within the cluster; sorts by time: `20261205T150000Z-r812-<label>`. A file name and an
+   * object key segment: letters, digits, `.`, `_` and `-` only, so no id can reach outside its
+   * cluster's folder or prefix.
+   */
+  id: z.string().regex(/^[0-9A-Za-z][0-9A-Za-z._-]{0,199}$/),
   /** ISO 8601, UTC. */
   takenAt: z.string(),
   /** The etcd revision the snapshot holds. */
@@ -63,3 +75,23 @@ export const EtcdSnapshotRecord = z.object({
   takenBy: z.string(),
 });
 export type EtcdSnapshotRecord = z.infer<typeof EtcdSnapshotRecord>;
+
+/** What the cluster workflow knows of its backups, carried across continue-as-new (plain JSON). */
+export interface EtcdBackupCheck {
+  /** The newest good snapshot the store listed, or the one just taken. */
+  readonly last?: EtcdSnapshotRecord;
+  /** The store, for messages (`s3://bucket/prefix/ns/name`, or a folder). */
+  readonly location?: string;
+  /** Why the last scheduled snapshot (or listing) failed; cleared by the next success. */
+  readonly problem?: string;
+  /** When the schedule looks again. */
+  readonly nextAt?: string;
+  /** The schedule's interval when it last looked (0: only before control-plane changes). */
+  readonly intervalSeconds?: number;
+}
+
+/** The answer to `etcdSnapshots`: the store's listing, oldest first. */
+export interface EtcdSnapshotListing {
+  readonly records: readonly EtcdSnapshotRecord[];
+  readonly location: string;
+}

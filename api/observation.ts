@@ -44,6 +44,14 @@ export interface EtcdMemberObservation {
   readonly problem?: string;
 }
 
+/** A control plane's etcd service as Talos reports it (`Running`, `Preparing`, `Failed`, ...). */
+export interface EtcdServiceObservation {
+  readonly machine: string;
+  readonly state: string;
+  /** The service's last event or health message. */
+  readonly message?: string;
+}
+
 /** One machine: its recorded intent and what each system answered about it. */
 export interface MachineObservation {
   readonly name: string;
@@ -103,6 +111,11 @@ export interface ClusterObservation {
   readonly strayVms: readonly StrayVm[];
   /** The etcd member list through a control plane that answered; absent when none did. */
   readonly etcdMembers?: readonly { readonly id: string; readonly name: string; readonly learner: boolean }[];
+  /**
+   * The etcd service of each control plane that answered Talos, asked only when no member list
+   * answered: the difference between etcd down for a while and etcd's data gone everywhere.
+   */
+  readonly etcdServices?: readonly EtcdServiceObservation[];
   /** etcd was bootstrapped once (the durable record, or a member list answered). */
   readonly controlPlaneInitialized: boolean;
   /** The reserved control-plane endpoint address, when there is one. */

@@ -6,6 +6,7 @@ import {
   kubeAssets,
   postgresqlBinDir,
   projectDir,
+  seaweedfsDir,
   temporalCli,
   temporalServerDir,
   temporalTestServer,
@@ -22,13 +23,15 @@ export function ensureTools(): void {
 
 /**
  * Also builds what only the tests use: the third-party Go client the Proxmox simulator is judged
- * by, and the production-like Temporal (the server built from source, on PostgreSQL).
+ * by, the production-like Temporal (the server built from source, on PostgreSQL), and the
+ * S3-compatible store the etcd snapshot tests write to.
  */
 export function ensureTestTools(): void {
   ensureTools();
   if (['temporal-server', 'temporal-sql-tool'].some((binary) => missingDefault(temporalServerDir(), binary)))
     run('build-temporal-server.sh');
   if (['initdb', 'postgres', 'pg_isready'].some((binary) => missingDefault(postgresqlBinDir(), binary))) run('install-postgresql.sh');
+  if (missingDefault(seaweedfsDir(), 'weed')) run('build-seaweedfs.sh');
   try {
     buildPveGoClient();
   } catch (error) {

@@ -60,6 +60,13 @@ export const temporalServerDir = (): ToolLocation =>
   locate('TEMPORAL_SERVER_DIR', join(capstanCacheDir, 'temporal-server', `v${toolVersions['TEMPORAL_SERVER_VERSION']}`));
 
 /**
+ * The folder with SeaweedFS's `weed` binary (the S3-compatible store the snapshot tests use),
+ * overridable with SEAWEEDFS_DIR. The cache folder itself, keyed by version, like the Temporal server.
+ */
+export const seaweedfsDir = (): ToolLocation =>
+  locate('SEAWEEDFS_DIR', join(capstanCacheDir, 'seaweedfs', toolVersions['SEAWEEDFS_VERSION'] ?? 'unpinned'));
+
+/**
  * The folder with PostgreSQL's initdb, postgres and pg_isready, overridable with POSTGRESQL_BIN_DIR:
  * by default the newest major version Debian's packages installed (/usr/lib/postgresql/<major>/bin).
  */

@@ -17,6 +17,8 @@ import { CapstanCluster, CapstanOperation } from '../api/search-attributes.ts';
 import { planCluster } from '../plan/cluster-plan.ts';
 import { ClusterView } from './cluster/cluster-view.ts';
 import { keepCredentialsFresh, type RenewalLoop } from './cluster/keep-credentials-fresh.ts';
+import { keepEtcdBackedUp } from './cluster/keep-etcd-backed-up.ts';
+import { handleEtcdSnapshotUpdates } from './cluster/etcd-snapshot-updates.ts';
 import { observeAndHeal, straysPastGrace } from './cluster/observe-and-heal.ts';
 import { runOperationChild } from './cluster/operation-child.ts';
 import { refuseBeforeBuilding } from './cluster/preflight.ts';
@@ -54,6 +56,7 @@ export async function clusterWorkflow(input: ClusterWorkflowState): ReturnType<C
     view.report(report);
   });
   setHandler(clusterProgressQuery, () => view.progress());
+  handleEtcdSnapshotUpdates(state);
   setHandler(planQuery, (desired?: DesiredClusterInput) => {
     const parsed = DesiredCluster.safeParse(desired ?? state.desired);
     if (!parsed.success) return { ok: false, operation: 'none', reason: describeIssues(parsed.error.issues) };
@@ -66,6 +69,9 @@ export async function clusterWorkflow(input: ClusterWorkflowState): ReturnType<C
   view.publish();
   const renewal: RenewalLoop = { busy: false, stopping: false };
   void keepCredentialsFresh(state, view, renewal);
+  // Runs recorded before scheduled backups existed replay without the loop.
+  const backups: RenewalLoop = { busy: false, stopping: false };
+  if (patched('scheduled-etcd-backups')) void keepEtcdBackedUp(state, view, backups);
 
   const tooLong = (): boolean => {
     const info = workflowInfo();
@@ -82,7 +88,8 @@ export async function clusterWorkflow(input: ClusterWorkflowState): ReturnType<C
   const continueIfTooLong = async (): Promise<void> => {
     if (!tooLong()) return;
     renewal.stopping = true;
-    await condition(() => allHandlersFinished() && !renewal.busy);
+    backups.stopping = true;
+    await condition(() => allHandlersFinished() && !renewal.busy && !backups.busy);
     await continueAsNew<typeof clusterWorkflow>({ ...state, lastObservation: view.observation });
   };
 

@@ -5,7 +5,7 @@ import type { ObservedCluster } from '../api/observed-cluster.ts';
 import { waits } from './activity-profiles.ts';
 import { currentVersions } from './operation/current-versions.ts';
 import { upgradeKubernetesInPlace, upgradeTalosInPlace } from './operation/in-place-upgrades.ts';
-import { clusterRef, observeAgain, operationLabel, type OperationScope } from './operation/operation-scope.ts';
+import { clusterRef, observeAgain, type OperationScope } from './operation/operation-scope.ts';
 import { reconcileDeployment } from './operation/reconcile-deployment.ts';
 import { runControlPlaneSteps } from './operation/run-control-plane-steps.ts';
 import { refusalFailure } from './operation/refusal-failure.ts';
@@ -13,6 +13,7 @@ import { runOperation } from './operation/run-operation.ts';
 import { planControlPlaneRollout } from '../plan/control-plane.ts';
 import { shapeHash } from '../plan/shape-hash.ts';
 import type { UpgradeHop } from '../api/cluster-plan.ts';
+import { beforeChangeBackup } from './operation/before-change-backup.ts';
 
 /** Marks runs whose Talos hops leave RollingUpdate workers to their own workers hop. */
 const workersKeepTalosPatch = 'workers-keep-talos-until-their-move';
@@ -48,9 +49,7 @@ async function runHop(scope: OperationScope, hop: UpgradeHop): Promise<void> {
   switch (hop.kind) {
     case 'snapshot-etcd': {
       const address = state.controlPlanes()[0]?.address ?? '';
-      await scope.run.step(hop.description, () =>
-        waits.talosBackupEtcd({ cluster: clusterRef(desired), address, label: operationLabel() }),
-      );
+      await scope.run.step(hop.description, () => waits.talosBackupEtcd(beforeChangeBackup(desired, address)));
       return;
     }
     case 'talos': {

@@ -9,7 +9,13 @@ import { machineSetNameLabel } from '../../api/capi/machine-set.ts';
 import { clusterKey, type ClusterRef } from '../../api/cluster-ref.ts';
 import { kubeconfigSecret, machineConfigSecret, secretsBundleSecret, talosconfigSecret } from '../../api/cluster-secrets.ts';
 import { InventoryAnnotation } from '../../api/inventory.ts';
-import type { ClusterObservation, EtcdMemberObservation, MachineObservation, ObserveClusterInput } from '../../api/observation.ts';
+import type {
+  ClusterObservation,
+  EtcdMemberObservation,
+  EtcdServiceObservation,
+  MachineObservation,
+  ObserveClusterInput,
+} from '../../api/observation.ts';
 import type { StaticAddress } from '../../api/proxmox.ts';
 import { isNotFound } from '../../runtime/kubernetes-api-errors.ts';
 import { machineConditions, stampConditions } from '../../plan/machine-conditions.ts';
@@ -30,7 +36,7 @@ import {
   showsAlready,
   type OwnedStatus,
 } from './observed-status.ts';
-import { listEtcdMembers, probeEtcdMember, probeVersion, shortProblem, type TalosAnswer } from './talos-probes.ts';
+import { listEtcdMembers, probeEtcdMember, probeEtcdService, probeVersion, shortProblem, type TalosAnswer } from './talos-probes.ts';
 import { nodeObservation, readWorkloadNodes } from './workload-nodes.ts';
 import { endpointClaimName } from '../../api/ipam.ts';
 
@@ -140,6 +146,17 @@ export async function observeCluster(deps: ObserverDeps, store: ObjectStore, inp
     });
   }
 
+  // No member list at all: what each control plane's etcd service says tells a passing outage from data gone everywhere.
+  const etcdServices: EtcdServiceObservation[] = [];
+  if (members === undefined && credentials) {
+    const creds = credentials;
+    await forEachLimited(answering, deps.concurrency ?? 4, async (name) => {
+      const service = await probeEtcdService(name, addresses.get(name)?.ip ?? '', creds, options);
+      if (service) etcdServices.push(service);
+    });
+    etcdServices.sort((a, b) => a.machine.localeCompare(b.machine));
+  }
+
   beat('asking the workload cluster');
   const workload = await readWorkloadNodes(secrets.kubeconfig, deps.kubernetesTimeoutMs ?? 5000);
   const nodes = workload.api === 'reachable' ? workload.nodes : undefined;
@@ -192,6 +209,7 @@ export async function observeCluster(deps: ObserverDeps, store: ObjectStore, inp
     machines: observed,
     strayVms: vms.strays,
     ...(members ? { etcdMembers: members } : {}),
+    ...(etcdServices.length > 0 ? { etcdServices } : {}),
     controlPlaneInitialized: secrets.etcdBootstrapped || (members !== undefined && members.length > 0),
     ...(endpoint ? { controlPlaneEndpoint: endpoint.ip } : {}),
     kubernetesApi: workload.api,

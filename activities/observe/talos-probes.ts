@@ -2,7 +2,7 @@
 // member list through a control plane that answers, and each member's own status. A node that does
 // not answer is a fact to report, never a failure of the observation.
 import { status } from '@grpc/grpc-js';
-import type { EtcdMemberObservation } from '../../api/observation.ts';
+import type { EtcdMemberObservation, EtcdServiceObservation } from '../../api/observation.ts';
 import type { TalosCredentials } from '../talos/machine-api/credentials.ts';
 import type { TalosCallOptions } from '../talos/machine-api/grpc-calls.ts';
 import { TalosMachineClient } from '../talos/machine-api/machine-client.ts';
@@ -119,5 +119,26 @@ async function serviceHealth(
   } catch (error) {
     if (options.signal?.aborted) throw error;
     return { ...base, healthy: false, problem: `services of ${address}: ${shortProblem(error)}` };
+  }
+}
+
+/** The etcd service of one node (ServiceList), for when etcd itself cannot be asked; undefined when Talos does not answer. */
+export async function probeEtcdService(
+  machine: string,
+  address: string,
+  credentials: TalosCredentials,
+  options: TalosCallOptions,
+): Promise<EtcdServiceObservation | undefined> {
+  try {
+    const reply = await withNode(address, credentials, async (c) =>
+      singleNode('machine.MachineService/ServiceList', await c.serviceList(undefined, options)),
+    );
+    const etcd = reply.services.find((s) => s.id === 'etcd');
+    if (!etcd) return { machine, state: 'Absent', message: 'no etcd service' };
+    const message = etcd.health?.lastMessage;
+    return { machine, state: etcd.state, ...(message ? { message: shortProblem(message) } : {}) };
+  } catch (error) {
+    if (options.signal?.aborted) throw error;
+    return undefined;
   }
 }

@@ -1,6 +1,7 @@
 import { Agent, fetch, type Dispatcher } from 'undici';
 import type { z } from 'zod';
-import { ProxmoxApiError, ProxmoxNetworkError, ProxmoxTlsError, untrustedCertificateCause } from './proxmox-api-error.ts';
+import { untrustedCertificateCause } from '../untrusted-certificate.ts';
+import { ProxmoxApiError, ProxmoxNetworkError, ProxmoxTlsError } from './proxmox-api-error.ts';
 
 /** How to reach one Proxmox VE cluster; the token secret comes from a Kubernetes Secret. */
 export interface ProxmoxConnection {

@@ -8,7 +8,7 @@ import {
   type EtcdMemberInfo,
   type RemoveEtcdMemberInput,
 } from './operations/etcd-membership.ts';
-import { backupEtcd, snapshotEtcd, type EtcdBackupInput, type EtcdSnapshotInput } from './operations/etcd-snapshot.ts';
+import { snapshotEtcd, type EtcdSnapshotInput } from './operations/etcd-snapshot.ts';
 import { fetchKubeconfig, type FetchKubeconfigResult } from './operations/fetch-kubeconfig.ts';
 import { nodeServices, nodeVersion, type TalosServiceStatus } from './operations/node-status.ts';
 import { rebootNode, resetNode, type ActorResult, type RebootNodeInput, type ResetNodeInput } from './operations/power-operations.ts';
@@ -56,8 +56,6 @@ export function createTalosActivities(deps: TalosActivityDeps) {
     talosEtcdSnapshot: (input: EtcdSnapshotInput): Promise<WrittenFile> => snapshotEtcd(deps, input),
     /** Waits until a machine is a voting (promoted) etcd member, heartbeating. */
     talosWaitForEtcdMember: (input: WaitForEtcdMemberInput): Promise<EtcdMemberInfo> => waitForEtcdMember(deps, input),
-    /** Snapshots etcd into the worker's snapshot directory before a control-plane change. */
-    talosBackupEtcd: (input: EtcdBackupInput): Promise<WrittenFile> => backupEtcd(deps, input),
     /** Starts a Talos OS upgrade (legacy Upgrade API, or ImageService + LifecycleService). */
     talosUpgrade: (input: UpgradeNodeInput): Promise<UpgradeNodeResult> => upgradeNode(deps, input),
     /** Reboots a node. */

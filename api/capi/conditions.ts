@@ -29,6 +29,8 @@ export const ConditionType = {
   Blocked: 'Blocked',
   /** The cluster's CAs are far from their end and its admin client certificates are being renewed. */
   CertificatesValid: 'CertificatesValid',
+  /** etcd has a good snapshot, stored off the worker where a store is set, younger than twice the backup interval. */
+  EtcdBackedUp: 'EtcdBackedUp',
 } as const;
 export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
 
@@ -66,6 +68,16 @@ export const ConditionReason = {
   CertificateAuthorityExpiring: 'CertificateAuthorityExpiring',
   /** The last renewal check of the talosconfig and admin kubeconfig failed; it is tried again within the hour. */
   CertificateRenewalFailed: 'CertificateRenewalFailed',
+  /** The newest etcd snapshot is young enough; the message gives its time, revision and store. */
+  SnapshotRecent: 'SnapshotRecent',
+  /** No etcd snapshot is stored yet. */
+  NoSnapshot: 'NoSnapshot',
+  /** The newest etcd snapshot is older than twice the backup interval. */
+  SnapshotStale: 'SnapshotStale',
+  /** The last scheduled etcd snapshot failed; it is tried again within 15 minutes. */
+  BackupFailed: 'BackupFailed',
+  /** Scheduled etcd snapshots are off (interval 0): only control-plane changes take one. */
+  ScheduleOff: 'ScheduleOff',
   // The normal state of conditions that are True only while something happens (CAPI v1beta2's names).
   NotPaused: 'NotPaused',
   NotRollingOut: 'NotRollingOut',

@@ -17,6 +17,7 @@ const commands = {
   operator: () => import('./commands/operator-updates.ts'),
   secret: () => import('./commands/get-secret.ts'),
   watch: () => import('./commands/watch.ts'),
+  etcd: () => import('./commands/etcd-snapshots.ts'),
 };
 
 interface GlobalFlags extends ConnectionFlags {
@@ -112,6 +113,16 @@ export async function runCapstan(argv: readonly string[], deps: ProgramDeps): Pr
     .action(async function (this: Command, name: string) {
       const o = this.opts<{ filename?: string; output: 'text' | 'json' }>();
       await run(this, async (ctx) => (await commands.plan()).planClusterCommand(ctx, name, o));
+    });
+
+  const etcd = program.command('etcd').description("a cluster's etcd snapshots");
+  etcd
+    .command('snapshots <name>')
+    .description('list the stored etcd snapshots, newest first: time, revision, size and the operation or schedule that took each')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async function (this: Command, name: string) {
+      const o = this.opts<{ output: 'text' | 'json' }>();
+      await run(this, async (ctx) => (await commands.etcd()).etcdSnapshotsCommand(ctx, name, o));
     });
 
   program

@@ -48,7 +48,7 @@ export async function writeClusterStatuses(
   const now = deps.now().toISOString();
   const { wanted } = input;
   const writes: Promise<void>[] = [
-    writeStatus(deps, 'Cluster', cluster, clusterStatus(facts, cluster.status as ClusterStatus | undefined), now),
+    writeStatus(deps, 'Cluster', cluster, clusterStatus(facts, cluster.status as ClusterStatus | undefined, Date.parse(now)), now),
   ];
 
   const controlPlaneName = stringAt(cluster, 'spec.controlPlaneRef.name');

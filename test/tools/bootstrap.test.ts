@@ -53,6 +53,13 @@ describe('tool bootstrap', () => {
     expect(stderr).toContain('TEMPORAL_SERVER_DIR');
   });
 
+  it('names go and SEAWEEDFS_DIR when go is missing and SeaweedFS is not cached', () => {
+    const { status, stderr } = runWithoutPrerequisites('build-seaweedfs.sh');
+    expect(status).toBe(1);
+    expect(stderr).toContain("'go' is required to build SeaweedFS");
+    expect(stderr).toContain('SEAWEEDFS_DIR');
+  });
+
   it('reuses an existing install without downloading again', () => {
     const result = spawnSync('bash', [join(projectDir, 'tools', 'install-temporal.sh')], { encoding: 'utf8' });
     expect(result.status).toBe(0);

@@ -45,7 +45,12 @@ export class ClusterProbe {
       },
       timeoutMs,
       500,
-    );
+    ).catch(async (error: unknown) => {
+      // A step that keeps failing retries quietly: name the failure, so a flake says why it waited.
+      const operation = (await this.progress()).operation?.workflowId;
+      const pending = operation ? await pendingActivities(this.handle.client.getHandle(operation)) : '';
+      throw new Error(`${error instanceof Error ? error.message : String(error)}${pending}`);
+    });
     if (now.phase === 'Held') throw new Error(`held: ${now.held ?? ''}`);
     return now;
   }
@@ -110,4 +115,20 @@ function whereItIs(progress: ClusterProgress): string {
   const held = progress.held ? `\nheld: ${progress.held}` : '';
   const recent = progress.recent.map((r) => `\n${r.kind} ${r.summary}: ${r.outcome}`).join('');
   return `${progress.phase} after ${progress.operations} operations: ${operation}${held}${blocked}${recent}`;
+}
+
+/** The operation's pending activities with their attempt and last failure, one per line. */
+async function pendingActivities(handle: {
+  describe(): Promise<{ raw: { pendingActivities?: PendingActivity[] | null } }>;
+}): Promise<string> {
+  const { raw } = await handle.describe().catch(() => ({ raw: { pendingActivities: [] } }));
+  return (raw.pendingActivities ?? [])
+    .map((a) => `\npending ${a.activityType?.name ?? '?'} attempt ${a.attempt ?? '?'}: ${a.lastFailure?.message ?? 'no failure yet'}`)
+    .join('');
+}
+
+interface PendingActivity {
+  readonly activityType?: { readonly name?: string | null } | null;
+  readonly attempt?: number | null;
+  readonly lastFailure?: { readonly message?: string | null } | null;
 }

@@ -85,10 +85,12 @@ export class ClusterView {
       desired,
     });
     const credentials = this.state.credentials;
+    const etcdBackup = this.state.etcdBackup;
     const observation = this.observation;
-    if (!observation) return credentials ? { ...base, credentials } : base;
+    const withChecks = { ...base, ...(credentials ? { credentials } : {}), ...(etcdBackup ? { etcdBackup } : {}) };
+    if (!observation) return withChecks;
     return {
-      ...base,
+      ...withChecks,
       observedAt: observation.at,
       availability: {
         controlPlane: controlPlaneAvailability(observation, this.observed),
@@ -97,7 +99,6 @@ export class ClusterView {
           : { available: false, reason: 'InvalidSpec', message: 'the spec is not valid' },
       },
       healthChecks: this.health.map((h) => this.healthProgress(h)),
-      ...(credentials ? { credentials } : {}),
     };
   }
 

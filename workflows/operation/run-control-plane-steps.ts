@@ -7,8 +7,9 @@ import { checkAddition, checkRemoval, observedMembers } from '../../plan/etcd-qu
 import { toDelete } from '../../plan/machine-spec.ts';
 import { calls, waits } from '../activity-profiles.ts';
 import { createMachineChild, deleteMachineChild, updateTalosconfigEndpoints } from './machine-children.ts';
-import { clusterRef, newMachineName, observeAgain, operationLabel, type OperationScope } from './operation-scope.ts';
+import { clusterRef, newMachineName, observeAgain, type OperationScope } from './operation-scope.ts';
 import { PreconditionFailed } from './operation-failures.ts';
+import { beforeChangeBackup } from './before-change-backup.ts';
 
 /** A control-plane change's steps, as plain names for the runner's step count. */
 export function controlPlaneStepNames(steps: readonly ControlPlaneStep[]): string[] {
@@ -81,7 +82,7 @@ export async function runControlPlaneSteps(
       case 'snapshot-etcd':
         await run.step(name, async () => {
           await observeAgain(scope);
-          await waits.talosBackupEtcd({ cluster, address: peer(), label: operationLabel() });
+          await waits.talosBackupEtcd(beforeChangeBackup(scope.desired, peer()));
         });
         break;
       case 'create-machine': {

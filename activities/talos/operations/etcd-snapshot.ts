@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { classifiedTalos } from '../machine-api/classify-talos-error.ts';
 import { writeAtomically, type WrittenFile } from '../machine-api/write-atomically.ts';
 import {
@@ -29,24 +28,4 @@ export async function snapshotEtcd(deps: TalosActivityDeps, input: EtcdSnapshotI
       }),
     ),
   );
-}
-
-/** A snapshot taken before a change, named by the operation that takes it. */
-export interface EtcdBackupInput extends TalosNodeRef {
-  /** A file-name-safe label, e.g. the operation's workflow id with `/` replaced. */
-  readonly label: string;
-}
-
-/**
- * Snapshots etcd into the worker's snapshot directory as `<namespace>/<cluster>/<label>.db`:
- * the workflow names the backup, the worker decides where backups live.
- */
-export function backupEtcd(deps: TalosActivityDeps, input: EtcdBackupInput): Promise<WrittenFile> {
-  const dir = deps.snapshotDir ?? join('.capstan', 'etcd-snapshots');
-  const label = input.label.replace(/[^A-Za-z0-9._-]+/g, '_');
-  return snapshotEtcd(deps, {
-    cluster: input.cluster,
-    address: input.address,
-    path: join(dir, input.cluster.namespace, input.cluster.name, `${label}.db`),
-  });
 }

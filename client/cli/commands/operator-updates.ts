@@ -11,7 +11,7 @@ import { doingText, nextStepHint } from '../render/doing-text.ts';
 import type { ClusterRef } from '../../../api/cluster-ref.ts';
 
 /** Sends one operator update to a run and waits for its answer; a refusal becomes a CliError. */
-async function send<R>(
+export async function sendUpdate<R>(
   temporal: TemporalAccess,
   workflowId: string,
   what: string,
@@ -48,7 +48,7 @@ export async function retryCommand(ctx: CliContext, name: string, options: { rea
       `only a blocked step can be retried; ${nextStepHint(ref, progress)}`,
     );
   for (const run of runs) {
-    const { retried } = await send(temporal, run, 'retry', (h) => h.executeUpdate(retryUpdate));
+    const { retried } = await sendUpdate(temporal, run, 'retry', (h) => h.executeUpdate(retryUpdate));
     ctx.io.stdout.write(`retried "${retried}" on ${run}\n`);
   }
   return 0;
@@ -80,7 +80,7 @@ export async function abortCommand(
           : [];
   if (runs.length === 0) throw new CliError(`nothing to abort: ${doingText(ref, progress)}`, nextStepHint(ref, progress));
   for (const run of runs) {
-    const { aborted } = await send(temporal, run, 'abort', (h) => h.executeUpdate(abortUpdate, { args: [reason] }));
+    const { aborted } = await sendUpdate(temporal, run, 'abort', (h) => h.executeUpdate(abortUpdate, { args: [reason] }));
     ctx.io.stdout.write(`aborted ${run}${aborted ? ` at "${aborted}"` : ''}\n`);
   }
   ctx.io.stdout.write(`the cluster is held until its spec changes; ${cli('describe cluster', ref)} shows what was left\n`);
@@ -99,7 +99,7 @@ export async function pauseCommand(ctx: CliContext, name: string, pause: boolean
       : nextStepHint(ref, progress);
     throw new CliError(`nothing to ${verb}: ${doingText(ref, progress)}`, hint);
   }
-  const { paused } = await send(temporal, operation.workflowId, verb, (h) => h.executeUpdate(pause ? pauseUpdate : resumeUpdate));
+  const { paused } = await sendUpdate(temporal, operation.workflowId, verb, (h) => h.executeUpdate(pause ? pauseUpdate : resumeUpdate));
   const what = operationText(operation);
   ctx.io.stdout.write(
     paused ? `paused ${what}: it holds before its next step; ${cli('resume', ref)} lets it go on\n` : `resumed ${what}\n`,

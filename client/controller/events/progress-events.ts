@@ -1,3 +1,4 @@
+import { ConditionReason } from '../../../api/capi/conditions.ts';
 import type { ClusterProgress } from '../../../api/cluster-messages.ts';
 import { EventReason, type EventSpec } from './event-spec.ts';
 import { blockedRemedy } from '../../../api/blocked-remedy.ts';
@@ -43,6 +44,11 @@ export function progressEvents(previous: ClusterProgress | undefined, next: Clus
   const [was, is] = [certificatesCondition(previous.credentials, cluster), certificatesCondition(next.credentials, cluster)];
   if (is?.status === 'False' && is.reason !== undefined && is.reason !== was?.reason) {
     events.push({ type: 'Warning', reason: is.reason, message: is.message ?? is.reason });
+  }
+  // Once per scheduled snapshot that starts failing.
+  const [failedBefore, failsNow] = [previous.etcdBackup?.problem, next.etcdBackup?.problem];
+  if (failsNow !== undefined && failedBefore === undefined) {
+    events.push({ type: 'Warning', reason: ConditionReason.BackupFailed, message: failsNow });
   }
   return events;
 }

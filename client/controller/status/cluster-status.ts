@@ -2,6 +2,7 @@ import { ConditionReason, ConditionType, type Condition } from '../../../api/cap
 import type { ClusterStatus } from '../../../api/capi/cluster.ts';
 import { blockerOf, type ClusterFacts } from './cluster-facts.ts';
 import { certificatesCondition } from './certificates-condition.ts';
+import { etcdBackupCondition } from './etcd-backup-condition.ts';
 import { isFalse, isTrue, type ConditionDraft } from './conditions.ts';
 import { operationStatus } from './operation-status.ts';
 import { describeStep, isMachineReady, machinesOf, oldestVersion, operationOf } from './progress-view.ts';
@@ -31,7 +32,7 @@ function rollingOutReason(kind: string, summary: string): string | undefined {
  * and the operation. Availability is the workflow's verdict from its last observation when it
  * gives one; before that, it is judged from the machines' readiness.
  */
-export function clusterStatus(facts: ClusterFacts, stored: ClusterStatus | undefined): StatusDraft {
+export function clusterStatus(facts: ClusterFacts, stored: ClusterStatus | undefined, nowMs = Date.now()): StatusDraft {
   const machines = machinesOf(facts.progress);
   const controlPlanes = machines.filter((m) => m.role === 'control-plane');
   const readyControlPlanes = controlPlanes.filter(isMachineReady).length;
@@ -94,6 +95,8 @@ export function clusterStatus(facts: ClusterFacts, stored: ClusterStatus | undef
   );
   const certificates = certificatesCondition(facts.progress?.credentials, facts);
   if (certificates) conditions.push(certificates);
+  const backups = etcdBackupCondition(facts.progress?.etcdBackup, nowMs);
+  if (backups) conditions.push(backups);
   conditions.unshift(
     readyCondition(facts, {
       available,

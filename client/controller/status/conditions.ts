@@ -17,6 +17,8 @@ const severities: Readonly<Record<string, Condition['severity']>> = {
   [ConditionReason.ReferenceNotFound]: 'Warning',
   [ConditionReason.CertificateAuthorityExpiring]: 'Warning',
   [ConditionReason.CertificateRenewalFailed]: 'Warning',
+  [ConditionReason.BackupFailed]: 'Warning',
+  [ConditionReason.SnapshotStale]: 'Warning',
 };
 
 /** Conditions longer than this are cut: a status is read in a terminal, and etcd objects have limits. */
