@@ -93,6 +93,7 @@ export const ErrorType = {
    * database that does not read. Another copy of the same bytes fails again: take or pick another.
    */
   EtcdSnapshotInvalid: 'EtcdSnapshotInvalid',
+  /**
    * A cluster's etcd snapshot store Secret is missing, lacks a key or holds a malformed value, or
    * no credentials were found for it: an operator must fix the Secret.
    */

@@ -7,7 +7,7 @@ import type { EtcdSnapshotRecord, SnapshotStoreRef } from '../../api/etcd-snapsh
 import { ErrorType } from '../../api/errors.ts';
 import { failure } from '../failure.ts';
 import { writeAtomically } from '../talos/machine-api/write-atomically.ts';
-import type { SnapshotStores } from './backup-etcd.ts';
+import type { SnapshotStores } from './snapshot-stores.ts';
 import { checkSnapshotTrailer } from './snapshot-trailer.ts';
 
 /** One stored snapshot of one cluster. */
@@ -42,7 +42,7 @@ export async function withVerifiedSnapshot<T>(
   onDownloaded: (bytes: number) => void,
   use: (snapshot: VerifiedSnapshot) => Promise<T>,
 ): Promise<T> {
-  const store = await deps.stores(ref.cluster, ref.store);
+  const store = await deps.stores.forCluster(ref.cluster, ref.store);
   const record = (await store.list()).find((r) => r.id === ref.id);
   if (record === undefined) throw unknownSnapshot(ref, store.location);
   const what = `etcd snapshot ${ref.id} in ${store.location}`;
