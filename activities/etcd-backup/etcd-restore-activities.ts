@@ -1,11 +1,7 @@
 import type { EtcdSnapshotRecord } from '../../api/etcd-snapshots.ts';
 import type { TalosActivityDeps } from '../talos/operations/talos-session.ts';
 import { checkStoredSnapshot } from './check-stored-snapshot.ts';
-import {
-  uploadRecoverySnapshot,
-  type UploadRecoverySnapshotInput,
-  type UploadRecoverySnapshotResult,
-} from './upload-recovery-snapshot.ts';
+import { uploadRecoverySnapshot, type UploadRecoverySnapshotInput, type UploadRecoverySnapshotResult } from './upload-recovery-snapshot.ts';
 import type { StoredSnapshotRef, VerifiedSnapshotDeps } from './verified-snapshot.ts';
 
 export type EtcdRestoreDeps = TalosActivityDeps & VerifiedSnapshotDeps;

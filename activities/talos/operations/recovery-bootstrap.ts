@@ -59,7 +59,8 @@ export async function bootstrapEtcdRecovery(deps: TalosActivityDeps, input: Reco
       deps.pollMs ?? 2_000,
     );
   } catch (error) {
-    if (!hasCode(error, status.ALREADY_EXISTS)) throw classifyTalosError(error, `bootstrapping etcd on ${target} from its uploaded snapshot`);
+    if (!hasCode(error, status.ALREADY_EXISTS))
+      throw classifyTalosError(error, `bootstrapping etcd on ${target} from its uploaded snapshot`);
     outcome = 'already-recovered';
   }
   const nextPause = pollBackoff(deps.pollMs ?? 2_000);

@@ -8,14 +8,7 @@ import type { TalosCredentials } from '../machine-api/credentials.ts';
 import { singleNode } from '../machine-api/node-replies.ts';
 import type { EtcdMemberInfo } from './etcd-membership.ts';
 import { readEtcdService } from './etcd-service-state.ts';
-import {
-  activityCallOptions,
-  clusterCredentials,
-  heartbeat,
-  pause,
-  withClient,
-  type TalosActivityDeps,
-} from './talos-session.ts';
+import { activityCallOptions, clusterCredentials, heartbeat, pause, withClient, type TalosActivityDeps } from './talos-session.ts';
 
 /** Wait until every one of these control planes is a voting member of the restored etcd. */
 export interface WaitForEtcdRecoveredInput {

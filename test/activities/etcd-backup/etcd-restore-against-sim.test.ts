@@ -3,6 +3,7 @@
 // ConfigMap deleted after the snapshot comes back only if the right bytes reached the right node.
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
@@ -126,8 +127,13 @@ describe('etcd restore activities against the Talos simulator', () => {
     // valid snapshot in its place), a corrupted one, an id the store does not have.
     const before = lastSeq();
     copyFileSync(storedFile(later.id), storedFile(record.id));
-    const replaced = await expectFailure(() => run(restore.etcdSnapshotCheck, { cluster, store, id: record.id }), ErrorType.EtcdSnapshotInvalid);
-    expect(replaced.message).toContain(`etcd snapshot ${record.id} in ${join(storeDir, 'default', 'omega')} is not the file that was stored`);
+    const replaced = await expectFailure(
+      () => run(restore.etcdSnapshotCheck, { cluster, store, id: record.id }),
+      ErrorType.EtcdSnapshotInvalid,
+    );
+    expect(replaced.message).toContain(
+      `etcd snapshot ${record.id} in ${join(storeDir, 'default', 'omega')} is not the file that was stored`,
+    );
     const corrupted = Buffer.from(good);
     // The trailer's last byte: the database still reads, only its hash does not match.
     corrupted[corrupted.length - 1] = (corrupted.at(-1) ?? 0) ^ 0xff;
@@ -154,28 +160,39 @@ describe('etcd restore activities against the Talos simulator', () => {
     expect(await run(talos.talosEtcdWipe, node(cp1))).toEqual({ outcome: 'wiped' });
     for (const address of controlPlanes) expect(await run(talos.talosEtcdWipe, node(address))).toEqual({ outcome: 'already-empty' });
 
-    // An upload Talos cannot restore (sent past the checks, straight with the client) fails the
-    // recovery bootstrap for good, with Talos' own message.
+    // An upload whose source breaks off is cancelled: the node keeps nothing. One Talos cannot
+    // restore (sent past the checks, straight with the client) fails the recovery bootstrap for
+    // good, with Talos' own message.
     const client = new TalosMachineClient(cp1, await clusterCredentials(secrets, cluster));
     try {
-      await client.etcdRecover((async function* () {
-        yield corrupted;
-      })());
+      const breaksOff = Readable.from(
+        (function* () {
+          yield corrupted.subarray(0, 4096);
+          throw new Error('the store went away');
+        })(),
+      );
+      await expect(client.etcdRecover(breaksOff)).rejects.toThrow('the store went away');
+      expect(stack.talos.events.list({ type: 'etcd.snapshot-uploaded' })).toEqual([]);
+      expect(await client.etcdRecover(Readable.from([corrupted]))).toEqual({ metadata: null });
     } finally {
       client.close();
     }
     const failed = await expectFailure(() => run(talos.talosEtcdRecoveryBootstrap, node(cp1)), ErrorType.EtcdRecoveryFailed);
-    expect(failed.message).toMatch(/^etcd on 127\.0\.93\.11 did not recover from the uploaded snapshot: Failed to run pre stage: error recovering from the snapshot: expected sha256/);
+    expect(failed.message).toMatch(
+      /^etcd on 127\.0\.93\.11 did not recover from the uploaded snapshot: Failed to run pre stage: error recovering from the snapshot: expected sha256/,
+    );
 
     // The good snapshot, uploaded twice (a retry replaces the upload), restored once.
     const uploaded = stack.talos.events.list({ type: 'etcd.snapshot-uploaded' }).length;
     for (let i = 0; i < 2; i++) {
       expect(await run(restore.talosEtcdRecover, { cluster, store, id: record.id, address: cp1 })).toEqual({ record, bytes: record.size });
     }
-    expect(stack.talos.events.list({ type: 'etcd.snapshot-uploaded' }).slice(uploaded).map((e) => e.detail)).toEqual([
-      { bytes: record.size },
-      { bytes: record.size },
-    ]);
+    expect(
+      stack.talos.events
+        .list({ type: 'etcd.snapshot-uploaded' })
+        .slice(uploaded)
+        .map((e) => e.detail),
+    ).toEqual([{ bytes: record.size }, { bytes: record.size }]);
     expect(await run(talos.talosEtcdRecoveryBootstrap, node(cp1))).toEqual({ outcome: 'recovered', node: cp1 });
     expect(await run(talos.talosEtcdRecoveryBootstrap, node(cp1))).toEqual({ outcome: 'already-recovered', node: cp1 });
     expect(stack.talos.events.list({ type: 'etcd.recovered' })).toHaveLength(1);
