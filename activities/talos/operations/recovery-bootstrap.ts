@@ -1,4 +1,5 @@
 import { status } from '@grpc/grpc-js';
+import { ApplicationFailure } from '@temporalio/common';
 import { ErrorType } from '../../../api/errors.ts';
 import { failure } from '../../failure.ts';
 import { pollBackoff } from '../../poll-backoff.ts';
@@ -63,14 +64,25 @@ export async function bootstrapEtcdRecovery(deps: TalosActivityDeps, input: Reco
       throw classifyTalosError(error, `bootstrapping etcd on ${target} from its uploaded snapshot`);
     outcome = 'already-recovered';
   }
-  const nextPause = pollBackoff(deps.pollMs ?? 2_000);
+  const pollMs = deps.pollMs ?? 2_000;
+  const nextPause = pollBackoff(pollMs);
+  const bootstrappedAt = Date.now();
+  // Talos restarts the etcd service at once; a Failed state exactly as before the call is the old
+  // failure until etcd was seen in another state, or for a few polls (a node whose clock or event
+  // history does not tell the two apart still fails, rather than wait forever).
+  let fresh = before?.state !== 'Failed';
   for (let attempt = 1; ; attempt++) {
+    // Passing trouble (a restart of apid) is waited out; a refusal no wait fixes is not.
     const etcd = await classifiedTalos(`reading the etcd service of ${target}`, () => readEtcdService(target, credentials)).catch(
-      (error: unknown) => error as Error,
+      (error: unknown) => {
+        if (error instanceof ApplicationFailure && error.nonRetryable) throw error;
+        return error as Error;
+      },
     );
     if (!(etcd instanceof Error)) {
       if (etcd.state === 'Running' && etcd.healthy) return { outcome, node: target };
-      if (etcd.state === 'Failed' && !sameEvent(etcd, before)) {
+      if (etcd.state !== 'Failed') fresh = true;
+      else if (fresh || !sameEvent(etcd, before) || Date.now() - bootstrappedAt > staleFailurePolls * pollMs) {
         throw failure(
           ErrorType.EtcdRecoveryFailed,
           `etcd on ${target} did not recover from the uploaded snapshot: ${etcd.message}. ` +
@@ -82,6 +94,8 @@ export async function bootstrapEtcdRecovery(deps: TalosActivityDeps, input: Reco
     await pause(nextPause());
   }
 }
+
+const staleFailurePolls = 5;
 
 const sameEvent = (now: EtcdServiceState, before: EtcdServiceState | undefined): boolean =>
   before !== undefined && before.state === now.state && before.since === now.since && before.message === now.message;
