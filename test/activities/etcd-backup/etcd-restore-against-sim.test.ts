@@ -13,6 +13,7 @@ import { kubeconfigSecret, machineConfigSecret, talosconfigSecret } from '../../
 import type { EtcdSnapshotRecord, SnapshotStoreRef } from '../../../api/etcd-snapshots.ts';
 import { ErrorType } from '../../../api/errors.ts';
 import { snapshotRevision } from '../../../activities/etcd-backup/bbolt-revision.ts';
+import { createKubernetesActivities } from '../../../activities/kubernetes/kubernetes-activities.ts';
 import { createEtcdRestoreActivities } from '../../../activities/etcd-backup/etcd-restore-activities.ts';
 import { snapshotId } from '../../../activities/etcd-backup/snapshot-id.ts';
 import { snapshotStores } from '../../../activities/etcd-backup/snapshot-stores.ts';
@@ -39,6 +40,7 @@ const stores = snapshotStores({ directory: storeDir });
 const deps = { secrets, pollMs: 50, stores, scratchDir: files.path };
 const talos = createTalosActivities(deps);
 const restore = createEtcdRestoreActivities(deps);
+const kubernetes = createKubernetesActivities({ secrets, pollMs: 100 });
 let stack: TalosStack;
 let core: CoreV1Api;
 
@@ -207,5 +209,11 @@ describe('etcd restore activities against the Talos simulator', () => {
     }
     const restored = await eventually(() => core.readNamespacedConfigMap({ namespace: 'default', name: 'kept' }), 60_000, 100);
     expect(restored.data).toEqual({ answer: '42' });
+    // What a workflow waits on next: the API answers with the restored Nodes, Ready.
+    for (const address of controlPlanes) {
+      expect(await run(kubernetes.kubernetesWaitForNodeReady, { cluster, node: { name: hostname(address) } })).toMatchObject({
+        name: hostname(address),
+      });
+    }
   }, 240_000);
 });
