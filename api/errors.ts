@@ -110,6 +110,12 @@ export const ErrorType = {
   SnapshotStoreUnavailable: 'SnapshotStoreUnavailable',
   /** No snapshot with that id in the cluster's store (removed by retention, or never taken). */
   EtcdSnapshotNotFound: 'EtcdSnapshotNotFound',
+  /**
+   * Talos could not restore etcd from the uploaded snapshot: its etcd service failed, with Talos'
+   * message (a hash that does not match, no upload, not a database). Bootstrapping again fails
+   * the same way: upload again, or pick another snapshot.
+   */
+  EtcdRecoveryFailed: 'EtcdRecoveryFailed',
 } as const;
 
 export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];
@@ -149,6 +155,7 @@ export const nonRetryableErrorTypes: readonly ErrorType[] = [
   ErrorType.SnapshotStoreTlsUntrusted,
   ErrorType.SnapshotStoreRequestRefused,
   ErrorType.EtcdSnapshotNotFound,
+  ErrorType.EtcdRecoveryFailed,
 ];
 
 /**

@@ -16,6 +16,9 @@ import type { TalosActivityDeps, TalosNodeRef } from './operations/talos-session
 import { renewCredentials } from './operations/renew-credentials.ts';
 import { upgradeNode, type UpgradeNodeInput, type UpgradeNodeResult } from './operations/upgrade-node.ts';
 import { waitForEtcdMember, type WaitForEtcdMemberInput } from './operations/wait-for-etcd-member.ts';
+import { bootstrapEtcdRecovery, type RecoveryBootstrapInput, type RecoveryBootstrapResult } from './operations/recovery-bootstrap.ts';
+import { waitForEtcdRecovered, type WaitForEtcdRecoveredInput } from './operations/wait-for-etcd-recovered.ts';
+import { wipeEtcdData, type WipeEtcdDataResult } from './operations/wipe-etcd-data.ts';
 import { waitForApid, type TalosNodeVersion, type WaitForApidInput } from './operations/wait-for-apid.ts';
 import type { CredentialsReport } from '../../api/credentials.ts';
 import type { ClusterRef } from '../../api/cluster-ref.ts';
@@ -56,6 +59,12 @@ export function createTalosActivities(deps: TalosActivityDeps) {
     talosEtcdSnapshot: (input: EtcdSnapshotInput): Promise<WrittenFile> => snapshotEtcd(deps, input),
     /** Waits until a machine is a voting (promoted) etcd member, heartbeating. */
     talosWaitForEtcdMember: (input: WaitForEtcdMemberInput): Promise<EtcdMemberInfo> => waitForEtcdMember(deps, input),
+    /** Restore: wipes etcd's data on a control plane (Reset of EPHEMERAL) unless its etcd already waits empty. */
+    talosEtcdWipe: (input: TalosNodeRef): Promise<WipeEtcdDataResult> => wipeEtcdData(deps, input),
+    /** Restore: Bootstrap{recover_etcd} on the node holding the upload, then waits until its etcd runs restored. */
+    talosEtcdRecoveryBootstrap: (input: RecoveryBootstrapInput): Promise<RecoveryBootstrapResult> => bootstrapEtcdRecovery(deps, input),
+    /** Restore: waits until every control plane is a voting member of the restored etcd. */
+    talosWaitForEtcdRecovered: (input: WaitForEtcdRecoveredInput): Promise<EtcdMemberInfo[]> => waitForEtcdRecovered(deps, input),
     /** Starts a Talos OS upgrade (legacy Upgrade API, or ImageService + LifecycleService). */
     talosUpgrade: (input: UpgradeNodeInput): Promise<UpgradeNodeResult> => upgradeNode(deps, input),
     /** Reboots a node. */

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { status, type Client, type Metadata } from '@grpc/grpc-js';
 import type { MethodDefinition } from '@grpc/proto-loader';
 import { TalosCallError } from './talos-call-error.ts';
@@ -70,6 +71,58 @@ export async function* serverStream<Res>(
     // A consumer that stops early (or fails) must not leave the stream open.
     call.cancel();
   }
+}
+
+/**
+ * Runs a client-streaming call: sends each of `requests` as one message, waiting for the
+ * connection to drain when it is full (so a large upload never sits in memory), then returns the
+ * single reply. A failing source cancels the call and rejects with the source's error.
+ */
+export function clientStream<Res>(
+  client: Client,
+  def: MethodDefinition<object, object>,
+  requests: AsyncIterable<object>,
+  metadata: Metadata,
+  options: TalosCallOptions = {},
+): Promise<Res> {
+  if (options.signal?.aborted) return Promise.reject(abortReason(options.signal));
+  const deadline = options.deadlineMs === undefined ? Infinity : Date.now() + options.deadlineMs;
+  // Ends the sender's wait for 'drain' once the call is over, whichever way it ended.
+  const over = new AbortController();
+  return new Promise<Res>((resolve, reject) => {
+    const onAbort = () => {
+      call.cancel();
+    };
+    const call = client.makeClientStreamRequest(
+      def.path,
+      def.requestSerialize,
+      def.responseDeserialize,
+      metadata,
+      { deadline },
+      (error, response) => {
+        over.abort();
+        options.signal?.removeEventListener('abort', onAbort);
+        if (error) reject(options.signal?.aborted ? abortReason(options.signal) : toCallError(error, def.path));
+        else resolve((response ?? def.responseDeserialize(Buffer.alloc(0))) as Res);
+      },
+    );
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    void (async () => {
+      try {
+        for await (const request of requests) {
+          if (over.signal.aborted) return;
+          if (!call.write(request)) await once(call, 'drain', { signal: over.signal });
+        }
+        call.end();
+      } catch (error) {
+        if (over.signal.aborted) return;
+        over.abort();
+        options.signal?.removeEventListener('abort', onAbort);
+        call.cancel();
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    })();
+  });
 }
 
 /** A grpc-js error (ServiceError) as a TalosCallError; anything else as UNKNOWN. */

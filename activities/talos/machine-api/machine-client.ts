@@ -1,9 +1,9 @@
 import { Client, status } from '@grpc/grpc-js';
 import { channelCredentials, type TalosCredentials } from './credentials.ts';
 import { apidEndpoint } from './endpoint.ts';
-import { serverStream, unaryCall, type TalosCallOptions } from './grpc-calls.ts';
+import { clientStream, serverStream, unaryCall, type TalosCallOptions } from './grpc-calls.ts';
 import type * as M from './messages.ts';
-import { nodeResults, type NodeResult } from './node-replies.ts';
+import { nodeResults, singleNode, type NodeResult } from './node-replies.ts';
 import { method, type TalosService } from './proto-definitions.ts';
 import { local, routingMetadata, type TalosRouting } from './routing.ts';
 import { TalosCallError } from './talos-call-error.ts';
@@ -54,6 +54,41 @@ export class TalosMachineClient {
   /** Starts etcd as a new one-member cluster on a control-plane node. */
   bootstrap(routing: TalosRouting = local, options?: TalosCallOptions): Promise<NodeResult<M.NodeReplyMessage>[]> {
     return this.unary(machine, 'Bootstrap', { recoverEtcd: false, recoverSkipHashCheck: false }, routing, options);
+  }
+
+  /**
+   * Bootstrap{recover_etcd}: etcd starts from the snapshot uploaded with `etcdRecover`. Talos
+   * answers at once and restores in the etcd service's pre stage, so success shows later as a
+   * running etcd, failure as a `Failed` etcd service. `skipHashCheck` is for a bare db copied
+   * from a data directory, which has no sha256 trailer.
+   */
+  bootstrapRecovery(skipHashCheck = false, routing: TalosRouting = local, options?: TalosCallOptions) {
+    const request = { recoverEtcd: true, recoverSkipHashCheck: skipHashCheck };
+    return this.unary<M.NodeReplyMessage>(machine, 'Bootstrap', request, routing, options);
+  }
+
+  /**
+   * Uploads an etcd snapshot (as EtcdSnapshot streamed it) to a control plane for a recovery
+   * bootstrap; `onSent` sees the running byte count. One node only: the upload is per node.
+   */
+  async etcdRecover(
+    snapshot: AsyncIterable<Buffer>,
+    onSent: (bytes: number) => void = () => {},
+    routing: SingleNodeRouting = local,
+    options?: TalosCallOptions,
+  ): Promise<M.NodeReplyMessage> {
+    const path = `${machine}/EtcdRecover`;
+    let sent = 0;
+    async function* chunks(): AsyncGenerator<{ bytes: Buffer }> {
+      for await (const bytes of snapshot) {
+        yield { bytes };
+        sent += bytes.length;
+        onSent(sent);
+      }
+    }
+    const def = method(machine, 'EtcdRecover');
+    const response = await clientStream<M.RepliesOf<M.NodeReplyMessage>>(this.client, def, chunks(), routingMetadata(routing), options);
+    return singleNode(path, nodeResults(path, response));
   }
 
   /** The etcd members as the node's etcd client sees them (`queryLocal`: the local member only). */

@@ -55,10 +55,18 @@ export interface VersionReply extends NodeReplyMessage {
   readonly platform?: { readonly name: string; readonly mode: string } | null;
 }
 
+/** `machine.ServiceEvent`: one state change of a service and Talos' message for it. */
+export interface ServiceEvent {
+  readonly msg: string;
+  readonly state: string;
+  readonly ts?: { readonly seconds: string; readonly nanos: number } | null;
+}
+
 /** `machine.ServiceInfo`, trimmed to what readiness checks read. */
 export interface ServiceInfo {
   readonly id: string;
   readonly state: string;
+  readonly events?: { readonly events: readonly ServiceEvent[] } | null;
   readonly health?: { readonly unknown: boolean; readonly healthy: boolean; readonly lastMessage: string } | null;
 }
 

@@ -320,6 +320,62 @@ describe('replies from the wire', () => {
     });
   });
 
+  it('EtcdRecover: a client stream of common.Data bytes=2; EtcdRecoverResponse messages=1 {metadata=1}; ServiceEvent msg=1, state=2, ts=3', () => {
+    const recover = method(machine, 'EtcdRecover');
+    expect(recover).toMatchObject({ path: '/machine.MachineService/EtcdRecover', requestStream: true, responseStream: false });
+    expect(fields(recover.requestSerialize({ bytes: Buffer.from([7, 8]) }))).toEqual([[2, 2, Buffer.from([7, 8])]]);
+    const reply = protobuf.Writer.create()
+      .uint32((1 << 3) | 2)
+      .fork()
+      .uint32((1 << 3) | 2);
+    metadata(reply, 'cp-1').ldelim();
+    expect(decode(machine, 'EtcdRecover', reply.finish())).toMatchObject({ messages: [{ metadata: { hostname: 'cp-1' } }] });
+    const failed = protobuf.Writer.create()
+      .uint32((1 << 3) | 2)
+      .fork()
+      .uint32((2 << 3) | 2)
+      .fork()
+      .uint32((1 << 3) | 2)
+      .string('etcd')
+      .uint32((2 << 3) | 2)
+      .string('Failed')
+      .uint32((3 << 3) | 2)
+      .fork()
+      .uint32((1 << 3) | 2)
+      .fork()
+      .uint32((1 << 3) | 2)
+      .string('Failed to run pre stage: error recovering from the snapshot')
+      .uint32((2 << 3) | 2)
+      .string('Failed')
+      .uint32((3 << 3) | 2)
+      .fork()
+      .uint32((1 << 3) | 0)
+      .int64(1764950400)
+      .ldelim()
+      .ldelim()
+      .ldelim()
+      .ldelim()
+      .ldelim()
+      .finish();
+    expect(decode(machine, 'ServiceList', failed)).toMatchObject({
+      messages: [
+        {
+          services: [
+            {
+              id: 'etcd',
+              state: 'Failed',
+              events: {
+                events: [
+                  { msg: 'Failed to run pre stage: error recovering from the snapshot', state: 'Failed', ts: { seconds: '1764950400' } },
+                ],
+              },
+            },
+          ],
+        },
+      ],
+    });
+  });
+
   it('streams: common.Data bytes=2; LifecycleServiceUpgradeResponse progress=1 {message=1 | exit_code=2}; EtcdForfeitLeadership member=2', () => {
     const data = protobuf.Writer.create()
       .uint32((2 << 3) | 2)
