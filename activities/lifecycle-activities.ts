@@ -10,6 +10,7 @@ import { createProxmoxActivities } from './proxmox/proxmox-activities.ts';
 import { ProxmoxClient, type ProxmoxConnection } from './proxmox/proxmox-client.ts';
 import { secretProxmoxClients } from './proxmox/proxmox-clients.ts';
 import { createEtcdBackupActivities } from './etcd-backup/etcd-backup-activities.ts';
+import { createEtcdRestoreActivities } from './etcd-backup/etcd-restore-activities.ts';
 import { snapshotStores } from './etcd-backup/snapshot-stores.ts';
 import { createClusterConfigActivities } from './talos/cluster-config-activities.ts';
 import { createTalosActivities } from './talos/talos-activities.ts';
@@ -39,6 +40,10 @@ export function createLifecycleActivities(deps: LifecycleDeps) {
   const polling = deps.pollMs === undefined ? {} : { pollMs: deps.pollMs };
   const proxmox = secretProxmoxClients(deps.managementCluster, deps.proxmox && new ProxmoxClient(deps.proxmox));
   const clock = deps.clock === undefined ? {} : { clock: deps.clock };
+  const stores = snapshotStores({
+    directory: deps.snapshotDir ?? join('.capstan', 'etcd-snapshots'),
+    managementCluster: deps.managementCluster,
+  });
   return {
     ...createProxmoxActivities({
       clients: proxmox,
@@ -50,15 +55,8 @@ export function createLifecycleActivities(deps: LifecycleDeps) {
     ...createPreflightActivities({ proxmox }),
     ...createClusterConfigActivities({ secrets, ...clock }),
     ...createTalosActivities({ secrets, ...polling, ...clock }),
-    ...createEtcdBackupActivities({
-      secrets,
-      ...polling,
-      ...clock,
-      stores: snapshotStores({
-        directory: deps.snapshotDir ?? join('.capstan', 'etcd-snapshots'),
-        managementCluster: deps.managementCluster,
-      }),
-    }),
+    ...createEtcdBackupActivities({ secrets, ...polling, ...clock, stores }),
+    ...createEtcdRestoreActivities({ secrets, ...polling, ...clock, stores }),
     ...createKubernetesActivities({ secrets, ...polling }),
   };
 }

@@ -5,7 +5,7 @@ import type { ObservedCluster } from '../api/observed-cluster.ts';
 import { waits } from './activity-profiles.ts';
 import { currentVersions } from './operation/current-versions.ts';
 import { upgradeKubernetesInPlace, upgradeTalosInPlace } from './operation/in-place-upgrades.ts';
-import { clusterRef, observeAgain, type OperationScope } from './operation/operation-scope.ts';
+import { observeAgain, type OperationScope } from './operation/operation-scope.ts';
 import { reconcileDeployment } from './operation/reconcile-deployment.ts';
 import { runControlPlaneSteps } from './operation/run-control-plane-steps.ts';
 import { refusalFailure } from './operation/refusal-failure.ts';

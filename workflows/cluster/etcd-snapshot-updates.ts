@@ -2,7 +2,7 @@ import { ApplicationFailure, setHandler } from '@temporalio/workflow';
 import { ErrorType } from '../../api/errors.ts';
 import type { ClusterWorkflowState } from '../../api/cluster-workflow-state.ts';
 import { DesiredCluster } from '../../api/desired-cluster.ts';
-import { etcdRestoreUpdate, etcdSnapshotsUpdate } from '../../api/etcd-messages.ts';
+import { etcdRestoreUpdate, etcdSnapshotsUpdate, type EtcdRestoreRequest } from '../../api/etcd-messages.ts';
 import { EtcdSnapshotRecord } from '../../api/etcd-snapshots.ts';
 import { calls } from '../activity-profiles.ts';
 import type { ClusterView } from './cluster-view.ts';
@@ -55,13 +55,14 @@ export function handleEtcdSnapshotUpdates(state: ClusterWorkflowState, view: Clu
       }
     },
     {
-      validator: (request) => {
+      validator: (request: EtcdRestoreRequest) => {
         const parsed = DesiredCluster.safeParse(state.desired);
         if (!parsed.success)
           throw new Error('the cluster spec is invalid or missing, so its snapshot store is not known; fix the spec first');
         if (state.deleting) throw new Error('the cluster is being deleted');
         if (!view.observed.bootstrapped) throw new Error('etcd of this cluster was never bootstrapped: there is nothing to restore');
-        if (resolving || state.restore !== undefined || view.operation?.kind === 'etcd-restore')
+        // A blocked restore (a bad snapshot, say) gives way to a new request, as a blocked operation gives way to a new spec.
+        if (resolving || state.restore !== undefined || (view.operation?.kind === 'etcd-restore' && !view.blocked()))
           throw new Error('an etcd restore is already queued or running');
         if (request.snapshot !== undefined && !EtcdSnapshotRecord.shape.id.safeParse(request.snapshot).success)
           throw new Error(`"${request.snapshot}" is not a snapshot id (capstan etcd snapshots lists them)`);
