@@ -33,14 +33,14 @@ const spec = simDesiredCluster(cluster, 131, {
 let stack: LifecycleStack;
 let handle: ClusterHandle;
 let probe: ClusterProbe;
-let generation = spec.generation ?? 1;
+let generation = spec.generation;
 beforeAll(async () => {
   stack = await startLifecycleStack('etcd-dr', 'time-skipping', { followTestServerTime: true });
   handle = await startClusterWorkflow(stack.env.client, stack.taskQueue, spec);
   probe = new ClusterProbe(handle);
 }, 300_000);
 afterAll(async () => {
-  await stack?.stop();
+  await stack.stop();
 });
 
 async function workloadCore(): Promise<CoreV1Api> {
