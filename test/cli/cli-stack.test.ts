@@ -280,6 +280,30 @@ describe('capstan on the stack', () => {
     expect((await capstan('abort', name, '--reason', 'testing')).err).toContain('capstan: nothing to abort: cluster default/kappa is Idle');
   });
 
+  it('lists the etcd snapshots the schedule took, and refuses a restore without --yes or of an unknown snapshot', async () => {
+    // The default schedule snapshots a cluster as soon as it is bootstrapped.
+    const listed = await eventually(async () => {
+      const result = await capstan('etcd', 'snapshots', name);
+      if (result.code !== 0 || !result.out.includes('scheduled')) throw new Error(`no snapshot listed yet: ${result.out}${result.err}`);
+      return result;
+    }, 60_000);
+    const [header, row, total] = listed.out.trimEnd().split('\n');
+    expect(header?.split(/\s{2,}/)).toEqual(['ID', 'AGE', 'REVISION', 'SIZE', 'REASON', 'TAKEN BY']);
+    expect(row).toMatch(/^\d{8}T\d{6}Z-r\d+-scheduled\s+\d+[smh]\s+\d+\s+[\d.]+(B|Ki|Mi)\s+scheduled\s+schedule$/);
+    expect(total).toMatch(/^1 snapshot\(s\) in .*default\/kappa$/);
+    const json = JSON.parse((await capstan('etcd', 'snapshots', name, '-o', 'json')).out) as { records: { revision: number }[] };
+    expect(json.records[0]?.revision).toBeGreaterThan(0);
+
+    const unconfirmed = await capstan('etcd', 'restore', name);
+    expect(unconfirmed.code).toBe(1);
+    expect(unconfirmed.err).toContain('capstan: restoring replaces all etcd data of default/kappa with the newest snapshot');
+    expect(unconfirmed.err).toContain('hint: add --yes to go ahead');
+    const unknown = await capstan('etcd', 'restore', name, '--snapshot', 'no-such-snapshot', '--yes');
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toMatch(/^capstan: cluster\/default\/kappa refused the etcd restore: no snapshot no-such-snapshot is stored in /);
+    expect((await probe.progress()).phase).toBe('Idle');
+  }, 120_000);
+
   it('watches until Ctrl-C, printing a frame only when the progress changes', async () => {
     const io = captureIo();
     const watching = capstanWith(io, 'watch', name, '--interval', '0.2');

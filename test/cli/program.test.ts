@@ -45,6 +45,15 @@ describe('capstan arguments', () => {
     );
   });
 
+  it('refuses an etcd restore without --yes before contacting anything', async () => {
+    const { code, err } = await capstan(['etcd', 'restore', 'kappa', '--snapshot', '20261205T150000Z-r812-scheduled']);
+    expect(code).toBe(1);
+    expect(err).toBe(
+      "capstan: restoring replaces all etcd data of default/kappa with snapshot 20261205T150000Z-r812-scheduled: whatever the cluster stored since is lost, and etcd's data on every control plane is wiped first\n" +
+        'hint: add --yes to go ahead; capstan etcd snapshots kappa lists the snapshots\n',
+    );
+  });
+
   it('names a missing argument and points at --help', async () => {
     const { code, err } = await capstan(['describe', 'cluster']);
     expect(code).toBe(1);
