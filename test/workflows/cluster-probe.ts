@@ -114,7 +114,10 @@ function whereItIs(progress: ClusterProgress): string {
   const blocked = progress.blocked.map((b) => `\nblocked ${b.workflowId} at ${b.step}: ${b.errorType}: ${b.message}`).join('');
   const held = progress.held ? `\nheld: ${progress.held}` : '';
   const recent = progress.recent.map((r) => `\n${r.kind} ${r.summary}: ${r.outcome}`).join('');
-  return `${progress.phase} after ${progress.operations} operations: ${operation}${held}${blocked}${recent}`;
+  const machines = progress.machines
+    .map((m) => `\nmachine ${m.name} ${m.phase}${m.ready ? ' ready' : ''}${m.activity ? ` at ${m.activity}` : ''}`)
+    .join('');
+  return `${progress.phase} after ${progress.operations} operations: ${operation}${held}${blocked}${recent}${machines}`;
 }
 
 /** The operation's pending activities with their attempt and last failure, one per line. */
