@@ -88,6 +88,8 @@ export async function keepEtcdBackedUp(state: ClusterWorkflowState, view: Cluste
       } finally {
         loop.busy = false;
       }
+      // The snapshot just stored is the newest: no listing until the next one is due.
+      await condition(() => ending() || policyText() !== seen, intervalMs);
     } catch (error) {
       if (!(error instanceof ActivityFailure) && !(error instanceof NoHealthyMember)) throw error;
       const why = error instanceof ActivityFailure ? (error.cause?.message ?? error.message) : error.message;
