@@ -2,11 +2,14 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { CliError, oneLine } from './cli-error.ts';
 import type { ConnectionFlags } from './connect/clients.ts';
 import type { CliClients, CliContext, CliIo } from './context.ts';
+import { clusterFlags, flavorNames, type FlavorName } from './generate/cluster-flags.ts';
 
 /** What `runCapstan` needs from outside: the terminal, and how to make clients from the flags. */
 export interface ProgramDeps {
   readonly io: CliIo;
   readonly clients: (flags: ConnectionFlags) => CliClients & { close?(): Promise<void> };
+  /** Where `generate` reads clusterctl's variables; none when absent. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 // Commands are imported when they run: @kubernetes/client-node alone takes seconds to load, and
@@ -18,6 +21,7 @@ const commands = {
   secret: () => import('./commands/get-secret.ts'),
   watch: () => import('./commands/watch.ts'),
   etcd: () => import('./commands/etcd.ts'),
+  generate: () => import('./commands/generate-cluster.ts'),
 };
 
 interface GlobalFlags extends ConnectionFlags {
@@ -26,6 +30,10 @@ interface GlobalFlags extends ConnectionFlags {
 
 const examples = `
 Examples:
+  capstan generate cluster demo --control-plane-machine-count 3 --worker-machine-count 2 \\
+    --source-node pve1 --template-vmid 9000 --control-plane-endpoint-ip 10.0.0.10 \\
+    --node-ip-ranges 10.0.0.11-10.0.0.60 --gateway 10.0.0.1 --ip-prefix 24 --dns-servers 10.0.0.1 \\
+    | kubectl apply -f -                   manifests for a new cluster (CAPMOX's clusterctl variables work too)
   capstan describe cluster demo            the cluster's objects, machines, versions and running operation
   capstan plan demo                        the steps the current spec would cause, without running them
   capstan watch demo --until-idle          follow an operation until there is nothing left to do
@@ -166,6 +174,26 @@ export async function runCapstan(argv: readonly string[], deps: ProgramDeps): Pr
         await run(this, async (ctx) => (await commands.operator()).pauseCommand(ctx, name, pause));
       });
   }
+
+  const generate = program.command('generate').description('print manifests for kubectl apply, as clusterctl generate does');
+  const generateCluster = generate
+    .command('cluster <name>')
+    .description(
+      "a Talos cluster on Proxmox VE as Cluster API objects (CACPPT, CABPT and CAPMOX kinds); a flag left out falls back to its clusterctl variable (CAPI's and CAPMOX's names), then to its default",
+    )
+    .option('--target-namespace <namespace>', 'namespace of the objects (default: --namespace)')
+    .addOption(new Option('--flavor <flavor>', 'how the cluster is written out').choices(flavorNames).default('plain'));
+  for (const entry of clusterFlags) {
+    const fallback = entry.fallback === undefined ? '' : ` (default: ${entry.fallback})`;
+    const from = entry.variable ? ` [${entry.variable}]` : '';
+    generateCluster.option(`${entry.flag} ${entry.placeholder}`, `${entry.description}${fallback}${from}`);
+  }
+  generateCluster.action(async function (this: Command, name: string) {
+    const { targetNamespace, flavor, ...flags } = this.opts<{ targetNamespace?: string; flavor: FlavorName }>();
+    const namespace = targetNamespace ?? this.optsWithGlobals<GlobalFlags>().namespace;
+    const env = deps.env ?? {};
+    exitCode = (await commands.generate()).generateClusterCommand(io, { name, namespace, flavor, flags, env });
+  });
 
   const get = program.command('get').description("print a cluster's admin config (stdout only, for > file)");
   for (const kind of ['kubeconfig', 'talosconfig'] as const) {

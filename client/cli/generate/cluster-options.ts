@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { addressesNeeded } from '../../../api/addresses-needed.ts';
+import { defaultVersionCatalog } from '../../../api/capi/default-version-catalog.ts';
+import { durationSeconds } from '../../../api/capi/mapping/duration.ts';
+import { Duration } from '../../../api/capi/meta.ts';
+import { ProxmoxMachineSpec } from '../../../api/capi/proxmox-machine-template.ts';
+import { formatIpv4, networkOf, parseIpv4 } from '../../../api/ipv4.ts';
+import { poolAddresses } from '../../../api/ipv4-pool.ts';
+import { chooseVersions } from './choose-versions.ts';
+
+/** The MachineDeployment every generated cluster gets, named as clusterctl templates name theirs. */
+export const workerDeploymentSuffix = '-md-0';
+
+// The deployment's name is a label value (63 at most), so the cluster's leaves room for the suffix.
+const maxNameLength = 63 - workerDeploymentSuffix.length;
+const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+const wholeNumber = z.string().trim().regex(/^\d+$/, 'must be a whole number').transform(Number);
+const ipv4 = z
+  .string()
+  .trim()
+  .refine((text) => parseIpv4(text) !== undefined, 'must be an IPv4 address like 10.0.0.1');
+
+/** Commas between items, optionally in brackets: `a,b` as flags take it, `[a, b]` as CAPMOX's variables hold it. */
+export function splitList(text: string): string[] {
+  return text
+    .trim()
+    .replace(/^\[(.*)\]$/s, '$1')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+const list = <T extends z.ZodType<unknown, string>>(item: T) =>
+  z.string().transform(splitList).pipe(z.array(item).min(1, 'must name at least one'));
+
+const poolEntry = z
+  .string()
+  .refine(
+    (entry) => Array.isArray(poolAddresses({ addresses: [entry], prefix: 32 })),
+    'each entry must be a range like 10.0.0.10-10.0.0.50, a CIDR like 10.0.1.0/28 or an address',
+  );
+
+const machine = ProxmoxMachineSpec.shape;
+
+/**
+ * What `capstan generate cluster` takes, as raw text from flags or clusterctl variables; parsing
+ * gives the typed options the renderers take. Every check that can name a flag is here, so the
+ * manifests that come out pass Capstan's mapping without an error or a warning.
+ */
+export const GenerateClusterOptions = z
+  .object({
+    name: z
+      .string()
+      .max(
+        maxNameLength,
+        `must be at most ${maxNameLength} characters: the MachineDeployment <name>${workerDeploymentSuffix} is a label value (63 at most)`,
+      )
+      .regex(dnsLabel, 'must be a DNS-1123 label: lowercase letters, digits and -, starting and ending with a letter or digit'),
+    namespace: z.string().max(63, 'must be at most 63 characters').regex(dnsLabel, 'must be a DNS-1123 label'),
+    kubernetesVersion: z.string().trim().optional(),
+    talosVersion: z.string().trim().optional(),
+    controlPlaneMachineCount: wholeNumber.pipe(
+      z.number().refine((n) => [1, 3, 5, 7].includes(n), 'must be 1, 3, 5 or 7: etcd needs an odd number of members to keep a majority'),
+    ),
+    workerMachineCount: wholeNumber,
+    sourceNode: z.string().trim().min(1, 'must name a node'),
+    templateVmid: wholeNumber.pipe(machine.templateID.unwrap()),
+    allowedNodes: list(z.string()).optional(),
+    controlPlaneEndpointIp: ipv4,
+    nodeIpRanges: list(poolEntry),
+    gateway: ipv4,
+    ipPrefix: wholeNumber.pipe(z.number().min(1, 'must be from 1 to 32').max(32, 'must be from 1 to 32')),
+    dnsServers: list(ipv4),
+    bridge: z.string().trim().min(1, 'must name a bridge'),
+    bootVolumeDevice: z.literal('scsi0', "must be scsi0: Capstan resizes the template's scsi0 disk"),
+    bootVolumeSize: wholeNumber.pipe(z.number().min(10, 'must be at least 10 GB: Talos needs room for its install and the images')),
+    numSockets: wholeNumber.pipe(machine.numSockets.unwrap()),
+    numCores: wholeNumber.pipe(machine.numCores.unwrap()),
+    memoryMib: wholeNumber.pipe(machine.memoryMiB.unwrap()),
+    nodeDrainTimeout: Duration.refine(
+      (text) => durationSeconds(text) !== 0,
+      'must be above 0: Capstan bounds every drain (leave the flag out for its 10m)',
+    ).optional(),
+  })
+  .superRefine((o, ctx) => {
+    const issue = (key: string, message: string): void => {
+      ctx.addIssue({ code: 'custom', path: [key], message });
+    };
+    const pool = { addresses: o.nodeIpRanges, prefix: o.ipPrefix, gateway: o.gateway };
+    const usable = poolAddresses(pool);
+    if (!Array.isArray(usable)) {
+      issue('nodeIpRanges', usable.message);
+      return;
+    }
+    const gateway = parseIpv4(o.gateway)!;
+    const endpoint = parseIpv4(o.controlPlaneEndpointIp)!;
+    const subnet = `${formatIpv4(networkOf(gateway, o.ipPrefix))}/${o.ipPrefix}`;
+    if (networkOf(endpoint, o.ipPrefix) !== networkOf(gateway, o.ipPrefix))
+      issue('controlPlaneEndpointIp', `must be in the machines' subnet ${subnet}: the control planes announce it as a Talos VIP`);
+    else if (endpoint === gateway) issue('controlPlaneEndpointIp', 'must not be the gateway: the control planes announce it as their VIP');
+    else if (usable.includes(endpoint))
+      issue('controlPlaneEndpointIp', 'must be outside --node-ip-ranges: a machine given that address would clash with the VIP');
+    const needed = addressesNeeded({
+      controlPlane: { replicas: o.controlPlaneMachineCount, strategy: { type: 'InPlace' } },
+      deployments: [{ name: `${o.name}${workerDeploymentSuffix}`, replicas: o.workerMachineCount }],
+      endpointFromPool: false,
+    });
+    if (usable.length < needed.total)
+      issue(
+        'nodeIpRanges',
+        `hold ${usable.length} usable address${usable.length === 1 ? '' : 'es'}, but the cluster needs ${needed.total} (${needed.parts.join(', ')})`,
+      );
+  })
+  .transform((o, ctx) => {
+    const versions = chooseVersions(defaultVersionCatalog, { kubernetes: o.kubernetesVersion, talos: o.talosVersion });
+    if ('key' in versions) {
+      ctx.addIssue({ code: 'custom', path: [versions.key], message: versions.message });
+      return z.NEVER;
+    }
+    // `versions` is what to render; kubernetesVersion and talosVersion stay as asked (maybe absent).
+    // An empty allowedNodes makes the mapping fall back to the source node with a warning; say it outright.
+    return { ...o, allowedNodes: o.allowedNodes ?? [o.sourceNode], versions };
+  });
+
+/** The validated options the renderers take. */
+export type GenerateClusterOptions = z.output<typeof GenerateClusterOptions>;
