@@ -1,15 +1,14 @@
 import { z } from 'zod';
-import { addressesNeeded } from '../../../api/addresses-needed.ts';
 import { defaultVersionCatalog } from '../../../api/capi/default-version-catalog.ts';
 import { durationSeconds } from '../../../api/capi/mapping/duration.ts';
 import { Duration } from '../../../api/capi/meta.ts';
 import { ProxmoxMachineSpec } from '../../../api/capi/proxmox-machine-template.ts';
-import { formatIpv4, networkOf, parseIpv4 } from '../../../api/ipv4.ts';
+import { parseIpv4 } from '../../../api/ipv4.ts';
 import { poolAddresses } from '../../../api/ipv4-pool.ts';
 import { chooseVersions } from './choose-versions.ts';
+import { networkProblems, workerDeploymentSuffix } from './network-problems.ts';
 
-/** The MachineDeployment every generated cluster gets, named as clusterctl templates name theirs. */
-export const workerDeploymentSuffix = '-md-0';
+export { workerDeploymentSuffix };
 
 // The deployment's name is a label value (63 at most), so the cluster's leaves room for the suffix.
 const maxNameLength = 63 - workerDeploymentSuffix.length;
@@ -33,12 +32,11 @@ export function splitList(text: string): string[] {
 const list = <T extends z.ZodType<unknown, string>>(item: T) =>
   z.string().transform(splitList).pipe(z.array(item).min(1, 'must name at least one'));
 
-const poolEntry = z
-  .string()
-  .refine(
-    (entry) => Array.isArray(poolAddresses({ addresses: [entry], prefix: 32 })),
-    'each entry must be a range like 10.0.0.10-10.0.0.50, a CIDR like 10.0.1.0/28 or an address',
-  );
+// Each entry is checked as the allocator reads it, which says what is wrong with it.
+const poolEntry = z.string().superRefine((entry, ctx) => {
+  const usable = poolAddresses({ addresses: [entry], prefix: 32 });
+  if (!Array.isArray(usable)) ctx.addIssue({ code: 'custom', message: usable.message });
+});
 
 const machine = ProxmoxMachineSpec.shape;
 
@@ -82,41 +80,12 @@ export const GenerateClusterOptions = z
       'must be above 0: Capstan bounds every drain (leave the flag out for its 10m)',
     ).optional(),
   })
-  .superRefine((o, ctx) => {
-    const issue = (key: string, message: string): void => {
-      ctx.addIssue({ code: 'custom', path: [key], message });
-    };
-    const pool = { addresses: o.nodeIpRanges, prefix: o.ipPrefix, gateway: o.gateway };
-    const usable = poolAddresses(pool);
-    if (!Array.isArray(usable)) {
-      issue('nodeIpRanges', usable.message);
-      return;
-    }
-    const gateway = parseIpv4(o.gateway)!;
-    const endpoint = parseIpv4(o.controlPlaneEndpointIp)!;
-    const subnet = `${formatIpv4(networkOf(gateway, o.ipPrefix))}/${o.ipPrefix}`;
-    if (networkOf(endpoint, o.ipPrefix) !== networkOf(gateway, o.ipPrefix))
-      issue('controlPlaneEndpointIp', `must be in the machines' subnet ${subnet}: the control planes announce it as a Talos VIP`);
-    else if (endpoint === gateway) issue('controlPlaneEndpointIp', 'must not be the gateway: the control planes announce it as their VIP');
-    else if (usable.includes(endpoint))
-      issue('controlPlaneEndpointIp', 'must be outside --node-ip-ranges: a machine given that address would clash with the VIP');
-    const needed = addressesNeeded({
-      controlPlane: { replicas: o.controlPlaneMachineCount, strategy: { type: 'InPlace' } },
-      deployments: [{ name: `${o.name}${workerDeploymentSuffix}`, replicas: o.workerMachineCount }],
-      endpointFromPool: false,
-    });
-    if (usable.length < needed.total)
-      issue(
-        'nodeIpRanges',
-        `hold ${usable.length} usable address${usable.length === 1 ? '' : 'es'}, but the cluster needs ${needed.total} (${needed.parts.join(', ')})`,
-      );
-  })
+  // A transform runs only once every field parsed, so the checks across fields see valid values.
   .transform((o, ctx) => {
     const versions = chooseVersions(defaultVersionCatalog, { kubernetes: o.kubernetesVersion, talos: o.talosVersion });
-    if ('key' in versions) {
-      ctx.addIssue({ code: 'custom', path: [versions.key], message: versions.message });
-      return z.NEVER;
-    }
+    const problems = [...networkProblems(o), ...('key' in versions ? [versions] : [])];
+    for (const { key, message } of problems) ctx.addIssue({ code: 'custom', path: [key], message });
+    if ('key' in versions || problems.length > 0) return z.NEVER;
     // `versions` is what to render; kubernetesVersion and talosVersion stay as asked (maybe absent).
     // An empty allowedNodes makes the mapping fall back to the source node with a warning; say it outright.
     return { ...o, allowedNodes: o.allowedNodes ?? [o.sourceNode], versions };
