@@ -182,17 +182,32 @@ export async function runCapstan(argv: readonly string[], deps: ProgramDeps): Pr
       "a Talos cluster on Proxmox VE as Cluster API objects (CACPPT, CABPT and CAPMOX kinds); a flag left out falls back to its clusterctl variable (CAPI's and CAPMOX's names), then to its default",
     )
     .option('--target-namespace <namespace>', 'namespace of the objects (default: --namespace)')
-    .addOption(new Option('--flavor <flavor>', 'how the cluster is written out').choices(flavorNames).default('plain'));
+    .addOption(new Option('--flavor <flavor>', 'how the cluster is written out').choices(flavorNames).default('plain'))
+    .option(
+      '--external-load-balancer',
+      "a load balancer of yours answers at the endpoint (in front of the control planes' port 6443), so they announce no Talos VIP",
+    );
   for (const entry of clusterFlags) {
     const fallback = entry.fallback === undefined ? '' : ` (default: ${entry.fallback})`;
     const from = entry.variable ? ` [${entry.variable}]` : '';
     generateCluster.option(`${entry.flag} ${entry.placeholder}`, `${entry.description}${fallback}${from}`);
   }
   generateCluster.action(async function (this: Command, name: string) {
-    const { targetNamespace, flavor, ...flags } = this.opts<{ targetNamespace?: string; flavor: FlavorName }>();
+    const { targetNamespace, flavor, externalLoadBalancer, ...flags } = this.opts<{
+      targetNamespace?: string;
+      flavor: FlavorName;
+      externalLoadBalancer?: boolean;
+    }>();
     const namespace = targetNamespace ?? this.optsWithGlobals<GlobalFlags>().namespace;
     const env = deps.env ?? {};
-    exitCode = (await commands.generate()).generateClusterCommand(io, { name, namespace, flavor, flags, env });
+    exitCode = (await commands.generate()).generateClusterCommand(io, {
+      name,
+      namespace,
+      flavor,
+      externalLoadBalancer: externalLoadBalancer === true,
+      flags,
+      env,
+    });
   });
 
   const get = program.command('get').description("print a cluster's admin config (stdout only, for > file)");

@@ -31,6 +31,11 @@ describe('generated manifests on a real kube-apiserver', { timeout: 60_000 }, ()
       'beta',
       ['--control-plane-machine-count', '3', '--worker-machine-count', '4', '--target-namespace', 'team-a', '--node-drain-timeout', '90s'],
     ],
+    [
+      'a load balancer of your own (annotated ProxmoxCluster, port 8443)',
+      'gamma',
+      ['--external-load-balancer', '--control-plane-endpoint-ip', '192.168.5.5', '--control-plane-endpoint-port', '8443'],
+    ],
   ])('%s: kubectl apply takes every object as written, without a warning', async (_case, name, args) => {
     const { yaml, objects } = await generate(name, [...proxmoxFlags, ...args]);
     const { stdout, stderr } = kubectlOutput(['apply', '--dry-run=server', '--validate=strict', '-o', 'json', '-f', '-'], {
@@ -42,7 +47,7 @@ describe('generated manifests on a real kube-apiserver', { timeout: 60_000 }, ()
     expect(stored.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(objects.map((o) => `${o.kind}/${o.metadata.name}`));
     stored.forEach((object, index) => {
       expect(object['spec'], `${object.kind} ${object.metadata.name}`).toEqual(objects[index]?.['spec']);
-      expect(object.metadata.namespace).toBe(objects[index]?.metadata.namespace);
+      expect(object.metadata).toMatchObject(objects[index]?.metadata ?? {});
     });
   });
 });

@@ -84,6 +84,11 @@ describe('capstan generate cluster', () => {
     ],
     ['a Kubernetes version alone (Talos defaults to the newest that runs it)', 'delta', ['--kubernetes-version', 'v1.31.13']],
     [`the longest name (58 characters)`, 'x'.repeat(58), []],
+    [
+      'a load balancer of your own, outside the subnet, on another port',
+      'lb',
+      ['--external-load-balancer', '--control-plane-endpoint-ip', '192.168.5.5', '--control-plane-endpoint-port', '8443'],
+    ],
   ] as const)('%s: every object parses and maps without an error or a warning', async (_case, name, args) => {
     const { objects } = await generate(name, [...proxmoxFlags, ...args]);
     const namespace = objects[0]?.metadata.namespace ?? '';
@@ -249,6 +254,24 @@ describe('capstan generate cluster', () => {
     ['a malformed gateway', ['--gateway', 'gw'], {}, '--gateway "gw": must be an IPv4 address'],
     ['a prefix over 32', ['--ip-prefix', '33'], {}, '--ip-prefix "33": must be from 1 to 32'],
     [
+      'another port for a Talos VIP',
+      ['--control-plane-endpoint-port', '8443'],
+      {},
+      '--control-plane-endpoint-port "8443": must be 6443 with a Talos VIP: the VIP reaches kube-apiserver on the port it listens on; or pass --external-load-balancer',
+    ],
+    [
+      'a port beyond 65535',
+      ['--external-load-balancer', '--control-plane-endpoint-port', '70000'],
+      {},
+      '--control-plane-endpoint-port "70000": must be from 1 to 65535',
+    ],
+    [
+      "a load balancer on a machine's address",
+      ['--external-load-balancer', '--control-plane-endpoint-ip', '10.0.0.30'],
+      {},
+      '--control-plane-endpoint-ip "10.0.0.30": must be outside --node-ip-ranges',
+    ],
+    [
       'a malformed DNS server',
       ['--dns-servers', '10.0.0.1,dns.example'],
       {},
@@ -329,6 +352,39 @@ describe('capstan generate cluster', () => {
       '[NODE_IP_RANGES]',
     ])
       expect(out).toContain(text);
+  });
+
+  it('marks a load balancer of your own on the ProxmoxCluster, and the mapping sets no VIP', async () => {
+    const args = ['--external-load-balancer', '--control-plane-endpoint-ip', '192.168.5.5', '--control-plane-endpoint-port', '8443'];
+    const { objects } = await generate('lb', [...proxmoxFlags, ...args]);
+    const proxmox = objects.find((o) => o.kind === 'ProxmoxCluster');
+    expect(proxmox?.metadata).toEqual({
+      name: 'lb',
+      namespace: 'default',
+      annotations: { 'capstan.dev/control-plane-endpoint': 'external-load-balancer' },
+    });
+    const result = mapped(objects, 'default', 'lb');
+    expect(result.ok && result.desired.network.controlPlaneEndpoint).toEqual({
+      host: '192.168.5.5',
+      port: 8443,
+      externalLoadBalancer: true,
+    });
+  });
+
+  it('runs the example of capstan --help as printed', async () => {
+    const help = (await capstan(['--help'])).out;
+    const start = help.indexOf('capstan generate cluster ');
+    const lines: string[] = [];
+    for (const line of help.slice(start).split('\n')) {
+      lines.push(line.replace(/\\$/, ''));
+      if (!line.endsWith('\\')) break;
+    }
+    const [, , , name, ...args] = lines.join(' ').replace(/\|.*$/, '').trim().split(/\s+/);
+    expect(name).toBe('demo');
+    const { objects } = await generate(name ?? '', args);
+    const result = mapped(objects, 'default', 'demo');
+    expect(result.warnings.map(describeIssue)).toEqual([]);
+    expect(result.ok ? [] : result.errors.map(describeIssue)).toEqual([]);
   });
 
   it('takes the namespace from the global --namespace when --target-namespace is absent', async () => {

@@ -13,6 +13,7 @@ export interface GenerateClusterInput {
   readonly name: string;
   readonly namespace: string;
   readonly flavor: FlavorName;
+  readonly externalLoadBalancer: boolean;
   /** The value flags as commander parsed them (strings, absent when not given). */
   readonly flags: Readonly<Record<string, unknown>>;
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -35,12 +36,12 @@ export function generateCluster(input: GenerateClusterInput): { objects: Generat
     throw new CliError(`cannot generate cluster ${input.name}: ${missing.length === 1 ? 'a value is' : 'values are'} missing`, hint, {
       details: missing.map((entry) => `${entry.flag} or ${entry.variable ?? ''}: ${entry.description}`),
     });
-  const raw = { ...values, name: input.name, namespace: input.namespace };
+  const raw = { ...values, name: input.name, namespace: input.namespace, externalLoadBalancer: input.externalLoadBalancer };
   const parsed = GenerateClusterOptions.safeParse(raw);
   if (!parsed.success) {
     const details = parsed.error.issues.map((issue) => {
       const key = String(issue.path[0] ?? '');
-      const given = (raw as Record<string, string | undefined>)[key];
+      const given = (raw as Record<string, unknown>)[key];
       return `${label(key, origins[key])}${given === undefined ? '' : ` ${JSON.stringify(given)}`}: ${issue.message}`;
     });
     throw new CliError(`cannot generate cluster ${input.name}: ${details.length === 1 ? 'a value is' : 'values are'} invalid`, hint, {

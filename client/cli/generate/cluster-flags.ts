@@ -81,9 +81,17 @@ export const clusterFlags = [
     flag: '--control-plane-endpoint-ip',
     placeholder: '<ipv4>',
     description:
-      "the Kubernetes API address, port 6443: a free address of the nodes' subnet, outside --node-ip-ranges (the control planes share it as a Talos VIP)",
+      "the Kubernetes API address, outside --node-ip-ranges: a free address of the nodes' subnet, which the control planes share as a Talos VIP (or, with --external-load-balancer, your load balancer's)",
     variable: 'CONTROL_PLANE_ENDPOINT_IP',
     required: true,
+  }),
+  flag({
+    key: 'controlPlaneEndpointPort',
+    flag: '--control-plane-endpoint-port',
+    placeholder: '<port>',
+    description: "the Kubernetes API port: kube-apiserver's 6443 with a Talos VIP, any with --external-load-balancer",
+    variable: 'CONTROL_PLANE_ENDPOINT_PORT',
+    fallback: '6443',
   }),
   flag({
     key: 'nodeIpRanges',

@@ -65,6 +65,9 @@ export const GenerateClusterOptions = z
     templateVmid: wholeNumber.pipe(machine.templateID.unwrap()),
     allowedNodes: list(z.string()).optional(),
     controlPlaneEndpointIp: ipv4,
+    controlPlaneEndpointPort: wholeNumber.pipe(z.number().min(1, 'must be from 1 to 65535').max(65535, 'must be from 1 to 65535')),
+    /** A load balancer of the user's answers at the endpoint, so the control planes announce no VIP. */
+    externalLoadBalancer: z.boolean(),
     nodeIpRanges: list(poolEntry),
     gateway: ipv4,
     ipPrefix: wholeNumber.pipe(z.number().min(1, 'must be from 1 to 32').max(32, 'must be from 1 to 32')),

@@ -11,6 +11,8 @@ export interface NetworkValues {
   readonly controlPlaneMachineCount: number;
   readonly workerMachineCount: number;
   readonly controlPlaneEndpointIp: string;
+  readonly controlPlaneEndpointPort: number;
+  readonly externalLoadBalancer: boolean;
   readonly nodeIpRanges: readonly string[];
   readonly gateway: string;
   readonly ipPrefix: number;
@@ -28,6 +30,7 @@ export interface NetworkProblem {
  * rollout's surge; the endpoint is a Talos VIP, so it must be another free address of that subnet.
  * The ranges exclude the endpoint outright (the mapping only counts it): clusterctl users give the
  * VIP outside NODE_IP_RANGES, and an address in both is a typing mistake more often than a plan.
+ * A load balancer of the user's may be anywhere, on any port, but not on a machine's address.
  */
 export function networkProblems(o: NetworkValues): NetworkProblem[] {
   const usable = poolAddresses({ addresses: [...o.nodeIpRanges], prefix: o.ipPrefix, gateway: o.gateway });
@@ -36,18 +39,27 @@ export function networkProblems(o: NetworkValues): NetworkProblem[] {
   const endpoint = parseIpv4(o.controlPlaneEndpointIp);
   if (gateway === undefined || endpoint === undefined) throw new Error('networkProblems needs well-formed addresses');
   const problems: NetworkProblem[] = [];
-  const subnet = `${formatIpv4(networkOf(gateway, o.ipPrefix))}/${o.ipPrefix}`;
-  if (networkOf(endpoint, o.ipPrefix) !== networkOf(gateway, o.ipPrefix))
+  const lbHint = '; or pass --external-load-balancer when a load balancer of yours answers there';
+  if (usable.includes(endpoint))
     problems.push({
       key: 'controlPlaneEndpointIp',
-      message: `must be in the machines' subnet ${subnet}: the control planes announce it as a Talos VIP`,
+      message: 'must be outside --node-ip-ranges: a machine given that address would clash with the endpoint',
     });
-  else if (endpoint === gateway)
-    problems.push({ key: 'controlPlaneEndpointIp', message: 'must not be the gateway: the control planes announce it as their VIP' });
-  else if (usable.includes(endpoint))
+  // A load balancer is the user's to place; a VIP must be another address of the machines' subnet.
+  else if (!o.externalLoadBalancer) {
+    const subnet = `${formatIpv4(networkOf(gateway, o.ipPrefix))}/${o.ipPrefix}`;
+    if (networkOf(endpoint, o.ipPrefix) !== networkOf(gateway, o.ipPrefix))
+      problems.push({
+        key: 'controlPlaneEndpointIp',
+        message: `must be in the machines' subnet ${subnet}: the control planes announce it as a Talos VIP${lbHint}`,
+      });
+    else if (endpoint === gateway)
+      problems.push({ key: 'controlPlaneEndpointIp', message: 'must not be the gateway: the control planes announce it as their VIP' });
+  }
+  if (!o.externalLoadBalancer && o.controlPlaneEndpointPort !== 6443)
     problems.push({
-      key: 'controlPlaneEndpointIp',
-      message: 'must be outside --node-ip-ranges: a machine given that address would clash with the VIP',
+      key: 'controlPlaneEndpointPort',
+      message: `must be 6443 with a Talos VIP: the VIP reaches kube-apiserver on the port it listens on${lbHint}`,
     });
   const needed = addressesNeeded({
     controlPlane: { replicas: o.controlPlaneMachineCount, strategy: { type: 'InPlace' } },

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { clusterNameLabel } from '../../../api/capi/annotations.ts';
+import { clusterNameLabel, controlPlaneEndpointAnnotation } from '../../../api/capi/annotations.ts';
 import type { Cluster } from '../../../api/capi/cluster.ts';
 import {
   bootstrapGroup,
@@ -87,10 +87,12 @@ export function renderPlainCluster(o: GenerateClusterOptions): GeneratedObject[]
     {
       apiVersion: infrastructure,
       kind: 'ProxmoxCluster',
-      metadata: meta(name),
+      metadata: o.externalLoadBalancer
+        ? { ...meta(name), annotations: { [controlPlaneEndpointAnnotation]: 'external-load-balancer' } }
+        : meta(name),
       spec: {
         allowedNodes: o.allowedNodes,
-        controlPlaneEndpoint: { host: o.controlPlaneEndpointIp, port: 6443 },
+        controlPlaneEndpoint: { host: o.controlPlaneEndpointIp, port: o.controlPlaneEndpointPort },
         ipv4Config: { addresses: o.nodeIpRanges, prefix: o.ipPrefix, gateway: o.gateway },
         dnsServers: o.dnsServers,
       },
