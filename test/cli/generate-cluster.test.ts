@@ -25,7 +25,10 @@ describe('capstan generate cluster', () => {
   it('defaults to clusterctl counts (1 control plane, 0 workers) and the newest versions of the catalog', async () => {
     expect(defaultVersionCatalog.kubernetes.at(-1)).toBe(newestKubernetes);
     const { yaml, objects } = await generate('alpha', proxmoxFlags);
-    expect(yaml.startsWith('# Cluster default/alpha from capstan generate cluster (flavor plain)')).toBe(true);
+    expect(yaml.split('\n').slice(0, 2)).toEqual([
+      `# Cluster default/alpha from capstan generate cluster (flavor plain): Kubernetes ${newestKubernetes}`,
+      `# on Talos ${newestTalos}, 1 control plane, 0 workers.`,
+    ]);
     expect(objects.map((o) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`)).toEqual([
       'Cluster default/alpha',
       'ProxmoxCluster default/alpha',
@@ -295,6 +298,7 @@ describe('capstan generate cluster', () => {
       {},
       '--kubernetes-version "v1.35.0": Talos v1.10.7 runs Kubernetes v1.28 to v1.33, not v1.35.0',
     ],
+    ['a version without its v', ['--kubernetes-version', '1.33.4'], {}, '--kubernetes-version "1.33.4": must look like v1.33.4'],
     ['a non-numeric disk size', ['--boot-volume-size', '20G'], {}, '--boot-volume-size "20G": must be a whole number'],
     ['a small disk', ['--boot-volume-size', '5'], {}, '--boot-volume-size "5": must be at least 10 GB'],
     [

@@ -19,6 +19,8 @@ export interface GenerateClusterInput {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
+const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+
 const hint = 'capstan generate cluster --help lists every flag, its clusterctl variable and its default';
 
 function label(key: string, origin: ValueOrigin | undefined): string {
@@ -62,7 +64,7 @@ export function generateClusterCommand(io: Pick<CliIo, 'stdout'>, input: Generat
   const { objects, options } = generateCluster(input);
   const header = [
     `Cluster ${input.namespace}/${input.name} from capstan generate cluster (flavor ${input.flavor}): Kubernetes ${options.versions.kubernetes}`,
-    `on Talos ${options.versions.talos}, ${options.controlPlaneMachineCount} control plane(s), ${options.workerMachineCount} worker(s).`,
+    `on Talos ${options.versions.talos}, ${count(options.controlPlaneMachineCount, 'control plane')}, ${count(options.workerMachineCount, 'worker')}.`,
     `Apply it with kubectl apply -f <file>, then follow it with capstan watch ${input.name} --until-idle.`,
   ];
   io.stdout.write(manifestsYaml(header, objects));

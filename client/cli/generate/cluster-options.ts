@@ -4,6 +4,7 @@ import { durationSeconds } from '../../../api/capi/mapping/duration.ts';
 import { Duration } from '../../../api/capi/meta.ts';
 import { ProxmoxMachineSpec } from '../../../api/capi/proxmox-machine-template.ts';
 import { parseIpv4 } from '../../../api/ipv4.ts';
+import { Version } from '../../../api/versions.ts';
 import { poolAddresses } from '../../../api/ipv4-pool.ts';
 import { chooseVersions } from './choose-versions.ts';
 import { networkProblems, workerDeploymentSuffix } from './network-problems.ts';
@@ -55,8 +56,8 @@ export const GenerateClusterOptions = z
       )
       .regex(dnsLabel, 'must be a DNS-1123 label: lowercase letters, digits and -, starting and ending with a letter or digit'),
     namespace: z.string().max(63, 'must be at most 63 characters').regex(dnsLabel, 'must be a DNS-1123 label'),
-    kubernetesVersion: z.string().trim().optional(),
-    talosVersion: z.string().trim().optional(),
+    kubernetesVersion: Version.optional(),
+    talosVersion: Version.optional(),
     controlPlaneMachineCount: wholeNumber.pipe(
       z.number().refine((n) => [1, 3, 5, 7].includes(n), 'must be 1, 3, 5 or 7: etcd needs an odd number of members to keep a majority'),
     ),
