@@ -307,9 +307,16 @@ describe('capstan generate cluster', () => {
       { MEMORY_MIB: '4Gi' },
       'MEMORY_MIB (for --memory-mib) "4Gi": must be a whole number',
     ],
+    ['no cores', ['--num-cores', '0'], {}, '--num-cores "0": must be at least 1'],
+    ['too little memory', ['--memory-mib', '512'], {}, '--memory-mib "512": must be at least 1024 MiB: Talos does not boot with less'],
     ['memory not a multiple of 8', ['--memory-mib', '4097'], {}, '--memory-mib "4097": must be a multiple of 8'],
     ['another boot disk', ['--boot-volume-device', 'virtio0'], {}, '--boot-volume-device "virtio0": must be scsi0'],
-    ['a template VMID below 100', ['--template-vmid', '99'], {}, '--template-vmid "99": '],
+    [
+      'a template VMID below 100',
+      ['--template-vmid', '99'],
+      {},
+      '--template-vmid "99": must be at least 100: Proxmox VE numbers guests from 100',
+    ],
     ['a zero drain timeout', ['--node-drain-timeout', '0'], {}, '--node-drain-timeout "0": must be above 0'],
     [
       'a malformed drain timeout',

@@ -41,13 +41,15 @@ export function generateCluster(input: GenerateClusterInput): { objects: Generat
   const raw = { ...values, name: input.name, namespace: input.namespace, externalLoadBalancer: input.externalLoadBalancer };
   const parsed = GenerateClusterOptions.safeParse(raw);
   if (!parsed.success) {
-    const details = parsed.error.issues.map((issue) => {
-      const key = String(issue.path[0] ?? '');
-      const given = (raw as Record<string, unknown>)[key];
-      return `${label(key, origins[key])}${given === undefined ? '' : ` ${JSON.stringify(given)}`}: ${issue.message}`;
-    });
-    throw new CliError(`cannot generate cluster ${input.name}: ${details.length === 1 ? 'a value is' : 'values are'} invalid`, hint, {
-      details: [...new Set(details)],
+    const details = new Set(
+      parsed.error.issues.map((issue) => {
+        const key = String(issue.path[0] ?? '');
+        const given = (raw as Record<string, unknown>)[key];
+        return `${label(key, origins[key])}${given === undefined ? '' : ` ${JSON.stringify(given)}`}: ${issue.message}`;
+      }),
+    );
+    throw new CliError(`cannot generate cluster ${input.name}: ${details.size === 1 ? 'a value is' : 'values are'} invalid`, hint, {
+      details: [...details],
     });
   }
   const objects = flavors[input.flavor](parsed.data);

@@ -39,8 +39,6 @@ const poolEntry = z.string().superRefine((entry, ctx) => {
   if (!Array.isArray(usable)) ctx.addIssue({ code: 'custom', message: usable.message });
 });
 
-const machine = ProxmoxMachineSpec.shape;
-
 /**
  * What `capstan generate cluster` takes, as raw text from flags or clusterctl variables; parsing
  * gives the typed options the renderers take. Every check that can name a flag is here, so the
@@ -63,7 +61,7 @@ export const GenerateClusterOptions = z
     ),
     workerMachineCount: wholeNumber,
     sourceNode: z.string().trim().min(1, 'must name a node'),
-    templateVmid: wholeNumber.pipe(machine.templateID.unwrap()),
+    templateVmid: wholeNumber.pipe(z.number().min(100, 'must be at least 100: Proxmox VE numbers guests from 100')),
     allowedNodes: list(z.string()).optional(),
     controlPlaneEndpointIp: ipv4,
     controlPlaneEndpointPort: wholeNumber.pipe(z.number().min(1, 'must be from 1 to 65535').max(65535, 'must be from 1 to 65535')),
@@ -76,9 +74,10 @@ export const GenerateClusterOptions = z
     bridge: z.string().trim().min(1, 'must name a bridge'),
     bootVolumeDevice: z.literal('scsi0', "must be scsi0: Capstan resizes the template's scsi0 disk"),
     bootVolumeSize: wholeNumber.pipe(z.number().min(10, 'must be at least 10 GB: Talos needs room for its install and the images')),
-    numSockets: wholeNumber.pipe(machine.numSockets.unwrap()),
-    numCores: wholeNumber.pipe(machine.numCores.unwrap()),
-    memoryMib: wholeNumber.pipe(machine.memoryMiB.unwrap()),
+    numSockets: wholeNumber.pipe(z.number().min(1, 'must be at least 1')),
+    numCores: wholeNumber.pipe(z.number().min(1, 'must be at least 1')),
+    // The template schema's own rule, so its message (and a change to it) reaches the flag.
+    memoryMib: wholeNumber.pipe(ProxmoxMachineSpec.shape.memoryMiB.unwrap()),
     nodeDrainTimeout: Duration.refine(
       (text) => durationSeconds(text) !== 0,
       'must be above 0: Capstan bounds every drain (leave the flag out for its 10m)',
