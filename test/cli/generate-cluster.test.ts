@@ -398,6 +398,12 @@ describe('capstan generate cluster', () => {
     expect(result.ok ? [] : result.errors.map(describeIssue)).toEqual([]);
   });
 
+  it("places VMs on the source node when ALLOWED_NODES is CAPMOX's default []", async () => {
+    const { objects } = await generate('alpha', proxmoxFlags, { ALLOWED_NODES: '[]' });
+    const proxmox = objects.find((o) => o.kind === 'ProxmoxCluster') as unknown as { spec: { allowedNodes: string[] } };
+    expect(proxmox.spec.allowedNodes).toEqual(['pve1']);
+  });
+
   it('takes the namespace from the global --namespace when --target-namespace is absent', async () => {
     const { objects } = await generate('alpha', [...proxmoxFlags, '-n', 'team-b']);
     expect(new Set(objects.map((o) => o.metadata.namespace))).toEqual(new Set(['team-b']));

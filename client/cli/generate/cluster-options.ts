@@ -62,7 +62,8 @@ export const GenerateClusterOptions = z
     workerMachineCount: wholeNumber,
     sourceNode: z.string().trim().min(1, 'must name a node'),
     templateVmid: wholeNumber.pipe(z.number().min(100, 'must be at least 100: Proxmox VE numbers guests from 100')),
-    allowedNodes: list(z.string()).optional(),
+    // CAPMOX's templates default ALLOWED_NODES to [], so an empty list means "not given".
+    allowedNodes: z.string().transform(splitList).optional(),
     controlPlaneEndpointIp: ipv4,
     controlPlaneEndpointPort: wholeNumber.pipe(z.number().min(1, 'must be from 1 to 65535').max(65535, 'must be from 1 to 65535')),
     /** A load balancer of the user's answers at the endpoint, so the control planes announce no VIP. */
@@ -91,7 +92,8 @@ export const GenerateClusterOptions = z
     if ('key' in versions || problems.length > 0) return z.NEVER;
     // `versions` is what to render; kubernetesVersion and talosVersion stay as asked (maybe absent).
     // An empty allowedNodes makes the mapping fall back to the source node with a warning; say it outright.
-    return { ...o, allowedNodes: o.allowedNodes ?? [o.sourceNode], versions };
+    const allowedNodes = o.allowedNodes !== undefined && o.allowedNodes.length > 0 ? o.allowedNodes : [o.sourceNode];
+    return { ...o, allowedNodes, versions };
   });
 
 /** The validated options the renderers take. */
