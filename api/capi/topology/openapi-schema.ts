@@ -60,7 +60,11 @@ export function toJsonSchema(node: unknown, object: ObjectKey, path: string, log
     else if (key === 'exclusiveMaximum' || key === 'exclusiveMinimum') {
       const bound = key === 'exclusiveMaximum' ? node.maximum : node.minimum;
       if (typeof value !== 'boolean' || typeof bound !== 'number') {
-        log.errors.push({ object, path: at, message: `must be true or false beside ${key === 'exclusiveMaximum' ? 'maximum' : 'minimum'}` });
+        log.errors.push({
+          object,
+          path: at,
+          message: `must be true or false beside ${key === 'exclusiveMaximum' ? 'maximum' : 'minimum'}`,
+        });
         ok = false;
       }
     } else if (key === 'format') {
@@ -86,7 +90,11 @@ export function toJsonSchema(node: unknown, object: ObjectKey, path: string, log
       }
       out[key] = value.map((branch, i) => sub(branch, joinPath(at, i)));
     } else if (key === 'x-kubernetes-validations') {
-      log.errors.push({ object, path: at, message: 'CEL validation rules are not supported by Capstan; express the rule with schema keywords' });
+      log.errors.push({
+        object,
+        path: at,
+        message: 'CEL validation rules are not supported by Capstan; express the rule with schema keywords',
+      });
       ok = false;
     } else {
       log.errors.push({ object, path: at, message: `${key} is not supported in a variable schema by Capstan` });

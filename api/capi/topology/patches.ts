@@ -68,7 +68,9 @@ export function checkPatches(patches: readonly ClusterClassPatch[], classKey: Ob
       const defAt = joinPath(at, 'definitions', j);
       if (definition.selector.matchResources.machinePoolClass !== undefined)
         refuse(joinPath(defAt, 'selector', 'matchResources', 'machinePoolClass'), 'MachinePools are not supported by Capstan');
-      definition.jsonPatches.forEach((jsonPatch, k) => checkJsonPatch(jsonPatch, joinPath(defAt, 'jsonPatches', k), refuse));
+      definition.jsonPatches.forEach((jsonPatch, k) => {
+        checkJsonPatch(jsonPatch, joinPath(defAt, 'jsonPatches', k), refuse);
+      });
     });
   });
   return log.errors.length === before;
@@ -85,7 +87,8 @@ function checkJsonPatch(patch: JsonPatch, at: string, refuse: (path: string, mes
   if (patch.value !== undefined && from !== undefined) refuse(at, 'must set value or valueFrom, not both');
   else if (patch.value === undefined && from === undefined) refuse(at, 'must set value or valueFrom');
   if (from === undefined) return;
-  if (from.variable !== undefined && from.template !== undefined) refuse(joinPath(at, 'valueFrom'), 'must set variable or template, not both');
+  if (from.variable !== undefined && from.template !== undefined)
+    refuse(joinPath(at, 'valueFrom'), 'must set variable or template, not both');
   else if (from.variable === undefined && from.template === undefined) refuse(joinPath(at, 'valueFrom'), 'must set variable or template');
   if (from.variable !== undefined && !/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(from.variable))
     refuse(joinPath(at, 'valueFrom', 'variable'), 'must be a variable name, dotted into object fields (list indexes are not supported)');
@@ -120,7 +123,10 @@ function patchValue(patch: JsonPatch, variables: Readonly<Record<string, unknown
   try {
     return { value: renderedValue(rendered) };
   } catch (error) {
-    return { problem: `renders ${JSON.stringify(rendered)}, which is not YAML: ${(error as Error).message}`, path: joinPath(at, 'valueFrom', 'template') };
+    return {
+      problem: `renders ${JSON.stringify(rendered)}, which is not YAML: ${(error as Error).message}`,
+      path: joinPath(at, 'valueFrom', 'template'),
+    };
   }
 }
 

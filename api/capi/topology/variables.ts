@@ -39,33 +39,33 @@ export function compileVariables(
   log: IssueLog,
 ): ReadonlyMap<string, CompiledVariable> | undefined {
   const compiled = new Map<string, CompiledVariable>();
-  let ok = true;
+  const errorsBefore = log.errors.length;
   definitions.forEach((definition, i) => {
     const at = joinPath('spec.variables', i);
     if (definition.name === reservedName || definition.name.includes('.')) {
-      log.errors.push({ object: classKey, path: joinPath(at, 'name'), message: `must not be ${reservedName} nor contain a dot: patches address variables by dotted paths` });
-      ok = false;
+      log.errors.push({
+        object: classKey,
+        path: joinPath(at, 'name'),
+        message: `must not be ${reservedName} nor contain a dot: patches address variables by dotted paths`,
+      });
       return;
     }
     if (compiled.has(definition.name)) {
       log.errors.push({ object: classKey, path: joinPath(at, 'name'), message: `${definition.name} is defined twice` });
-      ok = false;
       return;
     }
     const schemaPath = joinPath(at, 'schema', 'openAPIV3Schema');
     const schema = toJsonSchema(definition.schema.openAPIV3Schema, classKey, schemaPath, log);
     if (!schema) {
-      ok = false;
       return;
     }
     try {
       compiled.set(definition.name, { definition, validate: ajv.compile(schema), defaultValue: schema.default, schemaPath });
     } catch (error) {
       log.errors.push({ object: classKey, path: schemaPath, message: `is not a valid schema: ${(error as Error).message}` });
-      ok = false;
     }
   });
-  return ok ? compiled : undefined;
+  return log.errors.length === errorsBefore ? compiled : undefined;
 }
 
 /** `/a/0/b` (ajv's instancePath, a JSON pointer) → segments `a`, 0, `b`. */
@@ -153,9 +153,14 @@ export function resolveVariables(
   const cluster: Record<string, unknown> = {};
   for (const [name, variable] of compiled) {
     if (written.has(name)) cluster[name] = written.get(name);
-    else if (variable.defaultValue !== undefined) cluster[name] = checkValue(variable, variable.defaultValue, classKey, joinPath(variable.schemaPath, 'default'), log);
+    else if (variable.defaultValue !== undefined)
+      cluster[name] = checkValue(variable, variable.defaultValue, classKey, joinPath(variable.schemaPath, 'default'), log);
     else if (variable.definition.required)
-      log.errors.push({ object: clusterKey, path: 'spec.topology.variables', message: `must set ${name}: ClusterClass ${className} requires it` });
+      log.errors.push({
+        object: clusterKey,
+        path: 'spec.topology.variables',
+        message: `must set ${name}: ClusterClass ${className} requires it`,
+      });
   }
   const machineDeployments = new Map<string, VariableValues>();
   (topology.workers?.machineDeployments ?? []).forEach((md, i) => {
