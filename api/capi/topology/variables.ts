@@ -105,10 +105,14 @@ function valuesOf(
   object: ObjectKey,
   path: string,
   log: IssueLog,
-): Map<string, unknown> {
+): { values: Map<string, unknown>; named: Set<string> } {
   const values = new Map<string, unknown>();
+  // Names written, valid or not: an invalid value is reported once, not also as missing.
+  const named = new Set<string>();
+  const checked = new Set<string>();
   written.forEach((variable, i) => {
     const at = joinPath(path, i);
+    named.add(variable.name);
     if (variable.definitionFrom !== undefined && variable.definitionFrom !== '') {
       log.errors.push({
         object,
@@ -122,14 +126,15 @@ function valuesOf(
       log.errors.push({ object, path: joinPath(at, 'name'), message: `${variable.name} is not a variable of ClusterClass ${className}` });
       return;
     }
-    if (values.has(variable.name)) {
+    if (checked.has(variable.name)) {
       log.errors.push({ object, path: joinPath(at, 'name'), message: `${variable.name} is set twice` });
       return;
     }
-    const checked = checkValue(definition, variable.value, object, joinPath(at, 'value'), log);
-    if (checked !== undefined) values.set(variable.name, checked);
+    checked.add(variable.name);
+    const value = checkValue(definition, variable.value, object, joinPath(at, 'value'), log);
+    if (value !== undefined) values.set(variable.name, value);
   });
-  return values;
+  return { values, named };
 }
 
 /**
@@ -149,10 +154,11 @@ export function resolveVariables(
   if (!compiled) return undefined;
   const before = log.errors.length;
   const className = `${classKey.namespace}/${classKey.name}`;
-  const written = valuesOf(topology.variables ?? [], compiled, className, clusterKey, 'spec.topology.variables', log);
+  const { values: written, named } = valuesOf(topology.variables ?? [], compiled, className, clusterKey, 'spec.topology.variables', log);
   const cluster: Record<string, unknown> = {};
   for (const [name, variable] of compiled) {
     if (written.has(name)) cluster[name] = written.get(name);
+    else if (named.has(name)) continue;
     else if (variable.defaultValue !== undefined)
       cluster[name] = checkValue(variable, variable.defaultValue, classKey, joinPath(variable.schemaPath, 'default'), log);
     else if (variable.definition.required)
@@ -165,7 +171,7 @@ export function resolveVariables(
   const machineDeployments = new Map<string, VariableValues>();
   (topology.workers?.machineDeployments ?? []).forEach((md, i) => {
     const path = joinPath('spec.topology.workers.machineDeployments', i, 'variables', 'overrides');
-    const overrides = valuesOf(md.variables?.overrides ?? [], compiled, className, clusterKey, path, log);
+    const { values: overrides } = valuesOf(md.variables?.overrides ?? [], compiled, className, clusterKey, path, log);
     machineDeployments.set(md.name, { ...cluster, ...Object.fromEntries(overrides) });
   });
   return log.errors.length === before ? { cluster, machineDeployments } : undefined;
