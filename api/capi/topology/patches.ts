@@ -186,7 +186,7 @@ export function applyPatches(
             log.errors.push({
               object: classKey,
               path: joinPath(opAt, 'path'),
-              message: `cannot be applied to ${target.description}: ${firstLine((error as Error).message)}`,
+              message: `cannot be applied to ${target.description}: ${patchFailure(error as Error)}`,
             });
           }
         });
@@ -196,4 +196,14 @@ export function applyPatches(
   return log.errors.length === before ? documents : undefined;
 }
 
-const firstLine = (text: string): string => text.split('\n')[0] ?? text;
+// fast-json-patch's error names (JsonPatchError.name), said the way a class author fixes them.
+const failures: Record<string, string> = {
+  OPERATION_PATH_CANNOT_ADD: 'its parent does not exist in the template (add creates the last step of a path only)',
+  OPERATION_PATH_UNRESOLVABLE: 'it does not exist in the template',
+  OPERATION_PATH_ILLEGAL_ARRAY_INDEX: 'it indexes a list with something other than a number or -',
+  OPERATION_VALUE_OUT_OF_BOUNDS: 'the list index is past its end',
+};
+
+function patchFailure(error: Error): string {
+  return failures[error.name] ?? error.message.split('\n')[0] ?? error.message;
+}
