@@ -1,11 +1,13 @@
 import { ApiException, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { objectsFromManifests, toDesiredCluster } from '../../../api/capi/to-desired-cluster.ts';
+import { generateTopology } from '../../../api/capi/topology/generate.ts';
 import { capstanCrds } from '../../../api/crds.ts';
 import { applyCrds } from '../../../client/kubernetes/apply-crds.ts';
 import { startManagementCluster, type ManagementCluster } from '../../../embedded/servers/management-cluster.ts';
 import { makeTempDir } from '../../../embedded/servers/temp-dir.ts';
 import { at, demoManifests, loadManifests, manifest, type Manifest } from './manifests.ts';
+import { topologyObjects } from './topology/class-fixture.ts';
 
 /** The demo cluster's MachineHealthChecks, a fresh copy each call. */
 const healthChecks = (): Manifest[] => loadManifests('health-checks.yaml');
@@ -91,6 +93,21 @@ describe('the CAPI CRDs on a real kube-apiserver', () => {
     expect(served.ok && written.ok).toBe(true);
     if (served.ok && written.ok) expect({ ...served.desired, generation: 0 }).toEqual(written.desired);
     if (served.ok) expect(served.desired.generation).toBe(1);
+  });
+
+  it('accept a ClusterClass, its templates, topology Clusters and the objects generated from them, unchanged', async () => {
+    const documents = loadManifests('cluster-class.yaml');
+    // The API server gives uids; a written one is a precondition no new object meets.
+    for (const document of documents) delete (document.metadata as { uid?: string }).uid;
+    const result = generateTopology(
+      documents.find((d) => d.kind === 'Cluster' && d.metadata.name === 'beta'),
+      topologyObjects(documents),
+    );
+    if (!result.ok) throw new Error('the fixture generates');
+    for (const document of [...documents, ...(result.generated.objects as Manifest[])]) {
+      const stored = await apply(document);
+      expect(stored.spec, `${document.kind} ${document.metadata.name} came back changed`).toEqual(document.spec);
+    }
   });
 
   type Edit = (documents: Manifest[]) => Manifest;
