@@ -28,7 +28,8 @@ export interface TopologyNames {
 }
 
 interface ExistingMachineDeployment {
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Record<string, string> };
+  // Raw objects from the informer cache: nothing is assumed present.
+  readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly labels?: Record<string, string> };
   readonly spec?: {
     readonly template?: {
       readonly spec?: {
@@ -51,8 +52,9 @@ export function topologyNames(cluster: Cluster, namespace: string, objects: Topo
   const machineDeployments = new Map<string, MachineDeploymentNames>();
   for (const md of cluster.spec.topology?.workers?.machineDeployments ?? []) {
     const found = (objects.machineDeployments as readonly ExistingMachineDeployment[]).find((o) => {
-      const labels = o.metadata.labels ?? {};
+      const labels = o.metadata?.labels ?? {};
       return (
+        typeof o.metadata?.name === 'string' &&
         (o.metadata.namespace ?? namespace) === namespace &&
         labels[clusterNameLabel] === name &&
         labels[topologyDeploymentNameLabel] === md.name &&
@@ -62,7 +64,8 @@ export function topologyNames(cluster: Cluster, namespace: string, objects: Topo
     const machineSpec = found?.spec?.template?.spec;
     machineDeployments.set(md.name, {
       name:
-        found?.metadata.name ?? generatedName(`${name}-${md.name}-`, { namespace, name, role: 'machineDeployment', topologyName: md.name }),
+        found?.metadata?.name ??
+        generatedName(`${name}-${md.name}-`, { namespace, name, role: 'machineDeployment', topologyName: md.name }),
       ...(machineSpec?.bootstrap?.configRef?.name ? { bootstrapTemplate: machineSpec.bootstrap.configRef.name } : {}),
       ...(machineSpec?.infrastructureRef?.name ? { infrastructureTemplate: machineSpec.infrastructureRef.name } : {}),
     });
