@@ -7,6 +7,7 @@ import type { ObjectReference } from '../meta.ts';
 import { classTemplates, rawObject, type ClassTemplates } from './class-templates.ts';
 import { copiedTemplate, generatedContext, machineDeploymentObject, objectFromTemplate, refTo, type Json } from './generated-objects.ts';
 import { patchTargets } from './patch-targets.ts';
+import { checkPatchedTemplates } from './patched-templates.ts';
 import { applyPatches, checkPatches } from './patches.ts';
 import { templateName, topologyNames } from './stable-names.ts';
 import { reportClassUnsupported, reportTopologyUnsupported } from './unsupported-fields.ts';
@@ -150,8 +151,9 @@ function build(
   const topology = cluster.spec.topology!;
   const name = cluster.metadata.name;
   const names = topologyNames(cluster, namespace, objects);
-  const patched = applyPatches(cc.spec.patches ?? [], patchTargets(cluster, namespace, templates, variables, names), classKey, log);
-  if (!patched) return undefined;
+  const targets = patchTargets(cluster, namespace, templates, variables, names);
+  const patched = applyPatches(cc.spec.patches ?? [], targets, classKey, log);
+  if (!patched || !checkPatchedTemplates(targets, patched, namespace, name, log)) return undefined;
   const [infraPatched, cpPatched, cpMachinePatched] = patched as [Json, Json, Json];
   const context = generatedContext(cluster, namespace);
 

@@ -5,6 +5,11 @@ import type { PatchTarget } from './patches.ts';
 import type { TopologyNames } from './stable-names.ts';
 import type { ResolvedVariables } from './variables.ts';
 
+/** A patch target, with the name of the class template it was copied from (for issues about the result). */
+export interface ClassPatchTarget extends PatchTarget {
+  readonly templateName: string;
+}
+
 const templateJson = (template: ClassTemplate<{ spec: unknown }>): Record<string, unknown> => ({
   apiVersion: template.apiVersion,
   kind: template.kind,
@@ -22,7 +27,7 @@ export function patchTargets(
   templates: ClassTemplates,
   variables: ResolvedVariables,
   names: TopologyNames,
-): PatchTarget[] {
+): ClassPatchTarget[] {
   const topology = cluster.spec.topology!;
   const builtinCluster = { cluster: clusterBuiltins(cluster, namespace, topology) };
   const clusterVars = { ...variables.cluster, builtin: builtinCluster };
@@ -30,22 +35,25 @@ export function patchTargets(
     ...variables.cluster,
     builtin: { ...builtinCluster, controlPlane: controlPlaneBuiltins(names.controlPlane, topology) },
   };
-  const targets: PatchTarget[] = [
+  const targets: ClassPatchTarget[] = [
     {
       role: 'infrastructureCluster',
       description: `the ProxmoxClusterTemplate ${templates.infrastructure.name}`,
+      templateName: templates.infrastructure.name,
       object: templateJson(templates.infrastructure),
       variables: clusterVars,
     },
     {
       role: 'controlPlane',
       description: `the TalosControlPlaneTemplate ${templates.controlPlane.name}`,
+      templateName: templates.controlPlane.name,
       object: templateJson(templates.controlPlane),
       variables: controlPlaneVars,
     },
     {
       role: 'controlPlaneMachineInfrastructure',
       description: `the control plane's ProxmoxMachineTemplate ${templates.controlPlaneMachine.name}`,
+      templateName: templates.controlPlaneMachine.name,
       object: templateJson(templates.controlPlaneMachine),
       variables: controlPlaneVars,
     },
@@ -64,12 +72,14 @@ export function patchTargets(
       {
         role: 'machineDeploymentBootstrap',
         description: `the TalosConfigTemplate ${worker.bootstrap.name} of MachineDeployment ${md.name}`,
+        templateName: worker.bootstrap.name,
         object: templateJson(worker.bootstrap),
         ...context,
       },
       {
         role: 'machineDeploymentInfrastructure',
         description: `the ProxmoxMachineTemplate ${worker.infrastructure.name} of MachineDeployment ${md.name}`,
+        templateName: worker.infrastructure.name,
         object: templateJson(worker.infrastructure),
         ...context,
       },

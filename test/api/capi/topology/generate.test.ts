@@ -294,6 +294,28 @@ describe('topology generation', () => {
       ['Cluster default/alpha spec.topology.variables[2].value: must be <= 16'],
     ],
     [
+      'a patch that leaves a template invalid',
+      (d: Manifest[]) => {
+        const patches = at(documentNamed(d, 'ClusterClass', 'talos-proxmox'), 'spec').patches as Json[];
+        patches.push({
+          name: 'tiny',
+          definitions: [
+            {
+              selector: {
+                apiVersion: 'infrastructure.cluster.x-k8s.io/v1alpha1',
+                kind: 'ProxmoxMachineTemplate',
+                matchResources: { machineDeploymentClass: { names: ['default-worker'] } },
+              },
+              jsonPatches: [{ op: 'replace', path: '/spec/template/spec/memoryMiB', value: 512 }],
+            },
+          ],
+        });
+      },
+      [
+        "ProxmoxMachineTemplate default/talos-proxmox-worker spec.template.spec.memoryMiB: is invalid after the ClusterClass's patches for Cluster alpha: must be at least 1024 MiB: Talos does not boot with less",
+      ],
+    ],
+    [
       'a patch whose variable the Cluster leaves unset',
       (d: Manifest[]) => {
         const variables = at(documentNamed(d, 'Cluster', 'beta'), 'spec.topology').variables as Json[];
