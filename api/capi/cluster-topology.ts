@@ -45,8 +45,15 @@ export const ClusterTopology = z.object({
   controlPlane: z
     .object({
       metadata: TemplateMeta.optional(),
-      /** Absent: the control plane's own default (1). */
-      replicas: z.number().int().min(1).optional(),
+      /** Absent: the control plane's own default (1). An odd etcd size, as TalosControlPlane's own field. */
+      replicas: z
+        .number()
+        .int()
+        .min(1)
+        .max(7)
+        // As on TalosControlPlane: the API server names the value it refuses.
+        .meta({ enum: [1, 3, 5, 7] })
+        .optional(),
       /** TalosControlPlane has no drain or health-check fields to carry these: reported unsupported. */
       machineHealthCheck: z.looseObject({}).optional(),
       nodeDrainTimeout: Duration.optional(),

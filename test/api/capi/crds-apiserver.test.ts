@@ -122,6 +122,16 @@ describe('the CAPI CRDs on a real kube-apiserver', () => {
       /^422: .*spec\.replicas: Unsupported value: 4: supported values: "1", "3", "5", "7"/,
     ],
     [
+      'an even control plane in a topology',
+      () => ({
+        apiVersion: 'cluster.x-k8s.io/v1beta1',
+        kind: 'Cluster',
+        metadata: { name: 'even', namespace },
+        spec: { topology: { class: 'talos-proxmox', version: 'v1.33.4', controlPlane: { replicas: 4 } } },
+      }),
+      /^422: .*spec\.topology\.controlPlane\.replicas: Unsupported value: 4: supported values: "1", "3", "5", "7"/,
+    ],
+    [
       'replicas that are not a number',
       (d) => {
         const tcp = manifest(d, 'TalosControlPlane', 'demo-control-plane');
