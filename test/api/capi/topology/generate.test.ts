@@ -213,6 +213,18 @@ describe('topology generation', () => {
     expect(spec(after.talosControlPlane).infrastructureTemplate).toMatchObject({ name: nameOf(after.controlPlaneMachineTemplate) });
   });
 
+  it('rotates the bootstrap templates and updates the control plane in place when a variable their patches read changes', () => {
+    const { before, after } = regenerate((documents) => {
+      const variables = at(documentNamed(documents, 'Cluster', 'alpha'), 'spec.topology').variables as Json[];
+      variables.push({ name: 'talosVersion', value: 'v1.11.6' });
+    });
+    expect(changedNames(before, after)).toEqual(
+      before.machineDeployments.map((md) => `TalosConfigTemplate ${nameOf(md.bootstrapTemplate)}`),
+    );
+    expect(after.machineDeployments.map((md) => templateSpec(md.bootstrapTemplate).talosVersion)).toEqual(['v1.11.6', 'v1.11.6']);
+    expect(spec(after.talosControlPlane).controlPlaneConfig).toMatchObject({ controlplane: { talosVersion: 'v1.11.6' } });
+  });
+
   it('changes only the versions when topology.version is bumped', () => {
     const { before, after } = regenerate((documents) => {
       at(documentNamed(documents, 'Cluster', 'alpha'), 'spec.topology').version = 'v1.36.1';
