@@ -68,3 +68,11 @@ export const etcdBackupMaxAgeAnnotation = 'capstan.dev/etcd-backup-max-age';
  * (keys in api/etcd-snapshots.ts). Absent: the worker's snapshot folder, which a pod loses.
  */
 export const etcdBackupSecretAnnotation = 'capstan.dev/etcd-backup-secret';
+
+/** On every object CAPI's topology controller generates from a ClusterClass (value empty). */
+export const topologyOwnedLabel = 'topology.cluster.x-k8s.io/owned';
+/** On a generated MachineDeployment and its templates: the name of its entry in `spec.topology.workers.machineDeployments`. */
+export const topologyDeploymentNameLabel = 'topology.cluster.x-k8s.io/deployment-name';
+/** On an object cloned from a template: which template (name, and `Kind.group`). */
+export const clonedFromNameAnnotation = 'cluster.x-k8s.io/cloned-from-name';
+export const clonedFromGroupKindAnnotation = 'cluster.x-k8s.io/cloned-from-groupkind';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineCrd } from '../crd/define-crd.ts';
+import { ClusterTopology } from './cluster-topology.ts';
 import { Conditions } from './conditions.ts';
 import { capiCategory, capiGroup, capiVersion } from './groups.ts';
 import { AnyJson, ApiEndpoint, ObjectEnvelope, ObjectReference } from './meta.ts';
@@ -24,8 +25,8 @@ export const ClusterSpec = z.object({
   controlPlaneRef: ObjectReference.optional(),
   /** Must name a ProxmoxCluster. */
   infrastructureRef: ObjectReference.optional(),
-  /** ClusterClass topology: accepted so the manifest applies, reported as unsupported. */
-  topology: z.looseObject({}).optional(),
+  /** Built from a ClusterClass: Capstan generates the referenced objects (api/capi/topology). */
+  topology: ClusterTopology.optional(),
   availabilityGates: z.array(z.looseObject({ conditionType: z.string() })).optional(),
 });
 export type ClusterSpec = z.infer<typeof ClusterSpec>;

@@ -29,11 +29,6 @@ const proxmoxUnsupported: readonly UnsupportedField[] = [
 ];
 
 const clusterUnsupported: readonly UnsupportedField[] = [
-  {
-    path: 'spec.topology',
-    reason:
-      'ClusterClass topologies are not supported; write the TalosControlPlane, MachineDeployments and templates out and reference them',
-  },
   { path: 'spec.availabilityGates', reason: 'Capstan computes readiness from its own conditions' },
 ];
 

@@ -1,11 +1,13 @@
 import { ApiException, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { objectsFromManifests, toDesiredCluster } from '../../../api/capi/to-desired-cluster.ts';
+import { generateTopology } from '../../../api/capi/topology/generate.ts';
 import { capstanCrds } from '../../../api/crds.ts';
 import { applyCrds } from '../../../client/kubernetes/apply-crds.ts';
 import { startManagementCluster, type ManagementCluster } from '../../../embedded/servers/management-cluster.ts';
 import { makeTempDir } from '../../../embedded/servers/temp-dir.ts';
 import { at, demoManifests, loadManifests, manifest, type Manifest } from './manifests.ts';
+import { topologyObjects } from './topology/class-fixture.ts';
 
 /** The demo cluster's MachineHealthChecks, a fresh copy each call. */
 const healthChecks = (): Manifest[] => loadManifests('health-checks.yaml');
@@ -93,6 +95,21 @@ describe('the CAPI CRDs on a real kube-apiserver', () => {
     if (served.ok) expect(served.desired.generation).toBe(1);
   });
 
+  it('accept a ClusterClass, its templates, topology Clusters and the objects generated from them, unchanged', async () => {
+    const documents = loadManifests('cluster-class.yaml');
+    // The API server gives uids; a written one is a precondition no new object meets.
+    for (const document of documents) delete (document.metadata as { uid?: string }).uid;
+    const result = generateTopology(
+      documents.find((d) => d.kind === 'Cluster' && d.metadata.name === 'beta'),
+      topologyObjects(documents),
+    );
+    if (!result.ok) throw new Error('the fixture generates');
+    for (const document of [...documents, ...(result.generated.objects as Manifest[])]) {
+      const stored = await apply(document);
+      expect(stored.spec, `${document.kind} ${document.metadata.name} came back changed`).toEqual(document.spec);
+    }
+  });
+
   type Edit = (documents: Manifest[]) => Manifest;
   it.each<[string, Edit, RegExp]>([
     [
@@ -103,6 +120,16 @@ describe('the CAPI CRDs on a real kube-apiserver', () => {
         return tcp;
       },
       /^422: .*spec\.replicas: Unsupported value: 4: supported values: "1", "3", "5", "7"/,
+    ],
+    [
+      'an even control plane in a topology',
+      () => ({
+        apiVersion: 'cluster.x-k8s.io/v1beta1',
+        kind: 'Cluster',
+        metadata: { name: 'even', namespace },
+        spec: { topology: { class: 'talos-proxmox', version: 'v1.33.4', controlPlane: { replicas: 4 } } },
+      }),
+      /^422: .*spec\.topology\.controlPlane\.replicas: Unsupported value: 4: supported values: "1", "3", "5", "7"/,
     ],
     [
       'replicas that are not a number',

@@ -279,7 +279,6 @@ describe('toDesiredCluster', () => {
     expect(warnings.sort()).toEqual(
       [
         "ProxmoxCluster default/legacy spec.allowedNodes: is empty: Capstan places every VM on the templates' source nodes (pve2)",
-        'Cluster default/legacy spec.topology: is not supported by Capstan and is ignored: ClusterClass topologies are not supported; write the TalosControlPlane, MachineDeployments and templates out and reference them',
         'ProxmoxCluster default/legacy spec.schedulerHints: is not supported by Capstan and is ignored: Capstan places VMs on the allowed node with the most free memory',
         'Cluster default/legacy spec.clusterNetwork.apiServerPort: is not supported by Capstan and is ignored: Talos API servers listen on 6443',
         'Cluster default/legacy spec.clusterNetwork.serviceDomain: is not supported by Capstan and is ignored: clusters use cluster.local',
