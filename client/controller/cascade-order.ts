@@ -16,6 +16,8 @@ export interface Descendants {
   readonly controlPlane?: RawObject | undefined;
   /** The ProxmoxCluster `spec.infrastructureRef` names, unless another Cluster uses it too. */
   readonly infrastructure?: RawObject | undefined;
+  /** Templates generated for the Cluster's topology (CAPI's garbage collector removes them through their owner reference). */
+  readonly generatedTemplates?: readonly { readonly kind: 'ProxmoxMachineTemplate' | 'TalosConfigTemplate'; readonly object: RawObject }[];
 }
 
 /** One object to take down: its finalizers to lift first, and whether it still needs deleting. */
@@ -36,7 +38,8 @@ export interface CascadeDelete {
  * controller deletes those) — and only when they are all gone the control plane, then the
  * infrastructure cluster. MachineHealthChecks go in the first phase (CAPI's garbage collector
  * removes them through the owner reference its MHC controller sets). Empty when nothing is left.
- * Templates are not descendants: CAPI leaves the ones a user applied, and so does this.
+ * Templates a user applied are not descendants: CAPI leaves them, and so does this; those
+ * generated from a ClusterClass go last, as CAPI's garbage collector takes them with the Cluster.
  */
 export function nextDeletes(left: Descendants, liftable: readonly string[]): CascadeDelete[] {
   const phases: [ClusterKindName, readonly RawObject[]][][] = [
@@ -49,6 +52,10 @@ export function nextDeletes(left: Descendants, liftable: readonly string[]): Cas
     ],
     [['TalosControlPlane', left.controlPlane ? [left.controlPlane] : []]],
     [['ProxmoxCluster', left.infrastructure ? [left.infrastructure] : []]],
+    (['ProxmoxMachineTemplate', 'TalosConfigTemplate'] as const).map((kind): [ClusterKindName, readonly RawObject[]] => [
+      kind,
+      (left.generatedTemplates ?? []).filter((t) => t.kind === kind).map((t) => t.object),
+    ]),
   ];
   for (const phase of phases) {
     const deletes = phase.flatMap(([kind, objects]) => objects.map((object) => cascadeDelete(kind, object, liftable)));

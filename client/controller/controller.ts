@@ -69,7 +69,7 @@ export interface Controller {
 }
 
 /**
- * The Capstan controller: informers over the seven kinds users write (kinds.ts) feed a
+ * The Capstan controller: informers over the kinds users write (kinds.ts) feed a
  * per-cluster work queue; the Lease holder reconciles (finalizer, pause, validate and map,
  * signalWithStart the cluster workflow, delete), polls each cluster workflow's progress, and
  * writes the status of Clusters, TalosControlPlanes and MachineDeployments and Events back. It

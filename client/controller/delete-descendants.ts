@@ -1,4 +1,4 @@
-import { clusterNameLabel } from '../../api/capi/annotations.ts';
+import { clusterNameLabel, topologyOwnedLabel } from '../../api/capi/annotations.ts';
 import { nextDeletes, type CascadeDelete, type Descendants } from './cascade-order.ts';
 import { claiming } from './cluster-claims.ts';
 import { isSharedReference, referencedName } from './cluster-references.ts';
@@ -54,5 +54,11 @@ async function observeDescendants(scope: ReconcileScope, deps: ReconcileDeps): P
     proxmoxMachines,
     controlPlane: controlPlane === undefined ? undefined : deps.informers.get('TalosControlPlane', namespace, controlPlane),
     infrastructure: infrastructure === undefined ? undefined : deps.informers.get('ProxmoxCluster', namespace, infrastructure),
+    generatedTemplates: (['ProxmoxMachineTemplate', 'TalosConfigTemplate'] as const).flatMap((kind) =>
+      deps.informers
+        .list(kind, namespace)
+        .filter((t) => t.metadata?.labels?.[clusterNameLabel] === name && t.metadata.labels[topologyOwnedLabel] !== undefined)
+        .map((object) => ({ kind, object })),
+    ),
   };
 }

@@ -1,12 +1,15 @@
+import { clusterClassCrd } from '../../api/capi/cluster-class.ts';
 import { clusterCrd } from '../../api/capi/cluster.ts';
 import { machineDeploymentCrd } from '../../api/capi/machine-deployment.ts';
 import { machineHealthCheckCrd } from '../../api/capi/machine-health-check.ts';
 import { machineSetCrd } from '../../api/capi/machine-set.ts';
 import { machineCrd } from '../../api/capi/machine.ts';
+import { proxmoxClusterTemplateCrd } from '../../api/capi/proxmox-cluster-template.ts';
 import { proxmoxClusterCrd } from '../../api/capi/proxmox-cluster.ts';
 import { proxmoxMachineCrd } from '../../api/capi/proxmox-machine.ts';
 import { proxmoxMachineTemplateCrd } from '../../api/capi/proxmox-machine-template.ts';
 import { talosConfigTemplateCrd } from '../../api/capi/talos-config-template.ts';
+import { talosControlPlaneTemplateCrd } from '../../api/capi/talos-control-plane-template.ts';
 import { talosControlPlaneCrd } from '../../api/capi/talos-control-plane.ts';
 import type { CrdManifest } from '../../api/crd/define-crd.ts';
 
@@ -27,8 +30,8 @@ export function watched(crd: CrdManifest): WatchedKind {
 }
 
 /**
- * The seven kinds the controller watches: those users write, from the CRDs api/ generates (one
- * source of names). Machines, MachineSets and ProxmoxMachines are not among them: the cluster
+ * The kinds the controller watches: those users write (a ClusterClass and its templates
+ * included), from the CRDs api/ generates (one source of names). Machines, MachineSets and ProxmoxMachines are not among them: the cluster
  * workflow writes them, and the controller only deletes what is left of them after a delete.
  */
 export const Watched = {
@@ -39,6 +42,9 @@ export const Watched = {
   ProxmoxCluster: watched(proxmoxClusterCrd),
   ProxmoxMachineTemplate: watched(proxmoxMachineTemplateCrd),
   TalosConfigTemplate: watched(talosConfigTemplateCrd),
+  ClusterClass: watched(clusterClassCrd),
+  TalosControlPlaneTemplate: watched(talosControlPlaneTemplateCrd),
+  ProxmoxClusterTemplate: watched(proxmoxClusterTemplateCrd),
 } as const;
 export type WatchedKindName = keyof typeof Watched;
 

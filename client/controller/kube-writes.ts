@@ -21,6 +21,17 @@ export interface KubeWrites {
    * deleted and made again) is replaced. An object gone meanwhile needs none.
    */
   applyOwnerReference(kind: WatchedKindName, object: RawObject, owner: OwnerReference): Promise<void>;
+  /**
+   * Server-side applies a whole object generated from a ClusterClass, forced, under the topology's
+   * own field manager (as CAPI's topology controller owns what it generates).
+   */
+  applyGenerated(kind: ClusterKindName, object: RawObject & Record<string, unknown>): Promise<void>;
+  /** Server-side applies the Cluster's references to the objects generated for its topology. */
+  applyClusterRefs(
+    namespace: string,
+    name: string,
+    refs: { readonly controlPlaneRef: unknown; readonly infrastructureRef: unknown },
+  ): Promise<void>;
   /** The objects of a kind in a namespace that match a label selector, read from the API server. */
   list(kind: ClusterKindName, namespace: string, labelSelector: string): Promise<RawObject[]>;
   /** Deletes this very object (a uid precondition spares a newer one of the same name); gone already is fine. */
@@ -28,6 +39,9 @@ export interface KubeWrites {
   /** A ConfigMap (a cluster's version catalog), or undefined when there is none. */
   readConfigMap(namespace: string, name: string): Promise<unknown>;
 }
+
+/** The field manager of the objects generated from ClusterClasses (CAPI's topology controller uses its own too). */
+export const topologyFieldManager = 'capstan-topology';
 
 /** KubeWrites over a kubeconfig, as field manager `fieldManager`. */
 export function createKubeWrites(kubeConfig: KubeConfig, fieldManager: string): KubeWrites {
@@ -44,7 +58,11 @@ export function createKubeWrites(kubeConfig: KubeConfig, fieldManager: string): 
     kind: ClusterKindName,
     namespace: string,
     name: string,
-    fields: { readonly status?: Record<string, unknown>; readonly metadata?: Record<string, unknown> },
+    fields: {
+      readonly status?: Record<string, unknown>;
+      readonly metadata?: Record<string, unknown>;
+      readonly spec?: Record<string, unknown>;
+    },
   ): Promise<void> => {
     const { apiVersion } = ClusterKinds[kind];
     const request = {
@@ -84,6 +102,14 @@ export function createKubeWrites(kubeConfig: KubeConfig, fieldManager: string): 
         throw error;
       }
     },
+    async applyGenerated(kind, object) {
+      const { namespace = '', name = '' } = object.metadata ?? {};
+      await objects.patchNamespacedCustomObject(
+        { ...resource(kind), namespace, name, body: object, fieldManager: topologyFieldManager, force: true },
+        apply,
+      );
+    },
+    applyClusterRefs: (namespace, name, refs) => applyFields('Cluster', namespace, name, { spec: { ...refs } }),
     applyOwnerReference: (kind, object, owner) =>
       applyFields(kind, object.metadata?.namespace ?? '', object.metadata?.name ?? '', { metadata: { ownerReferences: [owner] } }),
     async list(kind, namespace, labelSelector) {

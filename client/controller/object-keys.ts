@@ -62,8 +62,43 @@ export function clusterKeysOf(kind: WatchedKindName, object: RawObject, lookup: 
           for (const key of clusterKeysOf('MachineDeployment', md, lookup)) keys.add(key);
       }
       break;
+    case 'ClusterClass':
+      for (const cluster of lookup('Cluster', namespace)) {
+        if (stringAt(cluster, 'spec.topology.class') === name) byName(cluster.metadata?.name);
+      }
+      break;
+    case 'TalosControlPlaneTemplate':
+    case 'ProxmoxClusterTemplate':
+      break;
+  }
+  // A template a ClusterClass names reaches every Cluster made from that class.
+  if (
+    kind === 'ProxmoxMachineTemplate' ||
+    kind === 'TalosConfigTemplate' ||
+    kind === 'TalosControlPlaneTemplate' ||
+    kind === 'ProxmoxClusterTemplate'
+  ) {
+    for (const clusterClass of lookup('ClusterClass', namespace)) {
+      if (classTemplateRefs(clusterClass).some((ref) => ref.name === name && (ref.kind === undefined || ref.kind === kind)))
+        for (const key of clusterKeysOf('ClusterClass', clusterClass, lookup)) keys.add(key);
+    }
   }
   return [...keys].sort();
+}
+
+/** Every template reference of a ClusterClass: infrastructure, control plane and its machines, each worker class's two. */
+function classTemplateRefs(clusterClass: RawObject): { name?: string; kind?: string }[] {
+  const at = (path: string) => ({ name: stringAt(clusterClass, `${path}.name`), kind: stringAt(clusterClass, `${path}.kind`) });
+  const refs = [at('spec.infrastructure.ref'), at('spec.controlPlane.ref'), at('spec.controlPlane.machineInfrastructure.ref')];
+  const workers = (clusterClass.spec as { workers?: { machineDeployments?: unknown } } | undefined)?.workers?.machineDeployments;
+  if (Array.isArray(workers))
+    workers.forEach((_, i) => {
+      refs.push(
+        at(`spec.workers.machineDeployments.${i}.template.bootstrap.ref`),
+        at(`spec.workers.machineDeployments.${i}.template.infrastructure.ref`),
+      );
+    });
+  return refs;
 }
 
 /** Whether the reference at `path` names `name` (and, when it says, the kind). */

@@ -5,13 +5,15 @@ import { desiredHash } from './desired-hash.ts';
 import { foreignPools } from './foreign-pools.ts';
 import { EventReason } from './events/event-spec.ts';
 import { ownClusterObjects } from './own-cluster-objects.ts';
+import { reconcileTopology, withGenerated } from './reconcile-topology.ts';
 import type { ReconcileDeps, ReconcileScope } from './reconcile-deps.ts';
 import { writeClusterStatuses } from './reconcile-status.ts';
 import { specVerdict, type SpecVerdict } from './status/spec-verdict.ts';
 import type { HandlerResult } from './work-queue.ts';
 
 /**
- * The normal path: CAPI's owner references on the cluster's objects (not while paused, as in
+ * The normal path: a Cluster with a topology gets its objects generated from its ClusterClass
+ * first (reconcile-topology.ts; a refusal there is the spec's verdict); CAPI's owner references on the cluster's objects (not while paused, as in
  * CAPI); then map them onto a DesiredCluster: a spec that does not map gets
  * Ready=False/InvalidSpec and an Event and starts nothing; one that does is signalled to the
  * cluster workflow (signalWithStart) only when it differs from the last one sent (a new cluster's
@@ -21,9 +23,15 @@ import type { HandlerResult } from './work-queue.ts';
  */
 export async function reconcileNormal(scope: ReconcileScope, deps: ReconcileDeps): Promise<HandlerResult | undefined> {
   const { namespace, name, record } = scope;
+  const topology = await reconcileTopology(scope, deps);
   if (!scope.paused) await ownClusterObjects(scope, deps);
-  const objects = await gatherClusterObjects(scope.cluster, deps.informers, deps.kube);
-  const result = toDesiredCluster({ namespace, name }, objects, { ...deps.mapping, otherPools: foreignPools(deps.informers, namespace) });
+  const cached = await gatherClusterObjects(scope.cluster, deps.informers, deps.kube);
+  const objects = topology?.ok ? withGenerated(cached, scope.cluster, topology.generated) : cached;
+  const mapped: MappingResult =
+    topology?.ok === false
+      ? topology
+      : toDesiredCluster({ namespace, name }, objects, { ...deps.mapping, otherPools: foreignPools(deps.informers, namespace) });
+  const result: MappingResult = topology?.ok ? { ...mapped, warnings: [...topology.warnings, ...mapped.warnings] } : mapped;
   const verdict = specVerdict(result);
   await tellSpecProblems(scope, result, verdict, deps);
 
