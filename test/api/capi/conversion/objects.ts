@@ -1,0 +1,232 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Cluster } from '../../../../api/capi/cluster.ts';
+import type { MachineDeployment } from '../../../../api/capi/machine-deployment.ts';
+import type { ClusterV1Beta2 } from '../../../../api/capi/v1beta2/cluster.ts';
+import type { MachineDeploymentV1Beta2 } from '../../../../api/capi/v1beta2/machine-deployment.ts';
+import { parseManifests, type Manifest } from '../../../../embedded/manifest.ts';
+
+const root = join(import.meta.dirname, '..', '..', '..', '..');
+
+/** The one document of `kind` in a manifest file of the repository, a fresh copy each call. */
+export function documentOf(file: string, kind: string, name?: string): Manifest {
+  const found = parseManifests(readFileSync(join(root, file), 'utf8')).find(
+    (d) => d.kind === kind && (name === undefined || d.metadata.name === name),
+  );
+  if (!found) throw new Error(`${file} has no ${kind}`);
+  return found;
+}
+
+const when = '2026-12-05T10:00:00Z';
+
+/** A v1beta1 Cluster as Capstan's controller leaves it: provisioned, conditions with severity, an operation. */
+export function provisionedClusterV1Beta1(): Cluster {
+  return {
+    apiVersion: 'cluster.x-k8s.io/v1beta1',
+    kind: 'Cluster',
+    metadata: {
+      name: 'prod',
+      namespace: 'fleet',
+      uid: '0f1e2d3c-0000-4000-8000-000000000001',
+      generation: 4,
+      resourceVersion: '812',
+      labels: { env: 'prod' },
+      annotations: { 'capstan.dev/version-catalog': 'catalog' },
+      finalizers: ['cluster.cluster.x-k8s.io'],
+    },
+    spec: {
+      paused: false,
+      clusterNetwork: {
+        apiServerPort: 6443,
+        pods: { cidrBlocks: ['10.244.0.0/16'] },
+        services: { cidrBlocks: ['10.96.0.0/12'] },
+        serviceDomain: 'cluster.local',
+      },
+      controlPlaneEndpoint: { host: '10.0.0.10', port: 6443 },
+      // A namespace and an older provider version: v1beta2 keeps neither, the conversion data does.
+      controlPlaneRef: {
+        apiVersion: 'controlplane.cluster.x-k8s.io/v1alpha3',
+        kind: 'TalosControlPlane',
+        name: 'prod-cp',
+        namespace: 'fleet',
+      },
+      infrastructureRef: { apiVersion: 'infrastructure.cluster.x-k8s.io/v1alpha2', kind: 'ProxmoxCluster', name: 'prod' },
+      availabilityGates: [{ conditionType: 'NetworkReady' }],
+    },
+    status: {
+      phase: 'Provisioned',
+      infrastructureReady: true,
+      controlPlaneReady: true,
+      observedGeneration: 4,
+      failureDomains: { pve2: { controlPlane: true }, pve1: { controlPlane: true, attributes: { rack: 'a' } } },
+      conditions: [
+        { type: 'Ready', status: 'True', lastTransitionTime: when },
+        { type: 'RollingOut', status: 'False', severity: 'Info', reason: 'NotRollingOut', lastTransitionTime: when, message: '' },
+        {
+          type: 'EtcdBackedUp',
+          status: 'False',
+          severity: 'Warning',
+          reason: 'snapshot too old',
+          lastTransitionTime: when,
+          message: 'newest is 3h old',
+        },
+      ],
+      version: 'v1.33.4',
+      operation: { name: 'upgrade', state: 'Succeeded', step: 'done', startedAt: when },
+    },
+  };
+}
+
+/** A v1beta1 MachineDeployment with every field v1beta2 moves or drops, and a status with v1beta2's preview. */
+export function busyMachineDeploymentV1Beta1(): MachineDeployment {
+  return {
+    apiVersion: 'cluster.x-k8s.io/v1beta1',
+    kind: 'MachineDeployment',
+    metadata: { name: 'prod-md-0', namespace: 'fleet', labels: { 'cluster.x-k8s.io/cluster-name': 'prod' } },
+    spec: {
+      clusterName: 'prod',
+      replicas: 5,
+      selector: { matchLabels: { 'cluster.x-k8s.io/cluster-name': 'prod', pool: 'md-0' } },
+      template: {
+        metadata: { labels: { 'cluster.x-k8s.io/cluster-name': 'prod', pool: 'md-0' } },
+        spec: {
+          clusterName: 'prod',
+          version: 'v1.33.4',
+          failureDomain: 'pve1',
+          // `1h` prints back as `1h0m0s`, and `1.5s` has a fraction whole seconds lose: both kept.
+          nodeDrainTimeout: '1h',
+          nodeVolumeDetachTimeout: '1.5s',
+          nodeDeletionTimeout: '5m0s',
+          bootstrap: {
+            configRef: { apiVersion: 'bootstrap.cluster.x-k8s.io/v1alpha3', kind: 'TalosConfigTemplate', name: 'prod-workers' },
+          },
+          infrastructureRef: {
+            apiVersion: 'infrastructure.cluster.x-k8s.io/v1alpha1',
+            kind: 'ProxmoxMachineTemplate',
+            name: 'prod-workers',
+            uid: '6c1b7f2e-0000-4000-8000-000000000002',
+          },
+        },
+      },
+      strategy: {
+        type: 'RollingUpdate',
+        rollingUpdate: { maxSurge: '25%', maxUnavailable: 0, deletePolicy: 'Oldest' },
+        remediation: { maxInFlight: 2 },
+      },
+      minReadySeconds: 30,
+      revisionHistoryLimit: 3,
+      progressDeadlineSeconds: 600,
+      paused: true,
+      rolloutAfter: '2026-12-06T00:00:00Z',
+    },
+    status: {
+      observedGeneration: 7,
+      selector: 'cluster.x-k8s.io/cluster-name=prod,pool=md-0',
+      replicas: 5,
+      updatedReplicas: 3,
+      readyReplicas: 4,
+      availableReplicas: 4,
+      unavailableReplicas: 1,
+      phase: 'ScalingUp',
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'False',
+          severity: 'Warning',
+          reason: 'WaitingForMachines',
+          lastTransitionTime: when,
+          message: 'prod-md-0-x not Ready',
+        },
+      ],
+      operation: { name: 'rollout-machine-deployment', state: 'Running', step: 'replace prod-md-0-x' },
+      v1beta2: {
+        conditions: [
+          { type: 'Available', status: 'True', reason: 'Available', lastTransitionTime: when, message: '', observedGeneration: 7 },
+        ],
+        readyReplicas: 4,
+        availableReplicas: 4,
+        upToDateReplicas: 3,
+      },
+    },
+  };
+}
+
+/** A v1beta2 Cluster as CAPI v1.11+ users and controllers write it. */
+export function clusterV1Beta2(): ClusterV1Beta2 {
+  return {
+    apiVersion: 'cluster.x-k8s.io/v1beta2',
+    kind: 'Cluster',
+    metadata: { name: 'edge', namespace: 'default' },
+    spec: {
+      clusterNetwork: { pods: { cidrBlocks: ['192.168.0.0/16'] } },
+      controlPlaneRef: { apiGroup: 'controlplane.cluster.x-k8s.io', kind: 'TalosControlPlane', name: 'edge-cp' },
+      infrastructureRef: { apiGroup: 'infrastructure.cluster.x-k8s.io', kind: 'ProxmoxCluster', name: 'edge' },
+      topology: { classRef: { name: 'talos-proxmox', namespace: 'classes' }, version: 'v1.34.1', controlPlane: { replicas: 3 } },
+      availabilityGates: [{ conditionType: 'NetworkReady', polarity: 'Positive' }],
+    },
+    status: {
+      conditions: [
+        { type: 'Available', status: 'True', reason: 'Available', message: '', lastTransitionTime: when, observedGeneration: 2 },
+        { type: 'RemoteConnectionProbe', status: 'True', reason: 'ProbeSucceeded', message: '', lastTransitionTime: when },
+      ],
+      initialization: { infrastructureProvisioned: true, controlPlaneInitialized: false },
+      controlPlane: { desiredReplicas: 3, replicas: 3, readyReplicas: 2, availableReplicas: 2, upToDateReplicas: 3 },
+      workers: { desiredReplicas: 2, replicas: 2 },
+      failureDomains: [
+        { name: 'pve1', controlPlane: true },
+        { name: 'pve2', controlPlane: true, attributes: { rack: 'b' } },
+      ],
+      phase: 'Provisioning',
+      observedGeneration: 2,
+      deprecated: {
+        v1beta1: {
+          conditions: [{ type: 'Ready', status: 'False', severity: 'Info', reason: 'WaitingForControlPlane', lastTransitionTime: when }],
+        },
+      },
+    },
+  };
+}
+
+/** A v1beta2 MachineDeployment with the fields v1beta1 has no place for. */
+export function machineDeploymentV1Beta2(): MachineDeploymentV1Beta2 {
+  return {
+    apiVersion: 'cluster.x-k8s.io/v1beta2',
+    kind: 'MachineDeployment',
+    metadata: { name: 'edge-md-0', namespace: 'default' },
+    spec: {
+      clusterName: 'edge',
+      replicas: 2,
+      rollout: {
+        after: '2026-12-07T00:00:00Z',
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: '10%' } },
+      },
+      selector: { matchLabels: { pool: 'md-0' } },
+      template: {
+        metadata: { labels: { pool: 'md-0' } },
+        spec: {
+          clusterName: 'edge',
+          version: 'v1.34.1',
+          minReadySeconds: 10,
+          readinessGates: [{ conditionType: 'CNIReady', polarity: 'Positive' }],
+          taints: [{ key: 'dedicated', value: 'edge', effect: 'NoSchedule', propagation: 'Always' }],
+          deletion: { nodeDrainTimeoutSeconds: 90, nodeDeletionTimeoutSeconds: 0 },
+          bootstrap: { configRef: { apiGroup: 'bootstrap.cluster.x-k8s.io', kind: 'TalosConfigTemplate', name: 'edge-workers' } },
+          infrastructureRef: { apiGroup: 'infrastructure.cluster.x-k8s.io', kind: 'ProxmoxMachineTemplate', name: 'edge-workers' },
+        },
+      },
+      machineNaming: { template: '{{ .machineSet.name }}-{{ .random }}' },
+      remediation: { maxInFlight: '50%' },
+      deletion: { order: 'Newest' },
+    },
+    status: {
+      observedGeneration: 1,
+      replicas: 2,
+      readyReplicas: 1,
+      availableReplicas: 1,
+      upToDateReplicas: 2,
+      phase: 'Running',
+      conditions: [{ type: 'Available', status: 'False', reason: 'NotAvailable', message: '1 of 2 available', lastTransitionTime: when }],
+      deprecated: { v1beta1: { updatedReplicas: 2, readyReplicas: 1, availableReplicas: 1, unavailableReplicas: 1 } },
+    },
+  };
+}
