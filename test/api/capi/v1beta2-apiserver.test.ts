@@ -1,0 +1,199 @@
+import { ApiException, CustomObjectsApi, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Cluster } from '../../../api/capi/cluster.ts';
+import { conversionDataAnnotation } from '../../../api/capi/conversion/conversion-data.ts';
+import { MachineDeployment } from '../../../api/capi/machine-deployment.ts';
+import { ClusterV1Beta2 } from '../../../api/capi/v1beta2/cluster.ts';
+import { MachineDeploymentV1Beta2 } from '../../../api/capi/v1beta2/machine-deployment.ts';
+import { capstanCrdsWith } from '../../../api/crds.ts';
+import { startConversionWebhook, type ConversionWebhook } from '../../../client/controller/conversion-webhook-server.ts';
+import { applyCrds } from '../../../client/kubernetes/apply-crds.ts';
+import { startManagementCluster, type ManagementCluster } from '../../../embedded/servers/management-cluster.ts';
+import { makeTempDir } from '../../../embedded/servers/temp-dir.ts';
+import { createServingCertificate } from '../../../runtime/serving-certificate.ts';
+import { busyMachineDeploymentV1Beta1, clusterV1Beta2, documentOf, machineDeploymentV1Beta2 } from './conversion/objects.ts';
+
+const namespace = 'default';
+const group = 'cluster.x-k8s.io';
+const dataDir = makeTempDir('capi-v1beta2');
+let management: ManagementCluster | undefined;
+let webhook: ConversionWebhook | undefined;
+let objects: CustomObjectsApi;
+
+beforeAll(async () => {
+  const tls = await createServingCertificate({ label: 'capstan-conversion-webhook', ipAddresses: ['127.0.0.1'], validDays: 1 });
+  webhook = await startConversionWebhook({ host: '127.0.0.1', port: 0, tls });
+  management = await startManagementCluster({ dataDir: dataDir.path, ephemeral: true });
+  objects = management.kubeConfig.makeApiClient(CustomObjectsApi);
+  await applyCrds(management.kubeConfig, capstanCrdsWith({ v1beta2Webhook: { url: webhook.url, caPem: tls.caPem } }));
+}, 120_000);
+afterAll(async () => {
+  await management?.stop();
+  await webhook?.close();
+  dataDir.remove();
+});
+
+type Version = 'v1beta1' | 'v1beta2';
+const plurals = { Cluster: 'clusters', MachineDeployment: 'machinedeployments' } as const;
+type Kind = keyof typeof plurals;
+
+const resource = (kind: Kind, version: Version) => ({ group, version, plural: plurals[kind], namespace });
+
+function create(kind: Kind, version: Version, body: object): Promise<unknown> {
+  return objects.createNamespacedCustomObject({ ...resource(kind, version), body });
+}
+
+function read(kind: Kind, version: Version, name: string): Promise<unknown> {
+  return objects.getNamespacedCustomObject({ ...resource(kind, version), name });
+}
+
+/** Server-side apply in `version`, as kubectl apply --server-side does. */
+function apply(kind: Kind, version: Version, body: { metadata: { name: string } } & Record<string, unknown>): Promise<unknown> {
+  return objects.patchNamespacedCustomObject(
+    { ...resource(kind, version), name: body.metadata.name, body, fieldManager: 'v1beta2-test', force: true },
+    setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
+  );
+}
+
+function mergePatch(kind: Kind, version: Version, name: string, body: object): Promise<unknown> {
+  return objects.patchNamespacedCustomObject(
+    { ...resource(kind, version), name, body },
+    setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+  );
+}
+
+function patchStatus(kind: Kind, version: Version, name: string, status: object): Promise<unknown> {
+  return objects.patchNamespacedCustomObjectStatus(
+    { ...resource(kind, version), name, body: { status } },
+    setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+  );
+}
+
+/** Why the API server refused a write, as kubectl prints it. */
+async function refusal(write: () => Promise<unknown>): Promise<string> {
+  try {
+    await write();
+  } catch (error) {
+    if (!(error instanceof ApiException)) throw error;
+    const body: unknown = typeof error.body === 'string' ? JSON.parse(error.body) : error.body;
+    return `${error.code}: ${(body as { message?: string }).message ?? ''}`;
+  }
+  throw new Error('the write was accepted');
+}
+
+describe('cluster.x-k8s.io v1beta2 stored, v1beta1 converted by the webhook, on a real kube-apiserver', () => {
+  it('a Cluster created in v1beta1 reads in v1beta2 with group-kind references, and in v1beta1 as written', async () => {
+    const written = Cluster.parse(documentOf('examples/demo/cluster.yaml', 'Cluster'));
+    await create('Cluster', 'v1beta1', written);
+    const asV1Beta2 = ClusterV1Beta2.parse(await read('Cluster', 'v1beta2', 'demo'));
+    expect(asV1Beta2.spec.controlPlaneRef).toStrictEqual({
+      apiGroup: 'controlplane.cluster.x-k8s.io',
+      kind: 'TalosControlPlane',
+      name: 'demo-control-plane',
+    });
+    expect(asV1Beta2.spec.infrastructureRef).toStrictEqual({
+      apiGroup: 'infrastructure.cluster.x-k8s.io',
+      kind: 'ProxmoxCluster',
+      name: 'demo',
+    });
+    const asV1Beta1 = Cluster.parse(await read('Cluster', 'v1beta1', 'demo'));
+    expect(asV1Beta1.spec).toStrictEqual(written.spec);
+  });
+
+  it('a Cluster created in v1beta2 reads in v1beta1, and its v1beta1 conditions written through /status read as v1beta2 conditions', async () => {
+    const written = clusterV1Beta2();
+    const withoutStatus = { ...written, status: undefined };
+    await create('Cluster', 'v1beta2', withoutStatus);
+    const asV1Beta1 = Cluster.parse(await read('Cluster', 'v1beta1', 'edge'));
+    expect(asV1Beta1.spec.topology).toStrictEqual({
+      class: 'talos-proxmox',
+      classNamespace: 'classes',
+      version: 'v1.34.1',
+      controlPlane: { replicas: 3 },
+    });
+    expect(asV1Beta1.spec.controlPlaneRef).toStrictEqual({
+      apiVersion: 'controlplane.cluster.x-k8s.io/v1alpha3',
+      kind: 'TalosControlPlane',
+      name: 'edge-cp',
+    });
+    // What Capstan's controller does: a v1beta1 status write.
+    await patchStatus('Cluster', 'v1beta1', 'edge', {
+      phase: 'Provisioned',
+      infrastructureReady: true,
+      conditions: [{ type: 'Ready', status: 'True', reason: 'Provisioned', lastTransitionTime: '2026-12-05T10:00:00Z' }],
+      version: 'v1.34.1',
+    });
+    const status = ClusterV1Beta2.parse(await read('Cluster', 'v1beta2', 'edge')).status;
+    expect(status?.conditions).toStrictEqual([
+      { type: 'Ready', status: 'True', reason: 'Provisioned', message: '', lastTransitionTime: '2026-12-05T10:00:00Z' },
+    ]);
+    expect(status?.deprecated?.v1beta1?.conditions).toStrictEqual([
+      { type: 'Ready', status: 'True', reason: 'Provisioned', lastTransitionTime: '2026-12-05T10:00:00Z' },
+    ]);
+    expect(status?.initialization).toStrictEqual({ infrastructureProvisioned: true });
+    expect(ClusterV1Beta2.parse(await read('Cluster', 'v1beta2', 'edge')).spec).toStrictEqual(written.spec);
+  });
+
+  it('a MachineDeployment written in v1beta2 keeps its v1beta2-only fields through a v1beta1 update, and v1beta1 sees the update', async () => {
+    const written = machineDeploymentV1Beta2();
+    const withoutStatus = { ...written, status: undefined };
+    await create('MachineDeployment', 'v1beta2', withoutStatus);
+    const asV1Beta1 = MachineDeployment.parse(await read('MachineDeployment', 'v1beta1', 'edge-md-0'));
+    expect(asV1Beta1.spec.strategy?.rollingUpdate?.deletePolicy).toBe('Newest');
+    expect(asV1Beta1.metadata.annotations?.[conversionDataAnnotation]).toContain('CNIReady');
+    // A v1beta1 writer changes replicas and the drain timeout, knowing nothing of taints or gates.
+    await mergePatch('MachineDeployment', 'v1beta1', 'edge-md-0', {
+      spec: { replicas: 4, template: { spec: { nodeDrainTimeout: '5m' } } },
+    });
+    const updated = MachineDeploymentV1Beta2.parse(await read('MachineDeployment', 'v1beta2', 'edge-md-0'));
+    expect(updated.spec.replicas).toBe(4);
+    expect(updated.spec.template.spec.deletion).toStrictEqual({ nodeDrainTimeoutSeconds: 300, nodeDeletionTimeoutSeconds: 0 });
+    expect(updated.spec.template.spec.readinessGates).toStrictEqual(written.spec.template.spec.readinessGates);
+    expect(updated.spec.template.spec.taints).toStrictEqual(written.spec.template.spec.taints);
+    expect(updated.spec.machineNaming).toStrictEqual(written.spec.machineNaming);
+    expect(MachineDeployment.parse(await read('MachineDeployment', 'v1beta1', 'edge-md-0')).spec.template.spec.nodeDrainTimeout).toBe('5m');
+  });
+
+  it('a MachineDeployment applied in v1beta1 keeps what v1beta2 drops through a v1beta2 update, and applies again unchanged', async () => {
+    const written = MachineDeployment.parse(busyMachineDeploymentV1Beta1());
+    const withoutStatus = { ...written, status: undefined };
+    const body = { ...withoutStatus, metadata: { name: 'prod-md-0', labels: written.metadata.labels } };
+    await apply('MachineDeployment', 'v1beta1', body);
+    await mergePatch('MachineDeployment', 'v1beta2', 'prod-md-0', { spec: { replicas: 7, remediation: { maxInFlight: 3 } } });
+    const asV1Beta1 = MachineDeployment.parse(await read('MachineDeployment', 'v1beta1', 'prod-md-0'));
+    expect(asV1Beta1.spec).toStrictEqual({
+      ...written.spec,
+      replicas: 7,
+      strategy: { ...written.spec.strategy, remediation: { maxInFlight: 3 } },
+    });
+    const before = MachineDeploymentV1Beta2.parse(await read('MachineDeployment', 'v1beta2', 'prod-md-0'));
+    await apply('MachineDeployment', 'v1beta1', { ...body, spec: { ...body.spec, replicas: 7, strategy: asV1Beta1.spec.strategy } });
+    const after = MachineDeploymentV1Beta2.parse(await read('MachineDeployment', 'v1beta2', 'prod-md-0'));
+    // Re-applying what is there changes nothing: no new generation, no rollout.
+    expect(after.metadata.generation).toBe(before.metadata.generation);
+    expect(after.spec).toStrictEqual(before.spec);
+  });
+
+  it('lists in either version', async () => {
+    const names = async (version: Version): Promise<string[]> =>
+      (
+        (await objects.listNamespacedCustomObject(resource('MachineDeployment', version))) as { items: { metadata: { name: string } }[] }
+      ).items
+        .map((item) => item.metadata.name)
+        .sort();
+    expect(await names('v1beta1')).toStrictEqual(['edge-md-0', 'prod-md-0']);
+    expect(await names('v1beta2')).toStrictEqual(['edge-md-0', 'prod-md-0']);
+  });
+
+  it('a v1beta1 write the webhook cannot convert reaches the client with the object and the field named', async () => {
+    const broken = Cluster.parse(documentOf('examples/demo/cluster.yaml', 'Cluster'));
+    broken.metadata = { name: 'broken', namespace };
+    broken.spec.controlPlaneRef = { apiVersion: 'controlplane.cluster.x-k8s.io/v1alpha3', name: 'broken-cp' };
+    const message = await refusal(() => create('Cluster', 'v1beta1', broken));
+    expect(message).toBe(
+      '500: conversion webhook for cluster.x-k8s.io/v1beta1, Kind=Cluster failed: ' +
+        'cannot convert Cluster default/broken (cluster.x-k8s.io/v1beta1) to cluster.x-k8s.io/v1beta2: ' +
+        'spec.controlPlaneRef.kind: is required to convert to v1beta2',
+    );
+  });
+});
