@@ -90,7 +90,7 @@ function clusterStatusToV1Beta2(status: ClusterStatus): ClusterStatusV1Beta2 {
       workers: preview?.workers,
       initialization: compact({ infrastructureProvisioned: infrastructureReady, controlPlaneInitialized: controlPlaneReady }),
       failureDomains: failureDomains ? failureDomainList(failureDomains) : undefined,
-      deprecated: definedEntries({ v1beta1: compact({ conditions, failureReason, failureMessage }) }),
+      deprecated: compact({ v1beta1: compact({ conditions, failureReason, failureMessage }) }),
     }),
   };
 }

@@ -10,6 +10,11 @@
  *   status.failureDomains (map by name)        ↔ status.failureDomains (list, sorted by name)
  *   status.conditions, failureReason/Message   ↔ status.deprecated.v1beta1.*
  *   status.v1beta2.{conditions, controlPlane, workers} ↔ status.{conditions, controlPlane, workers}
+ * MachineHealthCheck
+ *   spec.nodeStartupTimeout, unhealthyConditions[].timeout ↔ spec.checks.nodeStartupTimeoutSeconds, unhealthyNodeConditions[].timeoutSeconds
+ *   spec.maxUnhealthy, unhealthyRange          ↔ spec.remediation.triggerIf.unhealthyLessThanOrEqualTo, unhealthyInRange
+ *   spec.remediationTemplate                   ↔ spec.remediation.templateRef {apiVersion, kind, name}
+ *   status.conditions ↔ status.deprecated.v1beta1.conditions; status.v1beta2.conditions ↔ status.conditions
  * MachineDeployment
  *   spec.strategy.type, rollingUpdate.maxSurge/maxUnavailable ↔ spec.rollout.strategy.*
  *   spec.strategy.rollingUpdate.deletePolicy   ↔ spec.deletion.order
@@ -31,7 +36,9 @@
  *     served version (another version, namespace, uid...); durations Go would print differently
  *     (`2m`, `1.5s`); revisionHistoryLimit, progressDeadlineSeconds; strategy.remediation whole
  *     when it holds more than maxInFlight.
- *   v1beta2 → v1beta1: spec.machineNaming; spec.template.spec.readinessGates and taints.
+ *     MachineHealthCheck: timeouts as written, remediationTemplate whole when it has a namespace...
+ *   v1beta2 → v1beta1: spec.machineNaming; spec.template.spec.readinessGates and taints;
+ *     MachineHealthCheck spec.checks.unhealthyMachineConditions.
  * A kept reference or duration is restored only while the converted value still says the same,
  * so an edit made in the other version wins. Status needs no annotation (status writes through
  * the /status subresource cannot change annotations).
@@ -40,11 +47,14 @@ import type { z } from 'zod';
 import { Cluster } from '../cluster.ts';
 import { capiGroup, capiStorageVersion, capiVersion } from '../groups.ts';
 import { MachineDeployment } from '../machine-deployment.ts';
+import { MachineHealthCheck } from '../machine-health-check.ts';
 import { ClusterV1Beta2 } from '../v1beta2/cluster.ts';
 import { MachineDeploymentV1Beta2 } from '../v1beta2/machine-deployment.ts';
+import { MachineHealthCheckV1Beta2 } from '../v1beta2/machine-health-check.ts';
 import { clusterToV1Beta1, clusterToV1Beta2 } from './cluster.ts';
 import { ConversionError } from './conversion-error.ts';
 import { machineDeploymentToV1Beta1, machineDeploymentToV1Beta2 } from './machine-deployment.ts';
+import { machineHealthCheckToV1Beta1, machineHealthCheckToV1Beta2 } from './machine-health-check.ts';
 
 const v1beta1 = `${capiGroup}/${capiVersion}`;
 const v1beta2 = `${capiGroup}/${capiStorageVersion}`;
@@ -67,6 +77,12 @@ const kinds: Readonly<Record<string, KindConversion<unknown, unknown>>> = {
     new: MachineDeploymentV1Beta2,
     up: machineDeploymentToV1Beta2,
     down: machineDeploymentToV1Beta1,
+  }),
+  MachineHealthCheck: define({
+    old: MachineHealthCheck,
+    new: MachineHealthCheckV1Beta2,
+    up: machineHealthCheckToV1Beta2,
+    down: machineHealthCheckToV1Beta1,
   }),
 };
 

@@ -158,7 +158,7 @@ function statusToV1Beta2(status: MachineDeploymentStatus): MachineDeploymentStat
       readyReplicas: preview?.readyReplicas,
       availableReplicas: preview?.availableReplicas,
       upToDateReplicas: preview?.upToDateReplicas,
-      deprecated: definedEntries({
+      deprecated: compact({
         v1beta1: compact({
           conditions,
           updatedReplicas,

@@ -4,6 +4,8 @@ import { machineDeploymentCrd } from '../machine-deployment.ts';
 import { withConversionWebhook, type ConversionWebhookClient, type CrdManifest, type CrdVersionDefinition } from '../../crd/define-crd.ts';
 import { ClusterResourceV1Beta2 } from './cluster.ts';
 import { MachineDeploymentResourceV1Beta2 } from './machine-deployment.ts';
+import { MachineHealthCheckResourceV1Beta2 } from './machine-health-check.ts';
+import { machineHealthCheckCrd } from '../machine-health-check.ts';
 
 /** v1beta2 Cluster: the same columns as v1beta1's (phase and version kept their places). */
 const clusterV1Beta2: CrdVersionDefinition = {
@@ -38,13 +40,37 @@ const machineDeploymentV1Beta2: CrdVersionDefinition = {
   ],
 };
 
+/** v1beta2 MachineHealthCheck: maxUnhealthy moved under remediation.triggerIf. */
+const machineHealthCheckV1Beta2: CrdVersionDefinition = {
+  name: capiStorageVersion,
+  schema: MachineHealthCheckResourceV1Beta2,
+  printerColumns: [
+    { name: 'Cluster', type: 'string', jsonPath: '.spec.clusterName', description: 'Cluster' },
+    {
+      name: 'ExpectedMachines',
+      type: 'integer',
+      jsonPath: '.status.expectedMachines',
+      description: 'Number of machines currently monitored',
+    },
+    {
+      name: 'MaxUnhealthy',
+      type: 'string',
+      jsonPath: '.spec.remediation.triggerIf.unhealthyLessThanOrEqualTo',
+      description: 'Maximum number of unhealthy machines allowed',
+    },
+    { name: 'CurrentHealthy', type: 'integer', jsonPath: '.status.currentHealthy', description: 'Current observed healthy machines' },
+    { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+  ],
+};
+
 /**
- * The Cluster and MachineDeployment CRDs serving v1beta2 (stored) and v1beta1 (converted by the
+ * The Cluster, MachineDeployment and MachineHealthCheck CRDs serving v1beta2 (stored) and v1beta1 (converted by the
  * webhook `webhook` names), as CAPI v1.11+ installs them.
  */
 export function capiV1Beta2Crds(webhook: ConversionWebhookClient): readonly CrdManifest[] {
   return [
     withConversionWebhook(clusterCrd, clusterV1Beta2, webhook),
     withConversionWebhook(machineDeploymentCrd, machineDeploymentV1Beta2, webhook),
+    withConversionWebhook(machineHealthCheckCrd, machineHealthCheckV1Beta2, webhook),
   ];
 }

@@ -3,15 +3,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster } from '../../../api/capi/cluster.ts';
 import { conversionDataAnnotation } from '../../../api/capi/conversion/conversion-data.ts';
 import { MachineDeployment } from '../../../api/capi/machine-deployment.ts';
+import { MachineHealthCheck } from '../../../api/capi/machine-health-check.ts';
 import { ClusterV1Beta2 } from '../../../api/capi/v1beta2/cluster.ts';
 import { MachineDeploymentV1Beta2 } from '../../../api/capi/v1beta2/machine-deployment.ts';
+import { MachineHealthCheckV1Beta2 } from '../../../api/capi/v1beta2/machine-health-check.ts';
 import { capstanCrdsWith } from '../../../api/crds.ts';
 import { startConversionWebhook, type ConversionWebhook } from '../../../client/controller/conversion-webhook-server.ts';
 import { applyCrds } from '../../../client/kubernetes/apply-crds.ts';
 import { startManagementCluster, type ManagementCluster } from '../../../embedded/servers/management-cluster.ts';
 import { makeTempDir } from '../../../embedded/servers/temp-dir.ts';
 import { createServingCertificate } from '../../../runtime/serving-certificate.ts';
-import { busyMachineDeploymentV1Beta1, clusterV1Beta2, documentOf, machineDeploymentV1Beta2 } from './conversion/objects.ts';
+import {
+  busyMachineDeploymentV1Beta1,
+  clusterV1Beta2,
+  documentOf,
+  healthCheckV1Beta1,
+  machineDeploymentV1Beta2,
+} from './conversion/objects.ts';
 
 const namespace = 'default';
 const group = 'cluster.x-k8s.io';
@@ -34,7 +42,7 @@ afterAll(async () => {
 });
 
 type Version = 'v1beta1' | 'v1beta2';
-const plurals = { Cluster: 'clusters', MachineDeployment: 'machinedeployments' } as const;
+const plurals = { Cluster: 'clusters', MachineDeployment: 'machinedeployments', MachineHealthCheck: 'machinehealthchecks' } as const;
 type Kind = keyof typeof plurals;
 
 const resource = (kind: Kind, version: Version) => ({ group, version, plural: plurals[kind], namespace });
@@ -172,6 +180,34 @@ describe('cluster.x-k8s.io v1beta2 stored, v1beta1 converted by the webhook, on 
     // Re-applying what is there changes nothing: no new generation, no rollout.
     expect(after.metadata.generation).toBe(before.metadata.generation);
     expect(after.spec).toStrictEqual(before.spec);
+  });
+
+  it('a MachineHealthCheck applied in v1beta1 reads in v1beta2 and back as written', async () => {
+    const written = healthCheckV1Beta1('demo-workers');
+    await apply('MachineHealthCheck', 'v1beta1', { ...written, metadata: { name: 'demo-workers' } });
+    const asV1Beta2 = MachineHealthCheckV1Beta2.parse(await read('MachineHealthCheck', 'v1beta2', 'demo-workers'));
+    expect(asV1Beta2.spec.checks.nodeStartupTimeoutSeconds).toBe(1200);
+    expect(asV1Beta2.spec.remediation.triggerIf.unhealthyLessThanOrEqualTo).toBe('40%');
+    expect(MachineHealthCheck.parse(await read('MachineHealthCheck', 'v1beta1', 'demo-workers')).spec).toStrictEqual(written.spec);
+  });
+
+  it("a MachineHealthCheck created in v1beta2 with nothing but a selector gets v1beta1's defaults in both versions", async () => {
+    await create('MachineHealthCheck', 'v1beta2', {
+      apiVersion: 'cluster.x-k8s.io/v1beta2',
+      kind: 'MachineHealthCheck',
+      metadata: { name: 'bare' },
+      spec: { clusterName: 'edge', selector: { matchLabels: { pool: 'md-0' } } },
+    });
+    const asV1Beta2 = MachineHealthCheckV1Beta2.parse(await read('MachineHealthCheck', 'v1beta2', 'bare'));
+    expect(asV1Beta2.spec.checks).toStrictEqual({ nodeStartupTimeoutSeconds: 600 });
+    expect(asV1Beta2.spec.remediation).toStrictEqual({ triggerIf: { unhealthyLessThanOrEqualTo: '100%' } });
+    const asV1Beta1 = (await read('MachineHealthCheck', 'v1beta1', 'bare')) as { spec: Record<string, unknown> };
+    expect(asV1Beta1.spec).toStrictEqual({
+      clusterName: 'edge',
+      selector: { matchLabels: { pool: 'md-0' } },
+      nodeStartupTimeout: '10m0s',
+      maxUnhealthy: '100%',
+    });
   });
 
   it('lists in either version', async () => {

@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Cluster } from '../../../../api/capi/cluster.ts';
 import type { MachineDeployment } from '../../../../api/capi/machine-deployment.ts';
+import { MachineHealthCheck } from '../../../../api/capi/machine-health-check.ts';
 import type { ClusterV1Beta2 } from '../../../../api/capi/v1beta2/cluster.ts';
 import type { MachineDeploymentV1Beta2 } from '../../../../api/capi/v1beta2/machine-deployment.ts';
+import type { MachineHealthCheckV1Beta2 } from '../../../../api/capi/v1beta2/machine-health-check.ts';
 import { parseManifests, type Manifest } from '../../../../embedded/manifest.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..', '..');
@@ -227,6 +229,70 @@ export function machineDeploymentV1Beta2(): MachineDeploymentV1Beta2 {
       phase: 'Running',
       conditions: [{ type: 'Available', status: 'False', reason: 'NotAvailable', message: '1 of 2 available', lastTransitionTime: when }],
       deprecated: { v1beta1: { updatedReplicas: 2, readyReplicas: 1, availableReplicas: 1, unavailableReplicas: 1 } },
+    },
+  };
+}
+
+/** A MachineHealthCheck of the health-check fixture as the API server stores it (v1beta1's defaults filled in). */
+export function healthCheckV1Beta1(name: string): MachineHealthCheck {
+  return MachineHealthCheck.parse(documentOf('test/api/capi/fixtures/health-checks.yaml', 'MachineHealthCheck', name));
+}
+
+/** A v1beta1 MachineHealthCheck with a status and an external remediation template in another namespace. */
+export function remediatingHealthCheckV1Beta1(): MachineHealthCheck {
+  const mhc = healthCheckV1Beta1('demo-workers');
+  return {
+    ...mhc,
+    spec: {
+      ...mhc.spec,
+      remediationTemplate: {
+        apiVersion: 'infrastructure.cluster.x-k8s.io/v1alpha1',
+        kind: 'ProxmoxRemediationTemplate',
+        name: 'reboot',
+        namespace: 'ops',
+      },
+    },
+    status: {
+      expectedMachines: 2,
+      currentHealthy: 1,
+      remediationsAllowed: 0,
+      observedGeneration: 3,
+      targets: ['demo-md-0-a', 'demo-md-0-b'],
+      conditions: [
+        {
+          type: 'RemediationAllowed',
+          status: 'False',
+          severity: 'Warning',
+          reason: 'TooManyUnhealthy',
+          lastTransitionTime: when,
+          message: '1 of 2 unhealthy',
+        },
+      ],
+    },
+  };
+}
+
+/** A v1beta2 MachineHealthCheck with machine conditions, which Capstan's v1beta1 has no field for. */
+export function healthCheckV1Beta2(): MachineHealthCheckV1Beta2 {
+  return {
+    apiVersion: 'cluster.x-k8s.io/v1beta2',
+    kind: 'MachineHealthCheck',
+    metadata: { name: 'edge-workers', namespace: 'default' },
+    spec: {
+      clusterName: 'edge',
+      selector: { matchLabels: { 'cluster.x-k8s.io/deployment-name': 'edge-md-0' } },
+      checks: {
+        nodeStartupTimeoutSeconds: 900,
+        unhealthyNodeConditions: [{ type: 'Ready', status: 'Unknown', timeoutSeconds: 300 }],
+        unhealthyMachineConditions: [{ type: 'NodeHealthy', status: 'False', timeoutSeconds: 120 }],
+      },
+      remediation: { triggerIf: { unhealthyLessThanOrEqualTo: 1, unhealthyInRange: '[1-2]' } },
+    },
+    status: {
+      expectedMachines: 2,
+      currentHealthy: 2,
+      remediationsAllowed: 1,
+      conditions: [{ type: 'RemediationAllowed', status: 'True', reason: 'RemediationAllowed', message: '', lastTransitionTime: when }],
     },
   };
 }

@@ -4,8 +4,11 @@ import {
   busyMachineDeploymentV1Beta1,
   clusterV1Beta2,
   documentOf,
+  healthCheckV1Beta1,
+  healthCheckV1Beta2,
   machineDeploymentV1Beta2,
   provisionedClusterV1Beta1,
+  remediatingHealthCheckV1Beta1,
 } from './objects.ts';
 
 const v1beta1 = 'cluster.x-k8s.io/v1beta1';
@@ -21,11 +24,24 @@ const writtenInV1Beta1: ReadonlyArray<[string, () => unknown]> = [
   ],
   ['a provisioned Cluster with Capstan status, failure domains and referenced namespaces', provisionedClusterV1Beta1],
   ['a MachineDeployment with every strategy field, odd durations and a v1beta2 status preview', busyMachineDeploymentV1Beta1],
+  [
+    'a MachineDeployment whose status has only v1beta1 counts',
+    () => ({ ...busyMachineDeploymentV1Beta1(), status: { replicas: 1, unavailableReplicas: 1 } }),
+  ],
+  ['the demo workers MachineHealthCheck (timeouts 300s, 5m, 20m)', () => healthCheckV1Beta1('demo-workers')],
+  ['the demo control-plane MachineHealthCheck (unhealthyRange, matchExpressions)', () => healthCheckV1Beta1('demo-control-plane')],
+  ['a MachineHealthCheck with a status and a remediation template in another namespace', remediatingHealthCheckV1Beta1],
 ];
 
 const writtenInV1Beta2: ReadonlyArray<[string, () => unknown]> = [
   ['a Cluster with a classRef topology and CAPI v1beta2 status', clusterV1Beta2],
   ['a MachineDeployment with readiness gates, taints, machine naming and deletion order', machineDeploymentV1Beta2],
+  ['a MachineHealthCheck with machine conditions and a range trigger', healthCheckV1Beta2],
+  ['a Cluster whose status has only a phase', () => ({ ...clusterV1Beta2(), status: { phase: 'Pending' as const } })],
+  [
+    'a MachineDeployment whose status has only v1beta2 counts',
+    () => ({ ...machineDeploymentV1Beta2(), status: { replicas: 2, upToDateReplicas: 1 } }),
+  ],
 ];
 
 describe('cluster.x-k8s.io conversion', () => {

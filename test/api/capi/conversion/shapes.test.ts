@@ -2,10 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { conversionDataAnnotation } from '../../../../api/capi/conversion/conversion-data.ts';
 import { convertObject } from '../../../../api/capi/conversion/convert.ts';
 import { MachineDeployment } from '../../../../api/capi/machine-deployment.ts';
+import { MachineHealthCheck } from '../../../../api/capi/machine-health-check.ts';
+import { MachineHealthCheckV1Beta2 } from '../../../../api/capi/v1beta2/machine-health-check.ts';
 import type { ObjectMeta } from '../../../../api/capi/meta.ts';
 import { ClusterV1Beta2 } from '../../../../api/capi/v1beta2/cluster.ts';
 import { MachineDeploymentV1Beta2 } from '../../../../api/capi/v1beta2/machine-deployment.ts';
-import { busyMachineDeploymentV1Beta1, documentOf, machineDeploymentV1Beta2, provisionedClusterV1Beta1 } from './objects.ts';
+import {
+  busyMachineDeploymentV1Beta1,
+  documentOf,
+  healthCheckV1Beta1,
+  healthCheckV1Beta2,
+  machineDeploymentV1Beta2,
+  provisionedClusterV1Beta1,
+} from './objects.ts';
 
 const v1beta1 = 'cluster.x-k8s.io/v1beta1';
 const v1beta2 = 'cluster.x-k8s.io/v1beta2';
@@ -119,6 +128,36 @@ describe('v1beta1 → v1beta2', () => {
         observedGeneration: 7,
       },
     ]);
+  });
+});
+
+describe('MachineHealthCheck', () => {
+  it('v1beta1 → v1beta2 groups the checks and the trigger, in seconds, keeping the durations as written', () => {
+    const mhc = MachineHealthCheckV1Beta2.parse(convertObject(healthCheckV1Beta1('demo-workers'), v1beta2));
+    expect(mhc.spec.checks).toStrictEqual({
+      nodeStartupTimeoutSeconds: 1200,
+      unhealthyNodeConditions: [
+        { type: 'Ready', status: 'Unknown', timeoutSeconds: 300 },
+        { type: 'Ready', status: 'False', timeoutSeconds: 300 },
+      ],
+    });
+    expect(mhc.spec.remediation).toStrictEqual({ triggerIf: { unhealthyLessThanOrEqualTo: '40%' } });
+    expect(kept(mhc)).toStrictEqual({ spec: { nodeStartupTimeout: '20m', unhealthyConditionTimeouts: ['300s', '5m'] } });
+  });
+
+  it('v1beta2 → v1beta1 keeps machine conditions, which Capstan v1beta1 has no field for, in the conversion data', () => {
+    const mhc = MachineHealthCheck.parse(convertObject(healthCheckV1Beta2(), v1beta1));
+    expect(mhc.spec).toStrictEqual({
+      clusterName: 'edge',
+      selector: { matchLabels: { 'cluster.x-k8s.io/deployment-name': 'edge-md-0' } },
+      nodeStartupTimeout: '15m0s',
+      unhealthyConditions: [{ type: 'Ready', status: 'Unknown', timeout: '5m0s' }],
+      maxUnhealthy: 1,
+      unhealthyRange: '[1-2]',
+    });
+    expect(kept(mhc)).toStrictEqual({
+      spec: { checks: { unhealthyMachineConditions: [{ type: 'NodeHealthy', status: 'False', timeoutSeconds: 120 }] } },
+    });
   });
 });
 
