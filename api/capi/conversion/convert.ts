@@ -15,6 +15,14 @@
  *   spec.maxUnhealthy, unhealthyRange          ↔ spec.remediation.triggerIf.unhealthyLessThanOrEqualTo, unhealthyInRange
  *   spec.remediationTemplate                   ↔ spec.remediation.templateRef {apiVersion, kind, name}
  *   status.conditions ↔ status.deprecated.v1beta1.conditions; status.v1beta2.conditions ↔ status.conditions
+ * MachineSet
+ *   spec.deletePolicy ↔ spec.deletion.order; spec.minReadySeconds ↔ spec.template.spec.minReadySeconds
+ *   status.fullyLabeled/ready/availableReplicas, conditions, failure* ↔ status.deprecated.v1beta1.*
+ *   status.v1beta2.{conditions, ready/available/upToDateReplicas} ↔ status.{...}
+ * Machine (spec as a MachineDeployment's template.spec)
+ *   status.bootstrapReady, infrastructureReady ↔ status.initialization.bootstrapDataSecretCreated, infrastructureProvisioned
+ *   status.nodeRef (ObjectReference)          ↔ status.nodeRef {name}; the rest (uid) in status.deprecated.v1beta1.nodeRef
+ *   status.conditions, failure*                ↔ status.deprecated.v1beta1.*; status.v1beta2.conditions ↔ status.conditions
  * MachineDeployment
  *   spec.strategy.type, rollingUpdate.maxSurge/maxUnavailable ↔ spec.rollout.strategy.*
  *   spec.strategy.rollingUpdate.deletePolicy   ↔ spec.deletion.order
@@ -37,7 +45,8 @@
  *     (`2m`, `1.5s`); revisionHistoryLimit, progressDeadlineSeconds; strategy.remediation whole
  *     when it holds more than maxInFlight.
  *     MachineHealthCheck: timeouts as written, remediationTemplate whole when it has a namespace...
- *   v1beta2 → v1beta1: spec.machineNaming; spec.template.spec.readinessGates and taints;
+ *   v1beta2 → v1beta1: spec.machineNaming (MachineDeployment, MachineSet); spec.template.spec (or a
+ *     Machine's spec) readinessGates and taints; a Machine's spec.minReadySeconds;
  *     MachineHealthCheck spec.checks.unhealthyMachineConditions.
  * A kept reference or duration is restored only while the converted value still says the same,
  * so an edit made in the other version wins. Status needs no annotation (status writes through
@@ -48,13 +57,19 @@ import { Cluster } from '../cluster.ts';
 import { capiGroup, capiStorageVersion, capiVersion } from '../groups.ts';
 import { MachineDeployment } from '../machine-deployment.ts';
 import { MachineHealthCheck } from '../machine-health-check.ts';
+import { MachineSet } from '../machine-set.ts';
+import { Machine } from '../machine.ts';
 import { ClusterV1Beta2 } from '../v1beta2/cluster.ts';
 import { MachineDeploymentV1Beta2 } from '../v1beta2/machine-deployment.ts';
 import { MachineHealthCheckV1Beta2 } from '../v1beta2/machine-health-check.ts';
+import { MachineSetV1Beta2 } from '../v1beta2/machine-set.ts';
+import { MachineV1Beta2 } from '../v1beta2/machine.ts';
 import { clusterToV1Beta1, clusterToV1Beta2 } from './cluster.ts';
 import { ConversionError } from './conversion-error.ts';
 import { machineDeploymentToV1Beta1, machineDeploymentToV1Beta2 } from './machine-deployment.ts';
 import { machineHealthCheckToV1Beta1, machineHealthCheckToV1Beta2 } from './machine-health-check.ts';
+import { machineSetToV1Beta1, machineSetToV1Beta2 } from './machine-set.ts';
+import { machineToV1Beta1, machineToV1Beta2 } from './machine.ts';
 
 const v1beta1 = `${capiGroup}/${capiVersion}`;
 const v1beta2 = `${capiGroup}/${capiStorageVersion}`;
@@ -84,6 +99,8 @@ const kinds: Readonly<Record<string, KindConversion<unknown, unknown>>> = {
     up: machineHealthCheckToV1Beta2,
     down: machineHealthCheckToV1Beta1,
   }),
+  MachineSet: define({ old: MachineSet, new: MachineSetV1Beta2, up: machineSetToV1Beta2, down: machineSetToV1Beta1 }),
+  Machine: define({ old: Machine, new: MachineV1Beta2, up: machineToV1Beta2, down: machineToV1Beta1 }),
 };
 
 /** The kinds `convertObject` knows. */

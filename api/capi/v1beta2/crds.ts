@@ -6,6 +6,10 @@ import { ClusterResourceV1Beta2 } from './cluster.ts';
 import { MachineDeploymentResourceV1Beta2 } from './machine-deployment.ts';
 import { MachineHealthCheckResourceV1Beta2 } from './machine-health-check.ts';
 import { machineHealthCheckCrd } from '../machine-health-check.ts';
+import { machineSetCrd } from '../machine-set.ts';
+import { machineCrd, machinePrinterColumns } from '../machine.ts';
+import { MachineSetResourceV1Beta2 } from './machine-set.ts';
+import { MachineResourceV1Beta2 } from './machine.ts';
 
 /** v1beta2 Cluster: the same columns as v1beta1's (phase and version kept their places). */
 const clusterV1Beta2: CrdVersionDefinition = {
@@ -63,8 +67,32 @@ const machineHealthCheckV1Beta2: CrdVersionDefinition = {
   ],
 };
 
+/** v1beta2 MachineSet: the same columns as v1beta1's, Up-to-date added. */
+const machineSetV1Beta2: CrdVersionDefinition = {
+  name: capiStorageVersion,
+  schema: MachineSetResourceV1Beta2,
+  scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' },
+  printerColumns: [
+    { name: 'Cluster', type: 'string', jsonPath: '.spec.clusterName', description: 'Cluster' },
+    { name: 'Desired', type: 'integer', jsonPath: '.spec.replicas', priority: 10, description: 'Machines this revision should have' },
+    { name: 'Replicas', type: 'integer', jsonPath: '.status.replicas', description: 'Machines of this revision' },
+    { name: 'Ready', type: 'integer', jsonPath: '.status.readyReplicas', description: 'Machines whose Node is Ready' },
+    { name: 'Available', type: 'integer', jsonPath: '.status.availableReplicas', description: 'Ready for at least minReadySeconds' },
+    { name: 'Up-to-date', type: 'integer', jsonPath: '.status.upToDateReplicas' },
+    { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+    { name: 'Version', type: 'string', jsonPath: '.spec.template.spec.version', description: 'Kubernetes version of its machines' },
+  ],
+};
+
+/** v1beta2 Machine: v1beta1's columns (the node's name kept its path). */
+const machineV1Beta2: CrdVersionDefinition = {
+  name: capiStorageVersion,
+  schema: MachineResourceV1Beta2,
+  printerColumns: machinePrinterColumns,
+};
+
 /**
- * The Cluster, MachineDeployment and MachineHealthCheck CRDs serving v1beta2 (stored) and v1beta1 (converted by the
+ * The Cluster, MachineDeployment, MachineHealthCheck, MachineSet and Machine CRDs serving v1beta2 (stored) and v1beta1 (converted by the
  * webhook `webhook` names), as CAPI v1.11+ installs them.
  */
 export function capiV1Beta2Crds(webhook: ConversionWebhookClient): readonly CrdManifest[] {
@@ -72,5 +100,7 @@ export function capiV1Beta2Crds(webhook: ConversionWebhookClient): readonly CrdM
     withConversionWebhook(clusterCrd, clusterV1Beta2, webhook),
     withConversionWebhook(machineDeploymentCrd, machineDeploymentV1Beta2, webhook),
     withConversionWebhook(machineHealthCheckCrd, machineHealthCheckV1Beta2, webhook),
+    withConversionWebhook(machineSetCrd, machineSetV1Beta2, webhook),
+    withConversionWebhook(machineCrd, machineV1Beta2, webhook),
   ];
 }

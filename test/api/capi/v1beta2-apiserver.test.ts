@@ -4,9 +4,13 @@ import { Cluster } from '../../../api/capi/cluster.ts';
 import { conversionDataAnnotation } from '../../../api/capi/conversion/conversion-data.ts';
 import { MachineDeployment } from '../../../api/capi/machine-deployment.ts';
 import { MachineHealthCheck } from '../../../api/capi/machine-health-check.ts';
+import { MachineSet } from '../../../api/capi/machine-set.ts';
+import { Machine } from '../../../api/capi/machine.ts';
 import { ClusterV1Beta2 } from '../../../api/capi/v1beta2/cluster.ts';
 import { MachineDeploymentV1Beta2 } from '../../../api/capi/v1beta2/machine-deployment.ts';
 import { MachineHealthCheckV1Beta2 } from '../../../api/capi/v1beta2/machine-health-check.ts';
+import { MachineSetV1Beta2 } from '../../../api/capi/v1beta2/machine-set.ts';
+import { MachineV1Beta2 } from '../../../api/capi/v1beta2/machine.ts';
 import { capstanCrdsWith } from '../../../api/crds.ts';
 import { startConversionWebhook, type ConversionWebhook } from '../../../client/controller/conversion-webhook-server.ts';
 import { applyCrds } from '../../../client/kubernetes/apply-crds.ts';
@@ -19,6 +23,8 @@ import {
   documentOf,
   healthCheckV1Beta1,
   machineDeploymentV1Beta2,
+  machineSetV1Beta1,
+  observedMachineV1Beta1,
 } from './conversion/objects.ts';
 
 const namespace = 'default';
@@ -42,7 +48,13 @@ afterAll(async () => {
 });
 
 type Version = 'v1beta1' | 'v1beta2';
-const plurals = { Cluster: 'clusters', MachineDeployment: 'machinedeployments', MachineHealthCheck: 'machinehealthchecks' } as const;
+const plurals = {
+  Cluster: 'clusters',
+  MachineDeployment: 'machinedeployments',
+  MachineHealthCheck: 'machinehealthchecks',
+  MachineSet: 'machinesets',
+  Machine: 'machines',
+} as const;
 type Kind = keyof typeof plurals;
 
 const resource = (kind: Kind, version: Version) => ({ group, version, plural: plurals[kind], namespace });
@@ -208,6 +220,33 @@ describe('cluster.x-k8s.io v1beta2 stored, v1beta1 converted by the webhook, on 
       nodeStartupTimeout: '10m0s',
       maxUnhealthy: '100%',
     });
+  });
+
+  it("a Machine and its MachineSet written by Capstan in v1beta1 read in v1beta2, and the observer's status survives both ways", async () => {
+    const set = machineSetV1Beta1();
+    await create('MachineSet', 'v1beta1', { ...set, metadata: { ...set.metadata, namespace }, status: undefined });
+    await patchStatus('MachineSet', 'v1beta1', set.metadata.name, set.status ?? {});
+    const setV1Beta2 = MachineSetV1Beta2.parse(await read('MachineSet', 'v1beta2', set.metadata.name));
+    expect(setV1Beta2.spec.deletion).toStrictEqual({ order: 'Oldest' });
+    expect(setV1Beta2.spec.template.spec.minReadySeconds).toBe(30);
+    expect(setV1Beta2.status).toMatchObject({
+      replicas: 3,
+      readyReplicas: 2,
+      availableReplicas: 2,
+      deprecated: { v1beta1: { fullyLabeledReplicas: 3 } },
+    });
+    const setV1Beta1 = MachineSet.parse(await read('MachineSet', 'v1beta1', set.metadata.name));
+    expect({ spec: setV1Beta1.spec, status: setV1Beta1.status }).toStrictEqual({ spec: set.spec, status: set.status });
+
+    const machine = observedMachineV1Beta1();
+    await create('Machine', 'v1beta1', { ...machine, metadata: { ...machine.metadata, namespace }, status: undefined });
+    await patchStatus('Machine', 'v1beta1', machine.metadata.name, machine.status ?? {});
+    const machineV1Beta2 = MachineV1Beta2.parse(await read('Machine', 'v1beta2', machine.metadata.name));
+    expect(machineV1Beta2.status?.nodeRef).toStrictEqual({ name: 'prod-md-0-x7k2p' });
+    expect(machineV1Beta2.status?.initialization).toStrictEqual({ infrastructureProvisioned: true, bootstrapDataSecretCreated: true });
+    expect(machineV1Beta2.spec.deletion).toStrictEqual({ nodeDrainTimeoutSeconds: 120 });
+    const machineV1Beta1 = Machine.parse(await read('Machine', 'v1beta1', machine.metadata.name));
+    expect({ spec: machineV1Beta1.spec, status: machineV1Beta1.status }).toStrictEqual({ spec: machine.spec, status: machine.status });
   });
 
   it('lists in either version', async () => {

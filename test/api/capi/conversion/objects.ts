@@ -3,9 +3,13 @@ import { join } from 'node:path';
 import type { Cluster } from '../../../../api/capi/cluster.ts';
 import type { MachineDeployment } from '../../../../api/capi/machine-deployment.ts';
 import { MachineHealthCheck } from '../../../../api/capi/machine-health-check.ts';
+import type { MachineSet } from '../../../../api/capi/machine-set.ts';
+import type { Machine } from '../../../../api/capi/machine.ts';
 import type { ClusterV1Beta2 } from '../../../../api/capi/v1beta2/cluster.ts';
 import type { MachineDeploymentV1Beta2 } from '../../../../api/capi/v1beta2/machine-deployment.ts';
 import type { MachineHealthCheckV1Beta2 } from '../../../../api/capi/v1beta2/machine-health-check.ts';
+import type { MachineSetV1Beta2 } from '../../../../api/capi/v1beta2/machine-set.ts';
+import type { MachineV1Beta2 } from '../../../../api/capi/v1beta2/machine.ts';
 import { parseManifests, type Manifest } from '../../../../embedded/manifest.ts';
 
 const root = join(import.meta.dirname, '..', '..', '..', '..');
@@ -293,6 +297,136 @@ export function healthCheckV1Beta2(): MachineHealthCheckV1Beta2 {
       currentHealthy: 2,
       remediationsAllowed: 1,
       conditions: [{ type: 'RemediationAllowed', status: 'True', reason: 'RemediationAllowed', message: '', lastTransitionTime: when }],
+    },
+  };
+}
+
+/** A Machine as Capstan writes it and its observer reports it: a node reference with the Node's uid. */
+export function observedMachineV1Beta1(): Machine {
+  return {
+    apiVersion: 'cluster.x-k8s.io/v1beta1',
+    kind: 'Machine',
+    metadata: {
+      name: 'prod-md-0-x7k2p',
+      namespace: 'fleet',
+      labels: { 'cluster.x-k8s.io/cluster-name': 'prod', 'cluster.x-k8s.io/set-name': 'prod-md-0-1' },
+    },
+    spec: {
+      clusterName: 'prod',
+      version: 'v1.33.4',
+      providerID: 'proxmox://4c4c4544-0031-3310-8050-b3c04f4e3232',
+      nodeDrainTimeout: '2m',
+      bootstrap: { configRef: { apiVersion: 'bootstrap.cluster.x-k8s.io/v1alpha3', kind: 'TalosConfigTemplate', name: 'prod-workers' } },
+      infrastructureRef: { apiVersion: 'infrastructure.cluster.x-k8s.io/v1alpha1', kind: 'ProxmoxMachine', name: 'prod-md-0-x7k2p' },
+    },
+    status: {
+      phase: 'Running',
+      addresses: [
+        { type: 'InternalIP', address: '10.10.10.23' },
+        { type: 'Hostname', address: 'prod-md-0-x7k2p' },
+      ],
+      nodeRef: { apiVersion: 'v1', kind: 'Node', name: 'prod-md-0-x7k2p', uid: 'a1b2c3d4-0000-4000-8000-000000000003' },
+      nodeInfo: { kubeletVersion: 'v1.33.4', osImage: 'Talos (v1.11.5)' },
+      lastUpdated: when,
+      bootstrapReady: true,
+      infrastructureReady: true,
+      conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: when }],
+      proxmox: { node: 'pve2', vmid: 1042 },
+      talosVersion: 'v1.11.5',
+    },
+  };
+}
+
+/** A MachineSet as Capstan writes it for a MachineDeployment revision. */
+export function machineSetV1Beta1(): MachineSet {
+  return {
+    apiVersion: 'cluster.x-k8s.io/v1beta1',
+    kind: 'MachineSet',
+    metadata: { name: 'prod-md-0-1', namespace: 'fleet', annotations: { 'machinedeployment.clusters.x-k8s.io/revision': '1' } },
+    spec: {
+      clusterName: 'prod',
+      replicas: 3,
+      minReadySeconds: 30,
+      deletePolicy: 'Oldest',
+      selector: { matchLabels: { 'cluster.x-k8s.io/set-name': 'prod-md-0-1' } },
+      template: {
+        metadata: { labels: { 'cluster.x-k8s.io/set-name': 'prod-md-0-1' } },
+        spec: {
+          clusterName: 'prod',
+          version: 'v1.33.4',
+          bootstrap: {
+            configRef: { apiVersion: 'bootstrap.cluster.x-k8s.io/v1alpha3', kind: 'TalosConfigTemplate', name: 'prod-workers' },
+          },
+          infrastructureRef: {
+            apiVersion: 'infrastructure.cluster.x-k8s.io/v1alpha1',
+            kind: 'ProxmoxMachineTemplate',
+            name: 'prod-workers',
+          },
+        },
+      },
+    },
+    status: {
+      selector: 'cluster.x-k8s.io/set-name=prod-md-0-1',
+      replicas: 3,
+      fullyLabeledReplicas: 3,
+      readyReplicas: 2,
+      availableReplicas: 2,
+      observedGeneration: 1,
+    },
+  };
+}
+
+/** A v1beta2 Machine with the machine-level fields v1beta1 Machines lack. */
+export function machineV1Beta2(): MachineV1Beta2 {
+  return {
+    apiVersion: 'cluster.x-k8s.io/v1beta2',
+    kind: 'Machine',
+    metadata: { name: 'edge-md-0-abcde', namespace: 'default' },
+    spec: {
+      clusterName: 'edge',
+      version: 'v1.34.1',
+      minReadySeconds: 20,
+      taints: [{ key: 'dedicated', value: 'edge', effect: 'NoSchedule', propagation: 'OnInitialization' }],
+      deletion: { nodeDrainTimeoutSeconds: 600 },
+      bootstrap: { dataSecretName: 'edge-md-0-abcde-bootstrap' },
+      infrastructureRef: { apiGroup: 'infrastructure.cluster.x-k8s.io', kind: 'ProxmoxMachine', name: 'edge-md-0-abcde' },
+    },
+    status: {
+      initialization: { infrastructureProvisioned: true, bootstrapDataSecretCreated: true },
+      nodeRef: { name: 'edge-md-0-abcde' },
+      phase: 'Running',
+      conditions: [{ type: 'Ready', status: 'True', reason: 'Ready', message: '', lastTransitionTime: when }],
+    },
+  };
+}
+
+/** A v1beta2 MachineSet with machine naming and up-to-date counts. */
+export function machineSetV1Beta2(): MachineSetV1Beta2 {
+  return {
+    apiVersion: 'cluster.x-k8s.io/v1beta2',
+    kind: 'MachineSet',
+    metadata: { name: 'edge-md-0-1', namespace: 'default' },
+    spec: {
+      clusterName: 'edge',
+      replicas: 2,
+      selector: { matchLabels: { pool: 'md-0' } },
+      template: {
+        spec: {
+          clusterName: 'edge',
+          minReadySeconds: 5,
+          bootstrap: { configRef: { apiGroup: 'bootstrap.cluster.x-k8s.io', kind: 'TalosConfigTemplate', name: 'edge-workers' } },
+          infrastructureRef: { apiGroup: 'infrastructure.cluster.x-k8s.io', kind: 'ProxmoxMachineTemplate', name: 'edge-workers' },
+        },
+      },
+      machineNaming: { template: '{{ .machineSet.name }}-{{ .random }}' },
+      deletion: { order: 'Random' },
+    },
+    status: {
+      replicas: 2,
+      readyReplicas: 2,
+      availableReplicas: 2,
+      upToDateReplicas: 2,
+      deprecated: { v1beta1: { fullyLabeledReplicas: 2, readyReplicas: 2, availableReplicas: 2 } },
     },
   };
 }

@@ -70,7 +70,7 @@ describe('conversions that cannot be made say which field and why', () => {
 
   it('a kind or version the webhook does not convert', () => {
     expect(refusal({ apiVersion: v1beta1, kind: 'ClusterClass', metadata: { name: 'c' } }, v1beta2).message).toBe(
-      'kind: "ClusterClass" is not converted (only Cluster, MachineDeployment, MachineHealthCheck)',
+      'kind: "ClusterClass" is not converted (only Cluster, MachineDeployment, MachineHealthCheck, MachineSet, Machine)',
     );
     expect(refusal(clusterV1Beta2(), 'cluster.x-k8s.io/v1alpha4').field).toBe('desiredAPIVersion');
   });

@@ -7,6 +7,10 @@ import {
   healthCheckV1Beta1,
   healthCheckV1Beta2,
   machineDeploymentV1Beta2,
+  machineSetV1Beta1,
+  machineSetV1Beta2,
+  machineV1Beta2,
+  observedMachineV1Beta1,
   provisionedClusterV1Beta1,
   remediatingHealthCheckV1Beta1,
 } from './objects.ts';
@@ -31,12 +35,16 @@ const writtenInV1Beta1: ReadonlyArray<[string, () => unknown]> = [
   ['the demo workers MachineHealthCheck (timeouts 300s, 5m, 20m)', () => healthCheckV1Beta1('demo-workers')],
   ['the demo control-plane MachineHealthCheck (unhealthyRange, matchExpressions)', () => healthCheckV1Beta1('demo-control-plane')],
   ['a MachineHealthCheck with a status and a remediation template in another namespace', remediatingHealthCheckV1Beta1],
+  ["a Machine as Capstan's observer reports it (node reference with uid)", observedMachineV1Beta1],
+  ['a MachineSet as Capstan writes it for a revision', machineSetV1Beta1],
 ];
 
 const writtenInV1Beta2: ReadonlyArray<[string, () => unknown]> = [
   ['a Cluster with a classRef topology and CAPI v1beta2 status', clusterV1Beta2],
   ['a MachineDeployment with readiness gates, taints, machine naming and deletion order', machineDeploymentV1Beta2],
   ['a MachineHealthCheck with machine conditions and a range trigger', healthCheckV1Beta2],
+  ['a Machine with minReadySeconds, taints and a bootstrap data secret', machineV1Beta2],
+  ['a MachineSet with machine naming, a deletion order and up-to-date counts', machineSetV1Beta2],
   ['a Cluster whose status has only a phase', () => ({ ...clusterV1Beta2(), status: { phase: 'Pending' as const } })],
   [
     'a MachineDeployment whose status has only v1beta2 counts',

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { capstanCrds, capstanCrdsWith } from '../../../../api/crds.ts';
 
-const converted = ['clusters.cluster.x-k8s.io', 'machinedeployments.cluster.x-k8s.io', 'machinehealthchecks.cluster.x-k8s.io'];
+const converted = [
+  'clusters.cluster.x-k8s.io',
+  'machinedeployments.cluster.x-k8s.io',
+  'machinehealthchecks.cluster.x-k8s.io',
+  'machinesets.cluster.x-k8s.io',
+  'machines.cluster.x-k8s.io',
+];
 const webhook = { url: 'https://127.0.0.1:9443/convert', caPem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' };
 
 describe('CRDs serving cluster.x-k8s.io v1beta2', () => {
