@@ -174,6 +174,23 @@ describe('cluster.x-k8s.io v1beta2 stored, v1beta1 converted by the webhook, on 
     expect(MachineDeployment.parse(await read('MachineDeployment', 'v1beta1', 'edge-md-0')).spec.template.spec.nodeDrainTimeout).toBe('5m');
   });
 
+  it('server-side applies in v1beta1 by a manager that knows nothing of v1beta2 keep the v1beta2-only fields', async () => {
+    const written = machineDeploymentV1Beta2();
+    await create('MachineDeployment', 'v1beta2', { ...written, metadata: { name: 'ssa-md' }, status: undefined });
+    const asV1Beta1 = MachineDeployment.parse(await read('MachineDeployment', 'v1beta1', 'ssa-md'));
+    // What Capstan's controller does with the objects it owns: apply its whole intent, twice.
+    const intent = {
+      apiVersion: 'cluster.x-k8s.io/v1beta1',
+      kind: 'MachineDeployment',
+      metadata: { name: 'ssa-md' },
+      spec: asV1Beta1.spec,
+    };
+    await apply('MachineDeployment', 'v1beta1', intent);
+    await apply('MachineDeployment', 'v1beta1', { ...intent, spec: { ...intent.spec, replicas: 5 } });
+    const after = MachineDeploymentV1Beta2.parse(await read('MachineDeployment', 'v1beta2', 'ssa-md'));
+    expect(after.spec).toStrictEqual({ ...written.spec, replicas: 5 });
+  });
+
   it('a MachineDeployment applied in v1beta1 keeps what v1beta2 drops through a v1beta2 update, and applies again unchanged', async () => {
     const written = MachineDeployment.parse(busyMachineDeploymentV1Beta1());
     const withoutStatus = { ...written, status: undefined };
@@ -256,8 +273,8 @@ describe('cluster.x-k8s.io v1beta2 stored, v1beta1 converted by the webhook, on 
       ).items
         .map((item) => item.metadata.name)
         .sort();
-    expect(await names('v1beta1')).toStrictEqual(['edge-md-0', 'prod-md-0']);
-    expect(await names('v1beta2')).toStrictEqual(['edge-md-0', 'prod-md-0']);
+    expect(await names('v1beta1')).toStrictEqual(['edge-md-0', 'prod-md-0', 'ssa-md']);
+    expect(await names('v1beta2')).toStrictEqual(['edge-md-0', 'prod-md-0', 'ssa-md']);
   });
 
   it('a v1beta1 write the webhook cannot convert reaches the client with the object and the field named', async () => {
