@@ -12,11 +12,10 @@ import { MachineHealthCheckV1Beta2 } from '../../../api/capi/v1beta2/machine-hea
 import { MachineSetV1Beta2 } from '../../../api/capi/v1beta2/machine-set.ts';
 import { MachineV1Beta2 } from '../../../api/capi/v1beta2/machine.ts';
 import { capstanCrdsWith } from '../../../api/crds.ts';
-import { startConversionWebhook, type ConversionWebhook } from '../../../client/controller/conversion-webhook-server.ts';
 import { applyCrds } from '../../../client/kubernetes/apply-crds.ts';
 import { startManagementCluster, type ManagementCluster } from '../../../embedded/servers/management-cluster.ts';
 import { makeTempDir } from '../../../embedded/servers/temp-dir.ts';
-import { createServingCertificate } from '../../../runtime/serving-certificate.ts';
+import { startLoopbackConversionWebhook, type LoopbackConversionWebhook } from '../../../embedded/servers/conversion-webhook.ts';
 import {
   busyMachineDeploymentV1Beta1,
   clusterV1Beta2,
@@ -31,15 +30,14 @@ const namespace = 'default';
 const group = 'cluster.x-k8s.io';
 const dataDir = makeTempDir('capi-v1beta2');
 let management: ManagementCluster | undefined;
-let webhook: ConversionWebhook | undefined;
+let webhook: LoopbackConversionWebhook | undefined;
 let objects: CustomObjectsApi;
 
 beforeAll(async () => {
-  const tls = await createServingCertificate({ label: 'capstan-conversion-webhook', ipAddresses: ['127.0.0.1'], validDays: 1 });
-  webhook = await startConversionWebhook({ host: '127.0.0.1', port: 0, tls });
+  webhook = await startLoopbackConversionWebhook();
   management = await startManagementCluster({ dataDir: dataDir.path, ephemeral: true });
   objects = management.kubeConfig.makeApiClient(CustomObjectsApi);
-  await applyCrds(management.kubeConfig, capstanCrdsWith({ v1beta2Webhook: { url: webhook.url, caPem: tls.caPem } }));
+  await applyCrds(management.kubeConfig, capstanCrdsWith(webhook.crdOptions));
 }, 120_000);
 afterAll(async () => {
   await management?.stop();
