@@ -3,11 +3,11 @@ import type { Cluster, ClusterStatus } from '../cluster.ts';
 import { capiGroup, capiStorageVersion, capiVersion } from '../groups.ts';
 import { ObjectReference } from '../meta.ts';
 import type { ClusterStatusV1Beta2, ClusterV1Beta2 } from '../v1beta2/cluster.ts';
-import { compact, sameJson } from './compact.ts';
+import { compact, definedEntries, sameJson } from './compact.ts';
 import { metaConditionsFrom } from './conditions.ts';
 import { putConversionData, takeConversionData } from './conversion-data.ts';
 import { ConversionError } from './conversion-error.ts';
-import { definedEntries } from './machine-spec.ts';
+
 import { referenceRemainder, toContractReference, toObjectReference } from './references.ts';
 
 /** What a v1beta1 Cluster holds that v1beta2 cannot: its references whole (version, namespace, uid...). */

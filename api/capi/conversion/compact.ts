@@ -18,3 +18,8 @@ export function sameJson(a: unknown, b: unknown): boolean {
     aKeys.length === bKeys.length && aKeys.every((k) => sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
   );
 }
+
+/** The entries whose value is defined, to spread into an object without `key: undefined`. */
+export function definedEntries<T extends object>(value: T): Partial<T> {
+  return compact(value) ?? {};
+}

@@ -4,17 +4,11 @@ import type { MachineDeployment, MachineDeploymentStatus } from '../machine-depl
 import type { MachineDeploymentStatusV1Beta2, MachineDeploymentV1Beta2 } from '../v1beta2/machine-deployment.ts';
 import { MachineDeploymentSpecV1Beta2 } from '../v1beta2/machine-deployment.ts';
 import { IntOrString } from '../meta.ts';
-import { compact, sameJson } from './compact.ts';
+import { compact, definedEntries, sameJson } from './compact.ts';
 import { metaConditionsFrom } from './conditions.ts';
 import { putConversionData, takeConversionData } from './conversion-data.ts';
 import { ConversionError } from './conversion-error.ts';
-import {
-  definedEntries,
-  machineSpecToV1Beta1,
-  machineSpecToV1Beta2,
-  MachineSpecV1Beta1Remainder,
-  MachineSpecV1Beta2Remainder,
-} from './machine-spec.ts';
+import { machineSpecToV1Beta1, machineSpecToV1Beta2, MachineSpecV1Beta1Remainder, MachineSpecV1Beta2Remainder } from './machine-spec.ts';
 
 /** What a v1beta1 MachineDeployment holds that v1beta2 cannot (v1beta2 dropped the first two). */
 const MachineDeploymentV1Beta1Remainder = z.object({

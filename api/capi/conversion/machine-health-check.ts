@@ -4,12 +4,11 @@ import type { MachineHealthCheck, MachineHealthCheckStatus } from '../machine-he
 import { ObjectReference } from '../meta.ts';
 import type { MachineHealthCheckStatusV1Beta2, MachineHealthCheckV1Beta2 } from '../v1beta2/machine-health-check.ts';
 import { MachineHealthCheckSpecV1Beta2 } from '../v1beta2/machine-health-check.ts';
-import { compact, sameJson } from './compact.ts';
+import { compact, definedEntries, sameJson } from './compact.ts';
 import { metaConditionsFrom } from './conditions.ts';
 import { putConversionData, takeConversionData } from './conversion-data.ts';
 import { ConversionError } from './conversion-error.ts';
 import { durationToSeconds, secondsToDuration } from './go-duration.ts';
-import { definedEntries } from './machine-spec.ts';
 
 /** What a v1beta1 MachineHealthCheck holds that v1beta2 cannot: durations as written, the remediation template whole. */
 const MachineHealthCheckV1Beta1Remainder = z.object({

@@ -2,16 +2,10 @@ import { z } from 'zod';
 import { capiGroup, capiStorageVersion, capiVersion } from '../groups.ts';
 import type { MachineSet, MachineSetStatus } from '../machine-set.ts';
 import { MachineSetSpecV1Beta2, type MachineSetStatusV1Beta2, type MachineSetV1Beta2 } from '../v1beta2/machine-set.ts';
-import { compact, sameJson } from './compact.ts';
+import { compact, definedEntries, sameJson } from './compact.ts';
 import { metaConditionsFrom } from './conditions.ts';
 import { putConversionData, takeConversionData } from './conversion-data.ts';
-import {
-  definedEntries,
-  machineSpecToV1Beta1,
-  machineSpecToV1Beta2,
-  MachineSpecV1Beta1Remainder,
-  MachineSpecV1Beta2Remainder,
-} from './machine-spec.ts';
+import { machineSpecToV1Beta1, machineSpecToV1Beta2, MachineSpecV1Beta1Remainder, MachineSpecV1Beta2Remainder } from './machine-spec.ts';
 
 /** What a v1beta1 MachineSet holds that v1beta2 cannot. */
 const MachineSetV1Beta1Remainder = z.object({ spec: z.object({ template: z.object({ spec: MachineSpecV1Beta1Remainder }) }) });

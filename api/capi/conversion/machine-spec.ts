@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { MachineSpec } from '../machine-spec.ts';
 import { ObjectReference } from '../meta.ts';
 import { MachineSpecV1Beta2 } from '../v1beta2/machine-spec.ts';
-import { compact } from './compact.ts';
+import { compact, definedEntries } from './compact.ts';
 import { durationToSeconds, secondsToDuration } from './go-duration.ts';
 import { referenceRemainder, toContractReference, toObjectReference } from './references.ts';
 
@@ -105,8 +105,3 @@ export function machineSpecToV1Beta1(
 }
 
 const conversionDataField = 'the conversion data';
-
-/** The entries whose value is defined, to spread into an object without `key: undefined`. */
-export function definedEntries<T extends object>(value: T): Partial<T> {
-  return compact(value) ?? {};
-}

@@ -3,16 +3,10 @@ import { capiGroup, capiStorageVersion, capiVersion } from '../groups.ts';
 import type { Machine, MachineStatus } from '../machine.ts';
 import type { ObjectReference } from '../meta.ts';
 import type { MachineStatusV1Beta2, MachineV1Beta2 } from '../v1beta2/machine.ts';
-import { compact, sameJson } from './compact.ts';
+import { compact, definedEntries, sameJson } from './compact.ts';
 import { metaConditionsFrom } from './conditions.ts';
 import { putConversionData, takeConversionData } from './conversion-data.ts';
-import {
-  definedEntries,
-  machineSpecToV1Beta1,
-  machineSpecToV1Beta2,
-  MachineSpecV1Beta1Remainder,
-  MachineSpecV1Beta2Remainder,
-} from './machine-spec.ts';
+import { machineSpecToV1Beta1, machineSpecToV1Beta2, MachineSpecV1Beta1Remainder, MachineSpecV1Beta2Remainder } from './machine-spec.ts';
 
 /** What a v1beta1 Machine holds that v1beta2 cannot. */
 const MachineV1Beta1Remainder = z.object({ spec: MachineSpecV1Beta1Remainder });
