@@ -2,7 +2,8 @@ import { capiCrds } from './capi/crds.ts';
 import { machineHealthCheckCrd } from './capi/machine-health-check.ts';
 import { machineSetCrd } from './capi/machine-set.ts';
 import { proxmoxMachineCrd } from './capi/proxmox-machine.ts';
-import type { CrdManifest } from './crd/define-crd.ts';
+import { capiV1Beta2Crds } from './capi/v1beta2/crds.ts';
+import type { ConversionWebhookClient, CrdManifest } from './crd/define-crd.ts';
 import { ipamCrds } from './ipam.ts';
 
 /** The inventory kinds Capstan writes per machine: MachineSets and ProxmoxMachines (Machines are in capiCrds). */
@@ -10,3 +11,20 @@ export const inventoryCrds: readonly CrdManifest[] = [machineSetCrd, proxmoxMach
 
 /** Every CRD a management cluster needs for Capstan: what `npm run generate:crds` writes to config/crd/. */
 export const capstanCrds: readonly CrdManifest[] = [...capiCrds, machineHealthCheckCrd, ...inventoryCrds, ...ipamCrds];
+
+/** How `capstanCrdsWith` installs the kinds: today only whether cluster.x-k8s.io serves v1beta2. */
+export interface CrdOptions {
+  /**
+   * Store Cluster and MachineDeployment as v1beta2 and serve v1beta1 through this conversion
+   * webhook. Absent: v1beta1 only, as `capstanCrds`.
+   */
+  readonly v1beta2Webhook?: ConversionWebhookClient;
+}
+
+/** `capstanCrds`, or with the options' changes (the same CRDs in the same order). */
+export function capstanCrdsWith(options: CrdOptions): readonly CrdManifest[] {
+  const webhook = options.v1beta2Webhook;
+  if (webhook === undefined) return capstanCrds;
+  const replacements = new Map(capiV1Beta2Crds(webhook).map((crd) => [crd.metadata.name, crd]));
+  return capstanCrds.map((crd) => replacements.get(crd.metadata.name) ?? crd);
+}

@@ -1,9 +1,2 @@
-// @peculiar/x509 resolves its algorithm providers through tsyringe, which needs the Reflect
-// metadata API before the library's first line runs: this import must stay first.
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
-
-x509.cryptoProvider.set(globalThis.crypto);
-
-/** @peculiar/x509 with its polyfill loaded and Node's WebCrypto as provider: import it from here. */
-export { x509 };
+/** The one @peculiar/x509 set-up production code shares (the Talos PKI here, the webhook's serving certificate in client/). */
+export { x509 } from '../../runtime/x509.ts';

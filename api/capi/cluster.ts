@@ -5,6 +5,7 @@ import { Conditions } from './conditions.ts';
 import { capiCategory, capiGroup, capiVersion } from './groups.ts';
 import { AnyJson, ApiEndpoint, ObjectEnvelope, ObjectReference } from './meta.ts';
 import { OperationStatus } from './operation-status.ts';
+import { MetaConditions } from './v1beta2/meta.ts';
 
 const NetworkRanges = z.object({ cidrBlocks: z.array(z.string()) });
 
@@ -47,6 +48,10 @@ export const ClusterStatus = z.object({
   /** The oldest Kubernetes version the control plane runs (as KCP reports it). */
   version: z.string().optional(),
   operation: OperationStatus.optional(),
+  /** CAPI v1beta1's preview of v1beta2's status: what v1beta2 readers see in `status.conditions`. */
+  v1beta2: z
+    .object({ conditions: MetaConditions.optional(), controlPlane: z.looseObject({}).optional(), workers: z.looseObject({}).optional() })
+    .optional(),
 });
 export type ClusterStatus = z.infer<typeof ClusterStatus>;
 

@@ -19,3 +19,9 @@ export function groupOf(apiVersion: string): string {
   const slash = apiVersion.indexOf('/');
   return slash === -1 ? '' : apiVersion.slice(0, slash);
 }
+
+/**
+ * CAPI's storage version since v1.11. Capstan's code reads and writes `capiVersion`; with the
+ * two-version CRDs the API server stores this one and converts through Capstan's webhook.
+ */
+export const capiStorageVersion = 'v1beta2';

@@ -6,6 +6,7 @@ import { capiCategory, capiGroup, capiVersion } from './groups.ts';
 import { MachineSpec } from './machine-spec.ts';
 import { IntOrString, LabelSelector, ObjectEnvelope, TemplateMeta } from './meta.ts';
 import { OperationStatus } from './operation-status.ts';
+import { MetaConditions } from './v1beta2/meta.ts';
 
 /**
  * How machines of a deployment are replaced. `RollingUpdate` and `OnDelete` are CAPI's;
@@ -58,6 +59,15 @@ export const MachineDeploymentStatus = z.object({
   operation: OperationStatus.optional(),
   failureReason: z.string().optional(),
   failureMessage: z.string().optional(),
+  /** CAPI v1beta1's preview of v1beta2's status: what v1beta2 readers see at the top of theirs. */
+  v1beta2: z
+    .object({
+      conditions: MetaConditions.optional(),
+      readyReplicas: z.number().int().optional(),
+      availableReplicas: z.number().int().optional(),
+      upToDateReplicas: z.number().int().optional(),
+    })
+    .optional(),
 });
 export type MachineDeploymentStatus = z.infer<typeof MachineDeploymentStatus>;
 

@@ -4,6 +4,7 @@ import { clusterNameLabel } from './annotations.ts';
 import { Conditions } from './conditions.ts';
 import { capiCategory, capiGroup, capiVersion } from './groups.ts';
 import { LabelSelector, ObjectEnvelope, ObjectReference } from './meta.ts';
+import { MetaConditions } from './v1beta2/meta.ts';
 
 // Durations are short strings: the bound keeps the CEL rules on them cheap for the API server's cost estimate.
 const goDuration = /^(0|(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+)$/;
@@ -94,6 +95,8 @@ export const MachineHealthCheckStatus = z.object({
   targets: z.array(z.string()).optional(),
   /** RemediationAllowed (False TooManyUnhealthy over the limit), as in CAPI. */
   conditions: Conditions.optional(),
+  /** CAPI v1beta1's preview of v1beta2's status: what v1beta2 readers see in `status.conditions`. */
+  v1beta2: z.object({ conditions: MetaConditions.optional() }).optional(),
 });
 export type MachineHealthCheckStatus = z.infer<typeof MachineHealthCheckStatus>;
 

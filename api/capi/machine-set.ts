@@ -5,6 +5,7 @@ import { Conditions } from './conditions.ts';
 import { capiCategory, capiGroup, capiVersion } from './groups.ts';
 import { MachineSpec } from './machine-spec.ts';
 import { LabelSelector, ObjectEnvelope, TemplateMeta } from './meta.ts';
+import { MetaConditions } from './v1beta2/meta.ts';
 
 /** On a Machine: the MachineSet it belongs to (CAPI's label, part of the set's selector). */
 export const machineSetNameLabel = 'cluster.x-k8s.io/set-name';
@@ -39,6 +40,15 @@ export const MachineSetStatus = z.object({
   failureReason: z.string().optional(),
   failureMessage: z.string().optional(),
   conditions: Conditions.optional(),
+  /** CAPI v1beta1's preview of v1beta2's status: what v1beta2 readers see at the top of theirs. */
+  v1beta2: z
+    .object({
+      conditions: MetaConditions.optional(),
+      readyReplicas: z.number().int().optional(),
+      availableReplicas: z.number().int().optional(),
+      upToDateReplicas: z.number().int().optional(),
+    })
+    .optional(),
 });
 export type MachineSetStatus = z.infer<typeof MachineSetStatus>;
 

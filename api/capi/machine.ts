@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { defineCrd } from '../crd/define-crd.ts';
+import { defineCrd, type PrinterColumn } from '../crd/define-crd.ts';
 import { immutableClusterName } from './cluster-name.ts';
 import { Conditions } from './conditions.ts';
 import { capiCategory, capiGroup, capiVersion } from './groups.ts';
 import { MachineSpec } from './machine-spec.ts';
 import { ObjectEnvelope, ObjectReference } from './meta.ts';
+import { MetaConditions } from './v1beta2/meta.ts';
 
 /** CAPI's Machine phases. */
 export const MachinePhase = z.enum(['Pending', 'Provisioning', 'Provisioned', 'Running', 'Deleting', 'Deleted', 'Failed', 'Unknown']);
@@ -52,6 +53,8 @@ export const MachineStatus = z.object({
   proxmox: z.object({ node: z.string(), vmid: z.number().int() }).optional(),
   /** Talos version the machine runs, `v1.11.5`. */
   talosVersion: z.string().optional(),
+  /** CAPI v1beta1's preview of v1beta2's status: what v1beta2 readers see in `status.conditions`. */
+  v1beta2: z.object({ conditions: MetaConditions.optional() }).optional(),
 });
 export type MachineStatus = z.infer<typeof MachineStatus>;
 
@@ -71,6 +74,20 @@ export type Machine = z.infer<typeof Machine>;
 /** Held by every Machine until Capstan has destroyed its VM (CAPI's name, so `kubectl delete` waits the same way). */
 export const machineFinalizer = 'machine.cluster.x-k8s.io';
 
+/** What `kubectl get ma` shows, in every served version (the paths are the same in v1beta2). */
+export const machinePrinterColumns: readonly PrinterColumn[] = [
+  { name: 'Cluster', type: 'string', jsonPath: '.spec.clusterName' },
+  { name: 'NodeName', type: 'string', jsonPath: '.status.nodeRef.name', description: 'Node of this machine' },
+  { name: 'ProviderID', type: 'string', jsonPath: '.spec.providerID' },
+  { name: 'Phase', type: 'string', jsonPath: '.status.phase' },
+  { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+  { name: 'Version', type: 'string', jsonPath: '.spec.version', description: 'Kubernetes version of the kubelet' },
+  { name: 'Proxmox-Node', type: 'string', jsonPath: '.status.proxmox.node', priority: 1 },
+  { name: 'VMID', type: 'integer', jsonPath: '.status.proxmox.vmid', priority: 1 },
+  { name: 'Address', type: 'string', jsonPath: '.status.addresses[?(@.type=="InternalIP")].address', priority: 1 },
+  { name: 'Talos', type: 'string', jsonPath: '.status.talosVersion', priority: 1 },
+];
+
 /**
  * The Machine CRD. `kubectl get ma` reads like CAPI's (cluster, node name, provider ID, phase, age,
  * version); `-o wide` adds the Proxmox node, VMID, address and Talos version.
@@ -84,18 +101,7 @@ export const machineCrd = defineCrd(
     singular: 'machine',
     shortNames: ['ma'],
     categories: [capiCategory],
-    printerColumns: [
-      { name: 'Cluster', type: 'string', jsonPath: '.spec.clusterName' },
-      { name: 'NodeName', type: 'string', jsonPath: '.status.nodeRef.name', description: 'Node of this machine' },
-      { name: 'ProviderID', type: 'string', jsonPath: '.spec.providerID' },
-      { name: 'Phase', type: 'string', jsonPath: '.status.phase' },
-      { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
-      { name: 'Version', type: 'string', jsonPath: '.spec.version', description: 'Kubernetes version of the kubelet' },
-      { name: 'Proxmox-Node', type: 'string', jsonPath: '.status.proxmox.node', priority: 1 },
-      { name: 'VMID', type: 'integer', jsonPath: '.status.proxmox.vmid', priority: 1 },
-      { name: 'Address', type: 'string', jsonPath: '.status.addresses[?(@.type=="InternalIP")].address', priority: 1 },
-      { name: 'Talos', type: 'string', jsonPath: '.status.talosVersion', priority: 1 },
-    ],
+    printerColumns: machinePrinterColumns,
   },
   MachineResource,
 );

@@ -48,11 +48,6 @@ export interface CrdManifest {
  * so validation at apply time and in TypeScript cannot drift apart.
  */
 export function defineCrd(names: CrdNames, schema: z.ZodObject): CrdManifest {
-  const openApi = z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' });
-  const subresources = {
-    status: {},
-    ...(names.scale ? { scale: names.scale } : {}),
-  };
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
@@ -68,17 +63,56 @@ export function defineCrd(names: CrdNames, schema: z.ZodObject): CrdManifest {
         ...(names.shortNames ? { shortNames: names.shortNames } : {}),
         ...(names.categories ? { categories: names.categories } : {}),
       },
-      versions: [
-        {
-          name: names.version,
-          served: true,
-          storage: true,
-          subresources,
-          schema: { openAPIV3Schema: structural(openApi) },
-          ...(names.printerColumns ? { additionalPrinterColumns: names.printerColumns } : {}),
-        },
-      ],
+      versions: [crdVersion({ name: names.version, schema, printerColumns: names.printerColumns, scale: names.scale }, true)],
     },
+  };
+}
+
+/** One more version of a kind: its schema, and its own printer columns where its fields moved. */
+export interface CrdVersionDefinition {
+  readonly name: string;
+  readonly schema: z.ZodObject;
+  readonly printerColumns?: readonly PrinterColumn[];
+  readonly scale?: ScaleSubresource;
+}
+
+/** Where the API server reaches the conversion webhook: a URL, or a Service in the cluster. */
+export type ConversionWebhookClient =
+  | { readonly url: string; readonly caPem: string }
+  | {
+      readonly service: { readonly namespace: string; readonly name: string; readonly path?: string; readonly port?: number };
+      readonly caPem: string;
+    };
+
+/**
+ * The CRD with `storage` added as the version the API server stores, the CRD's own version still
+ * served, and every conversion between them sent to the webhook (CAPI's arrangement since v1.11).
+ */
+export function withConversionWebhook(crd: CrdManifest, storage: CrdVersionDefinition, webhook: ConversionWebhookClient): CrdManifest {
+  if (crd.spec.versions.some((v) => v.name === storage.name)) {
+    throw new Error(`${crd.metadata.name} already has a version ${storage.name}`);
+  }
+  const caBundle = Buffer.from(webhook.caPem, 'utf8').toString('base64');
+  const clientConfig = 'url' in webhook ? { url: webhook.url, caBundle } : { service: webhook.service, caBundle };
+  return {
+    ...crd,
+    spec: {
+      ...crd.spec,
+      versions: [crdVersion(storage, true), ...crd.spec.versions.map((v) => ({ ...v, storage: false }))],
+      conversion: { strategy: 'Webhook', webhook: { conversionReviewVersions: ['v1'], clientConfig } },
+    },
+  };
+}
+
+function crdVersion(version: CrdVersionDefinition, storage: boolean): { readonly name: string } & Record<string, unknown> {
+  const openApi = z.toJSONSchema(version.schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' });
+  return {
+    name: version.name,
+    served: true,
+    storage,
+    subresources: { status: {}, ...(version.scale ? { scale: version.scale } : {}) },
+    schema: { openAPIV3Schema: structural(openApi) },
+    ...(version.printerColumns ? { additionalPrinterColumns: version.printerColumns } : {}),
   };
 }
 
