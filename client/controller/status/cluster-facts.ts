@@ -27,6 +27,12 @@ export interface Blocker {
 /** The first thing that holds the cluster: its manifests, a pause, its workflow, a blocked step, a refusal. */
 export function blockerOf(facts: ClusterFacts): Blocker | undefined {
   if (facts.spec && !facts.spec.valid) return { reason: facts.spec.reason, message: facts.spec.message };
+  if (facts.workflow.state === 'released') {
+    return {
+      reason: ConditionReason.Paused,
+      message: `the cluster was moved to ${facts.workflow.to} (capstan move) and is managed there; this management cluster acts on it no more`,
+    };
+  }
   if (facts.paused) {
     return {
       reason: ConditionReason.Paused,
