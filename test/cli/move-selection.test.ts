@@ -97,16 +97,21 @@ describe('selectClusterObjects', () => {
     expect(at('IPAddress/127-0-1-11')).toBeLessThan(at('Cluster/demo'));
   });
 
-  it('leaves on the source what other clusters may use: unlabelled templates and the credentials Secret', () => {
-    expect([...selection.shared].sort()).toEqual(
-      [
-        'ProxmoxMachineTemplate/demo-control-plane',
-        'ProxmoxMachineTemplate/demo-workers',
-        'ProxmoxMachineTemplate/demo-workers-old',
-        'Secret/pve-token',
-        'TalosConfigTemplate/demo-workers',
-      ].sort(),
-    );
+  it('leaves on the source only what another cluster there uses too (a template, the credentials Secret)', () => {
+    // Another cluster whose control plane uses demo's control-plane template and whose ProxmoxCluster the same token.
+    const replaced = new Set(['Cluster/other', 'TalosControlPlane/other-control-plane']);
+    const shared = [
+      ...listed.filter((o) => !replaced.has(`${o.kind}/${o.object.metadata?.name ?? ''}`)),
+      object('Cluster', 'other', { spec: { controlPlaneRef: { name: 'other-control-plane' }, infrastructureRef: { name: 'other' } } }),
+      object('ProxmoxCluster', 'other', { spec: { credentialsRef: { name: 'pve-token' } } }),
+      object('TalosControlPlane', 'other-control-plane', { spec: { infrastructureTemplate: { name: 'demo-control-plane' } } }),
+    ];
+    expect([...selectClusterObjects('demo', shared).shared].sort()).toEqual([
+      'ProxmoxMachineTemplate/demo-control-plane',
+      'Secret/pve-token',
+    ]);
+    // Alone in its namespace, the cluster takes its templates and credentials along.
+    expect([...selection.shared]).toEqual([]);
   });
 
   it('selects nothing for a cluster that is not there', () => {

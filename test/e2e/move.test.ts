@@ -286,6 +286,30 @@ describe('capstan move', () => {
       expect(invariantViolations(proxmox.events.list(), talos.events.list(), { cluster: name })).toEqual([]);
       // The source's controller started nothing again.
       expect((await source.client.workflow.getHandle(clusterWorkflowId(ns, name)).describe()).status.name).toBe('COMPLETED');
+      expect(await source.objects.list('ProxmoxMachineTemplate', ns)).toEqual([]);
+
+      // Moved back while idle: the source's controller starts a new run for the new Cluster object
+      // (the released run was for the old one), which adopts the four machines.
+      const before = { clones: clones(), destroys: destroys() };
+      const back = await capstan(
+        '--kubeconfig',
+        target.management.kubeconfigPath,
+        '--temporal-namespace',
+        target.namespace,
+        'move',
+        name,
+        '--to-kubeconfig',
+        source.management.kubeconfigPath,
+        '--to-temporal-namespace',
+        source.namespace,
+      );
+      expect(back.err).toBe('');
+      expect(back.code).toBe(0);
+      expect(back.out).toMatch(/Moved: moving\/mv is managed by .* now \(Idle; 4\/4 machines Ready/);
+      expect(await target.objects.list('Machine', ns)).toEqual([]);
+      expect((await progress(source)).machines).toHaveLength(4);
+      expect({ clones: clones(), destroys: destroys() }).toEqual(before);
+      expect(invariantViolations(proxmox.events.list(), talos.events.list(), { cluster: name })).toEqual([]);
     },
   );
 });

@@ -147,7 +147,7 @@ export async function moveCommand(ctx: CliContext, name: string, target: MoveTar
   for (const item of [...selection.objects].reverse()) {
     const itemName = item.object.metadata?.name ?? '';
     if (selection.shared.has(objectKey(item.kind, itemName))) {
-      out(`  left    ${item.kind} ${itemName} (other clusters may use it)`);
+      out(`  left    ${item.kind} ${itemName} (another cluster here uses it too)`);
       continue;
     }
     await kubeCall(sourceKube, `deleting ${item.kind} ${itemName}`, () => source.removeWithoutFinalizers(item.kind, namespace, itemName));

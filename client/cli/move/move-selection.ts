@@ -14,8 +14,8 @@ export interface MoveSelection {
   /** Every object to copy, owners before what they own. */
   readonly objects: readonly KindedObject[];
   /**
-   * Copied but left on the source, because other clusters may use them: templates, the Proxmox
-   * credentials Secret, the version catalog — unless the cluster's label or an owner reference ties them to it.
+   * Copied but left on the source, because another cluster there uses them too: templates, the
+   * Proxmox credentials Secret, the version catalog it references as well.
    */
   readonly shared: ReadonlySet<string>;
 }
@@ -54,6 +54,17 @@ const keyOf = (o: KindedObject): string => objectKey(o.kind, o.object.metadata?.
  * catalog ConfigMap. Then orders them owners first.
  */
 export function selectClusterObjects(name: string, listed: readonly KindedObject[]): MoveSelection {
+  const { objects, tied } = collect(name, listed);
+  const untied = objects.map(keyOf).filter((k) => !tied.has(k));
+  if (untied.length === 0) return { objects, shared: new Set() };
+  // What the other clusters of the namespace use stays; what none uses goes with this one.
+  const others = listed.filter((o) => o.kind === 'Cluster' && o.object.metadata?.name !== name).map((o) => o.object.metadata?.name ?? '');
+  const used = new Set(others.flatMap((other) => collect(other, listed).objects.map(keyOf)));
+  return { objects, shared: new Set(untied.filter((k) => used.has(k))) };
+}
+
+/** The cluster's objects owners first, and which of them are tied to it alone (label, spec.clusterName, ownership). */
+function collect(name: string, listed: readonly KindedObject[]): { objects: KindedObject[]; tied: ReadonlySet<string> } {
   const byKey = new Map(listed.map((o) => [keyOf(o), o]));
   const chosen = new Map<string, KindedObject>();
   const tied = new Set<string>();
@@ -64,7 +75,7 @@ export function selectClusterObjects(name: string, listed: readonly KindedObject
     if (isTied) tied.add(keyOf(found));
   };
   const cluster = byKey.get(objectKey('Cluster', name));
-  if (!cluster) return { objects: [], shared: new Set() };
+  if (!cluster) return { objects: [], tied: new Set() };
   add('Cluster', name, true);
   add('TalosControlPlane', stringAt(cluster.object, 'spec.controlPlaneRef.name'), true);
   add('ProxmoxCluster', stringAt(cluster.object, 'spec.infrastructureRef.name'), true);
@@ -86,8 +97,7 @@ export function selectClusterObjects(name: string, listed: readonly KindedObject
       for (const [kind, ref] of references(o)) add(kind, ref, false);
     }
   }
-  const objects = ownersFirst([...chosen.values()]);
-  return { objects, shared: new Set(objects.map(keyOf).filter((k) => !tied.has(k))) };
+  return { objects: ownersFirst([...chosen.values()]), tied };
 }
 
 /** The objects an object names by reference (templates, its ProxmoxMachine, a credentials Secret). */
