@@ -190,6 +190,28 @@ describe('capstan move', () => {
     expect(garbage.code).toBe(1);
     expect(garbage.err).toContain('cannot be read');
 
+    writeFileSync(
+      `${dir.path}/closed.kubeconfig`,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:1', 'insecure-skip-tls-verify': true } }],
+        users: [{ name: 'u', user: { token: 't' } }],
+        contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
+        'current-context': 'x',
+      }),
+    );
+    const unreachable = await capstan(
+      'move',
+      name,
+      '--to-kubeconfig',
+      `${dir.path}/closed.kubeconfig`,
+      '--to-temporal-namespace',
+      target.namespace,
+    );
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.err).toContain('cannot reach the management cluster at https://127.0.0.1:1');
+
     const same = await capstan(
       'move',
       name,

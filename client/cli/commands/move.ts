@@ -7,6 +7,7 @@ import type { RawObject } from '../../controller/raw-object.ts';
 import { CliError, oneLine } from '../cli-error.ts';
 import { namespaceFlag } from '../cluster-ref.ts';
 import { explainKubeError } from '../connect/kube.ts';
+import { explainTemporalError } from '../connect/temporal.ts';
 import type { CliContext, KubeAccess, TemporalAccess } from '../context.ts';
 import { apiVersionOf, ManagementObjects } from '../move/management-objects.ts';
 import { movedFromAnnotation, objectKey, selectClusterObjects, targetCopy, without, type KindedObject } from '../move/move-selection.ts';
@@ -228,22 +229,29 @@ async function sourceProgress(temporal: TemporalAccess, namespace: string, name:
   }
 }
 
+/** How long the source's worker has to accept the release and end the run. */
+const releaseTimeoutMs = 60_000;
+
 /** Sends releaseCluster and waits for the run to end with the release. */
 async function release(temporal: TemporalAccess, namespace: string, name: string, clusterUid: string, to: string): Promise<void> {
-  const handle = temporal.client.workflow.getHandle(clusterWorkflowId(namespace, name));
+  const workflowId = clusterWorkflowId(namespace, name);
+  const handle = temporal.client.workflow.getHandle(workflowId);
+  let result: ClusterWorkflowResult;
   try {
-    await handle.executeUpdate(releaseClusterUpdate, { args: [{ clusterUid, to }] });
+    result = await temporal.client.withDeadline(Date.now() + releaseTimeoutMs, async () => {
+      await handle.executeUpdate(releaseClusterUpdate, { args: [{ clusterUid, to }] });
+      return (await handle.result()) as ClusterWorkflowResult;
+    });
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError)
       throw new CliError(
-        `${clusterWorkflowId(namespace, name)} refused the release: ${oneLine(error.cause ?? error)}`,
+        `${workflowId} refused the release: ${oneLine(error.cause ?? error)}`,
         `the Cluster stays paused on the source; once the cause is gone run capstan move ${name} again, or resume it with spec.paused: false`,
         { cause: error },
       );
-    throw error;
+    throw explainTemporalError(error, temporal, `releasing ${workflowId} (the source's Capstan worker must be running)`);
   }
-  const result = (await handle.result()) as ClusterWorkflowResult;
-  if (result.released?.clusterUid !== clusterUid) throw new CliError(`${clusterWorkflowId(namespace, name)} ended without the release`);
+  if (result.released?.clusterUid !== clusterUid) throw new CliError(`${workflowId} ended without the release`);
 }
 
 /** Creates one copy (or finds the one an earlier run made) and writes its status. */
