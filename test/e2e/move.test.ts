@@ -241,7 +241,7 @@ describe('capstan move', () => {
   });
 
   it(
-    'is refused while an operation runs; right after it, the target adopts every VM, clones one on a scale-up, and the source keeps nothing',
+    'is refused while an operation runs; right after it, the target adopts every VM, clones one on a scale-up, the source keeps nothing; moved back while idle',
     { timeout: 240_000 },
     async () => {
       const started = Date.now();
