@@ -299,6 +299,11 @@ describe('capstan move', () => {
       expect(machines).toHaveLength(3);
       expect(machines.every((m) => (m.metadata.ownerReferences ?? []).length > 0)).toBe(true);
 
+      // Run again, as after a failure: it sees the move done and only waits for the target.
+      const again = await capstan(...moveArgs());
+      expect(again.code).toBe(0);
+      expect(again.out).toContain('finishing an earlier run of this move');
+
       // The target manages it: a scale-up clones exactly one VM.
       await target.objects.patch('MachineDeployment', ns, `${name}-md-0`, { spec: { replicas: 3 } });
       const scaled = await idle(target, 1);

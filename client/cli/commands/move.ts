@@ -145,7 +145,10 @@ export async function moveCommand(ctx: CliContext, name: string, target: MoveTar
 
   // 5. Delete on the source (its controller is paused and the workflow released: no VM is touched).
   out('[5/6] deleting the objects from the source (finalizers lifted: the VMs stay, the target owns them now)');
-  for (const item of [...selection.objects].reverse()) {
+  // What each object owns goes first, and the Cluster last: a run that stops half-way finds it
+  // again, and with it whatever is left to delete.
+  const deletion = [...selection.objects].reverse().sort((a, b) => Number(a.kind === 'Cluster') - Number(b.kind === 'Cluster'));
+  for (const item of deletion) {
     const itemName = item.object.metadata?.name ?? '';
     if (selection.shared.has(objectKey(item.kind, itemName))) {
       out(`  left    ${item.kind} ${itemName} (another cluster here uses it too)`);
@@ -232,24 +235,52 @@ async function sourceProgress(temporal: TemporalAccess, namespace: string, name:
 /** How long the source's worker has to accept the release and end the run. */
 const releaseTimeoutMs = 60_000;
 
-/** Sends releaseCluster and waits for the run to end with the release. */
+/**
+ * Sends releaseCluster and waits for the run to end with the release. The update is idempotent, so
+ * a failure that is no refusal (a workflow task that failed or timed out on a busy worker, a lost
+ * connection) is retried until the deadline — unless the run has ended meanwhile, which is what
+ * counts: it may end in the very task that completes the update.
+ */
 async function release(temporal: TemporalAccess, namespace: string, name: string, clusterUid: string, to: string): Promise<void> {
   const workflowId = clusterWorkflowId(namespace, name);
   const handle = temporal.client.workflow.getHandle(workflowId);
+  const deadline = Date.now() + releaseTimeoutMs;
+  for (;;) {
+    try {
+      await temporal.client.withDeadline(deadline, () => handle.executeUpdate(releaseClusterUpdate, { args: [{ clusterUid, to }] }));
+      break;
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError)
+        throw new CliError(
+          `${workflowId} refused the release: ${oneLine(error.cause ?? error)}`,
+          `the Cluster stays paused on the source; once the cause is gone run capstan move ${name} again, or resume it with spec.paused: false`,
+          { cause: error },
+        );
+      const ended = await handle.describe().then(
+        (d) => d.status.name !== 'RUNNING',
+        () => false,
+      );
+      if (ended) break;
+      if (Date.now() + 1_000 >= deadline) {
+        const cause = (error as { cause?: unknown }).cause;
+        throw explainTemporalError(
+          new CliError(
+            `releasing ${workflowId} failed: ${oneLine(error)}${cause === undefined ? '' : ` (${oneLine(cause)})`}`,
+            `is the source's Capstan worker running? Then run capstan move ${name} again`,
+            { cause: error },
+          ),
+          temporal,
+          `releasing ${workflowId}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
   let result: ClusterWorkflowResult;
   try {
-    result = await temporal.client.withDeadline(Date.now() + releaseTimeoutMs, async () => {
-      await handle.executeUpdate(releaseClusterUpdate, { args: [{ clusterUid, to }] });
-      return (await handle.result()) as ClusterWorkflowResult;
-    });
+    result = await temporal.client.withDeadline(deadline, async () => (await handle.result()) as ClusterWorkflowResult);
   } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError)
-      throw new CliError(
-        `${workflowId} refused the release: ${oneLine(error.cause ?? error)}`,
-        `the Cluster stays paused on the source; once the cause is gone run capstan move ${name} again, or resume it with spec.paused: false`,
-        { cause: error },
-      );
-    throw explainTemporalError(error, temporal, `releasing ${workflowId} (the source's Capstan worker must be running)`);
+    throw explainTemporalError(error, temporal, `waiting for ${workflowId} to end (the source's Capstan worker must be running)`);
   }
   if (result.released?.clusterUid !== clusterUid) throw new CliError(`${workflowId} ended without the release`);
 }

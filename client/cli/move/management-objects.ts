@@ -123,16 +123,19 @@ export class ManagementObjects {
     else await this.custom.patchNamespacedCustomObject(request, mergePatch);
   }
 
-  /** Lifts every finalizer and deletes the object; one already gone is fine. */
+  /**
+   * Deletes the object and lifts every finalizer; one already gone is fine. Delete first: a
+   * controller adds its finalizer back to an object that is not being deleted, never to one that is.
+   */
   async removeWithoutFinalizers(kind: string, namespace: string, name: string): Promise<void> {
     try {
-      await this.patch(kind, namespace, name, { metadata: { finalizers: null } });
       if (kind === 'Secret') await this.core.deleteNamespacedSecret({ name, namespace });
       else if (kind === 'ConfigMap') await this.core.deleteNamespacedConfigMap({ name, namespace });
       else {
         const { group, version, plural } = this.kind(kind);
         await this.custom.deleteNamespacedCustomObject({ group, version, plural, namespace, name });
       }
+      await this.patch(kind, namespace, name, { metadata: { finalizers: null } });
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }
