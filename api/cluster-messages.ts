@@ -1,4 +1,4 @@
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { DesiredClusterInput } from './desired-cluster.ts';
 import type { ObservedMachine } from './observed-cluster.ts';
 import type { OperationProgress } from './operation-messages.ts';
@@ -76,8 +76,11 @@ export interface BlockedRun {
 /** The cluster workflow's `clusterProgress` answer. */
 export interface ClusterProgress {
   readonly cluster: string;
-  /** Idle: nothing to do; Running / Blocked / Paused: an operation; Held: waiting for a new spec after a refusal or abort. */
-  readonly phase: 'Idle' | 'Running' | 'Blocked' | 'Paused' | 'Held' | 'Deleted';
+  /**
+   * Idle: nothing to do; Running / Blocked / Paused: an operation; Held: waiting for a new spec
+   * after a refusal or abort; Released: handed to another management cluster (`capstan move`), the run ended.
+   */
+  readonly phase: 'Idle' | 'Running' | 'Blocked' | 'Paused' | 'Held' | 'Deleted' | 'Released';
   readonly generation?: number;
   readonly operation?: {
     readonly workflowId: string;
@@ -120,3 +123,26 @@ export const clusterProgressQuery = defineQuery<ClusterProgress>('clusterProgres
 
 /** The dry run: the plan for the given desired state (or the current one) against what is observed, without running it. */
 export const planQuery = defineQuery<ClusterPlan, [desired?: DesiredClusterInput]>('plan');
+
+/** What `capstan move` asks of the source's cluster workflow. */
+export interface ReleaseRequest {
+  /** The uid of the Cluster object being moved: the source controller restarts no workflow for it. */
+  readonly clusterUid: string;
+  /** Where it goes, for the record (the target's API server and Temporal namespace). */
+  readonly to: string;
+}
+
+/** How a released run ends: its result, which the controller reads. */
+export interface ClusterReleased {
+  readonly clusterUid: string;
+  readonly to: string;
+  readonly at: string;
+}
+
+/**
+ * Hands the cluster to another management cluster: the run ends without deleting anything (its
+ * side loops stop too) and reports `Released`. Accepted only while nothing runs — no operation
+ * (blocked or not), no restore queued, no delete asked for; the answer comes before the run ends,
+ * whose result then carries the release.
+ */
+export const releaseClusterUpdate = defineUpdate<ClusterReleased, [request: ReleaseRequest]>('releaseCluster');

@@ -1,5 +1,5 @@
 import type { ClusterObservation } from './observation.ts';
-import type { ClusterProgress } from './cluster-messages.ts';
+import type { ClusterProgress, ClusterReleased } from './cluster-messages.ts';
 import type { CredentialsCheck } from './credentials.ts';
 import type { DesiredClusterInput } from './desired-cluster.ts';
 import type { EtcdBackupCheck } from './etcd-snapshots.ts';
@@ -36,6 +36,8 @@ export interface ClusterWorkflowState {
   etcdBackup?: EtcdBackupCheck;
   /** An etcd restore an operator asked for (the snapshot resolved when asked), until its operation starts. */
   restore?: { readonly snapshot: string };
+  /** Set by the releaseCluster update (`capstan move`): the run ends at the next point the loop reaches. */
+  released?: ClusterReleased;
   /** Continue-as-new past this many history events (between operations); default 8,000. */
   historyLimit?: number;
 }
@@ -46,4 +48,10 @@ export function newClusterState(namespace: string, name: string): ClusterWorkflo
 }
 
 /** The cluster workflow's signature, so clients type their handles without importing workflow code. */
-export type ClusterWorkflow = (input: ClusterWorkflowState) => Promise<{ readonly deleted: boolean }>;
+export type ClusterWorkflow = (input: ClusterWorkflowState) => Promise<ClusterWorkflowResult>;
+
+/** How a cluster workflow ends: it deleted the cluster, or it released it to another management cluster. */
+export interface ClusterWorkflowResult {
+  readonly deleted: boolean;
+  readonly released?: ClusterReleased;
+}

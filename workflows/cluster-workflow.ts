@@ -7,10 +7,17 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { clusterProgressQuery, deleteClusterSignal, desiredClusterSignal, planQuery, runProgressSignal } from '../api/cluster-messages.ts';
+import {
+  type ClusterReleased,
+  clusterProgressQuery,
+  deleteClusterSignal,
+  desiredClusterSignal,
+  planQuery,
+  runProgressSignal,
+} from '../api/cluster-messages.ts';
 import type { ClusterPlan } from '../api/cluster-plan.ts';
 import { clusterKey } from '../api/cluster-ref.ts';
-import type { ClusterWorkflow, ClusterWorkflowState } from '../api/cluster-workflow-state.ts';
+import type { ClusterWorkflow, ClusterWorkflowResult, ClusterWorkflowState } from '../api/cluster-workflow-state.ts';
 import { DesiredCluster, type DesiredClusterInput } from '../api/desired-cluster.ts';
 import { clusterWorkflowId, operationWorkflowId } from '../api/ids.ts';
 import { CapstanCluster, CapstanOperation } from '../api/search-attributes.ts';
@@ -24,6 +31,7 @@ import { handleEtcdSnapshotUpdates } from './cluster/etcd-snapshot-updates.ts';
 import { observeAndHeal, straysPastGrace } from './cluster/observe-and-heal.ts';
 import { runOperationChild } from './cluster/operation-child.ts';
 import { refuseBeforeBuilding } from './cluster/preflight.ts';
+import { handleReleaseUpdate } from './cluster/release-update.ts';
 
 /** Continue-as-new well before Temporal's limits (50K events, 50 MB), between operations. */
 const defaultHistoryLimit = 8_000;
@@ -44,7 +52,9 @@ export async function clusterWorkflow(input: ClusterWorkflowState): ReturnType<C
   const state: ClusterWorkflowState = { ...input };
   const view = new ClusterView(state);
   // A restore request counts as a new spec: it ends a hold and wakes an idle loop (absent, it leaves the string as before).
-  const spec = (): string => JSON.stringify({ desired: state.desired, deleting: state.deleting, restore: state.restore });
+  // So does a release, which histories from before it never carry.
+  const spec = (): string =>
+    JSON.stringify({ desired: state.desired, deleting: state.deleting, restore: state.restore, released: state.released });
   const held = (): boolean => state.hold !== undefined && state.hold.spec === spec();
 
   setHandler(desiredClusterSignal, (desired) => {
@@ -60,6 +70,7 @@ export async function clusterWorkflow(input: ClusterWorkflowState): ReturnType<C
   });
   setHandler(clusterProgressQuery, () => view.progress());
   handleEtcdSnapshotUpdates(state, view);
+  handleReleaseUpdate(state, view);
   setHandler(planQuery, (desired?: DesiredClusterInput) => {
     const parsed = DesiredCluster.safeParse(desired ?? state.desired);
     if (!parsed.success) return { ok: false, operation: 'none', reason: describeIssues(parsed.error.issues) };
@@ -88,6 +99,21 @@ export async function clusterWorkflow(input: ClusterWorkflowState): ReturnType<C
     await condition(() => spec() !== seen || tooLong(), intervalSeconds * 1000);
   };
 
+  // Ends the run without deleting anything: the side loops stop, every handler finishes, and the
+  // result tells the controller this cluster is managed elsewhere now.
+  // A function, not the field: handlers set it while the loop awaits.
+  const releasedTo = (): ClusterReleased | undefined => state.released;
+  const release = async (): Promise<ClusterWorkflowResult> => {
+    const released = releasedTo();
+    if (!released) throw new Error('release without a releaseCluster update');
+    renewal.stopping = true;
+    backups.stopping = true;
+    await condition(() => allHandlersFinished() && !renewal.busy && !backups.busy);
+    view.released = true;
+    view.publish();
+    return { deleted: false, released };
+  };
+
   const continueIfTooLong = async (): Promise<void> => {
     if (!tooLong()) return;
     renewal.stopping = true;
@@ -99,9 +125,10 @@ export async function clusterWorkflow(input: ClusterWorkflowState): ReturnType<C
   let last = '';
   let repeats = 0;
   for (;;) {
+    if (releasedTo()) return release();
     if (state.desired === undefined) {
       await continueIfTooLong();
-      await condition(() => state.desired !== undefined || tooLong());
+      await condition(() => state.desired !== undefined || tooLong() || releasedTo() !== undefined);
       continue;
     }
     if (state.hold && !held()) delete state.hold; // a changed spec ends a hold
@@ -115,6 +142,7 @@ export async function clusterWorkflow(input: ClusterWorkflowState): ReturnType<C
     // Only here, just after an observation: the next run starts from what was just seen, never
     // from a view older than the last operation.
     await continueIfTooLong();
+    if (releasedTo()) return release();
     if (observed === 'remediating') continue;
     if (observed === 'failed') {
       await idle(interval, planned);
@@ -134,6 +162,7 @@ export async function clusterWorkflow(input: ClusterWorkflowState): ReturnType<C
         view.publish();
         continue;
       }
+      if (releasedTo()) return release();
       const end = await runOperation(state, view, desired, restore);
       if (end.outcome === 'Aborted' || end.outcome === 'Failed') {
         state.hold = {
@@ -184,6 +213,8 @@ export async function clusterWorkflow(input: ClusterWorkflowState): ReturnType<C
     }
     // A renewal check that is under way finishes first: operations write the talosconfig too.
     while (renewal.busy) await condition(() => !renewal.busy);
+    // A release accepted while the plan was checked: no operation starts on a cluster handed away.
+    if (releasedTo()) return release();
     const end = await runOperation(state, view, desired, plan);
     if (plan.operation === 'delete' && end.outcome === 'Succeeded') {
       view.deleted = true;

@@ -22,6 +22,7 @@ const commands = {
   watch: () => import('./commands/watch.ts'),
   etcd: () => import('./commands/etcd.ts'),
   generate: () => import('./commands/generate-cluster.ts'),
+  move: () => import('./commands/move.ts'),
 };
 
 interface GlobalFlags extends ConnectionFlags {
@@ -39,6 +40,7 @@ Examples:
   capstan watch demo --until-idle          follow an operation until there is nothing left to do
   capstan retry demo                       re-run a blocked step once its cause is fixed
   capstan get kubeconfig demo > demo.kubeconfig
+  capstan move demo --to-kubeconfig new-mgmt.kubeconfig --to-temporal-namespace capstan-new
 
 Connections:
   the management cluster: --kubeconfig, else KUBECONFIG, else ~/.kube/config
@@ -237,6 +239,34 @@ export async function runCapstan(argv: readonly string[], deps: ProgramDeps): Pr
       );
     });
 
+  let targetClients: ReturnType<ProgramDeps['clients']> | undefined;
+  program
+    .command('move <name>')
+    .description(
+      'hand the cluster to another management cluster (as clusterctl move): pause, release its workflow, copy its objects and Secrets, delete them here, unpause there; no VM is touched',
+    )
+    .requiredOption('--to-kubeconfig <file>', "the target management cluster's kubeconfig")
+    .requiredOption(
+      '--to-temporal-namespace <namespace>',
+      "the Temporal namespace of the target's Capstan installation (each installation needs its own)",
+    )
+    .option('--to-temporal-address <host:port>', "the target installation's Temporal frontend (default: the source's)")
+    .option('--timeout <seconds>', "how long to wait for the target's cluster workflow (default 300)", seconds)
+    .action(async function (this: Command, name: string) {
+      const o = this.opts<{ toKubeconfig: string; toTemporalNamespace: string; toTemporalAddress?: string; timeout?: number }>();
+      const flags = this.optsWithGlobals<GlobalFlags>();
+      targetClients = deps.clients({
+        kubeconfig: o.toKubeconfig,
+        temporalAddress: o.toTemporalAddress ?? flags.temporalAddress,
+        temporalNamespace: o.toTemporalNamespace,
+      });
+      const target = targetClients;
+      await run(this, async (ctx) => {
+        const [kube, temporal] = await Promise.all([target.kube(), target.temporal()]);
+        return (await commands.move()).moveCommand(ctx, name, { kube, temporal }, { ...(o.timeout ? { waitSeconds: o.timeout } : {}) });
+      });
+    });
+
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
@@ -245,5 +275,6 @@ export async function runCapstan(argv: readonly string[], deps: ProgramDeps): Pr
     return reportError(error, io);
   } finally {
     await clients?.close?.();
+    await targetClients?.close?.();
   }
 }

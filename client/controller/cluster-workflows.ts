@@ -10,7 +10,12 @@ import { clusterProgressQuery, deleteClusterSignal, desiredClusterSignal, type C
 import type { DesiredCluster, DesiredClusterInput } from '../../api/desired-cluster.ts';
 import { clusterWorkflowId } from '../../api/ids.ts';
 import type { WorkflowState } from './workflow-state.ts';
-import { clusterWorkflowType, newClusterState, type ClusterWorkflow } from '../../api/cluster-workflow-state.ts';
+import {
+  clusterWorkflowType,
+  newClusterState,
+  type ClusterWorkflow,
+  type ClusterWorkflowResult,
+} from '../../api/cluster-workflow-state.ts';
 
 /** The controller's only way to Temporal: the cluster workflow of each cluster, by namespace and name. */
 export interface ClusterWorkflows {
@@ -32,6 +37,12 @@ export interface ClusterWorkflowsOptions {
   readonly queryTimeoutMs?: number;
 }
 
+/** A completed run: it deleted the cluster, or released it to another management cluster. */
+function ended(result: ClusterWorkflowResult | undefined): WorkflowState {
+  const released = result?.released;
+  return released ? { state: 'released', clusterUid: released.clusterUid, to: released.to } : { state: 'completed' };
+}
+
 /** ClusterWorkflows over a Temporal client. */
 export function createClusterWorkflows(options: ClusterWorkflowsOptions): ClusterWorkflows {
   const { client, taskQueue } = options;
@@ -42,7 +53,7 @@ export function createClusterWorkflows(options: ClusterWorkflowsOptions): Cluste
       try {
         const { status } = await handle(namespace, name).describe();
         if (status.name === 'RUNNING' || status.name === 'PAUSED') return { state: 'running' };
-        if (status.name === 'COMPLETED') return { state: 'completed' };
+        if (status.name === 'COMPLETED') return ended(await handle(namespace, name).result());
         return { state: 'ended', status: status.name };
       } catch (error) {
         if (error instanceof WorkflowNotFoundError) return { state: 'absent' };
@@ -66,8 +77,7 @@ export function createClusterWorkflows(options: ClusterWorkflowsOptions): Cluste
     },
     async completion(namespace, name, signal) {
       try {
-        await client.withAbortSignal(signal, () => handle(namespace, name).result());
-        return { state: 'completed' };
+        return ended(await client.withAbortSignal(signal, () => handle(namespace, name).result()));
       } catch (error) {
         if (signal.aborted) throw error;
         if (error instanceof WorkflowNotFoundError) return { state: 'absent' };

@@ -33,8 +33,10 @@ export async function reconcileDelete(scope: ReconcileScope, deps: ReconcileDeps
     return undefined;
   }
   switch (record.workflow.state) {
+    // Moved away (released): the objects go, but no finalizer guarding a VM is lifted here (the VMs are the target's).
     case 'absent':
     case 'completed':
+    case 'released':
       return finishDeletion(scope, deps);
     case 'ended': {
       const told = `ended:${record.workflow.status}`;

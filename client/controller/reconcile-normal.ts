@@ -37,7 +37,9 @@ export async function reconcileNormal(scope: ReconcileScope, deps: ReconcileDeps
 
   let requeueAfterMs: number | undefined;
   // A workflow that ended abnormally is not replaced: a fresh one would know none of the machines.
-  if (result.ok && record.workflow.state !== 'ended' && record.workflow.state !== 'unknown' && deps.isLeader()) {
+  // Nor one that released this Cluster to another management cluster: that one manages it now.
+  const acts = record.workflow.state !== 'ended' && record.workflow.state !== 'unknown' && record.workflow.state !== 'released';
+  if (result.ok && acts && deps.isLeader()) {
     const hash = desiredHash(result.desired);
     const quietFor = deps.sinceLastChangeMs(scope.key);
     if (record.workflow.state !== 'running' && quietFor < deps.startSettleMs) {

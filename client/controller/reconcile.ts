@@ -38,6 +38,10 @@ export async function reconcileCluster(key: string, deps: ReconcileDeps): Promis
       record.workflow = { state: 'unknown', error: unreachable.message.split('\n')[0] ?? '' };
     }
   }
+  // A run released for another Cluster object of this name (moved away, then moved back or made
+  // again) says nothing about this one: like a completed run, a new one may start for it.
+  if (record.workflow.state === 'released' && record.workflow.clusterUid !== cluster.metadata?.uid)
+    record.workflow = { state: 'completed' };
   if (record.workflow.state === 'running') deps.watchCompletion(key);
   const scope: ReconcileScope = { key, namespace, name, cluster, record, paused: isPaused(cluster) };
   const result = deleting ? await reconcileDelete(scope, deps) : await reconcileNormal(scope, deps);

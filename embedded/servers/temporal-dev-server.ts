@@ -11,6 +11,8 @@ export interface DevServerOptions {
   /** Persistent SQLite file; without it the server keeps everything in memory. */
   readonly dbFile?: string;
   readonly namespace?: string;
+  /** More namespaces to create at launch, with Capstan's search attributes (one per Capstan installation). */
+  readonly moreNamespaces?: readonly string[];
   readonly logFile?: string;
 }
 
@@ -45,6 +47,7 @@ export async function startTemporalDevServer(options: DevServerOptions = {}): Pr
       String(port),
       '--namespace',
       namespace,
+      ...(options.moreNamespaces ?? []).flatMap((more) => ['--namespace', more]),
       '--log-level',
       'warn',
       ...(options.uiPort ? ['--ui-ip', '127.0.0.1', '--ui-port', String(options.uiPort)] : ['--headless']),
@@ -61,7 +64,7 @@ export async function startTemporalDevServer(options: DevServerOptions = {}): Pr
     });
     const ready = connection;
     if (!ready) throw new Error(`no connection to ${address}`);
-    await ensureSearchAttributes(ready, namespace);
+    for (const each of [namespace, ...(options.moreNamespaces ?? [])]) await ensureSearchAttributes(ready, each);
     return {
       address,
       namespace,

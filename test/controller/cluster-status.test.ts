@@ -189,6 +189,17 @@ describe('clusterStatus', () => {
     expect(message(f, 'Ready')).toMatch(/ended \(TERMINATED: by operator\).*reset the workflow/);
   });
 
+  it('says where a cluster moved to (capstan move), before its pause', () => {
+    const f = facts(idleProgress(), {
+      paused: true,
+      workflow: { state: 'released', clusterUid: 'u', to: 'https://new:6443 (Temporal namespace b)' },
+    });
+    expect(conditions(f)).toMatchObject({ Paused: 'True Paused', Ready: 'False WorkflowEnded' });
+    expect(message(f, 'Ready')).toBe(
+      'the cluster was moved to https://new:6443 (Temporal namespace b) (capstan move) and is managed there; this management cluster acts on it no more',
+    );
+  });
+
   it('says so when Temporal cannot be reached, rather than guessing', () => {
     const f = facts(undefined, { workflow: { state: 'unknown', error: 'connect ECONNREFUSED 127.0.0.1:7233' } });
     expect(conditions(f)).toMatchObject({ Ready: 'False TemporalUnavailable' });

@@ -14,6 +14,8 @@ export interface ProgressFacts {
   /** The observation `observed` was derived from: each machine's conditions come from it. */
   readonly observation?: ClusterObservation | undefined;
   readonly deleted: boolean;
+  /** Handed to another management cluster: the run ended. */
+  readonly released?: boolean | undefined;
   readonly held?: string | undefined;
   /** The running operation: its workflow id and kind. */
   readonly operation?:
@@ -86,15 +88,17 @@ export function clusterProgress(facts: ProgressFacts): ClusterProgress {
   const op = facts.operation ? facts.runs.get(facts.operation.workflowId)?.progress : undefined;
   const phase: ClusterProgress['phase'] = facts.deleted
     ? 'Deleted'
-    : blocked.length > 0
-      ? 'Blocked'
-      : op?.phase === 'Paused'
-        ? 'Paused'
-        : facts.operation
-          ? 'Running'
-          : facts.held
-            ? 'Held'
-            : 'Idle';
+    : facts.released
+      ? 'Released'
+      : blocked.length > 0
+        ? 'Blocked'
+        : op?.phase === 'Paused'
+          ? 'Paused'
+          : facts.operation
+            ? 'Running'
+            : facts.held
+              ? 'Held'
+              : 'Idle';
   return {
     cluster: facts.cluster,
     phase,

@@ -36,6 +36,8 @@ export class ClusterView {
   deferred: readonly { readonly machine: string; readonly why: string }[] = [];
   /** The cluster is gone: a query of the closed workflow says so instead of showing the last operation. */
   deleted = false;
+  /** The cluster was handed to another management cluster and this run ended. */
+  released = false;
   readonly runs = new Map<string, RunProgress>();
   private published = '';
 
@@ -69,6 +71,7 @@ export class ClusterView {
 
   progress(): ClusterProgress {
     const deleted = this.deleted;
+    const released = this.released;
     const desired = DesiredCluster.safeParse(this.state.desired).data;
     const held = this.state.hold?.reason ?? this.refusal;
     const base = clusterProgress({
@@ -77,6 +80,7 @@ export class ClusterView {
       observed: this.observed,
       observation: this.observation,
       deleted,
+      released,
       held,
       operation: this.operation,
       runs: this.runs,
@@ -111,7 +115,8 @@ export class ClusterView {
     const now = this.progress();
     const summary = now.operation
       ? `${now.operation.summary}, step ${now.operation.step}/${now.operation.steps}`
-      : (now.held ?? (deleted ? 'deleted' : 'up to date'));
+      : (now.held ??
+        (deleted ? 'deleted' : this.released ? `released to ${this.state.released?.to ?? 'another management cluster'}` : 'up to date'));
     if (`${now.phase}/${summary}` === this.published) return;
     this.published = `${now.phase}/${summary}`;
     upsertSearchAttributes([{ key: CapstanPhase, value: now.phase }]);

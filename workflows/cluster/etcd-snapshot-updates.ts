@@ -60,6 +60,7 @@ export function handleEtcdSnapshotUpdates(state: ClusterWorkflowState, view: Clu
         if (!parsed.success)
           throw new Error('the cluster spec is invalid or missing, so its snapshot store is not known; fix the spec first');
         if (state.deleting) throw new Error('the cluster is being deleted');
+        if (state.released) throw new Error(`the cluster was moved to ${state.released.to}; restore it there`);
         if (!view.observed.bootstrapped) throw new Error('etcd of this cluster was never bootstrapped: there is nothing to restore');
         // A blocked restore (a bad snapshot, say) gives way to a new request, as a blocked operation gives way to a new spec.
         if (resolving || state.restore !== undefined || (view.operation?.kind === 'etcd-restore' && !view.blocked()))

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ClusterTopology } from '../cluster-topology.ts';
 import type { Cluster, ClusterStatus } from '../cluster.ts';
 import { capiGroup, capiStorageVersion, capiVersion } from '../groups.ts';
 import { ObjectReference } from '../meta.ts';
@@ -64,19 +65,29 @@ export function clusterToV1Beta1(cluster: ClusterV1Beta2): Cluster {
   };
 }
 
-// Only the class reference moved between the versions' topologies; Capstan does not act on the
-// rest (ClusterClass is refused with a condition), so it travels as written.
+// Only the class reference is reshaped between the versions' topologies; the rest travels as
+// written (v1beta2's renamed topology fields are not converted yet) and must read as v1beta1's.
 function topologyToV1Beta2(topology: Record<string, unknown>): Record<string, unknown> {
   const { class: className, classNamespace, ...rest } = topology;
   if (className === undefined && classNamespace === undefined) return topology;
   return { ...rest, classRef: definedEntries({ name: className, namespace: classNamespace }) };
 }
 
-function topologyToV1Beta1(topology: Record<string, unknown>): Record<string, unknown> {
+function topologyToV1Beta1(topology: Record<string, unknown>): ClusterTopology {
   const { classRef, ...rest } = topology;
-  if (typeof classRef !== 'object' || classRef === null) return topology;
-  const { name, namespace } = classRef as { name?: unknown; namespace?: unknown };
-  return { ...rest, ...definedEntries({ class: name, classNamespace: namespace }) };
+  const renamed =
+    typeof classRef !== 'object' || classRef === null
+      ? topology
+      : (() => {
+          const { name, namespace } = classRef as { name?: unknown; namespace?: unknown };
+          return { ...rest, ...definedEntries({ class: name, classNamespace: namespace }) };
+        })();
+  const parsed = ClusterTopology.safeParse(renamed);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConversionError(['spec.topology', ...(issue?.path ?? []).map(String)].join('.'), issue?.message ?? 'is not a valid topology');
+  }
+  return parsed.data;
 }
 
 function clusterStatusToV1Beta2(status: ClusterStatus): ClusterStatusV1Beta2 {

@@ -14,6 +14,8 @@ export function doingText(ref: ClusterRef, progress: ClusterProgress): string {
       return `${cluster} is Held: ${progress.held ?? 'it waits for a new spec'}`;
     case 'Deleted':
       return `${cluster} was deleted`;
+    case 'Released':
+      return `${cluster} was moved to another management cluster (capstan move); it is managed there`;
     case 'Paused':
       return `${cluster} is Paused${progress.operation ? ` in ${operationText(progress.operation)}` : ''}`;
     case 'Blocked':

@@ -73,6 +73,8 @@ export function clusterCellsFromProgress(progress: ClusterProgress): StatusCells
       return notOk(ConditionReason.Deleting, 'the cluster was deleted');
     case 'Held':
       return notOk(ConditionReason.Held, progress.held ?? 'waiting for a new spec');
+    case 'Released':
+      return notOk(ConditionReason.Paused, 'moved to another management cluster (capstan move): it is managed there');
     case 'Blocked':
       return first
         ? notOk(ConditionReason.StepFailed, blockedText(first), first.since)

@@ -27,6 +27,13 @@ export interface Blocker {
 /** The first thing that holds the cluster: its manifests, a pause, its workflow, a blocked step, a refusal. */
 export function blockerOf(facts: ClusterFacts): Blocker | undefined {
   if (facts.spec && !facts.spec.valid) return { reason: facts.spec.reason, message: facts.spec.message };
+  // Before the pause `capstan move` set: the pause alone would leave Ready as it was.
+  if (facts.workflow.state === 'released') {
+    return {
+      reason: ConditionReason.WorkflowEnded,
+      message: `the cluster was moved to ${facts.workflow.to} (capstan move) and is managed there; this management cluster acts on it no more`,
+    };
+  }
   if (facts.paused) {
     return {
       reason: ConditionReason.Paused,
