@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { withAliasVersion } from '../crd/alias-version.ts';
 import { defineCrd } from '../crd/define-crd.ts';
 import { Conditions } from './conditions.ts';
 import { capiCategory, infrastructureGroup, infrastructureVersion } from './groups.ts';
@@ -58,20 +59,24 @@ export const ProxmoxCluster = ProxmoxClusterResource.extend(ObjectEnvelope);
 export type ProxmoxCluster = z.infer<typeof ProxmoxCluster>;
 
 /** The ProxmoxCluster CRD, with CAPMOX's columns. */
-export const proxmoxClusterCrd = defineCrd(
-  {
-    group: infrastructureGroup,
-    version: infrastructureVersion,
-    kind: 'ProxmoxCluster',
-    plural: 'proxmoxclusters',
-    singular: 'proxmoxcluster',
-    categories: [capiCategory],
-    printerColumns: [
-      { name: 'Cluster', type: 'string', jsonPath: ".metadata.labels['cluster\\.x-k8s\\.io/cluster-name']" },
-      { name: 'Ready', type: 'string', jsonPath: '.status.ready' },
-      { name: 'Endpoint', type: 'string', jsonPath: '.spec.controlPlaneEndpoint' },
-      { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
-    ],
-  },
-  ProxmoxClusterResource,
+export const proxmoxClusterCrd = withAliasVersion(
+  defineCrd(
+    {
+      group: infrastructureGroup,
+      version: infrastructureVersion,
+      kind: 'ProxmoxCluster',
+      plural: 'proxmoxclusters',
+      singular: 'proxmoxcluster',
+      categories: [capiCategory],
+      printerColumns: [
+        { name: 'Cluster', type: 'string', jsonPath: ".metadata.labels['cluster\\.x-k8s\\.io/cluster-name']" },
+        { name: 'Ready', type: 'string', jsonPath: '.status.ready' },
+        { name: 'Endpoint', type: 'string', jsonPath: '.spec.controlPlaneEndpoint' },
+        { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+      ],
+    },
+    ProxmoxClusterResource,
+  ),
+  'v1beta1',
+  'infrastructure.cluster.x-k8s.io/v1beta1 ProxmoxCluster is read as v1alpha1, the version the Proxmox provider (CAPMOX) Capstan follows serves: write apiVersion: infrastructure.cluster.x-k8s.io/v1alpha1',
 );

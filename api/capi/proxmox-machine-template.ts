@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { withAliasVersion } from '../crd/alias-version.ts';
 import { defineCrd } from '../crd/define-crd.ts';
 import { capiCategory, infrastructureGroup, infrastructureVersion } from './groups.ts';
 import { ObjectEnvelope, TemplateMeta } from './meta.ts';
@@ -86,21 +87,25 @@ export const ProxmoxMachineTemplate = ProxmoxMachineTemplateResource.extend(Obje
 export type ProxmoxMachineTemplate = z.infer<typeof ProxmoxMachineTemplate>;
 
 /** The ProxmoxMachineTemplate CRD; `-o wide` shows the VM size at a glance. */
-export const proxmoxMachineTemplateCrd = defineCrd(
-  {
-    group: infrastructureGroup,
-    version: infrastructureVersion,
-    kind: 'ProxmoxMachineTemplate',
-    plural: 'proxmoxmachinetemplates',
-    singular: 'proxmoxmachinetemplate',
-    categories: [capiCategory],
-    printerColumns: [
-      { name: 'Template', type: 'integer', jsonPath: '.spec.template.spec.templateID' },
-      { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
-      { name: 'Cores', type: 'integer', jsonPath: '.spec.template.spec.numCores', priority: 1 },
-      { name: 'Memory', type: 'integer', jsonPath: '.spec.template.spec.memoryMiB', priority: 1 },
-      { name: 'Disk', type: 'integer', jsonPath: '.spec.template.spec.disks.bootVolume.sizeGb', priority: 1 },
-    ],
-  },
-  ProxmoxMachineTemplateResource,
+export const proxmoxMachineTemplateCrd = withAliasVersion(
+  defineCrd(
+    {
+      group: infrastructureGroup,
+      version: infrastructureVersion,
+      kind: 'ProxmoxMachineTemplate',
+      plural: 'proxmoxmachinetemplates',
+      singular: 'proxmoxmachinetemplate',
+      categories: [capiCategory],
+      printerColumns: [
+        { name: 'Template', type: 'integer', jsonPath: '.spec.template.spec.templateID' },
+        { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+        { name: 'Cores', type: 'integer', jsonPath: '.spec.template.spec.numCores', priority: 1 },
+        { name: 'Memory', type: 'integer', jsonPath: '.spec.template.spec.memoryMiB', priority: 1 },
+        { name: 'Disk', type: 'integer', jsonPath: '.spec.template.spec.disks.bootVolume.sizeGb', priority: 1 },
+      ],
+    },
+    ProxmoxMachineTemplateResource,
+  ),
+  'v1beta1',
+  'infrastructure.cluster.x-k8s.io/v1beta1 ProxmoxMachineTemplate is read as v1alpha1, the version the Proxmox provider (CAPMOX) Capstan follows serves: write apiVersion: infrastructure.cluster.x-k8s.io/v1alpha1',
 );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { withAliasVersion } from '../crd/alias-version.ts';
 import { defineCrd } from '../crd/define-crd.ts';
 import { Version } from '../versions.ts';
 import { Conditions } from './conditions.ts';
@@ -70,27 +71,31 @@ export const TalosControlPlane = TalosControlPlaneResource.extend(ObjectEnvelope
 export type TalosControlPlane = z.infer<typeof TalosControlPlane>;
 
 /** The TalosControlPlane CRD: CACPPT's columns, `kubectl get tcp` and `kubectl scale tcp`. */
-export const talosControlPlaneCrd = defineCrd(
-  {
-    group: controlPlaneGroup,
-    version: controlPlaneVersion,
-    kind: 'TalosControlPlane',
-    plural: 'taloscontrolplanes',
-    singular: 'taloscontrolplane',
-    shortNames: ['tcp'],
-    categories: [capiCategory],
-    scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' },
-    printerColumns: [
-      { name: 'Ready', type: 'boolean', jsonPath: '.status.ready', description: 'The API server answers' },
-      { name: 'Initialized', type: 'boolean', jsonPath: '.status.initialized', description: 'etcd was bootstrapped' },
-      { name: 'Replicas', type: 'integer', jsonPath: '.status.replicas' },
-      { name: 'Ready Replicas', type: 'integer', jsonPath: '.status.readyReplicas' },
-      { name: 'Unavailable Replicas', type: 'integer', jsonPath: '.status.unavailableReplicas' },
-      { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
-      { name: 'Version', type: 'string', jsonPath: '.spec.version' },
-      { name: 'Operation', type: 'string', jsonPath: '.status.operation.name', priority: 1 },
-      { name: 'Step', type: 'string', jsonPath: '.status.operation.step', priority: 1 },
-    ],
-  },
-  TalosControlPlaneResource,
+export const talosControlPlaneCrd = withAliasVersion(
+  defineCrd(
+    {
+      group: controlPlaneGroup,
+      version: controlPlaneVersion,
+      kind: 'TalosControlPlane',
+      plural: 'taloscontrolplanes',
+      singular: 'taloscontrolplane',
+      shortNames: ['tcp'],
+      categories: [capiCategory],
+      scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' },
+      printerColumns: [
+        { name: 'Ready', type: 'boolean', jsonPath: '.status.ready', description: 'The API server answers' },
+        { name: 'Initialized', type: 'boolean', jsonPath: '.status.initialized', description: 'etcd was bootstrapped' },
+        { name: 'Replicas', type: 'integer', jsonPath: '.status.replicas' },
+        { name: 'Ready Replicas', type: 'integer', jsonPath: '.status.readyReplicas' },
+        { name: 'Unavailable Replicas', type: 'integer', jsonPath: '.status.unavailableReplicas' },
+        { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+        { name: 'Version', type: 'string', jsonPath: '.spec.version' },
+        { name: 'Operation', type: 'string', jsonPath: '.status.operation.name', priority: 1 },
+        { name: 'Step', type: 'string', jsonPath: '.status.operation.step', priority: 1 },
+      ],
+    },
+    TalosControlPlaneResource,
+  ),
+  'v1beta1',
+  'controlplane.cluster.x-k8s.io/v1beta1 TalosControlPlane is read as v1alpha3, the version the Talos control-plane provider (CACPPT) serves: write apiVersion: controlplane.cluster.x-k8s.io/v1alpha3',
 );

@@ -6,6 +6,8 @@ import { capstanCrds } from '../../../api/crds.ts';
 import { applyCrds } from '../../../client/kubernetes/apply-crds.ts';
 import { startManagementCluster, type ManagementCluster } from '../../../embedded/servers/management-cluster.ts';
 import { makeTempDir } from '../../../embedded/servers/temp-dir.ts';
+import { stringify } from 'yaml';
+import { kubectl, kubectlOutput } from '../../deploy/kustomize.ts';
 import { at, demoManifests, loadManifests, manifest, type Manifest } from './manifests.ts';
 import { topologyObjects } from './topology/class-fixture.ts';
 
@@ -190,6 +192,61 @@ describe('the CAPI CRDs on a real kube-apiserver', () => {
     const invalid = edit(documents);
     invalid.metadata.name = `${invalid.metadata.name}-invalid`;
     expect(await rejection(invalid)).toMatch(expected);
+  });
+
+  it('accept the …/v1beta1 apiVersions guides print for TalosControlPlane, ProxmoxCluster and ProxmoxMachineTemplate, warning which to write', async () => {
+    // The demo cluster as such a guide would write it, in a namespace of its own.
+    const ns = 'guide-versions';
+    const aliased: Record<string, string> = {
+      TalosControlPlane: 'controlplane.cluster.x-k8s.io/v1beta1',
+      ProxmoxCluster: 'infrastructure.cluster.x-k8s.io/v1beta1',
+      ProxmoxMachineTemplate: 'infrastructure.cluster.x-k8s.io/v1beta1',
+    };
+    const documents = demoManifests().map((d) => {
+      const document = {
+        ...d,
+        metadata: { ...d.metadata, namespace: ns },
+        ...(aliased[d.kind] ? { apiVersion: aliased[d.kind] } : {}),
+      } as Manifest;
+      if (document.kind === 'Cluster') {
+        const spec = document.spec as { controlPlaneRef: { apiVersion: string }; infrastructureRef: { apiVersion: string } };
+        spec.controlPlaneRef.apiVersion = 'controlplane.cluster.x-k8s.io/v1beta1';
+        spec.infrastructureRef.apiVersion = 'infrastructure.cluster.x-k8s.io/v1beta1';
+      }
+      return document;
+    });
+    kubectl(['create', 'namespace', ns], { kubeconfig: management!.kubeconfigPath });
+    const { stderr } = kubectlOutput(['apply', '--server-side', '-f', '-'], {
+      kubeconfig: management!.kubeconfigPath,
+      input: documents.map((d) => stringify(d)).join('---\n'),
+    });
+    expect(stderr).toContain(
+      'Warning: controlplane.cluster.x-k8s.io/v1beta1 TalosControlPlane is read as v1alpha3, the version the Talos control-plane provider (CACPPT) serves: write apiVersion: controlplane.cluster.x-k8s.io/v1alpha3',
+    );
+    expect(stderr).toContain('Warning: infrastructure.cluster.x-k8s.io/v1beta1 ProxmoxCluster is read as v1alpha1');
+    // Stored and served as the providers' versions, and mapped like the demo as written.
+    const tcp = (await objects.getNamespacedCustomObject({
+      ...resourceOf('TalosControlPlane'),
+      namespace: ns,
+      name: 'demo-control-plane',
+    })) as Manifest;
+    expect(tcp.apiVersion).toBe('controlplane.cluster.x-k8s.io/v1alpha3');
+    const fromServer = async (kind: string) =>
+      ((await objects.listNamespacedCustomObject({ ...resourceOf(kind), namespace: ns })) as { items: unknown[] }).items;
+    const served = toDesiredCluster(
+      { namespace: ns, name: 'demo' },
+      {
+        clusters: await fromServer('Cluster'),
+        talosControlPlanes: await fromServer('TalosControlPlane'),
+        machineDeployments: await fromServer('MachineDeployment'),
+        proxmoxClusters: await fromServer('ProxmoxCluster'),
+        proxmoxMachineTemplates: await fromServer('ProxmoxMachineTemplate'),
+        talosConfigTemplates: await fromServer('TalosConfigTemplate'),
+      },
+    );
+    const written = toDesiredCluster({ namespace: ns, name: 'demo' }, objectsFromManifests(documents, ns));
+    expect(served.ok && written.ok).toBe(true);
+    if (served.ok && written.ok) expect({ ...served.desired, generation: 0 }).toEqual({ ...written.desired, generation: 0 });
   });
 
   it("serve Machines the way `kubectl get machines -o wide` shows CAPI's", async () => {
