@@ -14,7 +14,15 @@ describe('CRDs serving cluster.x-k8s.io v1beta2', () => {
   it('are not what capstanCrds installs unless asked for', () => {
     expect(capstanCrdsWith({})).toBe(capstanCrds);
     for (const crd of capstanCrds) {
-      expect(crd.spec.versions.map((v) => v.name)).toHaveLength(1);
+      // One version stored; a second only as a deprecated alias of it (no conversion), as for guides' …/v1beta1.
+      const [stored, ...aliases] = crd.spec.versions;
+      expect(stored?.['storage']).toBe(true);
+      for (const alias of aliases)
+        expect({ ...alias, name: stored?.name, storage: true, deprecated: undefined, deprecationWarning: undefined }).toEqual({
+          ...stored,
+          deprecated: undefined,
+          deprecationWarning: undefined,
+        });
       expect(crd.spec).not.toHaveProperty('conversion');
     }
   });
