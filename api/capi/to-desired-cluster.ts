@@ -9,7 +9,7 @@ import { drainTimeoutActionOf } from './mapping/drain-timeout-action.ts';
 import { clusterTimings } from './mapping/cluster-timings.ts';
 import { etcdBackupPolicy } from './mapping/etcd-backup-policy.ts';
 import { healthChecksOf } from './mapping/health-checks.ts';
-import { describeIssue, newIssueLog, parseAt, type IssueLog, type MappingIssue, type ObjectKey } from './mapping/issues.ts';
+import { newIssueLog, uniqueIssues, parseAt, type IssueLog, type MappingIssue, type ObjectKey } from './mapping/issues.ts';
 import { machineFromTemplate, type TemplateMachine } from './mapping/machine-shape.ts';
 import { clusterInfrastructure } from './mapping/network.ts';
 import { checkPatchVips } from './mapping/patch-vips.ts';
@@ -65,22 +65,12 @@ export function toDesiredCluster(
     options.otherPools ?? [],
   );
   // Objects shared by several MachineDeployments (one template for all) would repeat their issues.
-  const warnings = unique(log.warnings);
+  const warnings = uniqueIssues(log.warnings);
   if (desired === undefined || log.errors.length > 0) {
     if (log.errors.length === 0) throw new Error('the mapping failed without saying why'); // a bug, not bad input
-    return { ok: false, errors: unique(log.errors), warnings };
+    return { ok: false, errors: uniqueIssues(log.errors), warnings };
   }
   return { ok: true, desired, warnings };
-}
-
-function unique(issues: readonly MappingIssue[]): MappingIssue[] {
-  const seen = new Set<string>();
-  return issues.filter((issue) => {
-    const text = describeIssue(issue);
-    if (seen.has(text)) return false;
-    seen.add(text);
-    return true;
-  });
 }
 
 function mapCluster(

@@ -61,3 +61,14 @@ export function parseAt<S extends z.ZodType>(
   }
   return undefined;
 }
+
+/** Issues once each: objects shared by several others (one template for every MachineDeployment) would repeat theirs. */
+export function uniqueIssues(issues: readonly MappingIssue[]): MappingIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((issue) => {
+    const text = describeIssue(issue);
+    if (seen.has(text)) return false;
+    seen.add(text);
+    return true;
+  });
+}

@@ -2,7 +2,7 @@ import { topologyDeploymentNameLabel } from '../annotations.ts';
 import { ClusterClass } from '../cluster-class.ts';
 import type { MachineDeploymentTopology } from '../cluster-topology.ts';
 import { Cluster } from '../cluster.ts';
-import { describeIssue, joinPath, newIssueLog, parseAt, type IssueLog, type MappingIssue, type ObjectKey } from '../mapping/issues.ts';
+import { joinPath, newIssueLog, uniqueIssues, parseAt, type IssueLog, type MappingIssue, type ObjectKey } from '../mapping/issues.ts';
 import type { ObjectReference } from '../meta.ts';
 import { classTemplates, rawObject, type ClassTemplates } from './class-templates.ts';
 import { copiedTemplate, generatedContext, machineDeploymentObject, objectFromTemplate, refTo, type Json } from './generated-objects.ts';
@@ -56,22 +56,12 @@ const key = (kind: string, namespace: string, name: string): ObjectKey => ({ kin
 export function generateTopology(rawCluster: unknown, objects: TopologyObjects): TopologyResult {
   const log = newIssueLog();
   const generated = generate(rawCluster, objects, log);
-  const warnings = unique(log.warnings);
+  const warnings = uniqueIssues(log.warnings);
   if (!generated || log.errors.length > 0) {
     if (log.errors.length === 0) throw new Error('topology generation failed without saying why'); // a bug, not bad input
-    return { ok: false, errors: unique(log.errors), warnings };
+    return { ok: false, errors: uniqueIssues(log.errors), warnings };
   }
   return { ok: true, generated, warnings };
-}
-
-function unique(issues: readonly MappingIssue[]): MappingIssue[] {
-  const seen = new Set<string>();
-  return issues.filter((issue) => {
-    const text = describeIssue(issue);
-    if (seen.has(text)) return false;
-    seen.add(text);
-    return true;
-  });
 }
 
 function generate(rawCluster: unknown, objects: TopologyObjects, log: IssueLog): GeneratedTopology | undefined {
