@@ -78,5 +78,5 @@ export const proxmoxClusterCrd = withAliasVersion(
     ProxmoxClusterResource,
   ),
   'v1beta1',
-  'infrastructure.cluster.x-k8s.io/v1beta1 ProxmoxCluster is read as v1alpha1, the version the Proxmox provider (CAPMOX) Capstan follows serves: write apiVersion: infrastructure.cluster.x-k8s.io/v1alpha1',
+  'infrastructure.cluster.x-k8s.io/v1beta1 ProxmoxCluster is read as v1alpha1, the version of the Proxmox provider (CAPMOX): write apiVersion: infrastructure.cluster.x-k8s.io/v1alpha1',
 );

@@ -107,5 +107,5 @@ export const proxmoxMachineTemplateCrd = withAliasVersion(
     ProxmoxMachineTemplateResource,
   ),
   'v1beta1',
-  'infrastructure.cluster.x-k8s.io/v1beta1 ProxmoxMachineTemplate is read as v1alpha1, the version the Proxmox provider (CAPMOX) Capstan follows serves: write apiVersion: infrastructure.cluster.x-k8s.io/v1alpha1',
+  'infrastructure.cluster.x-k8s.io/v1beta1 ProxmoxMachineTemplate is read as v1alpha1, the version of the Proxmox provider (CAPMOX): write apiVersion: infrastructure.cluster.x-k8s.io/v1alpha1',
 );
