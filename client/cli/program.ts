@@ -193,7 +193,10 @@ export async function runCapstan(argv: readonly string[], deps: ProgramDeps): Pr
         .default('plain'),
     )
     .option('--class-name <name>', "the topology flavor's ClusterClass", 'talos-proxmox')
-    .option('--cluster-only', 'with --flavor topology: the Cluster alone, for a ClusterClass applied before')
+    .option(
+      '--cluster-only',
+      'with --flavor topology: the Cluster alone, for a ClusterClass applied before (made with the same Proxmox, template and control-plane VM flags)',
+    )
     .option(
       '--external-load-balancer',
       "a load balancer of yours answers at the endpoint (in front of the control planes' port 6443), so they announce no Talos VIP",
