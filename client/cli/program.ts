@@ -184,7 +184,19 @@ export async function runCapstan(argv: readonly string[], deps: ProgramDeps): Pr
       "a Talos cluster on Proxmox VE as Cluster API objects (CACPPT, CABPT and CAPMOX kinds); a flag left out falls back to its clusterctl variable (CAPI's and CAPMOX's names), then to its default",
     )
     .option('--target-namespace <namespace>', 'namespace of the objects (default: --namespace)')
-    .addOption(new Option('--flavor <flavor>', 'how the cluster is written out').choices(flavorNames).default('plain'))
+    .addOption(
+      new Option(
+        '--flavor <flavor>',
+        'how the cluster is written out: plain (every object) or topology (a ClusterClass and a Cluster made from it)',
+      )
+        .choices(flavorNames)
+        .default('plain'),
+    )
+    .option('--class-name <name>', "the topology flavor's ClusterClass", 'talos-proxmox')
+    .option(
+      '--cluster-only',
+      'with --flavor topology: the Cluster alone, for a ClusterClass applied before (made with the same Proxmox, template and control-plane VM flags)',
+    )
     .option(
       '--external-load-balancer',
       "a load balancer of yours answers at the endpoint (in front of the control planes' port 6443), so they announce no Talos VIP",
@@ -195,10 +207,12 @@ export async function runCapstan(argv: readonly string[], deps: ProgramDeps): Pr
     generateCluster.option(`${entry.flag} ${entry.placeholder}`, `${entry.description}${fallback}${from}`);
   }
   generateCluster.action(async function (this: Command, name: string) {
-    const { targetNamespace, flavor, externalLoadBalancer, ...flags } = this.opts<{
+    const { targetNamespace, flavor, externalLoadBalancer, className, clusterOnly, ...flags } = this.opts<{
       targetNamespace?: string;
       flavor: FlavorName;
       externalLoadBalancer?: boolean;
+      className: string;
+      clusterOnly?: boolean;
     }>();
     const namespace = targetNamespace ?? this.optsWithGlobals<GlobalFlags>().namespace;
     const env = deps.env ?? {};
@@ -207,6 +221,8 @@ export async function runCapstan(argv: readonly string[], deps: ProgramDeps): Pr
       namespace,
       flavor,
       externalLoadBalancer: externalLoadBalancer === true,
+      className,
+      clusterOnly: clusterOnly === true,
       flags,
       env,
     });

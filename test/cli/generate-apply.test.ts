@@ -36,6 +36,31 @@ describe('generated manifests on a real kube-apiserver', { timeout: 60_000 }, ()
       'gamma',
       ['--external-load-balancer', '--control-plane-endpoint-ip', '192.168.5.5', '--control-plane-endpoint-port', '8443'],
     ],
+    ['the topology flavor: a ClusterClass with its templates, and a Cluster of it', 'delta', ['--flavor', 'topology']],
+    [
+      'the topology flavor, 3 control planes and 4 workers in another namespace, drain timeout and load balancer set',
+      'epsilon',
+      [
+        '--flavor',
+        'topology',
+        '--class-name',
+        'team-a-class',
+        '--control-plane-machine-count',
+        '3',
+        '--worker-machine-count',
+        '4',
+        '--target-namespace',
+        'team-a',
+        '--node-drain-timeout',
+        '90s',
+        '--external-load-balancer',
+        '--control-plane-endpoint-ip',
+        '192.168.5.5',
+        '--control-plane-endpoint-port',
+        '8443',
+      ],
+    ],
+    ['the topology flavor, the Cluster alone', 'zeta', ['--flavor', 'topology', '--cluster-only', '--worker-machine-count', '2']],
   ])('%s: kubectl apply takes every object as written, without a warning', async (_case, name, args) => {
     const { yaml, objects } = await generate(name, [...proxmoxFlags, ...args]);
     const { stdout, stderr } = kubectlOutput(['apply', '--dry-run=server', '--validate=strict', '-o', 'json', '-f', '-'], {
@@ -43,7 +68,9 @@ describe('generated manifests on a real kube-apiserver', { timeout: 60_000 }, ()
       input: yaml,
     });
     expect(stderr).toBe('');
-    const stored = (JSON.parse(stdout) as { items: GeneratedManifest[] }).items;
+    // kubectl prints one object as itself, several as a List.
+    const printed = JSON.parse(stdout) as GeneratedManifest;
+    const stored: GeneratedManifest[] = printed.kind === 'List' ? (printed['items'] as GeneratedManifest[]) : [printed];
     expect(stored.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(objects.map((o) => `${o.kind}/${o.metadata.name}`));
     stored.forEach((object, index) => {
       expect(object['spec'], `${object.kind} ${object.metadata.name}`).toEqual(objects[index]?.['spec']);

@@ -348,9 +348,9 @@ describe('capstan generate cluster', () => {
   });
 
   it('offers only the flavors it renders', async () => {
-    const { code, err } = await capstan(['generate', 'cluster', 'beta', ...proxmoxFlags, '--flavor', 'topology']);
+    const { code, err } = await capstan(['generate', 'cluster', 'beta', ...proxmoxFlags, '--flavor', 'kustomize']);
     expect(code).toBe(1);
-    expect(err).toContain("argument 'topology' is invalid. Allowed choices are plain.");
+    expect(err).toContain("argument 'kustomize' is invalid. Allowed choices are plain, topology.");
   });
 
   it('names each flag with its clusterctl variable and default in --help', async () => {

@@ -182,7 +182,7 @@ export const clusterFlags = [
 ] as const;
 
 /** The flavors `--flavor` offers; flavors.ts holds a renderer for each. */
-export const flavorNames = ['plain'] as const;
+export const flavorNames = ['plain', 'topology'] as const;
 export type FlavorName = (typeof flavorNames)[number];
 
 /** The raw value of each flag, from the command line or the environment, before validation. */

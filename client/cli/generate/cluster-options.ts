@@ -54,6 +54,8 @@ export const GenerateClusterOptions = z
       )
       .regex(dnsLabel, 'must be a DNS-1123 label: lowercase letters, digits and -, starting and ending with a letter or digit'),
     namespace: z.string().max(63, 'must be at most 63 characters').regex(dnsLabel, 'must be a DNS-1123 label'),
+    /** The ClusterClass the topology flavor writes (and its Cluster names); the plain flavor ignores it. */
+    className: z.string().max(63, 'must be at most 63 characters').regex(dnsLabel, 'must be a DNS-1123 label'),
     kubernetesVersion: Version.optional(),
     talosVersion: Version.optional(),
     controlPlaneMachineCount: wholeNumber.pipe(

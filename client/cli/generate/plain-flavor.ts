@@ -1,6 +1,4 @@
-import type { z } from 'zod';
 import { clusterNameLabel, controlPlaneEndpointAnnotation } from '../../../api/capi/annotations.ts';
-import type { Cluster } from '../../../api/capi/cluster.ts';
 import {
   bootstrapGroup,
   bootstrapVersion,
@@ -11,35 +9,23 @@ import {
   infrastructureGroup,
   infrastructureVersion,
 } from '../../../api/capi/groups.ts';
-import type { MachineDeployment } from '../../../api/capi/machine-deployment.ts';
-import type { ProxmoxCluster } from '../../../api/capi/proxmox-cluster.ts';
 import type { ProxmoxMachineTemplate } from '../../../api/capi/proxmox-machine-template.ts';
-import type { TalosConfigTemplate } from '../../../api/capi/talos-config-template.ts';
-import type { TalosControlPlane } from '../../../api/capi/talos-control-plane.ts';
 import { workerDeploymentSuffix, type GenerateClusterOptions } from './cluster-options.ts';
+import type { GeneratedObject, Manifest } from './generated-object.ts';
 
-/** One generated object: a kind's manifest as its schema takes it, with apiVersion and kind set. */
-type Manifest<S extends z.ZodType> = z.input<S> & { readonly apiVersion: string; readonly kind: string };
+export type { GeneratedObject } from './generated-object.ts';
 
-/** What a flavor renders: the objects of one cluster, in the order they are applied. */
-export type GeneratedObject =
-  | Manifest<typeof Cluster>
-  | Manifest<typeof ProxmoxCluster>
-  | Manifest<typeof ProxmoxMachineTemplate>
-  | Manifest<typeof TalosControlPlane>
-  | Manifest<typeof TalosConfigTemplate>
-  | Manifest<typeof MachineDeployment>;
-
-const capi = `${capiGroup}/${capiVersion}`;
-const controlPlane = `${controlPlaneGroup}/${controlPlaneVersion}`;
-const bootstrap = `${bootstrapGroup}/${bootstrapVersion}`;
-const infrastructure = `${infrastructureGroup}/${infrastructureVersion}`;
+export const capi = `${capiGroup}/${capiVersion}`;
+export const controlPlane = `${controlPlaneGroup}/${controlPlaneVersion}`;
+export const bootstrap = `${bootstrapGroup}/${bootstrapVersion}`;
+export const infrastructure = `${infrastructureGroup}/${infrastructureVersion}`;
 
 // Talos' own defaults, written out so `kubectl get cluster -o yaml` shows what the cluster uses.
-const podCidr = '10.244.0.0/16';
-const serviceCidr = '10.96.0.0/12';
+export const podCidr = '10.244.0.0/16';
+export const serviceCidr = '10.96.0.0/12';
 
-function machineTemplate(o: GenerateClusterOptions, name: string): Manifest<typeof ProxmoxMachineTemplate> {
+/** A ProxmoxMachineTemplate of the flags' VM shape: both flavors' control planes and workers use it. */
+export function machineTemplate(o: GenerateClusterOptions, name: string): Manifest<typeof ProxmoxMachineTemplate> {
   return {
     apiVersion: infrastructure,
     kind: 'ProxmoxMachineTemplate',
