@@ -13,7 +13,12 @@ const header = '# Generated from the zod schemas in api/ by `npm run generate:cr
 
 /** File name (kubebuilder's `<group>_<plural>.yaml`) → content, for every CRD Capstan needs. */
 export function renderCrdFiles(crds: readonly CrdManifest[] = capstanCrds): Map<string, string> {
-  return new Map(crds.map((crd) => [`${crd.spec.group}_${crd.spec.names.plural}.yaml`, header + stringify(crd, { lineWidth: 0, aliasDuplicateObjects: false })]));
+  return new Map(
+    crds.map((crd) => [
+      `${crd.spec.group}_${crd.spec.names.plural}.yaml`,
+      header + stringify(crd, { lineWidth: 0, aliasDuplicateObjects: false }),
+    ]),
+  );
 }
 
 /**
