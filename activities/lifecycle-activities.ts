@@ -26,6 +26,12 @@ export interface LifecycleDeps {
   readonly managementCluster: KubeConfig;
   /** Clones at once per Proxmox storage, across all workers of the namespace (default 2). */
   readonly clonesPerStorage?: number;
+  /**
+   * How long a clone slot stays held after its holder stopped renewing (default 10 minutes: a real
+   * clone goes on after its worker or run is gone). Tests whose simulated clones take milliseconds
+   * shorten it, so a run they terminate on purpose does not hold the storage for minutes.
+   */
+  readonly cloneSlotLeaseMs?: number;
   /** How often long waits poll (tests shorten it). */
   readonly pollMs?: number;
   /** Where etcd snapshots go for clusters whose policy names no bucket (default `.capstan/etcd-snapshots` under the working directory). */
@@ -48,6 +54,7 @@ export function createLifecycleActivities(deps: LifecycleDeps) {
     ...createProxmoxActivities({
       clients: proxmox,
       ...(deps.clonesPerStorage === undefined ? {} : { clonesPerStorage: deps.clonesPerStorage }),
+      ...(deps.cloneSlotLeaseMs === undefined ? {} : { cloneSlots: { leaseMs: deps.cloneSlotLeaseMs } }),
     }),
     ...createIpamActivities(deps.managementCluster),
     ...createInventoryActivities(deps.managementCluster),

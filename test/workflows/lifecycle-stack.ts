@@ -48,6 +48,8 @@ export async function startLifecycleStack(
     readonly followTestServerTime?: boolean;
     /** Light mode: the workload clusters share one kube-apiserver (default: CAPSTAN_SIM_LIGHT, else one each). */
     readonly simLight?: boolean;
+    /** How long a clone slot outlives its holder's last renewal (the product's default: 10 minutes). */
+    readonly cloneSlotLeaseMs?: number;
   } = {},
 ): Promise<LifecycleStack> {
   // Time skipping moves only Temporal's time; certificates are then issued and judged by this clock.
@@ -87,6 +89,7 @@ export async function startLifecycleStack(
       managementCluster: management.kubeConfig,
       pollMs: 100,
       snapshotDir,
+      ...(options.cloneSlotLeaseMs === undefined ? {} : { cloneSlotLeaseMs: options.cloneSlotLeaseMs }),
       ...(clock ? { clock: clock.date } : {}),
     });
     const taskQueue = `lifecycle-${label}`;

@@ -20,7 +20,9 @@ import { startLifecycleStack, type LifecycleStack } from './lifecycle-stack.ts';
 let stack: LifecycleStack;
 beforeAll(async () => {
   // The dev server: the time-skipping test server never tells a parent its child was terminated.
-  stack = await startLifecycleStack('nothing-lost', 'dev-server');
+  // Runs terminated and reset on purpose leave clone slots held until their lease runs out (a
+  // real clone outlives its run); the simulated clones end in milliseconds, so half a minute will do.
+  stack = await startLifecycleStack('nothing-lost', 'dev-server', { cloneSlotLeaseMs: 30_000 });
 }, 300_000);
 afterAll(async () => {
   await stack.stop();
