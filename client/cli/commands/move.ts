@@ -232,8 +232,12 @@ async function sourceProgress(temporal: TemporalAccess, namespace: string, name:
   }
 }
 
-/** How long the source's worker has to accept the release and end the run. */
-const releaseTimeoutMs = 60_000;
+/**
+ * How long the source's worker has to accept the release, and then to end the run: the run first
+ * lets its side loops (certificate renewal, etcd backups) finish what they are doing, which on a
+ * busy worker takes more than a minute.
+ */
+const releaseTimeoutMs = 180_000;
 
 /**
  * Sends releaseCluster and waits for the run to end with the release. The update is idempotent, so
@@ -278,7 +282,10 @@ async function release(temporal: TemporalAccess, namespace: string, name: string
   }
   let result: ClusterWorkflowResult;
   try {
-    result = await temporal.client.withDeadline(deadline, async () => (await handle.result()) as ClusterWorkflowResult);
+    result = await temporal.client.withDeadline(
+      Date.now() + releaseTimeoutMs,
+      async () => (await handle.result()) as ClusterWorkflowResult,
+    );
   } catch (error) {
     throw explainTemporalError(error, temporal, `waiting for ${workflowId} to end (the source's Capstan worker must be running)`);
   }
