@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterProgressQuery, type ClusterProgress } from '../../api/cluster-messages.ts';
 import { clusterWorkflowId } from '../../api/ids.ts';
 import { conditionOf, messageOf, type StoredObject } from '../../embedded/controller-stack/capi-objects.ts';
+import { expectVersions, versionMilestones } from '../harness/machine-versions.ts';
 import { eventually } from '../../embedded/servers/eventually.ts';
 import { startFullStack, type FullStack } from '../harness/full-stack.ts';
 import { invariantViolations } from '../harness/invariants.ts';
@@ -81,33 +82,6 @@ const vmsCreatedSince = (cluster: Name, seq: number): string[] =>
     .sort();
 
 /** Every Machine of the cluster is Running at these versions. */
-function expectVersions(machines: readonly StoredObject[], kubernetes: string, talos: string): void {
-  for (const machine of machines) {
-    expect(machine.spec?.['version'], machine.metadata.name).toBe(kubernetes);
-    expect(machine.status, machine.metadata.name).toMatchObject({
-      phase: 'Running',
-      talosVersion: talos,
-      nodeInfo: { kubeletVersion: kubernetes, osImage: `Talos (${talos})` },
-    });
-  }
-}
-
-/** The order in which the cluster's control plane first reached each Talos and Kubernetes version, from the Talos simulator's log. */
-function versionMilestones(cluster: Name, afterTalosEvent: number): string[] {
-  const milestones: string[] = [];
-  const add = (milestone: string): void => {
-    if (!milestones.includes(milestone)) milestones.push(milestone);
-  };
-  for (const event of stack.talos.events.list()) {
-    if (event.seq <= afterTalosEvent || event.cluster !== cluster || !event.hostname?.startsWith(`${cluster}-cp-`)) continue;
-    const detail = event.detail ?? {};
-    if (event.type === 'upgrade.finished' && typeof detail['to'] === 'string') add(`Talos ${detail['to']}`);
-    if (event.type === 'node.configured' && typeof detail['kubernetesVersion'] === 'string' && detail['kubernetesVersion'] !== '')
-      add(`Kubernetes ${detail['kubernetesVersion']}`);
-  }
-  return milestones;
-}
-
 describe('a ClusterClass and two Clusters made from it, on the real stack', { timeout: 600_000 }, () => {
   it('provisions both Clusters from the objects it generates for each', async () => {
     await stack.objects.apply(ns, [
@@ -173,7 +147,7 @@ describe('a ClusterClass and two Clusters made from it, on the real stack', { ti
         outcome: 'Succeeded',
       });
       // Each minor at the catalog's newest patch, Talos moved once the next minor needs it.
-      expect(versionMilestones(cluster, talosBefore)).toEqual([
+      expect(versionMilestones(stack.talos, cluster, talosBefore)).toEqual([
         'Kubernetes v1.33.5',
         'Talos v1.11.5',
         'Kubernetes v1.34.2',

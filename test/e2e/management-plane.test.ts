@@ -14,6 +14,7 @@ import { clusterWorkflowId } from '../../api/ids.ts';
 import type { Controller } from '../../client/controller/index.ts';
 import { at, manifest } from '../api/capi/manifests.ts';
 import { conditionOf, messageOf, type StoredObject } from '../../embedded/controller-stack/capi-objects.ts';
+import { expectVersions, versionMilestones } from '../harness/machine-versions.ts';
 import { eventually } from '../../embedded/servers/eventually.ts';
 import { startFullStack, type FullStack, type SimulatedSite } from '../harness/full-stack.ts';
 import type { ProxmoxSim } from '../../sim/proxmox/index.ts';
@@ -119,33 +120,6 @@ function violations(
 }
 
 /** Every Machine of the cluster is Running at these versions, as `kubectl get machines -o wide` shows them. */
-function expectVersions(machines: readonly StoredObject[], kubernetes: string, talos: string): void {
-  for (const machine of machines) {
-    expect(machine.spec?.['version'], machine.metadata.name).toBe(kubernetes);
-    expect(machine.status, machine.metadata.name).toMatchObject({
-      phase: 'Running',
-      talosVersion: talos,
-      nodeInfo: { kubeletVersion: kubernetes, osImage: `Talos (${talos})` },
-    });
-  }
-}
-
-/** The order in which the cluster's control planes first reached each Talos and Kubernetes version, from the Talos simulator's log. */
-function versionMilestones(cluster: string, afterTalosEvent: number): string[] {
-  const milestones: string[] = [];
-  const add = (milestone: string): void => {
-    if (!milestones.includes(milestone)) milestones.push(milestone);
-  };
-  for (const event of stack.talos.events.list()) {
-    if (event.seq <= afterTalosEvent || event.cluster !== cluster || !event.hostname?.startsWith(`${cluster}-cp-`)) continue;
-    const detail = event.detail ?? {};
-    if (event.type === 'upgrade.finished' && typeof detail['to'] === 'string') add(`Talos ${detail['to']}`);
-    if (event.type === 'node.configured' && typeof detail['kubernetesVersion'] === 'string' && detail['kubernetesVersion'] !== '')
-      add(`Kubernetes ${detail['kubernetesVersion']}`);
-  }
-  return milestones;
-}
-
 describe('the management plane on the real stack', { timeout: 600_000 }, () => {
   it('turns a kubectl apply into a Ready cluster with a Machine per machine and its kubeconfig and talosconfig Secrets', async () => {
     await stack.objects.apply(ns, lambdaManifests);
@@ -221,7 +195,12 @@ describe('the management plane on the real stack', { timeout: 600_000 }, () => {
       summary: 'upgrade Kubernetes v1.33.4 → v1.35.0, Talos v1.10.7 → v1.12.0',
       outcome: 'Succeeded',
     });
-    expect(versionMilestones(lambda, before)).toEqual(['Talos v1.11.5', 'Kubernetes v1.34.2', 'Talos v1.12.0', 'Kubernetes v1.35.0']);
+    expect(versionMilestones(stack.talos, lambda, before)).toEqual([
+      'Talos v1.11.5',
+      'Kubernetes v1.34.2',
+      'Talos v1.12.0',
+      'Kubernetes v1.35.0',
+    ]);
 
     await eventually(
       async () => {
