@@ -9,7 +9,7 @@ import { ipamCrds } from './ipam.ts';
 /** The inventory kinds Capstan writes per machine: MachineSets and ProxmoxMachines (Machines are in capiCrds). */
 export const inventoryCrds: readonly CrdManifest[] = [machineSetCrd, proxmoxMachineCrd];
 
-/** Every CRD a management cluster needs for Capstan: what `npm run generate:crds` writes to config/crd/. */
+/** Every CRD Capstan needs, cluster.x-k8s.io in v1beta1 only: for tools and tests that need no webhook. */
 export const capstanCrds: readonly CrdManifest[] = [...capiCrds, machineHealthCheckCrd, ...inventoryCrds, ...ipamCrds];
 
 /** How `capstanCrdsWith` installs the kinds: today only whether cluster.x-k8s.io serves v1beta2. */
@@ -28,3 +28,18 @@ export function capstanCrdsWith(options: CrdOptions): readonly CrdManifest[] {
   const replacements = new Map(capiV1Beta2Crds(webhook).map((crd) => [crd.metadata.name, crd]));
   return capstanCrds.map((crd) => replacements.get(crd.metadata.name) ?? crd);
 }
+
+/** The Service in front of the controllers' conversion webhook (deploy/base/controller.yaml). */
+export const webhookService = { namespace: 'capstan-system', name: 'capstan-webhook', path: '/convert', port: 443 } as const;
+
+/**
+ * What `npm run generate:crds` writes to config/crd/ and deploy/ installs: cluster.x-k8s.io stored
+ * as v1beta2 and served as v1beta1 too, through the controllers' webhook behind `webhookService`.
+ * No caBundle: each controller replica injects its CA when it starts, as CAPI's cert-manager does.
+ */
+export const capstanInstallCrds: readonly CrdManifest[] = capstanCrdsWith({ v1beta2Webhook: { service: webhookService } });
+
+/** The CRDs whose conversion webhook needs the controllers' CA in its caBundle. */
+export const conversionWebhookCrdNames: readonly string[] = capstanInstallCrds
+  .filter((crd) => (crd.spec as { conversion?: { strategy?: string } }).conversion?.strategy === 'Webhook')
+  .map((crd) => crd.metadata.name);

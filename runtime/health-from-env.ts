@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ConnectionLike } from '@temporalio/client';
-import { startHealthServer, type HealthServer } from './health-server.ts';
+import { startHealthServer, type HealthServer, type ReadinessCheck } from './health-server.ts';
 import { kubernetesCheck, temporalCheck } from './readiness-checks.ts';
 
 /**
@@ -9,14 +9,14 @@ import { kubernetesCheck, temporalCheck } from './readiness-checks.ts';
  * manifests set [::]:8081 (every address, IPv4 and IPv6).
  */
 export async function serveHealthFromEnv(
-  dependencies: { readonly temporal: ConnectionLike; readonly kubeConfig: KubeConfig },
+  dependencies: { readonly temporal: ConnectionLike; readonly kubeConfig: KubeConfig; readonly extraChecks?: readonly ReadinessCheck[] },
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<HealthServer | undefined> {
   const address = env['CAPSTAN_HEALTH_ADDRESS'];
   if (!address) return undefined;
   const server = await startHealthServer({
     address,
-    checks: [temporalCheck(dependencies.temporal), kubernetesCheck(dependencies.kubeConfig)],
+    checks: [temporalCheck(dependencies.temporal), kubernetesCheck(dependencies.kubeConfig), ...(dependencies.extraChecks ?? [])],
   });
   console.error(`health endpoints on ${server.url}/livez and ${server.url}/readyz`);
   return server;

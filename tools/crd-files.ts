@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { CrdManifest } from '../api/crd/define-crd.ts';
-import { capstanCrds } from '../api/crds.ts';
+import { capstanInstallCrds } from '../api/crds.ts';
 import { projectDir } from './tool-paths.ts';
 
 /** Where the generated CRDs live: `kubectl apply -f config/crd/` installs them all. */
@@ -12,7 +12,7 @@ export const crdDir = join(projectDir, 'config', 'crd');
 const header = '# Generated from the zod schemas in api/ by `npm run generate:crds`; do not edit.\n';
 
 /** File name (kubebuilder's `<group>_<plural>.yaml`) → content, for every CRD Capstan needs. */
-export function renderCrdFiles(crds: readonly CrdManifest[] = capstanCrds): Map<string, string> {
+export function renderCrdFiles(crds: readonly CrdManifest[] = capstanInstallCrds): Map<string, string> {
   return new Map(
     crds.map((crd) => [
       `${crd.spec.group}_${crd.spec.names.plural}.yaml`,

@@ -76,12 +76,15 @@ export interface CrdVersionDefinition {
   readonly scale?: ScaleSubresource;
 }
 
-/** Where the API server reaches the conversion webhook: a URL, or a Service in the cluster. */
+/**
+ * Where the API server reaches the conversion webhook: a URL, or a Service in the cluster. Without
+ * `caPem` the CRD has no caBundle: the controller injects its own CA once it runs (the install manifests).
+ */
 export type ConversionWebhookClient =
-  | { readonly url: string; readonly caPem: string }
+  | { readonly url: string; readonly caPem?: string }
   | {
       readonly service: { readonly namespace: string; readonly name: string; readonly path?: string; readonly port?: number };
-      readonly caPem: string;
+      readonly caPem?: string;
     };
 
 /**
@@ -92,8 +95,8 @@ export function withConversionWebhook(crd: CrdManifest, storage: CrdVersionDefin
   if (crd.spec.versions.some((v) => v.name === storage.name)) {
     throw new Error(`${crd.metadata.name} already has a version ${storage.name}`);
   }
-  const caBundle = Buffer.from(webhook.caPem, 'utf8').toString('base64');
-  const clientConfig = 'url' in webhook ? { url: webhook.url, caBundle } : { service: webhook.service, caBundle };
+  const ca = webhook.caPem === undefined ? {} : { caBundle: Buffer.from(webhook.caPem, 'utf8').toString('base64') };
+  const clientConfig = 'url' in webhook ? { url: webhook.url, ...ca } : { service: webhook.service, ...ca };
   return {
     ...crd,
     spec: {

@@ -35,7 +35,8 @@ export async function startConversionWebhook(options: ConversionWebhookOptions):
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host, () => {
+    // `::` as in runtime/health-server.ts: dual-stack, or IPv4 alone on a kernel without IPv6.
+    server.listen(options.port, options.host === '::' ? undefined : options.host, () => {
       server.off('error', reject);
       resolve();
     });

@@ -6,11 +6,14 @@
 //   CAPSTAN_WATCH_NAMESPACE       watch one namespace only (default: all)
 //   CAPSTAN_TASK_QUEUE            task queue of the cluster workflows (default: capstan-lifecycle)
 //   CAPSTAN_HEALTH_ADDRESS        serve /livez and /readyz here, host:port (default: not served)
+//   CAPSTAN_WEBHOOK_ADDRESS       serve the v1beta1 ⇄ v1beta2 conversion webhook here, host:port
+//                                 (default: not served); more in webhook/webhook-from-env.ts
 import { KubeConfig } from '@kubernetes/client-node';
 import { Client, Connection } from '@temporalio/client';
 import { temporalSettingsFromEnv } from '../../runtime/temporal-connection.ts';
 import { serveHealthFromEnv } from '../../runtime/health-from-env.ts';
 import { createController } from './controller.ts';
+import { serveConversionWebhookFromEnv } from './webhook/webhook-from-env.ts';
 
 async function main(): Promise<void> {
   const env = process.env;
@@ -22,16 +25,19 @@ async function main(): Promise<void> {
     ...(settings.tls ? { tls: settings.tls } : {}),
     ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
   });
+  const leaseNamespace = env['CAPSTAN_CONTROLLER_NAMESPACE'] ?? 'default';
+  // Before the informers: with v1beta2 stored, their v1beta1 lists go through some replica's webhook.
+  const webhook = serveConversionWebhookFromEnv(kubeConfig, leaseNamespace, env);
   const controller = createController({
     kubeConfig,
     temporal: new Client({ connection, namespace: settings.namespace }),
-    leaseNamespace: env['CAPSTAN_CONTROLLER_NAMESPACE'] ?? 'default',
+    leaseNamespace,
     ...(env['CAPSTAN_CONTROLLER_IDENTITY'] ? { identity: env['CAPSTAN_CONTROLLER_IDENTITY'] } : {}),
     ...(env['CAPSTAN_WATCH_NAMESPACE'] ? { namespace: env['CAPSTAN_WATCH_NAMESPACE'] } : {}),
     ...(env['CAPSTAN_TASK_QUEUE'] ? { taskQueue: env['CAPSTAN_TASK_QUEUE'] } : {}),
   });
   // Ready means connected, not leading: a standby replica is ready to take over.
-  const health = await serveHealthFromEnv({ temporal: connection, kubeConfig });
+  const health = await serveHealthFromEnv({ temporal: connection, kubeConfig, extraChecks: webhook ? [webhook.readiness] : [] });
   try {
     await controller.start();
     console.error(
@@ -50,6 +56,7 @@ async function main(): Promise<void> {
     // Stopping releases the Lease: a standby replica takes over at once.
     await controller.stop();
     await health?.close();
+    await webhook?.close();
     await connection.close();
   }
 }

@@ -6,18 +6,26 @@ import { kubectl } from './kustomize.ts';
 interface CanIRow {
   readonly resource: string;
   readonly verbs: string;
+  /** The objects a rule is limited to by name; empty: all of them. */
+  readonly names: readonly string[];
 }
 
-/** The resource rows of `kubectl auth can-i --list` output, without the self-review rows. */
+/**
+ * The resource rows of `kubectl auth can-i --list` output, without the self-review rows; a rule
+ * limited to named objects (one row per name there) is one row with its names.
+ */
 export function parseCanIList(output: string): CanIRow[] {
-  return output
-    .split('\n')
-    .slice(1)
-    .flatMap((line) => {
-      const match = /^(\S+)\s+\[(.*?)\]\s+\[(.*?)\]\s+\[(.*?)\]\s*$/.exec(line);
-      if (!match?.[1] || /^selfsubject\w*reviews\./.test(match[1])) return [];
-      return [{ resource: match[1], verbs: match[4] ?? '' }];
-    });
+  const rows: CanIRow[] = [];
+  for (const line of output.split('\n').slice(1)) {
+    const match = /^(\S+)\s+\[(.*?)\]\s+\[(.*?)\]\s+\[(.*?)\]\s*$/.exec(line);
+    if (!match?.[1] || /^selfsubject\w*reviews\./.test(match[1])) continue;
+    const [resource, names, verbs] = [match[1], (match[3] ?? '').split(' ').filter((n) => n !== ''), match[4] ?? ''];
+    const same = names.length > 0 ? rows.findIndex((r) => r.resource === resource && r.verbs === verbs && r.names.length > 0) : -1;
+    const earlier = rows[same];
+    if (earlier) rows[same] = { ...earlier, names: [...earlier.names, ...names].sort() };
+    else rows.push({ resource, verbs, names });
+  }
+  return rows;
 }
 
 /**
@@ -30,7 +38,11 @@ export function canITable(kubeconfig: string, home: string, elsewhere: string): 
   const everywhere = list(elsewhere);
   const rows = list(home).map((row) => ({
     ...row,
-    where: everywhere.some((other) => other.resource === row.resource && other.verbs === row.verbs) ? 'every namespace' : `${home} only`,
+    where: everywhere.some(
+      (other) => other.resource === row.resource && other.verbs === row.verbs && other.names.join() === row.names.join(),
+    )
+      ? 'every namespace'
+      : `${home} only`,
   }));
   const byGroup = (resource: string): string => {
     const [plural = '', ...group] = resource.split('.');
@@ -40,7 +52,10 @@ export function canITable(kubeconfig: string, home: string, elsewhere: string): 
   return [
     '| Resource | Verbs | Where |',
     '| --- | --- | --- |',
-    ...rows.map((row) => `| \`${row.resource}\` | ${row.verbs} | ${row.where} |`),
+    ...rows.map((row) => {
+      const named = row.names.length > 0 ? ` named ${row.names.map((n) => `\`${n}\``).join(', ')}` : '';
+      return `| \`${row.resource}\`${named} | ${row.verbs} | ${row.where} |`;
+    }),
   ].join('\n');
 }
 

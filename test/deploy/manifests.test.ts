@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startManagementCluster, type ManagementCluster } from '../../embedded/servers/management-cluster.ts';
 import { makeTempDir } from '../../embedded/servers/temp-dir.ts';
 import { parseHealthAddress } from '../../runtime/health-server.ts';
+import { conversionWebhookCrdNames, webhookService } from '../../api/crds.ts';
 import { projectDir } from '../../tools/tool-paths.ts';
 import { writeServiceAccountKubeconfig } from '../harness/service-account-kubeconfig.ts';
 import { canITable, readmeTable, withReadmeTable } from './can-i-table.ts';
@@ -86,7 +87,23 @@ describe('deploy/', { timeout: 180_000 }, () => {
         expect(container?.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
         const health = container?.env?.find((e) => e.name === 'CAPSTAN_HEALTH_ADDRESS')?.value ?? '';
         expect(health).toBe('[::]:8081'); // every address: the kubelet probes the pod's IP, IPv4 or IPv6
-        expect(container?.ports).toEqual([{ name: 'health', containerPort: parseHealthAddress(health).port }]);
+        expect(container?.ports).toContainEqual({ name: 'health', containerPort: parseHealthAddress(health).port });
+        if (deployment.metadata.name === 'capstan-controller') {
+          // Every replica serves the conversion webhook, behind the Service config/crd names.
+          const webhook = container?.env?.find((e) => e.name === 'CAPSTAN_WEBHOOK_ADDRESS')?.value ?? '';
+          expect(container?.ports).toContainEqual({ name: 'webhook', containerPort: parseHealthAddress(webhook).port });
+          // It may write the caBundle of exactly the CRDs that name the webhook.
+          const role = objects.find((o) => o.kind === 'ClusterRole' && o.metadata.name === 'capstan-controller') as
+            { rules: { apiGroups: string[]; resourceNames?: string[] }[] } | undefined;
+          const crdRule = role?.rules.find((r) => r.apiGroups.includes('apiextensions.k8s.io'));
+          expect([...(crdRule?.resourceNames ?? [])].sort()).toEqual([...conversionWebhookCrdNames].sort());
+          const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === webhookService.name);
+          expect(service?.metadata.namespace).toBe(webhookService.namespace);
+          expect(service?.['spec']).toEqual({
+            selector: (deployment['spec'] as { selector: { matchLabels: unknown } }).selector.matchLabels,
+            ports: [{ name: 'webhook', port: webhookService.port, targetPort: 'webhook' }],
+          });
+        }
         expect(container?.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'health' });
         expect(container?.livenessProbe?.httpGet).toEqual({ path: '/livez', port: 'health' });
         expect(Object.keys(container?.resources?.requests ?? {}).sort()).toEqual(['cpu', 'memory']);

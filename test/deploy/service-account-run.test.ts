@@ -13,6 +13,7 @@ import { versionCatalogAnnotation, versionCatalogKey } from '../../api/capi/anno
 import { defaultVersionCatalog } from '../../api/capi/default-version-catalog.ts';
 import { capiObjects, conditionOf, messageOf, type CapiObjects } from '../../embedded/controller-stack/capi-objects.ts';
 import { eventually } from '../../embedded/servers/eventually.ts';
+import { freePort } from '../../embedded/servers/free-port.ts';
 import { startManagementCluster, type ManagementCluster } from '../../embedded/servers/management-cluster.ts';
 import { createSimKubeApiservers, type SimKubeApiservers } from '../../embedded/servers/sim-kube-apiservers.ts';
 import { makeTempDir } from '../../embedded/servers/temp-dir.ts';
@@ -34,7 +35,7 @@ import {
   resourceRequests,
   type AuditEvent,
 } from './audit-log.ts';
-import { buildObjects, buildYaml, kubectl, type BuiltObject } from './kustomize.ts';
+import { buildObjects, kubectl, type BuiltObject } from './kustomize.ts';
 import { rulesOfServiceAccount } from './rbac-rules.ts';
 
 const system = 'capstan-system';
@@ -76,9 +77,15 @@ beforeAll(async () => {
   talos = await startTalosSim({ proxmox, startKubeApiserver: kube.start, dataDir: join(dir.path, 'talos'), scale: 0.01, seed: 14 });
   objects = capiObjects(management.kubeConfig);
 
-  // What an operator does: apply the base, wait for the CRDs.
+  // What an operator does: apply the base, wait for the CRDs. This API server has no Service
+  // network, so the CRDs name controller-a's webhook by its loopback URL instead of the Service.
   built = buildObjects('base');
-  kubectl(['apply', '--server-side', '-f', '-'], { kubeconfig: management.kubeconfigPath, input: buildYaml('base') });
+  webhookPorts = [await freePort(), await freePort()];
+  const applied = built.map((object) => (object.kind === 'CustomResourceDefinition' ? webhookByUrl(object, webhookPorts[0] ?? 0) : object));
+  kubectl(['apply', '--server-side', '-f', '-'], {
+    kubeconfig: management.kubeconfigPath,
+    input: applied.map((o) => stringify(o)).join('---\n'),
+  });
   kubectl(['wait', '--for=condition=Established', '--timeout=60s', 'crd', '--all'], { kubeconfig: management.kubeconfigPath });
 }, 300_000);
 afterAll(async () => {
@@ -146,6 +153,26 @@ function notExercised(role: string): Map<string, string> {
 let worker: CapstanProcess;
 let controllers: CapstanProcess[];
 let temporalStopped = false;
+let webhookPorts: number[] = [];
+
+/** A CRD whose conversion webhook the Service serves, served at a loopback URL instead (caBundle left to the controller). */
+function webhookByUrl(crd: BuiltObject, port: number): BuiltObject {
+  const spec = crd['spec'] as { conversion?: { webhook?: { clientConfig?: Record<string, unknown> } } };
+  const clientConfig = spec.conversion?.webhook?.clientConfig;
+  if (clientConfig?.['service'] === undefined) return crd;
+  const { service, ...rest } = clientConfig;
+  const path = (service as { path?: string }).path ?? '/';
+  return structuredClone({
+    ...crd,
+    spec: {
+      ...spec,
+      conversion: {
+        ...spec.conversion,
+        webhook: { ...spec.conversion?.webhook, clientConfig: { ...rest, url: `https://127.0.0.1:${port}${path}` } },
+      },
+    },
+  });
+}
 
 describe('deploy/base, run by the real processes with ServiceAccount tokens', { timeout: 600_000 }, () => {
   it('has every replica ready once Temporal and the Kubernetes API answer, the standby controller too', async () => {
@@ -163,13 +190,23 @@ describe('deploy/base, run by the real processes with ServiceAccount tokens', { 
       }),
     );
     // The Deployment takes the Lease's namespace from the pod's own (the downward API).
-    const controllerEnv = deploymentEnv('capstan-controller', { CAPSTAN_CONTROLLER_NAMESPACE: system });
-    controllers = [await startAs('controller', 'controller-a', controllerEnv), await startAs('controller', 'controller-b', controllerEnv)];
+    // Each replica serves the conversion webhook on a loopback port of its own, with the Secret's certificate.
+    const controllerEnv = deploymentEnv('capstan-controller', { CAPSTAN_CONTROLLER_NAMESPACE: system, CAPSTAN_WEBHOOK_HOSTS: '127.0.0.1' });
+    const replicaEnv = (port: number | undefined) => ({ ...controllerEnv, CAPSTAN_WEBHOOK_ADDRESS: `127.0.0.1:${port ?? 0}` });
+    controllers = [
+      await startAs('controller', 'controller-a', replicaEnv(webhookPorts[0])),
+      await startAs('controller', 'controller-b', replicaEnv(webhookPorts[1])),
+    ];
     // A replica whose token the API server does not accept never becomes ready, and says why.
     const revoked = join(dir.path, 'revoked.kubeconfig');
     const token = await writeServiceAccountKubeconfig(management.kubeConfig, { namespace: system, name: accounts.controller }, revoked);
     writeFileSync(revoked, readFileSync(revoked, 'utf8').replace(token, `${token.slice(0, -8)}AAAAAAAA`));
-    const locked = await startControllerProcess({ name: 'controller-revoked', kubeconfigPath: revoked, temporal, env: controllerEnv });
+    const locked = await startControllerProcess({
+      name: 'controller-revoked',
+      kubeconfigPath: revoked,
+      temporal,
+      env: replicaEnv(await freePort()),
+    });
     processes.push(locked);
 
     await Promise.all([worker, ...controllers].map((p) => p.waitReady()));
@@ -194,6 +231,7 @@ describe('deploy/base, run by the real processes with ServiceAccount tokens', { 
     );
     expect(readyz).toContain('[+] temporal ok');
     expect(readyz).toMatch(/\[-\] kubernetes failed: .*401/);
+    expect(readyz).toMatch(/\[-\] conversion-webhook failed: /);
     await locked.stop();
   });
 
@@ -236,6 +274,25 @@ describe('deploy/base, run by the real processes with ServiceAccount tokens', { 
       500,
     );
     expect(await objects.list('Machine', tenant)).toHaveLength(2);
+    // Stored as v1beta2, served in both: the API server converted through the controllers' webhook,
+    // whose CA a replica wrote into the CRD from the Secret it keeps the certificate in.
+    const asV1Beta2 = JSON.parse(
+      kubectl(['get', '-n', tenant, `clusters.v1beta2.cluster.x-k8s.io/${name}`, '-o', 'json'], { kubeconfig: management.kubeconfigPath }),
+    ) as {
+      apiVersion: string;
+      spec: { controlPlaneRef?: { apiGroup?: string; kind?: string } };
+    };
+    expect(asV1Beta2.apiVersion).toBe('cluster.x-k8s.io/v1beta2');
+    expect(asV1Beta2.spec.controlPlaneRef).toMatchObject({ apiGroup: 'controlplane.cluster.x-k8s.io', kind: 'TalosControlPlane' });
+    const secret = await management.kubeConfig
+      .makeApiClient(CoreV1Api)
+      .readNamespacedSecret({ namespace: system, name: 'capstan-webhook-tls' });
+    const crd = JSON.parse(
+      kubectl(['get', 'crd', 'clusters.cluster.x-k8s.io', '-o', 'json'], { kubeconfig: management.kubeconfigPath }),
+    ) as {
+      spec: { conversion: { webhook: { clientConfig: { caBundle?: string } } } };
+    };
+    expect(crd.spec.conversion.webhook.clientConfig.caBundle).toBe(secret.data?.['ca.crt']);
     expect(await objects.secret(tenant, `${name}-kubeconfig`)).toBeDefined();
     await eventually(
       async () => {
@@ -276,7 +333,10 @@ describe('deploy/base, run by the real processes with ServiceAccount tokens', { 
   it('generates a topology Cluster’s objects from its ClusterClass, rotates and removes them, and deletes them with it', async () => {
     // The fixture's class with one Cluster made from it; its template VM does not exist, so the
     // cluster workflow holds it before building anything: only the controller's part runs here.
+    // Its ProxmoxClusterTemplate names no Secret: the worker's own token observes it (a Secret that
+    // does not exist would hold the delete too, until it is created: nothing vouches no VM exists).
     const fixture = loadManifests('cluster-class.yaml').filter((d) => d.kind !== 'Cluster' || d.metadata.name === 'beta');
+    delete at(manifest(fixture, 'ProxmoxClusterTemplate', 'talos-proxmox'), 'spec.template.spec')['credentialsRef'];
     const yaml = fixture.map((d) => stringify({ ...d, metadata: { name: d.metadata.name } })).join('---\n');
     kubectl(['apply', '--server-side', '-n', tenant, '-f', '-'], { kubeconfig: management.kubeconfigPath, input: yaml });
     const generated = async (kind: 'MachineDeployment' | 'ProxmoxMachineTemplate' | 'TalosConfigTemplate') =>
