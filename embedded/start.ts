@@ -10,11 +10,9 @@ import { ensureTools } from '../tools/ensure-tools.ts';
 import { projectDir } from '../tools/tool-paths.ts';
 import { startManagementCluster } from './servers/management-cluster.ts';
 import { startTemporalDevServer } from './servers/temporal-dev-server.ts';
-import { capstanCrds } from '../api/crds.ts';
 import { createController } from '../client/controller/index.ts';
 import { kubeAssets } from '../tools/tool-paths.ts';
 import { applyDemoOnce } from './apply-demo.ts';
-import { applyCrds } from '../client/kubernetes/apply-crds.ts';
 import { createLifecycleActivities } from '../activities/lifecycle-activities.ts';
 import { createLifecycleWorker } from '../workers/lifecycle-worker.ts';
 import { simScale, startEmbeddedProxmox } from './embedded-proxmox.ts';
@@ -70,9 +68,9 @@ async function start(): Promise<void> {
     etcdClientPort: embeddedPorts.etcdClient,
     etcdPeerPort: embeddedPorts.etcdPeer,
     logDir,
+    capstanCrds: true,
   });
   stops.push(() => management.stop());
-  await applyCrds(management.kubeConfig, capstanCrds);
 
   step('simulated Proxmox VE');
   const proxmox = await startEmbeddedProxmox(join(stateDir, 'proxmox'), embeddedPorts.proxmox);

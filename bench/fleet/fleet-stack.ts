@@ -7,8 +7,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { Client } from '@temporalio/client';
-import { capstanCrds } from '../../api/crds.ts';
-import { applyCrds } from '../../client/kubernetes/apply-crds.ts';
 import { startManagementCluster, type ManagementCluster } from '../../embedded/servers/management-cluster.ts';
 import { startProcess, waitUntilReady, type ManagedProcess } from '../../embedded/servers/managed-process.ts';
 import { createSimKubeStarter } from '../../embedded/servers/sim-light-mode.ts';
@@ -81,13 +79,12 @@ export async function startFleetStack(label: string, namespace: string, light = 
   try {
     const [temporal, management] = await Promise.all([
       startTemporalDevServer({ dbFile: join(dir.path, 'temporal.sqlite'), logFile: join(dir.path, 'temporal.log') }),
-      startManagementCluster({ dataDir: join(dir.path, 'management'), ephemeral: true }),
+      startManagementCluster({ dataDir: join(dir.path, 'management'), ephemeral: true, capstanCrds: true }),
     ]);
     stops.push(
       () => temporal.stop(),
       () => management.stop(),
     );
-    await applyCrds(management.kubeConfig, capstanCrds);
     // The inventory (Machines, ProxmoxMachines, address claims) is kept in the clusters' namespace.
     await management.kubeConfig.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
     const proxmox = await startProxmoxSim({ timing: instantProxmox, seed: 11 });

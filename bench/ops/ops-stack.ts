@@ -7,9 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { capstanCrds } from '../../api/crds.ts';
 import { createLifecycleActivities } from '../../activities/lifecycle-activities.ts';
-import { applyCrds } from '../../client/kubernetes/apply-crds.ts';
 import { startManagementCluster } from '../../embedded/servers/management-cluster.ts';
 import { createSimKubeApiservers } from '../../embedded/servers/sim-kube-apiservers.ts';
 import { makeTempDir } from '../../embedded/servers/temp-dir.ts';
@@ -52,13 +50,12 @@ export async function startOpsStack(options: OpsStackOptions): Promise<OpsStack>
   try {
     const [temporal, management] = await Promise.all([
       startTemporalDevServer(),
-      startManagementCluster({ dataDir: `${dir.path}/management`, ephemeral: true }),
+      startManagementCluster({ dataDir: `${dir.path}/management`, ephemeral: true, capstanCrds: true }),
     ]);
     stops.push(
       () => temporal.stop(),
       () => management.stop(),
     );
-    await applyCrds(management.kubeConfig, capstanCrds);
     const proxmox = await startProxmoxSim({ scale: options.scale, seed: 11 });
     stops.push(() => proxmox.stop());
     // A fleet benchmark: the clusters share one etcd (no per-cluster etcd recovery needed).

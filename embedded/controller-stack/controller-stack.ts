@@ -6,11 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { capstanCrds } from '../../api/crds.ts';
 import { clusterWorkflowId } from '../../api/ids.ts';
 import { createController, type Controller, type ControllerOptions } from '../../client/controller/controller.ts';
 import { consoleLogger, silentLogger } from '../../client/controller/logger.ts';
-import { applyCrds } from '../../client/kubernetes/apply-crds.ts';
 import { startManagementCluster, type ManagementCluster } from '../servers/management-cluster.ts';
 import { makeTempDir } from '../servers/temp-dir.ts';
 import { startTemporalDevServer, type TemporalDevServer } from '../servers/temporal-dev-server.ts';
@@ -44,14 +42,13 @@ export async function startControllerStack(label: string): Promise<ControllerSta
   };
   try {
     const [management, temporal] = await Promise.all([
-      startManagementCluster({ dataDir: dir.path, ephemeral: true }),
+      startManagementCluster({ dataDir: dir.path, ephemeral: true, capstanCrds: true }),
       startTemporalDevServer(),
     ]);
     stops.push(
       () => management.stop(),
       () => temporal.stop(),
     );
-    await applyCrds(management.kubeConfig, capstanCrds);
     const taskQueue = `controller-${randomUUID()}`;
     const nativeConnection = await NativeConnection.connect({ address: temporal.address });
     stops.push(() => nativeConnection.close());

@@ -2,6 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
+import { capstanCrdsWith } from '../../api/crds.ts';
+import { applyCrds } from '../../client/kubernetes/apply-crds.ts';
+import { startLoopbackConversionWebhook, type LoopbackConversionWebhook } from './conversion-webhook.ts';
 import { startEtcd, type Etcd } from './etcd.ts';
 import { startKubeApiserver, type KubeApiserver } from './kube-apiserver.ts';
 
@@ -16,6 +19,12 @@ export interface ManagementClusterOptions {
   readonly logDir?: string;
   /** More kube-apiserver flags, e.g. an audit policy and log. */
   readonly apiserverArgs?: readonly string[];
+  /**
+   * Install Capstan's CRDs as deploy/ does: cluster.x-k8s.io stored as v1beta2 and served as
+   * v1beta1 too, through a conversion webhook on loopback that lives as long as the cluster (the
+   * one a controller replica serves in a real management cluster).
+   */
+  readonly capstanCrds?: boolean;
 }
 
 /** A real etcd + kube-apiserver pair, envtest-style, with an admin kubeconfig. */
@@ -24,11 +33,38 @@ export interface ManagementCluster {
   readonly kubeConfig: KubeConfig;
   readonly apiserver: KubeApiserver;
   readonly etcd: Etcd;
+  /** With `capstanCrds`: the webhook the CRDs name. */
+  readonly conversionWebhook?: LoopbackConversionWebhook;
   stop(): Promise<void>;
 }
 
-/** Starts etcd, then kube-apiserver on it, and writes `<dataDir>/kubeconfig`. */
+/** Starts etcd, then kube-apiserver on it, and writes `<dataDir>/kubeconfig`; then the CRDs if asked. */
 export async function startManagementCluster(options: ManagementClusterOptions): Promise<ManagementCluster> {
+  if (!options.capstanCrds) return startBareManagementCluster(options);
+  const webhook = await startLoopbackConversionWebhook();
+  let cluster: ManagementCluster;
+  try {
+    cluster = await startBareManagementCluster(options);
+  } catch (error) {
+    await webhook.close();
+    throw error;
+  }
+  // Every read in the other version (the garbage collector's, a namespace deletion's) needs the
+  // webhook: it stops after the API server.
+  const stop = async () => {
+    await cluster.stop();
+    await webhook.close();
+  };
+  try {
+    await applyCrds(cluster.kubeConfig, capstanCrdsWith(webhook.crdOptions));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { ...cluster, conversionWebhook: webhook, stop };
+}
+
+async function startBareManagementCluster(options: ManagementClusterOptions): Promise<ManagementCluster> {
   mkdirSync(options.dataDir, { recursive: true });
   const logFile = (name: string) => (options.logDir ? { logFile: join(options.logDir, `${name}.log`) } : {});
   const etcd = await startEtcd({

@@ -8,14 +8,12 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toDesiredCluster } from '../../api/capi/to-desired-cluster.ts';
-import { capstanCrds } from '../../api/crds.ts';
 import { desiredClusterSignal } from '../../api/cluster-messages.ts';
 import type { DesiredCluster } from '../../api/desired-cluster.ts';
 import type { CliClients } from '../../client/cli/context.ts';
 import { runCapstan } from '../../client/cli/program.ts';
 import { readMappingObjects } from '../../client/cli/read/cluster-objects.ts';
 import { Resources } from '../../client/cli/read/resources.ts';
-import { applyCrds } from '../../client/kubernetes/apply-crds.ts';
 import { guardNode } from '../harness/pdb-guard.ts';
 import { eventually } from '../../embedded/servers/eventually.ts';
 import { makeTempDir } from '../../embedded/servers/temp-dir.ts';
@@ -37,7 +35,6 @@ const dir = makeTempDir('cli-stack');
 
 beforeAll(async () => {
   stack = await startLifecycleStack('cli');
-  await applyCrds(stack.management.kubeConfig, capstanCrds);
   objects = stack.management.kubeConfig.makeApiClient(CustomObjectsApi);
   const server = stack.management.kubeConfig.getCurrentCluster()?.server ?? '';
   clients = {

@@ -3,8 +3,6 @@
 // warning, and every spec comes back as written (nothing pruned, nothing defaulted away).
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capstanCrds } from '../../api/crds.ts';
-import { applyCrds } from '../../client/kubernetes/apply-crds.ts';
 import { startManagementCluster, type ManagementCluster } from '../../embedded/servers/management-cluster.ts';
 import { makeTempDir } from '../../embedded/servers/temp-dir.ts';
 import { kubectl, kubectlOutput } from '../deploy/kustomize.ts';
@@ -14,8 +12,7 @@ const dir = makeTempDir('generate-apply');
 let management: ManagementCluster;
 
 beforeAll(async () => {
-  management = await startManagementCluster({ dataDir: join(dir.path, 'management'), ephemeral: true });
-  await applyCrds(management.kubeConfig, capstanCrds);
+  management = await startManagementCluster({ dataDir: join(dir.path, 'management'), ephemeral: true, capstanCrds: true });
   kubectl(['create', 'namespace', 'team-a'], { kubeconfig: management.kubeconfigPath });
 }, 180_000);
 afterAll(async () => {

@@ -12,6 +12,7 @@ import { expectVersions, versionMilestones } from '../harness/machine-versions.t
 import { eventually } from '../../embedded/servers/eventually.ts';
 import { startFullStack, type FullStack } from '../harness/full-stack.ts';
 import { invariantViolations } from '../harness/invariants.ts';
+import { generate } from '../cli/generate-run.ts';
 import { simClusterClass, simTopologyCluster, simTopologyVariables, simWorkerTemplate } from './sim-cluster-class.ts';
 
 const ns = 'classy';
@@ -251,5 +252,41 @@ describe('a ClusterClass and two Clusters made from it, on the real stack', { ti
     }
     expect(await stack.objects.get('ClusterClass', ns, 'talos-proxmox')).toBeDefined();
     expect(await stack.objects.get('ProxmoxMachineTemplate', ns, simWorkerTemplate)).toBeDefined();
+  });
+
+  it('takes what `capstan generate cluster` prints, in each flavor, to Ready, and deletes it', async () => {
+    // The simulators' Proxmox (template 9000 on pve1) and a /24 of their own per cluster.
+    const flavors = { 'gen-plain': { net: 149, flavor: 'plain' }, 'gen-topology': { net: 150, flavor: 'topology' } } as const;
+    for (const [name, { net, flavor }] of Object.entries(flavors)) {
+      const { objects } = await generate(name, [
+        ...['--flavor', flavor, '--class-name', 'generated', '--target-namespace', ns],
+        ...['--kubernetes-version', 'v1.32.9', '--talos-version', 'v1.10.7', '--worker-machine-count', '1'],
+        ...['--source-node', 'pve1', '--template-vmid', '9000', '--memory-mib', '2048', '--num-sockets', '1'],
+        ...['--control-plane-endpoint-ip', `127.0.${net}.10`, '--node-ip-ranges', `127.0.${net}.11-127.0.${net}.40`],
+        ...['--gateway', `127.0.${net}.1`, '--ip-prefix', '24', '--dns-servers', `127.0.${net}.1`],
+      ]);
+      await stack.objects.apply(ns, objects);
+    }
+    for (const name of Object.keys(flavors)) {
+      await eventually(
+        async () => {
+          const c = await stack.objects.get('Cluster', ns, name);
+          expect(conditionOf(c, 'Ready'), `${name}: ${messageOf(c, 'Ready') ?? ''}`).toBe('True');
+          expect(c?.status).toMatchObject({ phase: 'Provisioned', version: 'v1.32.9' });
+        },
+        300_000,
+        250,
+      );
+      expect(stack.proxmox.vms().filter((vm) => vm.name?.startsWith(`${name}-`))).toHaveLength(2);
+    }
+    for (const name of Object.keys(flavors)) await stack.objects.remove('Cluster', ns, name);
+    await eventually(
+      async () => {
+        for (const name of Object.keys(flavors)) expect(await stack.objects.get('Cluster', ns, name)).toBeUndefined();
+      },
+      300_000,
+      250,
+    );
+    for (const name of Object.keys(flavors)) expect(stack.proxmox.vms().filter((vm) => vm.name?.startsWith(`${name}-`))).toEqual([]);
   });
 });

@@ -9,14 +9,12 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clusterProgressQuery, type ClusterProgress } from '../../api/cluster-messages.ts';
-import { capstanCrds } from '../../api/crds.ts';
 import type { ClusterWorkflowResult } from '../../api/cluster-workflow-state.ts';
 import { clusterWorkflowId } from '../../api/ids.ts';
 import { createLifecycleActivities } from '../../activities/lifecycle-activities.ts';
 import { processClients } from '../../client/cli/connect/clients.ts';
 import { runCapstan } from '../../client/cli/program.ts';
 import { createController, silentLogger, type Controller } from '../../client/controller/index.ts';
-import { applyCrds } from '../../client/kubernetes/apply-crds.ts';
 import { capiObjects, type CapiObjects } from '../../embedded/controller-stack/capi-objects.ts';
 import { eventually } from '../../embedded/servers/eventually.ts';
 import { startManagementCluster, type ManagementCluster } from '../../embedded/servers/management-cluster.ts';
@@ -57,8 +55,8 @@ const stops: Array<() => Promise<void>> = [];
 beforeAll(async () => {
   const [server, first, second] = await Promise.all([
     startTemporalDevServer({ namespace: 'capstan-source', moreNamespaces: ['capstan-target'] }),
-    startManagementCluster({ dataDir: `${dir.path}/source`, ephemeral: true }),
-    startManagementCluster({ dataDir: `${dir.path}/target`, ephemeral: true }),
+    startManagementCluster({ dataDir: `${dir.path}/source`, ephemeral: true, capstanCrds: true }),
+    startManagementCluster({ dataDir: `${dir.path}/target`, ephemeral: true, capstanCrds: true }),
   ]);
   temporal = server;
   stops.push(
@@ -82,7 +80,6 @@ beforeAll(async () => {
   const connection = await NativeConnection.connect({ address: temporal.address });
   stops.push(() => connection.close());
   const install = async (management: ManagementCluster, namespace: string, label: string): Promise<Installation> => {
-    await applyCrds(management.kubeConfig, capstanCrds);
     const worker = await Worker.create({
       connection,
       namespace,

@@ -6,8 +6,6 @@ import { fileURLToPath } from 'node:url';
 import { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TaskQueue } from '../../api/task-queues.ts';
-import { capstanCrds } from '../../api/crds.ts';
-import { applyCrds } from '../../client/kubernetes/apply-crds.ts';
 import { startProxmoxSim, type ProxmoxSim } from '../../sim/proxmox/index.ts';
 import { startTalosSim, type TalosSim } from '../../sim/talos/index.ts';
 import { clusterProgressQuery, desiredClusterSignal, type ClusterProgress } from '../../api/cluster-messages.ts';
@@ -32,8 +30,7 @@ let talos: TalosSim;
 
 beforeAll(async () => {
   temporal = await startTemporalDevServer();
-  management = await startManagementCluster({ dataDir: `${dir.path}/management`, ephemeral: true });
-  await applyCrds(management.kubeConfig, capstanCrds);
+  management = await startManagementCluster({ dataDir: `${dir.path}/management`, ephemeral: true, capstanCrds: true });
   proxmox = await startProxmoxSim({ scale: 0.01, seed: 9 });
   // As an operator copies /etc/pve/pve-root-ca.pem next to the worker.
   writeFileSync(`${dir.path}/pve-root-ca.pem`, proxmox.caPem);

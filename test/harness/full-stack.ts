@@ -5,9 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { capstanCrds } from '../../api/crds.ts';
 import { consoleLogger, createController, silentLogger, type Controller, type ControllerOptions } from '../../client/controller/index.ts';
-import { applyCrds } from '../../client/kubernetes/apply-crds.ts';
 import { startProxmoxSim, type ProxmoxSim } from '../../sim/proxmox/index.ts';
 import { startTalosSim, type TalosSim } from '../../sim/talos/index.ts';
 import { createLifecycleActivities } from '../../activities/lifecycle-activities.ts';
@@ -75,13 +73,12 @@ export async function startFullStack(label: string, options: FullStackOptions = 
   try {
     const [temporal, management] = await Promise.all([
       startTemporalDevServer(),
-      startManagementCluster({ dataDir: `${dir.path}/management`, ephemeral: true }),
+      startManagementCluster({ dataDir: `${dir.path}/management`, ephemeral: true, capstanCrds: true }),
     ]);
     stops.push(
       () => temporal.stop(),
       () => management.stop(),
     );
-    await applyCrds(management.kubeConfig, capstanCrds);
     const seed = options.seed ?? 7;
     const proxmox = await startProxmoxSim({ scale: options.proxmoxScale ?? 0.005, seed });
     stops.push(() => proxmox.stop());

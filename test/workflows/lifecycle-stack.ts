@@ -5,8 +5,6 @@
 import { fileURLToPath } from 'node:url';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { capstanCrds } from '../../api/crds.ts';
-import { applyCrds } from '../../client/kubernetes/apply-crds.ts';
 import { startProxmoxSim, type ProxmoxSim } from '../../sim/proxmox/index.ts';
 import { startTalosSim, type TalosSim } from '../../sim/talos/index.ts';
 import { createLifecycleActivities } from '../../activities/lifecycle-activities.ts';
@@ -61,9 +59,8 @@ export async function startLifecycleStack(
     dir.remove();
   };
   try {
-    const management = await startManagementCluster({ dataDir: `${dir.path}/management`, ephemeral: true });
+    const management = await startManagementCluster({ dataDir: `${dir.path}/management`, ephemeral: true, capstanCrds: true });
     stops.push(() => management.stop());
-    await applyCrds(management.kubeConfig, capstanCrds);
     const proxmox = await startProxmoxSim({ scale: 0.002, seed: 3 });
     stops.push(() => proxmox.stop());
     const light = options.simLight ?? simLightFromEnv();

@@ -4,13 +4,11 @@
 // health checks' verdicts.
 import { ApiextensionsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capstanCrds } from '../../../api/crds.ts';
 import { ErrorType } from '../../../api/errors.ts';
 import type { HealthCheckResult } from '../../../api/health-check.ts';
 import type { MachineIntent } from '../../../api/inventory.ts';
 import { createInventoryActivities } from '../../../activities/inventory/inventory-activities.ts';
 import { ObjectStore, type KindName, type KubeObject } from '../../../activities/inventory/objects.ts';
-import { applyCrds } from '../../../client/kubernetes/apply-crds.ts';
 import { capiObjects } from '../../../embedded/controller-stack/capi-objects.ts';
 import { startManagementCluster, type ManagementCluster } from '../../../embedded/servers/management-cluster.ts';
 import { eventually } from '../../../embedded/servers/eventually.ts';
@@ -23,8 +21,7 @@ let inventory: ReturnType<typeof createInventoryActivities>;
 let reader: ObjectStore;
 
 beforeAll(async () => {
-  management = await startManagementCluster({ dataDir: dataDir.path, ephemeral: true });
-  await applyCrds(management.kubeConfig, capstanCrds);
+  management = await startManagementCluster({ dataDir: dataDir.path, ephemeral: true, capstanCrds: true });
   inventory = createInventoryActivities(management.kubeConfig);
   reader = new ObjectStore(management.kubeConfig, 'test-reader');
 });

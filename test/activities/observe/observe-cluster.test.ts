@@ -5,14 +5,12 @@ import { CoreV1Api, PatchStrategy, setHeaderOptions } from '@kubernetes/client-n
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capstanCrds } from '../../../api/crds.ts';
 import { ErrorType } from '../../../api/errors.ts';
 import type { MachineIntent } from '../../../api/inventory.ts';
 import type { ClusterObservation, MachineObservation } from '../../../api/observation.ts';
 import { ObjectStore, type KindName } from '../../../activities/inventory/objects.ts';
 import { createLifecycleActivities, type LifecycleActivities } from '../../../activities/lifecycle-activities.ts';
 import { clusterTag } from '../../../activities/proxmox/vm-identity.ts';
-import { applyCrds } from '../../../client/kubernetes/apply-crds.ts';
 import { eventually } from '../../../embedded/servers/eventually.ts';
 import { startManagementCluster, type ManagementCluster } from '../../../embedded/servers/management-cluster.ts';
 import { createSimKubeApiservers, type SimKubeApiservers } from '../../../embedded/servers/sim-kube-apiservers.ts';
@@ -124,8 +122,7 @@ async function resourceVersions(): Promise<Record<string, string | undefined>> {
 }
 
 beforeAll(async () => {
-  management = await startManagementCluster({ dataDir: `${dir.path}/management`, ephemeral: true });
-  await applyCrds(management.kubeConfig, capstanCrds);
+  management = await startManagementCluster({ dataDir: `${dir.path}/management`, ephemeral: true, capstanCrds: true });
   proxmox = await startProxmoxSim({ scale: 0.002, seed: 13 });
   kube = createSimKubeApiservers({ dataDir: `${dir.path}/sim-kube` });
   talos = await startTalosSim({ proxmox, startKubeApiserver: kube.start, dataDir: `${dir.path}/talos`, scale: 0.01, seed: 17 });

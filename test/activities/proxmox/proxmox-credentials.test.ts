@@ -6,7 +6,6 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capstanCrds } from '../../../api/crds.ts';
 import { DesiredCluster } from '../../../api/desired-cluster.ts';
 import { ErrorType } from '../../../api/errors.ts';
 import type { ProxmoxCredentialsRef } from '../../../api/proxmox-credentials.ts';
@@ -14,7 +13,6 @@ import type { MachineVmSpecInput } from '../../../api/proxmox.ts';
 import { createLifecycleActivities, type LifecycleActivities } from '../../../activities/lifecycle-activities.ts';
 import { connectionFromSecret } from '../../../activities/proxmox/credentials-secret.ts';
 import { secretProxmoxClients } from '../../../activities/proxmox/proxmox-clients.ts';
-import { applyCrds } from '../../../client/kubernetes/apply-crds.ts';
 import { preflightInput } from '../../../plan/preflight-input.ts';
 import { startManagementCluster, type ManagementCluster } from '../../../embedded/servers/management-cluster.ts';
 import { makeTempDir } from '../../../embedded/servers/temp-dir.ts';
@@ -48,8 +46,7 @@ const hostOf = (sim: ProxmoxSim): string => sim.url.replace(/\/api2\/json$/, '')
 const ref = (name: string): ProxmoxCredentialsRef => ({ namespace: ns, name });
 
 beforeAll(async () => {
-  management = await startManagementCluster({ dataDir: `${dir.path}/management`, ephemeral: true });
-  await applyCrds(management.kubeConfig, capstanCrds);
+  management = await startManagementCluster({ dataDir: `${dir.path}/management`, ephemeral: true, capstanCrds: true });
   core = management.kubeConfig.makeApiClient(CoreV1Api);
   [own, simA, simB] = await Promise.all([
     startProxmoxSim({ scale: 0.002, seed: 21 }),
