@@ -6,15 +6,18 @@
 //   CAPSTAN_WATCH_NAMESPACE       watch one namespace only (default: all)
 //   CAPSTAN_TASK_QUEUE            task queue of the cluster workflows (default: capstan-lifecycle)
 //   CAPSTAN_HEALTH_ADDRESS        serve /livez and /readyz here, host:port (default: not served)
+//   CAPSTAN_CODEC_KEYS, CAPSTAN_CODEC_ACTIVE_KEY  payload encryption keys (runtime/codec/codec-from-env.ts)
 import { KubeConfig } from '@kubernetes/client-node';
 import { Client, Connection } from '@temporalio/client';
 import { temporalSettingsFromEnv } from '../../runtime/temporal-connection.ts';
+import { payloadCodecsFromEnv } from '../../runtime/codec/codec-from-env.ts';
 import { serveHealthFromEnv } from '../../runtime/health-from-env.ts';
 import { createController } from './controller.ts';
 
 async function main(): Promise<void> {
   const env = process.env;
   const settings = temporalSettingsFromEnv(env);
+  const payloadCodecs = payloadCodecsFromEnv(env);
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromDefault(); // KUBECONFIG, ~/.kube/config, or in-cluster
   const connection = await Connection.connect({
@@ -24,7 +27,7 @@ async function main(): Promise<void> {
   });
   const controller = createController({
     kubeConfig,
-    temporal: new Client({ connection, namespace: settings.namespace }),
+    temporal: new Client({ connection, namespace: settings.namespace, dataConverter: { payloadCodecs } }),
     leaseNamespace: env['CAPSTAN_CONTROLLER_NAMESPACE'] ?? 'default',
     ...(env['CAPSTAN_CONTROLLER_IDENTITY'] ? { identity: env['CAPSTAN_CONTROLLER_IDENTITY'] } : {}),
     ...(env['CAPSTAN_WATCH_NAMESPACE'] ? { namespace: env['CAPSTAN_WATCH_NAMESPACE'] } : {}),
