@@ -22,8 +22,8 @@ export function createAesGcmCodec(ring: CodecKeyRing): PayloadCodec {
   const activeKey = ring.keys.get(ring.activeId);
   if (!activeKey) throw new Error(`the active key "${ring.activeId}" is not in the key ring`);
   return {
-    encode: (payloads) => Promise.resolve(payloads.map((payload) => encrypt(payload, ring.activeId, activeKey))),
-    decode: (payloads) => Promise.resolve(payloads.map((payload) => decrypt(payload, ring))),
+    encode: (payloads) => settled(() => payloads.map((payload) => encrypt(payload, ring.activeId, activeKey))),
+    decode: (payloads) => settled(() => payloads.map((payload) => decrypt(payload, ring))),
   };
 }
 
@@ -34,7 +34,7 @@ export function createAesGcmCodec(ring: CodecKeyRing): PayloadCodec {
 export const plainCodec: PayloadCodec = {
   encode: (payloads) => Promise.resolve(payloads),
   decode: (payloads) =>
-    Promise.resolve(
+    settled(() =>
       payloads.map((payload) => {
         if (!isEncrypted(payload)) return payload;
         throw new Error(
@@ -44,6 +44,13 @@ export const plainCodec: PayloadCodec = {
       }),
     ),
 };
+
+/** Runs `work` now; what it throws rejects the promise, as callers of a codec expect, rather than escaping. */
+function settled<T>(work: () => T): Promise<T> {
+  return new Promise((resolve) => {
+    resolve(work());
+  });
+}
 
 /** Whether this codec's encryption produced the payload. */
 export function isEncrypted(payload: Payload): boolean {

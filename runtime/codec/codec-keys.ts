@@ -58,7 +58,9 @@ export function parseKeyFile(text: string, where: string): NamedKey[] {
     if (line === '' || line.startsWith('#')) continue;
     const at = `${where} line ${index + 1}`;
     const equals = line.indexOf('=');
-    if (equals <= 0) throw new Error(`${at}: expected \`<key id>=<key>\` (e.g. 2026-01=<base64 of 32 bytes>)`);
+    // A key without its id still holds '=' (base64 padding), but nothing follows it.
+    if (equals <= 0 || line.slice(equals + 1).trim() === '')
+      throw new Error(`${at}: expected \`<key id>=<key>\` (e.g. 2026-01=<base64 of 32 bytes>)`);
     const id = checkKeyId(line.slice(0, equals).trim(), at);
     keys.push({ id, key: parseKeyMaterial(line.slice(equals + 1), id, at) });
   }
