@@ -1,8 +1,12 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAesGcmCodec } from '../../../runtime/codec/aes-gcm-codec.ts';
 import { keyRing } from '../../../runtime/codec/codec-keys.ts';
 import { startCodecServer, type CodecServer } from '../../../runtime/codec/codec-server.ts';
+import { startCodecServerFromEnv } from '../../../runtime/codec/codec-server-from-env.ts';
+import { makeTempDir } from '../../../embedded/servers/temp-dir.ts';
 
 const token = 'test-token-0123456789abcdef';
 const uiOrigin = 'http://localhost:8233';
@@ -120,5 +124,36 @@ describe('codec server', () => {
     await expect(startCodecServer({ address: '127.0.0.1:0', codec, token: 'short', allowedOrigins: [] })).rejects.toThrow(
       'at least 16 characters',
     );
+  });
+});
+
+describe('startCodecServerFromEnv', () => {
+  const keysDir = makeTempDir('codec-server-env');
+  const keys = join(keysDir.path, 'keys');
+  writeFileSync(keys, `k1=${Buffer.alloc(32, 5).toString('base64')}\n`);
+  afterAll(() => {
+    keysDir.remove();
+  });
+
+  it('needs the keys and a token', () => {
+    expect(() => startCodecServerFromEnv({ CAPSTAN_CODEC_SERVER_TOKEN: token })).toThrow('CAPSTAN_CODEC_KEYS is not set');
+    expect(() => startCodecServerFromEnv({ CAPSTAN_CODEC_KEYS: keys })).toThrow('CAPSTAN_CODEC_SERVER_TOKEN is not set');
+  });
+
+  it('listens where told and grants CORS to the listed origins', async () => {
+    const fromEnv = await startCodecServerFromEnv({
+      CAPSTAN_CODEC_KEYS: keys,
+      CAPSTAN_CODEC_SERVER_TOKEN: token,
+      CAPSTAN_CODEC_SERVER_ADDRESS: '127.0.0.1:0',
+      CAPSTAN_CODEC_SERVER_ORIGINS: 'https://temporal-ui.example, http://localhost:8233/',
+    });
+    try {
+      for (const origin of ['https://temporal-ui.example', 'http://localhost:8233']) {
+        const preflight = await fetch(`${fromEnv.url}/decode`, { method: 'OPTIONS', headers: { Origin: origin } });
+        expect(preflight.headers.get('access-control-allow-origin')).toBe(origin);
+      }
+    } finally {
+      await fromEnv.close();
+    }
   });
 });
