@@ -4,7 +4,8 @@
 // the workflow sandbox, which never sees ciphertext.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+// A CommonJS module: under plain Node ESM only its default export is importable.
+import proto from '@temporalio/proto';
 import type { CodecKeyRing } from './codec-keys.ts';
 
 /** The `encoding` metadata of a payload this codec encrypted. */
@@ -70,7 +71,7 @@ function encrypt(payload: Payload, keyId: string, key: Buffer): Payload {
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   // The key id is authenticated data: a payload relabelled with another id fails instead of decrypting wrong.
   cipher.setAAD(text.encode(keyId));
-  const plain = temporal.api.common.v1.Payload.encode(payload).finish();
+  const plain = proto.temporal.api.common.v1.Payload.encode(payload).finish();
   const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
   return {
     metadata: { encoding: text.encode(encryptedEncoding), [keyIdMetadata]: text.encode(keyId) },
@@ -103,5 +104,5 @@ function decrypt(payload: Payload, ring: CodecKeyRing): Payload {
       cause: error,
     });
   }
-  return temporal.api.common.v1.Payload.decode(plain);
+  return proto.temporal.api.common.v1.Payload.decode(plain);
 }

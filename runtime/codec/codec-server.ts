@@ -4,7 +4,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+// A CommonJS module: under plain Node ESM only its default export is importable.
+import proto from '@temporalio/proto';
 import { z } from 'zod';
 import { parseHealthAddress } from '../health-server.ts';
 
@@ -31,7 +32,7 @@ export interface CodecServer {
   close(): Promise<void>;
 }
 
-// proto3 JSON of temporal.api.common.v1.Payloads: bytes are base64 (standard or URL-safe), and
+// proto3 JSON of proto.temporal.api.common.v1.Payloads: bytes are base64 (standard or URL-safe), and
 // fields at their default (empty data, no metadata) may be left out.
 const base64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'bytes must be base64');
 const payloadsJson = z.object({
@@ -127,7 +128,7 @@ async function handle(
   try {
     const parsed = payloadsJson.safeParse(JSON.parse(body.toString('utf8')));
     if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
-    payloads = temporal.api.common.v1.Payloads.fromObject(parsed.data).payloads;
+    payloads = proto.temporal.api.common.v1.Payloads.fromObject(parsed.data).payloads;
   } catch (error) {
     reply(response, 400, {
       error: `the body is not a Payloads message in proto3 JSON ({"payloads":[{"metadata":{…},"data":"<base64>"}]}): ${(error as Error).message}`,
@@ -141,7 +142,9 @@ async function handle(
     reply(response, 422, { error: (error as Error).message });
     return;
   }
-  const json = temporal.api.common.v1.Payloads.toObject(temporal.api.common.v1.Payloads.create({ payloads: converted }), { bytes: String });
+  const json = proto.temporal.api.common.v1.Payloads.toObject(proto.temporal.api.common.v1.Payloads.create({ payloads: converted }), {
+    bytes: String,
+  });
   reply(response, 200, { payloads: (json['payloads'] as unknown[] | undefined) ?? [] });
 }
 
