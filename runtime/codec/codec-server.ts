@@ -102,6 +102,8 @@ async function handle(
       'Access-Control-Allow-Methods': 'POST, OPTIONS',
       'Access-Control-Allow-Headers': allowedHeaders,
       'Access-Control-Max-Age': '600',
+      // Chrome asks before a page on a public address (a hosted Web UI) calls one on this machine or network.
+      ...(request.headers['access-control-request-private-network'] === 'true' ? { 'Access-Control-Allow-Private-Network': 'true' } : {}),
     });
     response.end();
     return;

@@ -51,6 +51,16 @@ describe('codec server', () => {
     expect(response.headers.get('access-control-allow-origin')).toBe(uiOrigin);
     expect(response.headers.get('access-control-allow-methods')).toContain('POST');
     expect(response.headers.get('access-control-allow-headers')).toBe('Authorization, Content-Type, X-Namespace');
+    expect(response.headers.get('access-control-allow-private-network')).toBeNull();
+  });
+
+  it('lets a hosted UI page reach it on a private address when the browser asks (Private Network Access)', async () => {
+    const response = await fetch(`${server.url}/decode`, {
+      method: 'OPTIONS',
+      headers: { Origin: uiOrigin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Private-Network': 'true' },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-private-network')).toBe('true');
   });
 
   it('gives another origin no CORS grant', async () => {
