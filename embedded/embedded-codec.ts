@@ -2,8 +2,7 @@
 // and kept under .capstan/codec/ (outside git), so histories written by one start stay readable
 // by the next, and the dev server's Web UI decodes through the server.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PayloadCodec } from '@temporalio/common';
 import { createAesGcmCodec } from '../runtime/codec/aes-gcm-codec.ts';
@@ -18,7 +17,7 @@ export interface EmbeddedCodec {
   readonly server: CodecServer;
   /** The endpoint to give the Web UI: the server URL with the token as its path (the UI sends no header of ours). */
   readonly uiEndpoint: string;
-  /** What the `temporal` CLI needs: --codec-endpoint <server.url> --codec-auth "Bearer <token>". */
+  /** The file holding the token, for the `temporal` CLI: --codec-endpoint <server.url> --codec-auth "Bearer <token>". */
   readonly tokenPath: string;
 }
 
