@@ -1,5 +1,7 @@
 // What `npm start` gives a browser: the dev server's Web UI is told the codec endpoint, and a
-// call made the way the UI makes it (from the UI's origin, no Authorization header) decodes.
+// call made the way the UI makes it decodes. The UI bundled with the Temporal CLI (UI 2.54) posts
+// from the browser to `<endpoint>/decode?preserveStorageRefs=true` with only Content-Type and
+// X-Namespace: no Authorization unless passAccessToken, which needs HTTPS and sends the UI's login.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultPayloadConverter } from '@temporalio/common';
@@ -44,12 +46,12 @@ describe('the codec of npm start', () => {
       ],
     });
     const origin = `http://localhost:${uiPort}`;
-    const preflight = await fetch(`${codec!.uiEndpoint}/decode`, {
+    const preflight = await fetch(`${codec!.uiEndpoint}/decode?preserveStorageRefs=true`, {
       method: 'OPTIONS',
       headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,x-namespace' },
     });
     expect(preflight.status).toBe(204);
-    const response = await fetch(`${codec!.uiEndpoint}/decode`, {
+    const response = await fetch(`${codec!.uiEndpoint}/decode?preserveStorageRefs=true`, {
       method: 'POST',
       headers: { Origin: origin, 'Content-Type': 'application/json', 'X-Namespace': 'default' },
       body,
