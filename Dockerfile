@@ -2,6 +2,7 @@
 #   worker (default):  node dist/workers/main.js
 #   controller:        node dist/client/controller/main.js
 #   CLI:               node dist/client/cli/main.js
+#   codec server:      node dist/client/codec-server/main.js
 # Configured by the same environment variables as `npm start`'s processes: TEMPORAL_*, PROXMOX_*,
 # KUBECONFIG (or the in-cluster ServiceAccount) and CAPSTAN_*.
 #

@@ -9,6 +9,7 @@ export const embeddedPorts = {
   etcdClient: Number(process.env['CAPSTAN_ETCD_PORT'] ?? 12379),
   etcdPeer: Number(process.env['CAPSTAN_ETCD_PEER_PORT'] ?? 12380),
   proxmox: Number(process.env['CAPSTAN_PROXMOX_PORT'] ?? 18006),
+  codecServer: Number(process.env['CAPSTAN_CODEC_SERVER_PORT'] ?? 18233),
 } as const;
 
 /** Fails when any of the ports is taken, naming the processes that hold them where it can find them. */
@@ -29,7 +30,7 @@ export async function assertPortsFree(ports: Readonly<Record<string, number>>): 
   throw new Error(
     `ports in use on 127.0.0.1:\n${lines.join('\n')}\nIs another 'npm start' still running? ` +
       `Stop it with Ctrl-C in its terminal,${end} or choose other ports with CAPSTAN_TEMPORAL_PORT, CAPSTAN_TEMPORAL_UI_PORT, ` +
-      'CAPSTAN_KUBE_APISERVER_PORT, CAPSTAN_ETCD_PORT, CAPSTAN_ETCD_PEER_PORT, CAPSTAN_PROXMOX_PORT.',
+      'CAPSTAN_KUBE_APISERVER_PORT, CAPSTAN_ETCD_PORT, CAPSTAN_ETCD_PEER_PORT, CAPSTAN_PROXMOX_PORT, CAPSTAN_CODEC_SERVER_PORT.',
   );
 }
 

@@ -21,6 +21,7 @@ import { simLightFromEnv } from './servers/sim-light-mode.ts';
 import { assertPortsFree, embeddedPorts } from './ports.ts';
 import { endLeftoverServers } from './leftover-servers.ts';
 import { recordServersIn } from './servers/process-records.ts';
+import { startEmbeddedCodec } from './embedded-codec.ts';
 
 const stateDir = process.env['CAPSTAN_HOME'] ?? join(projectDir, '.capstan');
 const logDir = join(stateDir, 'logs');
@@ -52,12 +53,18 @@ async function start(): Promise<void> {
   recordServersIn(processesDir);
   await assertPortsFree(embeddedPorts);
 
+  step('codec server (payload encryption)');
+  const codec = await startEmbeddedCodec(join(stateDir, 'codec'), embeddedPorts.codecServer, embeddedPorts.temporalUi);
+  stops.push(() => codec.server.close());
+  const payloadCodecs = [codec.codec];
+
   step('Temporal dev server');
   const temporal = await startTemporalDevServer({
     port: embeddedPorts.temporal,
     uiPort: embeddedPorts.temporalUi,
     dbFile: join(stateDir, 'temporal.sqlite'),
     logFile: join(logDir, 'temporal.log'),
+    uiCodecEndpoint: codec.uiEndpoint,
   });
   stops.push(() => temporal.stop());
 
@@ -87,7 +94,7 @@ async function start(): Promise<void> {
   });
   const connection = await NativeConnection.connect({ address: temporal.address });
   stops.push(() => connection.close());
-  const worker = await createLifecycleWorker(connection, temporal.namespace, activities);
+  const worker = await createLifecycleWorker(connection, temporal.namespace, activities, { payloadCodecs });
   const running = worker.run();
   stops.push(async () => {
     worker.shutdown();
@@ -100,7 +107,7 @@ async function start(): Promise<void> {
   stops.push(() => clientConnection.close());
   const controller = createController({
     kubeConfig: management.kubeConfig,
-    temporal: new Client({ connection: clientConnection, namespace: temporal.namespace }),
+    temporal: new Client({ connection: clientConnection, namespace: temporal.namespace, dataConverter: { payloadCodecs } }),
   });
   await controller.start();
   stops.push(() => controller.stop());
@@ -112,6 +119,9 @@ Capstan is running (state in ${stateDir}, logs in ${logDir}).
   Temporal Web UI   ${temporal.uiUrl}/namespaces/${temporal.namespace}/workflows?query=${encodeURIComponent('CapstanCluster="default/demo"')}
   Temporal address  ${temporal.address} (namespace ${temporal.namespace})
   kubeconfig        export KUBECONFIG=${management.kubeconfigPath}
+  payload keys      export CAPSTAN_CODEC_KEYS=${codec.keysPath}   (the CLI decrypts workflow payloads with them)
+  codec server      ${codec.server.url} (the Web UI decodes through it; temporal CLI: --codec-endpoint ${codec.server.url}
+                    --codec-auth "Bearer $(cat ${codec.tokenPath})")
   Proxmox VE (sim)  ${proxmox.url} (token ${proxmox.token.id}, secret in ${join(stateDir, 'proxmox', 'token-secret')},
                     CA in ${proxmox.caFile ?? 'memory'})
 

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import type { PayloadCodec } from '@temporalio/common';
 import type { NativeConnection } from '@temporalio/worker';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { TaskQueue } from '../api/task-queues.ts';
@@ -24,14 +25,22 @@ export type ShutdownTimes = Pick<WorkerOptions, 'shutdownGraceTime' | 'shutdownF
  */
 export const podShutdownTimes: ShutdownTimes = { shutdownGraceTime: '45 seconds', shutdownForceTime: '55 seconds' };
 
-/** Creates the worker that runs Capstan's lifecycle workflows and activities. */
+/**
+ * Creates the worker that runs Capstan's lifecycle workflows and activities. `payloadCodecs`
+ * (runtime/codec) encrypt what the worker writes to history and decrypt what it reads; they run
+ * here, outside the workflow sandbox.
+ */
 export function createLifecycleWorker(
   connection: NativeConnection,
   namespace: string,
   activities: LifecycleActivities,
-  source: WorkflowSource = workflowSources,
-  shutdown: ShutdownTimes = {},
+  options: {
+    readonly source?: WorkflowSource;
+    readonly shutdown?: ShutdownTimes;
+    readonly payloadCodecs?: readonly PayloadCodec[];
+  } = {},
 ): Promise<Worker> {
+  const { source = workflowSources, shutdown = {}, payloadCodecs = [] } = options;
   return Worker.create({
     connection,
     namespace,
@@ -39,5 +48,6 @@ export function createLifecycleWorker(
     ...source,
     activities,
     ...shutdown,
+    dataConverter: { payloadCodecs: [...payloadCodecs] },
   });
 }

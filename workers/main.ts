@@ -1,9 +1,11 @@
 // Process entry point of a Capstan worker: `tsx workers/main.ts`, configured by TEMPORAL_*, PROXMOX_*, KUBECONFIG
 // CAPSTAN_HEALTH_ADDRESS (host:port of /livez and /readyz; unset: not served) and CAPSTAN_CLONES_PER_STORAGE
-// (clones at once per Proxmox storage across all workers, default 2).
+// (clones at once per Proxmox storage across all workers, default 2). CAPSTAN_CODEC_KEYS and
+// CAPSTAN_CODEC_ACTIVE_KEY encrypt payloads in history (runtime/codec/codec-from-env.ts).
 import { KubeConfig } from '@kubernetes/client-node';
 import { NativeConnection } from '@temporalio/worker';
 import { temporalSettingsFromEnv } from '../runtime/temporal-connection.ts';
+import { payloadCodecsFromEnv } from '../runtime/codec/codec-from-env.ts';
 import { serveHealthFromEnv } from '../runtime/health-from-env.ts';
 import { createLifecycleActivities } from '../activities/lifecycle-activities.ts';
 import { createLifecycleWorker, podShutdownTimes } from './lifecycle-worker.ts';
@@ -13,6 +15,8 @@ import { proxmoxSettingsFromEnv } from './proxmox-settings.ts';
 
 async function main(): Promise<void> {
   const settings = temporalSettingsFromEnv();
+  // Read before connecting: a bad key file stops the worker before it takes any task.
+  const payloadCodecs = payloadCodecsFromEnv();
   const managementCluster = new KubeConfig();
   managementCluster.loadFromDefault(); // KUBECONFIG, ~/.kube/config, or in-cluster
   const proxmox = proxmoxSettingsFromEnv();
@@ -30,7 +34,11 @@ async function main(): Promise<void> {
   });
   const health = await serveHealthFromEnv({ temporal: connection, kubeConfig: managementCluster });
   try {
-    const worker = await createLifecycleWorker(connection, settings.namespace, activities, workflowSourceFromEnv(), podShutdownTimes);
+    const worker = await createLifecycleWorker(connection, settings.namespace, activities, {
+      source: workflowSourceFromEnv(),
+      shutdown: podShutdownTimes,
+      payloadCodecs,
+    });
     console.log(`capstan worker polling ${settings.address} namespace ${settings.namespace}`);
     // Worker.run() handles SIGINT/SIGTERM itself: it drains (podShutdownTimes) and resolves.
     await worker.run();

@@ -8,9 +8,11 @@
 //   CAPSTAN_HEALTH_ADDRESS        serve /livez and /readyz here, host:port (default: not served)
 //   CAPSTAN_WEBHOOK_ADDRESS       serve the v1beta1 ⇄ v1beta2 conversion webhook here, host:port
 //                                 (default: not served); more in webhook/webhook-from-env.ts
+//   CAPSTAN_CODEC_KEYS, CAPSTAN_CODEC_ACTIVE_KEY  payload encryption keys (runtime/codec/codec-from-env.ts)
 import { KubeConfig } from '@kubernetes/client-node';
 import { Client, Connection } from '@temporalio/client';
 import { temporalSettingsFromEnv } from '../../runtime/temporal-connection.ts';
+import { payloadCodecsFromEnv } from '../../runtime/codec/codec-from-env.ts';
 import { serveHealthFromEnv } from '../../runtime/health-from-env.ts';
 import { createController } from './controller.ts';
 import { serveConversionWebhookFromEnv } from './webhook/webhook-from-env.ts';
@@ -18,6 +20,7 @@ import { serveConversionWebhookFromEnv } from './webhook/webhook-from-env.ts';
 async function main(): Promise<void> {
   const env = process.env;
   const settings = temporalSettingsFromEnv(env);
+  const payloadCodecs = payloadCodecsFromEnv(env);
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromDefault(); // KUBECONFIG, ~/.kube/config, or in-cluster
   const connection = await Connection.connect({
@@ -30,7 +33,7 @@ async function main(): Promise<void> {
   const webhook = serveConversionWebhookFromEnv(kubeConfig, leaseNamespace, env);
   const controller = createController({
     kubeConfig,
-    temporal: new Client({ connection, namespace: settings.namespace }),
+    temporal: new Client({ connection, namespace: settings.namespace, dataConverter: { payloadCodecs } }),
     leaseNamespace,
     ...(env['CAPSTAN_CONTROLLER_IDENTITY'] ? { identity: env['CAPSTAN_CONTROLLER_IDENTITY'] } : {}),
     ...(env['CAPSTAN_WATCH_NAMESPACE'] ? { namespace: env['CAPSTAN_WATCH_NAMESPACE'] } : {}),

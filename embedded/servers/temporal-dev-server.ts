@@ -14,6 +14,8 @@ export interface DevServerOptions {
   /** More namespaces to create at launch, with Capstan's search attributes (one per Capstan installation). */
   readonly moreNamespaces?: readonly string[];
   readonly logFile?: string;
+  /** The codec server the Web UI decodes payloads with (the browser calls `<endpoint>/decode`). */
+  readonly uiCodecEndpoint?: string;
 }
 
 /** A running `temporal server start-dev` with Capstan's search attributes registered. */
@@ -52,6 +54,7 @@ export async function startTemporalDevServer(options: DevServerOptions = {}): Pr
       'warn',
       ...(options.uiPort ? ['--ui-ip', '127.0.0.1', '--ui-port', String(options.uiPort)] : ['--headless']),
       ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
+      ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
     ],
     ...(options.logFile ? { logFile: options.logFile } : {}),
   });

@@ -104,6 +104,17 @@ current-context: x
     expect(err).toContain(`hint: the kubeconfig comes from KUBECONFIG=${file}`);
   });
 
+  it('names a bad payload key file before it connects to Temporal', async () => {
+    const keys = join(dir.path, 'codec-keys');
+    writeFileSync(keys, 'short=AAAA\n');
+    const { code, err } = await capstan(['describe', 'cluster', 'kappa'], (flags) => processClients(flags, { CAPSTAN_CODEC_KEYS: keys }));
+    expect(code).toBe(1);
+    expect(err).toBe(
+      `capstan: CAPSTAN_CODEC_KEYS=${keys} line 1: key "short" is 3 bytes; AES-256 needs exactly 32; generate one with \`openssl rand -base64 32\`\n` +
+        'hint: fix the key file, or unset CAPSTAN_CODEC_KEYS if payloads are not encrypted\n',
+    );
+  });
+
   it('says Temporal is unreachable at its address and how to point the CLI elsewhere (spawned, as a user runs it)', async () => {
     const port = await freePort();
     const main = fileURLToPath(new URL('../../client/cli/main.ts', import.meta.url));

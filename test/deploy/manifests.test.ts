@@ -119,6 +119,18 @@ describe('deploy/', { timeout: 180_000 }, () => {
     },
   );
 
+  it('overlays/production: both Deployments read the payload keys from the Secret capstan-codec-keys', () => {
+    const deployments = buildObjects('overlays/production').filter((o) => o.kind === 'Deployment');
+    expect(deployments).toHaveLength(2);
+    for (const deployment of deployments) {
+      const pod = podSpecOf(deployment);
+      const [container] = pod.containers;
+      expect(pod.volumes).toContainEqual({ name: 'codec-keys', secret: { secretName: 'capstan-codec-keys' } });
+      expect(container?.volumeMounts).toContainEqual({ name: 'codec-keys', mountPath: '/etc/capstan/codec-keys', readOnly: true });
+      expect(container?.env).toContainEqual({ name: 'CAPSTAN_CODEC_KEYS', value: '/etc/capstan/codec-keys' });
+    }
+  });
+
   it.each(targets)('%s: grants no wildcard and nothing beyond the two ServiceAccounts', (target) => {
     const objects = buildObjects(target);
     for (const role of objects.filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role')) {

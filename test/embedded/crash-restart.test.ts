@@ -77,6 +77,7 @@ describe('npm start after a crash of its own', () => {
       CAPSTAN_ETCD_PORT: await freePort(),
       CAPSTAN_ETCD_PEER_PORT: await freePort(),
       CAPSTAN_PROXMOX_PORT: await freePort(),
+      CAPSTAN_CODEC_SERVER_PORT: await freePort(),
     };
     const env = {
       ...process.env,

@@ -1,4 +1,6 @@
 import { temporalSettingsFromEnv } from '../../../runtime/temporal-connection.ts';
+import { payloadCodecsFromEnv } from '../../../runtime/codec/codec-from-env.ts';
+import { CliError, oneLine } from '../cli-error.ts';
 import type { CliClients, KubeAccess, TemporalAccess } from '../context.ts';
 
 /** The connection flags every command takes. */
@@ -19,12 +21,17 @@ export function processClients(flags: ConnectionFlags, env: NodeJS.ProcessEnv = 
     temporal() {
       if (!temporal) {
         const settings = temporalSettingsFromEnv(env);
-        temporal = import('./temporal.ts').then(({ connectTemporal }) =>
-          connectTemporal({
-            ...settings,
-            ...(flags.temporalAddress ? { address: flags.temporalAddress } : {}),
-            ...(flags.temporalNamespace ? { namespace: flags.temporalNamespace } : {}),
-          }),
+        const payloadCodecs = codecsOrCliError(env);
+        temporal = import('./temporal.ts').then(({ connectTemporal, connectTimeoutMs }) =>
+          connectTemporal(
+            {
+              ...settings,
+              ...(flags.temporalAddress ? { address: flags.temporalAddress } : {}),
+              ...(flags.temporalNamespace ? { namespace: flags.temporalNamespace } : {}),
+            },
+            connectTimeoutMs,
+            payloadCodecs,
+          ),
         );
       }
       return temporal;
@@ -38,4 +45,13 @@ export function processClients(flags: ConnectionFlags, env: NodeJS.ProcessEnv = 
       await opened?.close();
     },
   };
+}
+
+/** The payload codecs from CAPSTAN_CODEC_KEYS; a bad key file is a CliError, not a stack trace. */
+function codecsOrCliError(env: NodeJS.ProcessEnv): ReturnType<typeof payloadCodecsFromEnv> {
+  try {
+    return payloadCodecsFromEnv(env);
+  } catch (error) {
+    throw new CliError(oneLine(error), 'fix the key file, or unset CAPSTAN_CODEC_KEYS if payloads are not encrypted', { cause: error });
+  }
 }

@@ -1,4 +1,5 @@
 import { Client, Connection, isGrpcDeadlineError, isGrpcServiceError } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { TemporalSettings } from '../../../runtime/temporal-connection.ts';
 import { CliError, oneLine } from '../cli-error.ts';
 import type { TemporalAccess } from '../context.ts';
@@ -13,10 +14,14 @@ export function temporalHint(address: string): string {
   return `is the Temporal server at ${address} running? Point the CLI at yours with TEMPORAL_ADDRESS=host:port (and TEMPORAL_NAMESPACE) or --temporal-address`;
 }
 
-/** Connects to Temporal; an unreachable server becomes one CliError naming the address. */
+/**
+ * Connects to Temporal; an unreachable server becomes one CliError naming the address.
+ * `payloadCodecs` decrypt what workers encrypted (runtime/codec).
+ */
 export async function connectTemporal(
   settings: TemporalSettings,
   timeoutMs = connectTimeoutMs,
+  payloadCodecs: readonly PayloadCodec[] = [],
 ): Promise<TemporalAccess & { close(): Promise<void> }> {
   let connection: Connection;
   try {
@@ -30,7 +35,7 @@ export async function connectTemporal(
     throw new CliError(`cannot reach Temporal at ${settings.address}: ${oneLine(error)}`, temporalHint(settings.address), { cause: error });
   }
   return {
-    client: new Client({ connection, namespace: settings.namespace }),
+    client: new Client({ connection, namespace: settings.namespace, dataConverter: { payloadCodecs: [...payloadCodecs] } }),
     address: settings.address,
     namespace: settings.namespace,
     close: () => connection.close(),
