@@ -43,7 +43,9 @@ async function settled(name: Name, operations: number): Promise<ClusterProgress>
       const current = await progressOf(name);
       if (current.phase === 'Held') return current;
       if (current.phase !== 'Idle' || current.operations < operations)
-        throw new Error(`${name} still ${current.phase} after ${current.operations} operations: ${current.operation?.summary ?? ''}`);
+        throw new Error(
+          `${name} still ${current.phase} after ${current.operations} operations: ${current.operation?.summary ?? ''} ${JSON.stringify(current.blocked)}`,
+        );
       return current;
     },
     300_000,
