@@ -106,14 +106,12 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
   };
 }
 
-/** `host:port` (IPv6 in brackets) → its parts; a clear error for anything else. */
-export function parseHealthAddress(address: string): { host: string; port: number } {
+/** `host:port` (IPv6 in brackets) → its parts; a clear error, naming the variable it came from, for anything else. */
+export function parseHealthAddress(address: string, variable = 'CAPSTAN_HEALTH_ADDRESS'): { host: string; port: number } {
   const match = /^(\[[0-9a-fA-F:.]+\]|[^:[\]]+):(\d{1,5})$/.exec(address.trim());
   const port = Number(match?.[2]);
   if (!match?.[1] || !Number.isInteger(port) || port > 65_535) {
-    throw new Error(
-      `CAPSTAN_HEALTH_ADDRESS=${address} is not host:port (e.g. [::]:8081 for every address, or 127.0.0.1:8081 for this host only)`,
-    );
+    throw new Error(`${variable}=${address} is not host:port (e.g. [::]:8081 for every address, or 127.0.0.1:8081 for this host only)`);
   }
   return { host: match[1].replace(/^\[|\]$/g, ''), port };
 }

@@ -6,10 +6,12 @@
 //   CAPSTAN_WATCH_NAMESPACE       watch one namespace only (default: all)
 //   CAPSTAN_TASK_QUEUE            task queue of the cluster workflows (default: capstan-lifecycle)
 //   CAPSTAN_HEALTH_ADDRESS        serve /livez and /readyz here, host:port (default: not served)
+//   CAPSTAN_METRICS_ADDRESS       serve /metrics here, host:port (default: not served)
 import { KubeConfig } from '@kubernetes/client-node';
 import { Client, Connection } from '@temporalio/client';
 import { temporalSettingsFromEnv } from '../../runtime/temporal-connection.ts';
 import { serveHealthFromEnv } from '../../runtime/health-from-env.ts';
+import { serveMetricsFromEnv } from '../../runtime/metrics/metrics-from-env.ts';
 import { createController } from './controller.ts';
 
 async function main(): Promise<void> {
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
   });
   // Ready means connected, not leading: a standby replica is ready to take over.
   const health = await serveHealthFromEnv({ temporal: connection, kubeConfig });
+  const metrics = await serveMetricsFromEnv();
   try {
     await controller.start();
     console.error(
@@ -49,6 +52,7 @@ async function main(): Promise<void> {
   } finally {
     // Stopping releases the Lease: a standby replica takes over at once.
     await controller.stop();
+    await metrics?.close();
     await health?.close();
     await connection.close();
   }
