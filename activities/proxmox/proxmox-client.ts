@@ -130,7 +130,7 @@ function requestErrorLabel(error: unknown): ProxmoxRequestError {
   if (error instanceof ProxmoxTlsError) return 'tls';
   if (error instanceof ProxmoxNetworkError) return 'network';
   if (error instanceof ProxmoxApiError) return error.status;
-  return 'bad_response';
+  return 'other';
 }
 
 /** How often a GET is tried before its failure is the activity's. */

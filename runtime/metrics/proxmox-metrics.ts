@@ -13,13 +13,13 @@ const requestSeconds = new Histogram({
 
 const requestErrors = new Counter({
   name: 'capstan_proxmox_request_errors_total',
-  help: 'Proxmox VE API requests that failed, by method, path template and error: an HTTP status code, network, tls or bad_response.',
+  help: 'Proxmox VE API requests that failed, by method, path template and error: an HTTP status code, network, tls or other (an HTTP status 502 also stands for an answer that did not fit the expected schema).',
   labelNames: ['method', 'path', 'error'] as const,
   registers: [capstanRegistry],
 });
 
 /** How a failed request is labelled: the HTTP status, or what went wrong before one came. */
-export type ProxmoxRequestError = number | 'network' | 'tls' | 'bad_response';
+export type ProxmoxRequestError = number | 'network' | 'tls' | 'other';
 
 /** Times one request; `errorOf` names a failure for the errors counter. */
 export async function measureProxmoxRequest<T>(
