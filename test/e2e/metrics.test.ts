@@ -3,6 +3,7 @@
 // simulators, and both /metrics endpoints then carry Capstan's series with the expected labels
 // and counts, the worker's also the Temporal SDK's. Every metric the dashboard and the alert rules
 // name is one of them.
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +24,7 @@ import { startProxmoxSim, type ProxmoxSim } from '../../sim/proxmox/index.ts';
 import { startTalosSim, type TalosSim } from '../../sim/talos/index.ts';
 import { startControllerProcess, startWorkerProcess, type CapstanProcess } from '../harness/capstan-processes.ts';
 import { scrape, type Scrape } from '../harness/prometheus-text.ts';
-import { projectDir } from '../../tools/tool-paths.ts';
+import { projectDir, promtoolDir, requireTool } from '../../tools/tool-paths.ts';
 import { simClusterManifests } from './sim-cluster-manifests.ts';
 
 const ns = 'metrics';
@@ -129,14 +130,19 @@ describe('/metrics of a worker and a controller', { timeout: 600_000 }, () => {
     expect(
       total(fromWorker, 'capstan_activity_duration_seconds_count', { activity: 'proxmoxEnsureVm', outcome: 'succeeded' }),
     ).toBeGreaterThan(0);
+    // One clone per machine (a control plane and a worker); Talos calls may be retried while a node boots.
     expect(
       total(fromWorker, 'capstan_proxmox_request_duration_seconds_count', { method: 'POST', path: '/nodes/{node}/qemu/{vmid}/clone' }),
     ).toBe(2);
     expect(
       total(fromWorker, 'capstan_proxmox_request_duration_seconds_count', { method: 'GET', path: '/nodes/{node}/tasks/{upid}/status' }),
     ).toBeGreaterThan(0);
-    expect(total(fromWorker, 'capstan_talos_call_duration_seconds_count', { method: 'machine.MachineService/Bootstrap' })).toBe(1);
-    expect(total(fromWorker, 'capstan_talos_call_duration_seconds_count', { method: 'machine.MachineService/ApplyConfiguration' })).toBe(2);
+    expect(
+      total(fromWorker, 'capstan_talos_call_duration_seconds_count', { method: 'machine.MachineService/Bootstrap' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      total(fromWorker, 'capstan_talos_call_duration_seconds_count', { method: 'machine.MachineService/ApplyConfiguration' }),
+    ).toBeGreaterThanOrEqual(2);
     // Labels stay few: paths are templates (no node name, VM id or task id), nothing carries a token.
     const paths = new Set(fromWorker.find('capstan_proxmox_request_duration_seconds_count').map((s) => s.labels['path'] ?? ''));
     for (const path of paths) expect(path).toMatch(/^(\/(?:[a-z-]+|\{[a-z]+\}))+$/);
@@ -166,6 +172,13 @@ describe('/metrics of a worker and a controller', { timeout: 600_000 }, () => {
   it.each(alertRules.map((r) => [r.alert, r.expr]))('alert %s reads only metrics the processes serve', (_alert, expr) => {
     expect(metricNames(expr).length).toBeGreaterThan(0);
     for (const metric of metricNames(expr)) expect(fromWorker.exposes(metric) || fromController.exposes(metric), metric).toBe(true);
+  });
+
+  it("the alert rules pass promtool's check, and its unit tests: each alert fires after its `for`, not before", () => {
+    const promtool = requireTool(promtoolDir(), 'promtool');
+    const run = (args: string[]): string => execFileSync(promtool, args, { cwd: monitoring, encoding: 'utf8', stdio: 'pipe' });
+    expect(run(['check', 'rules', 'capstan-alerts.rules.yaml'])).toContain(`SUCCESS: ${alertRules.length} rules found`);
+    expect(run(['test', 'rules', 'capstan-alerts.test.yaml'])).toContain('SUCCESS');
   });
 
   it('every dashboard query reads only metrics the processes serve', () => {
