@@ -9,6 +9,7 @@ import { freePort } from '../free-port.ts';
  * to read. Call it before any connection is made: the runtime is created once per process.
  */
 export async function installSdkMetrics(): Promise<string> {
+  // The SDK does not say which port it bound to, so it is given one that was free a moment ago.
   const port = await freePort();
   Runtime.install({
     telemetryOptions: {
