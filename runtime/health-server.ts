@@ -106,7 +106,7 @@ export async function startHealthServer(options: HealthServerOptions): Promise<H
   };
 }
 
-/** `host:port` (IPv6 in brackets) → its parts; a clear error for anything else. */
+/** `host:port` (IPv6 in brackets) → its parts; a clear error, naming the variable it came from, for anything else. */
 export function parseHealthAddress(address: string, variable = 'CAPSTAN_HEALTH_ADDRESS'): { host: string; port: number } {
   const match = /^(\[[0-9a-fA-F:.]+\]|[^:[\]]+):(\d{1,5})$/.exec(address.trim());
   const port = Number(match?.[2]);

@@ -7,6 +7,7 @@ import {
   postgresqlBinDir,
   projectDir,
   seaweedfsDir,
+  promtoolDir,
   temporalCli,
   temporalServerDir,
   temporalTestServer,
@@ -24,7 +25,7 @@ export function ensureTools(): void {
 /**
  * Also builds what only the tests use: the third-party Go client the Proxmox simulator is judged
  * by, the production-like Temporal (the server built from source, on PostgreSQL), and the
- * S3-compatible store the etcd snapshot tests write to.
+ * S3-compatible store the etcd snapshot tests write to, and promtool for the alert rules.
  */
 export function ensureTestTools(): void {
   ensureTools();
@@ -32,6 +33,7 @@ export function ensureTestTools(): void {
     run('build-temporal-server.sh');
   if (['initdb', 'postgres', 'pg_isready'].some((binary) => missingDefault(postgresqlBinDir(), binary))) run('install-postgresql.sh');
   if (missingDefault(seaweedfsDir(), 'weed')) run('build-seaweedfs.sh');
+  if (missingDefault(promtoolDir(), 'promtool')) run('build-promtool.sh');
   try {
     buildPveGoClient();
   } catch (error) {

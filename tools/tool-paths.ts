@@ -66,6 +66,10 @@ export const temporalServerDir = (): ToolLocation =>
 export const seaweedfsDir = (): ToolLocation =>
   locate('SEAWEEDFS_DIR', join(capstanCacheDir, 'seaweedfs', toolVersions['SEAWEEDFS_VERSION'] ?? 'unpinned'));
 
+/** The folder with Prometheus' promtool (it checks the alert rules), overridable with PROMTOOL_DIR; cached by version. */
+export const promtoolDir = (): ToolLocation =>
+  locate('PROMTOOL_DIR', join(capstanCacheDir, 'promtool', toolVersions['PROMETHEUS_VERSION'] ?? 'unpinned'));
+
 /**
  * The folder with PostgreSQL's initdb, postgres and pg_isready, overridable with POSTGRESQL_BIN_DIR:
  * by default the newest major version Debian's packages installed (/usr/lib/postgresql/<major>/bin).

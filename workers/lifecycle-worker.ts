@@ -4,6 +4,7 @@ import type { NativeConnection } from '@temporalio/worker';
 import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { TaskQueue } from '../api/task-queues.ts';
 import type { LifecycleActivities } from '../activities/lifecycle-activities.ts';
+import { activityMetrics } from '../runtime/metrics/activity-metrics.ts';
 
 /** How the worker gets its workflow code: a pre-built bundle in production, the sources in dev. */
 export type WorkflowSource = Pick<WorkerOptions, 'workflowBundle'> | Pick<WorkerOptions, 'workflowsPath'>;
@@ -26,9 +27,9 @@ export type ShutdownTimes = Pick<WorkerOptions, 'shutdownGraceTime' | 'shutdownF
 export const podShutdownTimes: ShutdownTimes = { shutdownGraceTime: '45 seconds', shutdownForceTime: '55 seconds' };
 
 /**
- * Creates the worker that runs Capstan's lifecycle workflows and activities. `payloadCodecs`
- * (runtime/codec) encrypt what the worker writes to history and decrypt what it reads; they run
- * here, outside the workflow sandbox.
+ * Creates the worker that runs Capstan's lifecycle workflows and activities, every activity timed
+ * (runtime/metrics/activity-metrics.ts). `payloadCodecs` (runtime/codec) encrypt what the worker
+ * writes to history and decrypt what it reads; they run here, outside the workflow sandbox.
  */
 export function createLifecycleWorker(
   connection: NativeConnection,
@@ -47,6 +48,7 @@ export function createLifecycleWorker(
     taskQueue: TaskQueue.lifecycle,
     ...source,
     activities,
+    interceptors: { activity: [activityMetrics] },
     ...shutdown,
     dataConverter: { payloadCodecs: [...payloadCodecs] },
   });

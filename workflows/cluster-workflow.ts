@@ -30,6 +30,7 @@ import { keepEtcdBackedUp } from './cluster/keep-etcd-backed-up.ts';
 import { handleEtcdSnapshotUpdates } from './cluster/etcd-snapshot-updates.ts';
 import { observeAndHeal, straysPastGrace } from './cluster/observe-and-heal.ts';
 import { runOperationChild } from './cluster/operation-child.ts';
+import { countOperationFinished, countOperationStarted } from './cluster/operation-metrics.ts';
 import { refuseBeforeBuilding } from './cluster/preflight.ts';
 import { handleReleaseUpdate } from './cluster/release-update.ts';
 
@@ -251,7 +252,9 @@ async function runOperation(
     return undefined;
   };
   const input = { desired: state.desired ?? desired, observed: view.observed, reportTo: clusterWorkflowId(state.namespace, state.name) };
+  countOperationStarted(plan.operation);
   const end = await runOperationChild(workflowId, plan, input, supersede);
+  countOperationFinished(plan.operation, end.outcome);
   const outcome = end.reason ? `${end.outcome}: ${end.reason}` : end.outcome;
   state.recent = [...state.recent, { kind: plan.operation, summary: plan.summary, outcome }].slice(-10);
   view.publish();

@@ -4,6 +4,7 @@ import { drainNode, type DrainResult } from './drain-node.ts';
 import { deleteNode } from './node-lifecycle.ts';
 import { nodeVersions, waitForNodeReady, type NodeVersions, type WaitForNodeReadyInput } from './node-readiness.ts';
 import type { SecretStore } from './secret-store.ts';
+import { measureDrain, type DrainOutcome } from '../../runtime/metrics/drain-metrics.ts';
 import { findNode, requireNodeName, workloadCoreApi, type WorkloadNodeInput } from './workload-cluster.ts';
 
 export type { NodeSelector, WorkloadNodeInput } from './workload-cluster.ts';
@@ -47,8 +48,12 @@ export function createKubernetesActivities(deps: KubernetesActivityDeps) {
       withNode(input, false, (core, name) => setUnschedulable(core, name, false)),
     /** Cordons and drains the node through the Eviction API, honouring PodDisruptionBudgets up to a timeout. */
     kubernetesDrainNode: (input: DrainNodeInput): Promise<DrainResult> =>
-      withNode(input, { found: false, evicted: [], skipped: [] }, (core, name) =>
-        drainNode(core, name, { timeoutSeconds: input.timeoutSeconds ?? 600, pollMs, proceedAtTimeout: input.onTimeout === 'Proceed' }),
+      measureDrain(
+        () =>
+          withNode(input, { found: false, evicted: [], skipped: [] }, (core, name) =>
+            drainNode(core, name, { timeoutSeconds: input.timeoutSeconds ?? 600, pollMs, proceedAtTimeout: input.onTimeout === 'Proceed' }),
+          ),
+        drainOutcome,
       ),
     /** Deletes the Node object; repeating it is harmless. */
     kubernetesDeleteNode: (input: WorkloadNodeInput): Promise<{ readonly deleted: boolean }> =>
@@ -59,4 +64,10 @@ export function createKubernetesActivities(deps: KubernetesActivityDeps) {
       return node ? nodeVersions(node) : undefined;
     },
   };
+}
+
+/** How a finished drain counts in capstan_drain_duration_seconds. */
+function drainOutcome(result: DrainResult): DrainOutcome {
+  if (!result.found) return 'node_absent';
+  return result.leftAtTimeout === undefined ? 'drained' : 'proceeded';
 }

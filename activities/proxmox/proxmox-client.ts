@@ -2,6 +2,7 @@ import { Agent, fetch, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { untrustedCertificateCause } from '../untrusted-certificate.ts';
 import { ProxmoxApiError, ProxmoxNetworkError, ProxmoxTlsError } from './proxmox-api-error.ts';
+import { measureProxmoxRequest, type ProxmoxRequestError } from '../../runtime/metrics/proxmox-metrics.ts';
 
 /** How to reach one Proxmox VE cluster; the token secret comes from a Kubernetes Secret. */
 export interface ProxmoxConnection {
@@ -81,7 +82,11 @@ export class ProxmoxClient {
     return this.request('DELETE', path, schema, params);
   }
 
-  private async request<T extends z.ZodType>(method: Method, path: string, schema: T, params: ProxmoxParams): Promise<z.output<T>> {
+  private request<T extends z.ZodType>(method: Method, path: string, schema: T, params: ProxmoxParams): Promise<z.output<T>> {
+    return measureProxmoxRequest(method, path, () => this.send(method, path, schema, params), requestErrorLabel);
+  }
+
+  private async send<T extends z.ZodType>(method: Method, path: string, schema: T, params: ProxmoxParams): Promise<z.output<T>> {
     const encoded = encodeParams(params);
     const inQuery = method === 'GET' || method === 'DELETE';
     const url = `${this.baseUrl}${path}${inQuery && encoded !== '' ? `?${encoded}` : ''}`;
@@ -118,6 +123,14 @@ export class ProxmoxClient {
     }
     return parsed.data;
   }
+}
+
+/** How a failed request counts in capstan_proxmox_request_errors_total. */
+function requestErrorLabel(error: unknown): ProxmoxRequestError {
+  if (error instanceof ProxmoxTlsError) return 'tls';
+  if (error instanceof ProxmoxNetworkError) return 'network';
+  if (error instanceof ProxmoxApiError) return error.status;
+  return 'other';
 }
 
 /** How often a GET is tried before its failure is the activity's. */

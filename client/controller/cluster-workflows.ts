@@ -10,6 +10,7 @@ import { clusterProgressQuery, deleteClusterSignal, desiredClusterSignal, type C
 import type { DesiredCluster, DesiredClusterInput } from '../../api/desired-cluster.ts';
 import { clusterWorkflowId } from '../../api/ids.ts';
 import type { WorkflowState } from './workflow-state.ts';
+import { measureSignal } from '../../runtime/metrics/controller-metrics.ts';
 import {
   clusterWorkflowType,
   newClusterState,
@@ -61,16 +62,18 @@ export function createClusterWorkflows(options: ClusterWorkflowsOptions): Cluste
       }
     },
     async sendDesired(desired) {
-      await client.workflow.signalWithStart<ClusterWorkflow, [DesiredClusterInput]>(clusterWorkflowType, {
-        workflowId: clusterWorkflowId(desired.namespace, desired.name),
-        taskQueue,
-        args: [newClusterState(desired.namespace, desired.name)],
-        signal: desiredClusterSignal,
-        signalArgs: [desired],
-      });
+      await measureSignal(desiredClusterSignal.name, () =>
+        client.workflow.signalWithStart<ClusterWorkflow, [DesiredClusterInput]>(clusterWorkflowType, {
+          workflowId: clusterWorkflowId(desired.namespace, desired.name),
+          taskQueue,
+          args: [newClusterState(desired.namespace, desired.name)],
+          signal: desiredClusterSignal,
+          signalArgs: [desired],
+        }),
+      );
     },
     async sendDelete(namespace, name) {
-      await handle(namespace, name).signal(deleteClusterSignal);
+      await measureSignal(deleteClusterSignal.name, () => handle(namespace, name).signal(deleteClusterSignal));
     },
     async progress(namespace, name) {
       return client.withDeadline(Date.now() + queryTimeoutMs, () => handle(namespace, name).query(clusterProgressQuery));

@@ -23,6 +23,8 @@ import { reconcileCluster } from './reconcile.ts';
 import type { ReconcileDeps } from './reconcile-deps.ts';
 import { WorkQueue } from './work-queue.ts';
 import { clusterKey, parseClusterKey } from '../../api/cluster-ref.ts';
+import { watchBlockedRuns } from '../../runtime/metrics/blocked-runs.ts';
+import { measureReconcile, watchQueueDepth } from '../../runtime/metrics/controller-metrics.ts';
 
 /** The field manager of every status and object the controller writes. */
 export const controllerFieldManager = 'capstan-controller';
@@ -107,7 +109,7 @@ export function createController(options: ControllerOptions): Controller {
   });
   const lookup = (kind: WatchedKindName, namespace: string): readonly RawObject[] => informers.list(kind, namespace);
 
-  const queue: WorkQueue = new WorkQueue((key) => reconcileCluster(key, deps), {
+  const queue: WorkQueue = new WorkQueue((key) => measureReconcile(() => reconcileCluster(key, deps)), {
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     onError: (key, error, retryInMs) => {
       logger.warn(`reconcile ${key} failed (retry in ${retryInMs} ms): ${describe(error)}`);
@@ -225,6 +227,16 @@ export function createController(options: ControllerOptions): Controller {
     records.clear();
   };
 
+  // Metrics every replica reports, leading or not: a standby's queue is empty, blocked runs are the namespace's.
+  const unwatchQueue = watchQueueDepth(() => queue.depth);
+  const unwatchBlocked = watchBlockedRuns((query) =>
+    options.temporal.withDeadline(Date.now() + 5_000, () => options.temporal.workflow.count(query)),
+  );
+  const unwatch = (): void => {
+    unwatchQueue();
+    unwatchBlocked();
+  };
+
   let stopping: Promise<void> = Promise.resolve();
   const elector = new LeaderElector({
     kubeConfig: options.kubeConfig,
@@ -258,11 +270,13 @@ export function createController(options: ControllerOptions): Controller {
       await elector.stop();
       await stopping;
       await informers.stop();
+      unwatch();
     },
     async abandon() {
       await elector.abandon();
       await stopping;
       await informers.stop();
+      unwatch();
     },
   };
 }

@@ -9,11 +9,13 @@
 //   CAPSTAN_WEBHOOK_ADDRESS       serve the v1beta1 ⇄ v1beta2 conversion webhook here, host:port
 //                                 (default: not served); more in webhook/webhook-from-env.ts
 //   CAPSTAN_CODEC_KEYS, CAPSTAN_CODEC_ACTIVE_KEY  payload encryption keys (runtime/codec/codec-from-env.ts)
+//   CAPSTAN_METRICS_ADDRESS       serve /metrics here, host:port (default: not served)
 import { KubeConfig } from '@kubernetes/client-node';
 import { Client, Connection } from '@temporalio/client';
 import { temporalSettingsFromEnv } from '../../runtime/temporal-connection.ts';
 import { payloadCodecsFromEnv } from '../../runtime/codec/codec-from-env.ts';
 import { serveHealthFromEnv } from '../../runtime/health-from-env.ts';
+import { serveMetricsFromEnv } from '../../runtime/metrics/metrics-from-env.ts';
 import { createController } from './controller.ts';
 import { serveConversionWebhookFromEnv } from './webhook/webhook-from-env.ts';
 
@@ -41,6 +43,7 @@ async function main(): Promise<void> {
   });
   // Ready means connected, not leading: a standby replica is ready to take over.
   const health = await serveHealthFromEnv({ temporal: connection, kubeConfig, extraChecks: webhook ? [webhook.readiness] : [] });
+  const metrics = await serveMetricsFromEnv();
   try {
     await controller.start();
     console.error(
@@ -58,6 +61,7 @@ async function main(): Promise<void> {
   } finally {
     // Stopping releases the Lease: a standby replica takes over at once.
     await controller.stop();
+    await metrics?.close();
     await health?.close();
     await webhook?.close();
     await connection.close();

@@ -71,6 +71,11 @@ export class WorkQueue {
     this.#delayed.set(key, { at, timer });
   }
 
+  /** Keys waiting for a handler now: neither running nor waiting out a delay. */
+  get depth(): number {
+    return this.#queue.length;
+  }
+
   /** Consecutive failures of a key (0 after a success). */
   failures(key: string): number {
     return this.#failures.get(key) ?? 0;

@@ -37,6 +37,10 @@ interface Container {
   readonly securityContext?: Record<string, unknown>;
   readonly volumeMounts?: { name: string; mountPath: string }[];
 }
+interface PodTemplate {
+  readonly metadata?: { readonly annotations?: Record<string, string> };
+  readonly spec: PodSpec;
+}
 interface PodSpec {
   readonly serviceAccountName?: string;
   readonly securityContext?: Record<string, unknown>;
@@ -68,7 +72,7 @@ describe('deploy/', { timeout: 180_000 }, () => {
   });
 
   it.each(targets)(
-    '%s: both Deployments run non-root, read-only, without capabilities, probed on their health endpoints, with resources',
+    '%s: both Deployments run non-root, read-only, without capabilities, probed on their health endpoints, scraped on their metrics port, with resources',
     (target) => {
       const objects = buildObjects(target);
       const deployments = objects.filter((o) => o.kind === 'Deployment');
@@ -104,6 +108,17 @@ describe('deploy/', { timeout: 180_000 }, () => {
             ports: [{ name: 'webhook', port: webhookService.port, targetPort: 'webhook' }],
           });
         }
+        const metrics = container?.env?.find((e) => e.name === 'CAPSTAN_METRICS_ADDRESS')?.value ?? '';
+        expect(metrics).toBe('[::]:9090'); // every address: Prometheus scrapes the pod's IP
+        const metricsPort = parseHealthAddress(metrics, 'CAPSTAN_METRICS_ADDRESS').port;
+        expect(container?.ports).toContainEqual({ name: 'metrics', containerPort: metricsPort });
+        // Scraped by annotation: no Prometheus operator CRDs needed.
+        const template = (deployment as unknown as { spec: { template: PodTemplate } }).spec.template;
+        expect(template.metadata?.annotations).toEqual({
+          'prometheus.io/scrape': 'true',
+          'prometheus.io/port': String(metricsPort),
+          'prometheus.io/path': '/metrics',
+        });
         expect(container?.readinessProbe?.httpGet).toEqual({ path: '/readyz', port: 'health' });
         expect(container?.livenessProbe?.httpGet).toEqual({ path: '/livez', port: 'health' });
         expect(Object.keys(container?.resources?.requests ?? {}).sort()).toEqual(['cpu', 'memory']);

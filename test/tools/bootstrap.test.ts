@@ -60,6 +60,13 @@ describe('tool bootstrap', () => {
     expect(stderr).toContain('SEAWEEDFS_DIR');
   });
 
+  it('names go and PROMTOOL_DIR when go is missing and promtool is not cached', () => {
+    const { status, stderr } = runWithoutPrerequisites('build-promtool.sh');
+    expect(status).toBe(1);
+    expect(stderr).toContain("'go' is required to build promtool");
+    expect(stderr).toContain('PROMTOOL_DIR');
+  });
+
   it('reuses an existing install without downloading again', () => {
     const result = spawnSync('bash', [join(projectDir, 'tools', 'install-temporal.sh')], { encoding: 'utf8' });
     expect(result.status).toBe(0);

@@ -7,6 +7,7 @@ import { nodeResults, singleNode, type NodeResult } from './node-replies.ts';
 import { method, type TalosService } from './proto-definitions.ts';
 import { local, routingMetadata, type TalosRouting } from './routing.ts';
 import { TalosCallError } from './talos-call-error.ts';
+import { talosCallMetrics } from '../../../runtime/metrics/talos-metrics.ts';
 
 /** Routing for streams and per-node services, whose replies cannot be told apart by node. */
 export type SingleNodeRouting = Exclude<TalosRouting, { kind: 'nodes' }>;
@@ -33,6 +34,7 @@ export class TalosMachineClient {
       // A connection per client, closed with it: a node that reboots into new certificates
       // must never be reached through a pooled connection of an earlier activity.
       'grpc.use_local_subchannel_pool': 1,
+      interceptors: [talosCallMetrics],
     });
   }
 
