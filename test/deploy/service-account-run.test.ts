@@ -98,9 +98,13 @@ afterAll(async () => {
   dir.remove();
 });
 
+// Every pod has its own network; here the processes share one, so these are left to the harness
+// (health: a free loopback port per process) or unset (metrics: test/e2e/metrics.test.ts scrapes them).
+const perProcessAddresses = ['CAPSTAN_HEALTH_ADDRESS', 'CAPSTAN_METRICS_ADDRESS'];
+
 /**
  * The environment deploy/base gives a container (literal values only), with what the test must
- * change; the health address is the harness's (a free loopback port per process).
+ * change.
  */
 function deploymentEnv(deployment: string, overrides: Record<string, string>): Record<string, string> {
   const object = built.find((o) => o.kind === 'Deployment' && o.metadata.name === deployment) as
@@ -108,7 +112,7 @@ function deploymentEnv(deployment: string, overrides: Record<string, string>): R
   const env = object?.spec.template.spec.containers[0]?.env ?? [];
   return {
     ...Object.fromEntries(
-      env.filter((e) => e.value !== undefined && e.name !== 'CAPSTAN_HEALTH_ADDRESS').map((e) => [e.name, e.value ?? '']),
+      env.filter((e) => e.value !== undefined && !perProcessAddresses.includes(e.name)).map((e) => [e.name, e.value ?? '']),
     ),
     ...overrides,
   };
