@@ -11,6 +11,7 @@ import {
 import type { ClusterPlan } from '../../api/cluster-plan.ts';
 import { ErrorType } from '../../api/errors.ts';
 import type { OperationInput, OperationOutcome } from '../../api/cluster-operations.ts';
+import { operationMetadata } from '../../plan/workflow-summaries.ts';
 import { controlPlaneWorkflow } from '../control-plane-workflow.ts';
 import { deleteClusterWorkflow } from '../delete-cluster-workflow.ts';
 import { etcdRestoreWorkflow } from '../etcd-restore-workflow.ts';
@@ -76,7 +77,9 @@ export async function runOperationChild(
 }
 
 function startOperation(workflowId: string, plan: Planned, input: OperationInput): Promise<OperationOutcome> {
-  const child = { workflowId, parentClosePolicy: ParentClosePolicy.TERMINATE } as const;
+  // The Web UI's summary and details of the run.
+  const metadata = operationMetadata(input.desired, plan);
+  const child = { workflowId, parentClosePolicy: ParentClosePolicy.TERMINATE, ...metadata } as const;
   const summary = plan.summary;
   switch (plan.operation) {
     case 'provision':
