@@ -40,7 +40,11 @@ async function createMachineSteps(input: CreateMachineInput): Promise<CreatedMac
     { key: CapstanOperation, value: 'create-machine' },
   ]);
   const planned = input.bootstrap ? steps : steps.filter((s) => s !== 'bootstrap etcd' && s !== 'fetch kubeconfig');
-  const run = new OperationRunner('create-machine', `create ${input.role} ${machine}`, planned, { reportTo: input.reportTo, machine });
+  const run = new OperationRunner('create-machine', `create ${input.role} ${machine}`, planned, {
+    reportTo: input.reportTo,
+    machine,
+    cluster,
+  });
 
   // The machine is on record before its VM is cloned; its address and node are chosen meanwhile.
   const [, { address, vmSpec, node }] = await Promise.all([

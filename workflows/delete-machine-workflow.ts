@@ -37,7 +37,11 @@ async function deleteMachineSteps(input: DeleteMachineInput): Promise<void> {
     'remove machine config',
     'remove the machine',
   ];
-  const run = new OperationRunner('delete-machine', `delete ${input.role} ${machine}`, steps, { reportTo: input.reportTo, machine });
+  const run = new OperationRunner('delete-machine', `delete ${input.role} ${machine}`, steps, {
+    reportTo: input.reportTo,
+    machine,
+    cluster,
+  });
   const node = { cluster, node: { name: machine } };
 
   await run.step('mark the machine as deleting', () => calls.inventoryRequestDelete(cluster, machine));
