@@ -44,7 +44,8 @@ const summaries: { readonly [K in ActivityName]: (...args: Parameters<LifecycleA
   talosEtcdRecoveryBootstrap: (i) =>
     `bootstrap etcd of ${key(i.cluster)} on ${i.address} from the uploaded snapshot${i.skipHashCheck ? ' (hash check skipped)' : ''}`,
   talosWaitForEtcdRecovered: (i) => `wait for etcd of ${key(i.cluster)} to be healthy on ${i.addresses.join(', ')}`,
-  talosUpgrade: (i) => `upgrade Talos on ${i.address} to ${i.image}${i.stage ? ' (staged)' : ''}${i.force ? ' (forced)' : ''}`,
+  // The installer image's tag is the version; its registry path and schematic would crowd the line out.
+  talosUpgrade: (i) => `upgrade Talos on ${i.address} to ${imageTag(i.image)}${i.stage ? ' (staged)' : ''}${i.force ? ' (forced)' : ''}`,
   talosReboot: (i) => `reboot ${i.address}${i.mode === 'powercycle' ? ' (power cycle)' : ''}`,
   talosReset: (i) => `reset ${i.address}${i.wipe ? ` (wipe ${i.wipe})` : ''}`,
   talosEnsureClusterSecrets: (cluster) => `make sure the Talos cluster secrets of ${key(cluster)} exist`,
@@ -88,6 +89,12 @@ export function activitySummary<K extends ActivityName>(name: K, args: Parameter
   return oneLine(summarize(...args));
 }
 
+/** A summary that names its machine first, unless it does already. */
+export function onMachine(machine: string, summary: string): string {
+  return summary.includes(machine) ? summary : oneLine(`${machine}: ${summary}`);
+}
+
+const imageTag = (image: string): string => image.slice(image.lastIndexOf(':') + 1) || image;
 const key = (cluster: ClusterRef): string => `${cluster.namespace}/${cluster.name}`;
 const node = (selector: { readonly name: string } | { readonly labelSelector: string }): string =>
   'name' in selector ? selector.name : `matching ${selector.labelSelector}`;

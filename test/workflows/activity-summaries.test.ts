@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LifecycleActivities } from '../../activities/lifecycle-activities.ts';
-import { activitySummary, type ActivityName } from '../../workflows/activity-summaries.ts';
+import { activitySummary, onMachine, type ActivityName } from '../../workflows/activity-summaries.ts';
 
 const cluster = { namespace: 'default', name: 'demo' };
 const vm = {
@@ -77,7 +77,7 @@ const cases: { readonly [K in ActivityName]: readonly [Parameters<LifecycleActiv
   ],
   talosUpgrade: [
     [{ ...talos, image: 'factory.talos.dev/installer/abc:v1.12.0', api: undefined, stage: true, force: undefined }],
-    'upgrade Talos on 10.0.0.11 to factory.talos.dev/installer/abc:v1.12.0 (staged)',
+    'upgrade Talos on 10.0.0.11 to v1.12.0 (staged)',
   ],
   talosReboot: [[{ ...talos, mode: 'powercycle' }], 'reboot 10.0.0.11 (power cycle)'],
   talosReset: [
@@ -168,5 +168,16 @@ describe('activity summaries', () => {
 
   it('names the VM and its node once it has one', () => {
     expect(activitySummary('proxmoxDestroyVm', [vm, ref])).toBe('destroy VM 105 (demo-cp-a9021) on pve2');
+  });
+
+  it('names the machine first where a call knows only its address, once', () => {
+    expect(
+      onMachine(
+        'demo-cp-a9021',
+        activitySummary('talosWaitForApid', [{ ...talos, expectedVersion: undefined, timeoutSeconds: undefined }]),
+      ),
+    ).toBe('demo-cp-a9021: wait for the Talos API on 10.0.0.11');
+    expect(onMachine('demo-cp-a9021', 'start VM 105 (demo-cp-a9021) on pve2')).toBe('start VM 105 (demo-cp-a9021) on pve2');
+    expect(onMachine('m', 'x'.repeat(200))).toHaveLength(120);
   });
 });

@@ -100,7 +100,9 @@ describe('what the Web UI reads from a run', { timeout: 600_000 }, () => {
     expect(summaries.every((s) => typeof s.summary === 'string' && s.summary.length > 0)).toBe(true);
     const of = (type: string): string | undefined => summaries.find((s) => s.type === type)?.summary;
     expect(of('proxmoxEnsureVm')).toMatch(new RegExp(`^clone VM ${machine} from template 9000 on pve\\d$`));
-    expect(of('talosBootstrap')).toMatch(/^bootstrap etcd of default\/iota on 127\.0\.141\.\d+$/);
+    // Talos calls know the machine by address only: their summaries name it first.
+    expect(of('talosBootstrap')).toMatch(new RegExp(`^${machine}: bootstrap etcd of default/iota on 127\\.0\\.141\\.\\d+$`));
+    expect(of('talosWaitForApid')).toMatch(new RegExp(`^${machine}: wait for the Talos API on 127\\.0\\.141\\.\\d+$`));
     // No key or token in these histories (the cluster's, its operation's and the machines'), summaries included.
     const scanned = await assertHistoryClean(stack.env.client, handle.workflowId, [stack.proxmox.token.secret]);
     expect(scanned.length).toBeGreaterThanOrEqual(4);
