@@ -42,21 +42,22 @@ export function cloneSlotsMetadata(proxmoxHost: string, storage: string, limit: 
   };
 }
 
-/** An operation the cluster workflow starts as its child: what it does, how many steps, and each step. */
-export function operationMetadata(cluster: ClusterRef, plan: Planned): WorkflowMetadata {
+/**
+ * An operation the cluster workflow starts as its child: what it does, how many steps, and each
+ * step. `steps` is the run's own count ("step i of n") where it differs from the plan's list: an
+ * upgrade plans hops and counts a step per machine and hop.
+ */
+export function operationMetadata(cluster: ClusterRef, plan: Planned, steps: number = plan.steps.length): WorkflowMetadata {
   const key = clusterKey(cluster);
   const what = plan.summary.includes(key) ? plan.summary : `${key}: ${plan.summary}`;
   const changes = plan.machineChanges ?? [];
-  const size =
-    plan.operation === 'upgrade'
-      ? `${plural(plan.steps.length, 'hop')}, ${plural(changes.length, 'machine')}`
-      : plural(plan.steps.length, 'step');
+  const size = plan.operation === 'upgrade' ? `${plural(steps, 'step')}, ${plural(changes.length, 'machine')}` : plural(steps, 'step');
   return {
     staticSummary: oneLine(`${what} (${size})`),
     staticDetails: [
       `**${plan.operation}** of cluster \`${key}\`: ${plan.summary}.`,
       '',
-      '**Planned steps**',
+      plan.operation === 'upgrade' ? '**Planned hops**' : '**Planned steps**',
       ...listed(plan.steps.map((s, i) => `${i + 1}. ${s}`)),
       ...(changes.length === 0 ? [] : ['', '**Machines**', ...listed(changes.map(describeChange))]),
       '',

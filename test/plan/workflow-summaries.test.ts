@@ -44,10 +44,9 @@ describe('workflow summaries', () => {
     const plan = planned(
       planCluster({ desired: desired({ kubernetesVersion: 'v1.36.1', talosVersion: 'v1.13.2' }), observed: observed() }),
     );
-    const { staticSummary, staticDetails } = operationMetadata(demo, plan);
-    expect(staticSummary).toBe(
-      `default/demo: upgrade Kubernetes v1.33.4 → v1.36.1, Talos v1.11.5 → v1.13.2 (${plan.steps.length} hops, 5 machines)`,
-    );
+    const { staticSummary, staticDetails } = operationMetadata(demo, plan, 24);
+    expect(staticSummary).toBe('default/demo: upgrade Kubernetes v1.33.4 → v1.36.1, Talos v1.11.5 → v1.13.2 (24 steps, 5 machines)');
+    expect(staticDetails).toContain('**Planned hops**');
     expect(staticDetails).toContain('- `cp-0`: Kubernetes v1.33.4 → v1.36.1, Talos v1.11.5 → v1.13.2');
     expect(staticDetails).toContain('`retry`');
   });

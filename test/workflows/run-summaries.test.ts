@@ -51,6 +51,7 @@ const childStarts = (history: temporal.api.history.v1.IHistoryEvent[]) =>
     .map((e) => ({
       workflowId: e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId ?? '',
       summary: text(e.userMetadata?.summary),
+      details: text(e.userMetadata?.details),
     }));
 
 describe('what the Web UI reads from a run', { timeout: 600_000 }, () => {
@@ -73,11 +74,13 @@ describe('what the Web UI reads from a run', { timeout: 600_000 }, () => {
     await new ClusterProbe(handle).settled(1);
     const description = await handle.describe();
     expect(await description.staticSummary()).toBe('cluster default/iota: observes it, plans from its spec, runs one operation at a time');
+    expect(await description.staticDetails()).toContain('Query `clusterProgress`');
     expect((await metadata(handle)).currentDetails).toMatch(/^\*\*Idle\*\*: the cluster matches its spec/);
 
     // The operation child: its start carries the plan's summary, its own children theirs.
     const [operation] = childStarts(await events(handle.workflowId));
     expect(operation?.summary).toMatch(/^provision default\/iota: 1 control-plane machine, 1 worker \(\d+ steps\)$/);
+    expect(operation?.details).toContain('**Planned steps**');
     const machines = childStarts(await events(operation?.workflowId ?? ''));
     expect(machines.map((m) => m.summary)).toEqual(
       expect.arrayContaining([
@@ -95,6 +98,7 @@ describe('what the Web UI reads from a run', { timeout: 600_000 }, () => {
     const summaries = scheduled.map((e) => ({
       type: e.activityTaskScheduledEventAttributes?.activityType?.name,
       summary: text(e.userMetadata?.summary),
+      details: text(e.userMetadata?.details),
     }));
     expect(summaries.length).toBeGreaterThan(5);
     expect(summaries.every((s) => typeof s.summary === 'string' && s.summary.length > 0)).toBe(true);

@@ -9,6 +9,7 @@ import {
   TerminatedFailure,
 } from '@temporalio/workflow';
 import type { ClusterPlan } from '../../api/cluster-plan.ts';
+import { DesiredCluster } from '../../api/desired-cluster.ts';
 import { ErrorType } from '../../api/errors.ts';
 import type { OperationInput, OperationOutcome } from '../../api/cluster-operations.ts';
 import { operationMetadata } from '../../plan/workflow-summaries.ts';
@@ -18,7 +19,7 @@ import { etcdRestoreWorkflow } from '../etcd-restore-workflow.ts';
 import { machineDeploymentWorkflow } from '../machine-deployment-workflow.ts';
 import { provisionWorkflow } from '../provision-workflow.ts';
 import { repairWorkflow } from '../repair-workflow.ts';
-import { upgradeWorkflow } from '../upgrade-workflow.ts';
+import { upgradeStepNames, upgradeWorkflow } from '../upgrade-workflow.ts';
 
 type Planned = Extract<ClusterPlan, { ok: true }>;
 
@@ -77,8 +78,10 @@ export async function runOperationChild(
 }
 
 function startOperation(workflowId: string, plan: Planned, input: OperationInput): Promise<OperationOutcome> {
-  // The Web UI's summary and details of the run.
-  const metadata = operationMetadata(input.desired, plan);
+  // The Web UI's summary and details of the run, counting steps as the run will.
+  const desired = DesiredCluster.safeParse(input.desired).data;
+  const steps = plan.operation === 'upgrade' && desired ? upgradeStepNames(desired, input.observed, plan.hops).length : plan.steps.length;
+  const metadata = operationMetadata(input.desired, plan, steps);
   const child = { workflowId, parentClosePolicy: ParentClosePolicy.TERMINATE, ...metadata } as const;
   const summary = plan.summary;
   switch (plan.operation) {
