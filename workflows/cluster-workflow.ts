@@ -58,25 +58,44 @@ export async function clusterWorkflow(input: ClusterWorkflowState): ReturnType<C
     JSON.stringify({ desired: state.desired, deleting: state.deleting, restore: state.restore, released: state.released });
   const held = (): boolean => state.hold !== undefined && state.hold.spec === spec();
 
-  setHandler(desiredClusterSignal, (desired) => {
-    state.desired = desired;
-    // A refusal was about the spec it replaces: the new one is planned at once.
-    view.refusal = undefined;
+  // The descriptions are what the Web UI lists in its "Send Signal" and "Query" dialogs.
+  setHandler(
+    desiredClusterSignal,
+    (desired) => {
+      state.desired = desired;
+      // A refusal was about the spec it replaces: the new one is planned at once.
+      view.refusal = undefined;
+    },
+    { description: "The cluster's desired state (the controller sends it from the Cluster objects); the latest wins." },
+  );
+  setHandler(
+    deleteClusterSignal,
+    () => {
+      state.deleting = true;
+    },
+    { description: 'The Cluster object is being deleted: delete the cluster once the running operation has ended.' },
+  );
+  setHandler(
+    runProgressSignal,
+    (report) => {
+      view.report(report);
+    },
+    { description: "An operation or machine run's progress report (sent by the runs themselves)." },
+  );
+  setHandler(clusterProgressQuery, () => view.progress(), {
+    description: 'Phase, the running operation and its workflow ID, blocked runs, machines, availability.',
   });
-  setHandler(deleteClusterSignal, () => {
-    state.deleting = true;
-  });
-  setHandler(runProgressSignal, (report) => {
-    view.report(report);
-  });
-  setHandler(clusterProgressQuery, () => view.progress());
   handleEtcdSnapshotUpdates(state, view);
   handleReleaseUpdate(state, view);
-  setHandler(planQuery, (desired?: DesiredClusterInput) => {
-    const parsed = DesiredCluster.safeParse(desired ?? state.desired);
-    if (!parsed.success) return { ok: false, operation: 'none', reason: describeIssues(parsed.error.issues) };
-    return planCluster({ desired: parsed.data, observed: view.observed, deleting: state.deleting });
-  });
+  setHandler(
+    planQuery,
+    (desired?: DesiredClusterInput) => {
+      const parsed = DesiredCluster.safeParse(desired ?? state.desired);
+      if (!parsed.success) return { ok: false, operation: 'none', reason: describeIssues(parsed.error.issues) };
+      return planCluster({ desired: parsed.data, observed: view.observed, deleting: state.deleting });
+    },
+    { description: 'The dry run: the operation it would run next for the current spec, or for the spec given as the argument.' },
+  );
   upsertSearchAttributes([
     { key: CapstanCluster, value: clusterKey(state) },
     { key: CapstanOperation, value: 'cluster' },

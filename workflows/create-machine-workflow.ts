@@ -3,7 +3,8 @@ import { clusterKey } from '../api/cluster-ref.ts';
 import type { CreateMachineInput, CreatedMachine } from '../api/machine-operations.ts';
 import { CapstanCluster, CapstanOperation } from '../api/search-attributes.ts';
 import { machineConfig } from '../plan/machine-spec.ts';
-import { calls, waits } from './activity-profiles.ts';
+import { calls as anyCalls, waits as anyWaits } from './activity-profiles.ts';
+import { forMachine } from './summarized-activities.ts';
 import { abortsAsFailure } from './operation/operation-failures.ts';
 import { OperationRunner } from './operation/operation-runner.ts';
 
@@ -35,12 +36,19 @@ export async function createMachineWorkflow(input: CreateMachineInput): Promise<
 
 async function createMachineSteps(input: CreateMachineInput): Promise<CreatedMachine> {
   const { cluster, machine } = input;
+  // Talos calls know the machine by its address only: their summaries name it.
+  const calls = forMachine(anyCalls, machine);
+  const waits = forMachine(anyWaits, machine);
   upsertSearchAttributes([
     { key: CapstanCluster, value: clusterKey(cluster) },
     { key: CapstanOperation, value: 'create-machine' },
   ]);
   const planned = input.bootstrap ? steps : steps.filter((s) => s !== 'bootstrap etcd' && s !== 'fetch kubeconfig');
-  const run = new OperationRunner('create-machine', `create ${input.role} ${machine}`, planned, { reportTo: input.reportTo, machine });
+  const run = new OperationRunner('create-machine', `create ${input.role} ${machine}`, planned, {
+    reportTo: input.reportTo,
+    machine,
+    cluster,
+  });
 
   // The machine is on record before its VM is cloned; its address and node are chosen meanwhile.
   const [, { address, vmSpec, node }] = await Promise.all([

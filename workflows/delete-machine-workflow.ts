@@ -3,7 +3,8 @@ import { clusterKey } from '../api/cluster-ref.ts';
 import { ErrorType } from '../api/errors.ts';
 import type { DeleteMachineInput } from '../api/machine-operations.ts';
 import { CapstanCluster, CapstanOperation } from '../api/search-attributes.ts';
-import { calls, waits } from './activity-profiles.ts';
+import { calls as anyCalls, waits as anyWaits } from './activity-profiles.ts';
+import { forMachine } from './summarized-activities.ts';
 import { abortsAsFailure } from './operation/operation-failures.ts';
 import { OperationRunner } from './operation/operation-runner.ts';
 
@@ -21,6 +22,9 @@ export async function deleteMachineWorkflow(input: DeleteMachineInput): Promise<
 
 async function deleteMachineSteps(input: DeleteMachineInput): Promise<void> {
   const { cluster, machine } = input;
+  // Talos calls know the machine by its address only: their summaries name it.
+  const calls = forMachine(anyCalls, machine);
+  const waits = forMachine(anyWaits, machine);
   upsertSearchAttributes([
     { key: CapstanCluster, value: clusterKey(cluster) },
     { key: CapstanOperation, value: 'delete-machine' },
@@ -37,7 +41,11 @@ async function deleteMachineSteps(input: DeleteMachineInput): Promise<void> {
     'remove machine config',
     'remove the machine',
   ];
-  const run = new OperationRunner('delete-machine', `delete ${input.role} ${machine}`, steps, { reportTo: input.reportTo, machine });
+  const run = new OperationRunner('delete-machine', `delete ${input.role} ${machine}`, steps, {
+    reportTo: input.reportTo,
+    machine,
+    cluster,
+  });
   const node = { cluster, node: { name: machine } };
 
   await run.step('mark the machine as deleting', () => calls.inventoryRequestDelete(cluster, machine));

@@ -2,6 +2,7 @@ import type { OperationInput, OperationOutcome } from '../api/cluster-operations
 import { ErrorType } from '../api/errors.ts';
 import { restoreStep } from '../plan/etcd-restore.ts';
 import { calls, waits } from './activity-profiles.ts';
+import { forMachine } from './summarized-activities.ts';
 import { clusterRef } from './operation/operation-scope.ts';
 import { PreconditionFailed } from './operation/operation-failures.ts';
 import { runOperation } from './operation/run-operation.ts';
@@ -45,10 +46,14 @@ export async function etcdRestoreWorkflow(input: EtcdRestoreOperation): Promise<
     const [first = '', ...others] = input.controlPlanes;
     const record = await run.step(restoreStep.check(input.snapshot), () => calls.etcdSnapshotCheck({ cluster, store, id: input.snapshot }));
     for (const machine of input.controlPlanes) {
-      await run.step(restoreStep.wipe(machine), () => waits.talosEtcdWipe({ cluster, address: addressOf(machine) }));
+      await run.step(restoreStep.wipe(machine), () => forMachine(waits, machine).talosEtcdWipe({ cluster, address: addressOf(machine) }));
     }
-    await run.step(restoreStep.upload(first), () => waits.talosEtcdRecover({ cluster, store, id: record.id, address: addressOf(first) }));
-    await run.step(restoreStep.bootstrap(first), () => waits.talosEtcdRecoveryBootstrap({ cluster, address: addressOf(first) }));
+    await run.step(restoreStep.upload(first), () =>
+      forMachine(waits, first).talosEtcdRecover({ cluster, store, id: record.id, address: addressOf(first) }),
+    );
+    await run.step(restoreStep.bootstrap(first), () =>
+      forMachine(waits, first).talosEtcdRecoveryBootstrap({ cluster, address: addressOf(first) }),
+    );
     for (const machine of others) {
       await run.step(restoreStep.rejoin(machine), () =>
         waits.talosWaitForEtcdRecovered({ cluster, addresses: [addressOf(first), addressOf(machine)] }),

@@ -10,6 +10,7 @@ import {
 } from '../../api/clone-slots.ts';
 import { ErrorType } from '../../api/errors.ts';
 import { cloneSlotsWorkflowId } from '../../api/ids.ts';
+import { cloneSlotsMetadata } from '../../plan/workflow-summaries.ts';
 import { failure } from '../failure.ts';
 import type { CloneSlots } from './clone-slots.ts';
 
@@ -63,6 +64,7 @@ export function sharedCloneSlots(client: Client, proxmoxHost: string, settings: 
           args: [{ state: { limit: settings.limit, holders: [], waiting: [] } }],
           signal: acquireCloneSlotSignal,
           signalArgs: [request],
+          ...cloneSlotsMetadata(proxmoxHost, storage, settings.limit),
         });
       };
       // Set from inside `work`, which this function cannot see through.

@@ -9,6 +9,7 @@ import {
 import { clusterProgressQuery, deleteClusterSignal, desiredClusterSignal, type ClusterProgress } from '../../api/cluster-messages.ts';
 import type { DesiredCluster, DesiredClusterInput } from '../../api/desired-cluster.ts';
 import { clusterWorkflowId } from '../../api/ids.ts';
+import { clusterWorkflowMetadata } from '../../plan/workflow-summaries.ts';
 import type { WorkflowState } from './workflow-state.ts';
 import { measureSignal } from '../../runtime/metrics/controller-metrics.ts';
 import {
@@ -69,6 +70,8 @@ export function createClusterWorkflows(options: ClusterWorkflowsOptions): Cluste
           args: [newClusterState(desired.namespace, desired.name)],
           signal: desiredClusterSignal,
           signalArgs: [desired],
+          // Only a start uses these; a signal to a running workflow leaves them as they were.
+          ...clusterWorkflowMetadata(desired),
         }),
       );
     },

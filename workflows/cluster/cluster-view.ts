@@ -1,4 +1,4 @@
-import { upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import { setCurrentDetails, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import type { ClusterProgress, HealthCheckProgress, RunProgress } from '../../api/cluster-messages.ts';
 import type { ClusterWorkflowState } from '../../api/cluster-workflow-state.ts';
 import { clusterKey } from '../../api/cluster-ref.ts';
@@ -9,6 +9,7 @@ import { etcdQuorumLost } from '../../plan/etcd-quorum-lost.ts';
 import type { ObservedCluster } from '../../api/observed-cluster.ts';
 import { CapstanPhase } from '../../api/search-attributes.ts';
 import { controlPlaneAvailability, workersAvailability } from '../../plan/availability.ts';
+import { clusterDetails } from '../../plan/current-details.ts';
 import { observedCluster } from '../../plan/observed-cluster.ts';
 import { clusterProgress } from './cluster-progress.ts';
 
@@ -117,6 +118,8 @@ export class ClusterView {
       ? `${now.operation.summary}, step ${now.operation.step}/${now.operation.steps}`
       : (now.held ??
         (deleted ? 'deleted' : this.released ? `released to ${this.state.released?.to ?? 'another management cluster'}` : 'up to date'));
+    // Not a command (read through the metadata query): it follows every report, blocked runs included.
+    setCurrentDetails(clusterDetails(now, this.state));
     if (`${now.phase}/${summary}` === this.published) return;
     this.published = `${now.phase}/${summary}`;
     upsertSearchAttributes([{ key: CapstanPhase, value: now.phase }]);

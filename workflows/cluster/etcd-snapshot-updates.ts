@@ -20,6 +20,7 @@ export function handleEtcdSnapshotUpdates(state: ClusterWorkflowState, view: Clu
       return { records: listed.records, location: listed.location };
     },
     {
+      description: "List the cluster's stored etcd snapshots, newest last.",
       validator: () => {
         if (state.desired === undefined) throw new Error('the cluster has no spec yet, so its snapshot store is not known');
         const parsed = DesiredCluster.safeParse(state.desired);
@@ -55,6 +56,8 @@ export function handleEtcdSnapshotUpdates(state: ClusterWorkflowState, view: Clu
       }
     },
     {
+      description:
+        'Queue an etcd restore from a stored snapshot (`{ "snapshot": "<id>" }`, or the newest); it runs after the running operation, or replaces a blocked one.',
       validator: (request: EtcdRestoreRequest) => {
         const parsed = DesiredCluster.safeParse(state.desired);
         if (!parsed.success)

@@ -9,15 +9,17 @@ import {
   TerminatedFailure,
 } from '@temporalio/workflow';
 import type { ClusterPlan } from '../../api/cluster-plan.ts';
+import { DesiredCluster } from '../../api/desired-cluster.ts';
 import { ErrorType } from '../../api/errors.ts';
 import type { OperationInput, OperationOutcome } from '../../api/cluster-operations.ts';
+import { operationMetadata } from '../../plan/workflow-summaries.ts';
 import { controlPlaneWorkflow } from '../control-plane-workflow.ts';
 import { deleteClusterWorkflow } from '../delete-cluster-workflow.ts';
 import { etcdRestoreWorkflow } from '../etcd-restore-workflow.ts';
 import { machineDeploymentWorkflow } from '../machine-deployment-workflow.ts';
 import { provisionWorkflow } from '../provision-workflow.ts';
 import { repairWorkflow } from '../repair-workflow.ts';
-import { upgradeWorkflow } from '../upgrade-workflow.ts';
+import { upgradeStepNames, upgradeWorkflow } from '../upgrade-workflow.ts';
 
 type Planned = Extract<ClusterPlan, { ok: true }>;
 
@@ -76,7 +78,11 @@ export async function runOperationChild(
 }
 
 function startOperation(workflowId: string, plan: Planned, input: OperationInput): Promise<OperationOutcome> {
-  const child = { workflowId, parentClosePolicy: ParentClosePolicy.TERMINATE } as const;
+  // The Web UI's summary and details of the run, counting steps as the run will.
+  const desired = DesiredCluster.safeParse(input.desired).data;
+  const steps = plan.operation === 'upgrade' && desired ? upgradeStepNames(desired, input.observed, plan.hops).length : plan.steps.length;
+  const metadata = operationMetadata(input.desired, plan, steps);
+  const child = { workflowId, parentClosePolicy: ParentClosePolicy.TERMINATE, ...metadata } as const;
   const summary = plan.summary;
   switch (plan.operation) {
     case 'provision':

@@ -19,6 +19,7 @@ export function handleReleaseUpdate(state: ClusterWorkflowState, view: ClusterVi
       return state.released;
     },
     {
+      description: 'Hand the cluster to another management cluster (`capstan move`): this run ends without deleting anything.',
       validator: (request: ReleaseRequest) => {
         if (state.released !== undefined) {
           if (state.released.clusterUid === request.clusterUid) return; // a re-run of the same move

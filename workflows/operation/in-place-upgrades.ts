@@ -1,7 +1,8 @@
 import type { DesiredCluster } from '../../api/desired-cluster.ts';
 import type { ObservedMachine } from '../../api/observed-cluster.ts';
 import { talosInstallerImage } from '../../api/talos/installer-image.ts';
-import { calls, slowCalls, waits } from '../activity-profiles.ts';
+import { calls as anyCalls, slowCalls as anySlowCalls, waits as anyWaits } from '../activity-profiles.ts';
+import { forMachine } from '../summarized-activities.ts';
 import { createMachineInput, drainOf, machineConfig } from '../../plan/machine-spec.ts';
 import { clusterRef, type OperationScope } from './operation-scope.ts';
 
@@ -13,6 +14,10 @@ import { clusterRef, type OperationScope } from './operation-scope.ts';
  */
 export async function upgradeTalosInPlace(scope: OperationScope, machine: ObservedMachine, to: string): Promise<void> {
   const cluster = clusterRef(scope.desired);
+  // Talos calls know the machine by its address only: their summaries name it.
+  const calls = forMachine(anyCalls, machine.name);
+  const waits = forMachine(anyWaits, machine.name);
+  const slowCalls = forMachine(anySlowCalls, machine.name);
   const talosNode = { cluster, address: machine.address ?? '' };
   const node = { cluster, node: { name: machine.name } };
   await scope.run.step(`upgrade Talos on ${machine.name} ${machine.talosVersion} → ${to}`, async () => {
@@ -43,6 +48,8 @@ export async function upgradeKubernetesInPlace(
   to: string,
 ): Promise<void> {
   const cluster = clusterRef(scope.desired);
+  const calls = forMachine(anyCalls, machine.name);
+  const waits = forMachine(anyWaits, machine.name);
   const endpoint = scope.state.observed.controlPlaneEndpoint ?? '';
   await scope.run.step(`upgrade Kubernetes on ${machine.name} ${machine.kubernetesVersion} → ${to}`, async () => {
     const spec = createMachineInput(

@@ -4,6 +4,7 @@ import { machineWorkflowId } from '../../api/ids.ts';
 import type { DeleteMachineInput, MachineToCreate } from '../../api/machine-operations.ts';
 import type { ObservedMachine } from '../../api/observed-cluster.ts';
 import { createMachineInput, deleteMachineInput, type MachineToDelete } from '../../plan/machine-spec.ts';
+import { createMachineMetadata, deleteMachineMetadata } from '../../plan/workflow-summaries.ts';
 import { calls } from '../activity-profiles.ts';
 import { createMachineWorkflow } from '../create-machine-workflow.ts';
 import { deleteMachineWorkflow } from '../delete-machine-workflow.ts';
@@ -40,6 +41,7 @@ export async function createMachineChild(
       workflowId: machineWorkflowId(versions.namespace, versions.name, machine.name, 'create'),
       args: [input],
       parentClosePolicy: ParentClosePolicy.TERMINATE,
+      ...createMachineMetadata(input),
     });
     const built: ObservedMachine = {
       ...record,
@@ -68,10 +70,12 @@ export async function deleteMachineChild(
 ): Promise<void> {
   const { desired, state } = scope;
   state.update(machine.name, { phase: 'Deleting' });
+  const input = deleteMachineInput(desired, machine, { ...options, ...reportTo(scope) });
   await executeChild(deleteMachineWorkflow, {
     workflowId: machineWorkflowId(desired.namespace, desired.name, machine.name, 'delete'),
-    args: [deleteMachineInput(desired, machine, { ...options, ...reportTo(scope) })],
+    args: [input],
     parentClosePolicy: ParentClosePolicy.TERMINATE,
+    ...deleteMachineMetadata(input),
   });
   state.remove(machine.name);
 }

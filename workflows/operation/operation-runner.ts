@@ -6,6 +6,7 @@ import {
   condition,
   getExternalWorkflowHandle,
   isCancellation,
+  setCurrentDetails,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
@@ -24,6 +25,8 @@ import {
   type BlockedStep,
   type OperationProgress,
 } from '../../api/operation-messages.ts';
+import type { ClusterRef } from '../../api/cluster-ref.ts';
+import { operationDetails } from '../../plan/current-details.ts';
 import { abortedChild, OperationAborted, PreconditionFailed } from './operation-failures.ts';
 
 /** How often a step blocked on a self-clearing failure (a full IP pool) is tried again unasked. */
@@ -35,6 +38,8 @@ export interface RunnerOptions {
   readonly reportTo?: string | undefined;
   /** The machine a machine run works on. */
   readonly machine?: string;
+  /** The cluster it works on, for the CLI commands its Web UI details name. */
+  readonly cluster?: ClusterRef;
 }
 
 /**
@@ -66,13 +71,17 @@ export class OperationRunner {
     private readonly options: RunnerOptions = {},
   ) {
     this.progress = { operation, summary, step: 0, steps: steps.length, currentStep: '', phase: 'Running' };
-    setHandler(progressQuery, () => this.progress);
+    // The descriptions are what the Web UI lists in its "Send Update" and "Query" dialogs.
+    setHandler(progressQuery, () => this.progress, { description: 'Step i of n, the current step, and a blocked step with its error.' });
     setHandler(retryUpdate, () => ({ retried: this.decide('retry') }), {
+      description: 'Run the blocked step(s) again, once the cause is fixed. Rejected when nothing is blocked.',
       validator: () => {
         this.assertBlocked('retry');
       },
     });
     setHandler(abortUpdate, (reason: string) => ({ aborted: this.decide({ abort: reason }) }), {
+      description:
+        'End the operation; the argument is the reason (required, shown on the cluster status). Running steps are cancelled; what was built stays and is found by the next observation.',
       validator: (reason: string) => {
         const phase = this.progress.phase;
         if (phase !== 'Blocked' && phase !== 'Running' && phase !== 'Paused')
@@ -80,8 +89,10 @@ export class OperationRunner {
         if (reason.trim() === '') throw new Error('say why the operation is aborted: the reason goes on the cluster status');
       },
     });
-    setHandler(pauseUpdate, () => this.setPaused(true));
-    setHandler(resumeUpdate, () => this.setPaused(false));
+    setHandler(pauseUpdate, () => this.setPaused(true), {
+      description: 'Hold the operation before its next step; the running step finishes.',
+    });
+    setHandler(resumeUpdate, () => this.setPaused(false), { description: 'Let a paused operation go on with its next step.' });
     this.publish();
   }
 
@@ -223,6 +234,8 @@ export class OperationRunner {
     upsertSearchAttributes([{ key: CapstanPhase, value: this.progress.phase }]);
     const position = this.progress.steps > 0 ? `, step ${this.progress.step}/${this.progress.steps}` : '';
     upsertMemo({ summary: `${this.progress.summary}${position}`, phase: this.progress.phase });
+    // Not a command: the Web UI reads it through the metadata query, so it is free to change often.
+    setCurrentDetails(operationDetails(this.progress, { cluster: this.options.cluster, machine: this.options.machine }));
     this.report();
   }
 

@@ -6,6 +6,7 @@ import { describeControlPlaneStep } from '../../plan/control-plane.ts';
 import { checkAddition, checkRemoval, observedMembers } from '../../plan/etcd-quorum.ts';
 import { toDelete } from '../../plan/machine-spec.ts';
 import { calls, waits } from '../activity-profiles.ts';
+import { forMachine } from '../summarized-activities.ts';
 import { createMachineChild, deleteMachineChild, updateTalosconfigEndpoints } from './machine-children.ts';
 import { clusterRef, newMachineName, observeAgain, type OperationScope } from './operation-scope.ts';
 import { PreconditionFailed } from './operation-failures.ts';
@@ -103,13 +104,13 @@ export async function runControlPlaneSteps(
       case 'forfeit-leadership':
         await run.step(name, async () => {
           await safely((members) => checkRemoval(members, step.machine));
-          await calls.talosEtcdForfeitLeadership({ cluster, address: addressOf(step.machine) });
+          await forMachine(calls, step.machine).talosEtcdForfeitLeadership({ cluster, address: addressOf(step.machine) });
         });
         break;
       case 'leave-etcd':
         await run.step(name, async () => {
           await safely((members) => checkRemoval(members, step.machine));
-          await calls.talosEtcdLeaveCluster({ cluster, address: addressOf(step.machine) });
+          await forMachine(calls, step.machine).talosEtcdLeaveCluster({ cluster, address: addressOf(step.machine) });
         });
         break;
       case 'remove-etcd-member':

@@ -36,7 +36,10 @@ export async function runOperation(
     { key: CapstanCluster, value: clusterKey({ namespace: desired.namespace, name: desired.name }) },
     { key: CapstanOperation, value: declaration.kind },
   ]);
-  const run = new OperationRunner(declaration.kind, declaration.summary(desired), declaration.steps(desired), { reportTo: input.reportTo });
+  const run = new OperationRunner(declaration.kind, declaration.summary(desired), declaration.steps(desired), {
+    reportTo: input.reportTo,
+    cluster: { namespace: desired.namespace, name: desired.name },
+  });
   const state = new ClusterState(input.observed);
   try {
     await body({ desired, state, run, reportTo: input.reportTo });
