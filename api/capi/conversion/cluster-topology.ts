@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ClusterTopology, ClusterVariable, MachineDeploymentTopology } from '../cluster-topology.ts';
 import { Duration, IntOrString, ObjectReference } from '../meta.ts';
 import { MhcUnhealthyCondition } from '../machine-health-check.ts';
-import type { ClusterTopologyV1Beta2 } from '../v1beta2/cluster-topology.ts';
+import type { ClusterTopologyV1Beta2, MachineDeploymentTopologyV1Beta2, TopologyHealthCheckV1Beta2 } from '../v1beta2/cluster-topology.ts';
 import { compact, definedEntries, sameJson } from './compact.ts';
 import { ConversionError } from './conversion-error.ts';
 import { durationToSeconds, secondsToDuration } from './go-duration.ts';
@@ -32,9 +32,6 @@ const MachineHealthCheckTopologyV1Beta1 = z.strictObject({
   remediationTemplate: ObjectReference.optional(),
 });
 type MachineHealthCheckTopologyV1Beta1 = z.infer<typeof MachineHealthCheckTopologyV1Beta1>;
-
-type HealthCheckV1Beta2 = NonNullable<NonNullable<ClusterTopologyV1Beta2['controlPlane']>['healthCheck']>;
-type MachineDeploymentTopologyV1Beta2 = NonNullable<NonNullable<ClusterTopologyV1Beta2['workers']>['machineDeployments']>[number];
 
 /** Collects the remainder while converting up. */
 class Remainder {
@@ -212,7 +209,7 @@ function machineDeploymentToV1Beta1(
   };
 }
 
-function healthCheckToV1Beta2(input: Record<string, unknown>, path: string, remainder: Remainder): HealthCheckV1Beta2 {
+function healthCheckToV1Beta2(input: Record<string, unknown>, path: string, remainder: Remainder): TopologyHealthCheckV1Beta2 {
   const field = `${path}.machineHealthCheck`;
   const result = MachineHealthCheckTopologyV1Beta1.safeParse(input);
   if (!result.success) throw issueError(prefixed(result.error, field));
@@ -246,7 +243,7 @@ function healthCheckToV1Beta2(input: Record<string, unknown>, path: string, rema
 }
 
 function healthCheckToV1Beta1(
-  health: HealthCheckV1Beta2,
+  health: TopologyHealthCheckV1Beta2,
   path: string,
   duration: DurationOf,
   kept: TopologyV1Beta1Remainder | undefined,

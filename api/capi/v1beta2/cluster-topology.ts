@@ -50,6 +50,7 @@ export const ControlPlaneTopologyV1Beta2 = z.object({
   healthCheck: healthCheck({}).optional(),
   deletion: z.object(DeletionTimeouts).optional(),
 });
+export type TopologyHealthCheckV1Beta2 = NonNullable<z.infer<typeof ControlPlaneTopologyV1Beta2>['healthCheck']>;
 
 /** clusterv1beta2.MachineDeploymentTopology: `strategy` split into `rollout.strategy`, `deletion.order` and `healthCheck.remediation.maxInFlight`. */
 export const MachineDeploymentTopologyV1Beta2 = z.object({
@@ -73,6 +74,7 @@ export const MachineDeploymentTopologyV1Beta2 = z.object({
     .optional(),
   variables: VariableOverrides.optional(),
 });
+export type MachineDeploymentTopologyV1Beta2 = z.infer<typeof MachineDeploymentTopologyV1Beta2>;
 
 /** clusterv1beta2.Topology as CAPI v1.11 defines it (the subset Capstan's v1beta1 topology can hold). */
 export const ClusterTopologyV1Beta2 = z.object({
