@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { ClusterTopology } from '../cluster-topology.ts';
 import type { Cluster, ClusterStatus } from '../cluster.ts';
 import { capiGroup, capiStorageVersion, capiVersion } from '../groups.ts';
 import { ObjectReference } from '../meta.ts';
@@ -8,12 +7,16 @@ import { compact, definedEntries, sameJson } from './compact.ts';
 import { metaConditionsFrom } from './conditions.ts';
 import { putConversionData, takeConversionData } from './conversion-data.ts';
 import { ConversionError } from './conversion-error.ts';
-
+import { topologyToV1Beta1, topologyToV1Beta2, TopologyV1Beta1Remainder } from './cluster-topology.ts';
 import { referenceRemainder, toContractReference, toObjectReference } from './references.ts';
 
-/** What a v1beta1 Cluster holds that v1beta2 cannot: its references whole (version, namespace, uid...). */
+/** What a v1beta1 Cluster holds that v1beta2 cannot: its references whole (version, namespace, uid...), and its topology's remainder. */
 const ClusterV1Beta1Remainder = z.object({
-  spec: z.object({ controlPlaneRef: ObjectReference.optional(), infrastructureRef: ObjectReference.optional() }),
+  spec: z.object({
+    controlPlaneRef: ObjectReference.optional(),
+    infrastructureRef: ObjectReference.optional(),
+    topology: TopologyV1Beta1Remainder.optional(),
+  }),
 });
 type ClusterV1Beta1Remainder = z.infer<typeof ClusterV1Beta1Remainder>;
 
@@ -24,9 +27,11 @@ const ClusterV1Beta2Remainder = z.object({});
 export function clusterToV1Beta2(cluster: Cluster): ClusterV1Beta2 {
   const { metadata } = takeConversionData(cluster.metadata, ClusterV1Beta2Remainder);
   const { controlPlaneRef, infrastructureRef, topology, ...sameSpec } = cluster.spec;
-  const remainder = compact({
+  const convertedTopology = topology ? topologyToV1Beta2(topology) : undefined;
+  const remainder = compact<ClusterV1Beta1Remainder['spec']>({
     controlPlaneRef: controlPlaneRef ? referenceRemainder(controlPlaneRef) : undefined,
     infrastructureRef: infrastructureRef ? referenceRemainder(infrastructureRef) : undefined,
+    topology: convertedTopology?.kept,
   });
   const kept: ClusterV1Beta1Remainder | undefined = remainder ? { spec: remainder } : undefined;
   return {
@@ -37,7 +42,7 @@ export function clusterToV1Beta2(cluster: Cluster): ClusterV1Beta2 {
       ...sameSpec,
       ...(controlPlaneRef ? { controlPlaneRef: toContractReference(controlPlaneRef, 'spec.controlPlaneRef') } : {}),
       ...(infrastructureRef ? { infrastructureRef: toContractReference(infrastructureRef, 'spec.infrastructureRef') } : {}),
-      ...(topology ? { topology: topologyToV1Beta2(topology) } : {}),
+      ...(convertedTopology ? { topology: convertedTopology.topology } : {}),
     },
     ...(cluster.status ? { status: clusterStatusToV1Beta2(cluster.status) } : {}),
   };
@@ -59,35 +64,10 @@ export function clusterToV1Beta1(cluster: ClusterV1Beta2): Cluster {
       ...(infrastructureRef
         ? { infrastructureRef: toObjectReference(infrastructureRef, kept?.spec.infrastructureRef, 'spec.infrastructureRef') }
         : {}),
-      ...(topology ? { topology: topologyToV1Beta1(topology) } : {}),
+      ...(topology ? { topology: topologyToV1Beta1(topology, kept?.spec.topology) } : {}),
     },
     ...(cluster.status ? { status: clusterStatusToV1Beta1(cluster.status) } : {}),
   };
-}
-
-// Only the class reference is reshaped between the versions' topologies; the rest travels as
-// written (v1beta2's renamed topology fields are not converted yet) and must read as v1beta1's.
-function topologyToV1Beta2(topology: Record<string, unknown>): Record<string, unknown> {
-  const { class: className, classNamespace, ...rest } = topology;
-  if (className === undefined && classNamespace === undefined) return topology;
-  return { ...rest, classRef: definedEntries({ name: className, namespace: classNamespace }) };
-}
-
-function topologyToV1Beta1(topology: Record<string, unknown>): ClusterTopology {
-  const { classRef, ...rest } = topology;
-  const renamed =
-    typeof classRef !== 'object' || classRef === null
-      ? topology
-      : (() => {
-          const { name, namespace } = classRef as { name?: unknown; namespace?: unknown };
-          return { ...rest, ...definedEntries({ class: name, classNamespace: namespace }) };
-        })();
-  const parsed = ClusterTopology.safeParse(renamed);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConversionError(['spec.topology', ...(issue?.path ?? []).map(String)].join('.'), issue?.message ?? 'is not a valid topology');
-  }
-  return parsed.data;
 }
 
 function clusterStatusToV1Beta2(status: ClusterStatus): ClusterStatusV1Beta2 {

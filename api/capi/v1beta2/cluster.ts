@@ -3,6 +3,7 @@ import { Conditions } from '../conditions.ts';
 import { ClusterPhase } from '../cluster.ts';
 import { ApiEndpoint, ObjectEnvelope } from '../meta.ts';
 import { OperationStatus } from '../operation-status.ts';
+import { ClusterTopologyV1Beta2 } from './cluster-topology.ts';
 import { ContractVersionedObjectReference, MetaConditions } from './meta.ts';
 
 const NetworkRanges = z.object({ cidrBlocks: z.array(z.string()) });
@@ -21,8 +22,8 @@ export const ClusterSpecV1Beta2 = z.object({
   controlPlaneEndpoint: ApiEndpoint.optional(),
   controlPlaneRef: ContractVersionedObjectReference.optional(),
   infrastructureRef: ContractVersionedObjectReference.optional(),
-  /** ClusterClass topology (`classRef` instead of v1beta1's `class`): accepted, reported as unsupported. */
-  topology: z.looseObject({}).optional(),
+  /** Built from a ClusterClass, in v1beta2's shape (`classRef`, `deletion`, `healthCheck`, `rollout`). */
+  topology: ClusterTopologyV1Beta2.optional(),
   availabilityGates: z.array(z.looseObject({ conditionType: z.string() })).optional(),
 });
 export type ClusterSpecV1Beta2 = z.infer<typeof ClusterSpecV1Beta2>;

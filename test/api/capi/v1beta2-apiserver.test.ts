@@ -24,6 +24,8 @@ import {
   machineDeploymentV1Beta2,
   machineSetV1Beta1,
   observedMachineV1Beta1,
+  topologyV1Beta1,
+  topologyV1Beta2,
 } from './conversion/objects.ts';
 
 const namespace = 'default';
@@ -150,6 +152,32 @@ describe('cluster.x-k8s.io v1beta2 stored, v1beta1 converted by the webhook, on 
     ]);
     expect(status?.initialization).toStrictEqual({ infrastructureProvisioned: true });
     expect(ClusterV1Beta2.parse(await read('Cluster', 'v1beta2', 'edge')).spec).toStrictEqual(written.spec);
+  });
+
+  it('a ClusterClass topology written in v1beta1 reads in v1beta2 in its shape, and in v1beta1 as written', async () => {
+    const written = Cluster.parse({
+      apiVersion: 'cluster.x-k8s.io/v1beta1',
+      kind: 'Cluster',
+      metadata: { name: 'classy', namespace },
+      spec: { topology: { ...topologyV1Beta1(), rolloutAfter: '2026-01-01T00:00:00Z', controlPlane: { nodeDrainTimeout: '300s' } } },
+    });
+    await create('Cluster', 'v1beta1', written);
+    const asV1Beta2 = ClusterV1Beta2.parse(await read('Cluster', 'v1beta2', 'classy'));
+    expect(asV1Beta2.spec.topology).toStrictEqual({ ...topologyV1Beta2(), controlPlane: { deletion: { nodeDrainTimeoutSeconds: 300 } } });
+    expect(Cluster.parse(await read('Cluster', 'v1beta1', 'classy')).spec).toStrictEqual(written.spec);
+  });
+
+  it("a v1beta2 topology written with v1beta1's duration strings is refused by the v1beta2 schema", async () => {
+    const topology = { ...topologyV1Beta2(), controlPlane: { deletion: { nodeDrainTimeoutSeconds: '5m' } } };
+    const message = await refusal(() =>
+      create('Cluster', 'v1beta2', {
+        apiVersion: 'cluster.x-k8s.io/v1beta2',
+        kind: 'Cluster',
+        metadata: { name: 'stringly', namespace },
+        spec: { topology },
+      }),
+    );
+    expect(message).toContain('spec.topology.controlPlane.deletion.nodeDrainTimeoutSeconds');
   });
 
   it('a MachineDeployment written in v1beta2 keeps its v1beta2-only fields through a v1beta1 update, and v1beta1 sees the update', async () => {

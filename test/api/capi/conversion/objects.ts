@@ -430,3 +430,93 @@ export function machineSetV1Beta2(): MachineSetV1Beta2 {
     },
   };
 }
+
+/** A v1beta1 topology with every field Capstan's v1beta1 has, durations written as Go prints them. */
+export function topologyV1Beta1() {
+  return {
+    class: 'talos-proxmox',
+    classNamespace: 'classes',
+    version: 'v1.34.1',
+    controlPlane: {
+      metadata: { labels: { tier: 'cp' } },
+      replicas: 3,
+      nodeDrainTimeout: '5m0s',
+      nodeVolumeDetachTimeout: '1m0s',
+      nodeDeletionTimeout: '10s',
+      machineHealthCheck: {
+        enable: true,
+        nodeStartupTimeout: '10m0s',
+        unhealthyConditions: [{ type: 'Ready', status: 'False', timeout: '5m0s' }],
+        maxUnhealthy: '40%',
+        unhealthyRange: '[1-3]',
+      },
+    },
+    workers: {
+      machineDeployments: [
+        {
+          class: 'default-worker',
+          name: 'md-0',
+          failureDomain: 'pve1',
+          replicas: 2,
+          minReadySeconds: 30,
+          nodeDrainTimeout: '2m0s',
+          strategy: {
+            type: 'RollingUpdate' as const,
+            rollingUpdate: { maxUnavailable: 0, maxSurge: '25%', deletePolicy: 'Oldest' as const },
+            remediation: { maxInFlight: 1 },
+          },
+          machineHealthCheck: {
+            unhealthyConditions: [{ type: 'Ready', status: 'Unknown', timeout: '1m0s' }],
+            remediationTemplate: {
+              apiVersion: 'infrastructure.cluster.x-k8s.io/v1alpha1',
+              kind: 'ProxmoxRemediationTemplate',
+              name: 'reboot',
+            },
+          },
+          variables: { overrides: [{ name: 'cpus', value: 4 }] },
+        },
+      ],
+    },
+    variables: [{ name: 'cni', value: { name: 'cilium' } }],
+  };
+}
+
+/** The same topology as v1beta2 writes it. */
+export function topologyV1Beta2() {
+  return {
+    classRef: { name: 'talos-proxmox', namespace: 'classes' },
+    version: 'v1.34.1',
+    controlPlane: {
+      metadata: { labels: { tier: 'cp' } },
+      replicas: 3,
+      deletion: { nodeDrainTimeoutSeconds: 300, nodeVolumeDetachTimeoutSeconds: 60, nodeDeletionTimeoutSeconds: 10 },
+      healthCheck: {
+        enabled: true,
+        checks: { nodeStartupTimeoutSeconds: 600, unhealthyNodeConditions: [{ type: 'Ready', status: 'False', timeoutSeconds: 300 }] },
+        remediation: { triggerIf: { unhealthyLessThanOrEqualTo: '40%', unhealthyInRange: '[1-3]' } },
+      },
+    },
+    workers: {
+      machineDeployments: [
+        {
+          class: 'default-worker',
+          name: 'md-0',
+          failureDomain: 'pve1',
+          replicas: 2,
+          minReadySeconds: 30,
+          deletion: { order: 'Oldest' as const, nodeDrainTimeoutSeconds: 120 },
+          rollout: { strategy: { type: 'RollingUpdate' as const, rollingUpdate: { maxUnavailable: 0, maxSurge: '25%' } } },
+          healthCheck: {
+            checks: { unhealthyNodeConditions: [{ type: 'Ready', status: 'Unknown', timeoutSeconds: 60 }] },
+            remediation: {
+              maxInFlight: 1,
+              templateRef: { apiVersion: 'infrastructure.cluster.x-k8s.io/v1alpha1', kind: 'ProxmoxRemediationTemplate', name: 'reboot' },
+            },
+          },
+          variables: { overrides: [{ name: 'cpus', value: 4 }] },
+        },
+      ],
+    },
+    variables: [{ name: 'cni', value: { name: 'cilium' } }],
+  };
+}
