@@ -5,6 +5,9 @@ import { desiredHash } from './desired-hash.ts';
 import { foreignPools } from './foreign-pools.ts';
 import { EventReason } from './events/event-spec.ts';
 import { ownClusterObjects } from './own-cluster-objects.ts';
+import { issuesAtTheirOrigin } from '../../api/capi/topology/issue-origin.ts';
+import type { GeneratedTopology } from '../../api/capi/topology/generate.ts';
+import type { MappingIssue } from '../../api/capi/mapping/issues.ts';
 import { reconcileTopology, withGenerated } from './reconcile-topology.ts';
 import type { ReconcileDeps, ReconcileScope } from './reconcile-deps.ts';
 import { writeClusterStatuses } from './reconcile-status.ts';
@@ -31,7 +34,7 @@ export async function reconcileNormal(scope: ReconcileScope, deps: ReconcileDeps
     topology?.ok === false
       ? topology
       : toDesiredCluster({ namespace, name }, objects, { ...deps.mapping, otherPools: foreignPools(deps.informers, namespace) });
-  const result: MappingResult = topology?.ok ? { ...mapped, warnings: [...topology.warnings, ...mapped.warnings] } : mapped;
+  const result: MappingResult = topology?.ok ? atTheirOrigin(scope, topology.generated, mapped, topology.warnings) : mapped;
   const verdict = specVerdict(result);
   await tellSpecProblems(scope, result, verdict, deps);
 
@@ -98,4 +101,18 @@ async function tellSpecProblems(scope: ReconcileScope, result: MappingResult, ve
     told.add(`warn:${text}`);
     await deps.events.record(scope.cluster, { type: 'Warning', reason: EventReason.UnsupportedField, message: text });
   }
+}
+
+/** A topology Cluster's mapping result, each issue named where the user wrote its cause (the Cluster's spec.topology, or the class). */
+function atTheirOrigin(
+  scope: ReconcileScope,
+  generated: GeneratedTopology,
+  mapped: MappingResult,
+  topologyWarnings: readonly MappingIssue[],
+): MappingResult {
+  const cluster = { kind: 'Cluster', namespace: scope.namespace, name: scope.name };
+  const className = (scope.cluster as { spec?: { topology?: { class?: string } } }).spec?.topology?.class ?? '';
+  const origin = (issues: readonly MappingIssue[]) => issuesAtTheirOrigin(issues, cluster, className, generated);
+  const warnings = [...topologyWarnings, ...origin(mapped.warnings)];
+  return mapped.ok ? { ...mapped, warnings } : { ...mapped, errors: origin(mapped.errors), warnings };
 }

@@ -93,7 +93,7 @@ describe('a ClusterClass and two Clusters made from it', () => {
     await eventually(async () => {
       const c = await stack.get('Cluster', ns, 'alpha');
       expect(conditionOf(c, 'Ready')).toBe('False InvalidSpec');
-      expect(messageOf(c, 'Ready')).toContain('Talos v1.11.5 runs Kubernetes v1.29 to v1.34, not v1.35.0');
+      expect(messageOf(c, 'Ready')).toContain('spec.topology.version: Talos v1.11.5 runs Kubernetes v1.29 to v1.34, not v1.35.0');
     }, timeout);
     // The class's talosVersion variable moves Talos; a chained upgrade is the workflow's to plan.
     await stack.patch('Cluster', ns, 'alpha', {
