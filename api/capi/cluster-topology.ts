@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EtcdReplicas } from './etcd-replicas.ts';
 import { Version } from '../versions.ts';
 import { MachineDeploymentStrategy } from './machine-deployment.ts';
 import { AnyJson, Duration, TemplateMeta } from './meta.ts';
@@ -46,14 +47,7 @@ export const ClusterTopology = z.object({
     .object({
       metadata: TemplateMeta.optional(),
       /** Absent: the control plane's own default (1). An odd etcd size, as TalosControlPlane's own field. */
-      replicas: z
-        .number()
-        .int()
-        .min(1)
-        .max(7)
-        // As on TalosControlPlane: the API server names the value it refuses.
-        .meta({ enum: [1, 3, 5, 7] })
-        .optional(),
+      replicas: EtcdReplicas.optional(),
       /** TalosControlPlane has no drain or health-check fields to carry these: reported unsupported. */
       machineHealthCheck: z.looseObject({}).optional(),
       nodeDrainTimeout: Duration.optional(),

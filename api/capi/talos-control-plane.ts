@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EtcdReplicas } from './etcd-replicas.ts';
 import { withAliasVersion } from '../crd/alias-version.ts';
 import { defineCrd } from '../crd/define-crd.ts';
 import { Version } from '../versions.ts';
@@ -17,14 +18,7 @@ export const TalosControlPlaneRolloutType = z.enum(['RollingUpdate', 'OnDelete',
 /** `controlplane.cluster.x-k8s.io/v1alpha3` TalosControlPlane spec (CACPPT's field names). */
 export const TalosControlPlaneSpec = z.object({
   /** An odd number of etcd members; CACPPT defaults an absent count to 1. */
-  replicas: z
-    .number()
-    .int()
-    .min(1)
-    .max(7)
-    // An enum, not a CEL rule: the API server names the value it refuses ("Unsupported value: 2").
-    .meta({ enum: [1, 3, 5, 7] })
-    .optional(),
+  replicas: EtcdReplicas.optional(),
   /** Kubernetes version of the control plane, `v1.34.2`; patch it to upgrade. */
   version: Version,
   /** Must name a ProxmoxMachineTemplate. */

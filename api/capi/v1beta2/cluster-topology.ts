@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EtcdReplicas } from '../etcd-replicas.ts';
 import { MachineDeploymentStrategyType } from '../machine-deployment.ts';
 import { AnyJson, IntOrString, TemplateMeta } from '../meta.ts';
 import { Version } from '../../versions.ts';
@@ -40,13 +41,7 @@ function healthCheck<Extra extends z.ZodRawShape>(remediationExtra: Extra) {
 /** clusterv1beta2.ControlPlaneTopology: v1beta1's timeouts under `deletion` in seconds, `machineHealthCheck` as `healthCheck`. */
 export const ControlPlaneTopologyV1Beta2 = z.object({
   metadata: TemplateMeta.optional(),
-  replicas: z
-    .number()
-    .int()
-    .min(1)
-    .max(7)
-    .meta({ enum: [1, 3, 5, 7] })
-    .optional(),
+  replicas: EtcdReplicas.optional(),
   healthCheck: healthCheck({}).optional(),
   deletion: z.object(DeletionTimeouts).optional(),
 });
