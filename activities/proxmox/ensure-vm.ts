@@ -3,7 +3,7 @@ import { ErrorType } from '../../api/errors.ts';
 import type { MachineVmSpec, VmRef } from '../../api/proxmox.ts';
 import { failure } from '../failure.ts';
 import { classified, classifyProxmoxError, classifyTaskFailure } from './classify-error.ts';
-import type { CloneSlots } from './clone-slots.ts';
+import type { CloneSlots, TaskStops } from './clone-slots.ts';
 import { findMachineVm, locateVmid, readConfig, type LocatedVm } from './locate-vm.ts';
 import { ProxmoxApiError } from './proxmox-api-error.ts';
 import type { ProxmoxClient } from './proxmox-client.ts';
@@ -12,6 +12,7 @@ import { normalizeTags } from './vm-config-plan.ts';
 import { capstanTag, clusterTag, hasTag, ownerMarker, providerIdOf, vmidCandidates } from './vm-identity.ts';
 import { waitWhileCloning } from './wait-for-clone.ts';
 import { expectTaskOk, waitForTask } from './wait-for-task.ts';
+import { taskStops } from './task-stops.ts';
 
 /** The machine's VM and its providerID (`proxmox://<smbios1 uuid>`), for its Machine, ProxmoxMachine and Node. */
 export interface EnsuredVm extends VmRef {
@@ -176,7 +177,7 @@ async function cloneTemplate(
   template: Template,
   node: string,
   vmid: number,
-  submitted: () => void,
+  submitted: (taskStops?: TaskStops) => void,
   stopped: () => void,
 ): Promise<VmRef | undefined> {
   let upid: string;
@@ -195,7 +196,7 @@ async function cloneTemplate(
     if (error instanceof ProxmoxApiError && alreadyExists.test(error.reason)) return undefined;
     throw classifyProxmoxError(error);
   }
-  submitted();
+  submitted((withinMs) => taskStops(client, upid, withinMs));
   const outcome = await waitForTask(client, upid);
   if (outcome.ok) {
     stopped();

@@ -12,7 +12,7 @@ import { ErrorType } from '../../api/errors.ts';
 import { cloneSlotsWorkflowId } from '../../api/ids.ts';
 import { cloneSlotsMetadata } from '../../plan/workflow-summaries.ts';
 import { failure } from '../failure.ts';
-import type { CloneSlots } from './clone-slots.ts';
+import type { CloneSlots, TaskStops } from './clone-slots.ts';
 
 /** How the shared clone slots behave; the defaults suit real Proxmox. */
 export interface SharedCloneSlotSettings {
@@ -68,7 +68,7 @@ export function sharedCloneSlots(client: Client, proxmoxHost: string, settings: 
         });
       };
       // Set from inside `work`, which this function cannot see through.
-      const clone = { submitted: false, stopped: false };
+      const clone: { submitted: boolean; stopped: boolean; taskStops?: TaskStops } = { submitted: false, stopped: false };
       let succeeded = false;
       try {
         await waitForGrant(client, workflowId, request, ask, settings);
@@ -77,8 +77,9 @@ export function sharedCloneSlots(client: Client, proxmoxHost: string, settings: 
         const stopRenewing = keepRenewing(ask, settings.renewMs);
         try {
           const result = await work(
-            () => {
+            (taskStops) => {
               clone.submitted = true;
+              if (taskStops) clone.taskStops = taskStops;
             },
             () => {
               clone.stopped = true;
@@ -94,6 +95,10 @@ export function sharedCloneSlots(client: Client, proxmoxHost: string, settings: 
         // (the lease, or the retry that takes it over) until the clone is seen to end. One whose
         // task Proxmox reported stopped (a refused clone, say) holds nothing any more.
         if (succeeded || !clone.submitted || clone.stopped) await release(client, workflowId, { holder: request.holder, attempt });
+        // Otherwise the clone still runs in Proxmox: the slot is given back when its task stops,
+        // even when no retry comes (a terminated or reset run), instead of when the lease runs out.
+        else if (clone.taskStops)
+          releaseWhenStopped(client, workflowId, { holder: request.holder, attempt }, clone.taskStops, settings.leaseMs);
       }
     },
     async ended(storage, key) {
@@ -165,6 +170,19 @@ function keepRenewing(ask: () => Promise<void>, everyMs: number): () => Promise<
     clearTimeout(timer);
     await inFlight;
   };
+}
+
+// In the background, past the activity's end: the worker process outlives the run. A release
+// with this attempt leaves alone a retry that took the slot over (the queue keeps newer attempts).
+function releaseWhenStopped(client: Client, workflowId: string, slot: CloneSlotRelease, taskStops: TaskStops, withinMs: number): void {
+  const log = Context.current().log;
+  void taskStops(withinMs)
+    .then(async (stopped) => {
+      if (stopped) await client.workflow.getHandle(workflowId).signal(releaseCloneSlotSignal, slot);
+    })
+    .catch((error: unknown) => {
+      if (!(error instanceof WorkflowNotFoundError)) log.warn(`clone slot release after the clone ended failed: ${String(error)}`);
+    });
 }
 
 // A release that fails leaves the slot to its lease; it must not hide how the clone went.

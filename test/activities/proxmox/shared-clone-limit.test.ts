@@ -27,6 +27,19 @@ const probeHost = 'probe.invalid:8006';
 const probeSlots = () => env.client.workflow.getHandle(cloneSlotsWorkflowId(probeHost, 'probe'));
 const probeHolders = async () => (await probeSlots().query(cloneSlotsQuery)).holders.map((h) => h.holder);
 const probeWaiting = async () => (await probeSlots().query(cloneSlotsQuery)).waiting.map((w) => w.holder);
+/** The Proxmox task of the `fail-while-the-task-runs` probe: it stops when the test says. */
+const probeTask = (() => {
+  let stop = (): void => undefined;
+  const stops = new Promise<void>((resolve) => {
+    stop = resolve;
+  });
+  return {
+    stops,
+    stop: () => {
+      stop();
+    },
+  };
+})();
 
 /**
  * A clone step that fails where the plan says; in the retry of `fail-after-submit-then-succeed`,
@@ -38,6 +51,14 @@ async function probeCloneSlot(plan: SlotProbePlan, key: string): Promise<string[
   const slots = sharedCloneSlots(client, probeHost, { ...defaultSharedCloneSlotSettings, limit: 1, pollMs: 50 });
   return slots.run('probe', key, async (submitted) => {
     if (plan === 'fail-before-submit') throw ApplicationFailure.nonRetryable('refused before the clone started');
+    if (plan === 'fail-while-the-task-runs') {
+      // Its Proxmox task goes on after the activity ends, until the test lets it stop.
+      submitted(async () => {
+        await probeTask.stops;
+        return true;
+      });
+      throw ApplicationFailure.nonRetryable('the run was terminated while its clone ran');
+    }
     submitted();
     if (info.attempt === 1) {
       await client.workflow.getHandle(cloneSlotsWorkflowId(probeHost, 'probe')).signal(acquireCloneSlotSignal, {
@@ -161,6 +182,22 @@ describe('clone slots shared by two workers', () => {
     // One slot, held once by the clone across its two attempts; the other clone still waits.
     expect(outcome).toEqual(['holds probe/retry/1#103', 'waits other']);
     await expect.poll(probeHolders, { timeout: 10_000 }).toEqual(['other']);
+  });
+
+  it('gives the slot of a clone that outlived its activity (a terminated run) back when its Proxmox task stops, not when the lease ends', async () => {
+    await probeSlots().signal(releaseCloneSlotSignal, { holder: 'other', attempt: 1 });
+    await expect.poll(probeHolders, { timeout: 10_000 }).toEqual([]);
+    const outcome = await env.client.workflow.execute<typeof slotProbeWorkflow>('slotProbeWorkflow', {
+      taskQueue,
+      workflowId: 'probe/outlived',
+      args: ['fail-while-the-task-runs', '104'],
+    });
+    expect(outcome).toBe('failed');
+    // The clone still runs in Proxmox: the slot stays held, with no retry coming to take it over.
+    expect(await probeHolders()).toEqual(['probe/outlived/1#104']);
+    probeTask.stop();
+    // Seconds, not the 10-minute lease (time is not skipped while this test only queries).
+    await expect.poll(probeHolders, { timeout: 10_000 }).toEqual([]);
   });
 
   it('gives the slot back when Proxmox reports the clone task failed: nothing runs in it any more', async () => {
