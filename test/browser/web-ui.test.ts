@@ -138,6 +138,8 @@ describe('the Web UI reading a run', { timeout: 300_000 }, () => {
       ).join('\n');
     await expect.poll(framesText, { timeout: 60_000 }).toContain(build?.summary ?? 'no summary');
     expect(await framesText()).toContain('VM: cloned from template 9000');
+    // Current details come from the worker, which the UI queries through the server.
+    await expect.poll(framesText, { timeout: 60_000 }).toContain(`Succeeded: create control-plane ${machine}`);
     await shot(page, 'web-ui-user-metadata');
     await page.close();
   });
