@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildPveGoClient } from './pve-go-client.ts';
 import {
+  chromiumBinary,
   kubeAssets,
   postgresqlBinDir,
   projectDir,
@@ -25,7 +26,8 @@ export function ensureTools(): void {
 /**
  * Also builds what only the tests use: the third-party Go client the Proxmox simulator is judged
  * by, the production-like Temporal (the server built from source, on PostgreSQL), and the
- * S3-compatible store the etcd snapshot tests write to, and promtool for the alert rules.
+ * S3-compatible store the etcd snapshot tests write to, promtool for the alert rules, and the
+ * Chromium the Web UI browser test drives.
  */
 export function ensureTestTools(): void {
   ensureTools();
@@ -34,6 +36,7 @@ export function ensureTestTools(): void {
   if (['initdb', 'postgres', 'pg_isready'].some((binary) => missingDefault(postgresqlBinDir(), binary))) run('install-postgresql.sh');
   if (missingDefault(seaweedfsDir(), 'weed')) run('build-seaweedfs.sh');
   if (missingDefault(promtoolDir(), 'promtool')) run('build-promtool.sh');
+  if (missingDefault(chromiumBinary())) run('install-chromium.sh');
   try {
     buildPveGoClient();
   } catch (error) {

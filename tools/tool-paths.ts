@@ -76,6 +76,13 @@ export const promtoolDir = (): ToolLocation =>
  */
 export const postgresqlBinDir = (): ToolLocation => locate('POSTGRESQL_BIN_DIR', newestDebianPostgresql());
 
+/**
+ * Headless Chromium for the Web UI browser test, overridable with CHROMIUM_PATH: by default
+ * Debian's package (tools/install-chromium.sh installs it).
+ */
+export const chromiumBinary = (): ToolLocation =>
+  locate('CHROMIUM_PATH', ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path)) ?? '/usr/bin/chromium');
+
 const debianPostgresql = '/usr/lib/postgresql';
 
 function newestDebianPostgresql(): string {

@@ -3,6 +3,7 @@
 // time-skipping test server (or the dev server, for what the test server does not do) and a worker
 // with Capstan's real activities and workflows.
 import { fileURLToPath } from 'node:url';
+import type { PayloadCodec } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { startProxmoxSim, type ProxmoxSim } from '../../sim/proxmox/index.ts';
@@ -10,7 +11,7 @@ import { startTalosSim, type TalosSim } from '../../sim/talos/index.ts';
 import { createLifecycleActivities } from '../../activities/lifecycle-activities.ts';
 import { startManagementCluster, type ManagementCluster } from '../../embedded/servers/management-cluster.ts';
 import { createSimKubeStarter, simLightFromEnv } from '../../embedded/servers/sim-light-mode.ts';
-import { startTemporalDevServer } from '../../embedded/servers/temporal-dev-server.ts';
+import { startTemporalDevServer, type DevServerOptions } from '../../embedded/servers/temporal-dev-server.ts';
 import { makeTempDir } from '../../embedded/servers/temp-dir.ts';
 import { createTimeSkippingEnvironment } from '../harness/time-skipping.ts';
 import { TestServerClock } from '../harness/test-server-clock.ts';
@@ -48,6 +49,10 @@ export async function startLifecycleStack(
     readonly simLight?: boolean;
     /** How long a clone slot outlives its holder's last renewal (the product's default: 10 minutes). */
     readonly cloneSlotLeaseMs?: number;
+    /** The dev server's Web UI and the codec server it decodes with (dev-server only). */
+    readonly devServer?: Pick<DevServerOptions, 'uiPort' | 'uiCodecEndpoint'>;
+    /** Encrypts every payload the client and the worker write, as in production. */
+    readonly payloadCodec?: PayloadCodec;
   } = {},
 ): Promise<LifecycleStack> {
   // Time skipping moves only Temporal's time; certificates are then issued and judged by this clock.
@@ -78,7 +83,13 @@ export async function startLifecycleStack(
       ...(clock ? { clock: clock.now } : {}),
     });
     stops.push(() => talos.stop());
-    const env = server === 'time-skipping' ? await createTimeSkippingEnvironment() : await devServerEnvironment(stops);
+    if (server === 'time-skipping' && (options.devServer ?? options.payloadCodec))
+      throw new Error('a Web UI and a payload codec are options of the dev-server stack only');
+    const dataConverter = options.payloadCodec ? { payloadCodecs: [options.payloadCodec] } : undefined;
+    const env =
+      server === 'time-skipping'
+        ? await createTimeSkippingEnvironment()
+        : await devServerEnvironment(stops, options.devServer ?? {}, dataConverter);
     stops.push(() => env.teardown());
     const snapshotDir = `${dir.path}/etcd-snapshots`;
     const activities = createLifecycleActivities({
@@ -95,6 +106,7 @@ export async function startLifecycleStack(
       taskQueue,
       workflowsPath: fileURLToPath(new URL('../../workflows/index.ts', import.meta.url)),
       activities,
+      ...(dataConverter ? { dataConverter } : {}),
       ...(clock ? { interceptors: { activity: [clock.interceptor] } } : {}),
     });
     const running = worker.run();
@@ -109,8 +121,16 @@ export async function startLifecycleStack(
   }
 }
 
-async function devServerEnvironment(stops: Array<() => Promise<void>>): Promise<TestWorkflowEnvironment> {
-  const devServer = await startTemporalDevServer();
+async function devServerEnvironment(
+  stops: Array<() => Promise<void>>,
+  options: DevServerOptions,
+  dataConverter: { readonly payloadCodecs: PayloadCodec[] } | undefined,
+): Promise<TestWorkflowEnvironment> {
+  const devServer = await startTemporalDevServer(options);
   stops.push(() => devServer.stop());
-  return TestWorkflowEnvironment.createFromExistingServer({ address: devServer.address, namespace: devServer.namespace });
+  return TestWorkflowEnvironment.createFromExistingServer({
+    address: devServer.address,
+    namespace: devServer.namespace,
+    ...(dataConverter ? { client: { dataConverter } } : {}),
+  });
 }
