@@ -22,7 +22,7 @@ cpSync(join(projectDir, protoDir), join(dist, protoDir), { recursive: true });
 
 // With its source map: a workflow's stack trace in production then names our source lines.
 const bundle = join(dist, 'workflow-bundle.js');
-writeFileSync(bundle, await bundleWorkflows({ sourceMap: true }));
+writeFileSync(bundle, await bundleWorkflows('production'));
 
 const kib = Math.round(statSync(bundle).size / 1024);
 console.log(`built ${dist} in ${((Date.now() - started) / 1000).toFixed(1)} s (workflow bundle ${kib} KiB)`);

@@ -13,7 +13,7 @@ import { releaseBundlePath, releaseHistoriesDir, releaseVersion } from './workfl
 const packageJson = JSON.parse(readFileSync(join(projectDir, 'package.json'), 'utf8')) as { version: string };
 const version = releaseVersion(packageJson.version);
 const bundlePath = releaseBundlePath(version);
-const code = await bundleWorkflows({ sourceMap: false });
+const code = await bundleWorkflows('release');
 
 // A release's code never changes once users run it; recording it again must give the same bytes.
 if (existsSync(bundlePath) && readFileSync(bundlePath, 'utf8') !== code) {

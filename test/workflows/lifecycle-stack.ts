@@ -48,6 +48,8 @@ export async function startLifecycleStack(
     readonly simLight?: boolean;
     /** How long a clone slot outlives its holder's last renewal (the product's default: 10 minutes). */
     readonly cloneSlotLeaseMs?: number;
+    /** false: no worker; the test starts its own on `taskQueue` (with other workflow code). */
+    readonly worker?: boolean;
   } = {},
 ): Promise<LifecycleStack> {
   // Time skipping moves only Temporal's time; certificates are then issued and judged by this clock.
@@ -90,6 +92,8 @@ export async function startLifecycleStack(
       ...(clock ? { clock: clock.date } : {}),
     });
     const taskQueue = `lifecycle-${label}`;
+    if (options.worker === false)
+      return { management, proxmox, talos, env, taskQueue, activities, snapshotDir, ...(clock ? { clock } : {}), stop };
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
