@@ -5,7 +5,7 @@
 // task, which the histories show.
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { bundleWorkflowCode, Worker, type WorkerOptions } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { desiredClusterSignal } from '../../api/cluster-messages.ts';
@@ -15,7 +15,7 @@ import { simDesiredCluster, simMachineShape } from '../fixtures/desired-cluster.
 import { ClusterProbe, startClusterWorkflow } from './cluster-probe.ts';
 import { startLifecycleStack, type LifecycleStack } from './lifecycle-stack.ts';
 
-const { EventType, WorkflowTaskFailedCause } = temporal.api.enums.v1;
+const { EventType, WorkflowTaskFailedCause } = proto.temporal.api.enums.v1;
 const previous = recordedReleases()[0];
 let stack: LifecycleStack;
 let current: WorkerOptions['workflowBundle'];
@@ -57,7 +57,7 @@ async function failedWorkflowTasks(): Promise<string[]> {
       const failed = event.workflowTaskFailedEventAttributes;
       if (event.eventType !== EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED || !failed) continue;
       if (failed.cause === WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND) continue;
-      failures.push(`${run.workflowId}: ${String(failed.cause)} ${failed.failure?.message ?? ''}`);
+      failures.push(`${run.workflowId}: ${WorkflowTaskFailedCause[failed.cause ?? 0]} ${failed.failure?.message ?? ''}`);
     }
   }
   return failures;
