@@ -7,8 +7,8 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { projectDir } from './tool-paths.ts';
+import { bundleWorkflows } from './workflow-bundle.ts';
 
 const dist = join(projectDir, 'dist');
 const started = Date.now();
@@ -20,9 +20,9 @@ execFileSync(join(projectDir, 'node_modules', '.bin', 'tsc'), ['-p', join(projec
 const protoDir = join('activities', 'talos', 'machine-api', 'proto');
 cpSync(join(projectDir, protoDir), join(dist, protoDir), { recursive: true });
 
-const { code } = await bundleWorkflowCode({ workflowsPath: join(projectDir, 'workflows', 'index.ts') });
+// With its source map: a workflow's stack trace in production then names our source lines.
 const bundle = join(dist, 'workflow-bundle.js');
-writeFileSync(bundle, code);
+writeFileSync(bundle, await bundleWorkflows('production'));
 
 const kib = Math.round(statSync(bundle).size / 1024);
 console.log(`built ${dist} in ${((Date.now() - started) / 1000).toFixed(1)} s (workflow bundle ${kib} KiB)`);

@@ -53,6 +53,8 @@ export async function startLifecycleStack(
     readonly devServer?: Pick<DevServerOptions, 'uiPort' | 'uiCodecEndpoint'>;
     /** Encrypts every payload the client and the worker write, as in production. */
     readonly payloadCodec?: PayloadCodec;
+    /** false: no worker; the test starts its own on `taskQueue` (with other workflow code). */
+    readonly worker?: boolean;
   } = {},
 ): Promise<LifecycleStack> {
   // Time skipping moves only Temporal's time; certificates are then issued and judged by this clock.
@@ -101,6 +103,8 @@ export async function startLifecycleStack(
       ...(clock ? { clock: clock.date } : {}),
     });
     const taskQueue = `lifecycle-${label}`;
+    if (options.worker === false)
+      return { management, proxmox, talos, env, taskQueue, activities, snapshotDir, ...(clock ? { clock } : {}), stop };
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
