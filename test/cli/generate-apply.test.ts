@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startManagementCluster, type ManagementCluster } from '../../embedded/servers/management-cluster.ts';
 import { makeTempDir } from '../../embedded/servers/temp-dir.ts';
-import { kubectl, kubectlOutput } from '../deploy/kustomize.ts';
+import { kubectl, kubectlOutputAsync } from '../deploy/kustomize.ts';
 import { generate, proxmoxFlags, type GeneratedManifest } from './generate-run.ts';
 
 const dir = makeTempDir('generate-apply');
@@ -60,7 +60,8 @@ describe('generated manifests on a real kube-apiserver', { timeout: 60_000 }, ()
     ['the topology flavor, the Cluster alone', 'zeta', ['--flavor', 'topology', '--cluster-only', '--worker-machine-count', '2']],
   ])('%s: kubectl apply takes every object as written, without a warning', async (_case, name, args) => {
     const { yaml, objects } = await generate(name, [...proxmoxFlags, ...args]);
-    const { stdout, stderr } = kubectlOutput(['apply', '--dry-run=server', '--validate=strict', '-o', 'json', '-f', '-'], {
+    // Not kubectlOutput: this process serves the conversion webhook the dry run calls.
+    const { stdout, stderr } = await kubectlOutputAsync(['apply', '--dry-run=server', '--validate=strict', '-o', 'json', '-f', '-'], {
       kubeconfig: management.kubeconfigPath,
       input: yaml,
     });

@@ -1,6 +1,6 @@
 // The manifests of deploy/ as a user builds them: `kubectl kustomize <dir>` with the kubectl the
 // toolchain installs (its kustomize is built in), and applied with `kubectl apply --server-side`.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -39,6 +39,30 @@ export function kubectlOutput(
   });
   if (run.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${run.stderr || String(run.error)}`);
   return { stdout: run.stdout, stderr: run.stderr };
+}
+
+/**
+ * kubectlOutput without blocking this process: needed while this process serves something the API
+ * server calls back during the request (the loopback conversion webhook of `capstanCrds`).
+ */
+export function kubectlOutputAsync(
+  args: readonly string[],
+  options: { kubeconfig?: string; input?: string } = {},
+): Promise<{ stdout: string; stderr: string }> {
+  const binary = requireTool(kubeAssets(), 'kubectl');
+  const child = spawn(binary, [...(options.kubeconfig ? ['--kubeconfig', options.kubeconfig] : []), ...args]);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdin.end(options.input ?? '');
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (code === 0) resolve({ stdout, stderr });
+      else reject(new Error(`kubectl ${args.join(' ')} failed: ${stderr}`));
+    });
+  });
 }
 
 /** Runs the toolchain's kubectl; its standard output. */

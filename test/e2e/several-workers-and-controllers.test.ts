@@ -44,7 +44,7 @@ const processes: CapstanProcess[] = [];
 beforeAll(async () => {
   [temporal, management] = await Promise.all([
     startProductionTemporal(),
-    startManagementCluster({ dataDir: `${dir.path}/management`, ephemeral: true }),
+    startManagementCluster({ dataDir: `${dir.path}/management`, ephemeral: true, capstanCrds: true }),
   ]);
   proxmox = await startProxmoxSim({ scale: 0.01, seed: 14 });
   writeFileSync(`${dir.path}/pve-root-ca.pem`, proxmox.caPem);
