@@ -5,8 +5,6 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { MockActivityEnvironment } from '@temporalio/testing';
-import { DefaultLogger } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterRef } from '../../../api/cluster-ref.ts';
 import { kubeconfigSecret, machineConfigSecret, talosconfigSecret } from '../../../api/cluster-secrets.ts';
@@ -24,6 +22,7 @@ import { createTalosActivities } from '../../../activities/talos/talos-activitie
 import { generateTalosconfig } from '../../../activities/talos/talosconfig.ts';
 import { makeTempDir } from '../../../embedded/servers/temp-dir.ts';
 import { MemorySecretStore } from '../../fixtures/memory-secret-store.ts';
+import { runActivity } from '../../harness/run-activity.ts';
 import { createVm, eventually, machineConfig, newBundle, startTalosStack, waitForStage, type TalosStack } from '../../sim/talos-helpers.ts';
 import { expectFailure } from '../talos/talos-fixtures.ts';
 
@@ -44,9 +43,7 @@ const kubernetes = createKubernetesActivities({ secrets, pollMs: 100 });
 let stack: TalosStack;
 let core: CoreV1Api;
 
-function run<A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A): Promise<R> {
-  return new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') }).run(fn, ...args);
-}
+const run = <A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A): Promise<R> => runActivity(fn, args);
 const node = (address: string) => ({ cluster, address });
 /** Where the directory store keeps a snapshot's bytes. */
 const storedFile = (id: string) => join(storeDir, cluster.namespace, cluster.name, `${id}.db`);
@@ -103,6 +100,9 @@ beforeAll(async () => {
   core = kubeConfig.makeApiClient(CoreV1Api);
   // The API answers at the shared IP once a control plane holds it.
   await eventually(() => core.listNamespacedConfigMap({ namespace: 'default' }), 60_000, 200);
+  // The snapshot must hold every Node: a kubelet registers once per run, so a Node the snapshot
+  // lacks stays missing after the restore (on a loaded machine the kubelets register late).
+  for (const address of controlPlanes) await run(kubernetes.kubernetesWaitForNodeReady, { cluster, node: { name: hostname(address) } });
 }, 180_000);
 afterAll(async () => {
   await stack.stop();
