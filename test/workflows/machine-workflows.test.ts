@@ -6,6 +6,7 @@ import { invariantViolations } from '../harness/invariants.ts';
 import { inventoryViolations } from '../harness/inventory-invariant.ts';
 import { startLifecycleStack, type LifecycleStack } from './lifecycle-stack.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../../embedded/servers/eventually.ts';
 import type { CreateMachineInput, CreatedMachine } from '../../api/machine-operations.ts';
 import type { createMachineWorkflow, deleteMachineWorkflow } from '../../workflows/index.ts';
 import { KubernetesSecretStore } from '../../activities/kubernetes/secret-store.ts';
@@ -99,6 +100,16 @@ describe('machine workflows against the Proxmox and Talos simulators', () => {
     });
     await assertHistoryClean(env, 'cluster/default/delta/machine/delta-w-1/create', [proxmox.token.secret]);
     expect(workerMachine.address.ip).toBe('127.0.80.12');
+    const workload = new KubeConfig();
+    workload.loadFromString(await new KubernetesSecretStore(management.kubeConfig).read(kubeconfigSecret(cluster)));
+    const workloadCore = workload.makeApiClient(CoreV1Api);
+    // The sample workload's two web pods wait for a worker, and its PodDisruptionBudget (minAvailable 1)
+    // cannot let both leave the only one: the drain proceeds at its timeout, as CAPI's nodeDrainTimeout
+    // does. Waiting for them makes the run the same however fast the pods were placed.
+    await eventually(async () => {
+      const pods = await workloadCore.listNamespacedPod({ namespace: 'default', labelSelector: 'app=web' });
+      expect(pods.items.map((p) => p.spec?.nodeName)).toEqual(['delta-w-1', 'delta-w-1']);
+    }, 30_000);
     await env.client.workflow.execute<typeof deleteMachineWorkflow>('deleteMachineWorkflow', {
       taskQueue,
       workflowId: 'cluster/default/delta/machine/delta-w-1/delete',
@@ -110,6 +121,8 @@ describe('machine workflows against the Proxmox and Talos simulators', () => {
           vm: workerMachine.vm,
           address: workerMachine.address.ip,
           vmSpec: { ...vm, cluster: 'default/delta', machine: 'delta-w-1', address: workerMachine.address },
+          drainTimeoutSeconds: 2,
+          drainTimeoutAction: 'Proceed',
         },
       ],
     });
@@ -124,9 +137,7 @@ describe('machine workflows against the Proxmox and Talos simulators', () => {
       plural: 'ipaddresses',
     })) as { items: Array<{ spec: { claimRef: { name: string } } }> };
     expect(addresses.items.map((a) => a.spec.claimRef.name).sort()).toEqual(['delta-control-plane-endpoint', 'delta-cp-1']);
-    const workload = new KubeConfig();
-    workload.loadFromString(await new KubernetesSecretStore(management.kubeConfig).read(kubeconfigSecret(cluster)));
-    const nodes = await workload.makeApiClient(CoreV1Api).listNode();
+    const nodes = await workloadCore.listNode();
     expect(nodes.items.map((n) => n.metadata?.name)).toEqual(['delta-cp-1']);
   });
 
