@@ -15,7 +15,8 @@ export function operationDetails(
   context: { readonly cluster?: ClusterRef | undefined; readonly machine?: string | undefined },
 ): string {
   const at = progress.steps > 0 ? `step ${progress.step}/${progress.steps}` : 'no step yet';
-  const machine = context.machine === undefined ? [] : [`Machine: \`${context.machine}\``];
+  // A paragraph of its own: markdown would run a single line break into the text above.
+  const machine = context.machine === undefined ? [] : ['', `Machine: \`${context.machine}\``];
   const lines = ((): string[] => {
     switch (progress.phase) {
       case 'Running':

@@ -26,21 +26,21 @@ const blocked: OperationProgress = {
 
 describe('operation details', () => {
   it.each([
-    ['running', running, '**Running** step 4/13: clone VM\nMachine: `demo-cp-a9021`'],
+    ['running', running, '**Running** step 4/13: clone VM\n\nMachine: `demo-cp-a9021`'],
     [
       'paused',
       { ...running, phase: 'Paused' as const },
-      '**Paused** at step 4/13: the next step waits; send the update `resume` to go on.\nMachine: `demo-cp-a9021`',
+      '**Paused** at step 4/13: the next step waits; send the update `resume` to go on.\n\nMachine: `demo-cp-a9021`',
     ],
     [
       'succeeded',
       { ...running, phase: 'Succeeded' as const },
-      '**Succeeded**: create control-plane demo-cp-a9021\nMachine: `demo-cp-a9021`',
+      '**Succeeded**: create control-plane demo-cp-a9021\n\nMachine: `demo-cp-a9021`',
     ],
     [
       'aborted',
       { ...running, phase: 'Aborted' as const },
-      '**Aborted** at step 4/13; what was done stays in place and is found by the next observation.\nMachine: `demo-cp-a9021`',
+      '**Aborted** at step 4/13; what was done stays in place and is found by the next observation.\n\nMachine: `demo-cp-a9021`',
     ],
   ])('%s', (_, progress, expected) => {
     expect(operationDetails(progress, { cluster: demo, machine: 'demo-cp-a9021' })).toBe(expected);

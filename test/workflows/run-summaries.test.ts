@@ -113,7 +113,7 @@ describe('what the Web UI reads from a run', { timeout: 600_000 }, () => {
 
     // A finished machine run still answers with its details, and its updates say what they do.
     const built = await metadata(stack.env.client.workflow.getHandle(build?.workflowId ?? ''));
-    expect(built.currentDetails).toBe(`**Succeeded**: create control-plane ${machine}\nMachine: \`${machine}\``);
+    expect(built.currentDetails).toBe(`**Succeeded**: create control-plane ${machine}\n\nMachine: \`${machine}\``);
     const updates = new Map((built.definition?.updateDefinitions ?? []).map((u) => [u.name, u.description]));
     expect([...updates.keys()].sort()).toEqual(['abort', 'pause', 'resume', 'retry']);
     expect(updates.get('retry')).toMatch(/^Run the blocked step/);
