@@ -13,7 +13,7 @@ import { freePort } from '../../embedded/servers/free-port.ts';
 import { makeTempDir } from '../../embedded/servers/temp-dir.ts';
 import { isEncrypted } from '../../runtime/codec/aes-gcm-codec.ts';
 import { chromiumBinary, projectDir, requireTool } from '../../tools/tool-paths.ts';
-import { simDesiredCluster } from '../fixtures/desired-cluster.ts';
+import { simDesiredCluster, simMachineShape } from '../fixtures/desired-cluster.ts';
 import { ClusterProbe } from '../workflows/cluster-probe.ts';
 import { startLifecycleStack, type LifecycleStack } from '../workflows/lifecycle-stack.ts';
 
@@ -76,6 +76,19 @@ const shot = (page: Page, name: string): Promise<Buffer> =>
     fullPage: true,
   });
 
+/** The page's text with that of its frames, where the UI renders markdown (summaries and details). */
+const framesText = async (page: Page): Promise<string> =>
+  (
+    await Promise.all(
+      page.frames().map((frame) =>
+        frame
+          .locator('body')
+          .innerText()
+          .catch(() => ''),
+      ),
+    )
+  ).join('\n');
+
 describe('the Web UI reading a run', { timeout: 300_000 }, () => {
   it('shows the static summary, the activity summaries and the decoded input of a machine build', async () => {
     await createClusterWorkflows({ client: stack.env.client, taskQueue: stack.taskQueue }).sendDesired(spec);
@@ -125,22 +138,57 @@ describe('the Web UI reading a run', { timeout: 300_000 }, () => {
     // The static summary and details, decoded too; the UI renders their markdown in frames of their own.
     await page.getByText('User Metadata', { exact: true }).filter({ visible: true }).first().click();
     await page.getByText('Current Details', { exact: true }).filter({ visible: true }).first().waitFor();
-    const framesText = async (): Promise<string> =>
-      (
-        await Promise.all(
-          page.frames().map((frame) =>
-            frame
-              .locator('body')
-              .innerText()
-              .catch(() => ''),
-          ),
-        )
-      ).join('\n');
-    await expect.poll(framesText, { timeout: 60_000 }).toContain(build?.summary ?? 'no summary');
-    expect(await framesText()).toContain('VM: cloned from template 9000');
+    await expect.poll(() => framesText(page), { timeout: 60_000 }).toContain(build?.summary ?? 'no summary');
+    expect(await framesText(page)).toContain('VM: cloned from template 9000');
     // Current details come from the worker, which the UI queries through the server.
-    await expect.poll(framesText, { timeout: 60_000 }).toContain(`Succeeded: create control-plane ${machine}`);
+    await expect.poll(() => framesText(page), { timeout: 60_000 }).toContain(`Succeeded: create control-plane ${machine}`);
     await shot(page, 'web-ui-user-metadata');
+    await page.close();
+  });
+
+  it('retries a blocked step from the update dialog, and the operation goes on', async () => {
+    // Proxmox refuses the next clone, as it does a VM on storage the target node lacks: the worker's
+    // build blocks at its clone step. The refusal is spent, so the retry succeeds.
+    stack.proxmox.faults.failNextTask({ type: 'qmclone', message: "can't clone VM to node 'pve2' (VM uses local storage)" });
+    const grown = DesiredCluster.parse(
+      simDesiredCluster(cluster, 142, { generation: 2, machineDeployments: [{ name: 'md-0', replicas: 1, machine: simMachineShape }] }),
+    );
+    await createClusterWorkflows({ client: stack.env.client, taskQueue: stack.taskQueue }).sendDesired(grown);
+    const probe = new ClusterProbe(stack.env.client.workflow.getHandle(clusterWorkflowId('default', cluster)));
+    const blocked = await probe.blocked();
+    expect(blocked).toMatchObject({ step: 'clone VM', errorType: 'ProxmoxInvalidRequest' });
+    const blockedHandle = stack.env.client.workflow.getHandle(blocked.workflowId);
+
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1200 } });
+    page.setDefaultTimeout(60_000);
+    await page.goto(runPage(blocked.workflowId, (await blockedHandle.describe()).runId));
+    // Its current details say where it stopped, why, and how to go on.
+    await page.getByText('User Metadata', { exact: true }).filter({ visible: true }).first().click();
+    await expect.poll(() => framesText(page), { timeout: 60_000 }).toMatch(/Blocked at step \d+\D\d+: .clone VM. since /);
+    // (The UI's markdown sets quotes and the step's slash typographically.)
+    expect(await framesText(page)).toMatch(/ProxmoxInvalidRequest: clone of template 9000 to VM \d+ failed: can.t clone VM to node .pve2./);
+    await shot(page, 'web-ui-blocked-run');
+
+    // The run's "More Actions" menu (beside "Request Cancellation") opens the update dialog.
+    await page.getByRole('button', { name: 'More Actions' }).filter({ visible: true }).first().click();
+    await page.getByTestId('update-button').filter({ visible: true }).first().click();
+    const dialog = page.getByTestId('update-confirmation-modal').filter({ visible: true }).first();
+    await dialog.getByTestId('update-select-button').click();
+    // The dialog lists the run's updates with their descriptions, from the worker's definitions.
+    const retry = page.getByRole('option', { name: /^retry/ });
+    await retry.waitFor();
+    await expect.poll(() => retry.innerText()).toMatch(/Run the blocked step/);
+    await shot(page, 'web-ui-update-dialog');
+    await retry.click();
+    await dialog.getByRole('button', { name: 'Submit' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    // The update went through the server like `capstan retry`: the run accepted it and went on.
+    const accepted = (await events(blocked.workflowId)).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes);
+    expect(accepted.map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name)).toEqual(['retry']);
+    const done = await probe.settled(2);
+    expect(done.recent.at(-1)).toMatchObject({ kind: 'scale-machine-deployment', outcome: expect.stringMatching(/^Succeeded/) as string });
+    expect(done.machines.filter((m) => m.role === 'worker' && m.ready)).toHaveLength(1);
     await page.close();
   });
 });
