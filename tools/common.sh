@@ -15,3 +15,16 @@ die() { printf '[capstan tools] error: %s\n' "$*" >&2; exit 1; }
 require() {
   command -v "$1" >/dev/null 2>&1 || die "'$1' is required $2 but was not found on PATH. $3"
 }
+
+# apt_install PACKAGE "how to get it otherwise": installs a Debian package when running as root on
+# a system with apt-get (refreshing the package lists only when the first try fails); otherwise
+# does nothing and the caller looks again and names how to get it.
+apt_install() {
+  if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    log "installing Debian's $1 package (first time only)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y --no-install-recommends "$1" >&2 \
+      || { apt-get update >&2 && apt-get install -y --no-install-recommends "$1" >&2; } \
+      || die "apt-get could not install $1. $2"
+  fi
+}

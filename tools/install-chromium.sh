@@ -17,14 +17,8 @@ found() {
 
 bin="$(found)"
 if [[ -z "$bin" ]]; then
-  if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
-    log "installing Debian's chromium package (first time only)"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y --no-install-recommends chromium >&2 \
-      || { apt-get update >&2 && apt-get install -y --no-install-recommends chromium >&2; } \
-      || die "apt-get could not install chromium. $how"
-    bin="$(found)"
-  fi
+  apt_install chromium "$how"
+  bin="$(found)"
   [[ -n "$bin" ]] || die "Chromium is required for the Web UI browser test but was not found. $how"
 fi
 echo "$bin"

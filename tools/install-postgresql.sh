@@ -21,14 +21,8 @@ newest() {
 
 bin="$(newest)"
 if [[ -z "$bin" ]]; then
-  if [[ "$(id -u)" == 0 ]] && command -v apt-get >/dev/null 2>&1; then
-    log "installing Debian's postgresql package (first time only)"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y --no-install-recommends postgresql >&2 \
-      || { apt-get update >&2 && apt-get install -y --no-install-recommends postgresql >&2; } \
-      || die "apt-get could not install postgresql. $how"
-    bin="$(newest)"
-  fi
+  apt_install postgresql "$how"
+  bin="$(newest)"
   [[ -n "$bin" ]] || die "PostgreSQL's server binaries (initdb, postgres) are required for the tests' production-like Temporal but were not found. $how"
 fi
 # PostgreSQL refuses to run as root; as root the tests run it as the package's system user.
