@@ -20,9 +20,9 @@ import { startLifecycleStack, type LifecycleStack } from './lifecycle-stack.ts';
 let stack: LifecycleStack;
 beforeAll(async () => {
   // The dev server: the time-skipping test server never tells a parent its child was terminated.
-  // Runs terminated and reset on purpose leave clone slots held until their lease runs out (a
-  // real clone outlives its run); the simulated clones end in milliseconds, so half a minute will do.
-  stack = await startLifecycleStack('nothing-lost', 'dev-server', { cloneSlotLeaseMs: 30_000 });
+  // Runs terminated and reset on purpose give their clone slots back when the Proxmox clone task
+  // stops, with the default 10-minute lease: a slot held to its lease would stall these cases.
+  stack = await startLifecycleStack('nothing-lost', 'dev-server');
 }, 300_000);
 afterAll(async () => {
   await stack.stop();
