@@ -197,26 +197,39 @@ describe('cluster workflow', { timeout: 600_000 }, () => {
     const firstProxmoxEvent = (stack.proxmox.events.list().at(-1)?.seq ?? 0) + 1;
     const template = { ...deployment('md-b')?.machine, cores: 2 } as typeof simMachineShape;
     const strategy = { type: 'RollingUpdate', maxSurge: 1, maxUnavailable: 1 } as const;
-    await handle.signal(desiredClusterSignal, change({ machineDeployments: withDeployment('md-b', { machine: template, strategy }) }));
-    const done = await settled(7);
-    const now = done.machines.filter((m) => m.deployment === 'md-b').map((m) => m.name);
-    expect(now).toHaveLength(2);
-    expect(now.some((name) => old.includes(name))).toBe(false);
-    // The first batch is one new machine (the surge) and one old one deleted (the unavailable).
-    // Whichever ends first frees its slot for the second new machine: it is created before the
-    // batch's other half has even happened in the simulators (the workflow learns of it later still).
-    const created = stack.proxmox.events
-      .list({ type: 'vm.created' })
-      .filter((e) => e.seq >= firstProxmoxEvent && now.includes(e.name ?? ''));
-    const [first, second] = created;
-    const firstReady = stack.talos.events.list({ type: 'k8s.node-ready' }).find((e) => e.seq > before && e.hostname === first?.name);
-    const firstGone = stack.proxmox.events
-      .list({ type: 'vm.destroyed' })
-      .find((e) => e.seq >= firstProxmoxEvent && old.includes(e.name ?? ''));
-    expect(created).toHaveLength(2);
-    const batchEnd = [firstReady?.at ?? '', firstGone?.at ?? ''].sort().at(-1) ?? '';
-    expect(second && firstReady && firstGone && Date.parse(second.at) < Date.parse(batchEnd)).toBe(true);
-    expect(violations([{ deployment: 'md-b', minReady: 1, afterTalosEvent: before }])).toEqual([]);
+    // New machines install slowly, so the batch's two halves (one machine built, one removed) end
+    // seconds apart however loaded the machine running the test is.
+    stack.talos.faults.slowBoot('all', 8);
+    try {
+      await handle.signal(desiredClusterSignal, change({ machineDeployments: withDeployment('md-b', { machine: template, strategy }) }));
+      const done = await settled(7);
+      const now = done.machines.filter((m) => m.deployment === 'md-b').map((m) => m.name);
+      expect(now).toHaveLength(2);
+      expect(now.some((name) => old.includes(name))).toBe(false);
+      // The first batch is one new machine (the surge) and one old one deleted (the unavailable).
+      // Whichever ends first frees its slot: the second new machine's run starts before the batch's
+      // other half has ended, as the server recorded the runs.
+      const [first, second] = stack.proxmox.events
+        .list({ type: 'vm.created' })
+        .filter((e) => e.seq >= firstProxmoxEvent && now.includes(e.name ?? ''))
+        .map((e) => e.name ?? '');
+      const firstGone = stack.proxmox.events
+        .list({ type: 'vm.destroyed' })
+        .find((e) => e.seq >= firstProxmoxEvent && old.includes(e.name ?? ''))?.name;
+      expect([first, second, firstGone].every((name) => name !== undefined)).toBe(true);
+      const run = (machine: string | undefined, action: 'create' | 'delete') =>
+        stack.env.client.workflow.getHandle(`${workflowId}/machine/${machine ?? ''}/${action}`).describe();
+      const [firstBuilt, firstRemoved, secondBuilt] = await Promise.all([
+        run(first, 'create'),
+        run(firstGone, 'delete'),
+        run(second, 'create'),
+      ]);
+      const batchEnd = Math.max(firstBuilt.closeTime?.getTime() ?? Infinity, firstRemoved.closeTime?.getTime() ?? Infinity);
+      expect(secondBuilt.startTime.getTime()).toBeLessThan(batchEnd);
+      expect(violations([{ deployment: 'md-b', minReady: 1, afterTalosEvent: before }])).toEqual([]);
+    } finally {
+      stack.talos.faults.slowBoot('all', 1);
+    }
   });
 
   it('blocks a drain held by a PodDisruptionBudget, naming it, and a retry finishes once the budget allows', async () => {
