@@ -117,7 +117,8 @@ describe('etcd backup and restore through the cluster workflow', { timeout: 600_
     const blocked = await probe.blocked(120_000);
     expect(blocked.step).toBe(`check snapshot ${older.id}`);
     expect(blocked.errorType).toBe(ErrorType.EtcdSnapshotInvalid);
-    expect(talosEventsSince(refusedAt).filter((e) => e.type !== 'etcd.quorum-lost')).toEqual([]);
+    // Only the fault's own consequences, which the simulator records as it notices them (late on a loaded machine).
+    expect(talosEventsSince(refusedAt).filter((e) => e.type !== 'etcd.quorum-lost' && e.type !== 'etcd.data-destroyed')).toEqual([]);
 
     // The good snapshot supersedes the blocked restore.
     const unknown = await handle.executeUpdate(etcdRestoreUpdate, { args: [{ snapshot: 'no-such-snapshot' }] }).catch((e: unknown) => e);
