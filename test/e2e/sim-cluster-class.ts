@@ -12,7 +12,7 @@ export function simClusterClass(): Manifest[] {
   const documents = loadManifests('cluster-class.yaml').filter((d) => d.kind !== 'Cluster');
   for (const document of documents) delete document.metadata.namespace; // applied into the test's namespace
   const worker = at(manifest(documents, 'ClusterClass', simClassName), 'spec.workers') as { machineDeployments: Record<string, unknown>[] };
-  worker.machineDeployments[0]!['nodeDrainTimeout'] = '5s';
+  worker.machineDeployments[0]!['nodeDrainTimeout'] = '60s';
   delete at(manifest(documents, 'ProxmoxClusterTemplate', simClassName), 'spec.template.spec')['credentialsRef'];
   at(manifest(documents, 'TalosControlPlaneTemplate', `${simClassName}-control-plane`), 'spec.template.spec')['rolloutStrategy'] = {
     type: 'InPlace',

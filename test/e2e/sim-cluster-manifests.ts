@@ -65,7 +65,7 @@ export function simClusterManifests(name: string, net: number, options: SimClust
   const machine = at(md, 'spec.template.spec');
   machine['clusterName'] = name;
   delete machine['version'];
-  machine['nodeDrainTimeout'] = '5s';
+  machine['nodeDrainTimeout'] = '60s';
   at(md, 'spec.template.spec.bootstrap.configRef')['name'] = `${name}-workers`;
   at(md, 'spec.template.spec.infrastructureRef')['name'] = `${name}-workers`;
 
